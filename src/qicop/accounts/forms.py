@@ -1,0 +1,45 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from qicop.core.forms import TimeZoneField
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": _(
+            "That e-mail address and password do not match an account. Both are checked exactly; "
+            "the e-mail address is not case-sensitive."
+        ),
+        "inactive": _("This account is disabled. Ask your network coordinator."),
+    }
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Same as my browser")), *settings.LANGUAGES],
+        error_messages={"invalid_choice": _("Unknown language: %(value)s.")},
+    )
+    time_zone = TimeZoneField(label=_("Time zone"), required=False, blank_label=_("My country's time zone"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. “DHIS2 nightly export”.")
+    )
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """Sends the reset e-mail in the account's own language, whatever language the request was in."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = getattr(context.get("user"), "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -1,0 +1,27 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from qicop.api.auth import PersonalTokenAuth, SignedInSession
+from qicop.api.network import router as network_router
+
+api = NinjaAPI(
+    title="qicop API",
+    version="1",
+    description="Networks, countries, organisations and members of the qicop learning networks. "
+    "Authenticate with a personal token (Authorization: Bearer …) created on your profile page.",
+    auth=[PersonalTokenAuth(), SignedInSession()],
+    urls_namespace="api",
+)
+api.add_router("/", network_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Sign in or send a personal API token.")}, status=401)

@@ -1,0 +1,155 @@
+"""Read-only endpoints of the network registry, scoped exactly like the pages."""
+
+from django.conf import settings
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from qicop.network import permissions, selectors
+from qicop.network.models import Member
+
+router = Router(tags=["network"])
+
+
+class Pages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        self.page_size = pagination.page_size
+        return super().paginate_queryset(queryset, pagination, **params)
+
+
+class NetworkOut(Schema):
+    slug: str
+    name: str
+    programme: str
+    kind: str
+    description: str
+
+
+class CountryOut(Schema):
+    iso2: str
+    iso3: str
+    name: str = Field(..., alias="display_name")
+    time_zone: str
+    languages: list[str]
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    country: str = Field(..., alias="country.iso2")
+
+
+class RoleOut(Schema):
+    role: str
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    title: str
+    country: str
+    organisation: str | None
+    roles: list[str]
+    languages: list[str]
+    email: str | None = Field(
+        None,
+        description="Only for coordinators, focal points of the member's country, and the member themself.",
+    )
+
+
+class MemberFilters(Schema):
+    q: str = ""
+    country: str = ""
+    role: str = ""
+    organisation: int | None = None
+
+
+def _member_out(viewer, network, member: Member) -> MemberOut:
+    return MemberOut(
+        id=member.pk,
+        full_name=member.full_name,
+        title=member.title,
+        country=member.country.iso2,
+        organisation=member.organisation.name if member.organisation else None,
+        roles=sorted(m.role for m in member.network_roles),
+        languages=member.languages,
+        email=member.user.email if permissions.can_see_email(viewer, network, member) else None,
+    )
+
+
+@router.get("/networks", response=list[NetworkOut])
+@paginate(Pages)
+def list_networks(request):
+    return selectors.networks_for_viewer(permissions.viewer_for(request.user))
+
+
+@router.get("/networks/{slug}", response=NetworkOut)
+def get_network(request, slug: str):
+    return selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+
+
+@router.get("/networks/{slug}/countries", response=list[CountryOut])
+@paginate(Pages)
+def list_countries(request, slug: str):
+    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    return selectors.countries_of_network(network)
+
+
+@router.get("/networks/{slug}/countries/{iso2}", response=CountryOut)
+def get_country(request, slug: str, iso2: str):
+    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    return selectors.country_in_network(network, iso2)
+
+
+@router.get("/networks/{slug}/organisations", response=list[OrganisationOut])
+@paginate(Pages)
+def list_organisations(request, slug: str, country: str = ""):
+    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    organisations = selectors.organisations_of_network(network)
+    if country:
+        organisations = organisations.filter(country__iso2=country.upper())
+    return organisations
+
+
+@router.get("/networks/{slug}/members", response=list[MemberOut])
+@paginate(Pages)
+def list_members(request, slug: str, filters: Query[MemberFilters]):
+    viewer = permissions.viewer_for(request.user)
+    network = selectors.network_for_viewer(viewer, slug)
+    members = selectors.members_of_network(
+        network,
+        query=filters.q,
+        country=filters.country,
+        role=filters.role,
+        organisation=filters.organisation,
+    )
+    return _LazyMembers(members, viewer, network)
+
+
+@router.get("/networks/{slug}/members/{member_id}", response=MemberOut)
+def get_member(request, slug: str, member_id: int):
+    viewer = permissions.viewer_for(request.user)
+    network = selectors.network_for_viewer(viewer, slug)
+    return _member_out(viewer, network, selectors.member_in_network(network, member_id))
+
+
+class _LazyMembers:
+    """Lets the paginator slice the queryset first, then shapes only the rows of the page."""
+
+    def __init__(self, queryset, viewer, network):
+        self.queryset, self.viewer, self.network = queryset, viewer, network
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        rows = self.queryset[item]
+        return [_member_out(self.viewer, self.network, m) for m in rows]

@@ -1,0 +1,140 @@
+"""The ``qicop`` command: ``demo``, ``serve``, ``worker``, and every ``manage.py`` command passed through."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+DEFAULT_ADDR = "127.0.0.1:8000"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qicop.settings")
+    import django
+
+    django.setup()
+    from qicop.core.i18n import compile_catalogs
+
+    compile_catalogs()
+
+
+def _parse_addr(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. {DEFAULT_ADDR}, got {value!r}")
+    return host, int(port)
+
+
+def _serve(addr: tuple[str, int], workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from qicop.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{addr[0]}:{addr[1]}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qicop demo", description="Serve the demo network on a local SQLite database."
+    )
+    parser.add_argument("--reset", action="store_true", help="delete the demo database and start afresh")
+    parser.add_argument(
+        "--addr", type=_parse_addr, default=DEFAULT_ADDR, help=f"where to listen (default {DEFAULT_ADDR})"
+    )
+    parser.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
+    args = parser.parse_args(argv)
+    os.environ["QICOP_DEMO"] = "1"
+    host, port = args.addr
+    os.environ.setdefault("QICOP_BASE_URL", f"http://{host}:{port}")
+    os.environ.setdefault("ALLOWED_HOSTS", f"{host},127.0.0.1,localhost")
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.reset:
+        _reset_demo_database(settings)
+    call_command("migrate", interactive=False, verbosity=0)
+    from qicop.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+
+    created = load_demo()
+    print(
+        "qicop demo:",
+        "loaded the demo network" if created else "using the existing demo database",
+        flush=True,
+    )
+    print(f"  Open {settings.BASE_URL}/  — sign in with any of these (password: {DEMO_PASSWORD}):")
+    for email, description in DEMO_LOGINS:
+        print(f"    {email:<34} {description}")
+    if args.no_serve:
+        return 0
+    _serve(args.addr, workers=2)
+    return 0
+
+
+def _reset_demo_database(settings) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        raise SystemExit(
+            "qicop demo --reset only deletes a SQLite database; unset DATABASE_URL to use the demo one."
+        )
+    from django.db import connections
+
+    connections.close_all()
+    for suffix in ("", "-wal", "-shm"):
+        path = f"{database['NAME']}{suffix}"
+        if os.path.exists(path):
+            os.remove(path)
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="qicop serve", description="Run the production web server.")
+    parser.add_argument("--addr", type=_parse_addr, default=DEFAULT_ADDR)
+    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2 + 1))
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _serve(args.addr, workers=args.workers)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _main(argv)
+    except ImproperlyConfigured as error:
+        print(f"qicop: configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "help"
+    if command == "demo":
+        return demo(argv[1:])
+    if command == "serve":
+        return serve(argv[1:])
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    if command == "worker":
+        argv = ["db_worker", *argv[1:]]
+    execute_from_command_line(["qicop", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

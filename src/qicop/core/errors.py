@@ -1,0 +1,22 @@
+"""Error pages that say what happened in the user's language and offer a way on."""
+
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import get_template
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/error.html", {"code": 400, "kind": "bad_request"}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "core/error.html", {"code": 403, "kind": "forbidden"}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "core/error.html", {"code": 404, "kind": "not_found"}, status=404)
+
+
+def server_error(request):
+    # No context processors: the failure may be in one of them, or in the database.
+    return HttpResponseServerError(get_template("core/500.html").render({}))

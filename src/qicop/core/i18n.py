@@ -1,0 +1,73 @@
+"""Language and time-zone helpers shared by every app."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from django.conf import settings
+from django.utils import translation
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA zone a user can pick, sorted; deprecated aliases such as 'US/Eastern' left out."""
+    return tuple(
+        sorted(
+            z
+            for z in zoneinfo.available_timezones()
+            if "/" in z and not z.startswith(("Etc/", "US/", "SystemV/"))
+        )
+    )
+
+
+def is_valid_time_zone(name: str) -> bool:
+    return name in time_zone_names() or name == "UTC"
+
+
+@lru_cache(maxsize=512)
+def _territory_name(code: str, language: str) -> str | None:
+    return Locale.parse(language).territories.get(code.upper())
+
+
+def country_display_name(code: str, fallback: str) -> str:
+    """The country's name in the active language (Babel's CLDR data), e.g. 'Moçambique' in Portuguese."""
+    return _territory_name(code, translation.get_language() or settings.LANGUAGE_CODE) or fallback
+
+
+@lru_cache(maxsize=64)
+def _language_name(code: str, language: str) -> str | None:
+    return Locale.parse(language).languages.get(code)
+
+
+def language_display_name(code: str) -> str:
+    return _language_name(code, translation.get_language() or settings.LANGUAGE_CODE) or code
+
+
+def compile_catalogs(locale_dir: Path | None = None) -> list[Path]:
+    """Compile every stale ``.po`` catalog under ``locale_dir`` into its ``.mo``, in pure Python.
+
+    Done by ``qicop`` at start-up and by the test suite, so that translations work right after a clone
+    without GNU gettext on the machine. Returns the catalogs it wrote.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for directory in [locale_dir] if locale_dir else settings.LOCALE_PATHS:
+        for po_path in Path(directory).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+            written.append(mo_path)
+    return written

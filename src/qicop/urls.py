@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from qicop.api.main import api
+
+urlpatterns = [
+    path("", include("qicop.core.urls")),
+    path("accounts/", include("qicop.accounts.urls")),
+    path("", include("qicop.network.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.DEMO_MODE:
+    # Uploaded photos; a production server serves MEDIA_ROOT itself.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler400 = "qicop.core.errors.bad_request"
+handler403 = "qicop.core.errors.permission_denied"
+handler404 = "qicop.core.errors.page_not_found"
+handler500 = "qicop.core.errors.server_error"
