@@ -153,3 +153,27 @@ class _LazyMembers:
     def __getitem__(self, item):
         rows = self.queryset[item]
         return [_member_out(self.viewer, self.network, m) for m in rows]
+
+
+class MeOut(Schema):
+    email: str
+    language: str
+    time_zone: str
+    member: MemberOut | None
+    networks: list[NetworkOut]
+
+
+@router.get("/me", response=MeOut, tags=["accounts"])
+def me(request):
+    """The signed-in account, its profile and its networks."""
+    viewer = permissions.viewer_for(request.user)
+    member = Member.objects.filter(user=request.user).select_related("country", "organisation", "user").first()
+    networks = list(selectors.networks_for_viewer(viewer))
+    member_out = None
+    if member is not None:
+        member.network_roles = []
+        member_out = _member_out(viewer, None, member)
+        member_out.roles = sorted({role for roles in viewer.roles.values() for role in roles})
+        member_out.email = request.user.email
+    return MeOut(email=request.user.email, language=request.user.language, time_zone=request.user.time_zone,
+                 member=member_out, networks=networks)

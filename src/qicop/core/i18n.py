@@ -31,9 +31,17 @@ def is_valid_time_zone(name: str) -> bool:
     return name in time_zone_names() or name == "UTC"
 
 
+# Our Portuguese readers are in Mozambique: CLDR's plain "pt" is Brazilian ("Quênia", not "Quénia").
+CLDR_LOCALES = {"pt": "pt_MZ"}
+
+
+def _cldr(language: str) -> Locale:
+    return Locale.parse(CLDR_LOCALES.get(language, language))
+
+
 @lru_cache(maxsize=512)
 def _territory_name(code: str, language: str) -> str | None:
-    return Locale.parse(language).territories.get(code.upper())
+    return _cldr(language).territories.get(code.upper())
 
 
 def country_display_name(code: str, fallback: str) -> str:
@@ -43,7 +51,7 @@ def country_display_name(code: str, fallback: str) -> str:
 
 @lru_cache(maxsize=64)
 def _language_name(code: str, language: str) -> str | None:
-    return Locale.parse(language).languages.get(code)
+    return _cldr(language).languages.get(code)
 
 
 def language_display_name(code: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qicop.core.env import env_bool, env_database, env_int, env_list, env_str
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("QICOP_VAR_DIR") or Path.cwd() / "var").resolve()
 
 # Demo mode: a local, throw-away network with fixed logins whose password is "demo".
@@ -128,7 +128,9 @@ LANGUAGE_COOKIE_NAME = "qicop_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The demo and DEBUG serve static files straight from the apps; production serves what collectstatic gathered.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+STATIC_ROOT = None if WHITENOISE_USE_FINDERS else VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("QICOP_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
@@ -139,7 +141,6 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 PHOTO_MAX_BYTES = 2 * 1024 * 1024

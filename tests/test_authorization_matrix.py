@@ -1,0 +1,114 @@
+"""Every URL × every persona → the status a GET must give.
+
+The test walks the URL configuration: a new URL without a row here fails the suite, so nobody can add a
+page or an endpoint without deciding who may see it. (The Django admin is covered in tests/core/test_admin.py.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import PERSONAS
+
+ALL = dict.fromkeys(PERSONAS)
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+NETWORK_MEMBERS = ["carla", "faith", "dan", "kim", "henri", "olga"]
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    statuses = dict.fromkeys(PERSONAS, default)
+    statuses.update(overrides)
+    return statuses
+
+
+def members_only(status: int = 200) -> dict[str, int]:
+    """A network page: members see it, the outsider gets 404 (as if it did not exist), visitors must sign in."""
+    return expect(status, oscar=404, anonymous=302)
+
+
+def api_members_only() -> dict[str, int]:
+    return expect(200, oscar=404, anonymous=401)
+
+
+def post_only() -> dict[str, int]:
+    return expect(405, anonymous=302)
+
+
+# url name → (path builder, expected status by persona)
+MATRIX = {
+    "core:home": (lambda w: "/", expect(302, oscar=200, anonymous=200)),
+    "core:set_language": (lambda w: "/language/", expect(405)),
+    "core:healthz": (lambda w: "/healthz/", expect(200)),
+    "accounts:login": (lambda w: "/accounts/login/", expect(302, anonymous=200)),
+    "accounts:logout": (lambda w: "/accounts/logout/", expect(405)),
+    "accounts:profile": (lambda w: "/accounts/profile/", expect(200, anonymous=302)),
+    "accounts:api_tokens": (lambda w: "/accounts/profile/tokens/", expect(200, anonymous=302)),
+    "accounts:api_token_revoke": (lambda w: "/accounts/profile/tokens/1/revoke/", post_only()),
+    "accounts:password_change": (lambda w: "/accounts/password/", expect(200, anonymous=302)),
+    "accounts:password_change_done": (lambda w: "/accounts/password/done/", expect(200, anonymous=302)),
+    "accounts:password_reset": (lambda w: "/accounts/password/reset/", expect(200)),
+    "accounts:password_reset_done": (lambda w: "/accounts/password/reset/sent/", expect(200)),
+    "accounts:password_reset_confirm": (lambda w: "/accounts/password/reset/MQ/bad-token/", expect(200)),
+    "accounts:password_reset_complete": (lambda w: "/accounts/password/reset/complete/", expect(200)),
+    "network:accept_invitation": (lambda w: "/invite/not-a-real-token/", expect(404)),
+    "network:network_home": (lambda w: "/n/vln/", members_only()),
+    "network:country_detail": (lambda w: "/n/vln/countries/KE/", members_only()),
+    "network:member_directory": (lambda w: "/n/vln/members/", members_only()),
+    "network:member_detail": (lambda w: f"/n/vln/members/{w.kim.pk}/", members_only()),
+    "network:member_roles": (lambda w: f"/n/vln/members/{w.kim.pk}/roles/", post_only()),
+    "network:invitations": (
+        lambda w: "/n/vln/invitations/",
+        expect(403, carla=200, faith=200, oscar=404, anonymous=302),
+    ),
+    "network:invitation_revoke": (lambda w: "/n/vln/invitations/1/withdraw/", post_only()),
+    "api:api-root": (lambda w: "/api/v1/", expect(404)),
+    "api:openapi-json": (lambda w: "/api/v1/openapi.json", expect(200)),
+    "api:openapi-view": (lambda w: "/api/v1/docs", expect(200)),
+    "api:list_networks": (lambda w: "/api/v1/networks", expect(200, anonymous=401)),
+    "api:get_network": (lambda w: "/api/v1/networks/vln", api_members_only()),
+    "api:list_countries": (lambda w: "/api/v1/networks/vln/countries", api_members_only()),
+    "api:get_country": (lambda w: "/api/v1/networks/vln/countries/KE", api_members_only()),
+    "api:list_organisations": (lambda w: "/api/v1/networks/vln/organisations", api_members_only()),
+    "api:list_members": (lambda w: "/api/v1/networks/vln/members", api_members_only()),
+    "api:get_member": (lambda w: f"/api/v1/networks/vln/members/{w.kim.pk}", api_members_only()),
+    "api:me": (lambda w: "/api/v1/me", expect(200, anonymous=401)),
+}
+
+# URLs that are not ours to grade: the admin (its own test) and file serving.
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in IGNORED_NAMESPACES:
+                continue
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_a_row_in_the_authorization_matrix():
+    missing = _url_names(get_resolver()) - set(MATRIX)
+    assert not missing, f"Add these URLs to the authorization matrix: {sorted(missing)}"
+
+
+def test_the_matrix_names_no_url_that_does_not_exist():
+    stale = set(MATRIX) - _url_names(get_resolver())
+    assert not stale, f"These rows name URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_status_the_matrix_expects(world, persona):
+    client = world.client_for(persona)
+    wrong = []
+    for name, (build_path, statuses) in sorted(MATRIX.items()):
+        path = build_path(world)
+        status = client.get(path).status_code
+        if status != statuses[persona]:
+            wrong.append(f"{name} {path}: expected {statuses[persona]}, got {status}")
+    assert not wrong, "\n".join(wrong)
