@@ -1,0 +1,307 @@
+"""Centre lines and control limits, one chart type per function (spec section 2).
+
+All functions work on *segments*: a 2-D array whose rows are independent parts
+(phases) of the series, padded on the right. ``seg.calc`` is the calculation set
+B of each row (baseline, included, present); CL and sigma come from B only and
+are then assigned to every row of the part.
+
+Each function returns a :class:`Lines` with the plotted value, the CL, the
+3-sigma limits, the 2-sigma lines (display and zone rules only) and the 1-sigma
+lines (used only by the Health Care Data Guide's "15 points near the centre line"
+rule). Truncation at 0 and 1 happens here; turning non-finite limits into
+missing values and ``multiply`` happen afterwards, for every chart alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qicop.analytics._constants import D2, D4, G_MEDIAN_FACTOR, MDC_E2, SUBGROUP, T_POWER
+from qicop.analytics._sums import row_mean, row_median, row_sum
+
+
+@dataclass
+class Segments:
+    """Subgroup data laid out one part per row (see module docstring)."""
+
+    y: np.ndarray
+    n: np.ndarray
+    ysum: np.ndarray
+    ylen: np.ndarray
+    ymean: np.ndarray
+    ysd: np.ndarray
+    exists: np.ndarray
+    calc: np.ndarray
+    include: np.ndarray
+    cl_user: np.ndarray | None
+    screened: bool
+    categorical: bool
+    mdc: bool
+
+
+@dataclass
+class Lines:
+    y: np.ndarray
+    cl: np.ndarray
+    lcl: np.ndarray
+    ucl: np.ndarray
+    lcl_95: np.ndarray
+    ucl_95: np.ndarray
+    lcl_1: np.ndarray
+    ucl_1: np.ndarray
+
+
+def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Broadcast a per-row value over the row's columns."""
+    return np.broadcast_to(v[:, None], like.shape)
+
+
+def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
+    """The user's centre line where the whole part has one, else the computed one."""
+    cl = np.repeat(computed[:, None], seg.y.shape[1], axis=1)
+    if seg.cl_user is not None:
+        usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
+        cl[usable] = seg.cl_user[usable]
+    return cl
+
+
+def _symmetric(y, cl, sigma) -> Lines:
+    with np.errstate(invalid="ignore"):
+        return Lines(
+            y, cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma, cl - sigma, cl + sigma
+        )
+
+
+def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -> np.ndarray:
+    """Average moving range between consecutive members of B, per row.
+
+    Members are packed to the left first, so an excluded or post-freeze row is
+    skipped and its neighbours' range bridges it; a missing value stays in the
+    packed sequence and makes both ranges that touch it missing (qicharts2 drops
+    rather than bridges them). With screening (Nelson 1982), the average is
+    recomputed from the ranges strictly below 3.267 times the first average;
+    if none survive the result is missing.
+    """
+    rows, cols = values.shape
+    packed = np.full((rows, cols), np.nan)
+    dest = np.cumsum(members, axis=1) - 1
+    r, c = np.nonzero(members)
+    packed[r, dest[r, c]] = values[r, c]
+    with np.errstate(invalid="ignore"):
+        mr = np.abs(packed[:, 1:] - packed[:, :-1])
+    valid = ~np.isnan(mr)
+    amr = row_mean(mr, valid)[0]
+    if screened:
+        with np.errstate(invalid="ignore"):
+            valid &= mr < D4 * amr[:, None]
+        amr = row_mean(mr, valid)[0]
+    return amr
+
+
+def _xmr(values: np.ndarray, seg: Segments) -> tuple[np.ndarray, np.ndarray]:
+    """CL and average moving range of an individuals chart of ``values``."""
+    ok = seg.calc & ~np.isnan(values)
+    cl = _centre(seg, row_mean(values, ok)[0])
+    with np.errstate(invalid="ignore"):
+        dev = values - cl  # ranges of y - CL: differs from ranges of y only with a per-row CL
+    return cl, _col(moving_range_mean(dev, seg.calc, seg.screened), values)
+
+
+def run_chart(seg: Segments) -> Lines:
+    ok = seg.calc & ~np.isnan(seg.y)
+    cl = _centre(seg, row_median(seg.y, ok))
+    na = np.full(seg.y.shape, np.nan)
+    return Lines(seg.y, cl, na, na, na, na, na, na)
+
+
+def i_chart(seg: Segments) -> Lines:
+    cl, amr = _xmr(seg.y, seg)
+    if seg.mdc:
+        # Making Data Count applies 2.66 * AMR literally as the 3-sigma distance.
+        d3 = MDC_E2 * amr
+        with np.errstate(invalid="ignore"):
+            return Lines(
+                seg.y, cl, cl - d3, cl + d3, cl - d3 * 2 / 3, cl + d3 * 2 / 3, cl - d3 / 3, cl + d3 / 3
+            )
+    return _symmetric(seg.y, cl, amr / D2)
+
+
+def mr_chart(seg: Segments) -> Lines:
+    y = np.full(seg.y.shape, np.nan)
+    with np.errstate(invalid="ignore"):
+        y[:, 1:] = np.abs(seg.y[:, 1:] - seg.y[:, :-1])
+    y[~seg.exists] = np.nan
+    # Exclusion drops only the range stored at the excluded row [quirk].
+    cl = _centre(seg, row_mean(y, seg.calc & ~np.isnan(y))[0])
+    zero = np.where(np.isnan(cl), np.nan, 0.0)
+    return Lines(y, cl, zero, D4 * cl, zero, D4 * cl * 2 / 3, zero, D4 * cl / 3)
+
+
+def _sigma_tilde(seg: Segments) -> np.ndarray:
+    """s-bar if every subgroup of the part has the same size, else the pooled SD.
+
+    Whether sizes vary is judged over all rows of the part, not just B (spec 2).
+    """
+    k = seg.ylen.astype(float)
+    first = k[:, :1]
+    varies = np.any((k != first) & seg.exists, axis=1)
+    ok = seg.calc & ~np.isnan(seg.ysd)
+    sbar = row_mean(seg.ysd, ok)[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.sqrt(row_sum((k - 1) * seg.ysd**2, ok) / row_sum(k - 1, ok))
+    return np.where(varies, pooled, sbar)
+
+
+def xbar_chart(seg: Segments) -> Lines:
+    ok = seg.calc & (seg.ylen > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        grand = row_sum(seg.ylen * seg.ymean, ok) / row_sum(seg.ylen.astype(float), ok)
+    cl = _centre(seg, grand)
+    sig = _col(_sigma_tilde(seg), seg.y)
+    a3, a3_2, *_ = SUBGROUP.lookup(seg.ylen)
+    with np.errstate(invalid="ignore"):
+        return Lines(
+            seg.y,
+            cl,
+            cl - a3 * sig,
+            cl + a3 * sig,
+            cl - a3_2 * sig,
+            cl + a3_2 * sig,
+            cl - a3_2 / 2 * sig,
+            cl + a3_2 / 2 * sig,
+        )
+
+
+def s_chart(seg: Segments) -> Lines:
+    cl = _centre(seg, _sigma_tilde(seg))
+    _, _, b3, b4, b3_2, b4_2 = SUBGROUP.lookup(seg.ylen)
+    with np.errstate(invalid="ignore"):
+        one_lo, one_hi = (1 + b3_2) / 2 * cl, (1 + b4_2) / 2 * cl
+        return Lines(seg.ysd, cl, b3 * cl, b4 * cl, b3_2 * cl, b4_2 * cl, one_lo, one_hi)
+
+
+def t_chart(seg: Segments) -> Lines:
+    """I chart of y^(1/3.6), back-transformed by ^3.6.
+
+    Only the 3-sigma LCL is reset to 0 when negative on the transformed scale; a
+    negative 2-sigma (or 1-sigma) line becomes NaN, then missing [quirk].
+    """
+    with np.errstate(invalid="ignore"):
+        u = seg.y ** (1 / T_POWER)
+        user = None if seg.cl_user is None else seg.cl_user ** (1 / T_POWER)
+    useg = Segments(**{**seg.__dict__, "y": u, "cl_user": user})
+    cl, amr = _xmr(u, useg)
+    lines = _symmetric(u, cl, amr / D2)
+    with np.errstate(invalid="ignore"):
+        back = {name: getattr(lines, name) ** T_POWER for name in Lines.__dataclass_fields__}
+        back["lcl"] = np.where(lines.lcl < 0, 0.0, back["lcl"])
+    return Lines(**back)
+
+
+def _attribute(seg: Segments, poisson: bool, laney: bool) -> Lines:
+    """P, U and Laney's P', U': binomial or Poisson sigma per subgroup."""
+    ok = seg.calc & ~np.isnan(seg.ysum)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # A row with n = 0 still adds its numerator to the CL sum [quirk].
+        centre = row_sum(seg.ysum, ok) / row_sum(seg.n, seg.calc & ~np.isnan(seg.n))
+        cl = _centre(seg, centre)
+        sigma = np.sqrt(cl / seg.n) if poisson else np.sqrt(cl * (1 - cl) / seg.n)
+        if laney:
+            sigma = sigma * _col(_laney_sigma_z(seg, cl, sigma), sigma)
+    lines = _symmetric(seg.y, cl, sigma)
+    # Only finite limits are truncated: an infinite one (n = 0) must stay
+    # infinite here so that it is made missing later.
+    for lower in (lines.lcl, lines.lcl_95):
+        lower[np.isfinite(lower) & (lower < 0)] = 0.0
+    if not poisson:
+        for upper in (lines.ucl, lines.ucl_95):
+            upper[np.isfinite(upper) & (upper > 1)] = 1.0
+    return lines
+
+
+def _laney_sigma_z(seg: Segments, cl: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Laney's between-subgroup sigma: AMR(z)/1.128, or SD(z) for categorical x.
+
+    The SD keeps missing values, so one missing z makes every limit missing [quirk].
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (seg.y - cl) / sigma
+    if seg.categorical:
+        mean, count = row_mean(z, seg.calc)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(row_sum((z - mean[:, None]) ** 2, seg.calc) / (count - 1))
+        sd[count < 2] = np.nan
+        return sd
+    return moving_range_mean(z, seg.calc, seg.screened) / D2
+
+
+def p_chart(seg: Segments) -> Lines:
+    return _attribute(seg, poisson=False, laney=False)
+
+
+def pp_chart(seg: Segments) -> Lines:
+    return _attribute(seg, poisson=False, laney=True)
+
+
+def u_chart(seg: Segments) -> Lines:
+    return _attribute(seg, poisson=True, laney=False)
+
+
+def up_chart(seg: Segments) -> Lines:
+    return _attribute(seg, poisson=True, laney=True)
+
+
+def c_chart(seg: Segments) -> Lines:
+    y = seg.ysum  # the count itself; a denominator is ignored, as in qicharts2
+    ok = seg.calc & ~np.isnan(y)
+    cl = _centre(seg, row_mean(y, ok)[0])
+    with np.errstate(invalid="ignore"):
+        lines = _symmetric(y, cl, np.sqrt(cl))
+    for lower in (lines.lcl, lines.lcl_95):
+        lower[lower < 0] = 0.0
+    return lines
+
+
+def g_chart(seg: Segments) -> Lines:
+    """Displayed CL is the median; limits come from the mean m, sigma = sqrt(m(m+1)).
+
+    A user-supplied ``cl`` is taken as the mean and displayed as 0.693 * cl.
+    """
+    ok = seg.calc & ~np.isnan(seg.y)
+    shown = _col(row_median(seg.y, ok), seg.y).copy()
+    mean = _col(row_mean(seg.y, ok)[0], seg.y).copy()
+    if seg.cl_user is not None:
+        usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
+        mean[usable] = seg.cl_user[usable]
+        shown[usable] = G_MEDIAN_FACTOR * seg.cl_user[usable]
+    with np.errstate(invalid="ignore"):
+        sigma = np.sqrt(mean * (mean + 1))
+        lines = Lines(
+            seg.y,
+            shown,
+            np.maximum(0.0, mean - 3 * sigma),
+            mean + 3 * sigma,
+            np.maximum(0.0, mean - 2 * sigma),
+            mean + 2 * sigma,
+            np.maximum(0.0, mean - sigma),
+            mean + sigma,
+        )
+    return lines
+
+
+CHARTS = {
+    "run": run_chart,
+    "i": i_chart,
+    "mr": mr_chart,
+    "xbar": xbar_chart,
+    "s": s_chart,
+    "t": t_chart,
+    "p": p_chart,
+    "pp": pp_chart,
+    "c": c_chart,
+    "u": u_chart,
+    "up": up_chart,
+    "g": g_chart,
+}

@@ -1,0 +1,171 @@
+"""The result of one chart, its signals and a plain-language summary."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from qicop.analytics import _text
+from qicop.analytics._constants import ihi_runs_limits
+from qicop.analytics._rules import UNDIRECTED
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One rule firing at one point.
+
+    ``direction`` is "up" (above the centre line, or rising), "down", or "" when
+    the rule has no direction (few crossings, too many runs...). ``classification``
+    is "improvement", "deterioration" or "neutral", from the chart's
+    ``improvement`` direction; without one, or for undirected rules, "neutral".
+    """
+
+    rule: str
+    direction: str
+    classification: str
+
+
+def _classify(code: int, improvement: str | None) -> tuple[str, str]:
+    if code == UNDIRECTED or code == 0:
+        return "", "neutral"
+    direction = "up" if code > 0 else "down"
+    if improvement is None:
+        return direction, "neutral"
+    return direction, "improvement" if direction == improvement else "deterioration"
+
+
+def format_key(value) -> str:
+    """A subgroup key as people read it: ISO dates, plain numbers, text as is."""
+    if isinstance(value, np.datetime64):
+        day = value.astype("datetime64[D]")
+        return str(day) if day == value else str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True, eq=False)
+class ChartResult:
+    """One chart: numpy arrays with one entry per subgroup, sorted by ``x``.
+
+    Columns follow qicharts2's ``qic(..., return.data = TRUE)``: ``cl``, ``lcl``,
+    ``ucl`` (3-sigma), ``lcl_95``/``ucl_95`` (2-sigma, display only) are already
+    multiplied by ``multiply``; missing values are NaN. ``phase`` is 0-based.
+    ``sigma_signal`` and ``runs_signal`` are qicharts2's (Anhøj) flags whatever
+    ``rules`` is; ``rule_flags`` holds the selected rule set's flags per rule as
+    int8 arrays (0 = no, 1 = up, -1 = down, 2 = fired without direction), and
+    :attr:`signals` lists them per point.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    n: np.ndarray
+    cl: np.ndarray
+    lcl: np.ndarray
+    ucl: np.ndarray
+    lcl_95: np.ndarray
+    ucl_95: np.ndarray
+    phase: np.ndarray
+    baseline: np.ndarray
+    include: np.ndarray
+    sigma_signal: np.ndarray
+    runs_signal: np.ndarray
+    longest_run: np.ndarray
+    longest_run_max: np.ndarray
+    n_crossings: np.ndarray
+    n_crossings_min: np.ndarray
+    n_obs: np.ndarray
+    n_useful: np.ndarray
+    rule_flags: Mapping[str, np.ndarray]
+    kind: str = "run"
+    rules: str = "anhoej"
+    improvement: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    @cached_property
+    def signals(self) -> tuple[tuple[Signal, ...], ...]:
+        """For each point, the signals that fired there (empty tuple if none)."""
+        per_point: list[list[Signal]] = [[] for _ in range(len(self.y))]
+        for rule, codes in self.rule_flags.items():
+            for i in np.flatnonzero(codes).tolist():
+                direction, klass = _classify(int(codes[i]), self.improvement)
+                per_point[i].append(Signal(rule, direction, klass))
+        return tuple(tuple(s) for s in per_point)
+
+    @property
+    def has_signal(self) -> bool:
+        return any(bool(np.any(codes)) for codes in self.rule_flags.values())
+
+    def summary(self, translate: Callable[[str], str] | None = None) -> str:
+        """Plain-language reading of the chart, e.g. for a caption.
+
+        ``translate`` is the caller's ``gettext`` (identity by default); all
+        sentences are marked with ``gettext_noop`` in :mod:`qicop.analytics._text`.
+        """
+        tr = translate or (lambda s: s)
+        if not np.any(~np.isnan(self.y)):
+            return tr(_text.NO_DATA)
+        phases = np.unique(self.phase)
+        sentences = []
+        for p in phases.tolist():
+            rows = np.flatnonzero(self.phase == p)
+            for finding in self._findings(rows, tr):
+                if len(phases) > 1:
+                    finding = tr(_text.PHASE) % {"phase": p + 1, "finding": finding}
+                sentences.append(finding)
+        return " ".join(sentences) if sentences else tr(_text.NO_SIGNAL)
+
+    def _findings(self, rows: np.ndarray, tr) -> list[str]:
+        out = []
+        for rule, codes in self.rule_flags.items():
+            local = codes[rows]
+            for code in (1, -1, UNDIRECTED):
+                hit = np.flatnonzero(local == code)
+                if hit.size == 0:
+                    continue
+                values = self._values(rule, rows, hit)
+                text = tr(_text.FINDINGS[(rule, code)]) % values
+                _, klass = _classify(code, self.improvement)
+                if klass == "improvement":
+                    text = tr(_text.IMPROVEMENT) % {"finding": text}
+                elif klass == "deterioration":
+                    text = tr(_text.DETERIORATION) % {"finding": text}
+                out.append(text)
+        return out
+
+    def _values(self, rule: str, rows: np.ndarray, hit: np.ndarray) -> dict:
+        """Numbers for a finding, describing the latest block of flagged points."""
+        last = int(hit[-1])
+        flagged = set(hit.tolist())
+        first = last
+        while first - 1 in flagged:
+            first -= 1
+        block = rows[first : last + 1]
+        y, cl = self.y[block], self.cl[block]
+        with np.errstate(invalid="ignore"):
+            on_line = y == cl
+        values = {
+            "count": int(np.count_nonzero(~np.isnan(y) & ~on_line)) if rule == "shift" else len(hit),
+            "last": format_key(self.x[rows[last]]),
+            "start": format_key(self.x[rows[first]]),
+        }
+        if rule in ("trend", "15 near centre line"):
+            values["count"] = int(np.count_nonzero(~np.isnan(y)))
+        head = rows[0]
+        crossings = self.n_crossings[head]
+        values["crossings"] = 0 if np.isnan(crossings) else int(crossings)
+        minimum = self.n_crossings_min[head]
+        values["minimum"] = 0 if np.isnan(minimum) else int(minimum)
+        values["runs"] = values["crossings"] + 1
+        if rule in ("too few runs", "too many runs"):
+            lower, upper = ihi_runs_limits(int(self.n_useful[head]))
+            values["minimum"], values["maximum"] = lower, upper
+        return values
