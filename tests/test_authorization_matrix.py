@@ -1,7 +1,8 @@
-"""Every URL × every persona → the status a GET must give.
+"""Every URL, for every persona: → the status a GET must give.
 
 The test walks the URL configuration: a new URL without a row here fails the suite, so nobody can add a
-page or an endpoint without deciding who may see it. (The Django admin is covered in tests/core/test_admin.py.)
+page or an endpoint without deciding who may see it.
+(The Django admin is covered in tests/core/test_admin.py.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 
 
 def members_only(status: int = 200) -> dict[str, int]:
-    """A network page: members see it, the outsider gets 404 (as if it did not exist), visitors must sign in."""
+    """A network page: members see it, the outsider gets 404 (as if missing), visitors must sign in."""
     return expect(status, oscar=404, anonymous=302)
 
 

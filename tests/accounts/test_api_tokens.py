@@ -7,7 +7,7 @@ def create_token(client, name="DHIS2 export"):
     response = client.post("/accounts/profile/tokens/", {"name": name})
     page = response.content.decode()
     start = page.index('class="secret">') + len('class="secret">')
-    return page[start:page.index("<", start)].strip()
+    return page[start : page.index("<", start)].strip()
 
 
 def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(world):

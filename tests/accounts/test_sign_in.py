@@ -1,5 +1,6 @@
 """Signing in by e-mail, and the demo password that only the demo accepts."""
 
+import pytest
 from django.contrib.auth import authenticate
 from django.test import Client, override_settings
 from django.utils import translation
@@ -34,12 +35,8 @@ def test_two_accounts_cannot_share_an_address_in_different_case(db):
     from qicop.accounts.services import create_user
 
     create_user(email="Same@Example.org", password="Long-enough-passw0rd")
-    try:
+    with pytest.raises(ValidationError, match="already exists"):
         create_user(email="same@example.ORG", password="Long-enough-passw0rd")
-    except ValidationError as error:
-        assert "already exists" in str(error)
-    else:
-        raise AssertionError("a second account with the same address was created")
     assert User.objects.filter(email="same@example.org").count() == 1
 
 
@@ -47,9 +44,11 @@ def test_production_settings_hash_passwords_with_argon2():
     import subprocess
     import sys
 
-    code = ("import os; os.environ['SECRET_KEY']='x'*40; os.environ['DJANGO_SETTINGS_MODULE']='qicop.settings';"
-            "import django; django.setup(); from django.contrib.auth.hashers import get_hasher;"
-            "print(get_hasher().algorithm)")
+    code = (
+        "import os; os.environ['SECRET_KEY']='x'*40; os.environ['DJANGO_SETTINGS_MODULE']='qicop.settings';"
+        "import django; django.setup(); from django.contrib.auth.hashers import get_hasher;"
+        "print(get_hasher().algorithm)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "argon2"
 

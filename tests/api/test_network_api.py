@@ -41,7 +41,10 @@ def test_members_filter_like_the_directory(world):
 
 
 def test_email_addresses_in_the_api_follow_the_same_rule_as_the_pages(world):
-    by_name = {m["full_name"]: m for m in world.client_for("faith").get("/api/v1/networks/vln/members").json()["items"]}
+    by_name = {
+        m["full_name"]: m
+        for m in world.client_for("faith").get("/api/v1/networks/vln/members").json()["items"]
+    }
     assert by_name["Kim Member"]["email"] == "kim@example.org"
     assert by_name["Henri Haïtien"]["email"] is None
     member = world.client_for("olga").get(f"/api/v1/networks/vln/members/{world.kim.pk}").json()
@@ -49,8 +52,9 @@ def test_email_addresses_in_the_api_follow_the_same_rule_as_the_pages(world):
 
 
 def test_a_member_of_another_network_is_not_found(world):
-    outsider = make_member("acn@example.org", "Acn Only", world.kenya, network=world.other_network,
-                           roles=[Role.MEMBER])
+    outsider = make_member(
+        "acn@example.org", "Acn Only", world.kenya, network=world.other_network, roles=[Role.MEMBER]
+    )
     assert world.client_for("carla").get(f"/api/v1/networks/vln/members/{outsider.pk}").status_code == 404
 
 
@@ -60,8 +64,14 @@ def test_the_member_list_query_count_does_not_grow_with_the_page(world):
     with CaptureQueriesContext(connection) as small:
         client.get("/api/v1/networks/vln/members")
     for i in range(40):
-        make_member(f"api{i}@example.org", f"Api Person {i}", world.haiti, network=world.network,
-                    roles=[Role.MEMBER], organisation=world.haiti_moh)
+        make_member(
+            f"api{i}@example.org",
+            f"Api Person {i}",
+            world.haiti,
+            network=world.network,
+            roles=[Role.MEMBER],
+            organisation=world.haiti_moh,
+        )
     with CaptureQueriesContext(connection) as large:
         data = client.get("/api/v1/networks/vln/members?page_size=40").json()
     assert len(data["items"]) == 40

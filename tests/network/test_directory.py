@@ -1,8 +1,8 @@
 """The member directory, country pages and member pages."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_member
 from qicop.network.models import Role
@@ -22,8 +22,13 @@ def test_the_directory_searches_by_name_country_organisation_and_role(world):
 
 
 def test_the_directory_lists_only_members_of_that_network(world):
-    make_member("elsewhere@example.org", "Only Elsewhere", world.kenya, network=world.other_network,
-                roles=[Role.MEMBER])
+    make_member(
+        "elsewhere@example.org",
+        "Only Elsewhere",
+        world.kenya,
+        network=world.other_network,
+        roles=[Role.MEMBER],
+    )
     assert "Only Elsewhere" not in world.client_for("carla").get("/n/vln/members/").content.decode()
 
 
@@ -32,15 +37,19 @@ def test_an_unknown_filter_value_is_reported_not_ignored(world):
     assert "Select a valid choice" in page
 
 
-@pytest.mark.parametrize(("persona", "sees_kenyan_emails", "sees_haitian_email"), [
-    ("carla", True, True),
-    ("faith", True, False),
-    ("dan", False, False),
-    ("henri", False, True),  # his own
-    ("olga", False, False),
-])
-def test_email_addresses_show_only_to_coordinators_and_the_countrys_focal_point(world, persona, sees_kenyan_emails,
-                                                                                  sees_haitian_email):
+@pytest.mark.parametrize(
+    ("persona", "sees_kenyan_emails", "sees_haitian_email"),
+    [
+        ("carla", True, True),
+        ("faith", True, False),
+        ("dan", False, False),
+        ("henri", False, True),  # his own
+        ("olga", False, False),
+    ],
+)
+def test_email_addresses_show_only_to_coordinators_and_the_countrys_focal_point(
+    world, persona, sees_kenyan_emails, sees_haitian_email
+):
     page = world.client_for(persona).get("/n/vln/members/").content.decode()
     assert ("kim@example.org" in page) is sees_kenyan_emails
     assert ("henri@example.org" in page) is sees_haitian_email
@@ -54,8 +63,14 @@ def test_the_directory_paginates_and_its_query_count_does_not_grow_with_members(
     with CaptureQueriesContext(connection) as small:
         client.get("/n/vln/members/")
     for i in range(60):
-        make_member(f"extra{i}@example.org", f"Extra Person {i:02d}", world.kenya, network=world.network,
-                    roles=[Role.MEMBER, Role.DATA_MANAGER] if i % 2 else [Role.MEMBER], organisation=world.kenya_moh)
+        make_member(
+            f"extra{i}@example.org",
+            f"Extra Person {i:02d}",
+            world.kenya,
+            network=world.network,
+            roles=[Role.MEMBER, Role.DATA_MANAGER] if i % 2 else [Role.MEMBER],
+            organisation=world.kenya_moh,
+        )
     with CaptureQueriesContext(connection) as large:
         response = client.get("/n/vln/members/")
     assert len(large) == len(small)

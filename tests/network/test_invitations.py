@@ -18,9 +18,15 @@ from qicop.network.models import Invitation, Membership, Role
 
 
 def invite(world, actor, *, email="new@example.org", role=Role.MEMBER, country=None, **extra):
-    return services.invite_member(actor=actor.user if hasattr(actor, "user") else actor, network=world.network,
-                                  email=email, full_name="New Person", role=role,
-                                  country=country or world.kenya, **extra)
+    return services.invite_member(
+        actor=actor.user if hasattr(actor, "user") else actor,
+        network=world.network,
+        email=email,
+        full_name="New Person",
+        role=role,
+        country=country or world.kenya,
+        **extra,
+    )
 
 
 def link_from_last_email() -> str:
@@ -80,15 +86,23 @@ def test_the_invitation_email_is_written_in_the_language_chosen_for_the_invitee(
 def test_accepting_creates_the_account_the_profile_and_the_membership(world):
     invite(world, world.faith, role=Role.DATA_MANAGER, email="grace@example.org")
     client = Client()
-    response = client.post(link_from_last_email(), {
-        "full_name": "Grace Wanjiku", "password1": "Kenya-Data-2026!", "password2": "Kenya-Data-2026!",
-        "language": "en", "time_zone": "Africa/Nairobi",
-    })
+    response = client.post(
+        link_from_last_email(),
+        {
+            "full_name": "Grace Wanjiku",
+            "password1": "Kenya-Data-2026!",
+            "password2": "Kenya-Data-2026!",
+            "language": "en",
+            "time_zone": "Africa/Nairobi",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="grace@example.org")
     assert user.member.full_name == "Grace Wanjiku"
     assert user.member.country == world.kenya
-    assert Membership.objects.filter(member=user.member, network=world.network, role=Role.DATA_MANAGER).exists()
+    assert Membership.objects.filter(
+        member=user.member, network=world.network, role=Role.DATA_MANAGER
+    ).exists()
     assert client.get("/n/vln/").status_code == 200  # signed in straight away
     assert AuditEntry.objects.filter(verb="invitation.accept").exists()
 
@@ -96,8 +110,13 @@ def test_accepting_creates_the_account_the_profile_and_the_membership(world):
 def test_a_link_works_only_once(world):
     invite(world, world.carla, email="once@example.org")
     link = link_from_last_email()
-    data = {"full_name": "Once", "password1": "Only-Once-2026!", "password2": "Only-Once-2026!",
-            "language": "en", "time_zone": "UTC"}
+    data = {
+        "full_name": "Once",
+        "password1": "Only-Once-2026!",
+        "password2": "Only-Once-2026!",
+        "language": "en",
+        "time_zone": "UTC",
+    }
     assert Client().post(link, data).status_code == 302
     response = Client().get(link)
     assert response.status_code == 410
@@ -130,10 +149,16 @@ def test_a_tampered_link_is_rejected(world):
 
 def test_a_weak_password_is_refused_with_the_reason_and_nothing_is_created(world):
     invite(world, world.carla, email="weak@example.org")
-    response = Client().post(link_from_last_email(), {
-        "full_name": "Weak Password", "password1": "password", "password2": "password",
-        "language": "en", "time_zone": "UTC",
-    })
+    response = Client().post(
+        link_from_last_email(),
+        {
+            "full_name": "Weak Password",
+            "password1": "password",
+            "password2": "password",
+            "language": "en",
+            "time_zone": "UTC",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "too common" in page or "too short" in page
@@ -143,10 +168,16 @@ def test_a_weak_password_is_refused_with_the_reason_and_nothing_is_created(world
 
 def test_an_unknown_time_zone_is_refused_specifically(world):
     invite(world, world.carla, email="tz@example.org")
-    response = Client().post(link_from_last_email(), {
-        "full_name": "Tz", "password1": "Good-Password-2026!", "password2": "Good-Password-2026!",
-        "language": "en", "time_zone": "Mars/Olympus_Mons",
-    })
+    response = Client().post(
+        link_from_last_email(),
+        {
+            "full_name": "Tz",
+            "password1": "Good-Password-2026!",
+            "password2": "Good-Password-2026!",
+            "language": "en",
+            "time_zone": "Mars/Olympus_Mons",
+        },
+    )
     assert response.status_code == 400
     assert "Unknown time zone: Mars/Olympus_Mons" in response.content.decode()
     assert not User.objects.filter(email="tz@example.org").exists()
@@ -154,8 +185,14 @@ def test_an_unknown_time_zone_is_refused_specifically(world):
 
 def test_someone_with_an_account_signs_in_and_joins_another_network(world):
     Membership.objects.create(member=world.carla, network=world.other_network, role=Role.COORDINATOR)
-    services.invite_member(actor=world.carla.user, network=world.other_network, email="kim@example.org",
-                           full_name="Kim Member", role=Role.MEMBER, country=world.kenya)
+    services.invite_member(
+        actor=world.carla.user,
+        network=world.other_network,
+        email="kim@example.org",
+        full_name="Kim Member",
+        role=Role.MEMBER,
+        country=world.kenya,
+    )
     link = link_from_last_email()
     assert "Sign in" in Client().get(link).content.decode()
     client = world.client_for("kim")
@@ -173,12 +210,22 @@ def test_a_signed_in_user_cannot_accept_an_invitation_meant_for_someone_else(wor
 
 def test_the_invitations_page_sends_an_invitation_and_redisplays_errors(world):
     client = world.client_for("faith")
-    response = client.post("/n/vln/invitations/", {"full_name": "", "email": "not-an-address", "role": "member",
-                                                  "country": "KE", "language": "en"})
+    response = client.post(
+        "/n/vln/invitations/",
+        {"full_name": "", "email": "not-an-address", "role": "member", "country": "KE", "language": "en"},
+    )
     assert response.status_code == 400
     assert 'value="not-an-address"' in response.content.decode()
-    response = client.post("/n/vln/invitations/", {"full_name": "Peter Otieno", "email": "peter@example.org",
-                                                  "role": "member", "country": "KE", "language": "en"})
+    response = client.post(
+        "/n/vln/invitations/",
+        {
+            "full_name": "Peter Otieno",
+            "email": "peter@example.org",
+            "role": "member",
+            "country": "KE",
+            "language": "en",
+        },
+    )
     assert response.status_code == 302
     assert Invitation.objects.get(email="peter@example.org").invited_by == world.faith.user
 
@@ -188,8 +235,10 @@ def test_the_invitations_page_offers_a_focal_point_only_their_country(world):
     assert '<option value="KE"' in page
     assert '<option value="HT"' not in page
     assert 'value="coordinator"' not in page
-    response = world.client_for("faith").post("/n/vln/invitations/", {
-        "full_name": "X", "email": "x@example.org", "role": "member", "country": "HT", "language": "en"})
+    response = world.client_for("faith").post(
+        "/n/vln/invitations/",
+        {"full_name": "X", "email": "x@example.org", "role": "member", "country": "HT", "language": "en"},
+    )
     assert response.status_code == 400
     assert not Invitation.objects.exists()
 

@@ -167,7 +167,9 @@ class MeOut(Schema):
 def me(request):
     """The signed-in account, its profile and its networks."""
     viewer = permissions.viewer_for(request.user)
-    member = Member.objects.filter(user=request.user).select_related("country", "organisation", "user").first()
+    member = (
+        Member.objects.filter(user=request.user).select_related("country", "organisation", "user").first()
+    )
     networks = list(selectors.networks_for_viewer(viewer))
     member_out = None
     if member is not None:
@@ -175,5 +177,10 @@ def me(request):
         member_out = _member_out(viewer, None, member)
         member_out.roles = sorted({role for roles in viewer.roles.values() for role in roles})
         member_out.email = request.user.email
-    return MeOut(email=request.user.email, language=request.user.language, time_zone=request.user.time_zone,
-                 member=member_out, networks=networks)
+    return MeOut(
+        email=request.user.email,
+        language=request.user.language,
+        time_zone=request.user.time_zone,
+        member=member_out,
+        networks=networks,
+    )

@@ -1,5 +1,8 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,18 @@ class QicopAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_coordinator(request)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def refuse_signed_in_non_coordinators(request, *args, **kwargs):
+            # Django would send them to the admin's sign-in page, which sends signed-in people back: a loop.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return refuse_signed_in_non_coordinators
 
     def login(self, request, extra_context=None):
         # One sign-in page for everybody; it sends coordinators back here.

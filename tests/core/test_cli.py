@@ -1,0 +1,124 @@
+"""The `qicop` command: the demo, the production server, and manage.py commands passed through."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+QICOP = [sys.executable, "-m", "qicop.cli"]
+
+
+def run(args, cwd, **env):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "QICOP_VAR_DIR"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [*QICOP, *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=240
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo")
+    first = run(["demo", "--no-serve"], cwd=path)
+    assert first.returncode == 0, first.stderr
+    return path, first
+
+
+def test_the_demo_creates_var_with_its_database_and_secret_and_prints_the_logins(demo_dir):
+    path, first = demo_dir
+    assert (path / "var" / "qicop.sqlite3").exists()
+    assert (path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    assert "loaded the demo network" in first.stdout
+    assert "coordinator@example.org" in first.stdout and "password: demo" in first.stdout
+
+
+def test_running_the_demo_again_reuses_the_database_without_duplicates(demo_dir):
+    path, _first = demo_dir
+    again = run(["demo", "--no-serve"], cwd=path)
+    assert again.returncode == 0, again.stderr
+    assert "using the existing demo database" in again.stdout
+    assert "coordinator@example.org" in again.stdout
+    count = run(
+        ["shell", "-c", "from qicop.network.models import Member; print(Member.objects.count())"],
+        cwd=path,
+        QICOP_DEMO="1",
+    )
+    assert 190 <= int(count.stdout.split()[-1]) <= 220
+
+
+def test_reset_starts_afresh(demo_dir):
+    path, _first = demo_dir
+    marker = "from qicop.network.models import Network; Network.objects.create(slug='extra', name='Extra')"
+    run(["shell", "-c", marker], cwd=path, QICOP_DEMO="1")
+    reset = run(["demo", "--reset", "--no-serve"], cwd=path)
+    assert "loaded the demo network" in reset.stdout
+    count = run(
+        ["shell", "-c", "from qicop.network.models import Network; print(Network.objects.count())"],
+        cwd=path,
+        QICOP_DEMO="1",
+    )
+    assert count.stdout.split()[-1] == "2"
+
+
+def test_a_bad_listen_address_is_explained(tmp_path):
+    result = run(["demo", "--addr", "localhost"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "expected HOST:PORT" in result.stderr
+
+
+def test_manage_py_commands_pass_through_and_configuration_errors_are_named(tmp_path):
+    result = run(["check"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "qicop: configuration error: SECRET_KEY: required" in result.stderr
+    ok = run(["check"], cwd=tmp_path, SECRET_KEY="s" * 40)
+    assert ok.returncode == 0, ok.stderr
+    assert "no issues" in ok.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_demo_serves_the_network_over_http(demo_dir):
+    path, _first = demo_dir
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY"}
+    }
+    server = subprocess.Popen(
+        [*QICOP, "demo", "--addr", f"127.0.0.1:{port}"],
+        cwd=path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/accounts/login/", timeout=2
+                ) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "the demo server did not answer within 20 seconds"
+        assert "coordinator@example.org" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/qicop.css", timeout=2) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

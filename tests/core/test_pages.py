@@ -1,0 +1,95 @@
+"""Pages are light, self-contained and usable without JavaScript, on the demo network."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from qicop.demo import load_demo
+from qicop.network.models import Member
+
+MAX_PAGE_BYTES = 100_000
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_MODE = True
+    load_demo()
+    client = Client()
+    assert client.login(username="coordinator@example.org", password="demo")
+    return client
+
+
+def demo_pages():
+    kim = Member.objects.filter(country__iso2="KE").order_by("id").first()
+    return [
+        "/?stay=1",
+        "/n/virtual/",
+        "/n/virtual/members/",
+        "/n/virtual/members/?page=5",
+        "/n/virtual/countries/KE/",
+        f"/n/virtual/members/{kim.pk}/",
+        "/n/virtual/invitations/",
+        "/accounts/profile/",
+        "/accounts/profile/tokens/",
+        "/accounts/password/",
+        "/does-not-exist/",
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "pt"])
+def test_every_page_weighs_at_most_100_kb(demo, language):
+    demo.cookies["qicop_language"] = language
+    for path in demo_pages():
+        response = demo.get(path)
+        assert response.status_code in (200, 404), path
+        assert len(response.content) <= MAX_PAGE_BYTES, f"{path}: {len(response.content)} bytes"
+
+
+def test_pages_fetch_nothing_from_other_servers(demo):
+    for path in demo_pages():
+        page = demo.get(path).content.decode()
+        external = re.findall(r'(?:src|href|action)="(https?://[^"]*|//[^"]*)"', page)
+        assert external == [], f"{path} loads {external}"
+        assert "@import" not in page and "fonts.googleapis" not in page
+
+
+def test_pages_need_no_javascript(demo):
+    for path in demo_pages():
+        page = demo.get(path).content.decode()
+        assert "<script" not in page, path
+
+
+def test_pages_have_landmarks_a_language_and_labelled_fields(demo):
+    for path in demo_pages():
+        page = demo.get(path).content.decode()
+        assert re.search(r'<html lang="(en|fr|pt)"', page), path
+        assert "<main" in page and "<header" in page and "<footer" in page, path
+        for tag, field_id in re.findall(r'(<(?:input|select|textarea)[^>]*\bid="([^"]+)"[^>]*>)', page):
+            if 'type="hidden"' in tag:
+                continue
+            assert f'for="{field_id}"' in page, f"{path}: no label for {field_id}"
+
+
+def test_the_language_can_be_switched_on_every_page_without_javascript(demo):
+    page = demo.get("/n/virtual/").content.decode()
+    assert 'action="/language/"' in page
+    response = demo.post("/language/", {"language": "pt", "next": "/n/virtual/"})
+    assert response.status_code == 302 and response["Location"] == "/n/virtual/"
+    assert demo.get("/n/virtual/")["Content-Language"] == "pt"
+
+
+def test_the_language_switch_refuses_to_redirect_elsewhere(demo):
+    response = demo.post("/language/", {"language": "fr", "next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+
+
+def test_a_visitor_gets_the_browsers_language(db):
+    response = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
+    assert response["Content-Language"] == "fr"
+    assert '<html lang="fr"' in response.content.decode()
+
+
+def test_error_pages_are_helpful(db):
+    page = Client().get("/nothing-here/").content.decode()
+    assert "Page not found" in page and 'href="/"' in page

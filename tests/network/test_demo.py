@@ -1,0 +1,82 @@
+"""The demo network: realistic, deterministic, idempotent."""
+
+from django.db.models import Count
+
+from qicop.demo import DEMO_LOGINS, load_demo
+from qicop.network.models import Country, Member, Membership, Network, Organisation, Role
+
+COUNTRIES_OF_THE_BRIEF = {
+    "BW",
+    "KH",
+    "GY",
+    "HT",
+    "KE",
+    "LA",
+    "MW",
+    "MZ",
+    "NA",
+    "NG",
+    "PG",
+    "TH",
+    "UG",
+    "VN",
+    "ZM",
+    "ZW",
+}
+
+
+def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_people(db):
+    assert load_demo() is True
+    assert set(Network.objects.values_list("slug", flat=True)) == {"virtual", "all-country"}
+    assert set(Country.objects.values_list("iso2", flat=True)) == COUNTRIES_OF_THE_BRIEF
+    assert 190 <= Member.objects.count() <= 220
+    for country in Country.objects.all():
+        kinds = set(Organisation.objects.filter(country=country).values_list("kind", flat=True))
+        assert {"moh", "cdc"} <= kinds, country
+
+
+def test_every_role_is_represented_in_every_network(db):
+    load_demo()
+    for network in Network.objects.all():
+        roles = set(Membership.objects.filter(network=network).values_list("role", flat=True))
+        assert roles == set(Role.values), network
+
+
+def test_every_country_has_a_focal_point_in_the_virtual_network(db):
+    load_demo()
+    with_focal_point = (
+        Membership.objects.filter(network__slug="virtual", role=Role.FOCAL_POINT)
+        .values("member__country")
+        .annotate(n=Count("id"))
+    )
+    assert len(with_focal_point) == 16
+
+
+def test_loading_twice_creates_nothing_new(db):
+    load_demo()
+    before = Member.objects.count()
+    assert load_demo() is False
+    assert Member.objects.count() == before
+
+
+def test_the_same_seed_gives_the_same_people(db):
+    load_demo(seed=7)
+    first = list(Member.objects.order_by("user__email").values_list("user__email", "full_name", "title"))
+    Network.objects.all().delete()
+    Member.objects.all().delete()
+    Organisation.objects.all().delete()
+    Country.objects.all().delete()
+    from qicop.accounts.models import User
+
+    User.objects.all().delete()
+    load_demo(seed=7)
+    second = list(Member.objects.order_by("user__email").values_list("user__email", "full_name", "title"))
+    assert first == second
+
+
+def test_the_fixed_demo_logins_sign_in_with_the_demo_password(db, client, settings):
+    settings.DEMO_MODE = True
+    load_demo()
+    for email, _description in DEMO_LOGINS:
+        assert client.login(username=email, password="demo"), email
+        client.logout()
