@@ -122,3 +122,9 @@ def test_the_demo_serves_the_network_over_http(demo_dir):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_worker_runs_the_database_task_worker(tmp_path):
+    result = run(["worker", "--help"], cwd=tmp_path, SECRET_KEY="s" * 40)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: qicop db_worker")

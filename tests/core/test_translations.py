@@ -1,0 +1,106 @@
+"""English, French and Portuguese: complete catalogs, and no English left on translated pages."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.test import Client
+
+import qicop
+from qicop.demo import load_demo
+from qicop.network.models import Country, Member, Network, Organisation
+
+LOCALE_DIR = Path(qicop.__file__).parent / "locale"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def catalog(language):
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").open("rb") as po_file:
+        return read_po(po_file, locale=language)
+
+
+@pytest.mark.parametrize("language", ["fr", "pt"])
+def test_the_catalog_translates_every_string(language):
+    missing = []
+    for message in catalog(language):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            missing.append(message.id)
+    assert not missing, f"{len(missing)} untranslated in {language}: {missing[:10]}"
+
+
+@pytest.mark.parametrize("language", ["fr", "pt"])
+def test_translations_keep_every_placeholder(language):
+    wrong = []
+    for message in catalog(language):
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if set(PLACEHOLDER.findall(string)) - set(PLACEHOLDER.findall(ids[0])) - expected or (
+                expected - set(PLACEHOLDER.findall(string)) - {"%(count)d", "%(counter)s"}
+            ):
+                wrong.append((ids[0], string))
+    assert not wrong, wrong[:5]
+
+
+def english_phrases(language):
+    """The catalog's English strings whose translation differs, without their placeholders."""
+    phrases = set()
+    for message in catalog(language):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not ids[0] or strings[0] == ids[0]:
+            continue
+        for fragment in PLACEHOLDER.split(ids[0]):
+            fragment = fragment.strip(" .:,;—–-()\n")
+            if len(fragment) >= 4 and " " in fragment or len(fragment) >= 6:
+                phrases.add(fragment)
+    return phrases
+
+
+def visible_text(page: str, data: list[str]) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<option value="(en|fr|pt)"[^>]*>.*?</option>', " ", page)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    for value in sorted(data, key=len, reverse=True):  # people's names and organisations are data, not UI
+        text = text.replace(value, " ")
+    return text
+
+
+@pytest.fixture
+def demo_client(db, settings):
+    settings.DEMO_MODE = True
+    load_demo()
+    client = Client()
+    client.login(username="focal.ke@example.org", password="demo")
+    return client
+
+
+@pytest.mark.parametrize("language", ["fr", "pt"])
+def test_translated_pages_contain_no_english_from_the_catalog(demo_client, language):
+    data = [*Organisation.objects.values_list("name", flat=True), *Member.objects.values_list("full_name", flat=True),
+            *Member.objects.values_list("title", flat=True), *Network.objects.values_list("name", flat=True),
+            *Network.objects.values_list("description", flat=True), *Country.objects.values_list("name", flat=True),
+            *Network.objects.values_list("programme", flat=True), "English", "qicop"]
+    demo_client.post("/language/", {"language": language, "next": "/"})
+    member = Member.objects.filter(country__iso2="KE").order_by("id").first()
+    pages = ["/?stay=1", "/n/virtual/", "/n/virtual/members/", "/n/virtual/countries/KE/",
+             f"/n/virtual/members/{member.pk}/", "/n/virtual/invitations/", "/accounts/profile/",
+             "/accounts/profile/tokens/", "/accounts/password/", "/missing/"]
+    phrases = english_phrases(language)
+    leaks = []
+    for path in pages:
+        text = visible_text(demo_client.get(path).content.decode(), data)
+        leaks += [f"{path}: {p!r}" for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    signed_out = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for path in ["/", "/accounts/login/", "/accounts/password/reset/", "/invite/bad-token/"]:
+        text = visible_text(signed_out.get(path).content.decode(), data)
+        leaks += [f"{path}: {p!r}" for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert not leaks, "\n".join(sorted(leaks)[:30])
