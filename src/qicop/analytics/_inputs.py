@@ -99,37 +99,53 @@ def _as_keys(x, key) -> np.ndarray:
     return xa
 
 
-def _validate_values(y, n, kind: str, key) -> None:
-    ok = ~np.isnan(y)
-    if kind == "t" and np.any(y[ok] <= 0):
-        raise ValueError("Time between events must be greater than zero")
-    if n is not None:
-        okn = ~np.isnan(n)
-        if np.any(n[okn] < 0):
-            raise ValueError(f"{_where(key)}denominators cannot be negative.")
-        if kind in NEEDS_N:
-            both = ok & okn
-            if np.any(y[ok] < 0):
-                raise ValueError(f"{_where(key)}counts (numerators) cannot be negative.")
-            # n = 0 is allowed: qicharts2 plots y/0 and leaves the limits missing.
-            if kind in ("p", "pp") and np.any((y[both] > n[both]) & (n[both] > 0)):
-                raise ValueError(
-                    f"{_where(key)}a numerator is larger than its denominator; a proportion "
-                    "cannot be above 1 (check that numerator and denominator are not swapped)."
-                )
-    elif kind in NEEDS_N:
-        raise ValueError(
-            f"{_where(key)}a {kind!r} chart needs denominators (n), e.g. the number of patients."
+def _first_key(bad: np.ndarray, keys, sid) -> object:
+    where = np.flatnonzero(bad.reshape(-1))[0]
+    row = sid[where] if sid is not None else np.unravel_index(where, bad.shape)[0]
+    return keys[int(row)]
+
+
+def check_values(y: np.ndarray, n: np.ndarray | None, kind: str, keys, sid=None) -> None:
+    """Refuse values no chart of ``kind`` can mean, naming the first series at fault.
+
+    Works on all series at once (a padded 2-D array, or flat values with their
+    series index ``sid``). Missing values (NaN) are never at fault here.
+    """
+
+    def fail(bad, message):
+        if bad.any():
+            key = _first_key(bad, keys, sid)
+            raise ValueError(message if "%s" not in message else message % _where(key))
+
+    if kind == "t":
+        fail(y <= 0, "Time between events must be greater than zero")
+    if kind in ("c", "g", *NEEDS_N):
+        fail(y < 0, "%scounts cannot be negative.")
+    if n is None:
+        return
+    fail(n < 0, "%sdenominators cannot be negative.")
+    if kind in ("p", "pp"):
+        # n = 0 is allowed: qicharts2 plots y/0 and leaves the limits missing.
+        fail(
+            (y > n) & (n > 0),
+            "%sa numerator is larger than its denominator; a proportion cannot be above 1 "
+            "(check that numerator and denominator are not swapped).",
         )
-    if kind in ("c", "g") and np.any(y[ok] < 0):
-        raise ValueError(f"{_where(key)}counts cannot be negative.")
+
+
+def complete_cases(y: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A row missing either part of a ratio loses both (R's ``complete.cases``)."""
+    gone = np.isnan(y) | np.isnan(n)
+    if gone.any():
+        y = np.where(gone, np.nan, y)
+        n = np.where(gone, np.nan, n)
+    return y, n
 
 
 def normalise(items, kind: str):
-    """Validate raw series; return (keys, xs, ys, ns, has_n) with float arrays."""
+    """Convert raw series ``(key, (x, y, n))`` to float arrays; check their lengths."""
     keys, xs, ys, ns = [], [], [], []
-    for key, value in items:
-        x, y, n = split_series(value)
+    for key, (x, y, n) in items:
         y = _as_float(y, "y", key)
         if n is not None:
             n = _as_float(n, "n", key)
@@ -137,19 +153,16 @@ def normalise(items, kind: str):
                 raise ValueError(
                     f"{_where(key)}y has {len(y)} values but n has {len(n)}; give one denominator per value."
                 )
-            # complete.cases: a row missing either part of the ratio loses both.
-            gone = np.isnan(y) | np.isnan(n)
-            if gone.any():
-                y, n = y.copy(), n.copy()
-                y[gone] = np.nan
-                n[gone] = np.nan
+        elif kind in NEEDS_N:
+            raise ValueError(
+                f"{_where(key)}a {kind!r} chart needs denominators (n), e.g. the number of patients."
+            )
         if x is not None:
             x = _as_keys(x, key)
             if len(x) != len(y):
                 raise ValueError(
                     f"{_where(key)}x has {len(x)} values but y has {len(y)}; give one key per value."
                 )
-        _validate_values(y, n, kind, key)
         keys.append(key)
         xs.append(x)
         ys.append(y)
@@ -169,15 +182,18 @@ def _pad(arrays, lengths, width, fill=np.nan) -> np.ndarray:
     return out
 
 
-def batch_without_x(keys, ys, ns, has_n: bool) -> Batch:
+def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
     """Every raw value is its own subgroup, already in order: no grouping needed."""
     lengths = np.array([len(y) for y in ys], dtype=np.int64)
     width = int(lengths.max(initial=0))
     y = _pad(ys, lengths, width)
     exists = np.arange(width)[None, :] < lengths[:, None]
+    nraw = _pad(ns, lengths, width) if has_n else None
+    if has_n:
+        y, nraw = complete_cases(y, nraw)
+    check_values(y, nraw, kind, keys)
     ok = ~np.isnan(y)
     if has_n:
-        nraw = _pad(ns, lengths, width)
         n = np.where(np.isnan(nraw), 0.0, nraw)
         num = np.where(ok, y, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -222,7 +238,7 @@ def _global_codes(xs, ys):
     return allx, codes.reshape(-1), keep, uniq.dtype.kind in "US"
 
 
-def batch_with_x(keys, xs, ys, ns, has_n: bool, agg: str) -> Batch:
+def batch_with_x(keys, xs, ys, ns, has_n: bool, agg: str, kind: str) -> Batch:
     """Group repeated keys within each series, all series in one vectorised pass."""
     allx, codes, keep, categorical = _global_codes(xs, ys)
     counts = np.array([int(m.sum()) for m in keep], dtype=np.int64)
@@ -230,6 +246,9 @@ def batch_with_x(keys, xs, ys, ns, has_n: bool, agg: str) -> Batch:
     raw_index = np.concatenate([np.flatnonzero(m) for m in keep]) if keep else np.empty(0, np.int64)
     yv = np.concatenate([y[m] for y, m in zip(ys, keep, strict=True)]) if ys else np.empty(0)
     nv = np.concatenate([n[m] for n, m in zip(ns, keep, strict=True)]) if has_n else None
+    if has_n:
+        yv, nv = complete_cases(yv, nv)
+    check_values(yv, nv, kind, keys, sid)
     order = np.lexsort((codes, sid))
     sid, codes, yv, raw_index, allx = sid[order], codes[order], yv[order], raw_index[order], allx[order]
     m = len(sid)
@@ -244,8 +263,8 @@ def batch_with_x(keys, xs, ys, ns, has_n: bool, agg: str) -> Batch:
     present = np.zeros((groups, gmax), bool)
     present[gid, pos] = True
     yok = present & ~np.isnan(grid)
-    ylen = np.count_nonzero(yok, axis=1)
-    size = np.count_nonzero(present, axis=1)
+    ylen = yok.sum(axis=1)
+    size = present.sum(axis=1)
     ysum = row_sum(grid, yok)
     ysum[(size == 1) & (ylen == 0)] = np.nan  # qicharts2 keeps a lone missing value missing
     ymean = row_mean(grid, yok)[0]

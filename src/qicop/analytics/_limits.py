@@ -53,9 +53,9 @@ class Lines:
     ucl_1: np.ndarray
 
 
-def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Broadcast a per-row value over the row's columns."""
-    return np.broadcast_to(v[:, None], like.shape)
+def _full(v: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A per-row value copied to every column of the row (a writable array)."""
+    return np.repeat(v[:, None], like.shape[1], axis=1)
 
 
 def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
@@ -68,10 +68,9 @@ def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
 
 
 def _symmetric(y, cl, sigma) -> Lines:
-    with np.errstate(invalid="ignore"):
-        return Lines(
-            y, cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma, cl - sigma, cl + sigma
-        )
+    return Lines(
+        y, cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma, cl - sigma, cl + sigma
+    )
 
 
 def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -> np.ndarray:
@@ -85,17 +84,18 @@ def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -
     if none survive the result is missing.
     """
     rows, cols = values.shape
-    packed = np.full((rows, cols), np.nan)
-    dest = np.cumsum(members, axis=1) - 1
-    r, c = np.nonzero(members)
-    packed[r, dest[r, c]] = values[r, c]
-    with np.errstate(invalid="ignore"):
-        mr = np.abs(packed[:, 1:] - packed[:, :-1])
+    if members.all():  # nothing excluded or frozen out: packing changes nothing
+        packed = values
+    else:
+        packed = np.full((rows, cols), np.nan)
+        dest = np.cumsum(members, axis=1) - 1
+        r, c = np.nonzero(members)
+        packed[r, dest[r, c]] = values[r, c]
+    mr = np.abs(packed[:, 1:] - packed[:, :-1])
     valid = ~np.isnan(mr)
     amr = row_mean(mr, valid)[0]
     if screened:
-        with np.errstate(invalid="ignore"):
-            valid &= mr < D4 * amr[:, None]
+        valid &= mr < D4 * amr[:, None]
         amr = row_mean(mr, valid)[0]
     return amr
 
@@ -104,9 +104,8 @@ def _xmr(values: np.ndarray, seg: Segments) -> tuple[np.ndarray, np.ndarray]:
     """CL and average moving range of an individuals chart of ``values``."""
     ok = seg.calc & ~np.isnan(values)
     cl = _centre(seg, row_mean(values, ok)[0])
-    with np.errstate(invalid="ignore"):
-        dev = values - cl  # ranges of y - CL: differs from ranges of y only with a per-row CL
-    return cl, _col(moving_range_mean(dev, seg.calc, seg.screened), values)
+    dev = values - cl  # ranges of y - CL: differs from ranges of y only with a per-row CL
+    return cl, moving_range_mean(dev, seg.calc, seg.screened)[:, None]
 
 
 def run_chart(seg: Segments) -> Lines:
@@ -121,17 +120,13 @@ def i_chart(seg: Segments) -> Lines:
     if seg.mdc:
         # Making Data Count applies 2.66 * AMR literally as the 3-sigma distance.
         d3 = MDC_E2 * amr
-        with np.errstate(invalid="ignore"):
-            return Lines(
-                seg.y, cl, cl - d3, cl + d3, cl - d3 * 2 / 3, cl + d3 * 2 / 3, cl - d3 / 3, cl + d3 / 3
-            )
+        return Lines(seg.y, cl, cl - d3, cl + d3, cl - d3 * 2 / 3, cl + d3 * 2 / 3, cl - d3 / 3, cl + d3 / 3)
     return _symmetric(seg.y, cl, amr / D2)
 
 
 def mr_chart(seg: Segments) -> Lines:
     y = np.full(seg.y.shape, np.nan)
-    with np.errstate(invalid="ignore"):
-        y[:, 1:] = np.abs(seg.y[:, 1:] - seg.y[:, :-1])
+    y[:, 1:] = np.abs(seg.y[:, 1:] - seg.y[:, :-1])
     y[~seg.exists] = np.nan
     # Exclusion drops only the range stored at the excluded row [quirk].
     cl = _centre(seg, row_mean(y, seg.calc & ~np.isnan(y))[0])
@@ -149,37 +144,33 @@ def _sigma_tilde(seg: Segments) -> np.ndarray:
     varies = np.any((k != first) & seg.exists, axis=1)
     ok = seg.calc & ~np.isnan(seg.ysd)
     sbar = row_mean(seg.ysd, ok)[0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pooled = np.sqrt(row_sum((k - 1) * seg.ysd**2, ok) / row_sum(k - 1, ok))
+    pooled = np.sqrt(row_sum((k - 1) * seg.ysd**2, ok) / row_sum(k - 1, ok))
     return np.where(varies, pooled, sbar)
 
 
 def xbar_chart(seg: Segments) -> Lines:
     ok = seg.calc & (seg.ylen > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        grand = row_sum(seg.ylen * seg.ymean, ok) / row_sum(seg.ylen.astype(float), ok)
+    grand = row_sum(seg.ylen * seg.ymean, ok) / row_sum(seg.ylen.astype(float), ok)
     cl = _centre(seg, grand)
-    sig = _col(_sigma_tilde(seg), seg.y)
+    sig = _sigma_tilde(seg)[:, None]
     a3, a3_2, *_ = SUBGROUP.lookup(seg.ylen)
-    with np.errstate(invalid="ignore"):
-        return Lines(
-            seg.y,
-            cl,
-            cl - a3 * sig,
-            cl + a3 * sig,
-            cl - a3_2 * sig,
-            cl + a3_2 * sig,
-            cl - a3_2 / 2 * sig,
-            cl + a3_2 / 2 * sig,
-        )
+    return Lines(
+        seg.y,
+        cl,
+        cl - a3 * sig,
+        cl + a3 * sig,
+        cl - a3_2 * sig,
+        cl + a3_2 * sig,
+        cl - a3_2 / 2 * sig,
+        cl + a3_2 / 2 * sig,
+    )
 
 
 def s_chart(seg: Segments) -> Lines:
     cl = _centre(seg, _sigma_tilde(seg))
     _, _, b3, b4, b3_2, b4_2 = SUBGROUP.lookup(seg.ylen)
-    with np.errstate(invalid="ignore"):
-        one_lo, one_hi = (1 + b3_2) / 2 * cl, (1 + b4_2) / 2 * cl
-        return Lines(seg.ysd, cl, b3 * cl, b4 * cl, b3_2 * cl, b4_2 * cl, one_lo, one_hi)
+    one_lo, one_hi = (1 + b3_2) / 2 * cl, (1 + b4_2) / 2 * cl
+    return Lines(seg.ysd, cl, b3 * cl, b4 * cl, b3_2 * cl, b4_2 * cl, one_lo, one_hi)
 
 
 def t_chart(seg: Segments) -> Lines:
@@ -188,28 +179,25 @@ def t_chart(seg: Segments) -> Lines:
     Only the 3-sigma LCL is reset to 0 when negative on the transformed scale; a
     negative 2-sigma (or 1-sigma) line becomes NaN, then missing [quirk].
     """
-    with np.errstate(invalid="ignore"):
-        u = seg.y ** (1 / T_POWER)
-        user = None if seg.cl_user is None else seg.cl_user ** (1 / T_POWER)
+    u = seg.y ** (1 / T_POWER)
+    user = None if seg.cl_user is None else seg.cl_user ** (1 / T_POWER)
     useg = Segments(**{**seg.__dict__, "y": u, "cl_user": user})
     cl, amr = _xmr(u, useg)
     lines = _symmetric(u, cl, amr / D2)
-    with np.errstate(invalid="ignore"):
-        back = {name: getattr(lines, name) ** T_POWER for name in Lines.__dataclass_fields__}
-        back["lcl"] = np.where(lines.lcl < 0, 0.0, back["lcl"])
+    back = {name: getattr(lines, name) ** T_POWER for name in Lines.__dataclass_fields__}
+    back["lcl"] = np.where(lines.lcl < 0, 0.0, back["lcl"])
     return Lines(**back)
 
 
 def _attribute(seg: Segments, poisson: bool, laney: bool) -> Lines:
     """P, U and Laney's P', U': binomial or Poisson sigma per subgroup."""
     ok = seg.calc & ~np.isnan(seg.ysum)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # A row with n = 0 still adds its numerator to the CL sum [quirk].
-        centre = row_sum(seg.ysum, ok) / row_sum(seg.n, seg.calc & ~np.isnan(seg.n))
-        cl = _centre(seg, centre)
-        sigma = np.sqrt(cl / seg.n) if poisson else np.sqrt(cl * (1 - cl) / seg.n)
-        if laney:
-            sigma = sigma * _col(_laney_sigma_z(seg, cl, sigma), sigma)
+    # A row with n = 0 still adds its numerator to the CL sum [quirk].
+    centre = row_sum(seg.ysum, ok) / row_sum(seg.n, seg.calc & ~np.isnan(seg.n))
+    cl = _centre(seg, centre)
+    sigma = np.sqrt(cl / seg.n) if poisson else np.sqrt(cl * (1 - cl) / seg.n)
+    if laney:
+        sigma = sigma * _laney_sigma_z(seg, cl, sigma)[:, None]
     lines = _symmetric(seg.y, cl, sigma)
     # Only finite limits are truncated: an infinite one (n = 0) must stay
     # infinite here so that it is made missing later.
@@ -226,12 +214,10 @@ def _laney_sigma_z(seg: Segments, cl: np.ndarray, sigma: np.ndarray) -> np.ndarr
 
     The SD keeps missing values, so one missing z makes every limit missing [quirk].
     """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (seg.y - cl) / sigma
+    z = (seg.y - cl) / sigma
     if seg.categorical:
         mean, count = row_mean(z, seg.calc)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sd = np.sqrt(row_sum((z - mean[:, None]) ** 2, seg.calc) / (count - 1))
+        sd = np.sqrt(row_sum((z - mean[:, None]) ** 2, seg.calc) / (count - 1))
         sd[count < 2] = np.nan
         return sd
     return moving_range_mean(z, seg.calc, seg.screened) / D2
@@ -257,8 +243,7 @@ def c_chart(seg: Segments) -> Lines:
     y = seg.ysum  # the count itself; a denominator is ignored, as in qicharts2
     ok = seg.calc & ~np.isnan(y)
     cl = _centre(seg, row_mean(y, ok)[0])
-    with np.errstate(invalid="ignore"):
-        lines = _symmetric(y, cl, np.sqrt(cl))
+    lines = _symmetric(y, cl, np.sqrt(cl))
     for lower in (lines.lcl, lines.lcl_95):
         lower[lower < 0] = 0.0
     return lines
@@ -270,24 +255,23 @@ def g_chart(seg: Segments) -> Lines:
     A user-supplied ``cl`` is taken as the mean and displayed as 0.693 * cl.
     """
     ok = seg.calc & ~np.isnan(seg.y)
-    shown = _col(row_median(seg.y, ok), seg.y).copy()
-    mean = _col(row_mean(seg.y, ok)[0], seg.y).copy()
+    shown = _full(row_median(seg.y, ok), seg.y)
+    mean = _full(row_mean(seg.y, ok)[0], seg.y)
     if seg.cl_user is not None:
         usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
         mean[usable] = seg.cl_user[usable]
         shown[usable] = G_MEDIAN_FACTOR * seg.cl_user[usable]
-    with np.errstate(invalid="ignore"):
-        sigma = np.sqrt(mean * (mean + 1))
-        lines = Lines(
-            seg.y,
-            shown,
-            np.maximum(0.0, mean - 3 * sigma),
-            mean + 3 * sigma,
-            np.maximum(0.0, mean - 2 * sigma),
-            mean + 2 * sigma,
-            np.maximum(0.0, mean - sigma),
-            mean + sigma,
-        )
+    sigma = np.sqrt(mean * (mean + 1))
+    lines = Lines(
+        seg.y,
+        shown,
+        np.maximum(0.0, mean - 3 * sigma),
+        mean + 3 * sigma,
+        np.maximum(0.0, mean - 2 * sigma),
+        mean + 2 * sigma,
+        np.maximum(0.0, mean - sigma),
+        mean + sigma,
+    )
     return lines
 
 

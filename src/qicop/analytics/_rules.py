@@ -49,21 +49,16 @@ RULE_SETS = ("anhoej", "ihi", "mdc")
 
 
 def _directed(up: np.ndarray, down: np.ndarray) -> np.ndarray:
-    out = np.zeros(up.shape, np.int8)
-    out[up] = UP
-    out[down] = DOWN
-    return out
+    return up.view(np.int8) - down.view(np.int8)
 
 
 def outside(y, lcl, ucl) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return _directed(y > ucl, y < lcl)
+    return _directed(y > ucl, y < lcl)
 
 
 def shift(d: np.ndarray, valid: np.ndarray, min_points: int, line_breaks: bool) -> np.ndarray:
     """Points of runs of at least ``min_points`` on one side of the centre line."""
-    with np.errstate(invalid="ignore"):
-        sign = np.sign(d)
+    sign = np.sign(d)
     part = valid & ~np.isnan(d) if line_breaks else valid & ~np.isnan(d) & (d != 0)
     runs = sign_runs(sign, part)
     long = (runs.length >= min_points) & (sign != 0)
@@ -81,8 +76,7 @@ def trend(y: np.ndarray, valid: np.ndarray, min_points: int, ties_break: bool) -
     ok = valid & ~np.isnan(y)
     prev = previous_index(ok)
     has_prev = ok & (prev >= 0)
-    with np.errstate(invalid="ignore"):
-        step = np.sign(y - np.take_along_axis(y, np.maximum(prev, 0), axis=1))
+    step = np.sign(y - np.take_along_axis(y, np.maximum(prev, 0), axis=1))
     part = has_prev if ties_break else has_prev & (step != 0)
     runs = sign_runs(step, part)
     long = (runs.length >= min_points - 1) & (step != 0)
@@ -104,10 +98,9 @@ def two_of_three(y, cl, lcl, ucl, lcl_95, ucl_95, valid, same_side: bool) -> np.
     """2 of 3 consecutive points in the near-limit band on one side."""
     ok = valid & ~np.isnan(y)
     rows, cols = y.shape
-    with np.errstate(invalid="ignore"):
-        high = ok & (y > ucl_95) & ~(y > ucl)
-        low = ok & (y < lcl_95) & ~(y < lcl)
-        side = np.sign(y - cl)
+    high = ok & (y > ucl_95) & ~(y > ucl)
+    low = ok & (y < lcl_95) & ~(y < lcl)
+    side = np.sign(y - cl)
     r, c, k = _pack(ok)
     out = []
     for band, direction in ((high, 1), (low, -1)):
@@ -130,32 +123,34 @@ def two_of_three(y, cl, lcl, ucl, lcl_95, ucl_95, valid, same_side: bool) -> np.
 
 def near_centre(y, lcl_1, ucl_1, valid, min_points: int = 15) -> np.ndarray:
     ok = valid & ~np.isnan(y)
-    with np.errstate(invalid="ignore"):
-        inner = ((y > lcl_1) & (y < ucl_1)).astype(float)
+    inner = ((y > lcl_1) & (y < ucl_1)).astype(float)
     runs = sign_runs(inner, ok)
     long = (runs.length >= min_points) & (inner > 0)
     return np.where(span(runs.start & long, runs.end & long), UNDIRECTED, NONE).astype(np.int8)
 
 
 def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    if not flag_rows.any():
+        return np.zeros(mask.shape, np.int8)
     return np.where(flag_rows[:, None] & mask, UNDIRECTED, NONE).astype(np.int8)
 
 
 def anhoej_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
-    long = (a.runs.length > np.nan_to_num(a.longest_run_max, nan=np.inf)[:, None]) & a.useful
-    up = span(a.runs.start & long & (a.sign > 0), a.runs.end & long & (a.sign > 0))
-    down = span(a.runs.start & long & (a.sign < 0), a.runs.end & long & (a.sign < 0))
-    few = a.n_crossings < a.n_crossings_min
-    return {
-        OUTSIDE: outside(lines.y, lines.lcl, lines.ucl),
-        SHIFT: _directed(up, down),
-        FEW_CROSSINGS: _fill_rows(few, a.useful),
-    }
+    flags = {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
+    shifted = np.zeros(lines.y.shape, np.int8)
+    too_long = a.longest_run > a.longest_run_max
+    if too_long.any():  # most charts have no signal: skip the per-point work
+        long = (a.runs.length > np.where(too_long, a.longest_run_max, np.inf)[:, None]) & a.useful
+        up = span(a.runs.start & long & (a.sign > 0), a.runs.end & long & (a.sign > 0))
+        down = span(a.runs.start & long & (a.sign < 0), a.runs.end & long & (a.sign < 0))
+        shifted = _directed(up, down)
+    flags[SHIFT] = shifted
+    flags[FEW_CROSSINGS] = _fill_rows(a.n_crossings < a.n_crossings_min, a.useful)
+    return flags
 
 
 def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
-    with np.errstate(invalid="ignore"):
-        d = lines.y - lines.cl
+    d = lines.y - lines.cl
     n = a.n_useful
     lower, upper = ihi_runs_table(n)
     runs = a.runs.crossings + 1
@@ -168,8 +163,7 @@ def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
 
 
 def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
-    with np.errstate(invalid="ignore"):
-        d = lines.y - lines.cl
+    d = lines.y - lines.cl
     return {
         OUTSIDE: outside(lines.y, lines.lcl, lines.ucl),
         SHIFT: shift(d, valid, 8, line_breaks=False),
@@ -182,8 +176,7 @@ def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
 
 
 def mdc_rules(lines, a: Anhoej, valid, run_chart: bool) -> dict[str, np.ndarray]:
-    with np.errstate(invalid="ignore"):
-        d = lines.y - lines.cl
+    d = lines.y - lines.cl
     rules = {} if run_chart else {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
     rules[TREND] = trend(lines.y, valid, 7, ties_break=True)
     if not run_chart:

@@ -9,21 +9,42 @@ and the shift/trend rules of the IHI and MDC rule sets, are all phrased with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from qicop.analytics._constants import ANHOEJ
 
 
-@dataclass
 class Runs:
-    start: np.ndarray  # first point of each run
-    end: np.ndarray  # last point of each run
-    length: np.ndarray  # length of the run a point belongs to (0 if not taking part)
-    prev: np.ndarray  # column of the previous taking-part point (-1 if none)
-    crossings: np.ndarray  # per row: runs - 1 (0 when there are no runs)
-    longest: np.ndarray  # per row
-    count: np.ndarray  # per row: number of taking-part points
+    """Runs of equal sign per row; per-point run lengths are computed only if asked."""
+
+    def __init__(self, sign: np.ndarray, part: np.ndarray) -> None:
+        rows, cols = sign.shape
+        prev = previous_index(part)
+        prev_sign = np.take_along_axis(sign, np.maximum(prev, 0), axis=1)
+        self.part = part
+        self.prev = prev  # column of the previous taking-part point (-1 if none)
+        self.start = part & ~((prev >= 0) & (sign == prev_sign))  # first point of each run
+        self.ordinal = part.cumsum(axis=1)
+        first = np.maximum.accumulate(np.where(self.start, self.ordinal, 0), axis=1)
+        self.position = np.where(part, self.ordinal - first + 1, 0)  # 1-based place in its run
+        self.count = self.ordinal[:, -1] if cols else np.zeros(rows, np.int64)
+        self.crossings = np.maximum(self.start.sum(axis=1) - 1, 0)  # runs - 1
+        self.longest = self.position.max(axis=1, initial=0)
+
+    @cached_property
+    def length(self) -> np.ndarray:
+        """Length of the run each point belongs to (0 for points not taking part)."""
+        rows, cols = self.part.shape
+        run_id = self.start.cumsum(axis=1) + (np.arange(rows) * (cols + 1))[:, None]
+        sizes = np.bincount(run_id[self.part], minlength=rows * (cols + 1))
+        return np.where(self.part, sizes[run_id], 0)
+
+    @cached_property
+    def end(self) -> np.ndarray:
+        """Last point of each run."""
+        return self.part & (self.position == self.length)
 
 
 def previous_index(mask: np.ndarray) -> np.ndarray:
@@ -37,27 +58,7 @@ def previous_index(mask: np.ndarray) -> np.ndarray:
 
 def sign_runs(sign: np.ndarray, part: np.ndarray) -> Runs:
     """Runs of equal ``sign`` among the points where ``part`` is true."""
-    rows, cols = sign.shape
-    prev = previous_index(part)
-    has_prev = prev >= 0
-    prev_sign = np.take_along_axis(sign, np.maximum(prev, 0), axis=1)
-    start = part & ~(has_prev & (sign == prev_sign))
-    run_id = np.cumsum(start, axis=1) + (np.arange(rows) * (cols + 1))[:, None]
-    sizes = np.bincount(run_id[part], minlength=rows * (cols + 1))
-    length = np.where(part, sizes[run_id], 0)
-    ordinal = np.cumsum(part, axis=1)
-    first = np.maximum.accumulate(np.where(start, ordinal, 0), axis=1)
-    end = part & (ordinal - first + 1 == length)
-    n_runs = np.count_nonzero(start, axis=1)
-    return Runs(
-        start=start,
-        end=end,
-        length=length,
-        prev=prev,
-        crossings=np.maximum(n_runs - 1, 0),
-        longest=length.max(axis=1, initial=0),
-        count=np.count_nonzero(part, axis=1),
-    )
+    return Runs(sign, part)
 
 
 def span(start: np.ndarray, end: np.ndarray, start_cols: np.ndarray | None = None) -> np.ndarray:
@@ -101,10 +102,9 @@ def anhoej(y: np.ndarray, cl: np.ndarray, included: np.ndarray) -> Anhoej:
     is ``longest_run > longest_run_max or n_crossings < n_crossings_min``; with no
     useful point all four statistics are missing and there is no signal.
     """
-    with np.errstate(invalid="ignore"):
-        d = y - cl
-        useful = included & ~np.isnan(d) & (d != 0)
-        sign = np.sign(d)
+    d = y - cl
+    useful = included & ~np.isnan(d) & (d != 0)
+    sign = np.sign(d)
     runs = sign_runs(sign, useful)
     n_useful = runs.count
     longest_max, crossings_min = ANHOEJ.lookup(n_useful)
@@ -116,7 +116,7 @@ def anhoej(y: np.ndarray, cl: np.ndarray, included: np.ndarray) -> Anhoej:
         useful=useful,
         sign=sign,
         runs=runs,
-        n_obs=np.count_nonzero(included, axis=1),
+        n_obs=included.sum(axis=1),
         n_useful=n_useful,
         longest_run=longest,
         longest_run_max=longest_max,

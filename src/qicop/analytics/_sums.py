@@ -26,20 +26,18 @@ def _last(a: np.ndarray) -> np.ndarray:
 def row_sum_dd(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Double-double sum of ``values`` where ``mask`` is true, per row: (hi, lo)."""
     x = np.where(mask, values, 0.0)
-    s = np.cumsum(x, axis=1)
+    s = x.cumsum(axis=1)
     if x.shape[1] < 2:
         return _last(s), np.zeros(x.shape[0])
     a, b, t = s[:, :-1], x[:, 1:], s[:, 1:]
     bb = t - a
-    with np.errstate(invalid="ignore"):
-        err = (a - (t - bb)) + (b - bb)
+    err = (a - (t - bb)) + (b - bb)
     # An infinite partial sum has no meaningful rounding error.
     err[~np.isfinite(err)] = 0.0
-    lo = np.cumsum(err, axis=1)[:, -1]
+    lo = err.cumsum(axis=1)[:, -1]
     hi = s[:, -1]
     total = hi + lo
-    with np.errstate(invalid="ignore"):
-        lo = np.where(np.isfinite(total), lo - (total - hi), 0.0)
+    lo = np.where(np.isfinite(total), lo - (total - hi), 0.0)
     return total, lo
 
 
@@ -50,22 +48,21 @@ def row_sum(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def _divide_dd(hi: np.ndarray, lo: np.ndarray, count: np.ndarray) -> np.ndarray:
     """(hi + lo) / count with one Newton correction, like R's two-pass mean."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        q = hi / count
-        p = q * count
-        # TwoProduct(q, count): count is a small integer, so only q needs splitting.
-        c = _SPLIT * q
-        qh = c - (c - q)
-        ql = q - qh
-        p_err = (qh * count - p) + ql * count
-        r = ((hi - p) - p_err) + lo
-        out = q + r / count
+    q = hi / count
+    p = q * count
+    # TwoProduct(q, count): count is a small integer, so only q needs splitting.
+    c = _SPLIT * q
+    qh = c - (c - q)
+    ql = q - qh
+    p_err = (qh * count - p) + ql * count
+    r = ((hi - p) - p_err) + lo
+    out = q + r / count
     return np.where(np.isfinite(out), out, q)
 
 
 def row_mean(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean per row of the masked values and the count; NaN where the count is 0."""
-    count = np.count_nonzero(mask, axis=1).astype(float)
+    count = mask.sum(axis=1, dtype=float)
     hi, lo = row_sum_dd(values, mask)
     mean = _divide_dd(hi, lo, count)
     mean[count == 0] = np.nan
@@ -74,7 +71,7 @@ def row_mean(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def row_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Median per row of the masked values (R's ``median``); NaN for an empty row."""
-    count = np.count_nonzero(mask, axis=1)
+    count = mask.sum(axis=1)
     rows = values.shape[0]
     if values.shape[1] == 0:
         return np.full(rows, np.nan)
@@ -86,8 +83,7 @@ def row_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     b = ordered[r, hi_idx]
     # (a + b) / 2 rounds exactly like R's long-double mean of two values: the
     # halving is exact, so only the one rounding of a + b remains.
-    with np.errstate(invalid="ignore"):
-        med = np.where(count % 2 == 1, a, (a + b) / 2.0)
+    med = np.where(count % 2 == 1, a, (a + b) / 2.0)
     med[count == 0] = np.nan
     return med
 
@@ -97,7 +93,6 @@ def row_sd(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     mean, count = row_mean(values, mask)
     dev = values - mean[:, None]
     ss = row_sum(dev * dev, mask)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.sqrt(ss / (count - 1.0))
+    sd = np.sqrt(ss / (count - 1.0))
     sd[count < 2] = np.nan
     return sd
