@@ -73,3 +73,8 @@ def test_a_photo_that_is_not_an_image_is_refused(world):
     assert response.status_code == 400
     assert "Upload a valid image" in response.content.decode()
     assert 'value="Kim Member"' in response.content.decode()
+
+
+def test_without_a_chosen_time_zone_times_follow_the_members_country(world):
+    assert "Africa/Nairobi" in world.client_for("kim").get("/n/vln/").content.decode()
+    assert "UTC" in world.client_for("oscar").get("/accounts/profile/").content.decode()

@@ -23,8 +23,9 @@ class UserPreferencesMiddleware:
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
-            if user.time_zone and is_valid_time_zone(user.time_zone):
-                zone_name = user.time_zone
+            zone_name = user.time_zone or _country_time_zone(user) or zone_name
+            if not is_valid_time_zone(zone_name):
+                zone_name = settings.TIME_ZONE
         timezone.activate(zoneinfo.ZoneInfo(zone_name))
         try:
             response = self.get_response(request)
@@ -32,3 +33,11 @@ class UserPreferencesMiddleware:
             timezone.deactivate()
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def _country_time_zone(user) -> str | None:
+    """An account without a chosen time zone sees times in its country's zone."""
+    from django.apps import apps
+
+    Member = apps.get_model("network", "Member")  # core must not import the network app
+    return Member.objects.filter(user_id=user.pk).values_list("country__time_zone", flat=True).first()

@@ -315,7 +315,9 @@ def _create_organisations(countries):
 
 
 def _add_member(*, email, name, country, organisation, title, languages, networks_roles, password=None):
-    user = User.objects.create_user(email, password)
+    # Haitians read French and Mozambicans Portuguese: their accounts show the interface in it.
+    language = {"HT": "fr", "MZ": "pt"}.get(country.iso2, "")
+    user = User.objects.create_user(email, password, language=language, time_zone=country.time_zone)
     member = Member.objects.create(
         user=user,
         full_name=name,

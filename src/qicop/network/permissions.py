@@ -54,7 +54,7 @@ def viewer_for(user) -> Viewer:
     cached = getattr(user, "_qicop_viewer", None)
     if cached is not None:
         return cached
-    member = Member.objects.filter(user_id=user.pk).only("id", "country_id").first()
+    member = Member.objects.filter(user_id=user.pk).only("id", "country_id").order_by().first()
     roles: dict[int, set[str]] = {}
     if member is not None:
         for network_id, role in Membership.objects.filter(member=member).values_list("network_id", "role"):

@@ -110,7 +110,6 @@ def network_overview(network: Network) -> dict:
     memberships = Membership.objects.filter(network=network)
     return {
         "member_count": memberships.values("member").distinct().count(),
-        "country_count": network.countries.count(),
         "organisation_count": organisations_of_network(network).count(),
         "newest_members": list(
             Member.objects.filter(memberships__network=network)

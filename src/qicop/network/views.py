@@ -26,7 +26,7 @@ def network_home(request, slug):
         "network/network_home.html",
         {
             "network": network,
-            "countries": selectors.countries_of_network(network),
+            "countries": list(selectors.countries_of_network(network)),
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
         },
