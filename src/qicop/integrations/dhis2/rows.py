@@ -1,0 +1,47 @@
+"""The rows every data-value reader yields and every writer takes, whatever the file format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class DataValueRow:
+    """One data value as written in the file, identifiers not yet resolved.
+
+    Identifiers are kept as the file gives them (UID, code or name, per the import's id scheme). Header-level
+    defaults of a data value set (period, orgUnit, attributeOptionCombo…) are already applied. ``value`` is the
+    raw text (None when absent). ``category_options`` is used by ADX, where a disaggregation is given as
+    category code → category option code instead of a category option combo; the importer resolves it.
+    ``index`` is the 0-based position of the value in the file (DHIS2's conflict index); ``line`` the 1-based
+    line where it starts, when known.
+    """
+
+    data_element: str
+    period: str
+    org_unit: str
+    category_option_combo: str | None = None
+    attribute_option_combo: str | None = None
+    value: str | None = None
+    stored_by: str | None = None
+    created: str | None = None
+    last_updated: str | None = None
+    comment: str | None = None
+    follow_up: bool | None = None
+    deleted: bool | None = None
+    category_options: tuple[tuple[str, str], ...] = ()
+    attribute_options: tuple[tuple[str, str], ...] = ()
+    index: int = 0
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataValueSetHeader:
+    """What a data value set says about all its values (any field may be absent)."""
+
+    data_set: str | None = None
+    complete_date: str | None = None
+    period: str | None = None
+    org_unit: str | None = None
+    attribute_option_combo: str | None = None
+    id_scheme: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+
+class FormatError(ValueError):
+    """A file that cannot be read as the format it claims to be. Carries where the reader stopped.
+
+    ``line`` and ``column`` are 1-based positions in the file when the parser knows them; ``index`` is the
+    0-based index of the data value (row) being read, as DHIS2 reports it.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 index: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.index = index
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{self.message} ({', '.join(where)})" if where else self.message
