@@ -64,9 +64,8 @@ def main() -> None:
     print(
         f"charts() P, {MANY:,} series x {POINTS} points: {t_p:.3f} s ({t_p / floor_p:.0f}x bare numpy pass)"
     )
-    print(
-        f"bare numpy pass (mean + moving ranges), {MANY:,} x {POINTS}: I {floor_i * 1e3:.2f} ms, P {floor_p * 1e3:.2f} ms"
-    )
+    label = f"bare numpy pass (mean + moving ranges), {MANY:,} x {POINTS}"
+    print(f"{label}: I {floor_i * 1e3:.2f} ms, P {floor_p * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -227,7 +227,15 @@ def _global_codes(xs, ys):
         xa = np.arange(len(y)) if x is None else x
         m = ~_missing_x(xa)
         keep.append(m)
-        parts.append(xa[m])
+        kept = xa[m]
+        if kept.dtype.kind == "O" and len(kept) and all(isinstance(v, str) for v in kept.tolist()):
+            kept = kept.astype(str)  # text keys with missing ones removed
+        parts.append(kept)
+    families = {"number" if p.dtype.kind in "iufb" else p.dtype.kind for p in parts if len(p)}
+    if len(families) > 1:
+        raise ValueError(
+            "The x keys cannot be sorted together: use one kind of key (numbers, dates or text)."
+        )
     try:
         allx = np.concatenate(parts) if parts else np.empty(0)
         uniq, codes = np.unique(allx, return_inverse=True)

@@ -392,7 +392,7 @@ def _results(batch: Batch, columns: dict, flags: dict, opts: _Options) -> list[C
     for values in zip(*cols, batch.x, flag_dicts, strict=True):
         result = new(ChartResult)
         state = result.__dict__
-        state.update(zip(names, values))
+        state.update(zip(names, values, strict=True))
         state.update(common)
         out.append(result)
     return out
