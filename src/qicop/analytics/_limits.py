@@ -95,8 +95,9 @@ def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -
     valid = ~np.isnan(mr)
     amr = row_mean(mr, valid)[0]
     if screened:
-        valid &= mr < D4 * amr[:, None]
-        amr = row_mean(mr, valid)[0]
+        kept = valid & (mr < D4 * amr[:, None])
+        if not np.array_equal(kept, valid):  # usually nothing is screened out
+            amr = row_mean(mr, kept)[0]
     return amr
 
 

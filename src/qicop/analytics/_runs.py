@@ -22,7 +22,7 @@ class Runs:
     def __init__(self, sign: np.ndarray, part: np.ndarray) -> None:
         rows, cols = sign.shape
         prev = previous_index(part)
-        prev_sign = np.take_along_axis(sign, np.maximum(prev, 0), axis=1)
+        prev_sign = sign[np.arange(rows)[:, None], np.maximum(prev, 0)]
         self.part = part
         self.prev = prev  # column of the previous taking-part point (-1 if none)
         self.start = part & ~((prev >= 0) & (sign == prev_sign))  # first point of each run

@@ -31,13 +31,16 @@ def row_sum_dd(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.nda
         return _last(s), np.zeros(x.shape[0])
     a, b, t = s[:, :-1], x[:, 1:], s[:, 1:]
     bb = t - a
-    err = (a - (t - bb)) + (b - bb)
-    # An infinite partial sum has no meaningful rounding error.
-    err[~np.isfinite(err)] = 0.0
-    lo = err.cumsum(axis=1)[:, -1]
+    err = (a - (t - bb)) + (b - bb)  # TwoSum: the exact rounding error of each step
     hi = s[:, -1]
+    finite = np.isfinite(hi)
+    if not finite.all():  # an infinite sum has no meaningful rounding error
+        err[~finite] = 0.0
+    lo = err.cumsum(axis=1)[:, -1]
     total = hi + lo
-    lo = np.where(np.isfinite(total), lo - (total - hi), 0.0)
+    lo = lo - (total - hi)
+    if not finite.all():
+        lo[~finite] = 0.0
     return total, lo
 
 

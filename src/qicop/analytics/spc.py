@@ -306,9 +306,10 @@ def _segments(batch: Batch, lay: _Layout, opts: _Options) -> Segments:
 def _post_process(lines: Lines, seg: Segments, parts: int, opts: _Options) -> Lines:
     """Step 6 of the pipeline: multiply, non-finite limits missing, y_neg."""
     m = opts.multiply
-    out = {"y": lines.y * m, "cl": lines.cl * m}
+    scale = (lambda v: v) if m == 1 else (lambda v: v * m)  # x * 1 is x: skip the pass
+    out = {"y": scale(lines.y), "cl": scale(lines.cl)}
     for name in _LIMIT_NAMES:
-        v = getattr(lines, name) * m
+        v = scale(getattr(lines, name))
         v[~np.isfinite(v)] = np.nan
         out[name] = v
     if not opts.y_neg:
@@ -370,7 +371,7 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
 
 def _rows(a: np.ndarray, lengths: list[int], same: bool) -> list[np.ndarray]:
     if same:
-        return list(a)
+        return [a[0]] if len(lengths) == 1 else list(a)
     return [a[i, :k] for i, k in enumerate(lengths)]
 
 
