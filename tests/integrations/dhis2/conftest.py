@@ -10,10 +10,10 @@ import pytest
 @pytest.fixture
 def shared_formats() -> Path:
     """The folder of real sample files (``shared/formats``), which sits beside the repository, not inside it."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent.parent / "shared" / "formats"
-        if candidate.is_dir():
-            return candidate
+    repository = Path(__file__).resolve().parents[3]
+    formats = repository.parent / "shared" / "formats"
+    if formats.is_dir():
+        return formats
     pytest.skip(
         "shared/formats is absent (a fresh clone): the real DHIS2/ADX sample files live beside the repository"
     )
