@@ -17,9 +17,10 @@ import pytest
 from django.test import Client
 
 import qicop
-from qicop.accounts.models import User
 from qicop.core.i18n import compile_catalogs
-from qicop.network.models import Country, Member, Membership, Network, Organisation, Role
+
+# Models are imported inside the helpers, so that the pure tests (tests/analytics, tests/integrations)
+# also run without Django: `pytest -p no:django tests/analytics`.
 
 PASSWORD = "a-Strong-passw0rd-for-tests"
 
@@ -30,13 +31,18 @@ def pytest_configure(config):
     compile_catalogs(Path(qicop.__file__).parent / "locale")
 
 
-def make_country(iso2, iso3, name, time_zone, languages=("en",)) -> Country:
+def make_country(iso2, iso3, name, time_zone, languages=("en",)):
+    from qicop.network.models import Country
+
     return Country.objects.create(
         iso2=iso2, iso3=iso3, name=name, time_zone=time_zone, languages=list(languages)
     )
 
 
-def make_member(email, name, country, *, network=None, roles=(), organisation=None, **user_fields) -> Member:
+def make_member(email, name, country, *, network=None, roles=(), organisation=None, **user_fields):
+    from qicop.accounts.models import User
+    from qicop.network.models import Member, Membership
+
     user = User.objects.create_user(email, PASSWORD, **user_fields)
     member = Member.objects.create(
         user=user, full_name=name, country=country, organisation=organisation, title="QI Officer"
@@ -50,6 +56,9 @@ class World:
     """The personas' network, with attribute access to everyone in it."""
 
     def __init__(self):
+        from qicop.accounts.models import User
+        from qicop.network.models import Network, Organisation, Role
+
         self.network = Network.objects.create(slug="vln", name="Virtual Learning Network")
         self.other_network = Network.objects.create(
             slug="acn", name="All-Country Network", kind=Network.Kind.IN_PERSON
