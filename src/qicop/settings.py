@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qicop.core",
     "qicop.accounts",
     "qicop.network",
+    "qicop.indicators",
 ]
 
 MIDDLEWARE = [
