@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import PERSONAS
+from personas import PERSONAS
 
 ALL = dict.fromkeys(PERSONAS)
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]

@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.test import Client, override_settings
 from django.utils import translation
 
-from conftest import PASSWORD
+from personas import PASSWORD
 from qicop.accounts.models import User
 
 

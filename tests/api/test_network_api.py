@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import make_member
+from personas import make_member
 from qicop.network.models import Role
 
 

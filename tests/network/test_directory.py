@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import make_member
+from personas import make_member
 from qicop.network.models import Role
 
 
