@@ -63,6 +63,13 @@ MATRIX = {
         expect(403, carla=200, faith=200, oscar=404, anonymous=302),
     ),
     "network:invitation_revoke": (lambda w: "/n/vln/invitations/1/withdraw/", post_only()),
+    "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
+    "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
+    "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
+    "dhis2:task_summary": (
+        lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/1",
+        expect(404, anonymous=401),
+    ),
     "api:api-root": (lambda w: "/api/v1/", expect(404)),
     "api:openapi-json": (lambda w: "/api/v1/openapi.json", expect(200)),
     "api:openapi-view": (lambda w: "/api/v1/docs", expect(200)),

@@ -145,6 +145,16 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Data files larger than this are refused before anything is read.
+QICOP_IMPORT_MAX_BYTES = env_int("QICOP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+
+# Import progress is shared between the worker and the web processes through files, on every database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

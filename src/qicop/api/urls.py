@@ -1,0 +1,14 @@
+"""DHIS2-compatible routes, at the same paths as DHIS2's Web API."""
+
+from django.urls import path
+
+from qicop.api import dhis2
+
+app_name = "dhis2"
+
+urlpatterns = [
+    path("dataValueSets", dhis2.data_value_sets, name="data_value_sets"),
+    path("dataValueSets.<str:extension>", dhis2.data_value_sets, name="data_value_sets_ext"),
+    path("metadata", dhis2.metadata, name="metadata"),
+    path("system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", dhis2.task_summary, name="task_summary"),
+]

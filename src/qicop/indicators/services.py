@@ -1,0 +1,204 @@
+"""Writes of the indicators app other than the row-by-row importer: import jobs and publication."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qicop.core.audit import audit
+from qicop.indicators import permissions
+from qicop.indicators.importer import ImportOptions, import_data_values
+from qicop.indicators.models import DataImport, Period, Publication
+from qicop.integrations.dhis2.formats import detect_format, open_reader
+from qicop.integrations.errors import FormatError
+
+# DHIS2's names for the id-scheme parameters (query string or the file's root), and our option names.
+SCHEME_PARAMETERS = {
+    "idScheme": "id_scheme",
+    "dataElementIdScheme": "data_element_id_scheme",
+    "orgUnitIdScheme": "org_unit_id_scheme",
+    "categoryOptionComboIdScheme": "category_option_combo_id_scheme",
+    "attributeOptionComboIdScheme": "attribute_option_combo_id_scheme",
+}
+
+
+def options_from_parameters(
+    params, *, file_schemes: dict[str, str] | None = None, data_set: str | None = None
+):
+    """ImportOptions from DHIS2-style parameters (``dryRun``, ``importStrategy``, ``atomicMode``, id schemes).
+
+    As DHIS2 does, what the file itself says beats the URL. Raises ValidationError naming a bad parameter.
+    """
+
+    def flag(name: str, default: bool) -> bool:
+        raw = str(params.get(name, "")).strip().lower()
+        if raw in {"", "none"}:
+            return default
+        if raw in {"true", "1", "yes"}:
+            return True
+        if raw in {"false", "0", "no"}:
+            return False
+        raise ValidationError(
+            _("%(name)s must be true or false, not %(value)s") % {"name": name, "value": raw}
+        )
+
+    values = {
+        option: str(params[name]).upper() for name, option in SCHEME_PARAMETERS.items() if params.get(name)
+    }
+    values.update(
+        {SCHEME_PARAMETERS[k]: v.upper() for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
+    )
+    atomic_mode = str(params.get("atomicMode", "ALL")).upper()
+    if atomic_mode not in {"ALL", "NONE"}:
+        raise ValidationError(_("atomicMode must be ALL or NONE, not %(value)s") % {"value": atomic_mode})
+    try:
+        return ImportOptions(
+            dry_run=flag("dryRun", False),
+            strategy=str(params.get("importStrategy") or "CREATE_AND_UPDATE").upper(),
+            atomic=atomic_mode == "ALL",
+            data_set=data_set or params.get("dataSet") or None,
+            **values,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def import_file(
+    *,
+    actor,
+    fileobj: IO[bytes],
+    filename: str | None = None,
+    content_type: str | None = None,
+    params=None,
+    data_import: DataImport | None = None,
+    fmt: str | None = None,
+) -> dict:
+    """Read a data value file in whatever format it is and import it; the summary says what happened.
+
+    A file that is not the format it claims, or not readable at all, gets an ERROR summary; nothing is stored.
+    """
+    if not permissions.can_import(actor):
+        raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
+    head = fileobj.read(8192)
+    fileobj.seek(0)
+    fmt = fmt or detect_format(filename, content_type, head)
+    try:
+        header, rows = open_reader(fmt, fileobj)
+    except FormatError as error:
+        return _unreadable(error, params)
+    options = options_from_parameters(params or {}, file_schemes=header.id_scheme, data_set=header.data_set)
+
+    def progress(read: int) -> None:
+        if data_import is not None:
+            cache.set(progress_key(data_import.pk), read, timeout=24 * 3600)
+
+    return import_data_values(
+        actor=actor, rows=rows, options=options, data_import=data_import, progress=progress
+    )
+
+
+def _unreadable(error: FormatError, params) -> dict:
+    return {
+        "responseType": "ImportSummary",
+        "status": "ERROR",
+        "description": _("The file could not be read: %(error)s. Nothing was stored.") % {"error": error},
+        "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
+        "conflicts": [],
+        "rejectedIndexes": [],
+    }
+
+
+def progress_key(import_id: int) -> str:
+    return f"qicop:import-progress:{import_id}"
+
+
+def check_upload_size(size: int | None) -> None:
+    if size is not None and size > settings.QICOP_IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: %(size)d MB, at most %(limit)d MB. Split it by period or org unit.")
+            % {"size": size // 1_000_000, "limit": settings.QICOP_IMPORT_MAX_BYTES // 1_000_000}
+        )
+
+
+@transaction.atomic
+def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> DataImport:
+    """Keep the uploaded file and queue its import; the page follows its progress and shows the summary."""
+    if not permissions.can_import(actor):
+        raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
+    check_upload_size(getattr(upload, "size", None))
+    name = getattr(upload, "name", "") or "upload"
+    data_import = DataImport.objects.create(
+        user=actor,
+        filename=name[-255:],
+        format=fmt or "",
+        options={k: v for k, v in params.items() if v not in ("", None)},
+    )
+    data_import.file.save(f"{data_import.pk}-{name.rsplit('/', 1)[-1]}"[-100:], File(upload), save=True)
+    audit(actor=actor, verb="data_import.start", target=data_import, filename=name)
+    from qicop.indicators.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(data_import.pk))
+    return data_import
+
+
+def run_import(import_id: int) -> None:
+    """Run a queued import (from the worker). Safe to retry: a finished import is not run again."""
+    data_import = DataImport.objects.select_related("user").get(pk=import_id)
+    if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
+        return
+    DataImport.objects.filter(pk=import_id).update(status=DataImport.Status.RUNNING)
+    try:
+        with data_import.file.open("rb") as fileobj:
+            summary = import_file(
+                actor=data_import.user,
+                fileobj=fileobj,
+                filename=data_import.filename,
+                params=data_import.options,
+                data_import=data_import,
+                fmt=data_import.format or None,
+            )
+        status = DataImport.Status.DONE
+    except (ValidationError, PermissionDenied) as error:
+        summary = {
+            "status": "ERROR",
+            "description": " ".join(getattr(error, "messages", [str(error)])),
+            "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
+            "conflicts": [],
+        }
+        status = DataImport.Status.FAILED
+    DataImport.objects.filter(pk=import_id).update(
+        status=status,
+        summary=summary,
+        finished_at=timezone.now(),
+        rows_read=cache.get(progress_key(import_id), 0),
+    )
+
+
+@transaction.atomic
+def publish_period(*, actor, country, period_id: str) -> Publication:
+    """Make a country's values of a period (and of every shorter period inside it) visible to the network."""
+    if not permissions.can_publish(actor, country.pk):
+        raise PermissionDenied(_("Only the country's focal point or a coordinator publishes its data."))
+    from qicop.integrations.dhis2.periods import PeriodError, parse_period
+
+    try:
+        parsed = parse_period(period_id)
+    except PeriodError as error:
+        raise ValidationError({"period": [str(error)]}) from None
+    period, _created = Period.objects.get_or_create(
+        dhis2_id=parsed.id,
+        defaults={"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end},
+    )
+    publication, created = Publication.objects.get_or_create(
+        country=country, period=period, defaults={"published_by": actor}
+    )
+    if created:
+        audit(actor=actor, verb="data.publish", target=publication, country=country.iso2, period=parsed.id)
+    return publication
