@@ -26,6 +26,8 @@ D2 = 1.128
 D4 = 3.267
 #: NHS "Making Data Count" uses 2.66 (about 3/1.128) literally.
 MDC_E2 = 2.66
+#: Making Data Count: limits from fewer points are "trial limits" (NHSRplotthedots).
+MDC_MIN_POINTS = 12
 #: Median of a geometric distribution relative to its mean (Provost & Murray 2011, p. 228).
 G_MEDIAN_FACTOR = 0.693
 #: Power transformation of the T chart (Montgomery; Nelson's 1/3.6 transform).

@@ -61,6 +61,13 @@ class ChartResult:
     ``rules`` is; ``rule_flags`` holds the selected rule set's flags per rule as
     int8 arrays (0 = no, 1 = up, -1 = down, 2 = fired without direction), and
     :attr:`signals` lists them per point.
+
+    ``trial_limits`` (bool, per point) is True on every point of a phase whose
+    limits are *trial limits* in the sense of NHS Making Data Count: only with
+    ``rules="mdc"``, on charts with limits (not run charts), when the limits of the
+    phase were computed from fewer than 12 points (baseline points, not excluded,
+    with a value; NHSRplotthedots' ``vignettes/number-of-points-required.Rmd``).
+    It is always False for the other rule sets, which have no such notion.
     """
 
     x: np.ndarray
@@ -82,6 +89,7 @@ class ChartResult:
     n_crossings_min: np.ndarray
     n_obs: np.ndarray
     n_useful: np.ndarray
+    trial_limits: np.ndarray
     rule_flags: Mapping[str, np.ndarray]
     kind: str = "run"
     rules: str = "anhoej"

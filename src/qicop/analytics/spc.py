@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qicop.analytics._constants import MDC_MIN_POINTS
 from qicop.analytics._inputs import (
     AGGS,
     KINDS,
@@ -50,6 +51,8 @@ from qicop.analytics._limits import CHARTS, Lines, Segments
 from qicop.analytics._result import ChartResult, Signal
 from qicop.analytics._rules import RULE_SETS, evaluate
 from qicop.analytics._runs import anhoej
+from qicop.analytics._single import KINDS as SINGLE_KINDS
+from qicop.analytics._single import single_chart
 from qicop.analytics._text import gettext_noop
 
 __all__ = ["ChartResult", "Signal", "chart", "charts", "gettext_noop"]
@@ -130,6 +133,11 @@ def chart(
     lengths, negative denominators, numerators above denominators (p, pp),
     non-positive times (t) and xbar/s without repeated x.
     """
+    if kind in SINGLE_KINDS and part is None and cl is None and rules == "anhoej":
+        # The common case has a lean path (see ._single): same bits, a fraction of the calls.
+        result = single_chart(y, n, x, kind, freeze, exclude, multiply, agg, y_neg, screened_mr, improvement)
+        if result is not None:
+            return result
     opts = _options(kind, freeze, part, exclude, cl, multiply, agg, y_neg, screened_mr, rules, improvement)
     return _draw([(None, (x, y, n))], opts)[0]
 
@@ -364,9 +372,21 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
         "n_crossings_min": per_part(runs.n_crossings_min),
         "n_obs": per_part(runs.n_obs),
         "n_useful": per_part(runs.n_useful),
+        "trial_limits": per_part(_trial_limits(raw, seg, opts)),
     }
     flags = {rule: back(v) for rule, v in flags.items()}
     return _results(batch, columns, flags, opts)
+
+
+def _trial_limits(raw: Lines, seg: Segments, opts: _Options) -> np.ndarray:
+    """Per part: MDC limits computed from fewer than 12 points are trial limits."""
+    rows = seg.calc.shape[0]
+    if opts.rules != "mdc" or opts.kind == "run":
+        return np.zeros(rows, bool)
+    # The points the limits come from: the calculation set, where the chart has a value
+    # (for an MR chart the first point of a part has no moving range).
+    used = np.count_nonzero(seg.calc & ~np.isnan(raw.y), axis=1)
+    return used < MDC_MIN_POINTS
 
 
 def _rows(a: np.ndarray, lengths: list[int], same: bool) -> list[np.ndarray]:
