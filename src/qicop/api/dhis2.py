@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from qicop.accounts.services import user_for_api_token
 from qicop.indicators import selectors, services
+from qicop.indicators.exports import CONTENT_TYPES, write_values
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataImport
 from qicop.integrations.dhis2 import metadata as metadata_format
@@ -198,29 +199,13 @@ def _export_format(request, extension: str | None) -> str:
 
 def _stream(rows, fmt: str) -> FileResponse:
     """Write the export to a spooled file (memory stays flat) and stream it back."""
-    from qicop.integrations.dhis2 import datavalueset_csv, datavalueset_json, datavalueset_xml
-
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
     text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
-    if fmt == "csv":
-        datavalueset_csv.write(rows, text)
-    elif fmt == "xml":
-        datavalueset_xml.write(None, rows, text)
-    elif fmt == "adx":
-        from qicop.integrations.dhis2 import adx
-
-        adx.write(rows, text)
-    else:
-        datavalueset_json.write(None, rows, text)
+    write_values(fmt, rows, text)
     text.flush()
     text.detach()
     spooled.seek(0)
-    content_type = {
-        "csv": "application/csv",
-        "xml": "application/xml",
-        "adx": "application/adx+xml",
-        "json": "application/json",
-    }[fmt]
+    content_type = CONTENT_TYPES[fmt]
     return FileResponse(spooled, content_type=f"{content_type}; charset=utf-8")
 
 

@@ -79,6 +79,7 @@ def import_file(
     params=None,
     data_import: DataImport | None = None,
     fmt: str | None = None,
+    progress=None,
 ) -> dict:
     """Read a data value file in whatever format it is and import it; the summary says what happened.
 
@@ -95,12 +96,14 @@ def import_file(
         return _unreadable(error, params)
     options = options_from_parameters(params or {}, file_schemes=header.id_scheme, data_set=header.data_set)
 
-    def progress(read: int) -> None:
+    def report(read: int) -> None:
         if data_import is not None:
             cache.set(progress_key(data_import.pk), read, timeout=24 * 3600)
+        if progress is not None:
+            progress(read)
 
     return import_data_values(
-        actor=actor, rows=rows, options=options, data_import=data_import, progress=progress
+        actor=actor, rows=rows, options=options, data_import=data_import, progress=report
     )
 
 
