@@ -30,6 +30,7 @@ ARRAYS = (
     "n_crossings_min",
     "n_obs",
     "n_useful",
+    "trial_limits",
 )
 LIMITS = ("cl", "lcl", "ucl", "lcl_95", "ucl_95")
 PLAIN_KINDS = ("run", "i", "mr", "t", "c", "g")

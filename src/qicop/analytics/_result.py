@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from qicop.analytics import _text
-from qicop.analytics._constants import ihi_runs_limits
+from qicop.analytics._constants import MDC_MIN_POINTS, ihi_runs_limits
 from qicop.analytics._rules import UNDIRECTED
 
 
@@ -117,19 +117,27 @@ class ChartResult:
 
         ``translate`` is the caller's ``gettext`` (identity by default); all
         sentences are marked with ``gettext_noop`` in :mod:`qicop.analytics._text`.
+        A phase with :attr:`trial_limits` adds "Limits are provisional: fewer than
+        12 points." after that phase's findings (after "No signal..." if none).
         """
         tr = translate or (lambda s: s)
         if not np.any(~np.isnan(self.y)):
             return tr(_text.NO_DATA)
         phases = np.unique(self.phase)
-        sentences = []
+        sentences, signalled = [], False
         for p in phases.tolist():
             rows = np.flatnonzero(self.phase == p)
-            for finding in self._findings(rows, tr):
+            findings = self._findings(rows, tr)
+            signalled = signalled or bool(findings)
+            if self.trial_limits[rows[0]]:
+                findings.append(tr(_text.TRIAL_LIMITS) % {"minimum": MDC_MIN_POINTS})
+            for finding in findings:
                 if len(phases) > 1:
                     finding = tr(_text.PHASE) % {"phase": p + 1, "finding": finding}
                 sentences.append(finding)
-        return " ".join(sentences) if sentences else tr(_text.NO_SIGNAL)
+        if not signalled:
+            sentences.insert(0, tr(_text.NO_SIGNAL))
+        return " ".join(sentences)
 
     def _findings(self, rows: np.ndarray, tr) -> list[str]:
         out = []

@@ -24,7 +24,8 @@ row) so that runs never cross a phase boundary.
     value breaks it; 2 of 3 in the near-limit band (beyond 2 sigma, not outside)
     with all three on the same side of the mean, only the near-limit points
     flagged; shift: 7 points on one side of the mean, a point on the mean breaks
-    it. Run charts get shift and trend only.
+    it. Run charts get shift and trend only. Limits computed from fewer than 12
+    points are trial limits (``ChartResult.trial_limits``, set in ``spc``).
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ NO_DATA = gettext_noop("Not enough data to look for signals.")
 PHASE = gettext_noop("Phase %(phase)d: %(finding)s")
 IMPROVEMENT = gettext_noop("Improvement. %(finding)s")
 DETERIORATION = gettext_noop("Deterioration. %(finding)s")
+#: Making Data Count trial limits (``ChartResult.trial_limits``); minimum is 12.
+TRIAL_LIMITS = gettext_noop("Limits are provisional: fewer than %(minimum)d points.")
 
 FINDINGS = {
     ("outside limits", 1): gettext_noop(

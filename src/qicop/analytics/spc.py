@@ -24,6 +24,10 @@ The pipeline follows the reference specification section by section:
    for MR and categorical charts, ``y_neg``;
 6. the selected rule set (:mod:`._rules`) and the results.
 
+A single chart of the common kinds skips this machinery: :mod:`._single` computes
+the same numbers on 1-D arrays, bit for bit, and declines (returns None) whatever
+it does not cover.
+
 Deviations from qicharts2: none known in numbers or flags. Character keys sort by
 Unicode code point (R sorts by the locale's collation, which may order mixed-case
 keys differently), and part labels must form contiguous blocks (else ValueError).
