@@ -343,3 +343,9 @@ def test_write_json_then_read_json_gives_the_same_metadata(samples):
     for attr in attrs.split():
         assert getattr(again, attr) == getattr(original, attr), attr
     assert again.errors == []
+
+
+def test_every_real_metadata_sample_is_read_by_a_test_in_this_module(samples):
+    source = Path(__file__).read_text(encoding="utf-8")
+    on_disk = {p.name for p in samples.iterdir() if p.is_file()}
+    assert {name for name in on_disk if f'"{name}"' not in source} == set()

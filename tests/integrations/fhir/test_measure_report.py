@@ -359,3 +359,10 @@ def test_period_not_matching_one_dhis2_period_needs_an_explicit_period():
     with pytest.raises(FormatError, match="pass a DHIS2 period id"):
         list(mr.to_rows(report))
     assert [r.period for r in mr.to_rows(report, period="202401")] == ["202401"]
+
+
+def test_every_real_fhir_sample_is_read_by_a_test_in_this_module(samples):
+    source = Path(__file__).read_text(encoding="utf-8")
+    on_disk = {p.relative_to(samples).as_posix() for p in samples.rglob("*") if p.is_file()}
+    mentioned = {name for name in on_disk if f'"{name}"' in source or f'"{Path(name).name}"' in source}
+    assert on_disk - mentioned == set()
