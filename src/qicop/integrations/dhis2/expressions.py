@@ -26,11 +26,11 @@ Comparisons and logical operators give 1 or 0; a condition is true when it is no
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -436,7 +436,7 @@ class Expression:
             result, _ = self.root.array(_Environment(fetched, constants, days, org_unit_groups))
         result = np.asarray(result, dtype=float)
         if fetched:
-            all_missing = np.logical_and.reduce([missing for _, missing in fetched.values()])
+            all_missing = functools.reduce(np.logical_and, [missing for _, missing in fetched.values()])
             result = np.where(all_missing, np.nan, result)
         return result
 
@@ -582,7 +582,7 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", transformer=_Builder())
 _UNCLOSED = re.compile(r"(#|[A-Z]+)\{[^}]*$")
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Expression:
     """Parse a DHIS2 indicator numerator or denominator, e.g. ``#{a.b}+#{c}*C{k}/100`` (formats.md §1.8).
 
