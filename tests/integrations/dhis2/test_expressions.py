@@ -6,6 +6,8 @@ import csv
 import json
 import math
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -323,3 +325,13 @@ def test_every_numerator_and_denominator_in_the_real_metadata_parses(shared_form
         assert all(len(op.data_element) == 11 for op in expression.operands()), (name, text)
         value = expression.evaluate(lambda op: 1.0)
         assert value is not None and math.isfinite(value), (name, text)
+
+
+def test_periods_and_expressions_import_neither_django_nor_the_rest_of_qicop():
+    code = (
+        "import sys, qicop.integrations.dhis2.periods, qicop.integrations.dhis2.expressions\n"
+        "print(sorted(m for m in sys.modules if m.startswith('django') or "
+        "(m.startswith('qicop.') and not m.startswith('qicop.integrations'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
