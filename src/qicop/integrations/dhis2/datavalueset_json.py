@@ -82,6 +82,9 @@ def read(fileobj: IO[bytes]) -> tuple[DataValueSetHeader, Iterator[DataValueRow]
     if stream.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte-order mark, which yajl refuses
         stream.seek(start)
     start = stream.tell()
+    if not stream.read(1).strip() and not stream.read(_TAIL).strip():
+        raise FormatError("The file is empty: no JSON data value set", line=1, column=1)
+    stream.seek(start)
 
     members, has_values = _head_members(stream)
     if has_values and not _values_come_last(stream):
@@ -178,8 +181,6 @@ def _head_members(stream: IO[bytes]) -> tuple[dict[str, object], bool]:
                 members[key] = value
             elif prefix == "" and event == "end_map":
                 break
-    except StopIteration:
-        raise FormatError("The file is empty: no JSON data value set", line=1, column=1) from None
     except ijson.JSONError as exc:
         raise tracked.error(exc) from None
     finally:
