@@ -63,6 +63,22 @@ MATRIX = {
         expect(403, carla=200, faith=200, oscar=404, anonymous=302),
     ),
     "network:invitation_revoke": (lambda w: "/n/vln/invitations/1/withdraw/", post_only()),
+    "indicators:data_home": (lambda w: "/n/vln/data/", members_only()),
+    "indicators:import_upload": (
+        lambda w: "/n/vln/data/import/",
+        expect(403, carla=200, faith=200, dan=200, oscar=404, anonymous=302),
+    ),
+    "indicators:import_list": (lambda w: "/n/vln/data/imports/", members_only()),
+    "indicators:import_detail": (lambda w: "/n/vln/data/imports/999/", members_only(404)),
+    "indicators:import_conflicts_csv": (lambda w: "/n/vln/data/imports/999/conflicts.csv", members_only(404)),
+    "indicators:completeness": (
+        lambda w: "/n/vln/data/completeness/",
+        expect(403, carla=200, oscar=404, anonymous=302),
+    ),
+    "indicators:publish": (
+        lambda w: "/n/vln/data/publish/",
+        expect(403, carla=200, faith=200, oscar=404, anonymous=302),
+    ),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),

@@ -106,3 +106,69 @@ def export_rows(
 
 def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
+
+
+def imports_for_user(user) -> QuerySet:
+    from qicop.indicators.models import DataImport
+    from qicop.network.permissions import viewer_for
+
+    imports = DataImport.objects.select_related("user__member").order_by("-created_at")
+    if viewer_for(user).is_coordinator_anywhere():
+        return imports
+    return imports.filter(user=user)
+
+
+def completeness(countries: list, months: int = 12, today: date | None = None) -> dict:
+    """Values reported and publication per country and month, for the last ``months`` months."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from qicop.integrations.dhis2.periods import period_of
+
+    today = today or timezone.localdate()
+    current = period_of("Monthly", today)
+    periods = [current]
+    for _step in range(months - 1):
+        periods.append(periods[-1].previous())
+    periods.reverse()
+    counts = {
+        (row["org_unit__country_id"], row["period__dhis2_id"]): row["n"]
+        for row in DataValue.objects.filter(
+            deleted=False, period__dhis2_id__in=[p.id for p in periods], org_unit__country__in=countries
+        )
+        .values("org_unit__country_id", "period__dhis2_id")
+        .annotate(n=Count("id"))
+    }
+    published = set(
+        Publication.objects.filter(country__in=countries).values_list(
+            "country_id", "period__start_date", "period__end_date"
+        )
+    )
+    grid = []
+    for country in countries:
+        cells = []
+        for period in periods:
+            is_published = any(
+                c == country.pk and s <= period.start and e >= period.end for c, s, e in published
+            )
+            cells.append(
+                {
+                    "period": period.id,
+                    "count": counts.get((country.pk, period.id), 0),
+                    "published": is_published,
+                }
+            )
+        grid.append({"country": country, "cells": cells})
+    return {"periods": [p.id for p in periods], "rows": grid}
+
+
+def network_indicators(network):
+    from django.db.models import Prefetch
+
+    from qicop.indicators.models import IndicatorMapping, NetworkIndicator
+
+    return NetworkIndicator.objects.filter(network=network).prefetch_related(
+        Prefetch(
+            "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
+        )
+    )

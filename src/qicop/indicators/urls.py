@@ -1,0 +1,19 @@
+from django.urls import path
+
+from qicop.indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("n/<slug:slug>/data/", views.data_home, name="data_home"),
+    path("n/<slug:slug>/data/import/", views.import_upload, name="import_upload"),
+    path("n/<slug:slug>/data/imports/", views.import_list, name="import_list"),
+    path("n/<slug:slug>/data/imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path(
+        "n/<slug:slug>/data/imports/<int:import_id>/conflicts.csv",
+        views.import_conflicts_csv,
+        name="import_conflicts_csv",
+    ),
+    path("n/<slug:slug>/data/completeness/", views.completeness, name="completeness"),
+    path("n/<slug:slug>/data/publish/", views.publish, name="publish"),
+]

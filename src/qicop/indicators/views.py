@@ -1,0 +1,171 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from qicop.core.pagination import paginate
+from qicop.indicators import permissions, selectors, services
+from qicop.indicators.forms import ImportForm, PublishForm
+from qicop.network import permissions as network_permissions
+from qicop.network import selectors as network_selectors
+
+
+def _network(request, slug):
+    viewer = network_permissions.viewer_for(request.user)
+    return viewer, network_selectors.network_for_viewer(viewer, slug)
+
+
+@login_required
+def data_home(request, slug):
+    viewer, network = _network(request, slug)
+    return render(
+        request,
+        "indicators/data_home.html",
+        {
+            "network": network,
+            "can_import": permissions.can_import(request.user),
+            "is_coordinator": viewer.is_coordinator(network),
+            "can_publish": bool(_publishable_countries(request.user, network)),
+            "indicators": selectors.network_indicators(network),
+        },
+    )
+
+
+@login_required
+def import_upload(request, slug):
+    _viewer, network = _network(request, slug)
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_import = services.start_import(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                params=form.params(),
+                fmt=form.cleaned_data["format"] or None,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("indicators:import_detail", slug=network.slug, import_id=data_import.pk)
+    return render(
+        request,
+        "indicators/import_upload.html",
+        {"network": network, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_list(request, slug):
+    _viewer, network = _network(request, slug)
+    page = paginate(request, selectors.imports_for_user(request.user))
+    return render(request, "indicators/import_list.html", {"network": network, "page": page})
+
+
+def _import_for(request, import_id):
+    data_import = selectors.imports_for_user(request.user).filter(pk=import_id).first()
+    if data_import is None:
+        raise Http404
+    return data_import
+
+
+@login_required
+def import_detail(request, slug, import_id):
+    _viewer, network = _network(request, slug)
+    data_import = _import_for(request, import_id)
+    summary = data_import.summary or {}
+    conflicts = summary.get("conflicts", [])
+    return render(
+        request,
+        "indicators/import_detail.html",
+        {
+            "network": network,
+            "data_import": data_import,
+            "summary": summary,
+            "conflicts": conflicts[:200],
+            "more_conflicts": max(0, len(conflicts) - 200),
+            "running": data_import.status in ("queued", "running"),
+            "rows_read": cache.get(services.progress_key(data_import.pk), data_import.rows_read),
+        },
+    )
+
+
+@login_required
+def import_conflicts_csv(request, slug, import_id):
+    _network(request, slug)
+    data_import = _import_for(request, import_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{data_import.pk}-conflicts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["errorCode", "object", "property", "value", "indexes"])
+    for conflict in (data_import.summary or {}).get("conflicts", []):
+        writer.writerow(
+            [
+                conflict.get("errorCode", ""),
+                _safe(conflict.get("object", "")),
+                conflict.get("property", ""),
+                _safe(conflict.get("value", "")),
+                " ".join(str(i) for i in conflict.get("indexes", [])),
+            ]
+        )
+    return response
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them in exports for people."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@login_required
+def completeness(request, slug):
+    viewer, network = _network(request, slug)
+    if not viewer.is_coordinator(network):
+        raise PermissionDenied
+    countries = list(network_selectors.countries_of_network(network))
+    return render(
+        request,
+        "indicators/completeness.html",
+        {"network": network, "grid": selectors.completeness(countries)},
+    )
+
+
+def _publishable_countries(user, network):
+    return [c for c in network_selectors.countries_of_network(network) if permissions.can_publish(user, c.pk)]
+
+
+@login_required
+def publish(request, slug):
+    _viewer, network = _network(request, slug)
+    countries = _publishable_countries(request.user, network)
+    if not countries:
+        raise PermissionDenied
+    form = PublishForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.publish_period(
+                actor=request.user,
+                country=form.cleaned_data["country"],
+                period_id=form.cleaned_data["period"],
+            )
+        except ValidationError as error:
+            form.add_error("period", error.message_dict.get("period", error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(country)s: %(period)s is now visible to the whole network.")
+                % {"country": publication.country.display_name, "period": publication.period},
+            )
+            return redirect("indicators:publish", slug=network.slug)
+    return render(
+        request,
+        "indicators/publish.html",
+        {"network": network, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,133 @@
+"""The data pages: upload with progress and summary, completeness grid, publication."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from qicop.indicators.models import DataImport, DataValue, Publication
+
+
+def upload(client, content, name="values.json", **fields):
+    data = {
+        "file": SimpleUploadedFile(name, content.encode()),
+        "strategy": "CREATE_AND_UPDATE",
+        "id_scheme": "UID",
+        **fields,
+    }
+    return client.post("/n/vln/data/import/", data)
+
+
+def values_json(*values):
+    return json.dumps(
+        {
+            "dataValues": [
+                {"dataElement": de, "period": pe, "orgUnit": ou, "value": v} for de, pe, ou, v in values
+            ]
+        }
+    )
+
+
+def test_an_upload_runs_in_the_background_and_shows_its_summary(data):
+    client = data.world.client_for("dan")
+    response = upload(client, values_json(("VlTested01a", "202401", "NakuruHosp1", "5")))
+    data_import = DataImport.objects.get()
+    assert response["Location"] == f"/n/vln/data/imports/{data_import.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "SUCCESS" in page and "<strong>1</strong> imported" in page
+    assert DataValue.objects.count() == 1
+    assert data_import.file.name.startswith("imports/")
+
+
+def test_the_upload_form_checks_by_default_and_stores_nothing(data):
+    client = data.world.client_for("dan")
+    page = client.get("/n/vln/data/import/").content.decode()
+    assert 'name="dry_run"' in page and "checked" in page.split('name="dry_run"')[1].split(">")[0]
+    upload(client, values_json(("VlTested01a", "202401", "NakuruHosp1", "5")), dry_run="on")
+    assert not DataValue.objects.exists()
+
+
+def test_conflicts_are_listed_and_downloadable(data):
+    client = data.world.client_for("dan")
+    response = upload(
+        client,
+        values_json(
+            ("VlTested01a", "202401", "NakuruHosp1", "1+2"),
+            ("NoSuchDeUid", "202401", "NakuruHosp1", "1"),
+            ("VlTested01a", "202401", "=HYPERLINK(1)", "1"),
+        ),
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "E7619" in page and "E7610" in page
+    csv_text = client.get(response["Location"] + "conflicts.csv").content.decode()
+    assert "E7610,NoSuchDeUid,dataElement" in csv_text
+    assert "E7612,'=HYPERLINK(1),orgUnit" in csv_text  # a spreadsheet shows it, never runs it
+
+
+def test_a_file_that_is_not_a_data_file_gets_a_clear_error(data):
+    client = data.world.client_for("dan")
+    response = upload(client, "this is not json", name="values.json")
+    page = client.get(response["Location"]).content.decode()
+    assert "could not be read" in page
+
+
+def test_an_oversized_upload_is_refused_and_the_form_redisplayed(data, settings):
+    settings.QICOP_IMPORT_MAX_BYTES = 10
+    response = upload(
+        data.world.client_for("dan"), values_json(("VlTested01a", "202401", "NakuruHosp1", "5"))
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not DataImport.objects.exists()
+
+
+def test_people_see_only_their_own_imports_and_coordinators_all(data):
+    upload(data.world.client_for("dan"), values_json(("VlTested01a", "202401", "NakuruHosp1", "5")))
+    data_import = DataImport.objects.get()
+    assert data.world.client_for("faith").get(f"/n/vln/data/imports/{data_import.pk}/").status_code == 404
+    assert data.world.client_for("carla").get(f"/n/vln/data/imports/{data_import.pk}/").status_code == 200
+    assert "values.json" not in data.world.client_for("kim").get("/n/vln/data/imports/").content.decode()
+
+
+def test_the_completeness_grid_counts_values_per_country_and_month(data):
+    from django.utils import timezone
+
+    from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.integrations.dhis2.periods import period_of
+    from qicop.integrations.dhis2.rows import DataValueRow
+
+    month = period_of("Monthly", timezone.localdate()).previous().id
+    import_data_values(
+        actor=data.world.carla.user,
+        options=ImportOptions(),
+        rows=[
+            DataValueRow("VlTested01a", month, "NakuruHosp1", value="1"),
+            DataValueRow("VlSupp0001a", month, "NakuruHosp1", value="1", index=1),
+        ],
+    )
+    client = data.world.client_for("carla")
+    client.get("/n/vln/data/completeness/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/n/vln/data/completeness/").content.decode()
+    assert f'<th scope="col">{month}</th>' in page
+    assert "<td>2</td>" in page
+    assert len(queries) <= 10
+
+
+def test_a_focal_point_publishes_a_period_of_their_country(data):
+    client = data.world.client_for("faith")
+    page = client.get("/n/vln/data/publish/").content.decode()
+    assert '<option value="KE"' in page and '<option value="HT"' not in page
+    response = client.post("/n/vln/data/publish/", {"country": "KE", "period": "2024Q1"})
+    assert response.status_code == 302
+    assert Publication.objects.get().period.dhis2_id == "2024Q1"
+
+
+def test_publishing_a_bad_period_says_why(data):
+    response = data.world.client_for("faith").post(
+        "/n/vln/data/publish/", {"country": "KE", "period": "2024Q7"}
+    )
+    assert response.status_code == 400
+    assert "2024Q7" in response.content.decode()
+    assert not Publication.objects.exists()
