@@ -315,20 +315,25 @@ def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
             ANHOEJ.lookup(np.array([n_useful]))  # grow the table
         longest_max = float(ANHOEJ.longest_max[n_useful])
         crossings_min = float(ANHOEJ.crossings_min[n_useful])
-        # Ends of runs: positions whose successor has the other sign, then the last.
-        ends = np.flatnonzero(sign[1:] != sign[:-1]).tolist()
-        ends.append(n_useful - 1)
-        crossings = float(len(ends) - 1)
-        starts = [0, *(e + 1 for e in ends[:-1])]
-        sizes = [e - s + 1 for s, e in zip(starts, ends, strict=True)]
-        longest = float(max(sizes))
-        if longest > longest_max:
+        # Last point of each run: where the next useful point has the other sign.
+        bounds = np.empty(n_useful + 1, _INT)
+        changes = np.flatnonzero(sign[1:] != sign[:-1])
+        runs_count = changes.shape[0] + 1
+        bounds[0] = -1
+        bounds[1:runs_count] = changes
+        bounds[runs_count] = n_useful - 1
+        sizes = bounds[1 : runs_count + 1] - bounds[:runs_count]
+        crossings = float(runs_count - 1)
+        longest = float(sizes.max())
+        if longest > longest_max:  # rare: only then is the per-point shift flag needed
             cols = np.flatnonzero(useful).tolist()
             directions = sign.tolist()
             shift = np.zeros(length, np.int8)
-            for s, e, size in zip(starts, ends, sizes, strict=True):
+            for first, last, size in zip(
+                bounds[:runs_count].tolist(), bounds[1 : runs_count + 1].tolist(), sizes.tolist(), strict=True
+            ):
                 if size > longest_max:  # every column from the run's first to last point
-                    shift[cols[s] : cols[e] + 1] = int(directions[s])
+                    shift[cols[first + 1] : cols[last] + 1] = int(directions[last])
         if crossings < crossings_min:
             few = useful.astype(np.int8) * np.int8(UNDIRECTED)
         signal = longest > longest_max or crossings < crossings_min
