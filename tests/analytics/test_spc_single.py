@@ -6,6 +6,8 @@ silently falling back to the general path."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -102,6 +104,7 @@ def inputs(draw, kind: str):
             st.just(list(range(3, 3 + size))),
             st.just([0.5 * i for i in range(size)]),
             st.just(np.datetime64("2024-01", "M") + np.arange(size)),
+            st.just([dt.date(2020 + i // 12, i % 12 + 1, 1) for i in range(size)]),
         )
     )
     return y, n, x
@@ -147,6 +150,8 @@ def test_chart_with_parts_is_the_general_path(kind, data, part):
         (([1, 2, 3], None, [3, 2, 1], "i"), {}),  # unsorted keys need grouping
         (([1, 2, 3], None, [1, 1, 2], "i"), {}),  # repeated keys
         (([1, 2, 3], None, ["a", "b", "c"], "i"), {}),  # text keys: categorical chart
+        (([1, 2], None, [dt.date(2024, 1, 1), dt.datetime(2024, 2, 1)], "i"), {}),  # mixed objects
+        (([1, 2], None, [dt.date(2024, 2, 1), dt.date(2024, 1, 1)], "i"), {}),  # unsorted dates
         (([1, 2, 3], None, [0, 1, 2], "i"), {"agg": "sd"}),
         (([1, 2, 3], [4, 5, 6], None, "i"), {}),  # an I chart of ratios
         (([1, 2, 3], None, None, "i"), {"exclude": np.array([1])}),

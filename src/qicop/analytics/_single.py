@@ -28,6 +28,7 @@ Why the shortcuts below are exact:
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 
 import numpy as np
@@ -105,13 +106,21 @@ def _median(y: np.ndarray, ok: np.ndarray) -> float:
 
 
 def _keys(x, length: int, agg: str) -> np.ndarray | None:
-    """Output keys when ``x`` needs no grouping (sorted, unique, numbers or dates)."""
+    """Output keys when ``x`` needs no grouping (sorted, unique numbers or dates)."""
     if x is None:
         return np.arange(length)
     if agg == "sd":  # the SD of a one-value subgroup is missing: the general path knows
         return None
     xa = np.array(x)
-    if xa.ndim != 1 or len(xa) != length or xa.dtype.kind not in "iufmM":
+    if xa.ndim != 1 or len(xa) != length:
+        return None
+    if xa.dtype.kind == "O":
+        # Python dates (the usual month keys) compare fine; mixed or other objects
+        # are left to the general path, which knows their errors.
+        kinds = {type(v) for v in xa.tolist()}
+        if len(kinds) != 1 or not issubclass(kinds.pop(), _dt.date):
+            return None
+    elif xa.dtype.kind not in "iufmM":
         return None
     # NaN and NaT compare false, so they fail this test too.
     if length > 1 and not (xa[1:] > xa[:-1]).all():
