@@ -9,7 +9,8 @@ import pytest
 
 @pytest.fixture
 def shared_formats() -> Path:
-    """The folder of real sample files (``shared/formats``), which sits beside the repository, not inside it."""
+    """The folder of real sample files (``shared/formats``), which sits beside the repository, not inside
+    it."""
     repository = Path(__file__).resolve().parents[3]
     formats = repository.parent / "shared" / "formats"
     if formats.is_dir():

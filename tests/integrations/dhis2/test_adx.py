@@ -1,4 +1,5 @@
-"""ADX: groups, disaggregations by category code, namespaces old and absent, annotations, safety, round trip."""
+"""ADX: groups, disaggregations by category code, namespaces old and absent, annotations, safety, round
+trip."""
 
 from __future__ import annotations
 
@@ -24,58 +25,115 @@ SAMPLES = {
     "adx_data_sample1.xml": (
         2,
         13,
-        {5: {"category_option_combo": "McDonalds", "attribute_option_combo": "McDonalds"},
-         8: {"data_element": "MAL03", "comment": "Some qualifying text here on the datavalue"}},
+        {
+            5: {"category_option_combo": "McDonalds", "attribute_option_combo": "McDonalds"},
+            8: {"data_element": "MAL03", "comment": "Some qualifying text here on the datavalue"},
+        },
     ),
     "adx_data_sample2.xml": (
         2,
         13,
-        {2: {"category_options": (("ageGroup", "under5"), ("sex", "M")), "attribute_options": (("mechanism", "PEPFAR"),)},
-         6: {"attribute_options": (("mechanism", "OTHER"),)}},
+        {
+            2: {
+                "category_options": (("ageGroup", "under5"), ("sex", "M")),
+                "attribute_options": (("mechanism", "PEPFAR"),),
+            },
+            6: {"attribute_options": (("mechanism", "OTHER"),)},
+        },
     ),
     "exportA.adx.xml": (
         2,
         2,
-        {0: {"data_element": "Malaria numeric",
-             "category_options": (("Age_category", "under555555"), ("Sex_category", "FFFFFFFFFFF"))},
-         1: {"value": "0", "comment": "Some text", "period": "2020-02-01/P1M"}},
+        {
+            0: {
+                "data_element": "Malaria numeric",
+                "category_options": (("Age_category", "under555555"), ("Sex_category", "FFFFFFFFFFF")),
+            },
+            1: {"value": "0", "comment": "Some text", "period": "2020-02-01/P1M"},
+        },
     ),
-    "exportB.adx.xml": (4, 4, {3: {"attribute_options": (("mechanism", "PEPFAR"),), "org_unit": "D4566666666"}}),
+    "exportB.adx.xml": (
+        4,
+        4,
+        {3: {"attribute_options": (("mechanism", "PEPFAR"),), "org_unit": "D4566666666"}},
+    ),
     "exportC.adx.xml": (4, 4, {2: {"attribute_options": (("mechanismmm", "McDonalds mechanism"),)}}),
-    "exportD.adx.xml": (1, 1, {0: {"category_options": (("ageeeeeeeee", "Over 5"), ("sexxxxxxxxx", "Male"))}}),
+    "exportD.adx.xml": (
+        1,
+        1,
+        {0: {"category_options": (("ageeeeeeeee", "Over 5"), ("sexxxxxxxxx", "Male"))}},
+    ),
     "importA.adx.xml": (
         5,
         9,
-        {2: {"category_option_combo": "FOver555555", "category_options": ()},
-         7: {"attribute_options": (("Mechanism_category", "McDonaldsss"),), "period": "2021-01-01/P3M"},
-         8: {"attribute_option_combo": "cocMcDonald", "attribute_options": (), "value": "30"}},
+        {
+            2: {"category_option_combo": "FOver555555", "category_options": ()},
+            7: {"attribute_options": (("Mechanism_category", "McDonaldsss"),), "period": "2021-01-01/P3M"},
+            8: {"attribute_option_combo": "cocMcDonald", "attribute_options": (), "value": "30"},
+        },
     ),
-    "importB.adx.xml": (5, 9, {3: {"category_option_combo": "Male Over 5"}, 8: {"attribute_option_combo": "McDonalds CategoryOptionCombo"}}),
-    "importC.adx.xml": (5, 9, {0: {"org_unit": "Provincial Hospital", "category_options": (("sexxxxxxxxx", "Female"), ("ageeeeeeeee", "Under 5"))}}),
-    "importDates.adx.xml": (1, 1, {0: {"created": "1987-12-21T23:59:38.376+0000", "comment": "33333", "value": "33"}}),
+    "importB.adx.xml": (
+        5,
+        9,
+        {
+            3: {"category_option_combo": "Male Over 5"},
+            8: {"attribute_option_combo": "McDonalds CategoryOptionCombo"},
+        },
+    ),
+    "importC.adx.xml": (
+        5,
+        9,
+        {
+            0: {
+                "org_unit": "Provincial Hospital",
+                "category_options": (("sexxxxxxxxx", "Female"), ("ageeeeeeeee", "Under 5")),
+            }
+        },
+    ),
+    "importDates.adx.xml": (
+        1,
+        1,
+        {0: {"created": "1987-12-21T23:59:38.376+0000", "comment": "33333", "value": "33"}},
+    ),
     "importDatesUpdate.adx.xml": (
         1,
         1,
-        {0: {"created": "1988-12-21T23:59:38.376+0000", "last_updated": "1988-12-21T23:59:38.376+0000", "value": "55"}},
+        {
+            0: {
+                "created": "1988-12-21T23:59:38.376+0000",
+                "last_updated": "1988-12-21T23:59:38.376+0000",
+                "value": "55",
+            }
+        },
     ),
     "dhis2-adx/adx_data_sample1.xml": (2, 13, {0: {"data_element": "MAL01", "value": "32", "line": 8}}),
     "dhis2-adx/adx_data_sample_reportingtime.xml": (
         20,
         20,
-        {1: {"period": "2015-03"}, 3: {"period": "2015-M03"}, 16: {"period": "2015-01-01T09:00:00+01:00/P1D"},
-         8: {"attribute_options": (("ReportingYearStartDay", "2015-10-01"), ("mechanism", "PEPFAR"))}},
+        {
+            1: {"period": "2015-03"},
+            3: {"period": "2015-M03"},
+            16: {"period": "2015-01-01T09:00:00+01:00/P1D"},
+            8: {"attribute_options": (("ReportingYearStartDay", "2015-10-01"), ("mechanism", "PEPFAR"))},
+        },
     ),
     "dhis2-adx/data.xml": (
         6,
         38,
-        {2: {"category_options": (("ageGroup", "xunder5"), ("sex", "M"))}, 8: {"org_unit": "CLINIC"},
-         12: {"period": "2015-01-01"}},
+        {
+            2: {"category_options": (("ageGroup", "xunder5"), ("sex", "M"))},
+            8: {"org_unit": "CLINIC"},
+            12: {"period": "2015-01-01"},
+        },
     ),
     "dhis2-adx/dxf_style.xml": (1, 7, {2: {"value": "", "comment": "No tests carried out this month"}}),
     "madx-hiv/data-sample.xml": (
         1,
         173,
-        {8: {"category_options": (("AGE_GROUP", "P20Y--P25Y"), ("SEX", "F"))}, 172: {"data_element": "QRPH_ADX_VLS3_N"}},
+        {
+            8: {"category_options": (("AGE_GROUP", "P20Y--P25Y"), ("SEX", "F"))},
+            172: {"data_element": "QRPH_ADX_VLS3_N"},
+        },
     ),
 }
 
@@ -101,7 +159,9 @@ def test_the_old_unnamespaced_data_value_set_is_not_adx(shared_formats):
 
 def test_groups_carry_data_set_org_unit_period_and_attribute_categories():
     groups = groups_of(FIXTURES / "adx-groups.xml")
-    assert [(g.data_set, g.org_unit, g.period, g.complete_date, g.attribute_options, g.line) for g in groups] == [
+    assert [
+        (g.data_set, g.org_unit, g.period, g.complete_date, g.attribute_options, g.line) for g in groups
+    ] == [
         ("HIV_CASCADE", "KE_FAC_001", "2024-01-01/P1M", "2024-02-01", (("FUNDING", "PEPFAR"),), 4),
         ("HIV_CASCADE", "KE_FAC_002", "2024-01-01/P1M", None, (("FUNDING", "GLOBAL_FUND"),), 12),
         ("HIV_CASCADE", "KE_FAC_002", "2024-01-01/P3M", None, (), 15),
@@ -112,12 +172,19 @@ def test_values_carry_disaggregations_by_category_code_and_annotations_as_commen
     _, rows = adx.read((FIXTURES / "adx-groups.xml").open("rb"))
     rows = list(rows)
     assert rows[0] == DataValueRow(
-        "TX_CURR", "2024-01-01/P1M", "KE_FAC_001", value="120",
-        category_options=(("SEX", "F"), ("AGE_GROUP", "P15Y--P20Y")), attribute_options=(("FUNDING", "PEPFAR"),),
-        index=0, line=6,
+        "TX_CURR",
+        "2024-01-01/P1M",
+        "KE_FAC_001",
+        value="120",
+        category_options=(("SEX", "F"), ("AGE_GROUP", "P15Y--P20Y")),
+        attribute_options=(("FUNDING", "PEPFAR"),),
+        index=0,
+        line=6,
     )
     assert (rows[2].data_element, rows[2].comment, rows[2].category_options) == (
-        "TX_PVLS_D", "Backlog of January samples included", ()
+        "TX_PVLS_D",
+        "Backlog of January samples included",
+        (),
     )
     assert (rows[4].data_element, rows[4].category_options, rows[4].index) == ("TX_NEW", (), 4)
 
@@ -135,7 +202,10 @@ def test_external_entities_are_refused():
 
 
 def test_malformed_adx_fails_where_it_breaks():
-    data = b'<adx xmlns="urn:ihe:qrph:adx:2015">\n<group orgUnit="A" period="2024-01-01/P1M">\n<dataValue dataElement="X" value="1"/>\n</adx>'
+    data = (
+        b'<adx xmlns="urn:ihe:qrph:adx:2015">\n<group orgUnit="A" period="2024-01-01/P1M">\n'
+        b'<dataValue dataElement="X" value="1"/>\n</adx>'
+    )
     with pytest.raises(FormatError) as caught:
         list(adx.read_groups(io.BytesIO(data)))
     assert caught.value.message == "Malformed XML: mismatched tag"
@@ -144,11 +214,26 @@ def test_malformed_adx_fails_where_it_breaks():
 
 def test_writing_then_reading_gives_the_same_rows_and_groups():
     rows = [
-        DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_1", value="12",
-                     category_options=(("SEX", "F"), ("AGE", "P15Y--P20Y")),
-                     attribute_options=(("FUNDING", "PEPFAR"),), index=0, line=4),
-        DataValueRow("TX_NEW", "2024-01-01/P1M", "FAC_1", value="3.5", comment="estimated <low>",
-                     attribute_options=(("FUNDING", "PEPFAR"),), index=1, line=5),
+        DataValueRow(
+            "TX_CURR",
+            "2024-01-01/P1M",
+            "FAC_1",
+            value="12",
+            category_options=(("SEX", "F"), ("AGE", "P15Y--P20Y")),
+            attribute_options=(("FUNDING", "PEPFAR"),),
+            index=0,
+            line=4,
+        ),
+        DataValueRow(
+            "TX_NEW",
+            "2024-01-01/P1M",
+            "FAC_1",
+            value="3.5",
+            comment="estimated <low>",
+            attribute_options=(("FUNDING", "PEPFAR"),),
+            index=1,
+            line=5,
+        ),
         DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_2", "COC_F", "AOC_1", value="7", index=2, line=10),
     ]
     out = io.StringIO()
@@ -158,10 +243,28 @@ def test_writing_then_reading_gives_the_same_rows_and_groups():
     groups = list(adx.read_groups(io.BytesIO(text.encode())))
     assert [group.data_set for group in groups] == ["HIV", "HIV"]
     read_rows = [row for group in groups for row in group.rows]
-    assert [(r.data_element, r.value, r.comment, r.category_options, r.attribute_options,
-             r.category_option_combo, r.attribute_option_combo) for r in read_rows] == [
-        (r.data_element, r.value, r.comment, r.category_options, r.attribute_options,
-         r.category_option_combo, r.attribute_option_combo) for r in rows
+    assert [
+        (
+            r.data_element,
+            r.value,
+            r.comment,
+            r.category_options,
+            r.attribute_options,
+            r.category_option_combo,
+            r.attribute_option_combo,
+        )
+        for r in read_rows
+    ] == [
+        (
+            r.data_element,
+            r.value,
+            r.comment,
+            r.category_options,
+            r.attribute_options,
+            r.category_option_combo,
+            r.attribute_option_combo,
+        )
+        for r in rows
     ]
 
 
@@ -173,7 +276,9 @@ def test_a_text_value_is_written_as_an_annotation_with_a_placeholder_value():
 
 
 def test_a_category_code_that_is_not_an_xml_name_cannot_be_written():
-    row = DataValueRow("DE", "2024-01-01/P1M", "FAC", value="1", category_options=(("AGE GROUP", "x"),), index=4)
+    row = DataValueRow(
+        "DE", "2024-01-01/P1M", "FAC", value="1", category_options=(("AGE GROUP", "x"),), index=4
+    )
     with pytest.raises(FormatError, match="not an XML name") as caught:
         adx.write([row], io.StringIO(), exported="x")
     assert caught.value.index == 4

@@ -29,7 +29,14 @@ def read_text(text: str, **options) -> list[DataValueRow]:
 SAMPLES = {
     "dataValueSetB.csv": (
         12,
-        {0: {"data_element": "f7n9E0hX8qk", "category_option_combo": None, "last_updated": "2012-01-01", "line": 2}},
+        {
+            0: {
+                "data_element": "f7n9E0hX8qk",
+                "category_option_combo": None,
+                "last_updated": "2012-01-01",
+                "line": 2,
+            }
+        },
     ),
     "dataValueSetBNoHeader.csv": (12, {0: {"data_element": "f7n9E0hX8qk", "value": "10001", "line": 1}}),
     "dataValueSetBooleanDuplicatesTest.csv": (18, {10: {"value": "test"}, 11: {"value": "not true"}}),
@@ -38,19 +45,33 @@ SAMPLES = {
         {4: {"value": "f", "period": "201205"}, 8: {"value": "1", "org_unit": "BdfsJfj87js"}},
     ),
     "dataValueSetWithDataSetHeader.csv": (3, {2: {"value": "10003", "follow_up": False, "deleted": None}}),
-    "test-data-bad-boolean-value.csv": (12, {0: {"value": "TRUE"}, 1: {"value": 'Yes"'}, 4: {"value": 'No"'}}),
+    "test-data-bad-boolean-value.csv": (
+        12,
+        {0: {"value": "TRUE"}, 1: {"value": 'Yes"'}, 4: {"value": 'No"'}},
+    ),
     "test-data-bad-periods.csv": (10, {2: {"period": "2016Q5"}, 8: {"period": "Oct", "line": 10}}),
     "test-data-bad-value.csv": (3, {0: {"value": "1.5"}, 1: {"value": "foo"}, 2: {"value": "0200"}}),
-    "test-data-exact-dups.csv": (12, {0: {"data_element": "cI3E5LgDZPs"}, 1: {"data_element": "cI3E5LgDZPs"}}),
+    "test-data-exact-dups.csv": (
+        12,
+        {0: {"data_element": "cI3E5LgDZPs"}, 1: {"data_element": "cI3E5LgDZPs"}},
+    ),
     "test-data-missing-value.csv": (2, {0: {"value": "1"}, 1: {"value": None}}),
     "test-data-neg-values.csv": (2, {0: {"value": "-10", "stored_by": "GOOD"}, 1: {"stored_by": "BAD"}}),
     "test-data-no-header.csv": (5, {0: {"data_element": "cI3E5LgDZPs", "period": "2015Oct", "value": "6"}}),
     "test-data-with-spaces.csv": (
         2,
         {
-            0: {"data_element": "T93kjopkTmR", "period": "2016Q3", "category_option_combo": "HllvX50cXC0",
-                "attribute_option_combo": "WQa4uNduUev"},
-            1: {"data_element": "T93kjopkTmR", "org_unit": "gozEda5V7qR", "category_option_combo": "ojS6pfaeZCF"},
+            0: {
+                "data_element": "T93kjopkTmR",
+                "period": "2016Q3",
+                "category_option_combo": "HllvX50cXC0",
+                "attribute_option_combo": "WQa4uNduUev",
+            },
+            1: {
+                "data_element": "T93kjopkTmR",
+                "org_unit": "gozEda5V7qR",
+                "category_option_combo": "ojS6pfaeZCF",
+            },
         },
     ),
     "test-data.csv": (
@@ -73,7 +94,10 @@ def test_every_real_csv_sample_reads_to_the_expected_rows(shared_formats, name):
 def test_a_file_with_a_header_and_the_same_file_without_it_give_the_same_values(shared_formats):
     with_header = read_file(shared_formats / "dhis2-datavalueset" / "dataValueSetB.csv")
     without = read_file(shared_formats / "dhis2-datavalueset" / "dataValueSetBNoHeader.csv")
-    assert [(row.data_element, row.period, row.org_unit, row.value, row.stored_by, row.comment) for row in with_header] == [
+    assert [
+        (row.data_element, row.period, row.org_unit, row.value, row.stored_by, row.comment)
+        for row in with_header
+    ] == [
         (row.data_element, row.period, row.org_unit, row.value, row.stored_by, row.comment) for row in without
     ]
 
@@ -81,24 +105,51 @@ def test_a_file_with_a_header_and_the_same_file_without_it_give_the_same_values(
 def test_columns_are_matched_by_name_in_any_order_and_any_case():
     rows = read_text("Value,OrgUnit,PERIOD,dataElement,comment,unknown\n12,OU,202401,DE,ok,x\n")
     assert (rows[0].data_element, rows[0].period, rows[0].org_unit, rows[0].value, rows[0].comment) == (
-        "DE", "202401", "OU", "12", "ok"
+        "DE",
+        "202401",
+        "OU",
+        "12",
+        "ok",
     )
 
 
 def test_a_row_without_header_follows_dhis2_column_order_and_may_span_lines():
     rows = read_file(FIXTURES / "no-header.csv")
     assert [(row.data_element, row.line) for row in rows] == [
-        ("f7n9E0hX8qk", 1), ("Ix2HsbDMLea", 2), ("eY5ehpbEsB7", 4)
+        ("f7n9E0hX8qk", 1),
+        ("Ix2HsbDMLea", 2),
+        ("eY5ehpbEsB7", 4),
     ]
-    assert rows[0] == DataValueRow("f7n9E0hX8qk", "202401", "DiszpKrYNg8", None, None, "10", "fatima", None,
-                                   "2024-02-01", "checked", False, None, index=0, line=1)
-    assert (rows[1].value, rows[1].comment, rows[1].follow_up, rows[1].deleted) == ("1,5", "two\r\nlines", True, True)
+    assert rows[0] == DataValueRow(
+        "f7n9E0hX8qk",
+        "202401",
+        "DiszpKrYNg8",
+        None,
+        None,
+        "10",
+        "fatima",
+        None,
+        "2024-02-01",
+        "checked",
+        False,
+        None,
+        index=0,
+        line=1,
+    )
+    assert (rows[1].value, rows[1].comment, rows[1].follow_up, rows[1].deleted) == (
+        "1,5",
+        "two\r\nlines",
+        True,
+        True,
+    )
     assert (rows[2].org_unit, rows[2].value) == ("BdfsJfj87js", None)
 
 
 def test_forcing_the_first_row_to_be_data_reads_it_as_a_value():
     rows = read_text("dataelement,period,orgunit\n", first_row_is_header=False)
-    assert [(row.data_element, row.period, row.org_unit) for row in rows] == [("dataelement", "period", "orgunit")]
+    assert [(row.data_element, row.period, row.org_unit) for row in rows] == [
+        ("dataelement", "period", "orgunit")
+    ]
 
 
 def test_a_header_without_required_columns_is_refused():
@@ -129,8 +180,22 @@ def test_values_stay_raw_even_when_they_look_like_formulas():
 
 def test_writing_uses_dhis2_header_and_reading_back_gives_the_same_rows():
     rows = [
-        DataValueRow("DE_A", "202401", "OU_A", "COC", "AOC", "10", "fatima", None, "2024-02-02", 'say "hi", ok',
-                     True, False, index=0, line=2),
+        DataValueRow(
+            "DE_A",
+            "202401",
+            "OU_A",
+            "COC",
+            "AOC",
+            "10",
+            "fatima",
+            None,
+            "2024-02-02",
+            'say "hi", ok',
+            True,
+            False,
+            index=0,
+            line=2,
+        ),
         DataValueRow("DE_B", "2024Q1", "OU_B", value=None, deleted=True, index=1, line=3),
     ]
     out = io.StringIO(newline="")

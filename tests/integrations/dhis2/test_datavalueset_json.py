@@ -1,4 +1,5 @@
-"""DHIS2 JSON data value sets: what the streaming reader yields from real files, and what the writer writes."""
+"""DHIS2 JSON data value sets: what the streaming reader yields from real files, and what the writer
+writes."""
 
 from __future__ import annotations
 
@@ -47,7 +48,13 @@ SAMPLES = {
     ),
     "dataValues_single_dataset.json": (
         2,
-        {1: {"category_option_combo": "rtfSaMjPyq6", "attribute_option_combo": "HllvX50cXC0", "value": "2000"}},
+        {
+            1: {
+                "category_option_combo": "rtfSaMjPyq6",
+                "attribute_option_combo": "HllvX50cXC0",
+                "value": "2000",
+            }
+        },
     ),
     "data_value.json": (
         1,
@@ -177,7 +184,9 @@ def test_an_empty_file_is_refused():
 
 
 def test_a_byte_order_mark_is_ignored():
-    _, rows = read_bytes(b'\xef\xbb\xbf{"dataValues": [{"dataElement": "a", "period": "2024", "orgUnit": "o"}]}')
+    _, rows = read_bytes(
+        b'\xef\xbb\xbf{"dataValues": [{"dataElement": "a", "period": "2024", "orgUnit": "o"}]}'
+    )
     assert rows[0].data_element == "a"
 
 
@@ -198,16 +207,31 @@ def test_a_follow_up_that_is_not_a_boolean_is_a_format_error_naming_the_value():
 def test_writing_then_reading_gives_the_same_rows():
     header = DataValueSetHeader(data_set="pBOMPrpg1QX", complete_date="2024-02-05")
     rows = [
-        DataValueRow("f7n9E0hX8qk", "202401", "DiszpKrYNg8", "kjuiHgy67hg", "HllvX50cXC0", "10", "fatima",
-                     "2024-02-01T00:00:00.000+0000", "2024-02-02T00:00:00.000+0000", "né \"quoted\"", True,
-                     False, index=0),
+        DataValueRow(
+            "f7n9E0hX8qk",
+            "202401",
+            "DiszpKrYNg8",
+            "kjuiHgy67hg",
+            "HllvX50cXC0",
+            "10",
+            "fatima",
+            "2024-02-01T00:00:00.000+0000",
+            "2024-02-02T00:00:00.000+0000",
+            'né "quoted"',
+            True,
+            False,
+            index=0,
+        ),
         DataValueRow("Ix2HsbDMLea", "2024Q1", "BdfsJfj87js", value=None, deleted=True, index=1),
     ]
     out = io.StringIO()
     assert datavalueset_json.write(header, rows, out) == 2
     document = json.loads(out.getvalue())
     assert document["dataValues"][1] == {
-        "dataElement": "Ix2HsbDMLea", "period": "2024Q1", "orgUnit": "BdfsJfj87js", "deleted": True
+        "dataElement": "Ix2HsbDMLea",
+        "period": "2024Q1",
+        "orgUnit": "BdfsJfj87js",
+        "deleted": True,
     }
     read_header, read_rows = read_bytes(out.getvalue().encode())
     assert read_header == header
@@ -218,7 +242,9 @@ def test_reading_200000_values_keeps_memory_flat(tmp_path):
     path = tmp_path / "big.json"
     row = DataValueRow("f7n9E0hX8qk", "202401", "DiszpKrYNg8", "HllvX50cXC0", "HllvX50cXC0", "123", "admin")
     with path.open("w") as out:
-        datavalueset_json.write(DataValueSetHeader(data_set="pBOMPrpg1QX"), (row for _ in range(200_000)), out)
+        datavalueset_json.write(
+            DataValueSetHeader(data_set="pBOMPrpg1QX"), (row for _ in range(200_000)), out
+        )
     assert path.stat().st_size > 30_000_000
     tracemalloc.start()
     try:

@@ -1,4 +1,5 @@
-"""DHIS2 XML (DXF 2) data value sets: real files, legacy attributes, refused entities, streaming, round trip."""
+"""DHIS2 XML (DXF 2) data value sets: real files, legacy attributes, refused entities, streaming, round
+trip."""
 
 from __future__ import annotations
 
@@ -39,13 +40,22 @@ SAMPLES = {
         {2: {"data_element": "DE_C", "org_unit": "OU_A", "period": "201201"}},
     ),
     "dataValueSetADeleted.xml": (3, {}, {0: {"deleted": True, "follow_up": False}}),
-    "dataValueSetANull.xml": (3, {"data_set": "pBOMPrpg1QX"}, {0: {"value": "", "comment": ""}, 1: {"value": None}}),
+    "dataValueSetANull.xml": (
+        3,
+        {"data_set": "pBOMPrpg1QX"},
+        {0: {"value": "", "comment": ""}, 1: {"value": None}},
+    ),
     "dataValueSetAUpdate.xml": (3, {}, {2: {"value": "10033", "comment": "updated comment"}}),
     "dataValueSetB.xml": (12, {}, {8: {"created": "2010-01-01", "value": "10009"}, 11: {"line": 13}}),
     "dataValueSetBAttribute.xml": (12, {}, {11: {"data_element": "DE3", "org_unit": "OU2"}}),
     "dataValueSetBAttributeIdScheme.xml": (
         12,
-        {"id_scheme": {"dataElementIdScheme": "ATTRIBUTE:uh6H2ff562G", "orgUnitIdScheme": "ATTRIBUTE:uh6H2ff562G"}},
+        {
+            "id_scheme": {
+                "dataElementIdScheme": "ATTRIBUTE:uh6H2ff562G",
+                "orgUnitIdScheme": "ATTRIBUTE:uh6H2ff562G",
+            }
+        },
         {0: {"data_element": "DE1", "org_unit": "OU1"}},
     ),
     "dataValueSetBCode.xml": (12, {}, {5: {"data_element": "DE_B", "org_unit": "OU_B"}}),
@@ -55,10 +65,18 @@ SAMPLES = {
     "dataValueSetBUpdate.xml": (6, {}, {1: {"created": "2020-02-02", "comment": "comment10"}}),
     "dataValueSetC.xml": (3, {}, {2: {"period": "201205", "line": 6}}),
     "dataValueSetCCode.xml": (3, {}, {0: {"category_option_combo": "OC_DEF_CODE"}}),
-    "dataValueSetD.xml": (3, {"attribute_option_combo": "kjuiHgy67hg"}, {2: {"attribute_option_combo": "kjuiHgy67hg"}}),
+    "dataValueSetD.xml": (
+        3,
+        {"attribute_option_combo": "kjuiHgy67hg"},
+        {2: {"attribute_option_combo": "kjuiHgy67hg"}},
+    ),
     "dataValueSetD2.xml": (3, {"attribute_option_combo": None}, {0: {"attribute_option_combo": None}}),
     "dataValueSetE.xml": (3, {"attribute_option_combo": None}, {1: {"org_unit": "j7Hg26FpoIa"}}),
-    "dataValueSetF.xml": (4, {"attribute_option_combo": "inValidUid1"}, {3: {"attribute_option_combo": "inValidUid1"}}),
+    "dataValueSetF.xml": (
+        4,
+        {"attribute_option_combo": "inValidUid1"},
+        {3: {"attribute_option_combo": "inValidUid1"}},
+    ),
     "dataValueSetG.xml": (4, {}, {0: {"data_element": "nonEx1sting"}, 2: {"org_unit": "nonEx1sting"}}),
     "dataValueSetH.xml": (3, {}, {2: {"period": "201203", "org_unit": "j7Hg26FpoIa"}}),
     "dataValueSetIllegalCoc.xml": (1, {}, {0: {"category_option_combo": "kjuiHgy67hg"}}),
@@ -67,7 +85,11 @@ SAMPLES = {
     "dataValueSetNonStrict.xml": (
         3,
         {},
-        {0: {"period": "201201"}, 1: {"period": "2012Q2", "attribute_option_combo": "Gad33qy67g5"}, 2: {"period": "2012"}},
+        {
+            0: {"period": "201201"},
+            1: {"period": "2012Q2", "attribute_option_combo": "Gad33qy67g5"},
+            2: {"period": "2012"},
+        },
     ),
     "test-xml.xml": (4, {}, {0: {"data_element": "cI3E5LgDZPs", "attribute_option_combo": "sbOyCovT6P2"}}),
     "test-xml-bad-attributes.xml": (
@@ -130,7 +152,9 @@ def test_entity_expansion_is_refused_before_anything_is_expanded():
 
 def test_an_external_entity_is_refused():
     with pytest.raises(FormatError) as caught:
-        datavalueset_xml.read(io.BytesIO((FIXTURES / "external-entity.xml").read_bytes().replace(b"adx", b"x")))
+        datavalueset_xml.read(
+            io.BytesIO((FIXTURES / "external-entity.xml").read_bytes().replace(b"adx", b"x"))
+        )
     assert caught.value.message == "XML entities are not allowed"
     assert caught.value.line == 2
 
@@ -156,8 +180,22 @@ def test_a_follow_up_that_is_not_a_boolean_is_a_format_error_with_its_line():
 def test_writing_then_reading_gives_the_same_rows():
     header = DataValueSetHeader(data_set="pBOMPrpg1QX", period="202401", id_scheme={"idScheme": "CODE"})
     rows = [
-        DataValueRow("DE_A", "202401", "OU_A", "COC_1", "AOC_1", "10", "fatima", "2024-02-01", "2024-02-02",
-                     'a <b> & "c"\nnext line', False, True, index=0, line=3),
+        DataValueRow(
+            "DE_A",
+            "202401",
+            "OU_A",
+            "COC_1",
+            "AOC_1",
+            "10",
+            "fatima",
+            "2024-02-01",
+            "2024-02-02",
+            'a <b> & "c"\nnext line',
+            False,
+            True,
+            index=0,
+            line=3,
+        ),
         DataValueRow("DE_B", "2024Q1", "OU_B", value="", index=1, line=4),
     ]
     out = io.StringIO()
@@ -178,8 +216,8 @@ def test_reading_200000_values_keeps_memory_flat(tmp_path):
         with path.open("rb") as handle:
             _, rows = datavalueset_xml.read(handle)
             last = None
-            for last in rows:
-                pass
+            for row in rows:
+                last = row
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

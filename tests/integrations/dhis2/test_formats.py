@@ -22,11 +22,16 @@ from qicop.integrations.errors import FormatError
     ],
 )
 def test_the_content_type_decides_first(content_type, expected):
-    assert detect_format("data.bin", content_type, b"<dataValueSet/>" if expected == "xml" else b"") == expected
+    assert (
+        detect_format("data.bin", content_type, b"<dataValueSet/>" if expected == "xml" else b"") == expected
+    )
 
 
 def test_xml_declared_as_plain_xml_is_still_recognised_as_adx_by_its_namespace():
-    assert detect_format(None, "application/xml", b'<?xml version="1.0"?>\n<adx xmlns="urn:ihe:qrph:adx:2015">') == "adx"
+    assert (
+        detect_format(None, "application/xml", b'<?xml version="1.0"?>\n<adx xmlns="urn:ihe:qrph:adx:2015">')
+        == "adx"
+    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +45,10 @@ def test_the_extension_decides_when_the_content_type_says_nothing(filename, expe
     ("head", "expected"),
     [
         (b'\xef\xbb\xbf  {"dataValues": []}', "json"),
-        (b'<?xml version="1.0"?>\n<!-- export -->\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0">', "xml"),
+        (
+            b'<?xml version="1.0"?>\n<!-- export -->\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0">',
+            "xml",
+        ),
         (b'<adx xmlns="urn:ihe:qrph:adx:2015" exported="2024-01-01">', "adx"),
         (b'<adx xmlns:xsi="x" xmlns="http://ihe.net/quality/schema/adx">', "adx"),
         (b"<adx>\n\t<group orgUnit=", "adx"),
@@ -64,7 +72,9 @@ SAMPLE_FORMATS = [
 
 
 @pytest.mark.parametrize(("path", "fmt", "count"), SAMPLE_FORMATS)
-def test_real_files_are_detected_by_their_content_and_read_through_one_entry_point(shared_formats, path, fmt, count):
+def test_real_files_are_detected_by_their_content_and_read_through_one_entry_point(
+    shared_formats, path, fmt, count
+):
     data = (shared_formats / path).read_bytes()
     assert detect_format(None, None, data[:4096]) == fmt
     _, rows = open_reader(fmt, io.BytesIO(data))
@@ -78,8 +88,20 @@ def test_an_unknown_format_name_is_a_programming_error():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(True, True), ("true", True), ("True", True), ("TRUE", True), ("1", True), ("t", True),
-     (False, False), ("false", False), ("F", False), ("0", False), (None, None), ("", None)],
+    [
+        (True, True),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("1", True),
+        ("t", True),
+        (False, False),
+        ("false", False),
+        ("F", False),
+        ("0", False),
+        (None, None),
+        ("", None),
+    ],
 )
 def test_flags_accept_dhis2_boolean_spellings(raw, expected):
     assert parse_flag(raw, "followup") is expected
@@ -89,5 +111,7 @@ def test_a_flag_in_no_dhis2_spelling_is_a_format_error():
     with pytest.raises(FormatError) as caught:
         parse_flag("yes please", "deleted", index=3, line=9)
     assert (caught.value.message, caught.value.index, caught.value.line) == (
-        "deleted must be true or false, not 'yes please'", 3, 9
+        "deleted must be true or false, not 'yes please'",
+        3,
+        9,
     )

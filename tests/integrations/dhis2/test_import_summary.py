@@ -24,7 +24,8 @@ def load(shared_formats, name):
 
 
 @pytest.mark.parametrize(
-    ("name", "updated"), [("data_value_import_summary_web_response.json", 10), ("data_value_set_success.json", 3)]
+    ("name", "updated"),
+    [("data_value_import_summary_web_response.json", 10), ("data_value_set_success.json", 3)],
 )
 def test_successful_web_responses_are_read_from_their_envelope(shared_formats, name, updated):
     summary = ImportSummary.from_dict(load(shared_formats, name))
@@ -50,7 +51,10 @@ def test_a_modern_conflict_reads_and_writes_back_identically(shared_formats):
     data = load(shared_formats, "import_conflict.json")
     conflict = Conflict.from_dict(data)
     assert (conflict.object, conflict.error_code, conflict.property, conflict.indexes) == (
-        "UOlfIjgN8X6", "E7619", "value", [2, 7]
+        "UOlfIjgN8X6",
+        "E7619",
+        "value",
+        [2, 7],
     )
     assert conflict.objects == {"dataElement": "UOlfIjgN8X6", "value": "value_not_numeric"}
     assert conflict.to_dict() == data
@@ -80,7 +84,9 @@ def test_conflicts_with_the_same_object_value_and_code_merge_their_indexes():
     summary = ImportSummary()
     message = error_message("E7619", "UOlfIjgN8X6", "Data value is not numeric")
     summary.add_conflict("UOlfIjgN8X6", message, error_code="E7619", property="value", index=2)
-    summary.add_conflict("2016Q5", error_message("E7611", "2016Q5"), error_code="E7611", property="period", index=4)
+    summary.add_conflict(
+        "2016Q5", error_message("E7611", "2016Q5"), error_code="E7611", property="period", index=4
+    )
     summary.add_conflict("UOlfIjgN8X6", message, error_code="E7619", property="value", index=7)
     assert [(c.object, c.indexes) for c in summary.conflicts] == [("UOlfIjgN8X6", [2, 7]), ("2016Q5", [4])]
     assert summary.rejected_indexes == [2, 4, 7]
@@ -109,7 +115,9 @@ def test_the_json_has_dhis2s_exact_keys_and_envelope():
     )
     message = summary.finish().to_web_message()
     assert {key: message[key] for key in ("httpStatus", "httpStatusCode", "status")} == {
-        "httpStatus": "Conflict", "httpStatusCode": 409, "status": "WARNING"
+        "httpStatus": "Conflict",
+        "httpStatusCode": 409,
+        "status": "WARNING",
     }
     assert message["response"] == {
         "responseType": "ImportSummary",
@@ -120,7 +128,10 @@ def test_the_json_has_dhis2s_exact_keys_and_envelope():
             {
                 "object": "UOlfIjgN8X6",
                 "objects": {"dataElement": "UOlfIjgN8X6"},
-                "value": "Value must match data element's `UOlfIjgN8X6` type constraints: Data value is not numeric",
+                "value": (
+                    "Value must match data element's `UOlfIjgN8X6` type constraints: "
+                    "Data value is not numeric"
+                ),
                 "errorCode": "E7619",
                 "property": "value",
                 "indexes": [2],

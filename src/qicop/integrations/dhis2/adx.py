@@ -13,15 +13,19 @@ Format (spec ``formats.md`` §2; IHE QRPH ADX supplement; ``adx_loose.xsd``)::
 Rules applied by :func:`read_groups` and :func:`read`:
 
 - The root is ``adx`` in the 2015 namespace, in the pre-2015 ``http://ihe.net/quality/schema/adx`` namespace
-  (``dhis2-adx/adx_data_sample_reportingtime.xml``) or in none (the ADX-HIV drafts, ``madx-hiv/data-sample.xml``).
+  (``dhis2-adx/adx_data_sample_reportingtime.xml``) or in none (the ADX-HIV drafts,
+  ``madx-hiv/data-sample.xml``).
   Anything else — e.g. the old un-namespaced ``<dataValueSet>`` of ``dhis2-adx/adx_sample.xml``, which is DXF
-  and which :func:`~qicop.integrations.dhis2.formats.detect_format` sends to the XML reader — is a FormatError.
+  and which :func:`~qicop.integrations.dhis2.formats.detect_format` sends to the XML reader — is a
+  FormatError.
 - Group attributes ``dataSet, orgUnit, period, completeDate`` and legacy ``attributeOptionCombo`` are read as
-  such; ``comment`` and ``dataSetComplete`` are group metadata; every other un-namespaced group attribute is an
+  such; ``comment`` and ``dataSetComplete`` are group metadata; every other un-namespaced group attribute is
+  an
   attribute-category dimension (``mechanism="PEPFAR"``), given to each row as ``attribute_options`` pairs
   (category code, option code) in document order.
 - DataValue attributes ``dataElement, value, categoryOptionCombo`` (DHIS2's alternative to disaggregation
-  attributes), ``created``, ``lastUpdated`` (also accepted as child elements, the attribute wins), ``storedBy``,
+  attributes), ``created``, ``lastUpdated`` (also accepted as child elements, the attribute wins),
+  ``storedBy``,
   ``comment``, ``followUp``/``followup`` and ``deleted`` are fields; every other un-namespaced attribute is a
   disaggregation, given as ``category_options`` pairs in document order. Rows may be ragged.
 - ``<annotation>`` text becomes the row's ``comment``. DHIS2 carries text values there (with a placeholder
@@ -231,9 +235,8 @@ def write(
                 attributes.append((name, value))
         text = _attributes(attributes, row)
         if annotation:
-            out.write(
-                f"    <dataValue {text}>\n      <annotation>{escape(annotation)}</annotation>\n    </dataValue>\n"
-            )
+            note = f"<annotation>{escape(annotation)}</annotation>"
+            out.write(f"    <dataValue {text}>\n      {note}\n    </dataValue>\n")
         else:
             out.write(f"    <dataValue {text}/>\n")
         count += 1

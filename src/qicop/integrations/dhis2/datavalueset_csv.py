@@ -8,15 +8,18 @@ Format (spec ``formats.md`` §1.4). DHIS2's documented column order, used when t
 Rules applied by :func:`read`:
 
 - Header or not: the first row is a header when its first cell, or at least two of its cells, are known column
-  names (``firstRowIsHeader`` can force either way). Column names are matched case-insensitively, in any order,
+  names (``firstRowIsHeader`` can force either way). Column names are matched case-insensitively, in any
+  order,
   with the aliases seen in DHIS2 docs and files: ``de``, ``pe``, ``ou``, ``coc``/``catoptcombo``,
-  ``acoc``/``attroptcombo``, ``strby``, ``timestamp``/``lstupd`` (= lastUpdated), ``cmt``, ``flwup``/``followUp``,
+  ``acoc``/``attroptcombo``, ``strby``, ``timestamp``/``lstupd`` (= lastUpdated), ``cmt``,
+  ``flwup``/``followUp``,
   plus ``created``. Unknown columns are ignored. A header without dataElement, period and orgUnit columns is a
   FormatError (nothing could be imported from it).
 - Every cell is trimmed of surrounding whitespace, inside and outside quotes (``test-data-with-spaces.csv``:
   ``"T93kjopkTmR     "`` and ``  "WQa4uNduUev"``). Empty combo cells mean the default combo (None).
 - Short rows are tolerated (``dataValueSetWithDataSetHeader.csv`` has 11 header columns, 10 per row): missing
-  cells are absent, and an empty cell is no value (None). A row with more cells than the header (or than DHIS2's 11 columns) is a FormatError.
+  cells are absent, and an empty cell is no value (None). A row with more cells than the header (or than
+  DHIS2's 11 columns) is a FormatError.
 - Blank lines are not rows. A UTF-8 byte-order mark is dropped. Values are kept raw: no formula-injection
   escaping here — a DHIS2 CSV must round-trip byte for byte (that defence belongs to the people export).
 - The data set of a CSV import is not in the file (DHIS2 takes ``?dataSet=`` from the URL), so the header

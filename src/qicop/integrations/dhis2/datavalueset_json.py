@@ -18,11 +18,13 @@ Rules applied by :func:`read`:
   common layout (header first, as DHIS2 exports) costs nothing extra. A non-seekable stream is spooled to a
   temporary file first (memory stays flat).
 - Value fields: ``followup`` or ``followUp``; ``timestamp`` (legacy) means ``lastUpdated``; booleans may be
-  JSON booleans or DHIS2's text spellings (``"true"``, ``"1"``, ``"f"``…). ``value`` and identifiers are kept as
+  JSON booleans or DHIS2's text spellings (``"true"``, ``"1"``, ``"f"``…). ``value`` and identifiers are
+  kept as
   text: a JSON number ``12`` becomes ``"12"`` (some clients send numbers; DHIS2 stores text).
 - Unknown members (``disagg``, ``mechanism`` in ``test-json-bad-attributes.json``) are ignored, as DHIS2 does;
   a value then simply lacks its combo and the importer resolves the default or reports it.
-- A missing ``dataElement``/``period``/``orgUnit`` (with no header default) is yielded as ``""`` so the importer
+- A missing ``dataElement``/``period``/``orgUnit`` (with no header default) is yielded as ``""`` so the
+  importer
   reports it with the value's index; rows are never skipped.
 - A top-level object that is itself one data value (``dataElement`` at the top, no ``dataValues`` — the shape
   of ``/api/dataValues`` and of ``data_value.json``) is read as a set of that one value.
@@ -74,7 +76,8 @@ def read(fileobj: IO[bytes]) -> tuple[DataValueSetHeader, Iterator[DataValueRow]
     """Read a DHIS2 JSON data value set from a binary stream; see the module docstring for the rules."""
     stream = binary_stream(fileobj)
     if not _seekable(stream):
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        # Not a context manager: the spool must outlive this call, as long as the rows generator reads it.
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
         shutil.copyfileobj(stream, spool, _BUFFER)
         spool.seek(0)
         stream = spool

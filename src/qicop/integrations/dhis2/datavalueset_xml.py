@@ -12,18 +12,22 @@ Rules applied by :func:`read`:
 
 - The root is ``dataValueSet`` in the DXF namespace or in no namespace (older clients and the un-namespaced
   ``adx/dhis2-adx/adx_sample.xml``); anything else is a :class:`FormatError`.
-- Root attributes are the header; ``period``, ``orgUnit``, ``attributeOptionCombo`` are defaults for every value
+- Root attributes are the header; ``period``, ``orgUnit``, ``attributeOptionCombo`` are defaults for every
+  value
   (a value's own non-empty attribute wins); an empty header attribute (``attributeOptionCombo=""`` in
   ``dataValueSetD2.xml``) counts as absent.
-- ``timestamp`` is the legacy name of ``lastUpdated``; ``followup`` and ``followUp`` are both read; booleans use
+- ``timestamp`` is the legacy name of ``lastUpdated``; ``followup`` and ``followUp`` are both read; booleans
+  use
   DHIS2's spellings. Attribute names are case-sensitive, as in DHIS2: ``data_Element`` or ``Value``
   (``test-xml-bad-attributes.xml``) are unknown, so that value lacks its data element or its value and the
   importer reports it. Rows are never skipped; a missing dataElement/period/orgUnit is ``""``.
 - Each row carries the line of its ``<dataValue`` tag.
-- Security: a DTD, an entity declaration or an external reference is refused outright (FormatError "XML entities
+- Security: a DTD, an entity declaration or an external reference is refused outright (FormatError "XML
+  entities
   are not allowed"); parsing goes through defusedxml's expat parser, which forbids them before expansion.
 - Malformed XML raises FormatError with expat's line and column, when the rows generator reaches it. Errors
-  before the root element (prolog, DTD) are raised by :func:`read` itself, since the header comes from the root.
+  before the root element (prolog, DTD) are raised by :func:`read` itself, since the header comes from the
+  root.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ ID_SCHEME_KEYS = (
 class _Recorder:
     """Parser target that records start/end events with the line and column of each start tag.
 
-    The events of one chunk are drained by :func:`xml_events` before the next chunk is fed, so memory holds one
+    The events of one chunk are drained by :func:`xml_events` before the next chunk is fed, so memory holds
+    one
     chunk's worth of events and never a tree. ``with_text`` also records the text directly inside each element
     (ADX needs ``<annotation>``); DXF has none, and skipping it is faster.
     """

@@ -7,7 +7,8 @@ document is ADX when its root element is in an ADX namespace (``urn:ihe:qrph:adx
 ``http://ihe.net/quality/schema/adx``) or is an un-namespaced ``<adx>`` (the ADX-HIV drafts, spec §2), and DXF
 otherwise.
 
-``open_reader`` dispatches to the four streaming readers; every reader returns ``(header, rows)`` where ``rows``
+``open_reader`` dispatches to the four streaming readers; every reader returns ``(header, rows)`` where
+``rows``
 is a generator of :class:`~qicop.integrations.dhis2.rows.DataValueRow` that raises
 :class:`~qicop.integrations.errors.FormatError` where the file goes wrong.
 """
@@ -51,7 +52,8 @@ def detect_format(filename: str | None, content_type: str | None, head: bytes) -
     """Return ``"json"``, ``"xml"``, ``"csv"`` or ``"adx"`` for an upload.
 
     ``content_type`` may carry parameters (``application/json; charset=utf-8``). A generic type
-    (``application/octet-stream``, ``text/plain``…) or none falls through to the extension, then to the content.
+    (``application/octet-stream``, ``text/plain``…) or none falls through to the extension, then to the
+    content.
     ``.xml`` files and ``application/xml`` bodies are still sniffed, because ADX is often sent as plain XML;
     likewise ``.adx.xml``. ``head`` is the first few kilobytes of the file.
     """

@@ -56,14 +56,14 @@ ERROR_MESSAGES: dict[str, str] = {
     "E7632": "Period `{0}` has a period type that data element `{1}` does not take",
     "E7633": "Data element `{0}` is not in data set `{1}`",
     "E7634": "Category option combo `{0}` is not in the category combo of data element `{1}`",
-    "E7635": "Attribute option combo `{0}` is not in the category combo of the data sets of data element `{1}`",
+    "E7635": "Attribute option combo `{0}` is not in the category combo of data element `{1}`'s data sets",
     "E7636": "Data element `{1}` is not assigned through a data set to organisation unit `{0}`",
     "E7637": "Invalid storedBy: {0}",
     "E7638": "Period `{0}` is outside the dates of attribute option combo `{1}`",
     "E7639": "Organisation unit `{0}` is not valid for attribute option combo `{1}`",
     "E7640": "Expiry days have passed for period `{0}` of data set `{1}`",
     "E7641": "Period `{0}` is after the latest open future period `{2}` of data element `{1}`",
-    "E7642": "Data is already approved for data set `{3}`, period `{1}`, org unit `{0}`, attribute option combo `{2}`",
+    "E7642": "Data already approved for data set `{3}`, period `{1}`, org unit `{0}`, attribute combo `{2}`",
     "E7643": "Period `{0}` is not open for data set `{1}` now",
     "E7644": "Period `{0}` is not among the open periods of the data sets",
 }
@@ -245,7 +245,8 @@ class ImportSummary:
 def read_import_summaries_xml(fileobj: IO[bytes]) -> list[ImportSummary]:
     """Read a legacy XML answer: ``<importSummaries>`` (one summary per ADX group) or one ``<importSummary>``.
 
-    Counts come from ``<importCount imported= updated= ignored= deleted=/>`` (or the older ``<dataValueCount>``);
+    Counts come from ``<importCount imported= updated= ignored= deleted=/>`` (or the older
+    ``<dataValueCount>``);
     conflicts from ``<conflict object= value=/>``. Parsed with the entity-safe XML reader.
     """
     summaries: list[ImportSummary] = []
