@@ -14,7 +14,7 @@ MAX_PAGE_BYTES = 100_000
 @pytest.fixture
 def demo(db, settings):
     settings.DEMO_MODE = True
-    load_demo()
+    load_demo(with_data=False)
     client = Client()
     assert client.login(username="coordinator@example.org", password="demo")
     return client

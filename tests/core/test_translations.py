@@ -77,7 +77,7 @@ def visible_text(page: str, data: list[str]) -> str:
 @pytest.fixture
 def demo_client(db, settings):
     settings.DEMO_MODE = True
-    load_demo()
+    load_demo(with_data=False)
     client = Client()
     client.login(username="focal.ke@example.org", password="demo")
     return client

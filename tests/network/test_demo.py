@@ -26,7 +26,7 @@ COUNTRIES_OF_THE_BRIEF = {
 
 
 def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_people(db):
-    assert load_demo() is True
+    assert load_demo(with_data=False) is True
     assert set(Network.objects.values_list("slug", flat=True)) == {"virtual", "all-country"}
     assert set(Country.objects.values_list("iso2", flat=True)) == COUNTRIES_OF_THE_BRIEF
     assert 190 <= Member.objects.count() <= 220
@@ -36,14 +36,14 @@ def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_peopl
 
 
 def test_every_role_is_represented_in_every_network(db):
-    load_demo()
+    load_demo(with_data=False)
     for network in Network.objects.all():
         roles = set(Membership.objects.filter(network=network).values_list("role", flat=True))
         assert roles == set(Role.values), network
 
 
 def test_every_country_has_a_focal_point_in_the_virtual_network(db):
-    load_demo()
+    load_demo(with_data=False)
     with_focal_point = (
         Membership.objects.filter(network__slug="virtual", role=Role.FOCAL_POINT)
         .values("member__country")
@@ -53,14 +53,14 @@ def test_every_country_has_a_focal_point_in_the_virtual_network(db):
 
 
 def test_loading_twice_creates_nothing_new(db):
-    load_demo()
+    load_demo(with_data=False)
     before = Member.objects.count()
-    assert load_demo() is False
+    assert load_demo(with_data=False) is False
     assert Member.objects.count() == before
 
 
 def test_the_same_seed_gives_the_same_people(db):
-    load_demo(seed=7)
+    load_demo(seed=7, with_data=False)
     first = list(Member.objects.order_by("user__email").values_list("user__email", "full_name", "title"))
     Network.objects.all().delete()
     Member.objects.all().delete()
@@ -69,14 +69,14 @@ def test_the_same_seed_gives_the_same_people(db):
     from qicop.accounts.models import User
 
     User.objects.all().delete()
-    load_demo(seed=7)
+    load_demo(seed=7, with_data=False)
     second = list(Member.objects.order_by("user__email").values_list("user__email", "full_name", "title"))
     assert first == second
 
 
 def test_the_fixed_demo_logins_sign_in_with_the_demo_password(db, client, settings):
     settings.DEMO_MODE = True
-    load_demo()
+    load_demo(with_data=False)
     for email, _description in DEMO_LOGINS:
         assert client.login(username=email, password="demo"), email
         client.logout()

@@ -7,6 +7,17 @@ DEMO_LOGINS = demo_logins()
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "load_demo"]
 
 
-def load_demo(seed: int = 2026) -> bool:
-    """Load every part of the demo that is not there yet. Returns whether anything was created."""
-    return load_network_demo(seed=seed)
+def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
+    """Load every part of the demo that is not there yet. Returns whether anything was created.
+
+    ``with_data=False`` leaves out the three years of indicator data (tests of pages that do not show it).
+    """
+    from qicop.accounts.models import User
+    from qicop.indicators.demo import load_indicators_demo
+
+    created = load_network_demo(seed=seed)
+    if not with_data:
+        return created
+    coordinator = User.objects.get(email="coordinator@example.org")
+    created = load_indicators_demo(actor=coordinator, seed=seed) or created
+    return created

@@ -1,0 +1,263 @@
+"""Demo data: three years of monthly facility data for the HIV cascade and a few QI measures, for every country.
+
+Values are made up but shaped like the real thing (facility sizes, seasonality, noise) with real improvement
+shifts hidden in them: each country introduced a change (differentiated service delivery, a QI collaborative
+on retention…) in a known month, after which its measures step up. They are loaded through the same importer
+as any DHIS2 file.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from qicop.indicators.importer import ImportOptions, import_data_values
+from qicop.indicators.metadata_import import ensure_default_combo, generate_uid
+from qicop.indicators.models import (
+    DataElement,
+    DataSet,
+    IndicatorMapping,
+    NetworkIndicator,
+    OrgUnit,
+    Publication,
+)
+from qicop.integrations.dhis2.periods import period_of
+from qicop.integrations.dhis2.rows import DataValueRow
+from qicop.network.models import Country, Network
+
+MONTHS = 36
+
+
+@dataclass(frozen=True)
+class ElementSeed:
+    code: str
+    name: str
+    value_type: str = "INTEGER_ZERO_OR_POSITIVE"
+
+
+ELEMENTS = [
+    ElementSeed("HIV_DIAGNOSED", "PLHIV who know their status (diagnosed, alive)"),
+    ElementSeed("TX_CURR", "People currently on ART"),
+    ElementSeed("VL_TESTED", "People on ART with a viral load result in the past 12 months"),
+    ElementSeed("VL_SUPPRESSED", "People on ART with a suppressed viral load (< 1000 copies/mL)"),
+    ElementSeed("RET_12M_D", "People who started ART 12 months earlier"),
+    ElementSeed("RET_12M_N", "People still on ART 12 months after starting"),
+    ElementSeed("NEW_DIAGNOSED", "People newly diagnosed with HIV"),
+    ElementSeed("SAME_DAY_ART", "Newly diagnosed people who started ART the same day"),
+    ElementSeed("PLHIV_EST", "Estimated people living with HIV (Spectrum)"),
+]
+
+# (code, name, numerator, denominator, target, topic, chart kind)
+INDICATORS = [
+    (
+        "first-95",
+        "First 95: diagnosed among all people living with HIV",
+        "HIV_DIAGNOSED",
+        "PLHIV_EST",
+        95,
+        "Cascade step 1",
+        "pp",
+    ),
+    (
+        "second-95",
+        "Second 95: on treatment among the diagnosed",
+        "TX_CURR",
+        "HIV_DIAGNOSED",
+        95,
+        "Cascade step 2",
+        "pp",
+    ),
+    (
+        "third-95",
+        "Third 95: virally suppressed among those tested",
+        "VL_SUPPRESSED",
+        "VL_TESTED",
+        95,
+        "Cascade step 3",
+        "p",
+    ),
+    ("vl-coverage", "Viral load testing coverage", "VL_TESTED", "TX_CURR", 90, "Viral load", "p"),
+    ("retention-12m", "Retention on ART at 12 months", "RET_12M_N", "RET_12M_D", 90, "Retention", "p"),
+    ("same-day-art", "Same-day ART initiation", "SAME_DAY_ART", "NEW_DIAGNOSED", 80, "Rapid ART", "p"),
+]
+
+# Definitions that differ from the network's, as countries really report them.
+DIFFERENCES = {
+    ("TH", "third-95"): "Suppression below 50 copies/mL instead of 1000.",
+    ("ZM", "third-95"): "Suppression below 200 copies/mL since 2024.",
+    ("VN", "first-95"): "PLHIV estimate from the national AEM model, not Spectrum.",
+    ("PG", "retention-12m"): "Counts transfers-out as retained.",
+}
+
+REGIONS = ["North", "South", "Central"]
+
+
+def load_indicators_demo(*, actor, seed: int = 2026, today: date | None = None) -> bool:
+    """Create the demo indicators and load their data, unless already there. Returns whether it did."""
+    network = Network.objects.filter(slug="virtual").first()
+    if network is None or NetworkIndicator.objects.filter(network=network).exists():
+        return False
+    rng = random.Random(seed)
+    with transaction.atomic():
+        elements = _metadata(network)
+        facilities = _org_units(rng)
+    months = _months(today)
+    rows = list(_values(rng, elements, facilities, months))
+    summary = import_data_values(actor=actor, rows=rows, options=ImportOptions(atomic=True))
+    if summary["status"] != "SUCCESS":
+        raise RuntimeError(f"demo data did not import: {summary['description']} {summary['conflicts'][:3]}")
+    _publish(actor, months)
+    return True
+
+
+def _metadata(network: Network) -> dict[str, DataElement]:
+    combo, _coc = ensure_default_combo()
+    elements = {
+        seed.code: DataElement.objects.create(
+            uid=generate_uid(),
+            code=seed.code,
+            name=seed.name,
+            value_type=seed.value_type,
+            category_combo=combo,
+            zero_is_significant=True,
+        )
+        for seed in ELEMENTS
+    }
+    data_set = DataSet.objects.create(
+        uid=generate_uid(), code="HIV_QI_MONTHLY", name="HIV cascade and QI (monthly)", period_type="Monthly"
+    )
+    data_set.data_elements.set(elements.values())
+    for order, (code, name, num, den, target, topic, kind) in enumerate(INDICATORS):
+        indicator = NetworkIndicator.objects.create(
+            network=network,
+            code=code,
+            name=name,
+            numerator_label=elements[num].name,
+            denominator_label=elements[den].name,
+            factor=100,
+            target=Decimal(target),
+            topic=topic,
+            chart_kind=kind,
+            order=order,
+        )
+        for country in network.countries.all():
+            IndicatorMapping.objects.create(
+                network_indicator=indicator,
+                country=country,
+                numerator=f"#{{{elements[num].uid}}}",
+                denominator=f"#{{{elements[den].uid}}}",
+                definition_differences=DIFFERENCES.get((country.iso2, code), ""),
+            )
+    return elements
+
+
+def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
+    """Per country: its facilities, each with a size (people on ART) and the month its change began."""
+    facilities = {}
+    for country in Country.objects.order_by("iso2"):
+        root = OrgUnit.objects.create(
+            uid=generate_uid(), code=country.iso2, name=country.name, country=country, level=1, path=""
+        )
+        root.path = f"/{root.uid}"
+        root.save(update_fields=["path"])
+        change_month = rng.randint(12, 24)  # every country improved something in its second year
+        rows = []
+        for region_name in REGIONS[: rng.choice([2, 3])]:
+            region = OrgUnit.objects.create(
+                uid=generate_uid(),
+                code=f"{country.iso2}_{region_name.upper()}",
+                name=f"{country.name} {region_name}",
+                country=country,
+                level=2,
+                parent=root,
+                path="",
+            )
+            region.path = f"{root.path}/{region.uid}"
+            region.save(update_fields=["path"])
+            for number in range(1, 5):
+                uid = generate_uid()
+                facility = OrgUnit.objects.create(
+                    uid=uid,
+                    code=f"{country.iso2}_{region_name[:1]}{number:02d}",
+                    name=f"{region_name} {['District Hospital', 'Health Centre', 'Clinic', 'Health Post'][number - 1]}"
+                    f" {number}",
+                    country=country,
+                    level=3,
+                    parent=region,
+                    path=f"{region.path}/{uid}",
+                )
+                size = rng.choice([2500, 1200, 600, 250][number - 1 : number]) * rng.uniform(0.7, 1.3)
+                rows.append((facility, int(size), change_month + rng.randint(-1, 1)))
+        facilities[country.iso2] = (root, rows)
+    return facilities
+
+
+def _months(today: date | None) -> list[str]:
+    month = period_of("Monthly", today or date.today()).previous()
+    ids = []
+    for _step in range(MONTHS):
+        ids.append(month.id)
+        month = month.previous()
+    return list(reversed(ids))
+
+
+def _values(rng, elements, facilities, months):
+    index = 0
+    for iso2, (root, rows) in facilities.items():
+        national_diagnosed = 0
+        for facility, size, change in rows:
+            for m, month in enumerate(months):
+                improved = m >= change
+                values = _facility_month(rng, size, m, improved)
+                national_diagnosed += values["HIV_DIAGNOSED"] if m == len(months) - 1 else 0
+                for code, value in values.items():
+                    yield DataValueRow(elements[code].uid, month, facility.uid, value=str(value), index=index)
+                    index += 1
+        for year in sorted({month[:4] for month in months}):
+            # Spectrum estimates are national and yearly; a country's first 95 sits between 75 % and 97 %.
+            estimate = int(national_diagnosed / rng.uniform(0.75, 0.97)) if national_diagnosed else 0
+            yield DataValueRow(elements["PLHIV_EST"].uid, year, root.uid, value=str(estimate), index=index)
+            index += 1
+
+
+def _facility_month(rng: random.Random, size: int, month: int, improved: bool) -> dict[str, int]:
+    on_art = int(size * (1 + 0.004 * month) * rng.uniform(0.97, 1.03))
+    diagnosed = int(on_art / rng.uniform(0.86, 0.93))
+    coverage = min(0.98, (0.72 if not improved else 0.84) + rng.gauss(0, 0.03))
+    tested = int(on_art * coverage)
+    suppression = min(0.99, (0.85 if not improved else 0.92) + rng.gauss(0, 0.015))
+    started = max(3, int(size * 0.02 * rng.uniform(0.7, 1.3)))
+    retention = min(1.0, (0.76 if not improved else 0.86) + rng.gauss(0, 0.05))
+    new = max(2, int(size * 0.015 * rng.uniform(0.6, 1.4)))
+    same_day = min(1.0, (0.55 if not improved else 0.75) + rng.gauss(0, 0.08))
+    return {
+        "HIV_DIAGNOSED": diagnosed,
+        "TX_CURR": on_art,
+        "VL_TESTED": tested,
+        "VL_SUPPRESSED": int(tested * suppression),
+        "RET_12M_D": started,
+        "RET_12M_N": int(round(started * max(0.0, retention))),
+        "NEW_DIAGNOSED": new,
+        "SAME_DAY_ART": int(round(new * max(0.0, same_day))),
+    }
+
+
+def _publish(actor, months: list[str]) -> None:
+    """Most countries have published all but the latest month; two lag a quarter behind."""
+    from qicop.indicators.services import publish_period
+
+    lagging = {"PG", "LA"}
+    for country in Country.objects.all():
+        cutoff = len(months) - (4 if country.iso2 in lagging else 1)
+        for month in months[:cutoff]:
+            publish_period(actor=actor, country=country, period_id=month)
+    complete_years = sorted({m[:4] for m in months if m[:4] < months[-1][:4]})
+    for year in complete_years:
+        for country in Country.objects.exclude(iso2__in=lagging):
+            if Publication.objects.filter(country=country, period__dhis2_id=year).exists():
+                continue
+            publish_period(actor=actor, country=country, period_id=year)
