@@ -14,20 +14,17 @@ Rules applied by :func:`read_groups` and :func:`read`:
 
 - The root is ``adx`` in the 2015 namespace, in the pre-2015 ``http://ihe.net/quality/schema/adx`` namespace
   (``dhis2-adx/adx_data_sample_reportingtime.xml``) or in none (the ADX-HIV drafts,
-  ``madx-hiv/data-sample.xml``).
-  Anything else — e.g. the old un-namespaced ``<dataValueSet>`` of ``dhis2-adx/adx_sample.xml``, which is DXF
-  and which :func:`~qicop.integrations.dhis2.formats.detect_format` sends to the XML reader — is a
-  FormatError.
+  ``madx-hiv/data-sample.xml``). Anything else — e.g. the old un-namespaced ``<dataValueSet>`` of
+  ``dhis2-adx/adx_sample.xml``, which is DXF and which :func:`~qicop.integrations.dhis2.formats.detect_format`
+  sends to the XML reader — is a FormatError.
 - Group attributes ``dataSet, orgUnit, period, completeDate`` and legacy ``attributeOptionCombo`` are read as
   such; ``comment`` and ``dataSetComplete`` are group metadata; every other un-namespaced group attribute is
-  an
-  attribute-category dimension (``mechanism="PEPFAR"``), given to each row as ``attribute_options`` pairs
+  an attribute-category dimension (``mechanism="PEPFAR"``), given to each row as ``attribute_options`` pairs
   (category code, option code) in document order.
 - DataValue attributes ``dataElement, value, categoryOptionCombo`` (DHIS2's alternative to disaggregation
   attributes), ``created``, ``lastUpdated`` (also accepted as child elements, the attribute wins),
-  ``storedBy``,
-  ``comment``, ``followUp``/``followup`` and ``deleted`` are fields; every other un-namespaced attribute is a
-  disaggregation, given as ``category_options`` pairs in document order. Rows may be ragged.
+  ``storedBy``, ``comment``, ``followUp``/``followup`` and ``deleted`` are fields; every other un-namespaced
+  attribute is a disaggregation, given as ``category_options`` pairs in document order. Rows may be ragged.
 - ``<annotation>`` text becomes the row's ``comment``. DHIS2 carries text values there (with a placeholder
   ``value``), so for a text-type data element the importer should take the value from it.
 - Codes are ``xs:token``: surrounding whitespace is dropped (``"P20Y--P25Y "`` in ADX-HIV).

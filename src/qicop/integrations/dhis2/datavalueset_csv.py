@@ -9,12 +9,10 @@ Rules applied by :func:`read`:
 
 - Header or not: the first row is a header when its first cell, or at least two of its cells, are known column
   names (``firstRowIsHeader`` can force either way). Column names are matched case-insensitively, in any
-  order,
-  with the aliases seen in DHIS2 docs and files: ``de``, ``pe``, ``ou``, ``coc``/``catoptcombo``,
+  order, with the aliases seen in DHIS2 docs and files: ``de``, ``pe``, ``ou``, ``coc``/``catoptcombo``,
   ``acoc``/``attroptcombo``, ``strby``, ``timestamp``/``lstupd`` (= lastUpdated), ``cmt``,
-  ``flwup``/``followUp``,
-  plus ``created``. Unknown columns are ignored. A header without dataElement, period and orgUnit columns is a
-  FormatError (nothing could be imported from it).
+  ``flwup``/``followUp``, plus ``created``. Unknown columns are ignored. A header without dataElement, period
+  and orgUnit columns is a FormatError (nothing could be imported from it).
 - Every cell is trimmed of surrounding whitespace, inside and outside quotes (``test-data-with-spaces.csv``:
   ``"T93kjopkTmR     "`` and ``  "WQa4uNduUev"``). Empty combo cells mean the default combo (None).
 - Short rows are tolerated (``dataValueSetWithDataSetHeader.csv`` has 11 header columns, 10 per row): missing

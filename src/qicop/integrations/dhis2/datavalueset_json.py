@@ -18,14 +18,12 @@ Rules applied by :func:`read`:
   common layout (header first, as DHIS2 exports) costs nothing extra. A non-seekable stream is spooled to a
   temporary file first (memory stays flat).
 - Value fields: ``followup`` or ``followUp``; ``timestamp`` (legacy) means ``lastUpdated``; booleans may be
-  JSON booleans or DHIS2's text spellings (``"true"``, ``"1"``, ``"f"``…). ``value`` and identifiers are
-  kept as
-  text: a JSON number ``12`` becomes ``"12"`` (some clients send numbers; DHIS2 stores text).
+  JSON booleans or DHIS2's text spellings (``"true"``, ``"1"``, ``"f"``…). ``value`` and identifiers are kept
+  as text: a JSON number ``12`` becomes ``"12"`` (some clients send numbers; DHIS2 stores text).
 - Unknown members (``disagg``, ``mechanism`` in ``test-json-bad-attributes.json``) are ignored, as DHIS2 does;
   a value then simply lacks its combo and the importer resolves the default or reports it.
 - A missing ``dataElement``/``period``/``orgUnit`` (with no header default) is yielded as ``""`` so the
-  importer
-  reports it with the value's index; rows are never skipped.
+  importer reports it with the value's index; rows are never skipped.
 - A top-level object that is itself one data value (``dataElement`` at the top, no ``dataValues`` — the shape
   of ``/api/dataValues`` and of ``data_value.json``) is read as a set of that one value.
 - Malformed JSON raises :class:`FormatError` with the line and column where the parser stopped, when the rows

@@ -13,18 +13,16 @@ Rules applied by :func:`read`:
 - The root is ``dataValueSet`` in the DXF namespace or in no namespace (older clients and the un-namespaced
   ``adx/dhis2-adx/adx_sample.xml``); anything else is a :class:`FormatError`.
 - Root attributes are the header; ``period``, ``orgUnit``, ``attributeOptionCombo`` are defaults for every
-  value
-  (a value's own non-empty attribute wins); an empty header attribute (``attributeOptionCombo=""`` in
+  value (a value's own non-empty attribute wins); an empty header attribute (``attributeOptionCombo=""`` in
   ``dataValueSetD2.xml``) counts as absent.
 - ``timestamp`` is the legacy name of ``lastUpdated``; ``followup`` and ``followUp`` are both read; booleans
-  use
-  DHIS2's spellings. Attribute names are case-sensitive, as in DHIS2: ``data_Element`` or ``Value``
+  use DHIS2's spellings. Attribute names are case-sensitive, as in DHIS2: ``data_Element`` or ``Value``
   (``test-xml-bad-attributes.xml``) are unknown, so that value lacks its data element or its value and the
   importer reports it. Rows are never skipped; a missing dataElement/period/orgUnit is ``""``.
 - Each row carries the line of its ``<dataValue`` tag.
 - Security: a DTD, an entity declaration or an external reference is refused outright (FormatError "XML
-  entities
-  are not allowed"); parsing goes through defusedxml's expat parser, which forbids them before expansion.
+  entities are not allowed"); parsing goes through defusedxml's expat parser, which forbids them before
+  expansion.
 - Malformed XML raises FormatError with expat's line and column, when the rows generator reaches it. Errors
   before the root element (prolog, DTD) are raised by :func:`read` itself, since the header comes from the
   root.

@@ -8,8 +8,7 @@ document is ADX when its root element is in an ADX namespace (``urn:ihe:qrph:adx
 otherwise.
 
 ``open_reader`` dispatches to the four streaming readers; every reader returns ``(header, rows)`` where
-``rows``
-is a generator of :class:`~qicop.integrations.dhis2.rows.DataValueRow` that raises
+``rows`` is a generator of :class:`~qicop.integrations.dhis2.rows.DataValueRow` that raises
 :class:`~qicop.integrations.errors.FormatError` where the file goes wrong.
 """
 
