@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("qicop.core.urls")),
     path("accounts/", include("qicop.accounts.urls")),
     path("", include("qicop.network.urls")),
+    path("", include("qicop.indicators.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),
     path("admin/", admin.site.urls),

@@ -8,8 +8,9 @@ class FormatError(ValueError):
     0-based index of the data value (row) being read, as DHIS2 reports it.
     """
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
-                 index: int | None = None):
+    def __init__(
+        self, message: str, *, line: int | None = None, column: int | None = None, index: int | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.line = line
