@@ -1,4 +1,4 @@
-"""Demo data: three years of monthly facility data for the HIV cascade and a few QI measures, for every country.
+"""Demo data: three years of monthly facility data for the HIV cascade and a few QI measures, every country.
 
 Values are made up but shaped like the real thing (facility sizes, seasonality, noise) with real improvement
 shifts hidden in them: each country introduced a change (differentiated service delivery, a QI collaborative
@@ -94,6 +94,7 @@ DIFFERENCES = {
 }
 
 REGIONS = ["North", "South", "Central"]
+FACILITY_KINDS = ["District Hospital", "Health Centre", "Clinic", "Health Post"]
 
 
 def load_indicators_demo(*, actor, seed: int = 2026, today: date | None = None) -> bool:
@@ -183,8 +184,7 @@ def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
                 facility = OrgUnit.objects.create(
                     uid=uid,
                     code=f"{country.iso2}_{region_name[:1]}{number:02d}",
-                    name=f"{region_name} {['District Hospital', 'Health Centre', 'Clinic', 'Health Post'][number - 1]}"
-                    f" {number}",
+                    name=f"{region_name} {FACILITY_KINDS[number - 1]} {number}",
                     country=country,
                     level=3,
                     parent=region,
@@ -207,7 +207,7 @@ def _months(today: date | None) -> list[str]:
 
 def _values(rng, elements, facilities, months):
     index = 0
-    for iso2, (root, rows) in facilities.items():
+    for root, rows in facilities.values():
         national_diagnosed = 0
         for facility, size, change in rows:
             for m, month in enumerate(months):
@@ -240,9 +240,9 @@ def _facility_month(rng: random.Random, size: int, month: int, improved: bool) -
         "VL_TESTED": tested,
         "VL_SUPPRESSED": int(tested * suppression),
         "RET_12M_D": started,
-        "RET_12M_N": int(round(started * max(0.0, retention))),
+        "RET_12M_N": round(started * max(0.0, retention)),
         "NEW_DIAGNOSED": new,
-        "SAME_DAY_ART": int(round(new * max(0.0, same_day))),
+        "SAME_DAY_ART": round(new * max(0.0, same_day)),
     }
 
 

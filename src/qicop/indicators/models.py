@@ -280,14 +280,20 @@ class DataImport(TimeStampedModel):
 
 
 class DataValue(models.Model):
-    """One value, unique on its five keys. ``numeric`` mirrors ``value`` for numeric types, for fast sums."""
+    """One value, unique on its five keys. ``numeric`` mirrors ``value`` for numeric types, for fast sums.
 
-    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    category_option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="+")
+    Foreign keys carry no index of their own: the unique key covers the lookups, and each index less makes a
+    million-value import faster.
+    """
+
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    category_option_combo = models.ForeignKey(
+        CategoryOptionCombo, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     attribute_option_combo = models.ForeignKey(
-        CategoryOptionCombo, on_delete=models.PROTECT, related_name="+"
+        CategoryOptionCombo, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     value = models.TextField(_("value"), null=True, blank=True)
     numeric = models.FloatField(null=True, blank=True)
@@ -298,27 +304,25 @@ class DataValue(models.Model):
     last_updated = models.DateTimeField(_("last updated"))
     deleted = models.BooleanField(_("deleted"), default=False)
     data_import = models.ForeignKey(
-        DataImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        DataImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
         verbose_name = _("data value")
         verbose_name_plural = _("data values")
+        # Org unit first: files come facility by facility, so inserts land next to each other in the index,
+        # and the same index answers "this org unit (or subtree), these periods" for exports and charts.
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "data_element",
-                    "period",
                     "org_unit",
+                    "period",
+                    "data_element",
                     "category_option_combo",
                     "attribute_option_combo",
                 ],
                 name="indicators_datavalue_unique",
             )
-        ]
-        indexes = [
-            models.Index(fields=["org_unit", "period"]),
-            models.Index(fields=["period", "data_element"]),
         ]
 
     def __str__(self) -> str:

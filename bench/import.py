@@ -1,0 +1,263 @@
+"""Benchmark: importing a DHIS2 JSON data value set of 1,000,000 values (2,000 facilities x 25 data elements x
+20 months) into a fresh database, as `qicop import` does it.
+
+    uv run python bench/import.py                       # SQLite in a temporary folder
+    uv run python bench/import.py --postgres URL        # also PostgreSQL (an empty database you can wipe)
+    uv run python bench/import.py --facilities 200      # a smaller run (100,000 values)
+
+Prints, per database: values/second of the first import, of a re-import of the same file (everything
+unchanged, so ignored), the peak memory (RSS) of the importing process, and the ratio to the raw floor:
+inserting the same already-parsed rows with one executemany (SQLite) or COPY (PostgreSQL) and nothing else.
+Targets (issue 4): >= 100,000 values/s on SQLite, >= 1/3 of the raw floor, peak memory < 400 MB, and the
+re-import at least as fast as the first. Each phase runs in its own process so that memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATA_ELEMENTS = 25
+MONTHS = 20
+
+
+def child_env(database_url: str, var_dir: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "QICOP_VAR_DIR": var_dir,
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "DJANGO_SETTINGS_MODULE": "qicop.settings",
+            "QICOP_TASKS_IMMEDIATE": "1",
+        }
+    )
+    return env
+
+
+def run_phase(phase: str, args: list[str], env: dict) -> dict:
+    """Run one phase in a fresh process; returns what it printed (JSON) plus its peak RSS in MB."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, *args], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
+    var_dir = str(workdir / name)
+    env = child_env(database_url, var_dir)
+    file = workdir / f"values-{facilities}.json"
+    setup = run_phase("setup", [str(facilities), str(file)], env)
+    values = setup["values"]
+    first = run_phase("import", [str(file)], env)
+    again = run_phase("import", [str(file)], env)
+    floor = run_phase("floor", [str(file)], env)
+    floor_rate = values / floor["seconds"]
+    print(
+        f"\n{name}: {values:,} values ({facilities:,} facilities x {DATA_ELEMENTS} data elements x "
+        f"{MONTHS} months),"
+        f" file {file.stat().st_size / 1e6:,.0f} MB"
+    )
+    print(
+        f"  first import : {first['seconds']:7.2f} s = {values / first['seconds']:>10,.0f} values/s   "
+        f"peak RSS {first['peak_rss_mb']:,.0f} MB   ({first['summary']})"
+    )
+    print(
+        f"  re-import    : {again['seconds']:7.2f} s = {values / again['seconds']:>10,.0f} values/s   "
+        f"peak RSS {again['peak_rss_mb']:,.0f} MB   ({again['summary']})"
+    )
+    print(f"  raw floor    : {floor['seconds']:7.2f} s = {floor_rate:>10,.0f} values/s   ({floor['method']})")
+    print(
+        f"  ratio to the raw floor: first import {values / first['seconds'] / floor_rate:.2f}, "
+        f"re-import {values / again['seconds'] / floor_rate:.2f}   (target >= 0.33)"
+    )
+
+
+# ----------------------------------------------------------------------------------------------- phases
+
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def phase_setup(facilities: int, path: str) -> dict:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from qicop.accounts.models import User
+    from qicop.indicators.metadata_import import ensure_default_combo
+    from qicop.indicators.models import DataElement, OrgUnit
+    from qicop.network.models import Country
+
+    User.objects.create_superuser("bench@example.org", "bench-password-123")
+    country = Country.objects.create(iso2="KE", iso3="KEN", name="Kenya", time_zone="Africa/Nairobi")
+    combo, _coc = ensure_default_combo()
+    root = OrgUnit.objects.create(uid="BenchRoot01", name="Kenya", country=country, path="/BenchRoot01")
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                uid=f"Fac{i:08d}",
+                code=f"FAC{i}",
+                name=f"Facility {i}",
+                country=country,
+                level=2,
+                parent=root,
+                path=f"/BenchRoot01/Fac{i:08d}",
+            )
+            for i in range(facilities)
+        ],
+        batch_size=2000,
+    )
+    DataElement.objects.bulk_create(
+        [
+            DataElement(
+                uid=f"DataEl{i:05d}",
+                code=f"DE{i}",
+                name=f"Data element {i}",
+                category_combo=combo,
+                value_type="INTEGER_ZERO_OR_POSITIVE",
+                zero_is_significant=True,
+            )
+            for i in range(DATA_ELEMENTS)
+        ]
+    )
+    months = [f"{2023 + (m // 12)}{m % 12 + 1:02d}" for m in range(MONTHS)]
+    count = 0
+    with open(path, "w") as out:
+        out.write('{"dataValues": [\n')
+        for i in range(facilities):
+            for month in months:
+                for d in range(DATA_ELEMENTS):
+                    out.write(
+                        ("" if count == 0 else ",\n")
+                        + json.dumps(
+                            {
+                                "dataElement": f"DataEl{d:05d}",
+                                "period": month,
+                                "orgUnit": f"Fac{i:08d}",
+                                "categoryOptionCombo": "HllvX50cXC0",
+                                "value": str((i * 7 + d * 13 + count) % 997),
+                            }
+                        )
+                    )
+                    count += 1
+        out.write("\n]}\n")
+    return {"values": count}
+
+
+def phase_import(path: str) -> dict:
+    _django()
+    from qicop.accounts.models import User
+    from qicop.indicators.services import import_file
+
+    user = User.objects.get(email="bench@example.org")
+    started = time.perf_counter()
+    with open(path, "rb") as fileobj:
+        summary = import_file(actor=user, fileobj=fileobj, filename=path)
+    seconds = time.perf_counter() - started
+    counts = summary["importCount"]
+    return {
+        "seconds": seconds,
+        "summary": f"{summary['status']}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+    }
+
+
+def phase_floor(path: str) -> dict:
+    """Insert the same rows, already parsed and resolved to ids, with one executemany or COPY."""
+    _django()
+    from django.db import connection
+    from django.utils import timezone
+
+    from qicop.indicators.models import DataElement, OrgUnit, Period
+
+    des = dict(DataElement.objects.values_list("uid", "id"))
+    ous = dict(OrgUnit.objects.values_list("uid", "id"))
+    pes = dict(Period.objects.values_list("dhis2_id", "id"))
+    coc = 1
+    from qicop.indicators.models import CategoryOptionCombo
+
+    coc = CategoryOptionCombo.objects.get(name="default").pk
+    now = timezone.now()
+    with open(path) as fileobj:
+        values = json.load(fileobj)["dataValues"]
+    rows = [
+        (
+            des[v["dataElement"]],
+            pes[v["period"]],
+            ous[v["orgUnit"]],
+            coc,
+            coc,
+            v["value"],
+            float(v["value"]),
+            None,
+            False,
+            "bench",
+            now,
+            now,
+            False,
+        )
+        for v in values
+    ]
+    del values
+    columns = (
+        "data_element_id, period_id, org_unit_id, category_option_combo_id, attribute_option_combo_id, "
+        "value, numeric, comment, follow_up, stored_by, created, last_updated, deleted"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM indicators_datavalue")
+        cursor.execute("DELETE FROM indicators_datavalueaudit")
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY indicators_datavalue ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            method = "COPY"
+        else:
+            cursor.executemany(
+                f"INSERT INTO indicators_datavalue ({columns}) VALUES ({', '.join(['%s'] * 13)})", rows
+            )
+            method = "executemany"
+    return {"seconds": time.perf_counter() - started, "method": method}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--facilities", type=int, default=2000)
+    parser.add_argument("--postgres", help="URL of an empty PostgreSQL database that may be wiped")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args()
+    if args.phase:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+        phase = {
+            "setup": lambda: phase_setup(int(rest[0]), rest[1]),
+            "import": lambda: phase_import(rest[0]),
+            "floor": lambda: phase_floor(rest[0]),
+        }[args.phase]
+        result = phase()
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        bench("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", args.facilities, workdir)
+        if args.postgres:
+            bench("PostgreSQL", args.postgres, args.facilities, workdir)
+
+
+if __name__ == "__main__":
+    main()
