@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
 
 from qicop.indicators.metadata_import import ensure_default_combo, import_metadata
 from qicop.indicators.models import (
@@ -26,6 +27,7 @@ from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
     DataValue,
+    DataValueAudit,
     OrgUnit,
 )
 from qicop.indicators.services import import_file
@@ -979,3 +981,257 @@ def test_the_datim_metadata_fixture_imports_through_the_metadata_importer(world)
     site = OrgUnit.objects.get(uid="oUdX2BkI0ur")
     assert (site.country, site.level, site.path) == (world.haiti, 2, "/HaitiDatim1/oUdX2BkI0ur")
     assert DataElement.objects.get(uid="mFvVvrRvZgo").value_type == "BOOLEAN"
+
+
+# ------------------------------------------------------------------------- edge cases over several imports
+A, B = "DiszpKrYNg8", "BdfsJfj87js"  # dhis2-core's org units A and B
+DE_A, DE_B, DE_C = "f7n9E0hX8qk", "Ix2HsbDMLea", "eY5ehpbEsB7"
+
+
+def counts(summary: dict) -> tuple[int, int, int, int]:
+    c = summary["importCount"]
+    return c["imported"], c["updated"], c["ignored"], c["deleted"]
+
+
+@pytest.fixture
+def core(world):
+    load_metadata(world, "core")
+    return world
+
+
+def test_values_marked_deleted_soft_delete_what_was_stored_and_audit_the_old_value(core):
+    run(core, V + "dataValueSetA.xml")
+    summary = run(core, V + "dataValueSetADeleted.xml")
+    assert (summary["status"], counts(summary)) == ("SUCCESS", (0, 0, 0, 3))
+    assert not DataValue.objects.filter(deleted=False).exists()
+    assert stored(DE_A, "201201", A).deleted
+    audits = DataValueAudit.objects.filter(action="DELETE").order_by("previous_value")
+    assert [a.previous_value for a in audits] == ["10001", "10002", "10003"]
+
+
+def test_a_set_with_some_values_deleted_deletes_those_and_leaves_the_unchanged_ones(core):
+    run(core, V + "dataValueSetB.xml")
+    summary = run(core, V + "dataValueSetBDeleted.xml")
+    assert counts(summary) == (0, 0, 8, 4)
+    assert DataValue.objects.filter(deleted=True, data_element__uid=DE_B).count() == 4
+    assert DataValue.objects.filter(deleted=False).count() == 8
+
+
+def test_reimporting_deleted_values_restores_them_and_audits_the_restore(core):
+    run(core, V + "dataValueSetB.xml")
+    run(core, V + "dataValueSetBDeleted.xml")
+    summary = run(core, V + "dataValueSetB.xml")
+    assert counts(summary) == (0, 4, 8, 0)
+    assert DataValue.objects.filter(deleted=False).count() == 12
+    assert DataValueAudit.objects.filter(action="RESTORE").count() == 4
+    assert stored(DE_B, "201202", B).value == "10008"
+
+
+def test_an_update_set_updates_changed_values_and_adds_new_ones_as_dhis2_counts_them(core):
+    run(core, V + "dataValueSetB.xml")
+    summary = run(core, V + "dataValueSetBUpdate.xml")
+    assert counts(summary) == (2, 4, 0, 0)  # dhis2-core testImportUpdateValuesXml: 2 imported, 4 updated
+    value = stored(DE_C, "201201", A)
+    assert (value.value, value.comment) == ("20009", "comment09")
+    assert DataValueAudit.objects.get(data_value=value).previous_value == "10009"
+    assert DataValue.objects.count() == 14
+
+
+def test_new_values_and_deletions_in_one_set(core):
+    run(core, V + "dataValueSetB.xml")
+    summary = run(core, V + "dataValueSetBNewDeleted.xml")
+    assert counts(summary) == (2, 0, 6, 4)  # dhis2-core testImportAndDeleteValuesXml: 4 deleted, 2 added
+    assert DataValue.objects.filter(deleted=False).count() == 10
+    assert stored(DE_C, "201203", A).value == "10011"
+
+
+def test_updated_values_and_comments_replace_the_stored_ones(core):
+    run(core, V + "dataValueSetA.xml")
+    summary = run(core, V + "dataValueSetAUpdate.xml")
+    assert counts(summary) == (0, 3, 0, 0)
+    value = stored(DE_A, "201201", B)
+    assert (value.value, value.comment, value.stored_by) == ("10022", "updated comment", "john")
+
+
+def test_a_value_with_created_and_last_updated_dates_is_updated_by_a_later_file(core):
+    run(core, V + "dataValueSetCreateDate.json")
+    summary = run(core, V + "dataValueSetCreateDateUpdated.json")
+    assert counts(summary) == (0, 1, 0, 0)
+    value = stored(DE_A, "201201", A)
+    assert (value.value, value.comment, value.stored_by) == ("22", "new comment", "system")
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["dataValueSetJ.json", "dataValueSetJDeleteNoValue.json", "dataValueSetJDeleteNewValue.json"],
+)
+def test_the_delete_strategy_deletes_the_value_whatever_value_the_file_gives(core, file):
+    # dhis2-core testImportDeleteValueJson, _OmittingValue and _NewValue: 0 imported, 0 updated, 1 deleted.
+    run(core, V + "dataValueSetJ.json")
+    summary = run(core, V + file, {"importStrategy": "DELETE"})
+    assert (summary["status"], counts(summary)) == ("SUCCESS", (0, 0, 0, 1))
+    assert stored(DE_A, "201201", A).deleted
+
+
+@pytest.mark.xfail(strict=True, reason=BUGS[V + "dataValueSetJDeleteZeroValue.json"])
+def test_a_zero_for_a_data_element_whose_zeros_are_not_significant_deletes_the_stored_value(core):
+    # dhis2-core testImportDeleteValueJson_ZeroValue, with the default strategy: 0, 0, 1.
+    run(core, V + "dataValueSetJ.json")
+    summary = run(core, V + "dataValueSetJDeleteZeroValue.json")
+    assert counts(summary) == (0, 0, 0, 1)
+    assert stored(DE_A, "201201", A).deleted
+
+
+def test_the_id_scheme_in_the_files_root_beats_the_one_in_the_request(core):
+    summary = run(core, V + "dataValueSetACode.xml", {"idScheme": "UID"})
+    assert counts(summary) == (3, 0, 0, 0)
+    assert stored(DE_B, "201201", A).value == "10002"
+
+
+def test_the_set_level_period_org_unit_and_attribute_option_combo_apply_to_every_value(core):
+    summary = run(core, V + "dataValueSetD.xml")
+    assert counts(summary) == (3, 0, 0, 0)
+    assert set(
+        DataValue.objects.values_list("period__dhis2_id", "org_unit__uid", "attribute_option_combo__uid")
+    ) == {("201201", A, "kjuiHgy67hg")}
+
+
+def test_one_set_may_mix_monthly_quarterly_and_yearly_periods(core):
+    run(core, V + "dataValueSetNonStrict.xml", {"atomicMode": "NONE"})
+    periods = DataValue.objects.order_by("period__start_date").values_list(
+        "period__dhis2_id", "period__period_type", "period__start_date", "period__end_date"
+    )
+    assert [(p, t, s.isoformat(), e.isoformat()) for p, t, s, e in periods] == [
+        ("2012", "Yearly", "2012-01-01", "2012-12-31"),
+        ("2012Q2", "Quarterly", "2012-04-01", "2012-06-30"),
+    ]
+
+
+def test_every_dhis2_boolean_spelling_is_stored_as_true_or_false(core):
+    run(core, V + "dataValueSetBooleanTest.csv", {"atomicMode": "NONE"})
+    spelled = dict(
+        DataValue.objects.filter(data_element__uid="jH26dja2f30", org_unit__uid=A).values_list(
+            "period__dhis2_id", "value"
+        )
+    )
+    assert spelled == {
+        "201201": "true",  # true
+        "201202": "true",  # True
+        "201203": "false",  # false
+        "201204": "false",  # False
+        "201205": "false",  # f
+        "201206": "false",  # F
+        "201207": "true",  # t
+        "201208": "true",  # T
+        "201210": "false",  # 0
+    }
+    assert stored("jH26dja2f30", "201209", B).value == "true"  # 1
+    assert not DataValue.objects.filter(data_element__uid="jH26dja2f31", value="false").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="E7644's object is the data element's internal database id (str(item.key[0]) in _store_chunk), "
+    "not the data element as the file names it",
+)
+def test_a_duplicate_is_reported_under_the_data_element_the_file_names(core):
+    summary = run(core, V + "dataValueSetBooleanDuplicatesTest.csv", {"atomicMode": "NONE"})
+    duplicates = sorted(c["object"] for c in summary["conflicts"] if c["errorCode"] == "E7644")
+    assert duplicates == ["jH26dja2f30", "jH26dja2f31"]
+
+
+def test_a_data_manager_imports_the_samples_of_her_own_country(core):
+    summary = run(core, V + "dataValueSetB.xml", persona="dan")
+    assert counts(summary) == (12, 0, 0, 0)
+
+
+def test_a_data_manager_cannot_import_another_countrys_mer_results(world):
+    load_metadata(world, "datim")
+    summary = run(world, V + "test-data.csv", persona="dan")
+    assert summary["status"] == "ERROR"
+    assert {c["errorCode"] for c in summary["conflicts"]} == {"E7617"}
+    assert len(summary["rejectedIndexes"]) == 1000
+    assert not DataValue.objects.exists()
+
+
+def test_the_mer_file_stores_financial_year_periods_and_decimals(world):
+    load_metadata(world, "datim")
+    run(world, V + "test-data.csv")
+    fy = stored("cI3E5LgDZPs", "2015Oct", "oUdX2BkI0ur", "Z6au9xR1fym", "sbOyCovT6P2").period
+    assert (fy.period_type, fy.start_date.isoformat(), fy.end_date.isoformat()) == (
+        "FinancialOct",
+        "2015-10-01",
+        "2016-09-30",
+    )
+    decimals = DataValue.objects.filter(value__contains=".").order_by("numeric")
+    assert [(v.value, v.numeric) for v in decimals] == [("0.562", 0.562), ("1.562", 1.562), ("6.212", 6.212)]
+
+
+def test_reimporting_the_mer_file_ignores_every_unchanged_value(world):
+    load_metadata(world, "datim")
+    run(world, V + "test-json.json")
+    summary = run(world, V + "test-json.json")
+    assert (summary["status"], counts(summary)) == ("SUCCESS", (0, 0, 1000, 0))
+
+
+def test_a_dry_run_of_the_mer_file_counts_the_values_and_stores_none(world):
+    load_metadata(world, "datim")
+    summary = run(world, V + "test-json.json", {"dryRun": "true"})
+    assert counts(summary) == (1000, 0, 0, 0)
+    assert summary["description"].startswith("Dry run")
+    assert not DataValue.objects.exists()
+
+
+def test_padded_identifiers_and_periods_are_trimmed(world):
+    load_metadata(world, "datim")
+    summary = run(world, V + "test-data-with-spaces.csv")
+    assert counts(summary) == (2, 0, 0, 0)
+    assert stored("T93kjopkTmR", "2016Q3", "gozEda5V7qR", "ojS6pfaeZCF", "WQa4uNduUev").value == "10"
+
+
+def test_a_negative_value_for_a_zero_or_positive_element_names_the_constraint(world):
+    load_metadata(world, "datim")
+    summary = run(world, V + "test-data-neg-values.csv")
+    (conflict,) = summary["conflicts"]
+    assert "zero or a positive integer" in conflict["value"]
+
+
+def test_invalid_periods_say_why(world):
+    load_metadata(world, "datim")
+    summary = run(world, V + "test-data-bad-periods.csv", {"atomicMode": "NONE"})
+    reasons = {c["object"]: c["value"] for c in summary["conflicts"]}
+    assert "quarters run from 1 to 4" in reasons["2016Q5"]
+    assert "is not a period" in reasons["Oct"]
+
+
+def test_adx_attribute_categories_apply_per_group(world):
+    load_metadata(world, "adx-ihe")
+    run(world, "adx/adx_data_sample2.xml", {"idScheme": "CODE"})
+    by_mechanism = dict(
+        DataValue.objects.filter(data_element__code="MAL04")
+        .values_list("attribute_option_combo__uid")
+        .annotate(n=Count("id"))
+        .values_list("attribute_option_combo__uid", "n")
+    )
+    assert by_mechanism == {"CocPepfaraa": 4, "CocOtherMec": 4}
+    assert DataValue.objects.filter(
+        data_element__code="MAL03", attribute_option_combo__uid="CocOtherMec"
+    ).exists()
+
+
+def test_an_adx_annotation_is_kept_as_the_values_comment(world):
+    load_metadata(world, "adx-ihe")
+    run(world, "adx/adx_data_sample2.xml", {"idScheme": "CODE"})
+    assert stored("Mal03aaaaaa", "201501", "Clinic342aa", DEF, "CocOtherMec").comment == (
+        "Some qualifying text here on the datavalue"
+    )
+
+
+def test_an_adx_duration_period_is_the_dhis2_period_it_spans(world):
+    load_metadata(world, "adx-core")
+    run(
+        world,
+        "adx/exportB.adx.xml",
+        {"idScheme": "CODE", "orgUnitIdScheme": "UID", "dataElementIdScheme": "UID"},
+    )
+    assert set(DataValue.objects.values_list("period__dhis2_id", flat=True)) == {"202001", "202002"}
