@@ -82,6 +82,10 @@ MATRIX = {
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
+    "dhis2:fhir_measure_reports": (
+        lambda w: "/api/fhir/MeasureReport?network=vln",
+        expect(400, oscar=404, anonymous=401),
+    ),
     "dhis2:task_summary": (
         lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/1",
         expect(404, anonymous=401),

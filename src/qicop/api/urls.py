@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qicop.api import dhis2
+from qicop.api import dhis2, fhir
 
 app_name = "dhis2"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("dataValueSets", dhis2.data_value_sets, name="data_value_sets"),
     path("dataValueSets.<str:extension>", dhis2.data_value_sets, name="data_value_sets_ext"),
     path("metadata", dhis2.metadata, name="metadata"),
+    path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
     path("system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", dhis2.task_summary, name="task_summary"),
 ]

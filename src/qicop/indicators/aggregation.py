@@ -1,0 +1,113 @@
+"""Network indicator values for an org unit (and its subtree) and a period, from the stored data values.
+
+A country's mapping gives numerator and denominator as DHIS2 expressions over its data elements; values of
+every org unit below the one asked for, and of every period inside the one asked for, are summed first
+(DHIS2's SUM aggregation), then the expressions are evaluated. Only values the viewer may read count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from qicop.indicators.models import IndicatorMapping, NetworkIndicator, OrgUnit, Period
+from qicop.indicators.selectors import visible_values
+from qicop.integrations.dhis2.expressions import Operand, parse_expression
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    #: per disaggregation of the numerator: (coc uid, coc name) → (numerator, denominator)
+    strata: dict[tuple[str, str], tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+def indicator_value(
+    *, user, indicator: NetworkIndicator, org_unit: OrgUnit, period: Period
+) -> IndicatorValue:
+    """The indicator for ``org_unit``'s subtree over ``period``; None parts where data are missing."""
+    mapping = IndicatorMapping.objects.filter(
+        network_indicator=indicator, country_id=org_unit.country_id
+    ).first()
+    if mapping is None:
+        return IndicatorValue(None, None, None)
+    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    operands = numerator.operands() | denominator.operands()
+    sums = _sums(user, operands, org_unit, period)
+    value_of = _lookup(sums)
+    num, den = numerator.evaluate(value_of), denominator.evaluate(value_of)
+    value = num / den * indicator.factor if num is not None and den not in (None, 0) else None
+    return IndicatorValue(num, den, value, _strata(sums, numerator, denominator))
+
+
+def _sums(user, operands, org_unit: OrgUnit, period: Period) -> dict[tuple[str, str, str, str], float]:
+    """(data element, coc uid, coc name, aoc uid) → sum over the subtree and the period, in one query."""
+    elements = {operand.data_element for operand in operands}
+    rows = (
+        visible_values(user)
+        .filter(
+            deleted=False,
+            data_element__uid__in=elements,
+            org_unit__path__startswith=org_unit.path,
+            period__start_date__gte=period.start_date,
+            period__end_date__lte=period.end_date,
+        )
+        .values_list(
+            "data_element__uid",
+            "category_option_combo__uid",
+            "category_option_combo__name",
+            "attribute_option_combo__uid",
+        )
+        .annotate(total=Sum("numeric"))
+    )
+    return {tuple(row[:4]): row[4] for row in rows if row[4] is not None}
+
+
+def _lookup(sums):
+    def value_of(operand: Operand) -> float | None:
+        found = [
+            total
+            for (de, coc, _name, aoc), total in sums.items()
+            if de == operand.data_element
+            and operand.category_option_combo in (None, coc)
+            and operand.attribute_option_combo in (None, aoc)
+        ]
+        return sum(found) if found else None
+
+    return value_of
+
+
+def _strata(sums, numerator, denominator) -> dict:
+    """The numerator (and, where it shares the disaggregation, the denominator) per category option combo."""
+    combos = defaultdict(dict)
+    for (de, coc, name, aoc), total in sums.items():
+        if name != "default":
+            combos[(coc, name)][(de, aoc)] = total
+    if not combos:
+        return {}
+    strata = {}
+    for combo, values in combos.items():
+
+        def value_of(operand, values=values, combo=combo):
+            if operand.category_option_combo not in (None, combo[0]):
+                return None
+            found = [
+                t
+                for (de, aoc), t in values.items()
+                if de == operand.data_element and operand.attribute_option_combo in (None, aoc)
+            ]
+            return sum(found) if found else None
+
+        stratum_numerator = numerator.evaluate(value_of)
+        if stratum_numerator is not None:  # a stratum of the numerator's own disaggregation
+            strata[combo] = (stratum_numerator, denominator.evaluate(value_of))
+    return strata
+
+
+def as_decimal(number: float | None, places: int = 4) -> Decimal | None:
+    return None if number is None else round(Decimal(repr(number)), places)
