@@ -5,7 +5,10 @@ from qicop.indicators.importer import ID_SCHEMES, STRATEGIES
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("DHIS2 data value set (JSON, XML or CSV) or ADX."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("DHIS2 data value set (JSON, XML or CSV), ADX, or the qicop spreadsheet template."),
+    )
     format = forms.ChoiceField(
         label=_("Format"),
         required=False,
@@ -15,6 +18,8 @@ class ImportForm(forms.Form):
             ("xml", "DHIS2 XML"),
             ("csv", "DHIS2 CSV"),
             ("adx", "ADX"),
+            ("template-csv", _("qicop spreadsheet template (CSV)")),
+            ("template-xlsx", _("qicop spreadsheet template (Excel)")),
         ],
     )
     dry_run = forms.BooleanField(label=_("Only check the file, store nothing"), required=False, initial=True)

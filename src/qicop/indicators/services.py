@@ -89,12 +89,16 @@ def import_file(
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     head = fileobj.read(8192)
     fileobj.seek(0)
-    fmt = fmt or detect_format(filename, content_type, head)
+    fmt = fmt or _template_format(filename, head) or detect_format(filename, content_type, head)
     try:
-        header, rows = open_reader(fmt, fileobj)
+        if fmt in TEMPLATE_FORMATS:
+            rows, file_schemes, data_set = _template(fmt, fileobj), {"idScheme": "CODE"}, None
+        else:
+            header, rows = open_reader(fmt, fileobj)
+            file_schemes, data_set = header.id_scheme, header.data_set
     except FormatError as error:
         return _unreadable(error, params)
-    options = options_from_parameters(params or {}, file_schemes=header.id_scheme, data_set=header.data_set)
+    options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set)
 
     def report(read: int) -> None:
         if data_import is not None:
@@ -105,6 +109,26 @@ def import_file(
     return import_data_values(
         actor=actor, rows=rows, options=options, data_import=data_import, progress=report
     )
+
+
+TEMPLATE_FORMATS = ("template-csv", "template-xlsx")
+
+
+def _template_format(filename: str | None, head: bytes) -> str | None:
+    """The spreadsheet template: an XLSX workbook (a zip), or a CSV whose header names our columns."""
+    if head.startswith(b"PK\x03\x04") or (filename or "").lower().endswith(".xlsx"):
+        return "template-xlsx"
+    if b"indicator_or_data_element" in head[:2000].lower():
+        return "template-csv"
+    return None
+
+
+def _template(fmt: str, fileobj):
+    from qicop.indicators.template_import import template_rows
+    from qicop.integrations import spreadsheet
+
+    reader = spreadsheet.read_xlsx(fileobj) if fmt == "template-xlsx" else spreadsheet.read_csv(fileobj)
+    return template_rows(reader)
 
 
 def _unreadable(error: FormatError, params) -> dict:

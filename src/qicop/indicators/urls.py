@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("n/<slug:slug>/data/", views.data_home, name="data_home"),
     path("n/<slug:slug>/data/import/", views.import_upload, name="import_upload"),
+    path("n/<slug:slug>/data/template.xlsx", views.template_download, name="template_download"),
     path("n/<slug:slug>/data/imports/", views.import_list, name="import_list"),
     path("n/<slug:slug>/data/imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path(

@@ -169,3 +169,32 @@ def publish(request, slug):
         {"network": network, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def template_download(request, slug):
+    """An empty spreadsheet template for the viewer's country: its facilities x the last 12 months x codes."""
+    from django.utils import timezone
+
+    from qicop.indicators.models import DataElement, OrgUnit
+    from qicop.integrations import spreadsheet
+    from qicop.integrations.dhis2.periods import period_of
+
+    _network(request, slug)
+    countries = permissions.data_countries_for(request.user)
+    if countries == set():
+        raise PermissionDenied
+    units = OrgUnit.objects.exclude(code=None).order_by("path")
+    if countries is not None:
+        units = units.filter(country_id__in=countries)
+    leaves = list(units.filter(children__isnull=True).values_list("code", flat=True)[:500])
+    month = period_of("Monthly", timezone.localdate()).previous()
+    periods = []
+    for _step in range(12):
+        periods.append(month.id)
+        month = month.previous()
+    codes = list(DataElement.objects.exclude(code=None).order_by("code").values_list("code", flat=True)[:50])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="qicop-template.xlsx"'
+    spreadsheet.write_template_xlsx(response, leaves, codes, reversed(periods))
+    return response
