@@ -72,6 +72,7 @@ MATRIX = {
         lambda w: "/n/vln/data/template.xlsx",
         expect(403, carla=200, faith=200, dan=200, oscar=404, anonymous=302),
     ),
+    "indicators:export": (lambda w: "/n/vln/data/export/", members_only()),
     "indicators:import_list": (lambda w: "/n/vln/data/imports/", members_only()),
     "indicators:import_detail": (lambda w: "/n/vln/data/imports/999/", members_only(404)),
     "indicators:import_conflicts_csv": (lambda w: "/n/vln/data/imports/999/conflicts.csv", members_only(404)),

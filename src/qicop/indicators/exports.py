@@ -53,3 +53,55 @@ def _as_adx(rows: Iterable[DataValueRow]) -> Iterator[DataValueRow]:
             else row.attribute_option_combo,
             attribute_options=options.get(row.attribute_option_combo, ()),
         )
+
+
+def people_rows(user, **filters):
+    """Rows for a person's spreadsheet: names instead of UIDs, numbers as numbers."""
+    from decimal import Decimal, InvalidOperation
+
+    from qicop.indicators.selectors import visible_values
+
+    for row in _people_source(user, visible_values, **filters):
+        country, unit, code, period, element, combo, value, comment = row
+        try:
+            number = Decimal(value) if value is not None else None
+        except InvalidOperation:
+            number = value
+        if combo == "default":
+            combo = ""
+        yield [country, unit, code, period, element, combo, number, comment or ""]
+
+
+def _people_source(user, visible_values, *, data_elements, org_units, children, start, end):
+    from django.db.models import Q
+
+    from qicop.indicators.models import OrgUnit
+
+    values = visible_values(user).filter(
+        deleted=False,
+        data_element__uid__in=data_elements,
+        period__start_date__gte=start,
+        period__end_date__lte=end,
+    )
+    units = OrgUnit.objects.filter(uid__in=org_units)
+    if children:
+        subtree = Q()
+        for path in units.values_list("path", flat=True):
+            subtree |= Q(org_unit__path__startswith=path)
+        values = values.filter(subtree) if subtree else values.none()
+    else:
+        values = values.filter(org_unit__in=units)
+    return (
+        values.order_by("org_unit__path", "period__start_date", "data_element__name")
+        .values_list(
+            "org_unit__country__name",
+            "org_unit__name",
+            "org_unit__code",
+            "period__dhis2_id",
+            "data_element__name",
+            "category_option_combo__name",
+            "value",
+            "comment",
+        )
+        .iterator(chunk_size=5000)
+    )

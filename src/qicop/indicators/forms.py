@@ -78,3 +78,41 @@ class PublishForm(forms.Form):
 
     def clean_country(self):
         return self._countries[self.cleaned_data["country"]]
+
+
+class ExportForm(forms.Form):
+    data_elements = forms.MultipleChoiceField(label=_("Data elements"), widget=forms.CheckboxSelectMultiple)
+    org_unit = forms.ChoiceField(label=_("Organisation unit"))
+    children = forms.BooleanField(label=_("Include everything below it"), required=False, initial=True)
+    start = forms.CharField(label=_("From period"), max_length=20, help_text=_("e.g. 202401"))
+    end = forms.CharField(label=_("To period"), max_length=20, help_text=_("e.g. 202412"))
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("xlsx", _("Excel, for people")),
+            ("people-csv", _("CSV, for people")),
+            ("json", "DHIS2 JSON"),
+            ("xml", "DHIS2 XML"),
+            ("csv", "DHIS2 CSV"),
+            ("adx", "ADX"),
+        ],
+    )
+
+    def __init__(self, *args, data_elements, org_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_elements"].choices = [(d.uid, d.name) for d in data_elements]
+        self.fields["org_unit"].choices = [(o.uid, f"{'— ' * (o.level - 1)}{o.name}") for o in org_units]
+
+    def _period(self, name):
+        from qicop.integrations.dhis2.periods import PeriodError, parse_period
+
+        try:
+            return parse_period(self.cleaned_data[name])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_start(self):
+        return self._period("start")
+
+    def clean_end(self):
+        return self._period("end")

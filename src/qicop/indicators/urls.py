@@ -15,6 +15,7 @@ urlpatterns = [
         views.import_conflicts_csv,
         name="import_conflicts_csv",
     ),
+    path("n/<slug:slug>/data/export/", views.export, name="export"),
     path("n/<slug:slug>/data/completeness/", views.completeness, name="completeness"),
     path("n/<slug:slug>/data/publish/", views.publish, name="publish"),
 ]

@@ -198,3 +198,74 @@ def template_download(request, slug):
     response["Content-Disposition"] = 'attachment; filename="qicop-template.xlsx"'
     spreadsheet.write_template_xlsx(response, leaves, codes, reversed(periods))
     return response
+
+
+@login_required
+def export(request, slug):
+    """Download data the viewer may read: for people (Excel, CSV with names) or for systems (DHIS2, ADX)."""
+    from qicop.indicators.forms import ExportForm
+    from qicop.indicators.models import DataElement, OrgUnit
+
+    _viewer, network = _network(request, slug)
+    org_units = OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500]
+    form = ExportForm(
+        request.GET or None, data_elements=DataElement.objects.order_by("name")[:200], org_units=org_units
+    )
+    if request.GET and form.is_valid():
+        return _export_download(request.user, form.cleaned_data)
+    return render(
+        request,
+        "indicators/export.html",
+        {"network": network, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _export_download(user, data):
+    import io
+    import tempfile
+
+    from django.http import FileResponse
+
+    from qicop.indicators.exports import CONTENT_TYPES, people_rows, write_values
+    from qicop.integrations import spreadsheet
+
+    filters = {
+        "data_elements": data["data_elements"],
+        "org_units": [data["org_unit"]],
+        "children": data["children"],
+        "start": data["start"].start,
+        "end": data["end"].end,
+    }
+    spooled = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - streamed back
+    fmt = data["format"]
+    if fmt == "xlsx":
+        spreadsheet.write_people_xlsx(people_rows(user, **filters), spooled, columns=PEOPLE_COLUMNS)
+        content_type, name = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "qicop-data.xlsx",
+        )
+    else:
+        text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
+        if fmt == "people-csv":
+            spreadsheet.write_people_csv(people_rows(user, **filters), text, columns=PEOPLE_COLUMNS)
+            content_type, name = "text/csv", "qicop-data.csv"
+        else:
+            write_values(fmt, selectors.export_rows(user, **filters), text)
+            content_type, name = CONTENT_TYPES[fmt], f"qicop-data.{ {'adx': 'adx.xml'}.get(fmt, fmt) }"
+        text.flush()
+        text.detach()
+    spooled.seek(0)
+    return FileResponse(spooled, content_type=content_type, as_attachment=True, filename=name)
+
+
+PEOPLE_COLUMNS = [
+    "country",
+    "org_unit",
+    "org_unit_code",
+    "period",
+    "data_element",
+    "disaggregation",
+    "value",
+    "comment",
+]
