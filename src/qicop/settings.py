@@ -100,6 +100,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'qicop.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder: a fresh ./var would fail with "unable to open database file".
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets pages read while the worker imports; a larger cache and NORMAL sync make bulk imports fast
     # while staying safe against corruption (a power cut can lose the last commit, never the database).
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -128,3 +128,9 @@ def test_worker_runs_the_database_task_worker(tmp_path):
     result = run(["worker", "--help"], cwd=tmp_path, SECRET_KEY="s" * 40)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: qicop db_worker")
+
+
+def test_migrate_on_a_fresh_machine_creates_the_database_folder(tmp_path):
+    result = run(["migrate", "-v", "0"], cwd=tmp_path, SECRET_KEY="s" * 40)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var" / "qicop.sqlite3").exists()
