@@ -253,3 +253,19 @@ def test_unknown_options_are_refused_with_a_clear_message():
         ImportOptions(strategy="MERGE")
     with pytest.raises(ValueError, match="Unknown id scheme ID"):
         ImportOptions(id_scheme="ID")
+
+
+def test_indicator_definitions_must_parse(data):
+    from django.core.exceptions import ValidationError
+
+    from qicop.indicators.models import IndicatorMapping, NetworkIndicator
+
+    indicator = NetworkIndicator.objects.create(network=data.world.network, code="x", name="X")
+    mapping = IndicatorMapping(
+        network_indicator=indicator,
+        country=data.world.kenya,
+        numerator="#{VlSupp0001a",
+        denominator="#{VlTested01a}",
+    )
+    with pytest.raises(ValidationError, match="never closed"):
+        mapping.full_clean()

@@ -155,11 +155,6 @@ def test_a_summary_report_whose_group_has_no_code_names_no_data_element(world):
         list(measure_report.to_rows(report, org_unit="KE_FACILITY"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="for a disaggregation given as category options (ADX, FHIR strata) E7634's object is '' and its "
-    "message says 'Category option combo None': _prepare uses row.category_option_combo, not the options",
-)
 def test_a_stratum_that_is_no_disaggregation_of_the_element_is_named_in_the_conflict(world):
     load(world, "fhir_madx_ihe_metadata.json")
     summary = import_report(world, "measure-report-ihe.json", org_unit="HP1")

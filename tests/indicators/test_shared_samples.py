@@ -853,29 +853,8 @@ CASES = [
 ]
 
 # Rows whose correct outcome the importer does not give yet (see each reason); strict, so a fix shows.
-BUGS = {
-    V + "dataValueSetBAttributeIdScheme.xml": (
-        "the file's root attribute dataElementIdScheme='ATTRIBUTE:uh6H2ff562G' makes import_file raise "
-        "ValidationError instead of returning an ERROR summary"
-    ),
-    V + "dataValueSetJDeleteZeroValue.json": (
-        "zero for a data element whose zeros are not significant is stored; DHIS2 ignores it (and deletes an "
-        "existing value); Resolver loads zero_is_significant but _prepare never uses it"
-    ),
-    V + "test-data-bad-value.csv": (
-        "'0200' is accepted as an integer and stored verbatim; DHIS2's integer pattern ^(0|-?[1-9]\\d*)$ "
-        "refuses leading zeros (E7619)"
-    ),
-    "adx/importB.adx.xml": (
-        "attributeOptionCombo='McDonalds CategoryOptionCombo' is looked up with idScheme (CODE) instead of "
-        "categoryOptionComboIdScheme (NAME), as DHIS2 does for attribute option combos: E7615"
-    ),
-    "adx/importA.adx.xml": (
-        "attributeOptionCombo='cocMcDonald' is looked up with idScheme (CODE) instead of "
-        "categoryOptionComboIdScheme (UID), as DHIS2 does for attribute option combos: an extra E7615 "
-        "on index 8"
-    ),
-}
+# Files whose expected outcome the importer does not reach yet: file → why (each becomes a strict xfail).
+BUGS: dict[str, str] = {}
 
 CASES += [
     Case(V + "dataValueSetBAttributeIdScheme.xml", ("core",), "ERROR", (0, 0, 0, 0)),
@@ -1073,7 +1052,6 @@ def test_the_delete_strategy_deletes_the_value_whatever_value_the_file_gives(cor
     assert stored(DE_A, "201201", A).deleted
 
 
-@pytest.mark.xfail(strict=True, reason=BUGS[V + "dataValueSetJDeleteZeroValue.json"])
 def test_a_zero_for_a_data_element_whose_zeros_are_not_significant_deletes_the_stored_value(core):
     # dhis2-core testImportDeleteValueJson_ZeroValue, with the default strategy: 0, 0, 1.
     run(core, V + "dataValueSetJ.json")
@@ -1129,11 +1107,6 @@ def test_every_dhis2_boolean_spelling_is_stored_as_true_or_false(core):
     assert not DataValue.objects.filter(data_element__uid="jH26dja2f31", value="false").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="E7644's object is the data element's internal database id (str(item.key[0]) in _store_chunk), "
-    "not the data element as the file names it",
-)
 def test_a_duplicate_is_reported_under_the_data_element_the_file_names(core):
     summary = run(core, V + "dataValueSetBooleanDuplicatesTest.csv", {"atomicMode": "NONE"})
     duplicates = sorted(c["object"] for c in summary["conflicts"] if c["errorCode"] == "E7644")

@@ -26,7 +26,7 @@ from qicop.indicators.models import (
     OrgUnit,
     Period,
 )
-from qicop.indicators.values import ValueRejected, normalise
+from qicop.indicators.values import NUMERIC_TYPES, ValueRejected, normalise
 from qicop.integrations.dhis2.periods import PeriodError, parse_adx_period, parse_period
 from qicop.integrations.dhis2.rows import DataValueRow
 
@@ -130,7 +130,12 @@ class Resolver:
             if key is not None
         }
         self.option_combos = self._combos(options.scheme(options.category_option_combo_id_scheme))
-        self.attribute_combos = self._combos(options.scheme(options.attribute_option_combo_id_scheme))
+        # As in DHIS2, attribute combos fall back on the category option combo scheme, then the general one.
+        self.attribute_combos = self._combos(
+            options.attribute_option_combo_id_scheme
+            or options.category_option_combo_id_scheme
+            or options.id_scheme
+        )
         default = (
             CategoryOptionCombo.objects.filter(name="default").values_list("id", "category_combo_id").first()
         )
@@ -210,6 +215,7 @@ class _Prepared:
 
     index: int
     key: tuple[int, int, int, int, int]
+    element: str
     value: str | None
     numeric: float | None
     comment: str | None
@@ -287,11 +293,11 @@ def _prepare(
     if coc[1] != de[2] and coc[0] != resolver.default_combo[0]:
         conflicts.add(
             index,
-            obj=row.category_option_combo or "",
+            obj=_combo_label(row),
             code="E7634",
             prop="categoryOptionCombo",
             message=_("Category option combo %(coc)s is not a disaggregation of data element %(de)s")
-            % {"coc": row.category_option_combo, "de": row.data_element},
+            % {"coc": _combo_label(row), "de": row.data_element},
         )
         return None
     delete = bool(row.deleted) or options.strategy == "DELETE"
@@ -313,6 +319,9 @@ def _prepare(
     elif not delete:
         try:
             value, numeric = normalise(de[1], value)
+            if numeric == 0 and not de[3] and de[1] in NUMERIC_TYPES:
+                # DHIS2 keeps no zeros of elements whose zeros are not significant: a zero clears the value.
+                delete = True
         except ValueRejected as reason:
             conflicts.add(
                 index,
@@ -326,6 +335,7 @@ def _prepare(
     return _Prepared(
         index=index,
         key=(de[0], period[0], ou[0], coc[0], aoc[0]),
+        element=row.data_element,
         value=value,
         numeric=numeric,
         comment=row.comment or None,
@@ -378,13 +388,24 @@ def _prepare_chunk(
                 and coc is not None
                 and (coc[0] == default or coc[1] == de[2])
                 and de[1] in _PLAIN_NUMBER_TYPES
+                and (
+                    value[0] != "0" or (value == "0" and de[3])
+                )  # leading zeros, insignificant zeros: slow path
                 and (allowed is None or ou[1] in allowed)
                 and pe[1] <= latest
             ):
                 key = (de[0], pe[0], ou[0], coc[0], default)
                 append(
                     _Prepared(
-                        row.index, key, value, float(value), None, False, row.stored_by or user_label, False
+                        row.index,
+                        key,
+                        row.data_element,
+                        value,
+                        float(value),
+                        None,
+                        False,
+                        row.stored_by or user_label,
+                        False,
                     )
                 )
                 continue
@@ -392,6 +413,13 @@ def _prepare_chunk(
         if slow is not None:
             append(slow)
     return prepared
+
+
+def _combo_label(row: DataValueRow) -> str:
+    """The disaggregation as the file gives it: a combo id, or ADX/FHIR category=option pairs."""
+    if row.category_option_combo:
+        return row.category_option_combo
+    return ", ".join(f"{category}={option}" for category, option in row.category_options)
 
 
 def _combo(row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, *, attribute: bool):
@@ -476,7 +504,7 @@ def _store_chunk(
         if packed in seen:
             conflicts.add(
                 item.index,
-                obj=str(item.key[0]),
+                obj=item.element,
                 code="E7644",
                 prop="dataValue",
                 blocking=False,

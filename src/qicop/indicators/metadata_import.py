@@ -28,6 +28,7 @@ from qicop.indicators.models import (
     OrgUnit,
 )
 from qicop.indicators.permissions import data_countries_for
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 from qicop.integrations.dhis2.metadata import Metadata
 from qicop.network.models import Country
 
@@ -148,6 +149,18 @@ def _import_all(metadata: Metadata, country: Country | None, stats: Counter, err
     for meta in metadata.data_sets:
         data_sets[meta.uid].data_elements.set(DataElement.objects.filter(uid__in=meta.data_elements))
     factors = {t.uid: t.factor for t in metadata.indicator_types}
+    for meta in metadata.indicators:
+        for part in ("numerator", "denominator"):
+            try:
+                parse_expression(getattr(meta, part) or "0")
+            except ExpressionError as error:
+                errors.append(
+                    {
+                        "message": _("Indicator %(name)s: its %(part)s does not parse: %(error)s")
+                        % {"name": meta.name, "part": part, "error": error},
+                        "line": None,
+                    }
+                )
     _upsert(
         Indicator,
         metadata.indicators,

@@ -157,12 +157,24 @@ class ChartKind(models.TextChoices):
     RUN = "run", _("Run chart")
 
 
+def validate_expression(text: str) -> None:
+    """An indicator expression must parse with the DHIS2 grammar (integrations.dhis2.expressions)."""
+    from django.core.exceptions import ValidationError
+
+    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+
+    try:
+        parse_expression(text)
+    except ExpressionError as error:
+        raise ValidationError(str(error)) from None
+
+
 class Indicator(MetadataObject):
     """A country's (DHIS2) indicator: numerator / denominator × factor, expressions over data elements."""
 
-    numerator = models.TextField(_("numerator"))
+    numerator = models.TextField(_("numerator"), validators=[validate_expression])
     numerator_description = models.CharField(_("numerator description"), max_length=255, blank=True)
-    denominator = models.TextField(_("denominator"))
+    denominator = models.TextField(_("denominator"), validators=[validate_expression])
     denominator_description = models.CharField(_("denominator description"), max_length=255, blank=True)
     factor = models.PositiveIntegerField(_("factor"), default=1)
     decimals = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -215,8 +227,8 @@ class IndicatorMapping(TimeStampedModel):
     country = models.ForeignKey(
         "network.Country", on_delete=models.CASCADE, related_name="indicator_mappings"
     )
-    numerator = models.TextField(_("numerator expression"))
-    denominator = models.TextField(_("denominator expression"), default="1")
+    numerator = models.TextField(_("numerator expression"), validators=[validate_expression])
+    denominator = models.TextField(_("denominator expression"), default="1", validators=[validate_expression])
     definition_differences = models.TextField(
         _("differences from the network definition"),
         blank=True,

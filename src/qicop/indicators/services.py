@@ -49,11 +49,9 @@ def options_from_parameters(
             _("%(name)s must be true or false, not %(value)s") % {"name": name, "value": raw}
         )
 
-    values = {
-        option: str(params[name]).upper() for name, option in SCHEME_PARAMETERS.items() if params.get(name)
-    }
+    values = {option: _scheme(params[name]) for name, option in SCHEME_PARAMETERS.items() if params.get(name)}
     values.update(
-        {SCHEME_PARAMETERS[k]: v.upper() for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
+        {SCHEME_PARAMETERS[k]: _scheme(v) for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
     )
     atomic_mode = str(params.get("atomicMode", "ALL")).upper()
     if atomic_mode not in {"ALL", "NONE"}:
@@ -68,6 +66,12 @@ def options_from_parameters(
         )
     except ValueError as error:
         raise ValidationError(str(error)) from None
+
+
+def _scheme(raw) -> str:
+    """Id schemes are case-insensitive (``code`` = ``CODE``); an ``ATTRIBUTE:<uid>`` keeps its UID as is."""
+    kind, colon, rest = str(raw).strip().partition(":")
+    return kind.upper() + colon + rest
 
 
 def import_file(
@@ -87,6 +91,7 @@ def import_file(
     """
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
+    options_from_parameters(params or {})  # the caller's own parameters: a ValidationError is theirs to see
     head = fileobj.read(8192)
     fileobj.seek(0)
     fmt = fmt or _template_format(filename, head) or detect_format(filename, content_type, head)
@@ -98,7 +103,11 @@ def import_file(
             file_schemes, data_set = header.id_scheme, header.data_set
     except FormatError as error:
         return _unreadable(error, params)
-    options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set)
+    try:
+        options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set)
+    except ValidationError as error:
+        # The file's own root may carry options (id schemes…) that we cannot honour: say so in the summary.
+        return _unreadable(FormatError(" ".join(error.messages)), params)
 
     def report(read: int) -> None:
         if data_import is not None:

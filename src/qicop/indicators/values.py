@@ -36,6 +36,10 @@ def _number(raw: str) -> float:
 
 
 def _integer(raw: str) -> float:
+    # DHIS2's integer pattern is ^(0|-?[1-9]\d*)$: "0200" is refused rather than guessed at.
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+        raise ValueRejected(_("Data value is not an integer"))
     number = _number(raw)
     if not number.is_integer():
         raise ValueRejected(_("Data value is not an integer"))
