@@ -157,7 +157,11 @@ def _import_all(metadata: Metadata, country: Country | None, stats: Counter, err
                 errors.append(
                     {
                         "message": _("Indicator %(name)s: its %(part)s does not parse: %(error)s")
-                        % {"name": meta.name, "part": part, "error": error},
+                        % {
+                            "name": meta.name,
+                            "part": _("numerator") if part == "numerator" else _("denominator"),
+                            "error": error,
+                        },
                         "line": None,
                     }
                 )
