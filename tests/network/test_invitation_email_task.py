@@ -1,5 +1,6 @@
 """The invitation e-mail goes through the task queue: ids in, safe to retry."""
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -11,6 +12,8 @@ from qicop.network.models import Role
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
+# The worker closes its database connection when done, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_with_a_database_queue_the_worker_sends_the_invitation(world):
     with override_settings(TASKS=DATABASE_QUEUE):
         services.invite_member(
