@@ -578,14 +578,23 @@ def _store_chunk(
     _write(inserts, updates, deletes, audits)
 
 
+_INSERT_COLUMNS = (
+    f"{', '.join(_COLUMNS)}, value, numeric, comment, follow_up, stored_by, created, last_updated, deleted, "
+    "data_import_id"
+)
+
+
 def _write(inserts, updates, deletes, audits) -> None:
     table = DataValue._meta.db_table
     with connection.cursor() as cursor:
-        if inserts:
+        if inserts and connection.vendor == "postgresql":
+            # COPY: PostgreSQL's bulk path, several times faster than row-by-row INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({_INSERT_COLUMNS}) FROM STDIN") as copy:
+                for row in inserts:
+                    copy.write_row(row)
+        elif inserts:
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(_COLUMNS)}, value, numeric, comment, follow_up, stored_by, "
-                f"created, last_updated, deleted, data_import_id) VALUES ({', '.join(['%s'] * 14)})",
-                inserts,
+                f"INSERT INTO {table} ({_INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})", inserts
             )
         if updates:
             cursor.executemany(
