@@ -496,6 +496,7 @@ def _store_chunk(
     seen: set[int],
     user_id: int | None,
     import_id: int | None,
+    user_label: str = "",
 ) -> None:
     """Compare a chunk with what is stored and write the differences with one statement per kind."""
     fresh: list[_Prepared] = []
@@ -520,7 +521,7 @@ def _store_chunk(
     existing = _existing([item.key for item in fresh])
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    inserts, updates, deletes, audits = [], [], [], []
+    plain, inserts, updates, deletes, audits = [], [], [], [], []
     for item in fresh:
         stored = existing.get(item.key)
         if item.delete:
@@ -535,18 +536,18 @@ def _store_chunk(
             if options.strategy == "UPDATE":
                 counts.ignored += 1
                 continue
+            if item.comment is None and not item.follow_up and item.stored_by == user_label:
+                plain.append((*item.key, item.value, item.numeric))
+                counts.imported += 1
+                continue
             inserts.append(
                 (
                     *item.key,
                     item.value,
                     item.numeric,
+                    item.stored_by,
                     item.comment,
                     item.follow_up,
-                    item.stored_by,
-                    now,
-                    now,
-                    False,
-                    import_id,
                 )
             )
             counts.imported += 1
@@ -575,27 +576,42 @@ def _store_chunk(
         action = "RESTORE" if stored[4] else "UPDATE"
         audits.append((stored[0], action, stored[1], item.value, stored[2], user_id, now, import_id))
         counts.updated += 1
-    _write(inserts, updates, deletes, audits)
+    _write(plain, inserts, updates, deletes, audits, now=now, import_id=import_id, user_label=user_label)
 
 
 _INSERT_COLUMNS = (
-    f"{', '.join(_COLUMNS)}, value, numeric, comment, follow_up, stored_by, created, last_updated, deleted, "
+    f"{', '.join(_COLUMNS)}, value, numeric, stored_by, comment, follow_up, created, last_updated, deleted, "
     "data_import_id"
 )
 
 
-def _write(inserts, updates, deletes, audits) -> None:
+def _write(plain, inserts, updates, deletes, audits, *, now, import_id, user_label) -> None:
+    """Write a chunk. New values come in two lists: ``plain`` (no comment, no follow-up, stored by the
+    importing user: most of them) and ``inserts``. What is the same for the whole chunk (timestamp, import,
+    and for plain rows the empty comment and the user) goes into the statement once, as literals, instead of
+    being bound on every row."""
     table = DataValue._meta.db_table
     with connection.cursor() as cursor:
-        if inserts and connection.vendor == "postgresql":
+        if (plain or inserts) and connection.vendor == "postgresql":
             # COPY: PostgreSQL's bulk path, several times faster than row-by-row INSERTs.
+            shared = (now, now, False, import_id)
             with cursor.cursor.copy(f"COPY {table} ({_INSERT_COLUMNS}) FROM STDIN") as copy:
+                for row in plain:
+                    copy.write_row((*row, user_label, None, False, *shared))
                 for row in inserts:
-                    copy.write_row(row)
-        elif inserts:
-            cursor.executemany(
-                f"INSERT INTO {table} ({_INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})", inserts
-            )
+                    copy.write_row(row + shared)
+        elif plain or inserts:
+            # ``now`` is the driver's own text form of a datetime and import_id an int: safe as literals.
+            literals = f"'{now}', '{now}', 0, {int(import_id) if import_id else 'NULL'}"
+            statement = f"INSERT INTO {table} ({_INSERT_COLUMNS}) VALUES ({{params}}, {literals})"
+            if plain:
+                # Quoted for SQL, and % doubled because the driver wrapper reads %s as a placeholder.
+                user = "'" + user_label.replace("'", "''").replace("%", "%%") + "'"
+                cursor.executemany(
+                    statement.format(params=", ".join(["%s"] * 7) + f", {user}, NULL, 0"), plain
+                )
+            if inserts:
+                cursor.executemany(statement.format(params=", ".join(["%s"] * 10)), inserts)
         if updates:
             cursor.executemany(
                 f"UPDATE {table} SET value=%s, numeric=%s, comment=%s, follow_up=%s, stored_by=%s, "
@@ -658,6 +674,7 @@ def import_data_values(
                     seen=seen,
                     user_id=getattr(actor, "pk", None),
                     import_id=data_import.pk if data_import else None,
+                    user_label=user_label,
                 )
                 if progress:
                     progress(read)
