@@ -500,8 +500,10 @@ def _store_chunk(
 ) -> None:
     """Compare a chunk with what is stored and write the differences with one statement per kind."""
     fresh: list[_Prepared] = []
+    add_seen = seen.add
     for item in prepared:
-        packed = _pack(item.key)
+        de, pe, ou, coc, aoc = item.key
+        packed = (de << 128) | (pe << 96) | (ou << 64) | (coc << 32) | aoc  # see _pack
         if packed in seen:
             conflicts.add(
                 item.index,
@@ -516,14 +518,14 @@ def _store_chunk(
             )
             counts.ignored += 1
             continue
-        seen.add(packed)
+        add_seen(packed)
         fresh.append(item)
     existing = _existing([item.key for item in fresh])
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     plain, inserts, updates, deletes, audits = [], [], [], [], []
     for item in fresh:
-        stored = existing.get(item.key)
+        stored = existing.get(item.key) if existing else None
         if item.delete:
             if stored is None or stored[4]:
                 counts.ignored += 1
