@@ -100,7 +100,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'qicop.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite creates the file but not its folder: a fresh ./var would fail with "unable to open database file".
+    # SQLite creates the file but not its folder: a fresh ./var would fail to "open database file".
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets pages read while the worker imports; a larger cache and NORMAL sync make bulk imports fast

@@ -73,9 +73,7 @@ def people_rows(user, **filters):
 
 
 def _people_source(user, visible_values, *, data_elements, org_units, children, start, end):
-    from django.db.models import Q
-
-    from qicop.indicators.models import OrgUnit
+    from qicop.indicators.selectors import in_org_units
 
     values = visible_values(user).filter(
         deleted=False,
@@ -83,14 +81,7 @@ def _people_source(user, visible_values, *, data_elements, org_units, children, 
         period__start_date__gte=start,
         period__end_date__lte=end,
     )
-    units = OrgUnit.objects.filter(uid__in=org_units)
-    if children:
-        subtree = Q()
-        for path in units.values_list("path", flat=True):
-            subtree |= Q(org_unit__path__startswith=path)
-        values = values.filter(subtree) if subtree else values.none()
-    else:
-        values = values.filter(org_unit__in=units)
+    values = in_org_units(values, org_units, children=children)
     return (
         values.order_by("org_unit__path", "period__start_date", "data_element__name")
         .values_list(

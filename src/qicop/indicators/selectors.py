@@ -36,6 +36,17 @@ def visible_values(user) -> QuerySet[DataValue]:
     return values.filter(Q(org_unit__country_id=scope.own_country_id) | Q(published))
 
 
+def in_org_units(values: QuerySet[DataValue], org_units: list[str], *, children: bool) -> QuerySet[DataValue]:
+    """Values of these org units (by UID or code), or of their whole subtrees."""
+    units = OrgUnit.objects.filter(Q(uid__in=org_units) | Q(code__in=org_units))
+    if not children:
+        return values.filter(org_unit__in=units)
+    subtree = Q()
+    for path in units.values_list("path", flat=True):
+        subtree |= Q(org_unit__path__startswith=path)
+    return values.filter(subtree) if subtree else values.none()
+
+
 def export_rows(
     user,
     *,
@@ -62,14 +73,7 @@ def export_rows(
     if end:
         values = values.filter(period__end_date__lte=end)
     if org_units:
-        units = OrgUnit.objects.filter(Q(uid__in=org_units) | Q(code__in=org_units))
-        if children:
-            subtree = Q()
-            for path in units.values_list("path", flat=True):
-                subtree |= Q(org_unit__path__startswith=path)
-            values = values.filter(subtree) if subtree else values.none()
-        else:
-            values = values.filter(org_unit__in=units)
+        values = in_org_units(values, org_units, children=children)
     if not include_deleted:
         values = values.filter(deleted=False)
     columns = values.order_by("period__start_date", "org_unit_id", "data_element_id", "id").values_list(
