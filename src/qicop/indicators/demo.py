@@ -37,18 +37,25 @@ class ElementSeed:
     code: str
     name: str
     value_type: str = "INTEGER_ZERO_OR_POSITIVE"
+    # Stocks (people on ART at the end of the month…) roll up to quarters and years by their last value,
+    # flows (people started on ART…) by their sum: never add up twelve months of TX_CURR.
+    aggregation: str = "SUM"
 
 
 ELEMENTS = [
-    ElementSeed("HIV_DIAGNOSED", "PLHIV who know their status (diagnosed, alive)"),
-    ElementSeed("TX_CURR", "People currently on ART"),
-    ElementSeed("VL_TESTED", "People on ART with a viral load result in the past 12 months"),
-    ElementSeed("VL_SUPPRESSED", "People on ART with a suppressed viral load (< 1000 copies/mL)"),
+    ElementSeed("HIV_DIAGNOSED", "PLHIV who know their status (diagnosed, alive)", aggregation="LAST"),
+    ElementSeed("TX_CURR", "People currently on ART", aggregation="LAST"),
+    ElementSeed(
+        "VL_TESTED", "People on ART with a viral load result in the past 12 months", aggregation="LAST"
+    ),
+    ElementSeed(
+        "VL_SUPPRESSED", "People on ART with a suppressed viral load (< 1000 copies/mL)", aggregation="LAST"
+    ),
     ElementSeed("RET_12M_D", "People who started ART 12 months earlier"),
     ElementSeed("RET_12M_N", "People still on ART 12 months after starting"),
     ElementSeed("NEW_DIAGNOSED", "People newly diagnosed with HIV"),
     ElementSeed("SAME_DAY_ART", "Newly diagnosed people who started ART the same day"),
-    ElementSeed("PLHIV_EST", "Estimated people living with HIV (Spectrum)"),
+    ElementSeed("PLHIV_EST", "Estimated people living with HIV (Spectrum)", aggregation="LAST"),
 ]
 
 # (code, name, numerator, denominator, target, topic, chart kind)
@@ -123,6 +130,7 @@ def _metadata(network: Network) -> dict[str, DataElement]:
             code=seed.code,
             name=seed.name,
             value_type=seed.value_type,
+            aggregation_type=seed.aggregation,
             category_combo=combo,
             zero_is_significant=True,
         )

@@ -124,6 +124,7 @@ class Resolver:
             if key is not None
         }
         ou_field = _FIELDS[options.scheme(options.org_unit_id_scheme)]
+        self.country_of = dict(OrgUnit.objects.values_list("id", "country_id"))
         self.org_units = {
             key: (pk, country)
             for key, pk, country in OrgUnit.objects.values_list(ou_field, "id", "country_id")
@@ -497,8 +498,12 @@ def _store_chunk(
     user_id: int | None,
     import_id: int | None,
     user_label: str = "",
+    touched: set[tuple[int, int]] | None = None,
+    country_of: dict[int, int] | None = None,
 ) -> None:
-    """Compare a chunk with what is stored and write the differences with one statement per kind."""
+    """Compare a chunk with what is stored and write the differences with one statement per kind.
+
+    ``touched`` collects the (country, period) of every change, for the aggregates refresh."""
     fresh: list[_Prepared] = []
     add_seen = seen.add
     for item in prepared:
@@ -524,6 +529,7 @@ def _store_chunk(
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     plain, inserts, updates, deletes, audits = [], [], [], [], []
+    changed_keys: list[tuple[int, int, int, int, int]] = []
     for item in fresh:
         stored = existing.get(item.key) if existing else None
         if item.delete:
@@ -531,6 +537,7 @@ def _store_chunk(
                 counts.ignored += 1
             else:
                 deletes.append((now, import_id, stored[0]))
+                changed_keys.append(item.key)
                 audits.append((stored[0], "DELETE", stored[1], None, stored[2], user_id, now, import_id))
                 counts.deleted += 1
             continue
@@ -577,8 +584,13 @@ def _store_chunk(
         )
         action = "RESTORE" if stored[4] else "UPDATE"
         audits.append((stored[0], action, stored[1], item.value, stored[2], user_id, now, import_id))
+        changed_keys.append(item.key)
         counts.updated += 1
     _write(plain, inserts, updates, deletes, audits, now=now, import_id=import_id, user_label=user_label)
+    if touched is not None and country_of is not None:
+        # Only what changed: a re-import of unchanged values refreshes nothing.
+        touched.update({(country_of[row[2]], row[1]) for rows in (plain, inserts) for row in rows})
+        touched.update({(country_of[key[2]], key[1]) for key in changed_keys})
 
 
 _INSERT_COLUMNS = (
@@ -658,6 +670,7 @@ def import_data_values(
 
     resolver = Resolver(options, allowed_country_ids=data_countries_for(actor))
     conflicts, counts, seen = ConflictLog(), Counts(), set()
+    touched: set[tuple[int, int]] = set()
     user_label = getattr(actor, "email", "") or ""
     read = 0
     error: str | None = None
@@ -677,11 +690,17 @@ def import_data_values(
                     user_id=getattr(actor, "pk", None),
                     import_id=data_import.pk if data_import else None,
                     user_label=user_label,
+                    touched=touched,
+                    country_of=resolver.country_of,
                 )
                 if progress:
                     progress(read)
             if options.dry_run or (options.atomic and conflicts.blocking_indexes):
                 raise _Rollback
+            if touched:
+                from qicop.indicators.aggregates import refresh_aggregates
+
+                refresh_aggregates(touched)
     except _Rollback:
         pass
     except FormatError as format_error:

@@ -388,3 +388,35 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.period_id}"
+
+
+class AggregateValue(models.Model):
+    """The sum of a data element's values over an org unit's whole subtree, for one stored period.
+
+    Kept up to date by the importer (for the countries and periods it touched), so that dashboards never
+    re-scan raw values: a country's monthly series is a handful of rows. Only org units with children
+    have rows; a facility's series is read from its own data values. Values of several countries are never
+    summed together, so publication applies to aggregates exactly as to values.
+    """
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category_option_combo = models.ForeignKey(
+        CategoryOptionCombo, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    total = models.FloatField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("aggregate value")
+        verbose_name_plural = _("aggregate values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "period", "data_element", "category_option_combo"],
+                name="indicators_aggregate_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id}/{self.period_id}/{self.data_element_id}: {self.total}"
