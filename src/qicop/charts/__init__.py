@@ -1,0 +1,12 @@
+"""Charts drawn on the server: one drawing model, rendered as inline SVG or as PNG.
+
+Pure Python (numpy, Pillow, :mod:`qicop.analytics`); no Django, so it can be used from
+views, the CLI and exports alike. Every user-facing word goes through a ``translate``
+callable (the caller's ``gettext``).
+"""
+
+from qicop.charts._model import Drawing, Primitive, Style
+from qicop.charts.axes import axis_labels
+from qicop.charts.spc import spc_chart
+
+__all__ = ["Drawing", "Primitive", "Style", "axis_labels", "spc_chart"]
