@@ -7,6 +7,19 @@ callable (the caller's ``gettext``).
 
 from qicop.charts._model import Drawing, Primitive, Style
 from qicop.charts.axes import axis_labels
+from qicop.charts.cascade import cascade_bars
+from qicop.charts.funnel import funnel_plot
+from qicop.charts.small import small_multiples, sparkline
 from qicop.charts.spc import spc_chart
 
-__all__ = ["Drawing", "Primitive", "Style", "axis_labels", "spc_chart"]
+__all__ = [
+    "Drawing",
+    "Primitive",
+    "Style",
+    "axis_labels",
+    "cascade_bars",
+    "funnel_plot",
+    "small_multiples",
+    "sparkline",
+    "spc_chart",
+]
