@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qicop.accounts",
     "qicop.network",
     "qicop.indicators",
+    "qicop.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("qicop.accounts.urls")),
     path("", include("qicop.network.urls")),
     path("", include("qicop.indicators.urls")),
+    path("", include("qicop.dashboards.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,127 @@
+"""The network dashboard: for each indicator, every country's latest value, trend and signal; the cascade."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from qicop.analytics.spc import charts
+from qicop.dashboards.selectors import LARGE_DENOMINATOR
+from qicop.dashboards.series import network_series
+from qicop.indicators.models import NetworkIndicator, OrgUnit
+
+RECENT = 6  # a signal in the last six periods is news; older ones are history
+
+
+def build_dashboard(user, network, periods, *, translate) -> dict:
+    from qicop.charts import sparkline
+
+    indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
+    roots = list(
+        OrgUnit.objects.filter(country__networks=network, level=1, children__isnull=False)
+        .distinct()
+        .select_related("country")
+        .order_by("name")
+    )
+    series = network_series(user=user, indicators=indicators, units=roots, periods=periods)
+    sections = []
+    for indicator in indicators:
+        signals = _signals(indicator, roots, series)
+        rows = []
+        for root in roots:
+            s = series[(indicator.pk, root.pk)]
+            values = s.value(indicator.factor or 1)
+            latest = _latest(values)
+            improvement, deterioration = signals.get(root.pk, (None, None))
+            rows.append(
+                {
+                    "unit": root,
+                    "mapped": s.mapping is not None,
+                    "differences": s.mapping.definition_differences if s.mapping else "",
+                    "latest": None if latest is None else values[latest],
+                    "period": None if latest is None else s.ids[latest],
+                    "meets_target": None
+                    if latest is None or indicator.target is None
+                    else ((values[latest] >= float(indicator.target)) == (indicator.improvement == "up")),
+                    "signal": "improvement"
+                    if improvement is not None
+                    else ("deterioration" if deterioration is not None else ""),
+                    "spark": sparkline(
+                        [None if math.isnan(v) else float(v) for v in values],
+                        title=f"{indicator.name}, {root.name}",
+                        improvement_index=improvement,
+                        deterioration_index=deterioration,
+                    ).to_svg(),
+                }
+            )
+        sections.append({"indicator": indicator, "rows": rows})
+    return {"sections": sections, "cascades": _cascades(indicators, roots, series, translate)}
+
+
+def _latest(values) -> int | None:
+    present = np.flatnonzero(~np.isnan(values))
+    return int(present[-1]) if present.size else None
+
+
+def _signals(indicator, roots, series) -> dict:
+    """Per country: index of the latest recent improvement and deterioration signal, computed in one batch."""
+    data = {}
+    for root in roots:
+        s = series[(indicator.pk, root.pk)]
+        if np.count_nonzero(~np.isnan(s.numerator) & ~np.isnan(s.denominator)) >= 8:
+            data[root.pk] = (list(s.numerator), list(s.denominator))
+    if not data:
+        return {}
+    kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
+    mean_n = np.nanmean([np.nanmean(n) for _y, n in data.values()])
+    if kind in ("p", "u") and mean_n > LARGE_DENOMINATOR:
+        kind = {"p": "pp", "u": "up"}[kind]
+    results = charts(data, kind=kind, improvement=indicator.improvement, multiply=indicator.factor or 1)
+    found = {}
+    for unit_id, result in results.items():
+        found[unit_id] = (_last_signal(result, "improvement"), _last_signal(result, "deterioration"))
+    return found
+
+
+def _last_signal(result, classification: str) -> int | None:
+    count = len(result.signals)
+    for index in range(count - 1, max(-1, count - 1 - RECENT), -1):
+        if any(s.classification == classification for s in result.signals[index]):
+            return index
+    return None
+
+
+def _cascades(indicators, roots, series, translate) -> list[dict]:
+    """Per country: people living with HIV → diagnosed → on treatment → suppressed, latest values."""
+    from qicop.charts import cascade_bars
+
+    steps = [i for i in indicators if i.topic.startswith("Cascade step")][:3]
+    if len(steps) < 3:
+        return []
+    out = []
+    for root in roots:
+        first = series[(steps[0].pk, root.pk)]
+        numbers = [_last_value(first.denominator)] + [
+            _last_value(series[(s.pk, root.pk)].numerator) for s in steps
+        ]
+        labels = [
+            translate("People living with HIV"),
+            translate("Diagnosed"),
+            translate("On treatment"),
+            translate("Virally suppressed"),
+        ]
+        targets = [None] + [float(s.target) if s.target is not None else None for s in steps]
+        drawing = cascade_bars(
+            list(zip(labels, numbers, strict=True)),
+            title=root.name,
+            description=translate("The HIV cascade of %(country)s") % {"country": root.name},
+            targets=targets,
+        )
+        out.append({"unit": root, "svg": drawing.to_svg()})
+    return out
+
+
+def _last_value(values) -> float | None:
+    index = _latest(values)
+    return None if index is None else float(values[index])

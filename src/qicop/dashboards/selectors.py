@@ -1,0 +1,84 @@
+"""Reads for the dashboards: which indicators and org units a viewer may chart, and the SPC of a series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.http import Http404
+
+from qicop.analytics.spc import ChartResult, chart
+from qicop.dashboards.models import Annotation, ChartSettings
+from qicop.dashboards.series import Series
+from qicop.indicators.models import NetworkIndicator, OrgUnit
+
+RULE_SETS = ("anhoej", "ihi", "mdc")
+LARGE_DENOMINATOR = 1000  # above this mean, p and u charts become p′ and u′ (Laney): see docs/analytics.md
+
+
+def indicator_in_network(network, code: str) -> NetworkIndicator:
+    indicator = NetworkIndicator.objects.filter(network=network, code=code).first()
+    if indicator is None:
+        raise Http404("No such indicator")
+    return indicator
+
+
+def org_unit_in_network(network, uid: str) -> OrgUnit:
+    unit = (
+        OrgUnit.objects.filter(uid=uid, country__networks=network).select_related("country", "parent").first()
+    )
+    if unit is None:
+        raise Http404("No such organisation unit")
+    return unit
+
+
+def chart_kind(indicator: NetworkIndicator, series: Series, asked: str = "") -> str:
+    """The chart that fits: the indicator's, made Laney-adjusted for large denominators, or a run chart."""
+    if asked == "run" or np.count_nonzero(~np.isnan(series.numerator)) < 8:
+        return "run"
+    kind = indicator.chart_kind
+    mean_n = np.nanmean(series.denominator) if np.any(~np.isnan(series.denominator)) else 0
+    if kind in ("p", "u") and mean_n > LARGE_DENOMINATOR:
+        return {"p": "pp", "u": "up"}[kind]
+    return kind
+
+
+@dataclass(frozen=True)
+class SpcView:
+    result: ChartResult
+    kind: str
+    ratio: bool  # numerator/denominator charts (p, pp, u, up, run of a ratio) versus plain values
+
+
+def spc_for(indicator, series: Series, *, rules: str, kind: str, settings: ChartSettings | None) -> SpcView:
+    ratio = kind in ("p", "pp", "u", "up") or (kind == "run" and np.any(~np.isnan(series.denominator)))
+    ids = series.ids
+    part = None
+    if settings and settings.phase_starts:
+        part = sorted({ids.index(p) for p in settings.phase_starts if p in ids and ids.index(p) > 0}) or None
+    freeze = settings.freeze if settings and settings.freeze and settings.freeze < len(ids) else None
+    factor = indicator.factor or 1
+    if ratio and kind == "run":
+        y, n = series.value(factor), None
+    elif ratio:
+        y, n = series.numerator, series.denominator
+    else:
+        y, n = series.value(factor), None
+    result = chart(
+        list(y),
+        n=None if n is None else list(n),
+        x=[p.start for p in series.periods],
+        kind=kind,
+        freeze=freeze,
+        part=part,
+        rules=rules,
+        improvement=indicator.improvement,
+        multiply=factor if kind in ("p", "pp", "u", "up") else 1,
+    )
+    return SpcView(result, kind, ratio)
+
+
+def annotations_for(indicator, org_unit):
+    return list(
+        Annotation.objects.filter(indicator=indicator, org_unit=org_unit).select_related("author__member")
+    )

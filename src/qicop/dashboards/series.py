@@ -1,0 +1,223 @@
+"""Network indicator series for an org unit over time, from the analytics table (or a facility's values).
+
+The numerator and denominator of the country's mapping are evaluated per target period over arrays: each
+operand is the sum over the org unit's subtree of the stored periods inside the target period (SUM), or the
+last of them (LAST: stocks such as people on ART). A stock stored for a longer period than the target (a
+yearly estimate on a monthly chart) carries to every target period inside it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
+
+from qicop.indicators.models import (
+    AggregateValue,
+    DataElement,
+    DataValue,
+    IndicatorMapping,
+    OrgUnit,
+    Publication,
+)
+from qicop.indicators.permissions import ReadScope
+from qicop.integrations.dhis2.expressions import parse_expression
+from qicop.integrations.dhis2.periods import Period as PeriodSpan
+from qicop.integrations.dhis2.periods import period_of
+
+
+@dataclass(frozen=True)
+class Series:
+    periods: list[PeriodSpan]
+    numerator: np.ndarray
+    denominator: np.ndarray
+    mapping: IndicatorMapping | None
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.periods]
+
+    def value(self, factor: float) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = self.numerator / self.denominator * factor
+        out[~np.isfinite(out)] = np.nan
+        return out
+
+
+def last_periods(period_type: str, count: int, today: date) -> list[PeriodSpan]:
+    """The last ``count`` complete periods of ``period_type`` before ``today``, oldest first."""
+    current = period_of(period_type, today).previous()
+    spans = [current]
+    for _step in range(count - 1):
+        spans.append(spans[-1].previous())
+    return list(reversed(spans))
+
+
+def indicator_series(*, user, indicator, org_unit: OrgUnit, periods: list[PeriodSpan]) -> Series:
+    """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them."""
+    empty = np.full(len(periods), np.nan)
+    mapping = IndicatorMapping.objects.filter(
+        network_indicator=indicator, country_id=org_unit.country_id
+    ).first()
+    if mapping is None or not periods:
+        return Series(periods, empty, empty.copy(), mapping)
+    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    operands = numerator.operands() | denominator.operands()
+    stored = _stored(user, org_unit, {o.data_element for o in operands}, periods[0].start, periods[-1].end)
+    kinds = dict(
+        DataElement.objects.filter(uid__in={o.data_element for o in operands}).values_list(
+            "uid", "aggregation_type"
+        )
+    )
+
+    def values(operand):
+        return _per_period(stored, operand, periods, last=kinds.get(operand.data_element) == "LAST")
+
+    return Series(periods, numerator.evaluate_arrays(values), denominator.evaluate_arrays(values), mapping)
+
+
+def _visible(queryset, user, country_id: int):
+    scope = ReadScope(user)
+    if scope.everything or scope.own_country_id == country_id:
+        return queryset
+    if not scope.published:
+        return queryset.none()
+    published = Exists(
+        Publication.objects.filter(
+            country_id=country_id,
+            period__start_date__lte=OuterRef("period__start_date"),
+            period__end_date__gte=OuterRef("period__end_date"),
+        )
+    )
+    return queryset.filter(published)
+
+
+def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date):
+    """(element uid, coc uid) → list of (start, end, total) stored periods overlapping [start, end]."""
+    overlapping = Q(period__start_date__lte=end) & Q(period__end_date__gte=start)
+    if OrgUnit.objects.filter(parent=org_unit).exists():
+        rows = AggregateValue.objects.filter(overlapping, org_unit=org_unit, data_element__uid__in=elements)
+        rows = _visible(rows, user, org_unit.country_id).values_list(
+            "data_element__uid",
+            "category_option_combo__uid",
+            "period__start_date",
+            "period__end_date",
+            "total",
+        )
+    else:
+        rows = DataValue.objects.filter(
+            overlapping,
+            org_unit=org_unit,
+            data_element__uid__in=elements,
+            deleted=False,
+            numeric__isnull=False,
+        )
+        rows = _visible(rows, user, org_unit.country_id).values_list(
+            "data_element__uid",
+            "category_option_combo__uid",
+            "period__start_date",
+            "period__end_date",
+            "numeric",
+        )
+    stored = defaultdict(list)
+    for element, combo, first, last, total in rows:
+        stored[(element, combo)].append((first, last, total))
+    return stored
+
+
+def _per_period(stored, operand, periods: list[PeriodSpan], *, last: bool) -> np.ndarray:
+    out = np.full(len(periods), np.nan)
+    for (element, combo), spans in stored.items():
+        if element != operand.data_element or operand.category_option_combo not in (None, combo):
+            continue
+        for i, period in enumerate(periods):
+            value = _combine(spans, period, last=last)
+            if value is not None:
+                out[i] = value if np.isnan(out[i]) else out[i] + value
+    return out
+
+
+def _combine(spans, period: PeriodSpan, *, last: bool) -> float | None:
+    inside = [(s, total) for s, e, total in spans if s >= period.start and e <= period.end]
+    if inside:
+        return max(inside)[1] if last else sum(total for _s, total in inside)
+    if last:  # a stock stored for a longer period (a yearly estimate) holds for each period inside it
+        covering = [total for s, e, total in spans if s <= period.start and e >= period.end]
+        if covering:
+            return covering[0]
+    return None
+
+
+def network_series(*, user, indicators, units: list[OrgUnit], periods: list[PeriodSpan]) -> dict:
+    """Series of many indicators x org units at once, in three queries whatever their number:
+    (indicator id, org unit id) → Series. Org units must have children (countries, regions)."""
+    if not periods or not units:
+        return {}
+    mappings = {
+        (m.network_indicator_id, m.country_id): m
+        for m in IndicatorMapping.objects.filter(
+            network_indicator__in=indicators, country_id__in={u.country_id for u in units}
+        )
+    }
+    parsed = {
+        key: (parse_expression(m.numerator), parse_expression(m.denominator)) for key, m in mappings.items()
+    }
+    elements = {o.data_element for num, den in parsed.values() for o in num.operands() | den.operands()}
+    kinds = dict(DataElement.objects.filter(uid__in=elements).values_list("uid", "aggregation_type"))
+    start, end = periods[0].start, periods[-1].end
+    rows = AggregateValue.objects.filter(
+        org_unit__in=units,
+        data_element__uid__in=elements,
+        period__start_date__lte=end,
+        period__end_date__gte=start,
+    )
+    rows = _visible_many(rows, user).values_list(
+        "org_unit_id",
+        "data_element__uid",
+        "category_option_combo__uid",
+        "period__start_date",
+        "period__end_date",
+        "total",
+    )
+    stored: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    for unit_id, element, combo, first, last, total in rows:
+        stored[unit_id][(element, combo)].append((first, last, total))
+    out = {}
+    empty = np.full(len(periods), np.nan)
+    for indicator in indicators:
+        for unit in units:
+            key = (indicator.pk, unit.country_id)
+            if key not in parsed:
+                out[(indicator.pk, unit.pk)] = Series(periods, empty.copy(), empty.copy(), None)
+                continue
+            num, den = parsed[key]
+
+            def values(operand, unit_values=stored[unit.pk]):
+                return _per_period(
+                    unit_values, operand, periods, last=kinds.get(operand.data_element) == "LAST"
+                )
+
+            out[(indicator.pk, unit.pk)] = Series(
+                periods, num.evaluate_arrays(values), den.evaluate_arrays(values), mappings[key]
+            )
+    return out
+
+
+def _visible_many(queryset, user):
+    scope = ReadScope(user)
+    if scope.everything:
+        return queryset
+    if not scope.published:
+        return queryset.none()
+    published = Exists(
+        Publication.objects.filter(
+            country_id=OuterRef("org_unit__country_id"),
+            period__start_date__lte=OuterRef("period__start_date"),
+            period__end_date__gte=OuterRef("period__end_date"),
+        )
+    )
+    own = Q(org_unit__country_id=scope.own_country_id) if scope.own_country_id else Q(pk__in=[])
+    return queryset.filter(own | Q(published))

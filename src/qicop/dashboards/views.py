@@ -1,0 +1,236 @@
+import csv
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qicop.dashboards import selectors, services
+from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
+from qicop.dashboards.models import ChartSettings
+from qicop.dashboards.permissions import can_edit_chart
+from qicop.dashboards.series import indicator_series, last_periods
+from qicop.indicators.models import OrgUnit
+from qicop.network import permissions as network_permissions
+from qicop.network import selectors as network_selectors
+
+PERIOD_CHOICES = {"Monthly": 36, "Quarterly": 12}
+
+
+def _network(request, slug):
+    viewer = network_permissions.viewer_for(request.user)
+    return viewer, network_selectors.network_for_viewer(viewer, slug)
+
+
+def _number(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+@login_required
+def chart_page(request, slug, code, uid):
+    _viewer, network = _network(request, slug)
+    indicator = selectors.indicator_in_network(network, code)
+    unit = selectors.org_unit_in_network(network, uid)
+    period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
+    rules = request.GET.get("rules") if request.GET.get("rules") in selectors.RULE_SETS else "anhoej"
+    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
+    series = indicator_series(user=request.user, indicator=indicator, org_unit=unit, periods=periods)
+    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+    if request.method == "POST":
+        return _change(request, network, indicator, unit, series, settings)
+    kind = selectors.chart_kind(indicator, series, request.GET.get("kind", ""))
+    spc = selectors.spc_for(indicator, series, rules=rules, kind=kind, settings=settings)
+    annotations = selectors.annotations_for(indicator, unit)
+    fmt = request.GET.get("format")
+    if fmt in {"svg", "png"}:
+        return _picture(request, indicator, unit, series, spc, annotations, fmt)
+    if fmt == "csv":
+        return _csv(indicator, unit, series, spc)
+    values = series.value(indicator.factor or 1)
+    rows = [
+        {
+            "period": p,
+            "numerator": _number(float(n)),
+            "denominator": _number(float(d)),
+            "value": _number(float(v)),
+            "cl": _number(float(c)),
+            "lcl": _number(float(lo)),
+            "ucl": _number(float(hi)),
+        }
+        for p, n, d, v, c, lo, hi in zip(
+            series.ids,
+            series.numerator,
+            series.denominator,
+            values,
+            spc.result.cl,
+            spc.result.lcl,
+            spc.result.ucl,
+            strict=True,
+        )
+    ]
+    editable = can_edit_chart(request.user, unit)
+    return render(
+        request,
+        "dashboards/chart.html",
+        {
+            "network": network,
+            "indicator": indicator,
+            "unit": unit,
+            "spc": spc,
+            "rows": rows,
+            "svg": _drawing(request, indicator, unit, series, spc, annotations).to_svg(),
+            "summary": spc.result.summary(translate=_),
+            "has_data": bool(rows) and any(r["value"] is not None for r in rows),
+            "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
+            "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
+                "level"
+            ),
+            "annotations": annotations,
+            "rules": rules,
+            "period_type": period_type,
+            "rule_sets": selectors.RULE_SETS,
+            "period_types": list(PERIOD_CHOICES),
+            "settings_form": ChartSettingsForm(
+                period_ids=series.ids,
+                initial={
+                    "freeze": settings.freeze if settings else None,
+                    "phase_starts": ", ".join(settings.phase_starts) if settings else "",
+                },
+            )
+            if editable
+            else None,
+            "annotation_form": AnnotationForm(period_ids=series.ids) if editable else None,
+            "mapping": series.mapping,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _change(request, network, indicator, unit, series, settings):
+    if not can_edit_chart(request.user, unit):
+        raise PermissionDenied
+    if request.POST.get("form") == "annotation":
+        form = AnnotationForm(request.POST, period_ids=series.ids)
+        if form.is_valid():
+            services.annotate(actor=request.user, indicator=indicator, org_unit=unit, **form.cleaned_data)
+            messages.success(request, _("Note added to the chart."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        form = ChartSettingsForm(request.POST, period_ids=series.ids)
+        if form.is_valid():
+            services.save_chart_settings(
+                actor=request.user, indicator=indicator, org_unit=unit, **form.cleaned_data
+            )
+            messages.success(request, _("Baseline and phases saved for everyone who views this chart."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(request.get_full_path())
+
+
+def _drawing(request, indicator, unit, series, spc, annotations):
+    from qicop.charts import spc_chart
+    from qicop.charts.axes import axis_labels
+
+    ids = series.ids
+    notes = [(ids.index(a.period), a.text) for a in annotations if a.period in ids]
+    return spc_chart(
+        spc.result,
+        labels=axis_labels(ids, translate=_),
+        title=f"{indicator.name} — {unit.name}",
+        description=spc.result.summary(translate=_),
+        y_label=indicator.name,
+        numerators=list(series.numerator) if spc.ratio else None,
+        denominators=list(series.denominator) if spc.ratio else None,
+        annotations=notes,
+        target=float(indicator.target) if indicator.target is not None else None,
+        percent=False,  # values are already multiplied by the factor (x 100 for percentages)
+        translate=_,
+    )
+
+
+def _picture(request, indicator, unit, series, spc, annotations, fmt):
+    drawing = _drawing(request, indicator, unit, series, spc, annotations)
+    name = f"{indicator.code}-{unit.code or unit.uid}"
+    if fmt == "svg":
+        response = HttpResponse(drawing.to_svg(), content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(drawing.to_png(), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _csv(indicator, unit, series, spc):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}-{unit.code or unit.uid}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["period", "numerator", "denominator", "value", "centre_line", "lower_limit", "upper_limit", "signal"]
+    )
+    values = series.value(indicator.factor or 1)
+    for i, period in enumerate(series.ids):
+        signals = "; ".join(s.rule for s in spc.result.signals[i]) if i < len(spc.result.signals) else ""
+        writer.writerow(
+            [
+                period,
+                *(
+                    _cell(x[i])
+                    for x in (
+                        series.numerator,
+                        series.denominator,
+                        values,
+                        spc.result.cl,
+                        spc.result.lcl,
+                        spc.result.ucl,
+                    )
+                ),
+                signals,
+            ]
+        )
+    return response
+
+
+def _cell(value):
+    value = float(value)
+    return "" if math.isnan(value) else round(value, 4)
+
+
+@login_required
+def dashboard(request, slug):
+    """Every network indicator: each country's latest value against the target, its trend and its signal."""
+    from qicop.dashboards.dashboard import build_dashboard
+
+    _viewer, network = _network(request, slug)
+    period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
+    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
+    context = build_dashboard(request.user, network, periods, translate=_)
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {"network": network, "period_type": period_type, "period_types": list(PERIOD_CHOICES), **context},
+    )
+
+
+@login_required
+def compare(request, slug, code):
+    """One indicator for one period across countries, or across a country's facilities: a funnel plot, so that
+    small units are judged by limits that fit their size, and every country's chart on one shared scale."""
+    from qicop.dashboards.compare import build_comparison
+
+    _viewer, network = _network(request, slug)
+    indicator = selectors.indicator_in_network(network, code)
+    periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
+    context = build_comparison(
+        request.user,
+        network,
+        indicator,
+        periods,
+        country=request.GET.get("country", ""),
+        period_id=request.GET.get("period", ""),
+        translate=_,
+    )
+    return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})

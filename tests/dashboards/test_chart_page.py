@@ -1,0 +1,128 @@
+"""The indicator x org unit chart page: SPC chart, signals in words, data table, phases, notes, exports."""
+
+import pytest
+
+from data_world import DataWorld
+from qicop.dashboards.models import Annotation, ChartSettings
+from qicop.dashboards.series import last_periods
+from qicop.indicators.importer import ImportOptions, import_data_values
+from qicop.indicators.models import IndicatorMapping, NetworkIndicator
+from qicop.integrations.dhis2.rows import DataValueRow
+
+
+@pytest.fixture
+def data(world):
+    data = DataWorld(world)
+    data.indicator = NetworkIndicator.objects.create(
+        network=world.network, code="vl-suppression", name="Viral suppression", factor=100, target=95
+    )
+    IndicatorMapping.objects.create(
+        network_indicator=data.indicator,
+        country=world.kenya,
+        numerator="#{VlSupp0001a}",
+        denominator="#{VlTested01a}",
+    )
+    from django.utils import timezone
+
+    data.periods = [p.id for p in last_periods("Monthly", 36, timezone.localdate())]
+    rows, index = [], 0
+    for m, period in enumerate(data.periods):
+        suppressed = 80 + (12 if m >= 20 else 0) + (m % 3)  # a real step up after month 20
+        for element, value in (("VlTested01a", 100), ("VlSupp0001a", suppressed)):
+            rows.append(DataValueRow(element, period, "NakuruHosp1", value=str(value), index=index))
+            index += 1
+    import_data_values(actor=world.carla.user, rows=rows, options=ImportOptions())
+    return data
+
+
+def url(data, unit="NakuruHosp1", query=""):
+    return f"/n/vln/charts/vl-suppression/{unit}/{query}"
+
+
+def test_the_chart_shows_the_shift_in_plain_words_with_the_numbers_beneath(data):
+    page = data.world.client_for("kim").get(url(data)).content.decode()
+    assert "<svg" in page and 'role="img"' in page
+    assert "Shift" in page and "above the centre line" in page
+    assert data.periods[0] in page and "<table" in page  # the accessible alternative
+
+
+def test_a_region_sums_its_facilities_from_the_analytics_table(data):
+    page = data.world.client_for("kim").get(url(data, "NakuruCnty1")).content.decode()
+    assert "Nakuru Level 5 Hospital" in page  # drill down to the facility
+    assert "<svg" in page
+
+
+def test_the_page_is_french_for_a_french_reader(data):
+    data.world.kim.user.language = "fr"
+    data.world.kim.user.save()
+    page = data.world.client_for("kim").get(url(data)).content.decode()
+    assert "Déplacement" in page or "Amélioration" in page
+
+
+def test_exports_give_the_numbers_the_drawing_and_a_picture(data):
+    client = data.world.client_for("kim")
+    csv_text = client.get(url(data, query="?format=csv")).content.decode()
+    assert csv_text.splitlines()[0].startswith("period,numerator,denominator,value")
+    assert f"{data.periods[0]},80" in csv_text
+    svg = client.get(url(data, query="?format=svg"))
+    assert svg["Content-Type"].startswith("image/svg+xml") and len(svg.content) <= 20_000
+    png = client.get(url(data, query="?format=png"))
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_a_data_manager_sets_a_phase_and_everyone_sees_two_phases(data):
+    response = data.world.client_for("dan").post(
+        url(data), {"form": "settings", "freeze": "", "phase_starts": data.periods[20]}
+    )
+    assert response.status_code == 302
+    assert ChartSettings.objects.get().phase_starts == [data.periods[20]]
+    csv_text = data.world.client_for("kim").get(url(data, query="?format=csv")).content.decode()
+    centre_lines = {line.split(",")[4] for line in csv_text.splitlines()[1:] if line.split(",")[4]}
+    assert len(centre_lines) == 2
+
+
+def test_a_phase_at_an_unknown_period_is_refused(data):
+    data.world.client_for("dan").post(url(data), {"form": "settings", "phase_starts": "1999Q1"})
+    assert not ChartSettings.objects.exists()
+
+
+def test_notes_are_added_by_the_countrys_data_people_only(data):
+    client = data.world.client_for("dan")
+    client.post(
+        url(data), {"form": "annotation", "period": data.periods[20], "text": "Differentiated delivery"}
+    )
+    assert Annotation.objects.get().text == "Differentiated delivery"
+    assert "Differentiated delivery" in data.world.client_for("kim").get(url(data)).content.decode()
+    assert (
+        data.world.client_for("henri")
+        .post(url(data), {"form": "annotation", "period": data.periods[1], "text": "x"})
+        .status_code
+        == 403
+    )
+    assert (
+        data.world.client_for("kim")
+        .post(url(data), {"form": "annotation", "period": data.periods[1], "text": "x"})
+        .status_code
+        == 403
+    )
+
+
+def test_unpublished_data_of_another_country_shows_an_empty_state_not_the_values(data):
+    page = data.world.client_for("henri").get(url(data)).content.decode()
+    assert "No data you may see" in page
+    assert "<svg" not in page
+
+
+def test_a_series_with_few_points_is_a_run_chart_without_limits(data):
+    from qicop.indicators.models import DataValue
+
+    DataValue.objects.exclude(period__dhis2_id__in=data.periods[-4:]).delete()
+    page = data.world.client_for("kim").get(url(data, query="?format=csv")).content.decode()
+    rows = [line.split(",") for line in page.splitlines()[1:]]
+    assert all(row[5] == "" and row[6] == "" for row in rows)  # no limits on a run chart
+
+
+def test_unknown_indicator_or_org_unit_is_not_found(data):
+    client = data.world.client_for("kim")
+    assert client.get("/n/vln/charts/nothing/NakuruHosp1/").status_code == 404
+    assert client.get("/n/vln/charts/vl-suppression/NoSuchUnit1/").status_code == 404
