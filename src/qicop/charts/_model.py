@@ -133,11 +133,17 @@ class Drawing:
         return merged
 
     def find(self, kind: str | None = None, cls: str | None = None) -> list[Primitive]:
-        """Primitives of a kind and/or carrying a class (tests and callers inspect charts this way)."""
+        """Primitives of a kind and/or carrying a class (tests and callers inspect charts this way).
+
+        Legend keys (class ``key``) are left out unless asked for with ``cls="key"``: they
+        repeat the shapes of the chart without being data.
+        """
         return [
             p
             for p in self.primitives
-            if (kind is None or p.kind == kind) and (cls is None or cls in p.classes)
+            if (kind is None or p.kind == kind)
+            and (cls is None or cls in p.classes)
+            and (cls == "key" or "key" not in p.classes)
         ]
 
     def to_svg(self, id_prefix: str | None = None) -> str:

@@ -116,10 +116,10 @@ def draw_legend(drawing: Drawing, rows, left: float, top: float) -> None:
         for x, (shape, cls, label) in row:
             x0 = left + x
             if shape == "line":
-                drawing.add("line", [(x0, y - 4), (x0 + 20, y - 4)], cls)
+                drawing.add("line", [(x0, y - 4), (x0 + 20, y - 4)], cls + " key")
             else:
-                marker(drawing, x0 + 10, y - 4, shape, cls, 3.5 if shape != "circle" else 3)
-            drawing.text(x0 + 26, y, label, "small")
+                marker(drawing, x0 + 10, y - 4, shape, cls + " key", 3.5 if shape != "circle" else 3)
+            drawing.text(x0 + 26, y, label, "small key")
 
 
 def signal_legend(classes: set[str], tr: Callable[[str], str]) -> list[LegendEntry]:
