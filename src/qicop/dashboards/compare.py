@@ -15,7 +15,12 @@ from qicop.integrations.dhis2.expressions import parse_expression
 MAX_UNITS = 1000
 
 
-def build_comparison(user, network, indicator, periods, *, country: str, period_id: str, translate) -> dict:
+MULTIPLES_PER_PAGE = 8  # small multiples of every country would pass the 100 KB page budget
+
+
+def build_comparison(
+    user, network, indicator, periods, *, country: str, period_id: str, translate, page: int = 1
+) -> dict:
     from qicop.charts import funnel_plot, small_multiples
     from qicop.charts.axes import axis_labels
 
@@ -34,8 +39,19 @@ def build_comparison(user, network, indicator, periods, *, country: str, period_
             s = series[(indicator.pk, root.pk)]
             i = ids.index(period.id)
             units.append((root.name, s.numerator[i], s.denominator[i]))
+        pages = max(1, -(-len(roots) // MULTIPLES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown = roots[(page - 1) * MULTIPLES_PER_PAGE : page * MULTIPLES_PER_PAGE]
+        context.update(multiples_page=page, multiples_pages=range(1, pages + 1))
         context["multiples"] = _multiples(
-            indicator, roots, series, ids, translate, small_multiples, axis_labels
+            indicator,
+            shown,
+            series,
+            ids,
+            translate,
+            small_multiples,
+            axis_labels,
+            y_range=_range(indicator, roots, series),
         )
     usable = [(name, num, den) for name, num, den in units if _ok(num) and _ok(den) and den > 0]
     context["excluded"] = len(units) - len(usable)
@@ -52,6 +68,7 @@ def build_comparison(user, network, indicator, periods, *, country: str, period_
         drawing = funnel_plot(
             result,
             labels=[u[0] for u in usable],
+            numerators=[u[1] for u in usable],
             title=indicator.name,
             description=translate("Funnel plot for %(period)s") % {"period": period.id},
             percent=False,
@@ -108,8 +125,17 @@ def _facility_values(user, indicator, iso2: str, period) -> list[tuple[str, floa
     return out[:MAX_UNITS]
 
 
-def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_labels) -> str | None:
-    items, lows, highs = [], [], []
+def _range(indicator, roots, series) -> tuple[float, float] | None:
+    """One y scale for every country, not only those on the page, so pages compare with each other too."""
+    values = [series[(indicator.pk, r.pk)].value(indicator.factor or 1) for r in roots]
+    present = [v[~np.isnan(v)] for v in values if np.any(~np.isnan(v))]
+    if not present:
+        return None
+    return float(min(p.min() for p in present)), float(max(p.max() for p in present))
+
+
+def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_labels, *, y_range):
+    items = []
     for root in roots:
         s = series[(indicator.pk, root.pk)]
         if np.count_nonzero(~np.isnan(s.numerator)) < 2:
@@ -119,8 +145,12 @@ def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_l
             list(values), x=[p.start for p in s.periods], kind="run", improvement=indicator.improvement
         )
         items.append((root.name, result, axis_labels(ids, translate=translate)))
-        lows.append(np.nanmin(values))
-        highs.append(np.nanmax(values))
-    if not items:
+    if not items or y_range is None:
         return None
-    return small_multiples(items, y_range=(float(min(lows)), float(max(highs))), translate=translate).to_svg()
+    return small_multiples(
+        items,
+        y_range=y_range,
+        title=indicator.name,
+        description=translate("Every country's series on one shared scale"),
+        translate=translate,
+    ).to_svg()

@@ -14,7 +14,9 @@ from qicop.indicators.models import NetworkIndicator, OrgUnit
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
 
-def build_dashboard(user, network, periods, *, translate) -> dict:
+def build_dashboard(user, network, periods, *, translate, selected: str = "", country: str = "") -> dict:
+    """An overview of every indicator x country (latest value and signal), the selected indicator in detail
+    with each country's trend, and the cascade of one country: light enough for a 2G connection."""
     from qicop.charts import sparkline
 
     indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
@@ -25,38 +27,53 @@ def build_dashboard(user, network, periods, *, translate) -> dict:
         .order_by("name")
     )
     series = network_series(user=user, indicators=indicators, units=roots, periods=periods)
-    sections = []
+    chosen = next((i for i in indicators if i.code == selected), indicators[0] if indicators else None)
+    overview = {root.pk: {"unit": root, "cells": []} for root in roots}
+    detail = []
     for indicator in indicators:
         signals = _signals(indicator, roots, series)
-        rows = []
         for root in roots:
-            s = series[(indicator.pk, root.pk)]
-            values = s.value(indicator.factor or 1)
-            latest = _latest(values)
-            improvement, deterioration = signals.get(root.pk, (None, None))
-            rows.append(
-                {
-                    "unit": root,
-                    "mapped": s.mapping is not None,
-                    "differences": s.mapping.definition_differences if s.mapping else "",
-                    "latest": None if latest is None else values[latest],
-                    "period": None if latest is None else s.ids[latest],
-                    "meets_target": None
-                    if latest is None or indicator.target is None
-                    else ((values[latest] >= float(indicator.target)) == (indicator.improvement == "up")),
-                    "signal": "improvement"
-                    if improvement is not None
-                    else ("deterioration" if deterioration is not None else ""),
-                    "spark": sparkline(
-                        [None if math.isnan(v) else float(v) for v in values],
-                        title=f"{indicator.name}, {root.name}",
-                        improvement_index=improvement,
-                        deterioration_index=deterioration,
-                    ).to_svg(),
-                }
-            )
-        sections.append({"indicator": indicator, "rows": rows})
-    return {"sections": sections, "cascades": _cascades(indicators, roots, series, translate)}
+            row = _row(indicator, root, series[(indicator.pk, root.pk)], signals.get(root.pk, (None, None)))
+            overview[root.pk]["cells"].append({"indicator": indicator, **row})
+            if indicator is chosen:
+                values = series[(indicator.pk, root.pk)].value(indicator.factor or 1)
+                improvement, deterioration = signals.get(root.pk, (None, None))
+                row["spark"] = sparkline(
+                    [None if math.isnan(v) else float(v) for v in values],
+                    title=f"{indicator.name}, {root.name}",
+                    improvement_index=improvement,
+                    deterioration_index=deterioration,
+                ).to_svg()
+                detail.append({"unit": root, **row})
+    cascade_unit = next((r for r in roots if r.country.iso2 == country.upper()), roots[0] if roots else None)
+    return {
+        "indicators": indicators,
+        "chosen": chosen,
+        "overview": list(overview.values()),
+        "detail": detail,
+        "cascade_unit": cascade_unit,
+        "countries": roots,
+        "cascade": _cascade(indicators, cascade_unit, series, translate) if cascade_unit else None,
+    }
+
+
+def _row(indicator, root, s, signals) -> dict:
+    values = s.value(indicator.factor or 1)
+    latest = _latest(values)
+    improvement, deterioration = signals
+    return {
+        "unit": root,
+        "mapped": s.mapping is not None,
+        "differences": s.mapping.definition_differences if s.mapping else "",
+        "latest": None if latest is None else float(values[latest]),
+        "period": None if latest is None else s.ids[latest],
+        "meets_target": None
+        if latest is None or indicator.target is None
+        else ((values[latest] >= float(indicator.target)) == (indicator.improvement == "up")),
+        "signal": "improvement"
+        if improvement is not None
+        else ("deterioration" if deterioration is not None else ""),
+    }
 
 
 def _latest(values) -> int | None:
@@ -92,34 +109,32 @@ def _last_signal(result, classification: str) -> int | None:
     return None
 
 
-def _cascades(indicators, roots, series, translate) -> list[dict]:
-    """Per country: people living with HIV → diagnosed → on treatment → suppressed, latest values."""
+def _cascade(indicators, root, series, translate) -> str | None:
+    """One country's cascade: people living with HIV, diagnosed, on treatment, suppressed (latest values)."""
     from qicop.charts import cascade_bars
 
     steps = [i for i in indicators if i.topic.startswith("Cascade step")][:3]
     if len(steps) < 3:
-        return []
-    out = []
-    for root in roots:
-        first = series[(steps[0].pk, root.pk)]
-        numbers = [_last_value(first.denominator)] + [
-            _last_value(series[(s.pk, root.pk)].numerator) for s in steps
-        ]
-        labels = [
-            translate("People living with HIV"),
-            translate("Diagnosed"),
-            translate("On treatment"),
-            translate("Virally suppressed"),
-        ]
-        targets = [None] + [float(s.target) if s.target is not None else None for s in steps]
-        drawing = cascade_bars(
-            list(zip(labels, numbers, strict=True)),
-            title=root.name,
-            description=translate("The HIV cascade of %(country)s") % {"country": root.name},
-            targets=targets,
-        )
-        out.append({"unit": root, "svg": drawing.to_svg()})
-    return out
+        return None
+    first = series[(steps[0].pk, root.pk)]
+    numbers = [_last_value(first.denominator)] + [
+        _last_value(series[(s.pk, root.pk)].numerator) for s in steps
+    ]
+    labels = [
+        translate("People living with HIV"),
+        translate("Diagnosed"),
+        translate("On treatment"),
+        translate("Virally suppressed"),
+    ]
+    # Targets of a cascade step are ratios to the step before (0.95 for 95-95-95).
+    targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in steps]
+    return cascade_bars(
+        list(zip(labels, numbers, strict=True)),
+        title=root.name,
+        description=translate("The HIV cascade of %(country)s") % {"country": root.name},
+        targets=targets,
+        translate=translate,
+    ).to_svg()
 
 
 def _last_value(values) -> float | None:

@@ -207,7 +207,14 @@ def dashboard(request, slug):
     _viewer, network = _network(request, slug)
     period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    context = build_dashboard(request.user, network, periods, translate=_)
+    context = build_dashboard(
+        request.user,
+        network,
+        periods,
+        translate=_,
+        selected=request.GET.get("indicator", ""),
+        country=request.GET.get("country", ""),
+    )
     return render(
         request,
         "dashboards/dashboard.html",
@@ -224,6 +231,7 @@ def compare(request, slug, code):
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
     periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
+    page = request.GET.get("page", "1")
     context = build_comparison(
         request.user,
         network,
@@ -232,5 +240,6 @@ def compare(request, slug, code):
         country=request.GET.get("country", ""),
         period_id=request.GET.get("period", ""),
         translate=_,
+        page=int(page) if page.isdigit() else 1,
     )
     return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})

@@ -1,0 +1,75 @@
+"""The network dashboard and the comparison page, on the demo network with its three years of data."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from qicop.demo import load_demo
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
+
+
+def client_for(email, settings):
+    settings.DEMO_MODE = True
+    client = Client()
+    assert client.login(username=email, password="demo")
+    return client
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.django_db
+class TestDashboard:
+    def test_every_country_and_indicator_is_on_the_overview_with_its_signal(self, settings):
+        page = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/").content.decode()
+        for country in ("Kenya", "Haiti", "Mozambique", "Papua New Guinea"):
+            assert country in page
+        assert "Third 95" in page and "Retention on ART" in page
+        assert page.count('class="signal-up"') >= 16  # the demo's hidden improvements are found
+
+    def test_the_cascade_of_the_chosen_country_is_drawn(self, settings):
+        page = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/?country=MZ")
+        html = page.content.decode()
+        assert 'id="cascade"' in html and "Mozambique" in html
+        assert re.search(r'<figure class="chart cascade"><svg', html)
+
+    def test_the_dashboard_is_light_and_its_queries_bounded(self, settings):
+        client = client_for("member.ht@example.org", settings)
+        client.get("/n/virtual/dashboard/")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/n/virtual/dashboard/?indicator=third-95")
+        assert len(response.content) <= 100_000
+        assert len(queries) <= 12
+
+    def test_a_french_reader_sees_the_dashboard_in_french(self, settings):
+        page = client_for("member.ht@example.org", settings).get("/n/virtual/dashboard/").content.decode()
+        assert '<html lang="fr"' in page
+
+    def test_the_funnel_plot_compares_countries_and_facilities(self, settings):
+        client = client_for("coordinator@example.org", settings)
+        page = client.get("/n/virtual/compare/third-95/").content.decode()
+        assert "<svg" in page and len(page) <= 100_000
+        facilities = client.get("/n/virtual/compare/third-95/?country=KE").content.decode()
+        assert "Health Centre" in facilities
+
+    def test_unpublished_facilities_give_an_empty_state_not_their_values(self, settings):
+        from django.utils import timezone
+
+        from qicop.dashboards.series import last_periods
+
+        latest = last_periods("Monthly", 1, timezone.localdate())[0].id  # Lao PDR has not published it
+        client = client_for("member.ht@example.org", settings)
+        page = client.get(f"/n/virtual/compare/third-95/?country=LA&period={latest}").content.decode()
+        assert "<svg" not in page
+        assert "North Health Centre" not in page
