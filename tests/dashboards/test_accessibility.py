@@ -4,7 +4,6 @@ headers, text contrast of at least 4.5:1 in the charts, signals told by shape as
 import re
 
 from defusedxml import ElementTree
-
 from test_chart_page import data, url  # noqa: F401 - the fixture and the URL helper
 
 SVG = "{http://www.w3.org/2000/svg}"
