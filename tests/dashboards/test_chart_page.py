@@ -126,3 +126,22 @@ def test_unknown_indicator_or_org_unit_is_not_found(data):
     client = data.world.client_for("kim")
     assert client.get("/n/vln/charts/nothing/NakuruHosp1/").status_code == 404
     assert client.get("/n/vln/charts/vl-suppression/NoSuchUnit1/").status_code == 404
+
+
+def test_a_phase_of_two_points_and_zero_denominators_still_give_a_chart(data):
+    from qicop.indicators.models import DataValue
+
+    DataValue.objects.filter(data_element__uid="VlTested01a", period__dhis2_id=data.periods[5]).update(
+        value="0", numeric=0
+    )
+    data.world.client_for("dan").post(url(data), {"form": "settings", "phase_starts": data.periods[-2]})
+    response = data.world.client_for("kim").get(url(data))
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+
+
+def test_quarters_roll_up_the_months(data):
+    page = data.world.client_for("kim").get(url(data, query="?periods=Quarterly&format=csv")).content.decode()
+    rows = page.splitlines()[1:]
+    assert rows and all("Q" in row.split(",")[0] for row in rows)
+    assert rows[-1].split(",")[2] == "300"  # the last complete quarter: three months of 100 tests each

@@ -73,3 +73,14 @@ class TestDashboard:
         page = client.get(f"/n/virtual/compare/third-95/?country=LA&period={latest}").content.decode()
         assert "<svg" not in page
         assert "North Health Centre" not in page
+
+    def test_the_dashboard_can_show_quarters(self, settings):
+        page = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/?periods=Quarterly")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert re.search(r"\d{4}Q\d", html)
+
+    def test_the_country_page_lists_its_indicators_and_reporting(self, settings):
+        page = client_for("focal.ke@example.org", settings).get("/n/virtual/countries/KE/").content.decode()
+        assert "Third 95" in page
+        assert re.search(r"Reported data for \d+ of the last 12 months", page)

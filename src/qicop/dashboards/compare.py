@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import chart
 from qicop.dashboards.series import network_series
@@ -70,7 +71,7 @@ def build_comparison(
             labels=[u[0] for u in usable],
             numerators=[u[1] for u in usable],
             title=indicator.name,
-            description=translate("Funnel plot for %(period)s") % {"period": period.id},
+            description=translate(gettext_noop("Funnel plot for %(period)s")) % {"period": period.id},
             percent=False,
             target=float(indicator.target) if indicator.target else None,
             translate=translate,
@@ -151,6 +152,6 @@ def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_l
         items,
         y_range=y_range,
         title=indicator.name,
-        description=translate("Every country's series on one shared scale"),
+        description=translate(gettext_noop("Every country's series on one shared scale")),
         translate=translate,
     ).to_svg()

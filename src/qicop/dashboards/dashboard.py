@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
 from qicop.dashboards.selectors import LARGE_DENOMINATOR
@@ -121,17 +122,17 @@ def _cascade(indicators, root, series, translate) -> str | None:
         _last_value(series[(s.pk, root.pk)].numerator) for s in steps
     ]
     labels = [
-        translate("People living with HIV"),
-        translate("Diagnosed"),
-        translate("On treatment"),
-        translate("Virally suppressed"),
+        translate(gettext_noop("People living with HIV")),
+        translate(gettext_noop("Diagnosed")),
+        translate(gettext_noop("On treatment")),
+        translate(gettext_noop("Virally suppressed")),
     ]
     # Targets of a cascade step are ratios to the step before (0.95 for 95-95-95).
     targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in steps]
     return cascade_bars(
         list(zip(labels, numbers, strict=True)),
         title=root.name,
-        description=translate("The HIV cascade of %(country)s") % {"country": root.name},
+        description=translate(gettext_noop("The HIV cascade of %(country)s")) % {"country": root.name},
         targets=targets,
         translate=translate,
     ).to_svg()
@@ -140,3 +141,36 @@ def _cascade(indicators, root, series, translate) -> str | None:
 def _last_value(values) -> float | None:
     index = _latest(values)
     return None if index is None else float(values[index])
+
+
+def country_panel(user, network, country, periods) -> dict | None:
+    """For a country page: each indicator's latest value and signal, and how many recent months it reported."""
+    root = OrgUnit.objects.filter(country=country, level=1).first()
+    if root is None:
+        return None
+    indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
+    series = network_series(user=user, indicators=indicators, units=[root], periods=periods)
+    rows = []
+    for indicator in indicators:
+        signals = _signals(indicator, [root], series)
+        rows.append(
+            {
+                "indicator": indicator,
+                **_row(indicator, root, series[(indicator.pk, root.pk)], signals.get(root.pk, (None, None))),
+            }
+        )
+    recent = periods[-12:]
+    reported = {
+        pid
+        for indicator in indicators
+        for pid, v in zip(
+            series[(indicator.pk, root.pk)].ids, series[(indicator.pk, root.pk)].numerator, strict=True
+        )
+        if not math.isnan(v)
+    }
+    return {
+        "root": root,
+        "rows": rows,
+        "reported": len(reported & {p.id for p in recent}),
+        "months": len(recent),
+    }

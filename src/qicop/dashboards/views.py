@@ -196,7 +196,9 @@ def _csv(indicator, unit, series, spc):
 
 def _cell(value):
     value = float(value)
-    return "" if math.isnan(value) else round(value, 4)
+    if math.isnan(value):
+        return ""
+    return int(value) if value.is_integer() else round(value, 4)
 
 
 @login_required

@@ -39,6 +39,12 @@ def country_detail(request, slug, iso2):
     country = selectors.country_in_network(network, iso2)
     members = selectors.members_of_network(network, country=country.iso2)
     page = paginate(request, members, per_page=50)
+    from django.utils import timezone
+
+    from qicop.dashboards.dashboard import country_panel
+    from qicop.dashboards.series import last_periods
+
+    data = country_panel(request.user, network, country, last_periods("Monthly", 36, timezone.localdate()))
     return render(
         request,
         "network/country_detail.html",
@@ -50,6 +56,7 @@ def country_detail(request, slug, iso2):
             "focal_points": [m for m in page if any(r.role == Role.FOCAL_POINT for r in m.network_roles)],
             "can_see_emails": viewer.is_coordinator(network)
             or viewer.is_focal_point_for(network, country.pk),
+            "data": data,
         },
     )
 
