@@ -144,7 +144,7 @@ def _last_value(values) -> float | None:
 
 
 def country_panel(user, network, country, periods) -> dict | None:
-    """For a country page: each indicator's latest value and signal, and how many recent months it reported."""
+    """For a country page: each indicator's latest value and signal, and recent months reported."""
     root = OrgUnit.objects.filter(country=country, level=1).first()
     if root is None:
         return None
