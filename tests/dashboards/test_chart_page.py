@@ -145,3 +145,22 @@ def test_quarters_roll_up_the_months(data):
     rows = page.splitlines()[1:]
     assert rows and all("Q" in row.split(",")[0] for row in rows)
     assert rows[-1].split(",")[2] == "300"  # the last complete quarter: three months of 100 tests each
+
+
+def test_a_disaggregation_narrows_the_numerator(data):
+    mapping = IndicatorMapping.objects.get(network_indicator=data.indicator)
+    mapping.numerator, mapping.denominator = "#{TxCurr0001a}", "#{VlTested01a}"
+    mapping.save()
+    rows = [
+        DataValueRow(
+            "TxCurr0001a", data.periods[-2], "NakuruHosp1", category_option_combo=combo, value=value, index=i
+        )
+        for i, (combo, value) in enumerate((("CocFemale01", "60"), ("CocMale0001", "40")))
+    ]
+    import_data_values(actor=data.world.carla.user, rows=rows, options=ImportOptions())
+    client = data.world.client_for("kim")
+    assert 'name="combo"' in client.get(url(data)).content.decode()
+    total = client.get(url(data, query="?format=csv")).content.decode()
+    women = client.get(url(data, query="?format=csv&combo=CocFemale01")).content.decode()
+    assert f"{data.periods[-2]},100,100" in total
+    assert f"{data.periods[-2]},60,100" in women

@@ -56,8 +56,13 @@ def last_periods(period_type: str, count: int, today: date) -> list[PeriodSpan]:
     return list(reversed(spans))
 
 
-def indicator_series(*, user, indicator, org_unit: OrgUnit, periods: list[PeriodSpan]) -> Series:
-    """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them."""
+def indicator_series(
+    *, user, indicator, org_unit: OrgUnit, periods: list[PeriodSpan], combo: str = ""
+) -> Series:
+    """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them.
+
+    ``combo`` (a category option combo UID) narrows every disaggregated element to that disaggregation, e.g.
+    women only; elements without it (a total) are left as they are, so a denominator can stay a total."""
     empty = np.full(len(periods), np.nan)
     mapping = IndicatorMapping.objects.filter(
         network_indicator=indicator, country_id=org_unit.country_id
@@ -73,10 +78,37 @@ def indicator_series(*, user, indicator, org_unit: OrgUnit, periods: list[Period
         )
     )
 
+    if combo:
+        stored = _narrowed(stored, combo)
+
     def values(operand):
         return _per_period(stored, operand, periods, last=kinds.get(operand.data_element) == "LAST")
 
     return Series(periods, numerator.evaluate_arrays(values), denominator.evaluate_arrays(values), mapping)
+
+
+def _narrowed(stored: dict, combo: str) -> dict:
+    elements_with_combo = {element for element, c in stored if c == combo}
+    return {(e, c): spans for (e, c), spans in stored.items() if e not in elements_with_combo or c == combo}
+
+
+def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
+    """The category option combos (uid, name) the indicator's numerator elements are reported by here."""
+    from qicop.indicators.models import CategoryOptionCombo
+
+    mapping = IndicatorMapping.objects.filter(
+        network_indicator=indicator, country_id=org_unit.country_id
+    ).first()
+    if mapping is None:
+        return []
+    elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    combos = (
+        CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
+        .exclude(name="default")
+        .distinct()
+        .order_by("name")
+    )
+    return list(combos.values_list("uid", "name")[:50])
 
 
 def _visible(queryset, user, country_id: int):

@@ -13,7 +13,7 @@ from qicop.dashboards import selectors, services
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
-from qicop.dashboards.series import indicator_series, last_periods
+from qicop.dashboards.series import disaggregations, indicator_series, last_periods
 from qicop.indicators.models import OrgUnit
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
@@ -38,7 +38,10 @@ def chart_page(request, slug, code, uid):
     period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
     rules = request.GET.get("rules") if request.GET.get("rules") in selectors.RULE_SETS else "anhoej"
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    series = indicator_series(user=request.user, indicator=indicator, org_unit=unit, periods=periods)
+    combo = request.GET.get("combo", "")
+    series = indicator_series(
+        user=request.user, indicator=indicator, org_unit=unit, periods=periods, combo=combo
+    )
     settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
     if request.method == "POST":
         return _change(request, network, indicator, unit, series, settings)
@@ -106,6 +109,8 @@ def chart_page(request, slug, code, uid):
             "annotation_form": AnnotationForm(period_ids=series.ids) if editable else None,
             "mapping": series.mapping,
             "query": request.GET.urlencode(),
+            "combos": disaggregations(org_unit=unit, indicator=indicator),
+            "combo": combo,
         },
     )
 
