@@ -84,3 +84,11 @@ class TestDashboard:
         page = client_for("focal.ke@example.org", settings).get("/n/virtual/countries/KE/").content.decode()
         assert "Third 95" in page
         assert re.search(r"Reported data for \d+ of the last 12 months", page)
+
+    def test_the_funnel_plot_exports_its_numbers_and_pictures(self, settings):
+        client = client_for("coordinator@example.org", settings)
+        csv_text = client.get("/n/virtual/compare/third-95/?format=csv").content.decode()
+        assert csv_text.splitlines()[0] == "unit,numerator,denominator,value"
+        assert len(csv_text.splitlines()) == 17  # a row per country
+        assert client.get("/n/virtual/compare/third-95/?format=svg").content.startswith(b"<svg")
+        assert client.get("/n/virtual/compare/third-95/?format=png").content.startswith(b"\x89PNG")

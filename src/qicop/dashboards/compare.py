@@ -77,6 +77,7 @@ def build_comparison(
             translate=translate,
         )
         context["funnel"] = drawing.to_svg()
+        context["funnel_drawing"] = drawing
     context["rows"] = sorted(usable, key=lambda u: -(u[1] / u[2]))
     return context
 

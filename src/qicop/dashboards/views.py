@@ -249,4 +249,28 @@ def compare(request, slug, code):
         translate=_,
         page=int(page) if page.isdigit() else 1,
     )
+    fmt = request.GET.get("format")
+    if fmt in {"svg", "png"} and context.get("funnel_drawing") is not None:
+        drawing = context["funnel_drawing"]
+        response = HttpResponse(
+            drawing.to_svg() if fmt == "svg" else drawing.to_png(),
+            content_type="image/svg+xml; charset=utf-8" if fmt == "svg" else "image/png",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{indicator.code}-funnel.{fmt}"'
+        return response
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{indicator.code}-{context["period"]}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["unit", "numerator", "denominator", "value"])
+        for name, numerator, denominator in context["rows"]:
+            writer.writerow(
+                [
+                    name,
+                    _cell(numerator),
+                    _cell(denominator),
+                    _cell(numerator / denominator * (indicator.factor or 1)),
+                ]
+            )
+        return response
     return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})
