@@ -15,7 +15,9 @@ from qicop.indicators.models import NetworkIndicator, OrgUnit
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
 
-def build_dashboard(user, network, periods, *, translate, selected: str = "", country: str = "") -> dict:
+def build_dashboard(
+    user, network, periods, *, translate, selected: str = "", country: str = "", combo: str = ""
+) -> dict:
     """An overview of every indicator x country (latest value and signal), the selected indicator in detail
     with each country's trend, and the cascade of one country: light enough for a 2G connection."""
     from qicop.charts import sparkline
@@ -27,7 +29,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         .select_related("country")
         .order_by("name")
     )
-    series = network_series(user=user, indicators=indicators, units=roots, periods=periods)
+    series = network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo)
     chosen = next((i for i in indicators if i.code == selected), indicators[0] if indicators else None)
     overview = {root.pk: {"unit": root, "cells": []} for root in roots}
     detail = []
@@ -54,6 +56,8 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         "detail": detail,
         "cascade_unit": cascade_unit,
         "countries": roots,
+        "combo": combo,
+        "combos": _combos(indicators),
         "cascade": _cascade(indicators, cascade_unit, series, translate) if cascade_unit else None,
     }
 
@@ -174,3 +178,15 @@ def country_panel(user, network, country, periods) -> dict | None:
         "reported": len(reported & {p.id for p in recent}),
         "months": len(recent),
     }
+
+
+def _combos(indicators) -> list[tuple[str, str]]:
+    """Disaggregations (uid, name) reported for the indicators' numerators anywhere in the network."""
+    from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping
+    from qicop.integrations.dhis2.expressions import parse_expression
+
+    elements = set()
+    for mapping in IndicatorMapping.objects.filter(network_indicator__in=indicators).only("numerator"):
+        elements |= {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    combos = CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
+    return list(combos.exclude(name="default").distinct().order_by("name").values_list("uid", "name")[:50])

@@ -183,7 +183,9 @@ def _combine(spans, period: PeriodSpan, *, last: bool) -> float | None:
     return None
 
 
-def network_series(*, user, indicators, units: list[OrgUnit], periods: list[PeriodSpan]) -> dict:
+def network_series(
+    *, user, indicators, units: list[OrgUnit], periods: list[PeriodSpan], combo: str = ""
+) -> dict:
     """Series of many indicators x org units at once, in three queries whatever their number:
     (indicator id, org unit id) → Series. Org units must have children (countries, regions)."""
     if not periods or not units:
@@ -215,8 +217,8 @@ def network_series(*, user, indicators, units: list[OrgUnit], periods: list[Peri
         "total",
     )
     stored: dict[int, dict] = defaultdict(lambda: defaultdict(list))
-    for unit_id, element, combo, first, last, total in rows:
-        stored[unit_id][(element, combo)].append((first, last, total))
+    for unit_id, element, row_combo, first, last, total in rows:
+        stored[unit_id][(element, row_combo)].append((first, last, total))
     out = {}
     empty = np.full(len(periods), np.nan)
     for indicator in indicators:
@@ -227,7 +229,9 @@ def network_series(*, user, indicators, units: list[OrgUnit], periods: list[Peri
                 continue
             num, den = parsed[key]
 
-            def values(operand, unit_values=stored[unit.pk]):
+            unit_stored = _narrowed(stored[unit.pk], combo) if combo else stored[unit.pk]
+
+            def values(operand, unit_values=unit_stored):
                 return _per_period(
                     unit_values, operand, periods, last=kinds.get(operand.data_element) == "LAST"
                 )

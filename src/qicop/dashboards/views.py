@@ -221,6 +221,7 @@ def dashboard(request, slug):
         translate=_,
         selected=request.GET.get("indicator", ""),
         country=request.GET.get("country", ""),
+        combo=request.GET.get("combo", ""),
     )
     return render(
         request,
