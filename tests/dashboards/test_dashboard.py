@@ -38,11 +38,10 @@ class TestDashboard:
         assert "Third 95" in page and "Retention on ART" in page
         assert page.count('class="signal-up"') >= 16  # the demo's hidden improvements are found
 
-    def test_the_cascade_of_the_chosen_country_is_drawn(self, settings):
-        page = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/?country=MZ")
-        html = page.content.decode()
-        assert 'id="cascade"' in html and "Mozambique" in html
-        assert re.search(r'<figure class="chart cascade"><svg', html)
+    def test_every_countrys_cascade_is_drawn(self, settings):
+        html = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/").content.decode()
+        cascades = html[html.index('id="cascade"'):]
+        assert cascades.count("<svg") == 16
 
     def test_the_dashboard_is_light_and_its_queries_bounded(self, settings):
         client = client_for("member.ht@example.org", settings)

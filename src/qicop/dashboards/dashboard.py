@@ -15,11 +15,9 @@ from qicop.indicators.models import NetworkIndicator, OrgUnit
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
 
-def build_dashboard(
-    user, network, periods, *, translate, selected: str = "", country: str = "", combo: str = ""
-) -> dict:
+def build_dashboard(user, network, periods, *, translate, selected: str = "", combo: str = "") -> dict:
     """An overview of every indicator x country (latest value and signal), the selected indicator in detail
-    with each country's trend, and the cascade of one country: light enough for a 2G connection."""
+    with each country's trend, and every country's cascade: light enough for a 2G connection."""
     from qicop.charts import sparkline
 
     indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
@@ -48,17 +46,15 @@ def build_dashboard(
                     deterioration_index=deterioration,
                 ).to_svg()
                 detail.append({"unit": root, **row})
-    cascade_unit = next((r for r in roots if r.country.iso2 == country.upper()), roots[0] if roots else None)
     return {
         "indicators": indicators,
         "chosen": chosen,
         "overview": list(overview.values()),
         "detail": detail,
-        "cascade_unit": cascade_unit,
         "countries": roots,
         "combo": combo,
         "combos": _combos(indicators),
-        "cascade": _cascade(indicators, cascade_unit, series, translate) if cascade_unit else None,
+        "cascades": [{"unit": root, "svg": _cascade(indicators, root, series, translate)} for root in roots],
     }
 
 

@@ -220,7 +220,6 @@ def dashboard(request, slug):
         periods,
         translate=_,
         selected=request.GET.get("indicator", ""),
-        country=request.GET.get("country", ""),
         combo=request.GET.get("combo", ""),
     )
     return render(
