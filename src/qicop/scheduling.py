@@ -14,9 +14,9 @@ working window, so a Saturday meeting is measured to Friday's or Monday's window
                = 0.5 + 0.5 * min(d, NIGHT_HOURS) / NIGHT_HOURS  otherwise
 
 The step of 0.5 makes "more people inside hours" dominate (two people just outside cost more than one at
-night), and the slope makes 06:30 cheaper than 02:00. With ``burden`` (a country's past inconvenience, e.g. the
-penalties of its past sessions) a participant's penalty is multiplied by ``1 + burden``, so a country that has
-already met at night often becomes expensive to put at night again: this is what rotates the inconvenience.
+night), and the slope makes 06:30 cheaper than 02:00. With ``burden`` (a country's past inconvenience, e.g.
+the penalties of its past sessions) a participant's penalty is multiplied by ``1 + burden``, so a country that
+has already met at night often becomes expensive to put at night again: that rotates the inconvenience.
 
     score = 1 - sum(weight * penalty * (1 + burden)) / sum(weight)
 
@@ -118,7 +118,7 @@ def local_time_table(
     zones: Mapping[str, str],
     working_hours: tuple[time, time] = WORKING_HOURS,
 ) -> list[tuple[str, datetime, datetime, bool]]:
-    """For a meeting page: (country, local start, local end, inside working hours) in the order of ``zones``."""
+    """For a meeting page: (country, local start, local end, inside working hours), in ``zones`` order."""
     rows = []
     for country, zone_name in zones.items():
         zone = ZoneInfo(zone_name)
@@ -130,14 +130,14 @@ def local_time_table(
 
 
 def penalty(distance_hours: float) -> float:
-    """The cost of one participant being ``distance_hours`` outside working hours (see the module docstring)."""
+    """The cost of one participant ``distance_hours`` outside working hours (see the module docstring)."""
     if distance_hours <= 0:
         return 0.0
     return 0.5 + 0.5 * min(distance_hours, NIGHT_HOURS) / NIGHT_HOURS
 
 
 def hours_outside(local_start: datetime, local_end: datetime, working_hours: tuple[time, time]) -> float:
-    """How far (hours) a meeting reaches beyond the nearest local weekday working window; 0 when inside one."""
+    """Hours a meeting reaches beyond the nearest local weekday working window; 0 when inside one."""
     best = None
     for shift in (-1, 0, 1):
         day = local_start.date() + timedelta(days=shift)
@@ -188,7 +188,7 @@ def _evaluate(
 
 
 def _labels(participants: Sequence[Participant]) -> list[str]:
-    """Country names as keys; a country spanning zones (Brazil, Indonesia…) gets its zone added to tell them apart."""
+    """Country names as keys; a country spanning zones (Brazil, Indonesia…) gets its zone appended."""
     zones: dict[str, set[str]] = {}
     for participant in participants:
         zones.setdefault(participant.country, set()).add(participant.time_zone)

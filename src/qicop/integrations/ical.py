@@ -1,12 +1,12 @@
 """iCalendar for meetings: invitations (iTIP, RFC 5546), subscription feeds, and reading invitations back.
 
 Pure Python on top of the ``icalendar`` library (RFC 5545 serialisation: CRLF, 75-octet folding, TEXT
-escaping). Meetings are stored in UTC with the organiser's IANA zone; here the zone is put back so that a
-calendar client shows "14:00 Nairobi" rather than "11:00 UTC", and every TZID comes with its VTIMEZONE, because
-Outlook and Thunderbird refuse (or silently shift) a TZID they cannot resolve.
+escaping). Meetings are stored in UTC with the organiser's IANA zone; here the zone is put back so that
+a calendar client shows "14:00 Nairobi" rather than "11:00 UTC", and every TZID comes with its VTIMEZONE,
+because Outlook and Thunderbird refuse (or silently shift) a TZID they cannot resolve.
 
-What goes into an event is decided by the caller: the join link belongs in ``url``/``location``/``description``
-only when the recipient is a registered member.
+What goes into an event is decided by the caller: the join link belongs in ``url``, ``location`` or
+``description`` only when the recipient is a registered member.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ WINDOWS_ZONES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class EventData:
-    """One meeting as it goes into a calendar. ``start``/``end`` are aware; ``time_zone`` is the organiser's."""
+    """One meeting as it goes into a calendar: aware ``start``/``end``, ``time_zone`` the organiser's."""
 
     uid: str
     sequence: int
@@ -93,7 +93,7 @@ class EventData:
 
 @dataclass(frozen=True)
 class ReadEvent:
-    """A VEVENT as read from someone else's calendar. All-day events carry dates; timed events aware datetimes."""
+    """A VEVENT read from someone else's calendar: dates for all-day events, else aware datetimes."""
 
     uid: str | None
     summary: str | None
@@ -124,7 +124,7 @@ def event_calendar(
     prodid: str = DEFAULT_PRODID,
     stamp: datetime | None = None,
 ) -> bytes:
-    """A VCALENDAR with one VEVENT for ``method`` (PUBLISH for a download, REQUEST/CANCEL for mailed invitations).
+    """A VCALENDAR with one VEVENT: PUBLISH for a download, REQUEST/CANCEL for mailed invitations.
 
     ATTENDEEs go only into REQUEST and CANCEL: RFC 5546 forbids them in PUBLISH, and a download must not
     disclose the other members' addresses.
@@ -143,7 +143,7 @@ def event_calendar(
 def feed_calendar(
     events: Iterable[EventData], *, name: str, prodid: str = DEFAULT_PRODID, stamp: datetime | None = None
 ) -> bytes:
-    """A member's subscription feed: every meeting, cancelled ones kept with STATUS:CANCELLED so clients drop them."""
+    """A member's subscription feed; cancelled meetings stay, with STATUS:CANCELLED, so clients drop them."""
     events = list(events)
     calendar = _new_calendar("PUBLISH", prodid)
     calendar.add("NAME", name)
@@ -172,7 +172,7 @@ def _vevent(event: EventData, stamp: datetime, *, attendees: bool, rsvp: bool) -
     vevent.add("UID", event.uid)
     vevent.add("SEQUENCE", event.sequence)
     vevent.add("DTSTAMP", stamp.astimezone(UTC))
-    # A zoneinfo datetime makes icalendar write TZID=<IANA key>; UTC is written with "Z" and needs no VTIMEZONE.
+    # A zoneinfo datetime makes icalendar write TZID=<IANA key>; UTC is written "…Z" and needs no VTIMEZONE.
     vevent.add("DTSTART", event.start.astimezone(zone))
     vevent.add("DTEND", event.end.astimezone(zone))
     vevent.add("SUMMARY", event.summary)
@@ -200,7 +200,8 @@ def _add_timezones(calendar: icalendar.Calendar, events: Sequence[EventData]) ->
     """One VTIMEZONE per zone used, covering the years of that zone's events.
 
     Each covers 1 January of the first event's year to 1 January after the last one, so every event in the
-    file gets its offset from the real (IANA) transitions, without a decades-long component in each invitation.
+    file gets its offset from the real (IANA) transitions, without a decades-long component in each
+    invitation.
     """
     spans: dict[str, tuple[int, int]] = {}
     for event in events:
@@ -218,9 +219,9 @@ def vtimezone(zone_name: str, first_year: int, end_year: int) -> icalendar.Timez
     """A VTIMEZONE for an IANA zone from 1 January ``first_year`` to 1 January ``end_year``.
 
     Built here rather than with ``icalendar.Timezone.from_tzid`` because that (7.x) writes the onset of
-    daylight time as the new wall-clock time (03:00 for a 02:00 spring-forward), while RFC 5545 wants the onset
-    in the old offset (``DTSTART:…T020000`` with ``TZOFFSETFROM:-0500``). Each transition is one observance
-    (DTSTART, no RRULE): explicit, and read the same way by every client.
+    daylight time as the new wall-clock time (03:00 for a 02:00 spring-forward), while RFC 5545 wants the
+    onset in the old offset (``DTSTART:…T020000`` with ``TZOFFSETFROM:-0500``). Each transition is one
+    observance (DTSTART, no RRULE): explicit, and read the same way by every client.
     """
     zone = ZoneInfo(zone_name)
     start = datetime(first_year, 1, 1, tzinfo=UTC)
