@@ -239,3 +239,19 @@ def test_export_needs_its_filters(data):
     response = export(data.world.carla.user, "?period=202401")
     assert response.status_code == 400
     assert "orgUnit" in response.json()["message"]
+
+
+def test_a_signed_in_browser_session_cannot_post_without_a_token(data):
+    # The endpoint skips CSRF for scripts, so a session cookie alone must not be enough to write.
+    client = data.world.client_for("dan")
+    response = client.post(
+        "/api/dataValueSets",
+        payload(("VlTested01a", "202401", "NakuruHosp1", "12")),
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert not DataValue.objects.exists()
+    assert (
+        client.get("/api/dataValueSets?dataElement=VlTested01a&period=202401&orgUnit=KenyaRoot01").status_code
+        == 200
+    )
