@@ -159,6 +159,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Uploaded data files are kept outside MEDIA_ROOT: nothing serves them, only the import task reads them.
+PRIVATE_ROOT = Path(env_str("QICOP_PRIVATE_ROOT") or VAR_DIR / "private")
 # Data files larger than this are refused before anything is read.
 QICOP_IMPORT_MAX_BYTES = env_int("QICOP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 

@@ -14,5 +14,6 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+PRIVATE_ROOT = VAR_DIR / "test-private"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

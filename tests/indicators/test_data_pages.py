@@ -131,3 +131,12 @@ def test_publishing_a_bad_period_says_why(data):
     assert response.status_code == 400
     assert "2024Q7" in response.content.decode()
     assert not Publication.objects.exists()
+
+
+def test_uploaded_files_are_kept_where_no_web_server_serves_them(data, settings):
+    from pathlib import Path
+
+    upload(data.world.client_for("dan"), values_json(("VlTested01a", "202401", "NakuruHosp1", "5")))
+    stored = Path(DataImport.objects.get().file.path)
+    assert stored.is_relative_to(settings.PRIVATE_ROOT)
+    assert not stored.is_relative_to(settings.MEDIA_ROOT)

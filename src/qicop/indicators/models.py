@@ -263,6 +263,13 @@ class Period(models.Model):
         return self.dhis2_id
 
 
+def private_storage():
+    """Files no web server serves: uploaded data files, read only by the import task."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_ROOT)
+
+
 class DataImport(TimeStampedModel):
     """One import of a file (or an HTTP payload): its options, progress and DHIS2-shaped summary."""
 
@@ -274,7 +281,7 @@ class DataImport(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_imports")
     filename = models.CharField(_("file"), max_length=255, blank=True)
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True, storage=private_storage)
     format = models.CharField(_("format"), max_length=16)
     options = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
