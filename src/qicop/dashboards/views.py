@@ -86,6 +86,10 @@ def chart_page(request, slug, code, uid):
             "spc": spc,
             "rows": rows,
             "svg": _drawing(request, indicator, unit, series, spc, annotations).to_svg(),
+            # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
+            "svg_narrow": _drawing(
+                request, indicator, unit, series, spc, annotations, width=360, height=280
+            ).to_svg(),
             "summary": spc.result.summary(translate=_),
             "has_data": bool(rows) and any(r["value"] is not None for r in rows),
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
@@ -137,7 +141,7 @@ def _change(request, network, indicator, unit, series, settings):
     return redirect(request.get_full_path())
 
 
-def _drawing(request, indicator, unit, series, spc, annotations):
+def _drawing(request, indicator, unit, series, spc, annotations, *, width: int = 720, height: int = 320):
     from qicop.charts import spc_chart
     from qicop.charts.axes import axis_labels
 
@@ -154,6 +158,8 @@ def _drawing(request, indicator, unit, series, spc, annotations):
         annotations=notes,
         target=float(indicator.target) if indicator.target is not None else None,
         percent=False,  # values are already multiplied by the factor (x 100 for percentages)
+        width=width,
+        height=height,
         translate=_,
     )
 
