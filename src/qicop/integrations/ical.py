@@ -148,8 +148,9 @@ def feed_calendar(
     calendar = _new_calendar("PUBLISH", prodid)
     calendar.add("NAME", name)
     calendar.add("X-WR-CALNAME", name)
-    calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
-    calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    # X- properties have no default type in icalendar: without vDuration the TTL would be written "1:00:00".
+    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(FEED_REFRESH))
+    calendar.add("REFRESH-INTERVAL", icalendar.vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
     now = stamp or datetime.now(UTC)
     for event in events:
         calendar.add_component(_vevent(event, now, attendees=False, rsvp=False))
@@ -328,7 +329,7 @@ def _resolve(
     if tzid is None:
         if value.tzinfo is not None:
             return value.astimezone(UTC), "UTC"
-        warnings.append(f"floating time {local.isoformat()} read in {floating_zone}")
+        warnings.append(f"floating times (no TZID) read in {floating_zone}")
         return local.replace(tzinfo=_zone(floating_zone) or UTC), floating_zone
     tzid = str(tzid)
     if tzid in WINDOWS_ZONES:
