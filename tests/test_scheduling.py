@@ -1,0 +1,150 @@
+"""Find a time: slots ranked by who is inside working hours, with the night burden rotated over a series."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from qicop.scheduling import Participant, local_time_table, penalty, rank_slots, rotate_series
+
+HAITI = Participant("Haiti", "America/Port-au-Prince")
+KENYA = Participant("Kenya", "Africa/Nairobi")
+THAILAND = Participant("Thailand", "Asia/Bangkok")
+PNG = Participant("Papua New Guinea", "Pacific/Port_Moresby")
+HOUR = timedelta(hours=1)
+TUESDAY = date(2025, 1, 14)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def test_haiti_and_kenya_share_slots_inside_both_working_days() -> None:
+    slots = rank_slots([HAITI, KENYA], duration=HOUR, days=[TUESDAY], top=50)
+    best = [slot for slot in slots if slot.score == 1.0]
+    # Haiti 07:00–19:00 is 12:00–24:00 UTC in January, Kenya's is 04:00–16:00: one-hour starts 12:00–15:00.
+    assert [slot.start_utc for slot in best] == [
+        utc(2025, 1, 14, h, m) for h in (12, 13, 14) for m in (0, 30)
+    ] + [utc(2025, 1, 14, 15)]
+    assert all(slot.inside == 1.0 and slot.outside == [] for slot in best)
+    assert slots[0].local_times["Haiti"][0] == datetime(
+        2025, 1, 14, 7, tzinfo=ZoneInfo("America/Port-au-Prince")
+    )
+
+
+def test_haiti_and_png_meet_on_haitian_afternoon_png_next_morning_with_default_hours() -> None:
+    (best,) = rank_slots([HAITI, PNG], duration=HOUR, days=[TUESDAY], top=1)
+    haiti_start = best.local_times["Haiti"][0]
+    png_start = best.local_times["Papua New Guinea"][0]
+    assert (best.start_utc, best.inside) == (utc(2025, 1, 14, 21), 1.0)
+    assert (haiti_start.hour, haiti_start.day, png_start.hour, png_start.day) == (16, 14, 7, 15)
+
+
+def test_haiti_and_png_with_no_common_hours_get_the_least_bad_slot_just_outside() -> None:
+    # With 08:00–17:00 the two windows only touch (22:00 UTC): nobody can be inside for a full hour together.
+    slots = rank_slots([HAITI, PNG], duration=HOUR, days=[TUESDAY], working_hours=(time(8), time(17)), top=3)
+    best = slots[0]
+    assert best.inside == 0.5 and len(best.outside) == 1
+    # The loser is one hour out, at the edge of the day, never at night.
+    assert max(best.penalties.values()) == penalty(1.0)
+    assert {slot.start_utc for slot in slots[:2]} == {utc(2025, 1, 14, 21), utc(2025, 1, 14, 22)}
+
+
+def test_just_outside_costs_less_than_night_and_night_is_capped() -> None:
+    assert penalty(0) == 0
+    assert 0.5 < penalty(0.5) < penalty(5) < penalty(6) == penalty(10) == 1.0
+
+
+def test_a_participant_at_0630_costs_less_than_one_at_0200() -> None:
+    early = rank_slots([KENYA], duration=HOUR, days=[TUESDAY], top=48)
+    by_start = {slot.start_utc: slot for slot in early}
+    at_0630 = by_start[utc(2025, 1, 14, 3, 30)]  # 06:30 Nairobi
+    at_0200 = by_start[utc(2025, 1, 14, 23)]  # 02:00 Nairobi, Wednesday
+    assert at_0630.outside == at_0200.outside == ["Kenya"]
+    assert at_0630.score > at_0200.score
+
+
+def test_more_people_inside_hours_wins_even_over_two_just_outside() -> None:
+    weighted = [Participant("Haiti", "America/Port-au-Prince", weight=2), KENYA, THAILAND]
+    (best,) = rank_slots(weighted, duration=HOUR, days=[TUESDAY], top=1)
+    assert best.inside == 0.75 and best.outside == ["Thailand"]
+
+
+def test_weekends_are_outside_working_hours() -> None:
+    saturday = date(2025, 1, 18)
+    (best,) = rank_slots([KENYA], duration=HOUR, days=[saturday], top=1)
+    assert best.inside == 0.0 and best.outside == ["Kenya"]
+    # Friday evening in Haiti is already Saturday morning in Papua New Guinea.
+    (friday,) = rank_slots([HAITI, PNG], duration=HOUR, days=[date(2025, 1, 17)], top=1)
+    assert friday.inside < 1.0
+
+
+def test_local_times_follow_haitis_spring_forward() -> None:
+    friday, monday = date(2025, 3, 7), date(2025, 3, 10)  # Port-au-Prince moves to UTC-4 on Sunday 9 March
+    slots = rank_slots([HAITI], duration=HOUR, days=[friday, monday], top=96)
+    at_14_utc = {
+        slot.start_utc.date(): slot
+        for slot in slots
+        if slot.start_utc.hour == 14 and not slot.start_utc.minute
+    }
+    assert at_14_utc[friday].local_times["Haiti"][0].hour == 9
+    assert at_14_utc[monday].local_times["Haiti"][0].hour == 10
+    # The working window moved an hour earlier in UTC: 11:00 UTC is 07:00 on Monday, 06:00 on Friday.
+    starts = {
+        (slot.start_utc, slot.inside)
+        for slot in slots
+        if slot.start_utc.hour == 11 and not slot.start_utc.minute
+    }
+    assert starts == {(utc(2025, 3, 7, 11), 0.0), (utc(2025, 3, 10, 11), 1.0)}
+
+
+def test_burden_moves_the_night_to_a_country_that_has_not_had_it() -> None:
+    everyone = [HAITI, KENYA, THAILAND, PNG]
+    (fresh,) = rank_slots(everyone, duration=HOUR, days=[TUESDAY], top=1)
+    (rotated,) = rank_slots(everyone, duration=HOUR, days=[TUESDAY], top=1, burden={"Haiti": 3})
+    assert fresh.outside == ["Haiti"]
+    assert "Haiti" not in rotated.outside
+
+
+SERIES = [TUESDAY + timedelta(weeks=6 * index) for index in range(6)]
+
+
+def test_a_series_rotates_the_inconvenience_across_haiti_kenya_thailand_and_png() -> None:
+    slots = rotate_series([HAITI, KENYA, THAILAND, PNG], duration=HOUR, dates=SERIES)
+    assert [slot.start_utc.date() for slot in slots] == SERIES
+    outside = Counter(country for slot in slots for country in slot.outside)
+    # Nobody can all be comfortable at once: every session leaves someone out, nobody more than half the time.
+    assert all(slot.outside for slot in slots)
+    assert max(outside.values()) <= len(SERIES) // 2
+    # The two ends of the network (Haiti, PNG) share the burden evenly; Kenya and Thailand sit in between.
+    assert abs(outside["Haiti"] - outside["Papua New Guinea"]) <= 1
+
+
+def test_without_rotation_the_same_country_would_always_meet_at_night() -> None:
+    # The contrast that justifies rotate_series: ranking each date alone puts Haiti out every time.
+    alone = [rank_slots([HAITI, KENYA, THAILAND, PNG], duration=HOUR, days=[day], top=1)[0] for day in SERIES]
+    assert all(slot.outside == ["Haiti"] for slot in alone)
+
+
+def test_the_local_time_table_lists_every_country_with_its_working_hours_flag() -> None:
+    zones = {
+        "Haiti": "America/Port-au-Prince",
+        "Kenya": "Africa/Nairobi",
+        "Papua New Guinea": "Pacific/Port_Moresby",
+    }
+    rows = local_time_table(utc(2025, 3, 11, 13), utc(2025, 3, 11, 14, 30), zones)
+    assert [(c, s.strftime("%a %H:%M"), e.strftime("%H:%M"), ok) for c, s, e, ok in rows] == [
+        ("Haiti", "Tue 09:00", "10:30", True),
+        ("Kenya", "Tue 16:00", "17:30", True),
+        ("Papua New Guinea", "Tue 23:00", "00:30", False),
+    ]
+
+
+def test_bad_requests_are_refused() -> None:
+    with pytest.raises(ValueError, match="participant"):
+        rank_slots([], duration=HOUR, days=[TUESDAY])
+    with pytest.raises(ValueError, match="positive"):
+        rank_slots([KENYA], duration=timedelta(0), days=[TUESDAY])
