@@ -40,7 +40,7 @@ class TestDashboard:
 
     def test_every_countrys_cascade_is_drawn(self, settings):
         html = client_for("coordinator@example.org", settings).get("/n/virtual/dashboard/").content.decode()
-        cascades = html[html.index('id="cascade"'):]
+        cascades = html[html.index('id="cascade"') :]
         assert cascades.count("<svg") == 16
 
     def test_the_dashboard_is_light_and_its_queries_bounded(self, settings):
@@ -91,3 +91,12 @@ class TestDashboard:
         assert len(csv_text.splitlines()) == 17  # a row per country
         assert client.get("/n/virtual/compare/third-95/?format=svg").content.startswith(b"<svg")
         assert client.get("/n/virtual/compare/third-95/?format=png").content.startswith(b"\x89PNG")
+
+    def test_a_cascade_exports_its_numbers_and_pictures(self, settings):
+        client = client_for("coordinator@example.org", settings)
+        csv_text = client.get("/n/virtual/dashboard/?cascade=KE&format=csv").content.decode()
+        assert csv_text.splitlines()[0] == "step,people"
+        assert len(csv_text.splitlines()) == 5
+        assert client.get("/n/virtual/dashboard/?cascade=KE&format=svg").content.startswith(b"<svg")
+        assert client.get("/n/virtual/dashboard/?cascade=KE&format=png").content.startswith(b"\x89PNG")
+        assert client.get("/n/virtual/dashboard/?cascade=XX&format=svg").status_code == 404

@@ -55,6 +55,8 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         "combo": combo,
         "combos": _combos(indicators),
         "cascades": [{"unit": root, "svg": _cascade(indicators, root, series, translate)} for root in roots],
+        "series": series,
+        "roots": roots,
     }
 
 
@@ -110,10 +112,8 @@ def _last_signal(result, classification: str) -> int | None:
     return None
 
 
-def _cascade(indicators, root, series, translate) -> str | None:
+def cascade_steps(indicators, root, series, translate) -> list[tuple[str, float | None]] | None:
     """One country's cascade: people living with HIV, diagnosed, on treatment, suppressed (latest values)."""
-    from qicop.charts import cascade_bars
-
     steps = [i for i in indicators if i.topic.startswith("Cascade step")][:3]
     if len(steps) < 3:
         return None
@@ -127,15 +127,30 @@ def _cascade(indicators, root, series, translate) -> str | None:
         translate(gettext_noop("On treatment")),
         translate(gettext_noop("Virally suppressed")),
     ]
+    return list(zip(labels, numbers, strict=True))
+
+
+def cascade_drawing(indicators, root, series, translate):
+    from qicop.charts import cascade_bars
+
+    steps = cascade_steps(indicators, root, series, translate)
+    if steps is None:
+        return None
+    cascade_indicators = [i for i in indicators if i.topic.startswith("Cascade step")][:3]
     # Targets of a cascade step are ratios to the step before (0.95 for 95-95-95).
-    targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in steps]
+    targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in cascade_indicators]
     return cascade_bars(
-        list(zip(labels, numbers, strict=True)),
+        steps,
         title=root.name,
         description=translate(gettext_noop("The HIV cascade of %(country)s")) % {"country": root.name},
         targets=targets,
         translate=translate,
-    ).to_svg()
+    )
+
+
+def _cascade(indicators, root, series, translate) -> str | None:
+    drawing = cascade_drawing(indicators, root, series, translate)
+    return None if drawing is None else drawing.to_svg()
 
 
 def _last_value(values) -> float | None:

@@ -228,6 +228,8 @@ def dashboard(request, slug):
         selected=request.GET.get("indicator", ""),
         combo=request.GET.get("combo", ""),
     )
+    if request.GET.get("cascade") and request.GET.get("format") in {"svg", "png", "csv"}:
+        return _cascade_export(context, request.GET["cascade"], request.GET["format"])
     return render(
         request,
         "dashboards/dashboard.html",
@@ -280,3 +282,31 @@ def compare(request, slug, code):
             )
         return response
     return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})
+
+
+def _cascade_export(context, iso2: str, fmt: str):
+    """One country's cascade as the numbers behind it (CSV), or its drawing (SVG, PNG)."""
+    from django.http import Http404
+
+    from qicop.dashboards.dashboard import cascade_drawing, cascade_steps
+
+    root = next((r for r in context["roots"] if r.country.iso2 == iso2.upper()), None)
+    if root is None:
+        raise Http404
+    if fmt == "csv":
+        steps = cascade_steps(context["indicators"], root, context["series"], _) or []
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response)
+        writer.writerow(["step", "people"])
+        for label, number in steps:
+            writer.writerow([label, "" if number is None else _cell(number)])
+    else:
+        drawing = cascade_drawing(context["indicators"], root, context["series"], _)
+        if drawing is None:
+            raise Http404
+        response = HttpResponse(
+            drawing.to_svg() if fmt == "svg" else drawing.to_png(),
+            content_type="image/svg+xml; charset=utf-8" if fmt == "svg" else "image/png",
+        )
+    response["Content-Disposition"] = f'attachment; filename="cascade-{root.country.iso2}.{fmt}"'
+    return response
