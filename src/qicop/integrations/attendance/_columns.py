@@ -56,6 +56,7 @@ TEAMS_SUMMARY: dict[str, tuple[str, ...]] = {
     "start": ("Start time", "Godzina rozpoczęcia"),
     "end": ("End time", "Godzina zakończenia"),
     "attended": ("Attended participants", "Liczba uczestniczących"),
+    "duration": ("Meeting duration", "Czas trwania spotkania"),
 }
 # Before 2021 the list had one row per event.
 TEAMS_LEGACY_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -33,6 +33,7 @@ class RawReport:
     title: str | None = None
     start: str | None = None
     end: str | None = None
+    duration: str | None = None
     expected_count: int | None = None
     warnings: list[str] = field(default_factory=list)
 

@@ -53,7 +53,7 @@ def read_teams(rows: list[list[str]]) -> RawReport:
     columns = map_header(rows[header_at], TEAMS_COLUMNS)
     missing = [headings[field] for field in (NAME, JOIN, LEAVE) if field not in columns]
     if missing:
-        table = "in-meeting activities" if len(tables) > 1 else "participants table"
+        table = "in-meeting activities table" if len(tables) > 1 else "participants table"
         found = ", ".join(cell for cell in rows[header_at] if cell)
         raise AttendanceFormatError(
             f"This looks like a Teams attendance report but its {table} has no "
@@ -91,7 +91,7 @@ def _read_summary(rows: list[list[str]], report: RawReport) -> None:
         field = labels.get(normalise(cells[0]))
         if field == "title":
             report.title = cells[1]
-        elif field in ("start", "end"):
+        elif field in ("start", "end", "duration"):
             setattr(report, field, cells[1])
         elif field == "attended" and cells[1].isdigit():
             report.expected_count = int(cells[1])

@@ -129,8 +129,12 @@ def aware(local: datetime, zone: ZoneInfo, *, fold: int = 0) -> tuple[datetime, 
 
 
 def is_ambiguous(local: datetime, zone: ZoneInfo) -> bool:
-    """True in the autumn overlap, when this wall-clock time happens twice."""
-    return local.replace(tzinfo=zone, fold=0).utcoffset() != local.replace(tzinfo=zone, fold=1).utcoffset()
+    """True in the autumn overlap, when this wall-clock time happens twice. (In a spring gap the two folds
+    differ too, but neither reading round-trips to the same wall clock, so a gap is not an overlap.)"""
+    first = local.replace(tzinfo=zone, fold=0)
+    if first.utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
+        return False
+    return first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local
 
 
 def minutes_between(start: datetime, end: datetime) -> float:

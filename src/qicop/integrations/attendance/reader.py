@@ -20,7 +20,7 @@ from ._model import TEAMS, TEAMS_LEGACY, ZOOM, AttendanceFormatError, Attendance
 from ._people import clean_email, group
 from ._segments import RawReport, TimeReader
 from ._teams import read_teams, read_teams_legacy
-from ._times import ambiguous_date, decide_order, parse_local
+from ._times import ambiguous_date, decide_order, parse_duration, parse_local
 from ._zoom import read_zoom
 
 _READERS = {ZOOM: read_zoom, TEAMS: read_teams, TEAMS_LEGACY: read_teams_legacy}
@@ -145,7 +145,12 @@ def _meeting_times(raw: RawReport, times: TimeReader) -> tuple[datetime | None, 
     start = parse_local(raw.start, times.order) if raw.start else None
     end = parse_local(raw.end, times.order) if raw.end else None
     if start and end:
-        return times.pair(start, end, None, "The meeting")
+        # The summary's duration settles an end time in the hour repeated when clocks go back.
+        try:
+            duration = parse_duration(raw.duration) if raw.duration else None
+        except AttendanceFormatError:
+            duration = None  # only a hint: a summary we cannot read must not block the import
+        return times.pair(start, end, duration, "The meeting")
     return (times.single(start) if start else None, times.single(end) if end else None)
 
 
