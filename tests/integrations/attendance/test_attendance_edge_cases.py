@@ -214,3 +214,16 @@ def test_semicolon_separated_zoom_reports_are_read():
     data = ZOOM_HEADER.replace(",", ";") + "A B;a@x.org;01/22/2024 10:00:00;01/22/2024 10:45:00;45;No\r\n"
     report = read_attendance(data.encode())
     assert report.participants[0].total_minutes == 45
+
+
+def test_the_package_imports_neither_django_nor_qicop_apps():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, qicop.integrations.attendance; "
+        "print(sorted(m for m in sys.modules if m.startswith('django') "
+        "or (m.startswith('qicop.') and not m.startswith('qicop.integrations'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -40,12 +40,12 @@ def read_zoom(rows: list[list[str]]) -> RawReport:
         report.rows.append(
             RawRow(
                 name=name,
-                email=_cell(cells, columns, EMAIL) if EMAIL in columns else None,
+                email=_cell(cells, columns, EMAIL),
                 join=_cell(cells, columns, JOIN),
                 leave=_cell(cells, columns, LEAVE),
                 duration=_cell(cells, columns, DURATION),
                 role=_cell(cells, columns, ROLE),
-                guest=_cell(cells, columns, GUEST) if GUEST in columns else None,
+                guest=_cell(cells, columns, GUEST),
                 user_id=_cell(cells, columns, USER_ID),
                 line=index + 1,
             )
@@ -93,6 +93,7 @@ def _require(columns: dict[str, int], header: list[str]) -> None:
 
 
 def _cell(cells: list[str], columns: dict[str, int], field: str) -> str | None:
+    """None when the file has no such column, "" when the row's cell is empty or missing."""
     index = columns.get(field)
     if index is None:
         return None
