@@ -89,6 +89,21 @@ class World:
             "olga@example.org", "Olga Observer", self.namibia, network=n, roles=[Role.OBSERVER]
         )
         self.oscar = User.objects.create_user("oscar@example.org", PASSWORD)
+        from datetime import UTC, datetime
+
+        from qicop.meetings.models import Meeting
+
+        self.meeting = Meeting.objects.create(
+            network=self.network,
+            title="Reaching the second 95",
+            kind=Meeting.Kind.VIRTUAL,
+            start=datetime(2030, 3, 10, 13, 0, tzinfo=UTC),
+            end=datetime(2030, 3, 10, 14, 30, tzinfo=UTC),
+            time_zone="Africa/Nairobi",
+            join_url="https://zoom.example.org/j/123",
+            status=Meeting.Status.CONFIRMED,
+        )
+        self.meeting.countries.set([self.kenya, self.haiti, self.thailand])
 
     def client_for(self, persona: str) -> Client:
         client = Client()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qicop.network",
     "qicop.indicators",
     "qicop.dashboards",
+    "qicop.meetings",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.core.pagination import paginate
+from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors, services
 from qicop.network.forms import AcceptInvitationForm, DirectoryFilterForm, InvitationForm, MemberRolesForm
 from qicop.network.models import Role
@@ -29,6 +30,7 @@ def network_home(request, slug):
             "countries": list(selectors.countries_of_network(network)),
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
+            "upcoming": upcoming_meetings(network),
         },
     )
 

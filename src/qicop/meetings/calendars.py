@@ -1,0 +1,65 @@
+"""Meetings as iCalendar data (integrations.ical): one event, or a member's subscription feed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from qicop.integrations.ical import EventData, event_calendar, feed_calendar
+from qicop.meetings.models import Meeting, Registration
+
+
+def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
+    url = settings.BASE_URL + reverse("meetings:detail", args=[meeting.network.slug, meeting.pk])
+    description = meeting.description
+    if show_join_link and meeting.join_url:
+        # Only registered members get the join link: a forwarded invitation must not open the room.
+        description = f"{description}\n\n{meeting.join_url}".strip()
+    location = (
+        meeting.join_url
+        if show_join_link and meeting.join_url
+        else ", ".join(p for p in (meeting.venue, meeting.city) if p) or None
+    )
+    organizer = getattr(meeting.created_by, "email", "") or settings.DEFAULT_FROM_EMAIL
+    return EventData(
+        uid=f"{meeting.uid}@qicop",
+        sequence=meeting.sequence,
+        start=meeting.start,
+        end=meeting.end,
+        time_zone=meeting.time_zone,
+        summary=meeting.title,
+        description=description,
+        location=location,
+        url=url,
+        organizer_email=organizer,
+        organizer_name=meeting.network.name,
+        status="CANCELLED"
+        if meeting.status == Meeting.Status.CANCELLED
+        else (
+            "CONFIRMED" if meeting.status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD) else "TENTATIVE"
+        ),
+        last_modified=meeting.updated_at,
+        categories=[meeting.topic] if meeting.topic else [],
+    )
+
+
+def meeting_ics(meeting: Meeting, *, registered: bool) -> bytes:
+    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "PUBLISH"
+    return event_calendar(event_for(meeting, show_join_link=registered), method=method)
+
+
+def member_feed(member) -> bytes:
+    """Every meeting of the member's networks, with join links where the member registered."""
+    networks = member.memberships.values_list("network_id", flat=True)
+    meetings = (
+        Meeting.objects.filter(network_id__in=networks)
+        .select_related("network", "created_by")
+        .order_by("-start")[:200]
+    )
+    registered = set(
+        Registration.objects.filter(member=member, status=Registration.Status.REGISTERED).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    events = [event_for(m, show_join_link=m.pk in registered) for m in meetings]
+    return feed_calendar(events, name=f"qicop — {member.full_name}")

@@ -1,0 +1,55 @@
+"""Writes of the meetings app, each atomic and audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qicop.core.audit import audit
+from qicop.meetings.models import CalendarFeed, Meeting, Registration
+from qicop.network.models import Member, Role
+from qicop.network.permissions import viewer_for
+
+
+@transaction.atomic
+def register(*, actor, meeting: Meeting, attending: bool) -> Registration:
+    """Register for a meeting (or decline it). Observers follow the network but do not register."""
+    viewer = viewer_for(actor)
+    roles = viewer.roles.get(meeting.network_id, frozenset())
+    if viewer.member_id is None or not roles or roles == {Role.OBSERVER}:
+        raise PermissionDenied(_("Only members of the network register for its meetings."))
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise PermissionDenied(_("This meeting was cancelled."))
+    status = Registration.Status.REGISTERED if attending else Registration.Status.DECLINED
+    registration, _created = Registration.objects.update_or_create(
+        meeting=meeting, member_id=viewer.member_id, defaults={"status": status}
+    )
+    audit(actor=actor, verb="meeting.register", target=meeting, status=status)
+    return registration
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_calendar_feed(*, member: Member) -> str:
+    """A new private feed URL token for ``member``; earlier feeds keep working until revoked."""
+    token = secrets.token_urlsafe(24)
+    CalendarFeed.objects.create(member=member, token_hash=feed_token_hash(token))
+    audit(actor=member.user, verb="calendar_feed.create", target=member)
+    return token
+
+
+@transaction.atomic
+def revoke_calendar_feeds(*, member: Member) -> int:
+    revoked = CalendarFeed.objects.filter(member=member, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit(actor=member.user, verb="calendar_feed.revoke", target=member, count=revoked)
+    return revoked

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from qicop.meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("n/<slug:slug>/meetings/", views.meeting_list, name="list"),
+    path("n/<slug:slug>/meetings/find-a-time/", views.find_a_time, name="find_a_time"),
+    path("n/<slug:slug>/meetings/calendar/", views.calendar_feed, name="calendar_feed"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/", views.meeting_detail, name="detail"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/register/", views.meeting_register, name="register"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="ics"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+]

@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qicop.core.pagination import paginate
+from qicop.meetings import calendars, selectors, services
+from qicop.meetings.forms import FindTimeForm
+from qicop.meetings.models import CalendarFeed, Registration
+from qicop.network import permissions as network_permissions
+from qicop.network import selectors as network_selectors
+from qicop.scheduling import Participant, local_time_table, rank_slots
+
+
+def _network(request, slug):
+    viewer = network_permissions.viewer_for(request.user)
+    return viewer, network_selectors.network_for_viewer(viewer, slug)
+
+
+@login_required
+def meeting_list(request, slug):
+    _viewer, network = _network(request, slug)
+    meetings = selectors.meetings_of_network(network)
+    now = timezone.now()
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "network": network,
+            "upcoming": meetings.filter(end__gte=now).order_by("start")[:20],
+            "page": paginate(request, meetings.filter(end__lt=now).order_by("-start")),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, slug, meeting_id):
+    viewer, network = _network(request, slug)
+    meeting = selectors.meeting_in_network(network, meeting_id)
+    registration = selectors.registration_of(meeting, viewer.member_id)
+    registered = registration is not None and registration.status == Registration.Status.REGISTERED
+    zones = {c.display_name: c.time_zone for c in meeting.countries.all()}
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "network": network,
+            "meeting": meeting,
+            "registration": registration,
+            "registered": registered,
+            "local_times": local_time_table(meeting.start, meeting.end, zones) if zones else [],
+            "agenda": meeting.agenda.prefetch_related("presenters").select_related("country"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_register(request, slug, meeting_id):
+    _viewer, network = _network(request, slug)
+    meeting = selectors.meeting_in_network(network, meeting_id)
+    attending = request.POST.get("attending") == "yes"
+    services.register(actor=request.user, meeting=meeting, attending=attending)
+    messages.success(
+        request,
+        _("You are registered. The join link is on this page and in the calendar file.")
+        if attending
+        else _("Noted: you will not attend."),
+    )
+    return redirect("meetings:detail", slug=network.slug, meeting_id=meeting.pk)
+
+
+@login_required
+def meeting_ics(request, slug, meeting_id):
+    viewer, network = _network(request, slug)
+    meeting = selectors.meeting_in_network(network, meeting_id)
+    registration = selectors.registration_of(meeting, viewer.member_id)
+    registered = registration is not None and registration.status == Registration.Status.REGISTERED
+    response = HttpResponse(
+        calendars.meeting_ics(meeting, registered=registered), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def find_a_time(request, slug):
+    """Rank candidate slots for a set of countries by how many fall inside local working hours."""
+    _viewer, network = _network(request, slug)
+    countries = list(network_selectors.countries_of_network(network))
+    form = FindTimeForm(request.GET or None, countries=countries)
+    slots = []
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        chosen = [c for c in countries if c.iso2 in data["countries"]]
+        participants = [Participant(country=c.display_name, time_zone=c.time_zone) for c in chosen]
+        days = [data["first_day"] + timedelta(days=i) for i in range(data["days"])]
+        slots = rank_slots(
+            participants,
+            duration=timedelta(minutes=data["duration"]),
+            days=days,
+            working_hours=(data["day_start"], data["day_end"]),
+            top=10,
+        )
+    return render(
+        request,
+        "meetings/find_a_time.html",
+        {"network": network, "form": form, "slots": slots},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed(request, slug):
+    """Create (or revoke) the viewer's private calendar subscription."""
+    viewer, network = _network(request, slug)
+    member = network_selectors.member_in_network(network, viewer.member_id) if viewer.member_id else None
+    if member is None:
+        raise PermissionDenied
+    if request.POST.get("action") == "revoke":
+        services.revoke_calendar_feeds(member=member)
+        messages.success(
+            request, _("Your calendar subscriptions are revoked: calendars using them stop updating.")
+        )
+        return redirect("meetings:list", slug=network.slug)
+    token = services.create_calendar_feed(member=member)
+    url = request.build_absolute_uri(f"/calendar/{token}.ics")
+    messages.success(
+        request,
+        _("Subscribe your calendar to this private address (keep it to yourself): %(url)s") % {"url": url},
+    )
+    return redirect("meetings:list", slug=network.slug)
+
+
+def feed(request, token):
+    """A member's subscription feed. The token is the credential: calendar apps cannot sign in."""
+    record = (
+        CalendarFeed.objects.select_related("member")
+        .filter(token_hash=services.feed_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return HttpResponse(calendars.member_feed(record.member), content_type="text/calendar; charset=utf-8")
