@@ -227,3 +227,29 @@ def test_the_package_imports_neither_django_nor_qicop_apps():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_report_in_sections_with_their_own_headers_reads_every_section_but_no_shows():
+    data = (
+        b"Topic,Webinar ID,Actual Start Time\r\n"
+        b"Knowledge management for QI,812 3456 7890,05/14/2024 08:00:00 AM\r\n"
+        b"\r\n"
+        b"Panelist Details\r\n"
+        b"User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes)\r\n"
+        b"Tendai Moyo,tmoyo@mohcc.gov.zw,05/14/2024 07:55:00 AM,05/14/2024 09:00:00 AM,65\r\n"
+        b"\r\n"
+        b"Attendee Details\r\n"
+        b"Attended,User Name (Original Name),Email,Join Time,Leave Time,"
+        b"Time in Session (minutes),Is Guest\r\n"
+        b"Yes,Chipo Banda,,05/14/2024 08:05:00 AM,05/14/2024 08:50:00 AM,45,Yes\r\n"
+        b"No,Absent Person,absent@x.org,--,--,,No\r\n"
+    )
+    report = read_attendance(data, time_zone="Africa/Harare")
+    assert report.meeting_title == "Knowledge management for QI"
+    assert [(p.name, p.total_minutes, p.guest) for p in report.participants] == [
+        ("Tendai Moyo", 65, False),
+        ("Chipo Banda", 45, True),
+    ]
+    assert report.warnings == [
+        "Absent Person is listed without any time (registered, did not attend); left out"
+    ]

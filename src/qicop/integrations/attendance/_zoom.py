@@ -31,11 +31,22 @@ def read_zoom(rows: list[list[str]]) -> RawReport:
     _require(columns, rows[header_at])
     for index in range(header_at + 1, len(rows)):
         cells = rows[index]
-        if not any(cells):
+        if len(cells) < 2:
+            continue  # blank rows, and the section titles of multi-section (webinar) reports
+        again = map_header(cells, ZOOM_COLUMNS)
+        if len(again) >= 2:
+            # A later section with its own header (e.g. panelists, then attendees): its columns may differ.
+            _require(again, cells)
+            columns = again
             continue
         name = _cell(cells, columns, NAME)
         if not name:
             report.warnings.append(f"Line {index + 1} has no name and was skipped")
+            continue
+        if _no_show(cells, columns):
+            report.warnings.append(
+                f"{name} is listed without any time (registered, did not attend); left out"
+            )
             continue
         report.rows.append(
             RawRow(
@@ -90,6 +101,11 @@ def _require(columns: dict[str, int], header: list[str]) -> None:
         raise AttendanceFormatError(
             f"This looks like a Zoom participants report but it has no '{names}' column (found: {found})"
         )
+
+
+def _no_show(cells: list[str], columns: dict[str, int]) -> bool:
+    """Webinar reports list registrants who never came, with ``--`` for the times."""
+    return all((_cell(cells, columns, field) or "").strip("-– ") == "" for field in (JOIN, LEAVE, DURATION))
 
 
 def _cell(cells: list[str], columns: dict[str, int], field: str) -> str | None:
