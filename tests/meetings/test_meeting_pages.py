@@ -124,3 +124,21 @@ def test_editing_a_meeting_in_the_admin_raises_its_calendar_sequence(world):
     admin.save_model(request, world.meeting, form=None, change=True)
     world.meeting.refresh_from_db()
     assert world.meeting.sequence == 1
+
+
+def test_the_demo_has_a_full_series_an_upcoming_session_and_three_all_country_meetings(db, settings):
+    from qicop.demo import load_demo
+
+    settings.DEMO_MODE = True
+    load_demo(with_data=False)
+    held = Meeting.objects.filter(network__slug="virtual", status="held")
+    assert held.count() == 7
+    assert held.order_by("start").first().start.year == 2016
+    assert Meeting.objects.filter(network__slug="virtual", status="confirmed").count() == 1
+    assert sorted(Meeting.objects.filter(network__slug="all-country").values_list("start__year", flat=True)) == [
+        2010, 2011, 2012]
+    client = Client()
+    assert client.login(username="focal.ke@example.org", password="demo")
+    upcoming = Meeting.objects.get(status="confirmed")
+    page = client.get(f"/n/virtual/meetings/{upcoming.pk}/").content.decode()
+    assert "zoom.example.org" in page  # the demo registers Kenya's focal point

@@ -14,8 +14,10 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     """
     from qicop.accounts.models import User
     from qicop.indicators.demo import load_indicators_demo
+    from qicop.meetings.demo import load_meetings_demo
 
     created = load_network_demo(seed=seed)
+    created = load_meetings_demo() or created
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")
