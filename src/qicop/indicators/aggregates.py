@@ -74,3 +74,24 @@ def rebuild_all() -> int:
         .order_by()
     )
     return refresh_aggregates(pairs)
+
+
+def apply_deltas(deltas: dict) -> None:
+    """Add an import's deltas to the analytics table, creating rows as needed and dropping emptied ones.
+
+    The importer collects what each change adds (a new value) or takes away (a value replaced or deleted), so
+    a refresh costs as much as the changes, not as much as every value of the periods they touch."""
+    if not deltas:
+        return
+    table = AggregateValue._meta.db_table
+    rows = [(*key, total, count) for key, (total, count) in deltas.items() if count or total]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} "
+            f"(org_unit_id, period_id, data_element_id, category_option_combo_id, total, count) "
+            f"VALUES (%s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (org_unit_id, period_id, data_element_id, category_option_combo_id) DO UPDATE SET "
+            f"total = {table}.total + excluded.total, count = {table}.count + excluded.count",
+            rows,
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE count <= 0")

@@ -71,7 +71,7 @@ class Resolver:
             if key is not None
         }
         ou_field = _FIELDS[options.scheme(options.org_unit_id_scheme)]
-        self.country_of = dict(OrgUnit.objects.values_list("id", "country_id"))
+        self.ancestors_of = _ancestors_with_children()
         self.org_units = {
             key: (pk, country)
             for key, pk, country in OrgUnit.objects.values_list(ou_field, "id", "country_id")
@@ -386,3 +386,15 @@ def _combo(row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, *, att
     )
     conflicts.add(row.index, obj=raw, code=code, prop=prop, message=message % {"id": raw})
     return None
+
+
+def _ancestors_with_children() -> dict[int, tuple[int, ...]]:
+    """For each org unit, the org units with children on its path (itself included): those whose
+    subtree sums in the analytics table its values count toward."""
+    units = list(OrgUnit.objects.values_list("id", "uid", "path", "parent_id"))
+    by_uid = {uid: pk for pk, uid, _path, _parent in units}
+    parents = {parent for _pk, _uid, _path, parent in units if parent is not None}
+    return {
+        pk: tuple(by_uid[uid] for uid in path.strip("/").split("/") if by_uid.get(uid) in parents)
+        for pk, _uid, path, _parent in units
+    }

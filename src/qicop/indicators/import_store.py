@@ -42,7 +42,7 @@ _COLUMNS = (
 
 
 def _existing(keys: list[tuple[int, int, int, int, int]]) -> dict[tuple, tuple]:
-    """Stored values for these keys: key → (id, value, comment, follow_up, deleted). One query per chunk.
+    """Stored values: key → (id, value, comment, follow_up, deleted, numeric). One query per chunk.
 
     The query asks for the chunk's org units × periods × data elements, which the (org_unit, period) index
     answers directly, and keeps the exact keys in Python: a row-value ``IN (VALUES …)`` list makes SQLite
@@ -60,7 +60,7 @@ def _existing(keys: list[tuple[int, int, int, int, int]]) -> dict[tuple, tuple]:
         for start in range(0, len(org_units), 5000):
             units = org_units[start : start + 5000]
             sql = (
-                f"SELECT {', '.join(_COLUMNS)}, id, value, comment, follow_up, deleted FROM {table} "
+                f"SELECT {', '.join(_COLUMNS)}, id, value, comment, follow_up, deleted, numeric FROM {table} "
                 f"WHERE org_unit_id IN ({', '.join(['%s'] * len(units))}) "
                 f"AND period_id IN ({', '.join(['%s'] * len(periods))}) "
                 f"AND data_element_id IN ({', '.join(['%s'] * len(elements))})"
@@ -83,12 +83,13 @@ def _store_chunk(
     user_id: int | None,
     import_id: int | None,
     user_label: str = "",
-    touched: set[tuple[int, int]] | None = None,
-    country_of: dict[int, int] | None = None,
+    deltas: dict | None = None,
+    ancestors_of: dict[int, tuple[int, ...]] | None = None,
 ) -> None:
     """Compare a chunk with what is stored and write the differences with one statement per kind.
 
-    ``touched`` collects the (country, period) of every change, for the aggregates refresh."""
+    ``deltas`` collects, per (ancestor org unit, period, data element, combo), what the changes add to the
+    analytics table's sums and counts (see aggregates.apply_deltas)."""
     fresh: list[_Prepared] = []
     add_seen = seen.add
     for item in prepared:
@@ -114,7 +115,7 @@ def _store_chunk(
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     plain, inserts, updates, deletes, audits = [], [], [], [], []
-    changed_keys: list[tuple[int, int, int, int, int]] = []
+    changes: list[tuple[tuple[int, int, int, int, int], float | None, float | None]] = []  # key, old, new
     for item in fresh:
         stored = existing.get(item.key) if existing else None
         if item.delete:
@@ -122,7 +123,7 @@ def _store_chunk(
                 counts.ignored += 1
             else:
                 deletes.append((now, import_id, stored[0]))
-                changed_keys.append(item.key)
+                changes.append((item.key, stored[5], None))
                 audits.append((stored[0], "DELETE", stored[1], None, stored[2], user_id, now, import_id))
                 counts.deleted += 1
             continue
@@ -169,13 +170,36 @@ def _store_chunk(
         )
         action = "RESTORE" if stored[4] else "UPDATE"
         audits.append((stored[0], action, stored[1], item.value, stored[2], user_id, now, import_id))
-        changed_keys.append(item.key)
+        changes.append((item.key, None if stored[4] else stored[5], item.numeric))
         counts.updated += 1
     _write(plain, inserts, updates, deletes, audits, now=now, import_id=import_id, user_label=user_label)
-    if touched is not None and country_of is not None:
-        # Only what changed: a re-import of unchanged values refreshes nothing.
-        touched.update({(country_of[row[2]], row[1]) for rows in (plain, inserts) for row in rows})
-        touched.update({(country_of[key[2]], key[1]) for key in changed_keys})
+    if deltas is not None and ancestors_of is not None:
+        _collect_deltas(deltas, ancestors_of, plain, inserts, changes)
+
+
+def _collect_deltas(deltas: dict, ancestors_of: dict, plain, inserts, changes) -> None:
+    """What this chunk adds to each ancestor's sum and count: new values, less the old ones they replace."""
+
+    def add(key, amount: float, count: int) -> None:
+        de, pe, ou, coc, _aoc = key
+        for ancestor in ancestors_of.get(ou, ()):
+            slot = (ancestor, pe, de, coc)
+            found = deltas.get(slot)
+            if found is None:
+                deltas[slot] = [amount, count]
+            else:
+                found[0] += amount
+                found[1] += count
+
+    for rows in (plain, inserts):
+        for row in rows:
+            if row[6] is not None:  # (*key, value, numeric, …): text values have no sum
+                add(row[:5], row[6], 1)
+    for key, old, new in changes:
+        if old is not None:
+            add(key, -old, -1)
+        if new is not None:
+            add(key, new, 1)
 
 
 _INSERT_COLUMNS = (

@@ -92,7 +92,7 @@ def import_data_values(
 
     resolver = Resolver(options, allowed_country_ids=data_countries_for(actor))
     conflicts, counts, seen = ConflictLog(), Counts(), set()
-    touched: set[tuple[int, int]] = set()
+    deltas: dict = {}
     user_label = getattr(actor, "email", "") or ""
     read = 0
     error: str | None = None
@@ -112,17 +112,16 @@ def import_data_values(
                     user_id=getattr(actor, "pk", None),
                     import_id=data_import.pk if data_import else None,
                     user_label=user_label,
-                    touched=touched,
-                    country_of=resolver.country_of,
+                    deltas=deltas,
+                    ancestors_of=resolver.ancestors_of,
                 )
                 if progress:
                     progress(read)
             if options.dry_run or (options.atomic and conflicts.blocking_indexes):
                 raise _Rollback
-            if touched:
-                from qicop.indicators.aggregates import refresh_aggregates
+            from qicop.indicators.aggregates import apply_deltas
 
-                refresh_aggregates(touched)
+            apply_deltas(deltas)
     except _Rollback:
         pass
     except FormatError as format_error:

@@ -413,7 +413,8 @@ class AggregateValue(models.Model):
     )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
     total = models.FloatField()
-    count = models.PositiveIntegerField()
+    # Not a PositiveIntegerField: an import adds signed deltas, and a row is removed once it reaches zero.
+    count = models.IntegerField()
 
     class Meta:
         verbose_name = _("aggregate value")
