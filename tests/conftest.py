@@ -27,3 +27,13 @@ def _run_on_commit_at_once(monkeypatch):
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread; start every test in English, whatever ran before."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
