@@ -31,7 +31,7 @@ def _run_on_commit_at_once(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _english_between_tests():
-    """A request leaves its language active in the thread; start every test in English, whatever ran before."""
+    """A request leaves its language active in the thread: start every test in English."""
     from django.utils import translation
 
     translation.activate("en")
