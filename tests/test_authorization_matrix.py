@@ -93,6 +93,10 @@ MATRIX = {
     "meetings:detail": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/", members_only()),
     "meetings:register": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/register/", post_only()),
     "meetings:ics": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/meeting.ics", members_only()),
+    "meetings:attendance": (
+        lambda w: f"/n/vln/meetings/{w.meeting.pk}/attendance/",
+        expect(403, carla=200, oscar=404, anonymous=302),
+    ),
     "meetings:feed": (lambda w: "/calendar/not-a-token.ics", expect(404)),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),

@@ -151,3 +151,32 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"feed of {self.member_id}"
+
+
+class Attendance(TimeStampedModel):
+    """Who attended a meeting and for how long: imported from Zoom or Teams, or recorded by hand."""
+
+    class Source(models.TextChoices):
+        ZOOM = "zoom", "Zoom"
+        TEAMS = "teams", "Microsoft Teams"
+        MANUAL = "manual", _("Recorded by hand")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(
+        "network.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="attendance"
+    )
+    name = models.CharField(_("name in the report"), max_length=200)
+    email = models.CharField(_("e-mail in the report"), max_length=254, blank=True)
+    minutes = models.FloatField(_("minutes attended"), default=0)
+    first_joined = models.DateTimeField(_("joined"), null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    matched_by = models.CharField(max_length=8, blank=True)  # "email", "name", "hand" or "" (not matched)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["meeting", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.minutes:.0f} min)"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("n/<slug:slug>/meetings/<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("n/<slug:slug>/meetings/<int:meeting_id>/register/", views.meeting_register, name="register"),
     path("n/<slug:slug>/meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="ics"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/attendance/", views.attendance_page, name="attendance"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
 ]
