@@ -97,6 +97,10 @@ MATRIX = {
         lambda w: f"/n/vln/meetings/{w.meeting.pk}/attendance/",
         expect(403, carla=200, oscar=404, anonymous=302),
     ),
+    "meetings:minutes": (
+        lambda w: f"/n/vln/meetings/{w.meeting.pk}/minutes/",
+        expect(403, carla=200, oscar=404, anonymous=302),
+    ),
     "meetings:feed": (lambda w: "/calendar/not-a-token.ics", expect(404)),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),

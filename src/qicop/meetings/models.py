@@ -76,6 +76,7 @@ class Meeting(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("In Markdown."))
 
     class Meta:
         verbose_name = _("meeting")
@@ -180,3 +181,54 @@ class Attendance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.minutes:.0f} min)"
+
+
+class Decision(TimeStampedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=500)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionItem(TimeStampedModel):
+    """Something someone agreed to do; open actions carry forward to the next meeting of the series."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        "network.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("owner"),
+    )
+    country = models.ForeignKey(
+        "network.Country",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("country"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]

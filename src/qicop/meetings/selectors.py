@@ -33,3 +33,20 @@ def registration_of(meeting: Meeting, member_id: int | None) -> Registration | N
     if member_id is None:
         return None
     return Registration.objects.filter(meeting=meeting, member_id=member_id).first()
+
+
+def carried_forward_actions(meeting: Meeting):
+    """Open actions of the series' earlier meetings: the next meeting opens with them."""
+    from qicop.meetings.models import ActionItem
+
+    if meeting.series_id is None:
+        return ActionItem.objects.none()
+    return (
+        ActionItem.objects.filter(
+            meeting__series_id=meeting.series_id,
+            meeting__start__lt=meeting.start,
+            status=ActionItem.Status.OPEN,
+        )
+        .select_related("owner", "country", "meeting")
+        .order_by("due", "id")[:100]
+    )

@@ -53,3 +53,46 @@ def revoke_calendar_feeds(*, member: Member) -> int:
     )
     audit(actor=member.user, verb="calendar_feed.revoke", target=member, count=revoked)
     return revoked
+
+
+def _coordinator(actor, meeting: Meeting) -> None:
+    if not viewer_for(actor).is_coordinator(meeting.network):
+        raise PermissionDenied(_("Only coordinators write the minutes."))
+
+
+@transaction.atomic
+def save_minutes(*, actor, meeting: Meeting, minutes: str) -> None:
+    _coordinator(actor, meeting)
+    meeting.minutes = minutes
+    meeting.save(update_fields=["minutes", "updated_at"])
+    audit(actor=actor, verb="meeting.minutes", target=meeting)
+
+
+@transaction.atomic
+def add_decision(*, actor, meeting: Meeting, text: str):
+    from qicop.meetings.models import Decision
+
+    _coordinator(actor, meeting)
+    decision = Decision.objects.create(meeting=meeting, text=text.strip())
+    audit(actor=actor, verb="meeting.decision", target=meeting)
+    return decision
+
+
+@transaction.atomic
+def add_action(*, actor, meeting: Meeting, description: str, owner=None, country=None, due=None):
+    from qicop.meetings.models import ActionItem
+
+    _coordinator(actor, meeting)
+    action = ActionItem.objects.create(
+        meeting=meeting, description=description.strip(), owner=owner, country=country, due=due
+    )
+    audit(actor=actor, verb="meeting.action", target=meeting, action=action.pk)
+    return action
+
+
+@transaction.atomic
+def set_action_status(*, actor, action, status: str) -> None:
+    _coordinator(actor, action.meeting)
+    action.status = status
+    action.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, verb="meeting.action_status", target=action.meeting, action=action.pk, status=status)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("n/<slug:slug>/meetings/<int:meeting_id>/register/", views.meeting_register, name="register"),
     path("n/<slug:slug>/meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="ics"),
     path("n/<slug:slug>/meetings/<int:meeting_id>/attendance/", views.attendance_page, name="attendance"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/minutes/", views.minutes_page, name="minutes"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
 ]

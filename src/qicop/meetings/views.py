@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.meetings import calendars, selectors, services
 from qicop.meetings.forms import FindTimeForm
@@ -57,6 +58,10 @@ def meeting_detail(request, slug, meeting_id):
             "local_times": local_time_table(meeting.start, meeting.end, zones) if zones else [],
             "agenda": meeting.agenda.prefetch_related("presenters").select_related("country"),
             "can_record_attendance": viewer.is_coordinator(network),
+            "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
+            "decisions": meeting.decisions.all(),
+            "actions": meeting.actions.select_related("owner", "country"),
+            "carried_forward": selectors.carried_forward_actions(meeting),
         },
     )
 
@@ -206,3 +211,70 @@ def attendance_page(request, slug, meeting_id):
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+def minutes_page(request, slug, meeting_id):
+    """Coordinators write the minutes, record decisions and actions, and close actions."""
+    from qicop.meetings.forms import ActionForm, DecisionForm, MinutesForm
+    from qicop.meetings.models import ActionItem
+
+    viewer, network = _network(request, slug)
+    meeting = selectors.meeting_in_network(network, meeting_id)
+    if not viewer.is_coordinator(network):
+        raise PermissionDenied
+    members = list(network_selectors.members_of_network(network)[:500])
+    kind = request.POST.get("form")
+    minutes_form = MinutesForm(
+        request.POST if kind == "minutes" else None, initial={"minutes": meeting.minutes}
+    )
+    decision_form = DecisionForm(request.POST if kind == "decision" else None)
+    action_form = ActionForm(request.POST if kind == "action" else None, members=members)
+    if request.method == "POST":
+        if kind == "minutes" and minutes_form.is_valid():
+            services.save_minutes(actor=request.user, meeting=meeting, **minutes_form.cleaned_data)
+        elif kind == "decision" and decision_form.is_valid():
+            services.add_decision(actor=request.user, meeting=meeting, **decision_form.cleaned_data)
+        elif kind == "action" and action_form.is_valid():
+            owner = action_form.cleaned_data["owner"]
+            services.add_action(
+                actor=request.user,
+                meeting=meeting,
+                description=action_form.cleaned_data["description"],
+                owner=owner,
+                country=owner.country if owner else None,
+                due=action_form.cleaned_data["due"],
+            )
+        elif kind == "status":
+            action = ActionItem.objects.filter(
+                meeting__network=network, pk=request.POST.get("action")
+            ).first()
+            if action is None or request.POST.get("status") not in ActionItem.Status.values:
+                raise Http404
+            services.set_action_status(actor=request.user, action=action, status=request.POST["status"])
+        else:
+            return render(
+                request,
+                "meetings/minutes.html",
+                _minutes_context(network, meeting, minutes_form, decision_form, action_form),
+                status=400,
+            )
+        messages.success(request, _("Saved."))
+        return redirect("meetings:minutes", slug=network.slug, meeting_id=meeting.pk)
+    return render(
+        request,
+        "meetings/minutes.html",
+        _minutes_context(network, meeting, minutes_form, decision_form, action_form),
+    )
+
+
+def _minutes_context(network, meeting, minutes_form, decision_form, action_form) -> dict:
+    return {
+        "network": network,
+        "meeting": meeting,
+        "minutes_form": minutes_form,
+        "decision_form": decision_form,
+        "action_form": action_form,
+        "actions": meeting.actions.select_related("owner"),
+        "decisions": meeting.decisions.all(),
+    }
