@@ -164,3 +164,15 @@ def test_a_disaggregation_narrows_the_numerator(data):
     women = client.get(url(data, query="?format=csv&combo=CocFemale01")).content.decode()
     assert f"{data.periods[-2]},100,100" in total
     assert f"{data.periods[-2]},60,100" in women
+
+
+def test_observers_see_published_national_totals_only_on_charts(data):
+    from qicop.indicators.services import publish_period
+
+    for period in data.periods[:12]:
+        publish_period(actor=data.world.faith.user, country=data.world.kenya, period_id=period)
+    client = data.world.client_for("olga")  # an observer from Namibia
+    assert "No data you may see" in client.get(url(data, "NakuruCnty1")).content.decode()
+    assert "No data you may see" in client.get(url(data, "NakuruHosp1")).content.decode()
+    member = data.world.client_for("henri")  # a member of another country sees the published region
+    assert "<svg" in member.get(url(data, "NakuruCnty1")).content.decode()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from qicop.indicators.models import (
     AggregateValue,
@@ -21,9 +21,8 @@ from qicop.indicators.models import (
     DataValue,
     IndicatorMapping,
     OrgUnit,
-    Publication,
 )
-from qicop.indicators.permissions import ReadScope
+from qicop.indicators.selectors import readable
 from qicop.integrations.dhis2.expressions import parse_expression
 from qicop.integrations.dhis2.periods import Period as PeriodSpan
 from qicop.integrations.dhis2.periods import period_of
@@ -111,28 +110,12 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
     return list(combos.values_list("uid", "name")[:50])
 
 
-def _visible(queryset, user, country_id: int):
-    scope = ReadScope(user)
-    if scope.everything or scope.own_country_id == country_id:
-        return queryset
-    if not scope.published:
-        return queryset.none()
-    published = Exists(
-        Publication.objects.filter(
-            country_id=country_id,
-            period__start_date__lte=OuterRef("period__start_date"),
-            period__end_date__gte=OuterRef("period__end_date"),
-        )
-    )
-    return queryset.filter(published)
-
-
 def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date):
     """(element uid, coc uid) → list of (start, end, total) stored periods overlapping [start, end]."""
     overlapping = Q(period__start_date__lte=end) & Q(period__end_date__gte=start)
     if OrgUnit.objects.filter(parent=org_unit).exists():
         rows = AggregateValue.objects.filter(overlapping, org_unit=org_unit, data_element__uid__in=elements)
-        rows = _visible(rows, user, org_unit.country_id).values_list(
+        rows = readable(rows, user).values_list(
             "data_element__uid",
             "category_option_combo__uid",
             "period__start_date",
@@ -147,7 +130,7 @@ def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date)
             deleted=False,
             numeric__isnull=False,
         )
-        rows = _visible(rows, user, org_unit.country_id).values_list(
+        rows = readable(rows, user).values_list(
             "data_element__uid",
             "category_option_combo__uid",
             "period__start_date",
@@ -208,7 +191,7 @@ def network_series(
         period__start_date__lte=end,
         period__end_date__gte=start,
     )
-    rows = _visible_many(rows, user).values_list(
+    rows = readable(rows, user).values_list(
         "org_unit_id",
         "data_element__uid",
         "category_option_combo__uid",
@@ -240,20 +223,3 @@ def network_series(
                 periods, num.evaluate_arrays(values), den.evaluate_arrays(values), mappings[key]
             )
     return out
-
-
-def _visible_many(queryset, user):
-    scope = ReadScope(user)
-    if scope.everything:
-        return queryset
-    if not scope.published:
-        return queryset.none()
-    published = Exists(
-        Publication.objects.filter(
-            country_id=OuterRef("org_unit__country_id"),
-            period__start_date__lte=OuterRef("period__start_date"),
-            period__end_date__gte=OuterRef("period__end_date"),
-        )
-    )
-    own = Q(org_unit__country_id=scope.own_country_id) if scope.own_country_id else Q(pk__in=[])
-    return queryset.filter(own | Q(published))

@@ -94,7 +94,8 @@ def _store_chunk(
     add_seen = seen.add
     for item in prepared:
         de, pe, ou, coc, aoc = item.key
-        packed = (de << 128) | (pe << 96) | (ou << 64) | (coc << 32) | aoc  # see _pack
+        # One exact int per key: a million of them take half the memory of tuples.
+        packed = (de << 128) | (pe << 96) | (ou << 64) | (coc << 32) | aoc
         if packed in seen:
             conflicts.add(
                 item.index,

@@ -23,17 +23,22 @@ def published_condition() -> Exists:
     )
 
 
-def visible_values(user) -> QuerySet[DataValue]:
+def readable(rows: QuerySet, user) -> QuerySet:
+    """The rows (data values, or analytics-table sums: anything with an org unit and a period) ``user`` may
+    read. The one place the read rule lives: pages, API, exports and charts all come through here."""
     scope = ReadScope(user)
-    values = DataValue.objects.all()
     if scope.everything:
-        return values
+        return rows
     if not scope.published and scope.own_country_id is None:
-        return values.none()
+        return rows.none()
     published = published_condition()
     if scope.national_only:
-        return values.filter(published, org_unit__level=1)
-    return values.filter(Q(org_unit__country_id=scope.own_country_id) | Q(published))
+        return rows.filter(published, org_unit__level=1)
+    return rows.filter(Q(org_unit__country_id=scope.own_country_id) | Q(published))
+
+
+def visible_values(user) -> QuerySet[DataValue]:
+    return readable(DataValue.objects.all(), user)
 
 
 def in_org_units(values: QuerySet[DataValue], org_units: list[str], *, children: bool) -> QuerySet[DataValue]:
