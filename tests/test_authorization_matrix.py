@@ -10,33 +10,12 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from matrix_rows import agenda, delegations, mail, materials, proceedings
+from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
 from personas import PERSONAS
 
-ALL = dict.fromkeys(PERSONAS)
-SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
-NETWORK_MEMBERS = ["carla", "faith", "dan", "kim", "henri", "olga"]
-
-
-def expect(default: int, **overrides: int) -> dict[str, int]:
-    statuses = dict.fromkeys(PERSONAS, default)
-    statuses.update(overrides)
-    return statuses
-
-
-def members_only(status: int = 200) -> dict[str, int]:
-    """A network page: members see it, the outsider gets 404 (as if missing), visitors must sign in."""
-    return expect(status, oscar=404, anonymous=302)
-
-
-def api_members_only() -> dict[str, int]:
-    return expect(200, oscar=404, anonymous=401)
-
-
-def post_only() -> dict[str, int]:
-    return expect(405, anonymous=302)
-
-
-# url name → (path builder, expected status by persona)
+# url name → (path builder, expected status by persona); each feature of the meetings app keeps its rows in
+# its own module of matrix_rows/, merged below.
 MATRIX = {
     "core:home": (lambda w: "/", expect(302, oscar=200, anonymous=200)),
     "core:set_language": (lambda w: "/language/", expect(405)),
@@ -87,12 +66,12 @@ MATRIX = {
     "dashboards:dashboard": (lambda w: "/n/vln/dashboard/", members_only()),
     "dashboards:compare": (lambda w: "/n/vln/compare/unknown/", members_only(404)),
     "dashboards:chart": (lambda w: "/n/vln/charts/unknown/NoSuchUnit1/", members_only(404)),
-    "meetings:list": (lambda w: "/n/vln/meetings/", members_only()),
-    "meetings:find_a_time": (lambda w: "/n/vln/meetings/find-a-time/", members_only()),
+    "meetings:list": (lambda w: "/n/vln/meetings/", participants_only()),
+    "meetings:find_a_time": (lambda w: "/n/vln/meetings/find-a-time/", participants_only()),
     "meetings:calendar_feed": (lambda w: "/n/vln/meetings/calendar/", post_only()),
-    "meetings:detail": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/", members_only()),
+    "meetings:detail": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/", participants_only()),
     "meetings:register": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/register/", post_only()),
-    "meetings:ics": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/meeting.ics", members_only()),
+    "meetings:ics": (lambda w: f"/n/vln/meetings/{w.meeting.pk}/meeting.ics", participants_only()),
     "meetings:attendance": (
         lambda w: f"/n/vln/meetings/{w.meeting.pk}/attendance/",
         expect(403, carla=200, oscar=404, anonymous=302),
@@ -125,6 +104,9 @@ MATRIX = {
     "api:get_member": (lambda w: f"/api/v1/networks/vln/members/{w.kim.pk}", api_members_only()),
     "api:me": (lambda w: "/api/v1/me", expect(200, anonymous=401)),
 }
+for feature in (agenda, delegations, mail, materials, proceedings):
+    assert not set(feature.ROWS) & set(MATRIX), feature.__name__
+    MATRIX.update(feature.ROWS)
 
 # URLs that are not ours to grade: the admin (its own test) and file serving.
 IGNORED_NAMESPACES = {"admin"}

@@ -164,6 +164,8 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PRIVATE_ROOT = Path(env_str("QICOP_PRIVATE_ROOT") or VAR_DIR / "private")
 # Data files larger than this are refused before anything is read.
 QICOP_IMPORT_MAX_BYTES = env_int("QICOP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+# Meeting materials and other attachments: one file at most this large.
+QICOP_UPLOAD_MAX_BYTES = env_int("QICOP_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
 # Import progress is shared between the worker and the web processes through files, on every database.
 CACHES = {

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.models import TimeStampedModel
+from qicop.core.storage import private_storage  # also named by migration 0002
 
 uid_validator = RegexValidator(
     r"^[A-Za-z][A-Za-z0-9]{10}$", _("A DHIS2 UID is a letter and ten letters or digits.")
@@ -261,13 +262,6 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.dhis2_id
-
-
-def private_storage():
-    """Files no web server serves: uploaded data files, read only by the import task."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_ROOT)
 
 
 class DataImport(TimeStampedModel):

@@ -50,7 +50,8 @@ def meeting_ics(meeting: Meeting, *, registered: bool) -> bytes:
 
 def member_feed(member) -> bytes:
     """Every meeting of the member's networks, with join links where the member registered."""
-    networks = member.memberships.values_list("network_id", flat=True)
+    # Observers follow the proceedings, not the meetings: their observer-only networks stay out.
+    networks = member.memberships.exclude(role="observer").values_list("network_id", flat=True)
     meetings = (
         Meeting.objects.filter(network_id__in=networks)
         .select_related("network", "created_by")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from qicop.meetings import views
+from qicop.meetings import (
+    urls_agenda,
+    urls_delegations,
+    urls_mail,
+    urls_materials,
+    urls_proceedings,
+    views,
+)
 
 app_name = "meetings"
 
@@ -15,3 +22,5 @@ urlpatterns = [
     path("n/<slug:slug>/meetings/<int:meeting_id>/minutes/", views.minutes_page, name="minutes"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
 ]
+for feature in (urls_agenda, urls_delegations, urls_mail, urls_materials, urls_proceedings):
+    urlpatterns += feature.urlpatterns

@@ -11,7 +11,17 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
-from qicop.meetings import calendars, selectors, services
+from qicop.meetings import (
+    calendars,
+    permissions,
+    selectors,
+    services,
+    views_agenda,
+    views_delegations,
+    views_mail,
+    views_materials,
+    views_proceedings,
+)
 from qicop.meetings.forms import FindTimeForm
 from qicop.meetings.models import CalendarFeed, Registration
 from qicop.network import permissions as network_permissions
@@ -20,8 +30,13 @@ from qicop.scheduling import Participant, local_time_table, rank_slots
 
 
 def _network(request, slug):
+    """The network of a meetings page. Observers read the published proceedings only: every other
+    meetings page answers them 403."""
     viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    network = network_selectors.network_for_viewer(viewer, slug)
+    if not permissions.can_see_meetings(viewer, network):
+        raise PermissionDenied
+    return viewer, network
 
 
 @login_required
@@ -62,6 +77,12 @@ def meeting_detail(request, slug, meeting_id):
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner", "country"),
             "carried_forward": selectors.carried_forward_actions(meeting),
+            # Each feature adds its panel to the meeting page.
+            "agenda_panel": views_agenda.detail_panel(request, viewer, network, meeting),
+            "delegations_panel": views_delegations.detail_panel(request, viewer, network, meeting),
+            "mail_panel": views_mail.detail_panel(request, viewer, network, meeting),
+            "materials_panel": views_materials.detail_panel(request, viewer, network, meeting),
+            "proceedings_panel": views_proceedings.detail_panel(request, viewer, network, meeting),
         },
     )
 

@@ -218,3 +218,22 @@ class Invitation(TimeStampedModel):
             "expired": _("expired"),
             "pending": _("pending"),
         }[self.status]
+
+
+class Topic(TimeStampedModel):
+    """A subject of the network's work (e.g. "Consumer involvement"): meetings and knowledge carry topics,
+    and a topic page gathers them. Coordinators keep the list."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(_("short name in links"), max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["network", "slug"], name="network_topic_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.core.pagination import paginate
+from qicop.meetings.permissions import can_see_meetings
 from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors, services
 from qicop.network.forms import AcceptInvitationForm, DirectoryFilterForm, InvitationForm, MemberRolesForm
@@ -30,7 +31,7 @@ def network_home(request, slug):
             "countries": list(selectors.countries_of_network(network)),
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
-            "upcoming": upcoming_meetings(network),
+            "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
         },
     )
 

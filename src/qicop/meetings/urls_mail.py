@@ -1,0 +1,5 @@
+"""URLs of the meetings app: mail. Merged into meetings/urls.py (namespace "meetings")."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

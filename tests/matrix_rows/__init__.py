@@ -1,0 +1,1 @@
+"""Rows of the authorization matrix, one module per feature of the meetings app."""
