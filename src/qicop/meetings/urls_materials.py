@@ -2,4 +2,14 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from qicop.meetings import views_materials
+
+urlpatterns: list = [
+    path(
+        "n/<slug:slug>/meetings/<int:meeting_id>/materials/<int:material_id>/",
+        views_materials.material,
+        name="material",
+    ),
+]

@@ -13,7 +13,6 @@ from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.meetings import (
     calendars,
-    permissions,
     selectors,
     services,
     views_agenda,
@@ -22,21 +21,15 @@ from qicop.meetings import (
     views_materials,
     views_proceedings,
 )
+from qicop.meetings.access import meetings_network
 from qicop.meetings.forms import FindTimeForm
 from qicop.meetings.models import CalendarFeed, Registration
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 from qicop.scheduling import Participant, local_time_table, rank_slots
 
 
 def _network(request, slug):
-    """The network of a meetings page. Observers read the published proceedings only: every other
-    meetings page answers them 403."""
-    viewer = network_permissions.viewer_for(request.user)
-    network = network_selectors.network_for_viewer(viewer, slug)
-    if not permissions.can_see_meetings(viewer, network):
-        raise PermissionDenied
-    return viewer, network
+    return meetings_network(request, slug)
 
 
 @login_required
