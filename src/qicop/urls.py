@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("qicop.indicators.urls")),
     path("", include("qicop.dashboards.urls")),
     path("", include("qicop.meetings.urls")),
+    path("", include("qicop.search.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),
     path("admin/", admin.site.urls),

@@ -7,3 +7,8 @@ class MeetingsConfig(AppConfig):
     name = "qicop.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from qicop.meetings.search import register_meetings
+
+        register_meetings()

@@ -8,16 +8,8 @@ observers see published proceedings only.
 from __future__ import annotations
 
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
-from qicop.network.models import Network, Role
-from qicop.network.permissions import Viewer
-
-PARTICIPANT_ROLES = frozenset({Role.COORDINATOR, Role.FOCAL_POINT, Role.DATA_MANAGER, Role.MEMBER})
-
-
-def is_participant(viewer: Viewer, network: Network | int) -> bool:
-    """A member of the network in any role but "observer" only."""
-    network_id = network if isinstance(network, int) else network.pk
-    return viewer.is_superuser or bool(viewer.roles.get(network_id, frozenset()) & PARTICIPANT_ROLES)
+from qicop.network.models import Network
+from qicop.network.permissions import Viewer, is_participant
 
 
 def can_see_meetings(viewer: Viewer, network: Network) -> bool:

@@ -8,6 +8,11 @@ class NetworkConfig(AppConfig):
     label = "network"
     verbose_name = _("Network")
 
+    def ready(self):
+        from qicop.network.search import register_members
+
+        register_members()
+
 
 class QicopAdminConfig(admin_apps.AdminConfig):
     default = False

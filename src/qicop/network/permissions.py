@@ -46,6 +46,15 @@ class Viewer:
 
 ANONYMOUS = Viewer(user_id=None)
 
+PARTICIPANT_ROLES = frozenset({Role.COORDINATOR, Role.FOCAL_POINT, Role.DATA_MANAGER, Role.MEMBER})
+
+
+def is_participant(viewer: Viewer, network: Network | int) -> bool:
+    """A member of the network in any role but "observer" only: observers read what is published
+    (proceedings, case studies, resources) but do not take part in meetings and discussions."""
+    network_id = network if isinstance(network, int) else network.pk
+    return viewer.is_superuser or bool(viewer.roles.get(network_id, frozenset()) & PARTICIPANT_ROLES)
+
 
 def viewer_for(user) -> Viewer:
     """The permission view of ``user``, cached on the user object for the rest of the request."""

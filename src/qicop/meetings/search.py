@@ -1,0 +1,54 @@
+"""Meetings in the search index: title, topic, description, agenda, minutes and decisions; found by the
+network's participants (observers read the proceedings instead)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from qicop.search.index import Entry, register
+from qicop.search.models import SearchEntry
+
+
+def meeting_entry(meeting) -> Entry:
+    agenda = [f"{item.title}. {item.description}".strip() for item in meeting.agenda.all()]
+    body = "\n".join(
+        part
+        for part in (
+            meeting.topic,
+            meeting.description,
+            ", ".join(p for p in (meeting.venue, meeting.city) if p),
+            "\n".join(agenda),
+            meeting.minutes,
+            "\n".join(d.text for d in meeting.decisions.all()),
+        )
+        if part
+    )
+    return Entry(
+        network_id=meeting.network_id,
+        audience=SearchEntry.Audience.PARTICIPANTS,
+        title=meeting.title,
+        body=body,
+        url=reverse("meetings:detail", args=[meeting.network.slug, meeting.pk]),
+        country_id=meeting.host_country_id,
+        topic_ids=[t.pk for t in meeting.topics.all()],
+        year=meeting.start.year,
+        updated_at=meeting.updated_at,
+    )
+
+
+def meeting_queryset():
+    from qicop.meetings.models import Meeting
+
+    return Meeting.objects.select_related("network").prefetch_related("agenda", "decisions", "topics")
+
+
+def register_meetings() -> None:
+    from qicop.meetings.models import AgendaItem, Decision, Meeting
+
+    register(
+        Meeting,
+        "meeting",
+        build=meeting_entry,
+        queryset=meeting_queryset,
+        related={AgendaItem: "meeting_id", Decision: "meeting_id"},
+    )

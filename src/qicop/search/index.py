@@ -1,0 +1,208 @@
+"""Keeping the search index current: apps register what they want found, the index follows every save.
+
+    register(CaseStudy, "case_study", build=case_study_entry)
+
+``build(obj)`` returns an ``Entry`` (what to store) or ``None`` (the object must not be found: a draft, a
+hidden post). Saves and deletes update the index when their transaction commits, so the index is never
+ahead of the data and a rolled-back change leaves no trace; ``rebuild()`` recreates it from scratch
+(``qicop rebuild_search_index``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from qicop.search import text
+from qicop.search.models import SearchEntry, SearchTerm
+
+MAX_BODY = 20_000  # characters kept for excerpts and indexing
+
+
+@dataclass
+class Entry:
+    network_id: int
+    audience: str  # SearchEntry.Audience
+    title: str
+    body: str
+    url: str
+    language: str = ""
+    country_id: int | None = None
+    topic_ids: Iterable[int] = ()
+    year: int | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Provider:
+    model: type[models.Model]
+    kind: str
+    build: Callable[[models.Model], Entry | list[Entry] | None]
+    queryset: Callable[[], models.QuerySet] | None = None
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(model, kind: str, *, build, queryset=None, related: dict | None = None) -> None:
+    """Make ``model`` findable as ``kind``; call from the app's ``AppConfig.ready``.
+
+    ``related`` maps other models whose changes alter the entry to the name of their foreign key to
+    ``model`` (e.g. ``{AgendaItem: "meeting_id"}``): saving or deleting one re-indexes its parent.
+    """
+    PROVIDERS[kind] = Provider(model, kind, build, queryset)
+    post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{kind}", weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{kind}", weak=False)
+    for other, attribute in (related or {}).items():
+
+        def changed(sender, instance, raw=False, attribute=attribute, kind=kind, **kwargs):
+            parent = getattr(instance, attribute, None)
+            if parent is not None and not raw:
+                transaction.on_commit(lambda: reindex(kind, parent))
+
+        uid = f"search-related-{kind}-{other._meta.label}"
+        post_save.connect(changed, sender=other, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=other, dispatch_uid=f"{uid}-delete", weak=False)
+
+
+def _providers_for(model) -> list[Provider]:
+    return [p for p in PROVIDERS.values() if p.model is model]
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    for provider in _providers_for(sender):
+        kind, pk = provider.kind, instance.pk
+        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+
+
+def _deleted(sender, instance, **kwargs):
+    for provider in _providers_for(sender):
+        kind, pk = provider.kind, str(instance.pk)
+        transaction.on_commit(lambda kind=kind, pk=pk: remove(kind, pk))
+
+
+def reindex(kind: str, pk) -> None:
+    """Bring one object's entry up to date (create, update, or remove it)."""
+    provider = PROVIDERS[kind]
+    manager = provider.queryset() if provider.queryset else provider.model._default_manager
+    obj = manager.filter(pk=pk).first()
+    built = provider.build(obj) if obj is not None else None
+    with transaction.atomic():
+        remove(kind, str(pk))
+        for object_id, entry in _entries(pk, built):
+            store(kind, object_id, entry)
+
+
+def _entries(pk, built) -> list[tuple[str, Entry]]:
+    """One entry keeps the object's id; several (one per network) are told apart by "<id>@<network>"."""
+    if built is None:
+        return []
+    if isinstance(built, Entry):
+        return [(str(pk), built)]
+    return [(f"{pk}@{entry.network_id}", entry) for entry in built]
+
+
+def reindex_object(obj) -> None:
+    """After a change the save signal does not see (e.g. topics added to a saved object)."""
+    for provider in _providers_for(type(obj)):
+        kind, pk = provider.kind, obj.pk
+        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+
+
+def remove(kind: str, object_id: str) -> None:
+    """Remove the object's entry, or its entries in several networks."""
+    SearchEntry.objects.filter(kind=kind).filter(
+        models.Q(object_id=object_id) | models.Q(object_id__startswith=f"{object_id}@")
+    ).delete()
+
+
+def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
+    language = entry.language if entry.language in text.LANGUAGES else ""
+    body = entry.body[:MAX_BODY]
+    title = entry.title[:300]
+    return SearchEntry(
+        kind=kind,
+        object_id=object_id,
+        network_id=entry.network_id,
+        audience=entry.audience,
+        country_id=entry.country_id,
+        topic_ids="".join(f" {t} " for t in entry.topic_ids),
+        year=entry.year,
+        language=language,
+        title=title,
+        body=body,
+        url=entry.url[:300],
+        title_terms=text.document_terms(title, language or "en"),
+        terms=text.document_terms(body, language or "en"),
+        updated_at=entry.updated_at or timezone.now(),
+    )
+
+
+FIELDS = [
+    "network_id",
+    "audience",
+    "country_id",
+    "topic_ids",
+    "year",
+    "language",
+    "title",
+    "body",
+    "url",
+    "title_terms",
+    "terms",
+    "updated_at",
+]
+
+
+def store(kind: str, object_id: str, entry: Entry) -> None:
+    row = _row(kind, object_id, entry)
+    with transaction.atomic():
+        updated = SearchEntry.objects.filter(kind=kind, object_id=object_id).update(
+            **{name: getattr(row, name) for name in FIELDS}
+        )
+        if not updated:
+            row.save()
+        _add_vocabulary([row])
+
+
+def _add_vocabulary(rows: list[SearchEntry]) -> None:
+    terms = set()
+    for row in rows:
+        terms.update(row.title_terms.split())
+        terms.update(row.terms.split())
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t) for t in terms if len(t) <= 64], ignore_conflicts=True, batch_size=500
+    )
+
+
+def rebuild(*, kinds: Iterable[str] | None = None, batch: int = 500) -> int:
+    """Recreate the index from the apps' data. Returns the number of entries written."""
+    written = 0
+    with transaction.atomic():
+        chosen = list(kinds) if kinds is not None else list(PROVIDERS)
+        SearchEntry.objects.filter(kind__in=chosen).delete()
+        if kinds is None:
+            SearchTerm.objects.all().delete()
+        for kind in chosen:
+            provider = PROVIDERS[kind]
+            manager = provider.queryset() if provider.queryset else provider.model._default_manager
+            rows: list[SearchEntry] = []
+            for obj in manager.all().iterator(chunk_size=batch):
+                for object_id, entry in _entries(obj.pk, provider.build(obj)):
+                    rows.append(_row(kind, object_id, entry))
+                if len(rows) >= batch:
+                    SearchEntry.objects.bulk_create(rows)
+                    _add_vocabulary(rows)
+                    written += len(rows)
+                    rows = []
+            SearchEntry.objects.bulk_create(rows)
+            _add_vocabulary(rows)
+            written += len(rows)
+    return written
