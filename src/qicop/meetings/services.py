@@ -26,11 +26,36 @@ def register(*, actor, meeting: Meeting, attending: bool) -> Registration:
     if meeting.status == Meeting.Status.CANCELLED:
         raise PermissionDenied(_("This meeting was cancelled."))
     status = Registration.Status.REGISTERED if attending else Registration.Status.DECLINED
+    if attending and meeting.capacity is not None:
+        _claim_a_seat(meeting, viewer.member_id)
     registration, _created = Registration.objects.update_or_create(
         meeting=meeting, member_id=viewer.member_id, defaults={"status": status}
     )
     audit(actor=actor, verb="meeting.register", target=meeting, status=status)
     return registration
+
+
+class MeetingFull(PermissionDenied):
+    """Raised when a registration would go past the meeting's capacity."""
+
+
+def _claim_a_seat(meeting: Meeting, member_id: int) -> None:
+    """Refuse a new registration once the registered count reaches the capacity. The meeting row is
+    locked first, so two members taking the last seat at once are served one after the other."""
+    capacity = Meeting.objects.select_for_update().values_list("capacity", flat=True).get(pk=meeting.pk)
+    if capacity is None:
+        return
+    registered = Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED)
+    if registered.filter(member_id=member_id).exists():
+        return  # already holds a seat
+    if registered.count() >= capacity:
+        raise MeetingFull(
+            _(
+                "This meeting is full: all %(capacity)d seats are taken. A seat frees up when someone "
+                "declines."
+            )
+            % {"capacity": capacity}
+        )
 
 
 def feed_token_hash(token: str) -> str:
