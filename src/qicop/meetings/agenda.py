@@ -96,6 +96,7 @@ def _check_meeting(meeting: Meeting) -> None:
     """The invariants no write may break, whatever form (or admin page) it came from."""
     if meeting.end <= meeting.start:
         raise ValidationError({"end": _("The meeting must end after it starts.")})
+    Meeting._meta.get_field("reminder_offsets").run_validators(meeting.reminder_offsets)
     if not is_valid_time_zone(meeting.time_zone):
         raise ValidationError(
             {"time_zone": _("Unknown time zone: %(value)s.") % {"value": meeting.time_zone}}
@@ -240,15 +241,19 @@ def copy_meeting(*, actor, meeting: Meeting, start: datetime, title: str = "") -
     copy.topics.set(meeting.topics.all())
     copy.countries.set(meeting.countries.all())
     for item in meeting.agenda.prefetch_related("presenters", "panellists"):
-        presenters, panellists = list(item.presenters.all()), list(item.panellists.all())
-        item.pk = None
-        item._state.adding = True
-        item.meeting = copy
-        item.start += shift
-        item.end += shift
-        item.save()
-        item.presenters.set(presenters)
-        item.panellists.set(panellists)
+        moved = AgendaItem.objects.create(
+            meeting=copy,
+            start=item.start + shift,
+            end=item.end + shift,
+            kind=item.kind,
+            title=item.title,
+            country_id=item.country_id,
+            moderator_id=item.moderator_id,
+            speakers=item.speakers,
+            description=item.description,
+        )
+        moved.presenters.set(item.presenters.all())
+        moved.panellists.set(item.panellists.all())
     audit(actor=actor, verb="meeting.copy", target=copy, copied_from=meeting.pk)
     return copy
 

@@ -90,7 +90,9 @@ class MeetingForm(forms.Form):
         min_value=1,
         help_text=_("Leave empty for no limit on registrations."),
     )
-    reminder_offsets = _model_field("reminder_offsets")
+    reminder_offsets = _model_field(
+        "reminder_offsets", validators=Meeting._meta.get_field("reminder_offsets").validators
+    )
     recording_url = _model_field("recording_url")
 
     def __init__(self, *args, network, meeting: Meeting | None = None, **kwargs):
