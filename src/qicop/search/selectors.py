@@ -56,7 +56,7 @@ def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:
             groups = widened
             result.similar_words = similar
             hits = query.run(groups, filters, offset=offset, limit=PAGE_SIZE)
-    entries = SearchEntry.objects.in_bulk(hits.ids)
+    entries = SearchEntry.objects.defer("terms", "title_terms").in_bulk(hits.ids)
     result.results = [
         Result(entries[i], text.highlight(entries[i].body or entries[i].title, groups))
         for i in hits.ids

@@ -81,21 +81,27 @@ def parse_query(query: str) -> list[tuple[str, ...]]:
     return [query_variants(w) for w in seen[:MAX_QUERY_WORDS]]
 
 
-def highlight(text: str, query_words: list[tuple[str, ...]], *, length: int = 240) -> str:
-    """An HTML-escaped excerpt of ``text`` around the first matching word, matches wrapped in <mark>."""
-    wanted = {v for variants in query_words for v in variants}
+def highlight(text: str, query_words: list[tuple[str, ...]], *, length: int = 240, scan: int = 8000) -> str:
+    """An HTML-escaped excerpt of ``text`` around the first matching word, matches wrapped in <mark>.
+
+    Only the first ``scan`` characters are searched for a match: an excerpt is a pointer, not a report.
+    """
     if not text:
         return ""
+    wanted = {v for variants in query_words for v in variants}
+    prefixes = {v[:3] for v in wanted}
     positions: list[tuple[int, int]] = []
-    for match in WORD.finditer(text):
+    for match in WORD.finditer(text, 0, scan):
         word = match.group().casefold()
-        if set(query_variants(word)) & wanted:
+        plain = unaccent(word)
+        if plain[:3] in prefixes and (plain in wanted or set(query_variants(word)) & wanted):
             positions.append(match.span())
+            if len(positions) > 20:
+                break
     start = 0
     if positions:
         start = max(0, positions[0][0] - length // 4)
-        # begin at a word boundary
-        while start > 0 and not text[start - 1].isspace():
+        while start > 0 and not text[start - 1].isspace():  # begin at a word boundary
             start -= 1
     end = min(len(text), start + length)
     while end < len(text) and not text[end - 1].isspace() and end - start < length + 30:
