@@ -1,0 +1,53 @@
+"""The demo: a full series of virtual sessions and three years of all-country meetings, with published
+proceedings, minutes, attendance and evaluations; the proceedings PDF renders."""
+
+from django.test import Client
+
+from qicop.demo import load_demo
+from qicop.meetings import proceedings
+from qicop.meetings.models import Attendance, Evaluation, Meeting, Proceedings
+
+
+def signed_in(email):
+    from qicop.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_without_duplicates(db):
+    load_demo(with_data=False)
+    proceedings.load_demo()
+    counts = (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count())
+    proceedings.load_demo()
+    assert (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count()) == counts
+    published = set(
+        Proceedings.objects.filter(published_at__isnull=False).values_list("network__slug", "year")
+    )
+    assert published == {
+        ("all-country", 2010),
+        ("all-country", 2011),
+        ("all-country", 2012),
+        ("virtual", 2016),
+        ("virtual", 2017),
+    }
+    held_virtual = Meeting.objects.filter(network__slug="virtual", status="held")
+    assert held_virtual.count() == 7
+    for meeting in held_virtual:
+        assert meeting.minutes and meeting.decisions.exists() and meeting.actions.exists()
+        assert 3 <= meeting.evaluations.count() <= 5
+
+
+def test_an_observer_reads_the_demo_proceedings_and_the_coordinator_gets_the_pdf(db):
+    load_demo(with_data=False)
+    proceedings.load_demo()
+    observer = signed_in("observer.na@example.org")
+    index = observer.get("/n/all-country/proceedings/").content.decode()
+    assert all(f"/n/all-country/proceedings/{year}/" in index for year in (2010, 2011, 2012))
+    page = observer.get("/n/all-country/proceedings/2011/").content.decode()
+    assert "All-country meeting 2011" in page and "Nairobi" in page and "twelve-month" in page
+    page = signed_in("coordinator@example.org").get("/n/virtual/proceedings/2017/").content.decode()
+    assert "Running QI collaboratives" in page and "mean rating" in page and "people attended" in page
+    pdf = signed_in("coordinator@example.org").get("/n/virtual/proceedings/2017/proceedings.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
