@@ -10,7 +10,15 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from matrix_rows import agenda, delegations, mail, materials, proceedings
+from matrix_rows import (
+    agenda,
+    delegations,
+    knowledge_cases,
+    knowledge_discussions,
+    mail,
+    materials,
+    proceedings,
+)
 from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
 from personas import PERSONAS
 
@@ -105,7 +113,7 @@ MATRIX = {
     "api:get_member": (lambda w: f"/api/v1/networks/vln/members/{w.kim.pk}", api_members_only()),
     "api:me": (lambda w: "/api/v1/me", expect(200, anonymous=401)),
 }
-for feature in (agenda, delegations, mail, materials, proceedings):
+for feature in (agenda, delegations, mail, materials, proceedings, knowledge_cases, knowledge_discussions):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)
 

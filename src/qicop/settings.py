@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qicop.indicators",
     "qicop.dashboards",
     "qicop.meetings",
+    "qicop.knowledge",
     "qicop.search",
 ]
 
