@@ -7,3 +7,10 @@ class KnowledgeConfig(AppConfig):
     label = "knowledge"
     verbose_name = _("Knowledge")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from qicop.knowledge.search_cases import register_case_studies
+        from qicop.knowledge.search_discussions import register_discussions
+
+        register_case_studies()
+        register_discussions()

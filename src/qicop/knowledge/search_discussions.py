@@ -1,0 +1,5 @@
+"""Discussions in the search index."""
+
+
+def register_discussions() -> None:
+    """Register "discussion" with qicop.search.index.register."""
