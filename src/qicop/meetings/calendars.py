@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -46,6 +49,16 @@ def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
 def meeting_ics(meeting: Meeting, *, registered: bool) -> bytes:
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "PUBLISH"
     return event_calendar(event_for(meeting, show_join_link=registered), method=method)
+
+
+def invitation_ics(meeting: Meeting, *, email: str, name: str, registered: bool, cancel: bool = False) -> str:
+    """The iMIP invitation (METHOD:REQUEST) or cancellation (METHOD:CANCEL) of one recipient: the meeting's
+    UID and current SEQUENCE, and that recipient alone as ATTENDEE (the others' addresses stay private)."""
+    event = event_for(meeting, show_join_link=registered)
+    # ORGANIZER is a bare address: DEFAULT_FROM_EMAIL may carry a display name ("qicop <noreply@…>").
+    organizer = parseaddr(event.organizer_email)[1] or event.organizer_email
+    event = dataclasses.replace(event, organizer_email=organizer, attendees=[(email, name)])
+    return event_calendar(event, method="CANCEL" if cancel else "REQUEST").decode()
 
 
 def member_feed(member) -> bytes:

@@ -1,8 +1,538 @@
-"""Meeting e-mails: invitations, updates, cancellations, reminders and follow-ups."""
+"""Meeting e-mails: invitations, updates, cancellations, reminders, deadline reminders and follow-ups.
+
+Every mail is rendered for one recipient — in their language and time zone, with their own unsubscribe
+link — and recorded in ``SentMail`` under a key that names it, in the transaction that sends it. A key
+already recorded for a member is never sent to them again, so the tasks and the cron command
+(``qicop send_meeting_mail``) may run as often as they like, and a batch that stopped half-way picks up
+where it stopped. The keys:
+
+- ``invitation:<meeting>:<sequence>`` one version of the calendar invitation (the first, or an update);
+- ``cancellation:<meeting>:<sequence>`` the METHOD:CANCEL sent when the meeting is called off;
+- ``reminder:<meeting>:<offset>`` e.g. ``reminder:12:7d``, to registered members;
+- ``deadline:<case presentation>:<offset>`` to the country's focal points until it is submitted;
+- ``follow_up:<meeting>`` minutes, materials, decisions and actions after the meeting.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-def meeting_changed(meeting, *, cancelled: bool = False) -> None:
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from qicop.core.audit import audit
+from qicop.core.i18n import is_valid_time_zone, language_codes
+from qicop.core.markdown import render_markdown
+from qicop.meetings import calendars, permissions
+from qicop.meetings.models import (
+    Attendance,
+    CasePresentation,
+    MailOptOut,
+    Meeting,
+    Registration,
+    SentMail,
+)
+from qicop.network.models import Member, Membership, Role
+from qicop.network.permissions import PARTICIPANT_ROLES, viewer_for
+
+log = logging.getLogger(__name__)
+
+Kind = MailOptOut.Kind
+
+# Case presentations not yet handed in: their focal points are reminded of the deadline.
+OPEN_CASES = (CasePresentation.Status.ASSIGNED, CasePresentation.Status.CHANGES_REQUESTED)
+DEADLINE_OFFSETS = "7d,2d"
+# Reminders are looked for in meetings starting within this horizon; longer offsets are not honoured.
+REMINDER_HORIZON = timedelta(days=90)
+
+UNSUBSCRIBE_SALT = "qicop.meetings.unsubscribe"
+# Old mails keep working for a year; after that the member signs in and uses the preferences page.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=400)
+
+INVITATION_PREFIX = "invitation:{meeting}:"
+CALENDAR_KEYS = ("invitation:{meeting}:", "cancellation:{meeting}:")
+
+
+# ------------------------------------------------------------------------------------------ recipients
+
+
+def recipient_language(member: Member) -> str:
+    """The account's language; if it follows the browser, the first of the country's languages we have
+    (a member from Haiti reads French), else the site's language."""
+    codes = language_codes()
+    if member.user.language in codes:
+        return member.user.language
+    return next((c for c in member.country.languages or () if c in codes), settings.LANGUAGE_CODE)
+
+
+def recipient_zone(member: Member) -> str:
+    """The account's zone, or (left empty) the member's country's zone, as on the site."""
+    for name in (member.user.time_zone, member.country.time_zone):
+        if name and is_valid_time_zone(name):
+            return name
+    return settings.TIME_ZONE
+
+
+def participants(network_id: int) -> QuerySet[Member]:
+    """Active members of the network in any role but observer: observers get no meeting mail."""
+    roles = Membership.objects.filter(network_id=network_id, role__in=PARTICIPANT_ROLES)
+    return Member.objects.filter(pk__in=roles.values("member_id"), user__is_active=True).select_related(
+        "user", "country"
+    )
+
+
+def not_opted_out(members: QuerySet[Member], kind: str) -> QuerySet[Member]:
+    return members.exclude(mail_opt_outs__kind__in=[kind, Kind.ALL])
+
+
+def invitation_recipients(meeting: Meeting) -> QuerySet[Member]:
+    """Participants from the meeting's countries (everyone, if it names none) who take invitations."""
+    members = participants(meeting.network_id)
+    country_ids = [c.pk for c in meeting.countries.all()]
+    if country_ids:
+        members = members.filter(country_id__in=country_ids)
+    return not_opted_out(members, Kind.INVITATIONS)
+
+
+def registered_ids(meeting: Meeting):
+    return Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED).values(
+        "member_id"
+    )
+
+
+def invited_ids(meeting: Meeting):
+    return SentMail.objects.filter(
+        meeting=meeting, key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk)
+    ).values("member_id")
+
+
+def follow_up_recipients(meeting: Meeting) -> QuerySet[Member]:
+    attended = Attendance.objects.filter(meeting=meeting, member__isnull=False).values("member_id")
+    members = participants(meeting.network_id).filter(Q(pk__in=registered_ids(meeting)) | Q(pk__in=attended))
+    return not_opted_out(members, Kind.FOLLOW_UPS)
+
+
+def focal_points(case: CasePresentation) -> QuerySet[Member]:
+    network_id = case.meeting.network_id
+    focal = Membership.objects.filter(network_id=network_id, role=Role.FOCAL_POINT).values("member_id")
+    members = participants(network_id).filter(pk__in=focal, country_id=case.country_id)
+    return not_opted_out(members, Kind.REMINDERS)
+
+
+# ------------------------------------------------------------------------------------- unsubscribe links
+
+
+def unsubscribe_token(member_id: int, kind: str) -> str:
+    return signing.dumps({"m": member_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(member id, kind) named by ``token``; raises signing.BadSignature (or SignatureExpired)."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    if not isinstance(data, dict) or data.get("k") not in Kind.values or not isinstance(data.get("m"), int):
+        raise signing.BadSignature("unsubscribe token names no member and kind")
+    return data["m"], data["k"]
+
+
+def unsubscribe_url(member_id: int, kind: str) -> str:
+    return settings.BASE_URL + reverse("meetings:unsubscribe", args=[unsubscribe_token(member_id, kind)])
+
+
+@transaction.atomic
+def opt_out(*, member: Member, kind: str, actor=None) -> MailOptOut:
+    """Stop ``kind`` of meeting mail for ``member`` (from a mail's link, or the preferences page)."""
+    record, created = MailOptOut.objects.get_or_create(member=member, kind=kind)
+    if created:
+        audit(actor=actor, verb="meeting_mail.opt_out", target=member, kind=kind)
+    return record
+
+
+@transaction.atomic
+def set_opt_outs(*, actor, member: Member, kinds: list[str]) -> None:
+    """Make ``kinds`` exactly the member's opt-outs: unticking one sends that mail again."""
+    MailOptOut.objects.filter(member=member).exclude(kind__in=kinds).delete()
+    for kind in kinds:
+        MailOptOut.objects.get_or_create(member=member, kind=kind)
+    audit(actor=actor, verb="meeting_mail.preferences", target=member, opt_outs=sorted(kinds))
+
+
+# ------------------------------------------------------------------------------------------- rendering
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return settings.BASE_URL + reverse("meetings:detail", args=[meeting.network.slug, meeting.pk])
+
+
+def render_message(
+    member: Member,
+    *,
+    template: str,
+    context: dict,
+    opt_out_kind: str,
+    calendar: str | None = None,
+    method: str = "REQUEST",
+) -> EmailMultiAlternatives:
+    """One recipient's mail: subject, plain text and HTML from ``meetings/mail/<template>*``, rendered in
+    the member's language with times in the member's zone, an unsubscribe link for ``opt_out_kind`` in the
+    footer and in List-Unsubscribe (RFC 8058 one-click), and the iMIP part when ``calendar`` is given."""
+    language, zone = recipient_language(member), recipient_zone(member)
+    unsubscribe = unsubscribe_url(member.pk, opt_out_kind)
+    network = context["meeting"].network
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        context = {
+            **context,
+            "member": member,
+            "zone": zone,
+            "unsubscribe_url": unsubscribe,
+            "opt_out_label": Kind(opt_out_kind).label,
+            "preferences_url": settings.BASE_URL + reverse("meetings:mail_preferences", args=[network.slug]),
+        }
+        subject = " ".join(render_to_string(f"meetings/mail/{template}_subject.txt", context).split())
+        text = render_to_string(f"meetings/mail/{template}.txt", context)
+        html = render_to_string(f"meetings/mail/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [member.user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies to a robot
+            "Content-Language": language,
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    if calendar is not None:
+        # As Google Calendar sends it: the text/calendar part inside multipart/alternative is what
+        # Outlook, Gmail and Thunderbird act on; the .ics file is for mail programs without calendars.
+        message.attach_alternative(calendar, f"text/calendar; method={method}")
+        message.attach("invite.ics", calendar.encode(), "application/ics")
+    return message
+
+
+def meeting_times(meeting: Meeting) -> dict:
+    return {"meeting": meeting, "network": meeting.network, "meeting_url": meeting_url(meeting)}
+
+
+# --------------------------------------------------------------------------------------------- sending
+
+
+def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build) -> int:
+    """Send ``build(member)`` to each member who has not had ``key`` yet; returns how many went.
+
+    Each mail is claimed in SentMail and sent inside one transaction: if sending fails the claim is
+    rolled back (a later run tries again); if it went, the record stays and no run sends it twice. A
+    failing address is logged and skipped, so one bad mailbox does not hold back the rest.
+    """
+    sent = 0
+    pending = members.exclude(pk__in=SentMail.objects.filter(key=key).values("member_id")).order_by("pk")
+    with get_connection() as connection:
+        for member in pending:
+            try:
+                with transaction.atomic():
+                    _record, created = SentMail.objects.get_or_create(
+                        key=key, member=member, defaults={"meeting": meeting}
+                    )
+                    if not created:  # another run got there first
+                        continue
+                    message = build(member)
+                    message.connection = connection
+                    message.send()
+            except OSError:  # smtplib's errors are OSErrors
+                log.warning("meeting mail %s to member %s failed; a later run retries", key, member.pk)
+                continue
+            sent += 1
+    return sent
+
+
+def _meeting(meeting_id: int) -> Meeting | None:
+    return (
+        Meeting.objects.select_related("network", "created_by", "series", "host_country")
+        .prefetch_related("countries")
+        .filter(pk=meeting_id)
+        .first()
+    )
+
+
+def send_invitations(meeting_id: int) -> int:
+    """The first invitation, to everyone invited who has no version of it yet (members who joined since
+    the last press get theirs; the others are not mailed twice)."""
+    meeting = _meeting(meeting_id)
+    if meeting is None or meeting.status == Meeting.Status.CANCELLED or meeting.end <= timezone.now():
+        return 0
+    members = invitation_recipients(meeting).exclude(pk__in=invited_ids(meeting))
+    return _send_calendar(meeting, members, template="invitation", cancel=False)
+
+
+def send_updates(meeting_id: int, *, cancelled: bool = False) -> int:
+    """The meeting's current version (or its cancellation) to everyone who had an earlier one: same UID,
+    higher SEQUENCE, so calendars replace the event instead of adding a second one."""
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return 0
+    cancel = cancelled or meeting.status == Meeting.Status.CANCELLED
+    members = not_opted_out(
+        participants(meeting.network_id).filter(pk__in=invited_ids(meeting)), Kind.INVITATIONS
+    )
+    return _send_calendar(meeting, members, template="cancellation" if cancel else "update", cancel=cancel)
+
+
+def _send_calendar(meeting: Meeting, members: QuerySet[Member], *, template: str, cancel: bool) -> int:
+    registered = set(registered_ids(meeting).values_list("member_id", flat=True))
+    key = f"{'cancellation' if cancel else 'invitation'}:{meeting.pk}:{meeting.sequence}"
+
+    def build(member: Member) -> EmailMultiAlternatives:
+        is_registered = member.pk in registered
+        calendar = calendars.invitation_ics(
+            meeting,
+            email=member.user.email,
+            name=member.full_name,
+            registered=is_registered,
+            cancel=cancel,
+        )
+        return render_message(
+            member,
+            template=template,
+            context={**meeting_times(meeting), "registered": is_registered},
+            opt_out_kind=Kind.INVITATIONS,
+            calendar=calendar,
+            method="CANCEL" if cancel else "REQUEST",
+        )
+
+    return send_batch(key=key, meeting=meeting, members=members, build=build)
+
+
+def send_reminders(meeting_id: int, offset: str) -> int:
+    """The reminder ``offset`` (e.g. "1d") before the meeting, with the join link, to registered members."""
+    meeting = _meeting(meeting_id)
+    if meeting is None or meeting.status == Meeting.Status.CANCELLED or meeting.start <= timezone.now():
+        return 0
+    members = not_opted_out(
+        participants(meeting.network_id).filter(pk__in=registered_ids(meeting)), Kind.REMINDERS
+    )
+    context = meeting_times(meeting)
+    return send_batch(
+        key=f"reminder:{meeting.pk}:{offset}",
+        meeting=meeting,
+        members=members,
+        build=lambda member: render_message(
+            member, template="reminder", context=context, opt_out_kind=Kind.REMINDERS
+        ),
+    )
+
+
+def send_deadline_reminders(case_id: int, offset: str) -> int:
+    """Remind the country's focal points that their case presentation is due, until it is handed in."""
+    case = (
+        CasePresentation.objects.select_related("meeting__network", "country")
+        .filter(pk=case_id, status__in=OPEN_CASES, deadline__gt=timezone.now())
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .first()
+    )
+    if case is None:
+        return 0
+    context = {**meeting_times(case.meeting), "case": case}
+    return send_batch(
+        key=f"deadline:{case.pk}:{offset}",
+        meeting=case.meeting,
+        members=focal_points(case),
+        build=lambda member: render_message(
+            member, template="deadline", context=context, opt_out_kind=Kind.REMINDERS
+        ),
+    )
+
+
+def send_follow_up(meeting_id: int) -> int:
+    """Minutes, materials, decisions and actions, to those who registered or attended."""
+    meeting = _meeting(meeting_id)
+    if meeting is None or not meeting.minutes.strip():
+        return 0
+    slug = meeting.network.slug
+    context = {
+        **meeting_times(meeting),
+        "minutes_html": render_markdown(meeting.minutes),
+        "materials": [
+            (m.title, settings.BASE_URL + reverse("meetings:material", args=[slug, meeting.pk, m.pk]))
+            for m in meeting.materials.all()[:100]
+        ],
+        "decisions": list(meeting.decisions.all()[:100]),
+        "actions": list(meeting.actions.select_related("owner", "country")[:100]),
+    }
+    return send_batch(
+        key=f"follow_up:{meeting.pk}",
+        meeting=meeting,
+        members=follow_up_recipients(meeting),
+        build=lambda member: render_message(
+            member, template="follow_up", context=context, opt_out_kind=Kind.FOLLOW_UPS
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- what sets the batches off
+
+
+def meeting_changed(meeting: Meeting, *, cancelled: bool = False) -> None:
     """Called (on commit) after a meeting's calendar data changed: sends the updated invitation (or the
-    cancellation) to those who already received one."""
+    cancellation) to those who already received one. Nothing is sent when no invitation went out yet.
+
+    Calendars only replace an event whose SEQUENCE went up. The planning services raise it; a change
+    saved after the last version went out without raising it (a script, the shell) has it raised here.
+    Calling this twice for one change sends nothing more: each version is mailed once.
+    """
+    from qicop.meetings import tasks
+
+    sent = SentMail.objects.filter(meeting_id=meeting.pk).filter(
+        Q(key__startswith=CALENDAR_KEYS[0].format(meeting=meeting.pk))
+        | Q(key__startswith=CALENDAR_KEYS[1].format(meeting=meeting.pk))
+    )
+    versions = {int(key.rsplit(":", 1)[1]): when for key, when in _last_sent(sent)}
+    if not versions:
+        return
+    latest = max(versions)
+    with transaction.atomic():
+        unannounced = Meeting.objects.filter(
+            pk=meeting.pk, sequence__lte=latest, updated_at__gt=versions[latest]
+        ).update(sequence=latest + 1)
+        if unannounced:
+            audit(actor=None, verb="meeting.sequence", target=meeting, sequence=latest + 1)
+    transaction.on_commit(lambda: tasks.send_updates.enqueue(meeting.pk, cancelled))
+
+
+def _last_sent(sent: QuerySet[SentMail]):
+    return sent.values_list("key").annotate(last=Max("sent_at")).order_by()
+
+
+def _coordinator(actor, meeting: Meeting) -> None:
+    if not permissions.can_manage_meetings(viewer_for(actor), meeting.network_id):
+        raise PermissionDenied(_("Only coordinators send the meeting's e-mails."))
+
+
+@transaction.atomic
+def request_invitations(*, actor, meeting: Meeting) -> None:
+    """Queue the invitations of an upcoming meeting (a coordinator presses "Send invitations")."""
+    from qicop.meetings import tasks
+
+    _coordinator(actor, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled: no invitations are sent for it."))
+    if meeting.end <= timezone.now():
+        raise ValidationError(_("This meeting is over: invitations are no longer sent."))
+    audit(actor=actor, verb="meeting.mail.invitations", target=meeting)
+    transaction.on_commit(lambda: tasks.send_invitations.enqueue(meeting.pk))
+
+
+@transaction.atomic
+def request_follow_up(*, actor, meeting: Meeting) -> None:
+    """Queue the follow-up mail of a meeting whose minutes are written."""
+    from qicop.meetings import tasks
+
+    _coordinator(actor, meeting)
+    if not meeting.minutes.strip():
+        raise ValidationError(_("Write the minutes first: the follow-up e-mail carries them."))
+    audit(actor=actor, verb="meeting.mail.follow_up", target=meeting)
+    transaction.on_commit(lambda: tasks.send_follow_up.enqueue(meeting.pk))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A batch of mail whose time has come: ``kind`` "reminder" (of a meeting) or "deadline" (of a case)."""
+
+    kind: str
+    object_id: int
+    offset: str
+
+
+def parse_offsets(text: str) -> list[tuple[str, timedelta]]:
+    """'7d,1d' → [('7d', 7 days), ('1d', 1 day)]; parts that are not offsets are left out."""
+    found = []
+    for number, unit in re.findall(r"(\d+)\s*([dh])", text or ""):
+        delta = timedelta(days=int(number)) if unit == "d" else timedelta(hours=int(number))
+        found.append((f"{int(number)}{unit}", delta))
+    return found
+
+
+def latest_due(start: datetime, offsets: str, now: datetime) -> str | None:
+    """The offset whose time came last: a member who registers late gets the nearest reminder only, and a
+    7-day reminder never follows the 1-day one."""
+    due = [(delta, label) for label, delta in parse_offsets(offsets) if start - delta <= now]
+    return min(due)[1] if due else None
+
+
+def due_now(now: datetime | None = None) -> list[Due]:
+    """Reminder and deadline batches due at ``now`` that still have someone to mail."""
+    now = now or timezone.now()
+    due: list[Due] = []
+    meetings = (
+        Meeting.objects.filter(start__gt=now, start__lte=now + REMINDER_HORIZON)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .only("pk", "network_id", "start", "reminder_offsets")
+        .order_by("start")[:1000]
+    )
+    for meeting in meetings:
+        offset = latest_due(meeting.start, meeting.reminder_offsets, now)
+        members = participants(meeting.network_id).filter(pk__in=registered_ids(meeting))
+        if offset and _pending(f"reminder:{meeting.pk}:{offset}", not_opted_out(members, Kind.REMINDERS)):
+            due.append(Due("reminder", meeting.pk, offset))
+    longest = max(delta for _label, delta in parse_offsets(DEADLINE_OFFSETS))
+    cases = (
+        CasePresentation.objects.filter(status__in=OPEN_CASES, deadline__gt=now, deadline__lte=now + longest)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting")
+        .order_by("deadline")[:1000]
+    )
+    for case in cases:
+        offset = latest_due(case.deadline, DEADLINE_OFFSETS, now)
+        if offset and _pending(f"deadline:{case.pk}:{offset}", focal_points(case)):
+            due.append(Due("deadline", case.pk, offset))
+    return due
+
+
+def _pending(key: str, members: QuerySet[Member]) -> bool:
+    return members.exclude(pk__in=SentMail.objects.filter(key=key).values("member_id")).exists()
+
+
+def enqueue_due(now: datetime | None = None) -> list[Due]:
+    """Queue one task per due batch (the cron command's work)."""
+    from qicop.meetings import tasks
+
+    due = due_now(now)
+    for batch in due:
+        if batch.kind == "reminder":
+            tasks.send_reminders.enqueue(batch.object_id, batch.offset)
+        else:
+            tasks.send_deadline_reminders.enqueue(batch.object_id, batch.offset)
+    return due
+
+
+# --------------------------------------------------------------------------------------------- the panel
+
+
+def mail_summary(meeting: Meeting) -> dict:
+    """For the coordinators' panel: how many had the invitation (and when last), and the follow-up."""
+    invitations = SentMail.objects.filter(
+        meeting=meeting, key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk)
+    ).aggregate(members=Count("member", distinct=True), last=Max("sent_at"))
+    follow_ups = SentMail.objects.filter(meeting=meeting, key=f"follow_up:{meeting.pk}").aggregate(
+        members=Count("member"), last=Max("sent_at")
+    )
+    return {"invitations": invitations, "follow_ups": follow_ups}
+
+
+def reminder_schedule(meeting: Meeting) -> list[tuple[str, datetime]]:
+    return sorted(
+        ((label, meeting.start - delta) for label, delta in parse_offsets(meeting.reminder_offsets)),
+        key=lambda pair: pair[1],
+    )
