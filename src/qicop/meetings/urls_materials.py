@@ -8,8 +8,19 @@ from qicop.meetings import views_materials
 
 urlpatterns: list = [
     path(
+        "n/<slug:slug>/meetings/<int:meeting_id>/materials/",
+        views_materials.materials_page,
+        name="materials",
+    ),
+    path(
         "n/<slug:slug>/meetings/<int:meeting_id>/materials/<int:material_id>/",
         views_materials.material,
         name="material",
     ),
+    path(
+        "n/<slug:slug>/meetings/<int:meeting_id>/materials/<int:material_id>/delete/",
+        views_materials.material_delete,
+        name="material_delete",
+    ),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/pack.zip", views_materials.pack_download, name="pack"),
 ]
