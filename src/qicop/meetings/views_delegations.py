@@ -17,7 +17,7 @@ from qicop.meetings import delegations, permissions, selectors, statistics
 from qicop.meetings.access import meetings_network
 from qicop.meetings.attendance import can_record_attendance
 from qicop.meetings.forms_delegations import AttendanceRecordForm, DelegateForm, StatisticsFilterForm
-from qicop.meetings.models import Attendance, Delegate, Registration
+from qicop.meetings.models import Attendance, Delegate, Meeting, Registration
 from qicop.network.models import Member
 
 MAX_CHOICES = 500  # people offered in a select; a meeting's countries have far fewer
@@ -44,7 +44,8 @@ def detail_panel(request, viewer, network, meeting) -> dict:
             and viewer.is_focal_point_for(network, viewer.country_id)
             and meeting.end >= timezone.now()
         )
-    if viewer.member_id is not None and meeting.start <= timezone.now():
+    held = meeting.status == Meeting.Status.HELD or meeting.start <= timezone.now()
+    if viewer.member_id is not None and held:
         panel["certificate"] = (
             Attendance.objects.filter(meeting=meeting, member_id=viewer.member_id)
             .values_list("pk", flat=True)

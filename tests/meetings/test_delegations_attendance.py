@@ -1,0 +1,54 @@
+"""Attendance recorded by hand: coordinators mark a member present, once."""
+
+from qicop.core.models import AuditEntry
+from qicop.meetings.models import Attendance
+
+
+def url(world):
+    return f"/n/vln/meetings/{world.meeting.pk}/attendance/record/"
+
+
+def test_a_coordinator_records_a_member_present_for_the_whole_meeting(world):
+    response = world.client_for("carla").post(url(world), {"member": world.henri.pk, "minutes": ""})
+    assert response.status_code == 302
+    row = Attendance.objects.get()
+    assert (row.member, row.source, row.matched_by) == (world.henri, "manual", "hand")
+    assert row.minutes == 90  # 13:00 to 14:30
+    assert row.name == "Henri Haïtien" and row.email == "henri@example.org"
+    assert AuditEntry.objects.filter(verb="meeting.attendance_record").exists()
+
+
+def test_minutes_may_be_given(world):
+    world.client_for("carla").post(url(world), {"member": world.kim.pk, "minutes": "45"})
+    assert Attendance.objects.get().minutes == 45
+
+
+def test_a_member_already_recorded_is_not_recorded_twice(world):
+    Attendance.objects.create(
+        meeting=world.meeting, member=world.kim, name="Kim M.", minutes=70, source="zoom"
+    )
+    response = world.client_for("carla").post(url(world), {"member": world.kim.pk, "minutes": "30"})
+    assert response.status_code == 400
+    assert "Kim Member is already recorded as attending this meeting" in response.content.decode()
+    assert Attendance.objects.count() == 1
+
+
+def test_bad_minutes_are_explained_and_kept(world):
+    response = world.client_for("carla").post(url(world), {"member": world.kim.pk, "minutes": "-5"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "greater than or equal to 1" in page and 'value="-5"' in page
+    assert not Attendance.objects.exists()
+
+
+def test_only_coordinators_record_attendance_by_hand(world):
+    for persona in ("faith", "dan", "kim"):
+        assert world.client_for(persona).post(url(world), {"member": world.kim.pk}).status_code == 403
+    assert not Attendance.objects.exists()
+
+
+def test_the_meeting_page_links_coordinators_to_recording_and_statistics(world):
+    page = world.client_for("carla").get(f"/n/vln/meetings/{world.meeting.pk}/").content.decode()
+    assert url(world) in page and "/n/vln/meetings/statistics/" in page
+    page = world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/").content.decode()
+    assert url(world) not in page
