@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qicop.indicators.import_checks import ConflictLog, Resolver, _prepare_chunk
-from qicop.indicators.import_store import Counts, _store_chunk
+from qicop.indicators.import_store import Counts, Slices, _store_chunk
 from qicop.indicators.models import (
     DataImport,
 )
@@ -91,7 +91,7 @@ def import_data_values(
     from qicop.integrations.errors import FormatError
 
     resolver = Resolver(options, allowed_country_ids=data_countries_for(actor))
-    conflicts, counts, seen = ConflictLog(), Counts(), set()
+    conflicts, counts, seen, slices = ConflictLog(), Counts(), set(), Slices()
     deltas: dict = {}
     user_label = getattr(actor, "email", "") or ""
     read = 0
@@ -101,14 +101,14 @@ def import_data_values(
             rows_iter = iter(rows)
             while chunk := list(itertools.islice(rows_iter, CHUNK)):
                 read += len(chunk)
-                prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label)
-                counts.ignored += len(chunk) - len(prepared)
+                plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
+                counts.ignored += len(chunk) - len(plain) - len(prepared)  # refused, or repeated
                 _store_chunk(
+                    plain,
                     prepared,
                     options=options,
                     counts=counts,
-                    conflicts=conflicts,
-                    seen=seen,
+                    slices=slices,
                     user_id=getattr(actor, "pk", None),
                     import_id=data_import.pk if data_import else None,
                     user_label=user_label,
