@@ -130,3 +130,27 @@ def test_a_bad_filter_is_explained(world, series):
     response = world.client_for("kim").get("/n/vln/meetings/statistics/", {"year": "1999"})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_members_at_a_meeting_their_country_was_not_invited_to_do_not_inflate_its_record(world, series):
+    later = series[1][3]  # Kenya only
+    Attendance.objects.create(meeting=later, member=world.henri, name="Henri", minutes=30, source="zoom")
+    result = statistics.selection_statistics(world.network, series_id=series[0].pk)
+    haiti = next(r for r in result.countries if r.country.iso2 == "HT")
+    assert haiti.cells[-1] == 1  # shown
+    assert (haiti.attended, haiti.took_part) == (1, 3)
+
+
+def test_a_meeting_that_lists_no_countries_counts_every_country_that_came(world, series):
+    open_meeting = series[1][2]
+    open_meeting.countries.clear()
+    Attendance.objects.create(
+        meeting=open_meeting, member=world.henri, name="Henri", minutes=30, source="zoom"
+    )
+    result = statistics.selection_statistics(world.network, year=2021)
+    countries = {r.country.iso2: r for r in result.countries}
+    assert countries["HT"].cells == [1, 0, 1] and (countries["HT"].attended, countries["HT"].took_part) == (
+        2,
+        3,
+    )
+    assert countries["KE"].cells == [2, 1, None] and countries["KE"].took_part == 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from qicop.meetings.models import Attendance, Meeting, MeetingSeries
@@ -40,8 +40,8 @@ class CountryRow:
     # People of the country at each meeting of the selection, in the order of ``meetings``; None where the
     # country neither took part nor came.
     cells: list[int | None]
-    attended: int  # meetings at which at least one of its members was recorded
-    took_part: int  # meetings the country was invited to (or came to anyway)
+    attended: int  # of those it took part in, meetings at which one of its members at least was recorded
+    took_part: int  # meetings the country was invited to (all that came, where none was listed)
 
 
 @dataclass(frozen=True)
@@ -119,20 +119,23 @@ def selection_statistics(
     invited = set(
         Meeting.countries.through.objects.filter(meeting_id__in=ids).values_list("country_id", "meeting_id")
     )
+    # A meeting that lists no countries was open to all: every country that came took part.
+    listed = {m for _c, m in invited}
+    invited |= {key for key in present if key[1] not in listed}
     country_ids = {c for c, _m in invited} | {c for c, _m in present}
     countries = sorted(Country.objects.filter(pk__in=country_ids), key=lambda c: c.display_name)
     country_rows = []
     for country in countries:
-        cells: list[int | None] = []
-        for meeting_id in ids:
-            key = (country.pk, meeting_id)
-            cells.append(present.get(key, 0) if key in present or key in invited else None)
+        keys = [(country.pk, meeting_id) for meeting_id in ids]
+        # Members who came to a meeting their country was not invited to (coordinators, mostly) are
+        # shown, but "meetings attended" counts the meetings the country took part in.
+        cells = [present.get(key, 0) if key in present or key in invited else None for key in keys]
         country_rows.append(
             CountryRow(
                 country=country,
                 cells=cells,
-                attended=sum(1 for cell in cells if cell),
-                took_part=sum(1 for cell in cells if cell is not None),
+                attended=sum(1 for key in keys if key in invited and present.get(key)),
+                took_part=sum(1 for key in keys if key in invited),
             )
         )
     return SelectionStatistics(meeting_rows, country_rows, truncated)
@@ -141,10 +144,5 @@ def selection_statistics(
 def filter_choices(network: Network) -> tuple[list[tuple[int, str]], list[int]]:
     """The series and the years a visitor may pick: two queries."""
     series = list(MeetingSeries.objects.filter(network=network).values_list("pk", "title"))
-    years = [
-        d.year
-        for d in Meeting.objects.filter(network=network)
-        .filter(~Q(status=Meeting.Status.CANCELLED))
-        .dates("start", "year", order="DESC")
-    ]
+    years = [d.year for d in held_meetings(network).dates("start", "year", order="DESC")]
     return series, years
