@@ -39,3 +39,13 @@ def test_the_demo_fills_delegations_and_attendance_and_loads_only_once(db, setti
     page = client.get(f"/n/all-country/meetings/{meeting.pk}/delegations/")
     assert page.status_code == 200 and "Head of delegation" in page.content.decode()
     assert len(page.content) < 100_000  # light enough for a costly connection
+
+
+def test_the_demo_coordinators_run_the_meetings_rather_than_lead_a_delegation(db, settings):
+    from qicop.demo import load_demo
+
+    settings.DEMO_MODE = True
+    load_demo(with_data=False)
+    delegations.load_demo()
+    assert not Delegate.objects.filter(member__memberships__role="coordinator").exists()
+    assert Delegate.objects.filter(member__user__email="focal.ke@example.org", role="head").count() == 3

@@ -406,7 +406,12 @@ def load_demo() -> None:
 
 def _demo_delegations(meeting: Meeting, seeds, rng) -> None:
     members: dict[int, list[Member]] = {}
-    network_members = Member.objects.filter(memberships__network=meeting.network_id).distinct()
+    # Coordinators run the meeting; they are not part of their country's delegation.
+    network_members = (
+        Member.objects.filter(memberships__network=meeting.network_id)
+        .exclude(memberships__network=meeting.network_id, memberships__role="coordinator")
+        .distinct()
+    )
     for m in network_members.select_related("user", "organisation").order_by("pk"):
         members.setdefault(m.country_id, []).append(m)
     delegates = []
