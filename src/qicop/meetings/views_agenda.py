@@ -72,7 +72,9 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 def meeting_create(request, slug):
     _viewer, network, _meeting = _planner(request, slug)
-    form = MeetingForm(request.POST or None, network=network, initial={"time_zone": "UTC"})
+    # The coordinator usually organises in their own zone: propose it.
+    initial = {"time_zone": timezone.get_current_timezone_name(), "reminder_offsets": "7d,1d"}
+    form = MeetingForm(request.POST or None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
         meeting = agenda.create_meeting(actor=request.user, network=network, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Add its agenda next."))
