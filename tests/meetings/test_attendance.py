@@ -53,3 +53,17 @@ def test_a_file_that_is_no_attendance_report_is_refused_with_the_reason(world):
 def test_only_coordinators_record_attendance(world):
     assert upload(world.client_for("faith"), world, ZOOM.encode()).status_code == 403
     assert not Attendance.objects.exists()
+
+
+def test_a_report_replaces_what_was_recorded_by_hand_for_the_same_member(world):
+    Attendance.objects.create(
+        meeting=world.meeting, member=world.kim, name="Kim Member", minutes=90, source="manual"
+    )
+    Attendance.objects.create(
+        meeting=world.meeting, member=world.faith, name="Faith Focal", minutes=90, source="manual"
+    )
+    upload(world.client_for("carla"), world, ZOOM.encode())
+    kim = Attendance.objects.filter(meeting=world.meeting, member=world.kim)
+    assert [(a.source, a.minutes) for a in kim] == [("zoom", 80)]
+    # someone recorded by hand and absent from the report keeps the hand-made row
+    assert Attendance.objects.filter(member=world.faith, source="manual").exists()

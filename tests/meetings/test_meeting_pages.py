@@ -142,3 +142,16 @@ def test_the_demo_has_a_full_series_an_upcoming_session_and_three_all_country_me
     upcoming = Meeting.objects.get(status="confirmed")
     page = client.get(f"/n/virtual/meetings/{upcoming.pk}/").content.decode()
     assert "zoom.example.org" in page  # the demo registers Kenya's focal point
+
+
+def test_a_full_meeting_says_so_instead_of_offering_registration(world):
+    world.meeting.capacity = 1
+    world.meeting.save()
+    world.client_for("kim").post(f"/n/vln/meetings/{world.meeting.pk}/register/", {"attending": "yes"})
+    client = world.client_for("henri")
+    response = client.post(f"/n/vln/meetings/{world.meeting.pk}/register/", {"attending": "yes"}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This meeting is full" in page
+    assert 'value="yes"' not in page
+    assert not Registration.objects.filter(member=world.henri).exists()

@@ -73,6 +73,13 @@ def import_attendance(*, actor, meeting: Meeting, data: bytes, filename: str = "
                 matched_by=method,
             )
         )
+    # The report measures what a hand-made record only estimated: a member found in it loses the
+    # hand-made row, so nobody is counted twice.
+    Attendance.objects.filter(
+        meeting=meeting,
+        source=Attendance.Source.MANUAL,
+        member_id__in={r.member_id for r in rows if r.member_id},
+    ).delete()
     Attendance.objects.bulk_create(rows)
     audit(actor=actor, verb="meeting.attendance_import", target=meeting, people=len(rows), tool=report.tool)
     return ImportResult(report.tool, len(rows), sum(1 for r in rows if r.member_id), list(report.warnings))

@@ -86,7 +86,11 @@ def meeting_register(request, slug, meeting_id):
     _viewer, network = _network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     attending = request.POST.get("attending") == "yes"
-    services.register(actor=request.user, meeting=meeting, attending=attending)
+    try:
+        services.register(actor=request.user, meeting=meeting, attending=attending)
+    except services.MeetingFull as full:
+        messages.error(request, full.args[0])
+        return redirect("meetings:detail", slug=network.slug, meeting_id=meeting.pk)
     messages.success(
         request,
         _("You are registered. The join link is on this page and in the calendar file.")
