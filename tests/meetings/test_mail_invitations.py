@@ -273,3 +273,11 @@ def test_a_failed_delivery_is_retried_and_what_went_is_not_sent_again(world, mon
     monkeypatch.setattr(EmailBackend, "send_messages", real_send)
     assert mail.send_invitations(world.meeting.pk) == 1
     assert len(outbox.outbox) == 5 and len(to(world.henri)) == 1
+
+
+def test_rendering_asks_the_database_nothing_per_recipient_beyond_the_sent_record(
+    world, django_assert_max_num_queries
+):
+    # Four reads for the batch, then per recipient: claim the SentMail row (savepoints, select, insert).
+    with django_assert_max_num_queries(4 + 6 * 5):
+        assert mail.send_invitations(world.meeting.pk) == 5

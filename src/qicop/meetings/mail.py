@@ -62,7 +62,7 @@ UNSUBSCRIBE_SALT = "qicop.meetings.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = timedelta(days=400)
 
 INVITATION_PREFIX = "invitation:{meeting}:"
-CALENDAR_KEYS = ("invitation:{meeting}:", "cancellation:{meeting}:")
+CANCELLATION_PREFIX = "cancellation:{meeting}:"
 
 
 # ------------------------------------------------------------------------------------------ recipients
@@ -395,10 +395,13 @@ def meeting_changed(meeting: Meeting, *, cancelled: bool = False) -> None:
     from qicop.meetings import tasks
 
     sent = SentMail.objects.filter(meeting_id=meeting.pk).filter(
-        Q(key__startswith=CALENDAR_KEYS[0].format(meeting=meeting.pk))
-        | Q(key__startswith=CALENDAR_KEYS[1].format(meeting=meeting.pk))
+        Q(key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk))
+        | Q(key__startswith=CANCELLATION_PREFIX.format(meeting=meeting.pk))
     )
-    versions = {int(key.rsplit(":", 1)[1]): when for key, when in _last_sent(sent)}
+    versions: dict[int, datetime] = {}
+    for key, when in _last_sent(sent):
+        version = int(key.rsplit(":", 1)[1])
+        versions[version] = max(when, versions.get(version, when))
     if not versions:
         return
     latest = max(versions)
