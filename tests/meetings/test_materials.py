@@ -226,10 +226,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_written_anywhere(wor
 
 
 def test_a_file_and_a_link_together_are_refused(world):
+    before = stored_files()
     response = post(world, "carla", file=upload("s.pdf", pdf_bytes()), url="https://example.org/x")
     assert response.status_code == 400
     assert "not both" in response.content.decode()
-    assert not Material.objects.exists() and not stored_files()
+    assert not Material.objects.exists() and stored_files() == before
 
 
 def test_neither_a_file_nor_a_link_is_refused(world):

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qicop.meetings.materials import LINK_KINDS, check_upload, too_large_message
@@ -30,7 +31,7 @@ class MaterialForm(forms.Form):
         self._too_large = bool(too_large)
         self.fields["kind"].choices = [("", _("Decide from the file")), *Material.Kind.choices]
         self.fields["language"].choices = [("", _("Not given")), *settings.LANGUAGES]
-        choices = [(item.pk, f"{item.start:%H:%M} {item.title}") for item in items]
+        choices = [(item.pk, f"{timezone.localtime(item.start):%H:%M} {item.title}") for item in items]
         if item_optional:
             choices = [("", _("Other materials of the meeting")), *choices]
         self.fields["agenda_item"].choices = choices
