@@ -1,0 +1,233 @@
+"""Every write of discussions: starting threads, replying, editing, accepting an answer, following,
+and moderation (hiding, locking, reports). Each service is atomic, writes its audit entry, and leaves
+e-mails to after the commit (see notifications.py)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qicop.core.audit import audit
+from qicop.knowledge import notifications
+from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
+from qicop.network.models import Member
+
+MAX_BODY = 20_000
+MAX_TITLE = 200
+MAX_MENTIONS = 20
+
+# A mention is "@" and the first part of the member's e-mail address (@kim for kim@example.org) or "@#"
+# and their member number (@#42, shown beside each author). Full names are ambiguous and contain spaces.
+# The look-behind keeps e-mail addresses (kim@example.org) from counting as mentions.
+MENTION = re.compile(r"(?<![\w@.+-])@(#\d{1,12}|[A-Za-z0-9][A-Za-z0-9._+-]{0,63})")
+
+
+def mentioned_members(body: str, *, network_id: int) -> set[int]:
+    """The members of the network that ``body`` mentions. A handle that fits several members is nobody."""
+    ids: set[int] = set()
+    handles: set[str] = set()
+    for token in MENTION.findall(body or ""):
+        if token.startswith("#"):
+            ids.add(int(token[1:]))
+        else:
+            handles.add(token.rstrip("._-").lower())
+        if len(ids) + len(handles) >= MAX_MENTIONS:
+            break
+    if not ids and not handles:
+        return set()
+    members = Member.objects.filter(memberships__network_id=network_id)
+    found = set(members.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    if handles:
+        by_handle: dict[str, set[int]] = {}
+        query = Q()
+        for handle in handles:
+            query |= Q(user__email__startswith=f"{handle}@")
+        for pk, email in members.filter(query).values_list("pk", "user__email"):
+            by_handle.setdefault(email.split("@", 1)[0], set()).add(pk)
+        found |= {next(iter(pks)) for pks in by_handle.values() if len(pks) == 1}
+    return found
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write a message."))
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            _("A message has at most %(max)s characters; this one has %(count)s.")
+            % {"max": f"{MAX_BODY:,}", "count": f"{len(body):,}"}
+        )
+    return body
+
+
+def _follow(member: Member, thread: Thread) -> None:
+    Subscription.objects.get_or_create(member=member, thread=thread)
+
+
+def _add_post(*, thread: Thread, author: Member, body: str, quote_of: Post | None) -> Post:
+    post = Post.objects.create(thread=thread, author=author, body=body, quote_of=quote_of)
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
+    thread.last_post_at = post.created_at
+    thread.post_count += 1
+    return post
+
+
+@transaction.atomic
+def thread_start(
+    *,
+    actor,
+    author: Member,
+    network,
+    title: str,
+    body: str,
+    topic=None,
+    meeting=None,
+    case_study=None,
+    chart: tuple[str, str] | None = None,
+) -> Thread:
+    """Start a discussion with its first post. Preconditions: the author may write in ``network`` and may
+    see what the thread is attached to. Effects: the author follows it; mentioned members are notified."""
+    title = (title or "").strip()
+    if not title or len(title) > MAX_TITLE:
+        raise ValidationError(_("A title has 1 to %(max)s characters.") % {"max": MAX_TITLE})
+    body = _check_body(body)
+    code, uid = chart or ("", "")
+    thread = Thread.objects.create(
+        network=network,
+        title=title,
+        topic=topic,
+        meeting=meeting,
+        case_study=case_study,
+        chart_indicator=code,
+        chart_org_unit=uid,
+        created_by=author,
+    )
+    post = _add_post(thread=thread, author=author, body=body, quote_of=None)
+    _follow(author, thread)
+    notifications.notify(
+        kind=Notification.Kind.MENTION,
+        thread=thread,
+        post=post,
+        member_ids=mentioned_members(body, network_id=network.pk) - {author.pk},
+    )
+    audit(actor=actor, verb="discussion.start", target=thread, title=title)
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Post | None = None) -> Post:
+    """Reply to ``thread``. Effects: the author follows it; every other follower is notified of the reply,
+    mentioned members of the mention (one notification each, the mention winning)."""
+    thread = Thread.objects.select_for_update().select_related("case_study").get(pk=thread.pk)
+    if thread.locked:
+        raise ValidationError(_("This discussion is locked: it takes no more replies."))
+    if thread.hidden:
+        raise ValidationError(_("This discussion was hidden by a moderator."))
+    body = _check_body(body)
+    if quote_of is not None and quote_of.thread_id != thread.pk:
+        quote_of = None
+    post = _add_post(thread=thread, author=author, body=body, quote_of=quote_of)
+    _follow(author, thread)
+    mentioned = mentioned_members(body, network_id=thread.network_id) - {author.pk}
+    followers = set(
+        Subscription.objects.filter(thread=thread).exclude(member=author).values_list("member_id", flat=True)
+    )
+    notifications.notify(kind=Notification.Kind.MENTION, thread=thread, post=post, member_ids=mentioned)
+    notifications.notify(
+        kind=Notification.Kind.REPLY, thread=thread, post=post, member_ids=followers - mentioned
+    )
+    audit(actor=actor, verb="discussion.reply", target=post, thread=thread.pk)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, actor, post: Post, body: str) -> Post:
+    """The author corrects their post; the page shows it was edited."""
+    post.body = _check_body(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at", "updated_at"])
+    audit(actor=actor, verb="discussion.edit", target=post)
+    return post
+
+
+@transaction.atomic
+def answer_accept(*, actor, thread: Thread, post: Post | None) -> Thread:
+    """Mark ``post`` as the answer (``None`` withdraws the mark). Its author is notified."""
+    if post is not None and (post.thread_id != thread.pk or post.hidden):
+        raise ValidationError(_("Only a visible post of this discussion can be the answer."))
+    thread.accepted_post = post
+    thread.save(update_fields=["accepted_post", "updated_at"])
+    acting_member = getattr(actor, "member", None)
+    if post is not None and post.author_id and post.author_id != getattr(acting_member, "pk", None):
+        notifications.notify(
+            kind=Notification.Kind.ACCEPTED, thread=thread, post=post, member_ids={post.author_id}
+        )
+    audit(actor=actor, verb="discussion.accept", target=thread, post=post.pk if post else None)
+    return thread
+
+
+@transaction.atomic
+def thread_follow(*, actor, member: Member, thread: Thread, follow: bool) -> None:
+    if follow:
+        _follow(member, thread)
+    else:
+        Subscription.objects.filter(member=member, thread=thread).delete()
+    audit(actor=actor, verb="discussion.follow" if follow else "discussion.unfollow", target=thread)
+
+
+@transaction.atomic
+def post_hide(*, actor, post: Post, hidden: bool) -> Post:
+    """A moderator hides a post (participants see that it was hidden) or shows it again."""
+    post.hidden = hidden
+    post.save(update_fields=["hidden", "updated_at"])
+    if hidden:
+        Thread.objects.filter(pk=post.thread_id, accepted_post=post).update(accepted_post=None)
+    audit(actor=actor, verb="discussion.hide_post" if hidden else "discussion.show_post", target=post)
+    return post
+
+
+@transaction.atomic
+def thread_moderate(
+    *, actor, thread: Thread, hidden: bool | None = None, locked: bool | None = None
+) -> Thread:
+    """A moderator hides or shows, locks or unlocks a thread."""
+    changed = []
+    if hidden is not None:
+        thread.hidden = hidden
+        changed.append("hidden")
+    if locked is not None:
+        thread.locked = locked
+        changed.append("locked")
+    thread.save(update_fields=[*changed, "updated_at"])
+    audit(actor=actor, verb="discussion.moderate", target=thread, hidden=thread.hidden, locked=thread.locked)
+    return thread
+
+
+def post_report(*, actor, reporter: Member, post: Post, reason: str) -> PostReport:
+    """A member reports a post to the moderators, once per post."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what is wrong with this post."))
+    if len(reason) > 500:
+        raise ValidationError(_("A reason has at most 500 characters."))
+    try:
+        with transaction.atomic():
+            report = PostReport.objects.create(post=post, reporter=reporter, reason=reason)
+            audit(actor=actor, verb="discussion.report", target=post)
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this post.")) from None
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, actor, report: PostReport) -> PostReport:
+    report.resolved_at = timezone.now()
+    report.resolved_by = actor
+    report.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+    audit(actor=actor, verb="discussion.resolve_report", target=report)
+    return report
