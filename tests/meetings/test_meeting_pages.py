@@ -155,3 +155,12 @@ def test_a_full_meeting_says_so_instead_of_offering_registration(world):
     assert "This meeting is full" in page
     assert 'value="yes"' not in page
     assert not Registration.objects.filter(member=world.henri).exists()
+
+
+def test_the_organiser_is_a_plain_address_when_the_meeting_has_no_creator(world, settings):
+    import icalendar
+
+    settings.DEFAULT_FROM_EMAIL = "qicop <noreply@example.org>"
+    data = world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/meeting.ics").content
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["ORGANIZER"]) == "mailto:noreply@example.org"

@@ -18,8 +18,17 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 
     created = load_network_demo(seed=seed)
     created = load_meetings_demo() or created
+    _enrich_meetings()
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")
     created = load_indicators_demo(actor=coordinator, seed=seed) or created
     return created
+
+
+def _enrich_meetings() -> None:
+    """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
+    from qicop.meetings import delegations, proceedings
+
+    delegations.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
+    proceedings.load_demo()  # minutes, evaluations and published proceedings

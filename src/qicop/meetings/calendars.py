@@ -23,7 +23,8 @@ def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
         if show_join_link and meeting.join_url
         else ", ".join(p for p in (meeting.venue, meeting.city) if p) or None
     )
-    organizer = getattr(meeting.created_by, "email", "") or settings.DEFAULT_FROM_EMAIL
+    # DEFAULT_FROM_EMAIL may carry a display name ("qicop <noreply@…>"); ORGANIZER wants the address.
+    organizer = getattr(meeting.created_by, "email", "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return EventData(
         uid=f"{meeting.uid}@qicop",
         sequence=meeting.sequence,
