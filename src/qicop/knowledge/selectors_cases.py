@@ -387,6 +387,7 @@ def topic_page(viewer: Viewer, network: Network, topic: Topic) -> dict:
     resources = (
         Resource.objects.filter(network=network, topics=topic)
         .select_related("country")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")))
         .order_by("-year", "title", "id")
     )
     found = {
