@@ -3,7 +3,7 @@ topics; loading twice changes nothing."""
 
 from django.test import Client
 
-from qicop.meetings import agenda
+from qicop.meetings import demo_agenda
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 from qicop.network.models import Topic
 
@@ -13,7 +13,7 @@ def load(settings):
 
     settings.DEMO_MODE = True
     load_demo(with_data=False)
-    agenda.load_demo()
+    demo_agenda.load_demo()
 
 
 def test_the_demo_agendas_name_panellists_moderators_presenters_and_speakers(db, settings):
@@ -50,7 +50,7 @@ def test_loading_the_demo_twice_changes_nothing(db, settings):
         Topic.objects.count(),
         AgendaItem.panellists.through.objects.count(),
     )
-    agenda.load_demo()
+    demo_agenda.load_demo()
     assert counts == (
         CasePresentation.objects.count(),
         Topic.objects.count(),

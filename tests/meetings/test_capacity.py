@@ -34,9 +34,10 @@ def test_a_full_meeting_is_refused_through_the_register_page_too(world, two_seat
     register(world, "kim")
     register(world, "henri")
     response = world.client_for("dan").post(
-        f"/n/vln/meetings/{world.meeting.pk}/register/", {"attending": "yes"}
+        f"/n/vln/meetings/{world.meeting.pk}/register/", {"attending": "yes"}, follow=True
     )
-    assert response.status_code == 403
+    assert response.redirect_chain[-1][0].endswith(f"/meetings/{world.meeting.pk}/")
+    assert "This meeting is full" in response.content.decode()
     assert Registration.objects.filter(status="registered").count() == 2
 
 

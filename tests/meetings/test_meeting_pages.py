@@ -164,3 +164,11 @@ def test_the_organiser_is_a_plain_address_when_the_meeting_has_no_creator(world,
     data = world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/meeting.ics").content
     event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
     assert str(event["ORGANIZER"]) == "mailto:noreply@example.org"
+
+
+def test_coordinators_find_planning_links_on_the_meetings_list(world):
+    coordinator = world.client_for("carla").get("/n/vln/meetings/").content.decode()
+    member = world.client_for("kim").get("/n/vln/meetings/").content.decode()
+    assert "/n/vln/meetings/new/" in coordinator and "/n/vln/meetings/topics/" in coordinator
+    assert "/n/vln/meetings/new/" not in member
+    assert "/n/vln/proceedings/" in member and "/n/vln/meetings/statistics/" in member

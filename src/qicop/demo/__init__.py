@@ -28,7 +28,8 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings import delegations, proceedings
+    from qicop.meetings import delegations, demo_agenda, proceedings
 
+    demo_agenda.load_demo()  # presenters, panellists, case presentations and topics
     delegations.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
     proceedings.load_demo()  # minutes, evaluations and published proceedings

@@ -13,6 +13,7 @@ from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.meetings import (
     calendars,
+    permissions,
     selectors,
     services,
     views_agenda,
@@ -34,7 +35,7 @@ def _network(request, slug):
 
 @login_required
 def meeting_list(request, slug):
-    _viewer, network = _network(request, slug)
+    viewer, network = _network(request, slug)
     meetings = selectors.meetings_of_network(network)
     now = timezone.now()
     return render(
@@ -44,6 +45,7 @@ def meeting_list(request, slug):
             "network": network,
             "upcoming": meetings.filter(end__gte=now).order_by("start")[:20],
             "page": paginate(request, meetings.filter(end__lt=now).order_by("-start")),
+            "can_manage": permissions.can_manage_meetings(viewer, network),
         },
     )
 
@@ -64,7 +66,6 @@ def meeting_detail(request, slug, meeting_id):
             "registration": registration,
             "registered": registered,
             "local_times": local_time_table(meeting.start, meeting.end, zones) if zones else [],
-            "agenda": meeting.agenda.prefetch_related("presenters").select_related("country"),
             "can_record_attendance": viewer.is_coordinator(network),
             "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
             "decisions": meeting.decisions.all(),
