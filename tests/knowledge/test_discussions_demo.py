@@ -1,0 +1,41 @@
+"""The demo discussions: active threads in three languages, with a quote, a mention, an accepted answer
+and followers; loading twice changes nothing."""
+
+from __future__ import annotations
+
+from qicop.demo import load_demo
+from qicop.knowledge import demo_discussions
+from qicop.knowledge.models import Notification, Post, Subscription, Thread
+from qicop.network.models import Member
+
+
+def test_the_demo_has_active_threads_in_three_languages_and_loads_once(db):
+    load_demo(with_data=False)
+    demo_discussions.load_demo()
+    demo_discussions.load_demo()
+    threads = Thread.objects.filter(network__slug="virtual")
+    assert threads.count() == 3
+    titles = set(threads.values_list("title", flat=True))
+    assert demo_discussions.FIRST_TITLE in titles
+    assert any("perdus de vue" in t for t in titles) and any("ARV" in t for t in titles)
+    courier = threads.get(title=demo_discussions.FIRST_TITLE)
+    assert courier.accepted_post is not None and courier.post_count == courier.posts.count() >= 5
+    assert courier.posts.values("author").distinct().count() >= 3
+    assert Post.objects.filter(thread__in=threads, quote_of__isnull=False).exists()
+    focal = Member.objects.get(user__email="focal.ke@example.org")
+    assert Notification.objects.filter(member=focal, kind="mention").exists()
+    assert Subscription.objects.filter(thread=courier).count() >= 3
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no e-mail storm
+
+
+def test_the_demo_threads_are_readable_and_searchable(db, client):
+    load_demo(with_data=False)
+    demo_discussions.load_demo()
+    client.force_login(Member.objects.get(user__email="member.ht@example.org").user)
+    listing = client.get("/n/virtual/discussions/").content.decode()
+    assert "perdus de vue" in listing
+    courier = Thread.objects.get(title=demo_discussions.FIRST_TITLE)
+    page = client.get(f"/n/virtual/discussions/{courier.pk}/").content.decode()
+    assert "dried blood spots" in page
+    found = client.get("/n/virtual/search/", {"q": "dried blood spots"}).content.decode()
+    assert "keep viral-load samples moving" in found
