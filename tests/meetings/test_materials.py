@@ -85,12 +85,15 @@ def stored_files() -> set[Path]:
 
 
 @pytest.fixture(autouse=True)
-def _remove_stored_files():
-    """Tests store real files in the test folder: take away what each test added."""
-    before = stored_files()
-    yield
-    for path in stored_files() - before:
-        path.unlink()
+def _private_root(tmp_path, settings, monkeypatch):
+    """Each test stores its files in a private folder of its own, so that test runs side by side never
+    see (or clean up) each other's files."""
+    from django.core.files.storage import FileSystemStorage
+
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    monkeypatch.setattr(
+        Material._meta.get_field("file"), "storage", FileSystemStorage(location=settings.PRIVATE_ROOT)
+    )
 
 
 def item_presented_by(world, member, title="Kenya: our work") -> AgendaItem:
@@ -284,9 +287,13 @@ def test_a_pdf_opens_in_the_browser_but_office_files_are_always_downloaded_and_n
     assert pdf["Content-Disposition"].startswith("inline")
     docx = world.client_for("kim").get(f"{page_url(world)}{stored(world, 'a.docx', docx_bytes()).pk}/")
     assert docx["Content-Disposition"].startswith("attachment")
-    for response in (pdf, docx):
+    image = world.client_for("kim").get(f"{page_url(world)}{stored(world, 'a.png', png_bytes()).pk}/")
+    assert image["Content-Disposition"].startswith("inline")
+    for response in (pdf, docx, image):
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert "sandbox" in response["Content-Security-Policy"]
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+    # Browsers will not start their PDF viewer in a sandbox; everything else gets one.
+    assert "sandbox" in docx["Content-Security-Policy"] and "sandbox" in image["Content-Security-Policy"]
 
 
 def test_a_material_of_another_meeting_is_not_found_through_this_one(world):
@@ -402,3 +409,28 @@ def test_the_materials_page_asks_the_database_a_bounded_number_of_times(world, d
     with django_assert_max_num_queries(14):
         response = client.get(page_url(world))
     assert response.status_code == 200 and "Link 1" in response.content.decode()
+
+
+# The service on its own: whatever calls it, nothing is half-written.
+
+
+def test_the_service_refuses_a_wrong_file_without_writing_anything(world):
+    from django.core.exceptions import ValidationError
+
+    before = stored_files()
+    with pytest.raises(ValidationError, match="a web page"):
+        stored(world, "slides.pdf", b"<!doctype html><p>hi</p>")
+    assert not Material.objects.exists() and stored_files() == before
+
+
+def test_a_failure_after_the_file_is_written_removes_the_file_again(world, monkeypatch):
+    from qicop.meetings import materials
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(materials, "audit", broken_audit)
+    before = stored_files()
+    with pytest.raises(RuntimeError):
+        stored(world)
+    assert not Material.objects.exists() and stored_files() == before

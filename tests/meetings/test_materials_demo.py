@@ -4,7 +4,7 @@ import time
 import zipfile
 from io import BytesIO
 
-from test_materials import _remove_stored_files  # noqa: F401 - the fixture that takes away stored files
+from test_materials import _private_root  # noqa: F401 - each test stores files in a folder of its own
 
 from qicop.demo import load_demo
 from qicop.meetings import materials

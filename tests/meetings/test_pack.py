@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from test_materials import (
-    _remove_stored_files,  # noqa: F401 - the fixture that takes away stored files
+    _private_root,  # noqa: F401 - each test stores files in a folder of its own
     docx_bytes,
     item_presented_by,
     pdf_bytes,
@@ -59,6 +59,7 @@ def test_the_pack_holds_the_files_the_agenda_and_minutes_and_the_links(furnished
     response, body = download(furnished.client_for("henri"), pack_url(furnished))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
+    assert response["Content-Length"] == str(len(body))
     assert response["Content-Disposition"] == 'attachment; filename="2030-03-10-reaching-the-second-95.zip"'
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert archive.testzip() is None

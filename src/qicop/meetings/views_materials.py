@@ -19,8 +19,11 @@ from qicop.meetings.access import meetings_network
 from qicop.meetings.forms_materials import MaterialForm
 from qicop.meetings.models import Material
 
-# Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.
+# Files are shown (PDF, images) or downloaded, never run as a page of ours: no script, no frame, and a
+# sandbox (an origin of their own) for everything but PDFs, because browsers refuse to start their PDF
+# viewer inside a sandbox.
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+PDF_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
 
 
 def detail_panel(request, viewer, network, meeting) -> dict:
@@ -142,7 +145,7 @@ def material(request, slug, meeting_id, material_id):
         content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
+    response["Content-Security-Policy"] = PDF_CSP if content_type == "application/pdf" else FILE_CSP
     patch_cache_control(response, private=True)
     return response
 
