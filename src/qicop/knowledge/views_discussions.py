@@ -65,11 +65,11 @@ def _page_of(names: tuple[str, ...], args: list) -> str | None:
 
 
 def case_study_url(network, case_study) -> str | None:
-    return _page_of(("knowledge:case_study", "knowledge:case_study_detail"), [network.slug, case_study.pk])
+    return _page_of(("knowledge:case_detail", "knowledge:case_study"), [network.slug, case_study.pk])
 
 
 def resource_url(network, resource) -> str | None:
-    return _page_of(("knowledge:resource", "knowledge:resource_detail"), [network.slug, resource.pk])
+    return _page_of(("knowledge:resource_detail", "knowledge:resource"), [network.slug, resource.pk])
 
 
 def _attached_to(thread) -> dict | None:
