@@ -87,13 +87,8 @@ def resource_queryset():
 
 def register_case_studies() -> None:
     """Register "case_study" and "resource" with qicop.search.index.register."""
-    from qicop.knowledge.models import CaseStudy, CaseStudyChart, Resource
+    from qicop.knowledge.models import CaseStudy, Resource
 
-    register(
-        CaseStudy,
-        "case_study",
-        build=case_study_entry,
-        queryset=case_study_queryset,
-        related={CaseStudyChart: "case_study_id"},
-    )
+    # Topics, places and authors are many-to-many: the services call reindex_object after setting them.
+    register(CaseStudy, "case_study", build=case_study_entry, queryset=case_study_queryset)
     register(Resource, "resource", build=resource_entry, queryset=resource_queryset)
