@@ -278,6 +278,33 @@ def test_a_failed_delivery_is_retried_and_what_went_is_not_sent_again(world, mon
 def test_rendering_asks_the_database_nothing_per_recipient_beyond_the_sent_record(
     world, django_assert_max_num_queries
 ):
-    # Four reads for the batch, then per recipient: claim the SentMail row (savepoints, select, insert).
-    with django_assert_max_num_queries(4 + 6 * 5):
+    # Four reads for the batch, then per recipient: lock the meeting row to check its version, and claim
+    # the SentMail row (savepoints, select, insert).
+    with django_assert_max_num_queries(4 + 7 * 5):
         assert mail.send_invitations(world.meeting.pk) == 5
+
+
+def test_an_edit_saved_while_the_invitations_go_out_reaches_everyone_in_its_current_version(
+    world, monkeypatch
+):
+    """A coordinator fixes the time while the batch is half-way: nobody is left with the old time."""
+    from qicop.meetings import calendars
+
+    real_ics = calendars.invitation_ics
+    moved = world.meeting.start + timedelta(hours=2)
+
+    def edited_after_the_first_mail(meeting, **kwargs):
+        calendar = real_ics(meeting, **kwargs)
+        # The edit commits between two mails of the batch (as another request or worker would).
+        Meeting.objects.filter(pk=meeting.pk, sequence=0).update(
+            sequence=1, start=moved, end=moved + timedelta(minutes=90)
+        )
+        return calendar
+
+    monkeypatch.setattr(calendars, "invitation_ics", edited_after_the_first_mail)
+    mail.send_invitations(world.meeting.pk)
+    for member in (world.carla, world.faith, world.dan, world.kim, world.henri):
+        latest = event_of(to(member)[-1])
+        assert latest["SEQUENCE"] == 1, member.full_name
+        assert latest.decoded("DTSTART") == moved
+    assert len(to(world.kim)) == 1  # not reached before the edit: the current version only

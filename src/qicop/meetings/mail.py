@@ -230,12 +230,19 @@ def meeting_times(meeting: Meeting) -> dict:
 # --------------------------------------------------------------------------------------------- sending
 
 
-def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build) -> int:
+class Outdated(Exception):
+    """The meeting changed while its batch was going out: what is left would be out of date."""
+
+
+def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build, still_current=None) -> int:
     """Send ``build(member)`` to each member who has not had ``key`` yet; returns how many went.
 
     Each mail is claimed in SentMail and sent inside one transaction: if sending fails the claim is
     rolled back (a later run tries again); if it went, the record stays and no run sends it twice. A
     failing address is logged and skipped, so one bad mailbox does not hold back the rest.
+
+    ``still_current()``, when given, is asked inside each mail's transaction before anything is claimed;
+    once it answers False the batch stops and raises ``Outdated`` (what went out stays recorded).
     """
     sent = 0
     pending = members.exclude(pk__in=SentMail.objects.filter(key=key).values("member_id")).order_by("pk")
@@ -243,6 +250,8 @@ def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build) 
         for member in pending:
             try:
                 with transaction.atomic():
+                    if still_current is not None and not still_current():
+                        raise Outdated(sent)
                     _record, created = SentMail.objects.get_or_create(
                         key=key, member=member, defaults={"meeting": meeting}
                     )
@@ -312,7 +321,20 @@ def _send_calendar(meeting: Meeting, members: QuerySet[Member], *, template: str
             method="CANCEL" if cancel else "REQUEST",
         )
 
-    return send_batch(key=key, meeting=meeting, members=members, build=build)
+    def still_current() -> bool:
+        # The meeting row stays locked until this mail is recorded: an edit saved meanwhile waits, and
+        # the update it sets off then finds this member among those invited.
+        locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("sequence", flat=True)
+        return locked.first() == meeting.sequence
+
+    try:
+        return send_batch(key=key, meeting=meeting, members=members, build=build, still_current=still_current)
+    except Outdated as stopped:
+        # Edited (or cancelled) while this batch went out: those who got the old version get the new one,
+        # and those not reached yet get the current invitation instead of the old one.
+        log.info("meeting %s changed while %s went out; sending its current version", meeting.pk, key)
+        sent = stopped.args[0]
+        return sent + send_updates(meeting.pk) + (0 if cancel else send_invitations(meeting.pk))
 
 
 def send_reminders(meeting_id: int, offset: str) -> int:
