@@ -308,3 +308,30 @@ def test_an_edit_saved_while_the_invitations_go_out_reaches_everyone_in_its_curr
         assert latest["SEQUENCE"] == 1, member.full_name
         assert latest.decoded("DTSTART") == moved
     assert len(to(world.kim)) == 1  # not reached before the edit: the current version only
+
+
+def test_a_meeting_over_several_days_or_past_midnight_shows_the_day_it_ends(world, french_henri):
+    # Three days in Nairobi, 09:00 on Sunday 10 March to 17:00 on Tuesday 12 March (06:00 and 14:00 UTC).
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        kind="in_person",
+        start=datetime(2030, 3, 10, 6, tzinfo=UTC),
+        end=datetime(2030, 3, 12, 14, tzinfo=UTC),
+    )
+    mail.send_invitations(world.meeting.pk)
+    (kims,) = to(world.kim)
+    assert "Sunday March 10, 2030, 09:00 – Tuesday March 12, 2030, 17:00 (Africa/Nairobi)" in kims.body
+    html = {t: c for c, t in kims.alternatives}["text/html"]
+    assert "Tuesday March 12, 2030, 17:00 (Africa/Nairobi)" in html
+    (henris,) = to(french_henri)
+    assert "mardi 12 mars 2030, 10:00 (America/Port-au-Prince)" in henris.body
+    assert "10 mars 2030, 09:00 – 12 mars 2030, 17:00 (Africa/Nairobi)" in henris.body
+
+
+def test_a_session_that_ends_after_midnight_for_the_reader_says_so(world):
+    # 20:00–21:30 UTC is 23:00–00:30 in Nairobi: Kim's session ends on Monday.
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        start=datetime(2030, 3, 10, 20, tzinfo=UTC), end=datetime(2030, 3, 10, 21, 30, tzinfo=UTC)
+    )
+    mail.send_invitations(world.meeting.pk)
+    (kims,) = to(world.kim)
+    assert "Sunday March 10, 2030, 23:00 – Monday March 11, 2030, 00:30 (Africa/Nairobi)" in kims.body
