@@ -1,6 +1,7 @@
 """Certificates of attendance: for the member who attended and for coordinators, with a code anyone can
 verify."""
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
@@ -98,3 +99,15 @@ def test_a_french_members_certificate_is_in_french(world, attended):
     attended.refresh_from_db()
     html = delegations.certificate_html(attended)
     assert 'lang="fr"' in html and "10 mars 2030" in html
+
+
+def test_the_verification_page_dates_the_meeting_as_the_certificate_does(world, attended):
+    # 22:30 UTC on 10 March is 01:30 on 11 March in Nairobi, where the meeting was held.
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        start=datetime(2030, 3, 10, 22, 30, tzinfo=UTC), end=datetime(2030, 3, 11, 0, 0, tzinfo=UTC)
+    )
+    attended.refresh_from_db()
+    assert "March 11, 2030" in delegations.certificate_html(attended)
+    code = delegations.certificate_code(attended)
+    page = Client().get(f"/certificates/verify/?code={quote(code)}").content.decode()
+    assert "on March 11, 2030." in page
