@@ -72,3 +72,15 @@ def test_with_the_data_each_case_study_shows_a_live_chart_of_its_shift(db):
     ):
         found = client.get("/n/virtual/search/", {"q": query}).content.decode()
         assert title.lower() in found.lower(), query
+
+
+def test_the_demo_topics_gather_sessions_and_case_studies_together(demo):
+    from django.test import Client
+
+    from qicop.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="focal.ke@example.org"))
+    page = client.get("/n/virtual/topics/viral-load/").content.decode()
+    assert "Community refill groups raise viral load suppression" in page
+    assert "Reaching the third 95" in page  # the meetings' session on the same topic

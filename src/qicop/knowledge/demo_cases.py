@@ -22,16 +22,35 @@ from qicop.knowledge import cases
 from qicop.knowledge.models import CaseStudy, Resource
 from qicop.network.models import Country, Member, Network, Role, Topic
 
+# key → (slug, name, description); the slugs of the meetings' demo topics are reused, so a topic page
+# gathers the sessions and the case studies on it.
 TOPICS = {
     "dsd": (
+        "differentiated-service-delivery",
         "Differentiated service delivery",
         "Multi-month dispensing, community refill groups, fast track.",
     ),
-    "vl": ("Viral load", "Testing coverage, sample transport, results back to clinicians, suppression."),
-    "retention": ("Retention in care", "Keeping people on treatment: tracing, reminders, return to care."),
-    "consumer": ("Consumer involvement", "People living with HIV on QI teams and clinic committees."),
-    "rapid-art": ("Same-day ART", "Starting treatment on the day of diagnosis."),
-    "data": ("Data quality and use", "Registers, EMRs, DHIS2 and using the data in QI meetings."),
+    "vl": (
+        "viral-load",
+        "Viral load suppression",
+        "Testing coverage, sample transport, results back to clinicians, suppression.",
+    ),
+    "retention": (
+        "retention-in-care",
+        "Retention in care",
+        "Keeping people on treatment: tracing, reminders, return to care.",
+    ),
+    "consumer": (
+        "consumer-involvement",
+        "Consumer involvement",
+        "People living with HIV on QI teams and clinic committees.",
+    ),
+    "rapid-art": ("same-day-art", "Same-day ART", "Starting treatment on the day of diagnosis."),
+    "data": (
+        "data-quality-and-use",
+        "Data quality and use",
+        "Registers, EMRs, DHIS2 and data in QI meetings.",
+    ),
 }
 
 
@@ -353,8 +372,11 @@ def _topics(network: Network, actor) -> dict[str, Topic]:
     from qicop.meetings.agenda import create_topic
 
     found = {}
-    for key, (name, description) in TOPICS.items():
-        topic = Topic.objects.filter(network=network, name__iexact=name).first()
+    for key, (slug, name, description) in TOPICS.items():
+        topic = (
+            Topic.objects.filter(network=network, slug=slug).first()
+            or Topic.objects.filter(network=network, name__iexact=name).first()
+        )
         found[key] = topic or create_topic(actor=actor, network=network, name=name, description=description)
     return found
 
