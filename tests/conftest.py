@@ -37,3 +37,10 @@ def _english_between_tests():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _private_files_of_its_own(tmp_path, settings):
+    """Each test keeps uploaded files in a folder of its own: runs side by side never see, or clean up,
+    each other's files."""
+    settings.PRIVATE_ROOT = tmp_path / "private"

@@ -19,6 +19,7 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     created = load_network_demo(seed=seed)
     created = load_meetings_demo() or created
     _enrich_meetings()
+    _knowledge()
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")
@@ -28,8 +29,16 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings import delegations, demo_agenda, proceedings
+    from qicop.meetings import delegations, demo_agenda, materials, proceedings
 
     demo_agenda.load_demo()  # presenters, panellists, case presentations and topics
+    materials.load_demo()  # slides, documents and recordings
     delegations.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
     proceedings.load_demo()  # minutes, evaluations and published proceedings
+
+
+def _knowledge() -> None:
+    """Case studies, resources and discussions (each step is idempotent)."""
+    from qicop.knowledge import demo_discussions
+
+    demo_discussions.load_demo()
