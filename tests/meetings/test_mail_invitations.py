@@ -335,3 +335,13 @@ def test_a_session_that_ends_after_midnight_for_the_reader_says_so(world):
     mail.send_invitations(world.meeting.pk)
     (kims,) = to(world.kim)
     assert "Sunday March 10, 2030, 23:00 – Monday March 11, 2030, 00:30 (Africa/Nairobi)" in kims.body
+
+
+def test_subjects_and_plain_text_carry_the_title_as_written_and_the_html_escapes_it(world):
+    Meeting.objects.filter(pk=world.meeting.pk).update(title='Q&A: "children\'s" care <2 years')
+    mail.send_invitations(world.meeting.pk)
+    (kims,) = to(world.kim)
+    assert kims.subject == 'Invitation: Q&A: "children\'s" care <2 years, March 10, 2030'
+    assert 'Q&A: "children\'s" care <2 years' in kims.body
+    html = {t: c for c, t in kims.alternatives}["text/html"]
+    assert "Q&amp;A: &quot;children&#x27;s&quot; care &lt;2 years" in html and "<2 years" not in html
