@@ -10,6 +10,8 @@ unchanged, so ignored), the peak memory (RSS) of the importing process, and the 
 inserting the same already-parsed rows with one executemany (SQLite) or COPY (PostgreSQL) and nothing else.
 Targets (issue 4): >= 100,000 values/s on SQLite, >= 1/3 of the raw floor, peak memory < 400 MB, and the
 re-import at least as fast as the first. Each phase runs in its own process so that memory is its own.
+On SQLite it also prints, for information, a second floor: the same rows with one multi-row INSERT per
+2,000, which is how the importer now writes plain values and runs well under executemany's time.
 """
 
 from __future__ import annotations
@@ -80,6 +82,14 @@ def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
         f"  ratio to the raw floor: first import {values / first['seconds'] / floor_rate:.2f}, "
         f"re-import {values / again['seconds'] / floor_rate:.2f}   (target >= 0.33)"
     )
+    if "multirow_seconds" in floor:
+        # Not the issue's floor (that one is executemany), shown because the importer now inserts faster.
+        multirow_rate = values / floor["multirow_seconds"]
+        print(
+            f"  multi-row floor: {floor['multirow_seconds']:7.2f} s = {multirow_rate:>10,.0f} values/s   "
+            f"ratio: first import {values / first['seconds'] / multirow_rate:.2f}, "
+            f"re-import {values / again['seconds'] / multirow_rate:.2f}   (for information)"
+        )
 
 
 # ----------------------------------------------------------------------------------------------- phases
@@ -232,7 +242,37 @@ def phase_floor(path: str) -> dict:
                 f"INSERT INTO indicators_datavalue ({columns}) VALUES ({', '.join(['%s'] * 13)})", rows
             )
             method = "executemany"
-    return {"seconds": time.perf_counter() - started, "method": method}
+    result = {"seconds": time.perf_counter() - started, "method": method}
+    if connection.vendor == "sqlite":
+        result["multirow_seconds"] = _floor_multirow(rows, columns)
+    return result
+
+
+def _floor_multirow(rows: list[tuple], columns: str) -> float:
+    """The same rows with one multi-row INSERT per 2,000, what varies per row bound and the rest bound once a
+    statement, as the importer writes plain values: SQLite's fastest way in, faster than executemany."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM indicators_datavalue")
+    comment, follow_up, stored_by, created, last_updated, deleted = rows[0][7:]
+    adapt = connection.ops.adapt_datetimefield_value
+    shared = [comment, follow_up, stored_by, adapt(created), adapt(last_updated), deleted]
+    one = "(" + ", ".join(["?"] * 7) + ")"
+    started = time.perf_counter()
+    with transaction.atomic():
+        raw = connection.connection
+        for start in range(0, len(rows), 2000):
+            batch = rows[start : start + 2000]
+            params = list(shared)
+            for row in batch:
+                params.extend(row[:7])
+            raw.execute(
+                f"INSERT INTO indicators_datavalue ({columns}) SELECT column1, column2, column3, column4, "
+                f"column5, column6, column7, ?, ?, ?, ?, ?, ? FROM (VALUES {', '.join([one] * len(batch))})",
+                params,
+            )
+    return time.perf_counter() - started
 
 
 def main() -> None:

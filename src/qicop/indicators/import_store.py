@@ -66,22 +66,23 @@ class Slices:
 
 
 def _stored_slices(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which of these (org unit, period) slices hold any stored row (the unique index's prefix answers)."""
-    org_units = sorted({ou for ou, _pe in pairs})
-    periods = sorted({pe for _ou, pe in pairs})
+    """Which of these (org unit, period) slices hold any stored row: one probe of the unique index's prefix
+    per slice. (Asking for the distinct slices of the org units × periods instead reads every stored row of
+    them: on PostgreSQL a re-import spent a tenth of its time there.)"""
     table = DataValue._meta.db_table
+    ordered = sorted(pairs)
     found = set()
     with connection.cursor() as cursor:
-        for start in range(0, len(org_units), 5000):
-            units = org_units[start : start + 5000]
+        for start in range(0, len(ordered), 2000):
+            batch = ordered[start : start + 2000]
             cursor.execute(
-                f"SELECT DISTINCT org_unit_id, period_id FROM {table} "
-                f"WHERE org_unit_id IN ({', '.join(['%s'] * len(units))}) "
-                f"AND period_id IN ({', '.join(['%s'] * len(periods))})",
-                [*units, *periods],
+                f"WITH v (org_unit_id, period_id) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) "
+                f"SELECT v.org_unit_id, v.period_id FROM v WHERE EXISTS (SELECT 1 FROM {table} d "
+                f"WHERE d.org_unit_id = v.org_unit_id AND d.period_id = v.period_id)",
+                list(itertools.chain.from_iterable(batch)),
             )
             found.update(cursor.fetchall())
-    return found & pairs
+    return found
 
 
 _COLUMNS = (
@@ -130,11 +131,12 @@ def _changed_plain(rows: list[PlainRow]) -> list[tuple[PlainRow, tuple | None]]:
     deleted, numeric), or None when nothing is stored. Rows left out are stored exactly so: unchanged."""
     if connection.vendor == "sqlite":
         return _changed_plain_sqlite(rows)
-    existing = _existing([row[:5] for row in rows])
+    keys = [row[:5] for row in rows]
+    found = _existing(keys).get
     changed = []
-    for row in rows:
-        stored = existing.get(row[:5])
-        if stored is None or not (stored[1] == row[5] and not stored[2] and not stored[3] and not stored[4]):
+    for row, key in zip(rows, keys, strict=True):
+        stored = found(key)
+        if stored is None or stored[1] != row[5] or stored[2] or stored[3] or stored[4]:
             changed.append((row, stored))
     return changed
 
@@ -312,10 +314,21 @@ def _collect_deltas(deltas: dict, ancestors_of: dict, plain, inserts, changes) -
                 found[0] += amount
                 found[1] += count
 
+    # New values, the bulk of a first import, inline: slicing out the key and calling add() cost as much.
+    get = deltas.get
     for rows in (plain, inserts):
         for row in rows:
-            if row[6] is not None:  # (*key, value, numeric, …): text values have no sum
-                add(row[:5], row[6], 1)
+            numeric = row[6]  # (*key, value, numeric, …): text values have no sum
+            if numeric is None:
+                continue
+            for ancestor in ancestors_of.get(row[2], ()):
+                slot = (ancestor, row[1], row[0], row[3])
+                found = get(slot)
+                if found is None:
+                    deltas[slot] = [numeric, 1]
+                else:
+                    found[0] += numeric
+                    found[1] += 1
     for key, old, new in changes:
         if old is not None:
             add(key, -old, -1)
