@@ -243,3 +243,16 @@ def test_the_meeting_page_links_to_the_years_proceedings(world):
     page = world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/").content.decode()
     assert 'href="/n/vln/proceedings/2030/"' in page
     assert "The evaluation survey opens when the session starts." in page
+
+
+def test_a_publish_request_without_a_choice_changes_nothing(world):
+    meeting_with_everything(world, day=5)
+    row = published(world)
+    client = world.client_for("carla")
+    for data in ({}, {"publish": "maybe"}):
+        assert client.post(f"{YEAR}publish/", data).status_code == 400
+        row.refresh_from_db()
+        assert row.published_at is not None
+    assert client.post(f"{YEAR}publish/", {"publish": "no"}).status_code == 302
+    row.refresh_from_db()
+    assert row.published_at is None

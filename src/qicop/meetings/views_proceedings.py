@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -188,7 +188,10 @@ def proceedings_publish(request, slug, year):
     _readable_year(viewer, network, year)
     if not proceedings.can_edit_proceedings(viewer, network):
         raise PermissionDenied
-    published = request.POST.get("publish") == "yes"
+    choice = request.POST.get("publish")
+    if choice not in ("yes", "no"):  # a stray or truncated POST must not take published proceedings back
+        return HttpResponseBadRequest(_("Choose whether to publish these proceedings."))
+    published = choice == "yes"
     proceedings.set_published(actor=request.user, network=network, year=year, published=published)
     messages.success(
         request,
