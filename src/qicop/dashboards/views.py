@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.dashboards import selectors, services
+from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
@@ -17,8 +18,6 @@ from qicop.dashboards.series import disaggregations, indicator_series, last_peri
 from qicop.indicators.models import OrgUnit
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
-
-PERIOD_CHOICES = {"Monthly": 36, "Quarterly": 12}
 
 
 def _network(request, slug):
@@ -85,10 +84,10 @@ def chart_page(request, slug, code, uid):
             "unit": unit,
             "spc": spc,
             "rows": rows,
-            "svg": _drawing(request, indicator, unit, series, spc, annotations).to_svg(),
+            "svg": chart_drawing(indicator, unit, series, spc, annotations).to_svg(),
             # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
-            "svg_narrow": _drawing(
-                request, indicator, unit, series, spc, annotations, width=360, height=280
+            "svg_narrow": chart_drawing(
+                indicator, unit, series, spc, annotations, width=360, height=280
             ).to_svg(),
             "summary": spc.result.summary(translate=_),
             "has_data": bool(rows) and any(r["value"] is not None for r in rows),
@@ -141,31 +140,8 @@ def _change(request, network, indicator, unit, series, settings):
     return redirect(request.get_full_path())
 
 
-def _drawing(request, indicator, unit, series, spc, annotations, *, width: int = 720, height: int = 320):
-    from qicop.charts import spc_chart
-    from qicop.charts.axes import axis_labels
-
-    ids = series.ids
-    notes = [(ids.index(a.period), a.text) for a in annotations if a.period in ids]
-    return spc_chart(
-        spc.result,
-        labels=axis_labels(ids, translate=_),
-        title=f"{indicator.name} — {unit.name}",
-        description=spc.result.summary(translate=_),
-        y_label=indicator.name,
-        numerators=list(series.numerator) if spc.ratio else None,
-        denominators=list(series.denominator) if spc.ratio else None,
-        annotations=notes,
-        target=float(indicator.target) if indicator.target is not None else None,
-        percent=False,  # values are already multiplied by the factor (x 100 for percentages)
-        width=width,
-        height=height,
-        translate=_,
-    )
-
-
 def _picture(request, indicator, unit, series, spc, annotations, fmt):
-    drawing = _drawing(request, indicator, unit, series, spc, annotations)
+    drawing = chart_drawing(indicator, unit, series, spc, annotations)
     name = f"{indicator.code}-{unit.code or unit.uid}"
     if fmt == "svg":
         response = HttpResponse(drawing.to_svg(), content_type="image/svg+xml; charset=utf-8")

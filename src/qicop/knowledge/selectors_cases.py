@@ -226,19 +226,6 @@ def version_diff(case: CaseStudy, number: int) -> tuple[CaseStudyVersion, CaseSt
 # Live charts
 
 
-class _PublishedDataReader:
-    """Reads as a member of no country would: every country's published values, nothing unpublished.
-    A published case study keeps what was public when it was published, whoever pressed the button."""
-
-    is_authenticated = True
-    is_superuser = False
-    pk = None
-
-    def __init__(self, network_id: int):
-        # network.permissions.viewer_for reads its cached Viewer first: this one holds a member role only.
-        self._qicop_viewer = Viewer(user_id=-1, roles={network_id: frozenset({"member"})})
-
-
 def may_read_live(user, chart: CaseStudyChart) -> bool:
     """Whether ``user`` may see this chart's current data: observers see national totals only."""
     from qicop.indicators.permissions import ReadScope
@@ -261,8 +248,8 @@ class ChartView:
 
 
 def _chart_options(chart: CaseStudyChart) -> tuple[str, str]:
+    from qicop.dashboards.drawing import PERIOD_CHOICES
     from qicop.dashboards.selectors import RULE_SETS
-    from qicop.dashboards.views import PERIOD_CHOICES
 
     options = chart.options or {}
     rules_set = options.get("rules") if options.get("rules") in RULE_SETS else "anhoej"
@@ -274,9 +261,9 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool]:
     """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data). The series,
     SPC, saved phases (ChartSettings) and annotations all come from the dashboards' own code."""
     from qicop.dashboards import selectors as dashboards
+    from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
     from qicop.dashboards.models import ChartSettings
     from qicop.dashboards.series import indicator_series, last_periods
-    from qicop.dashboards.views import PERIOD_CHOICES, _drawing
 
     rules_set, period_type = _chart_options(chart)
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
@@ -287,12 +274,14 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool]:
     spc = dashboards.spc_for(indicator, series, rules=rules_set, kind=kind, settings=settings)
     annotations = dashboards.annotations_for(indicator, unit)
     has_data = bool(len(series.ids)) and not all(v != v for v in series.value(indicator.factor or 1))
-    drawing = _drawing(None, indicator, unit, series, spc, annotations)
+    drawing = chart_drawing(indicator, unit, series, spc, annotations)
     return drawing.to_svg(id_prefix=f"cs{chart.pk}"), spc.result.summary(translate=_), has_data
 
 
 def snapshot_svg(chart: CaseStudyChart) -> str:
-    svg, _summary, _has_data = draw_chart(_PublishedDataReader(chart.case_study.network_id), chart)
+    from qicop.indicators.permissions import published_data_reader
+
+    svg, _summary, _has_data = draw_chart(published_data_reader(chart.case_study.network_id), chart)
     return svg
 
 

@@ -57,7 +57,10 @@ def is_participant(viewer: Viewer, network: Network | int) -> bool:
 
 
 def viewer_for(user) -> Viewer:
-    """The permission view of ``user``, cached on the user object for the rest of the request."""
+    """The permission view of ``user``, cached on the user object for the rest of the request. A Viewer
+    given instead of a user is its own answer (readers that are not people: see indicators.permissions)."""
+    if isinstance(user, Viewer):
+        return user
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_qicop_viewer", None)
