@@ -83,6 +83,13 @@ def test_the_invitation_email_is_written_in_the_language_chosen_for_the_invitee(
     assert mail.outbox[-1].subject == french
 
 
+def test_the_subject_is_plain_text_not_html(world):
+    world.network.name = "Care & Treatment Network"
+    world.network.save()
+    invite(world, world.carla)
+    assert mail.outbox[-1].subject == "Invitation to join Care & Treatment Network"
+
+
 def test_accepting_creates_the_account_the_profile_and_the_membership(world):
     invite(world, world.faith, role=Role.DATA_MANAGER, email="grace@example.org")
     client = Client()

@@ -14,6 +14,7 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     """
     from qicop.accounts.models import User
     from qicop.indicators.demo import load_indicators_demo
+    from qicop.knowledge import demo_cases
     from qicop.meetings.demo import load_meetings_demo
 
     created = load_network_demo(seed=seed)
@@ -24,6 +25,7 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")
     created = load_indicators_demo(actor=coordinator, seed=seed) or created
+    demo_cases.load_demo()  # now the case studies' charts can show the data
     return created
 
 
@@ -39,6 +41,7 @@ def _enrich_meetings() -> None:
 
 def _knowledge() -> None:
     """Case studies, resources and discussions (each step is idempotent)."""
-    from qicop.knowledge import demo_discussions
+    from qicop.knowledge import demo_cases, demo_discussions
 
+    demo_cases.load_demo()  # case studies (their live charts once the data is there), resources, topics
     demo_discussions.load_demo()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class SearchEntry(models.Model):
     class Audience(models.TextChoices):
         MEMBERS = "members", _("Every member, observers included")
-        PARTICIPANTS = "participants", _("Members but observers")
+        PARTICIPANTS = "participants", _("Members except observers")
 
     kind = models.CharField(max_length=24)
     object_id = models.CharField(max_length=64)
