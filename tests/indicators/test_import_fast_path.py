@@ -67,6 +67,31 @@ def test_a_first_import_stores_plain_values_as_stored_by_the_importer(data):
     assert not DataValueAudit.objects.exists()
 
 
+def test_values_keep_who_stored_them_as_the_file_says(data):
+    # DHIS2 exports name who stored every value; a new value or a changed one takes that name.
+    run(
+        data,
+        rows(
+            ("VlTested01a", "202401", "NakuruHosp1", "10"),
+            ("VlSupp0001a", "202401", "NakuruHosp1", "8"),
+            stored_by="admin",
+        ),
+    )
+    summary = run(
+        data,
+        rows(
+            ("VlTested01a", "202401", "NakuruHosp1", "10"),
+            ("VlSupp0001a", "202401", "NakuruHosp1", "9"),
+            stored_by="district",
+        ),
+    )
+    assert summary["importCount"] == {"imported": 0, "updated": 1, "ignored": 1, "deleted": 0}
+    assert dict(DataValue.objects.values_list("data_element__uid", "stored_by")) == {
+        "VlTested01a": "admin",
+        "VlSupp0001a": "district",
+    }
+
+
 def test_one_file_can_add_new_slices_change_stored_values_and_leave_others_alone(data, small_chunks):
     run(
         data,
@@ -132,6 +157,21 @@ def test_the_first_of_repeated_values_wins_whichever_path_each_takes(data):
     summary = run(data, plain_first)
     assert summary["conflicts"][0]["indexes"] == [1]
     assert stored()[("VlTested01a", "202402", "NakuruHosp1")] == ("12", 12.0, False)
+
+
+def test_repeated_disaggregated_values_are_found_whichever_path_each_takes(data):
+    values = [
+        DataValueRow("TxCurr0001a", "202401", "NakuruHosp1", "CocFemale01", value="5", comment="x", index=0),
+        DataValueRow("TxCurr0001a", "202401", "NakuruHosp1", "CocFemale01", value="6", index=1),
+        DataValueRow("TxCurr0001a", "202401", "NakuruHosp1", "CocMale0001", value="7", index=2),
+        DataValueRow(
+            "TxCurr0001a", "202401", "NakuruHosp1", "CocMale0001", value="8", follow_up=True, index=3
+        ),
+    ]
+    summary = run(data, values)
+    assert summary["importCount"] == {"imported": 2, "updated": 0, "ignored": 2, "deleted": 0}
+    assert summary["conflicts"][0]["indexes"] == [1, 3]
+    assert sorted(DataValue.objects.values_list("value", flat=True)) == ["5", "7"]
 
 
 def test_values_the_fast_check_leaves_are_stored_and_compared_as_plain_values(data):

@@ -290,9 +290,9 @@ def _prepare(
 # Value types whose every plain ASCII number is valid: the fast path of _prepare_chunk takes them.
 _PLAIN_NUMBER_TYPES = frozenset({"NUMBER", "INTEGER", "INTEGER_ZERO_OR_POSITIVE"})
 
-# A new value as the store inserts it: (data element, period, org unit, combo, attribute combo, value,
-# numeric), with no comment and no follow-up, stored by the importing user.
-PlainRow = tuple[int, int, int, int, int, str, float]
+# A value as the store inserts it: (data element, period, org unit, combo, attribute combo, value, numeric,
+# stored by), with no comment and no follow-up. DHIS2 exports name who stored each value, so stored_by varies.
+PlainRow = tuple[int, int, int, int, int, str, float | None, str]
 
 
 def _prepare_chunk(
@@ -301,17 +301,18 @@ def _prepare_chunk(
     conflicts: ConflictLog,
     options: ImportOptions,
     user_label: str,
-    seen: set[tuple[int, int, int, int, int]],
+    seen: set[tuple[int, ...]],
 ) -> tuple[list[PlainRow], list[_Prepared]]:
     """Check a chunk of rows and drop repeated keys (the first in the file wins); returns the rows to store.
 
-    The common row (known ids, default combos, a plain whole number, nothing but the value) is checked
+    The common row (known ids, default combos, a plain whole number, no comment or flag) is checked
     inline with dictionary lookups only and comes back as a ``PlainRow`` tuple, ready to be bound as it is;
     anything else goes through _prepare, which explains every refusal, and comes back as a ``PlainRow`` too
-    when it carries nothing but a value, else as a ``_Prepared``.
+    when it is neither a deletion nor carries a comment or a follow-up, else as a ``_Prepared``.
     Duplicates are found here, in file order across both kinds, so "the first" means the first in the file.
-    ``seen`` holds the keys as tuples: packing them into one int each would take 36 MB less for a million
-    values, but the big-int arithmetic and hashing made the whole check twice as slow.
+    ``seen`` holds the keys as tuples, without the combos when both are the default (most values): packing
+    them into one int each would take less memory, but the big-int arithmetic and hashing made the whole
+    check twice as slow.
     This keeps a million-row import within a few times the cost of the bare inserts."""
     data_elements, org_units, periods = resolver.data_elements, resolver.org_units, resolver.periods
     allowed, latest = resolver.allowed_country_ids, resolver.latest_open
@@ -350,39 +351,28 @@ def _prepare_chunk(
                 and pe[1] <= latest
             ):
                 de_id, pe_id, ou_id, coc_id = de[0], pe[0], ou[0], coc[0]
-                key = (de_id, pe_id, ou_id, coc_id, default)
-                if key in seen:
+                seen_key = (
+                    (de_id, pe_id, ou_id) if coc_id == default else (de_id, pe_id, ou_id, coc_id, default)
+                )
+                if seen_key in seen:
                     _duplicate(conflicts, row)
                     continue
-                add_seen(key)
-                stored_by = row.stored_by
-                if stored_by and stored_by != user_label:
-                    add_prepared(
-                        _Prepared(
-                            row.index,
-                            key,
-                            row.data_element,
-                            value,
-                            float(value),
-                            None,
-                            False,
-                            stored_by,
-                            False,
-                        )
-                    )
-                else:
-                    add_plain((de_id, pe_id, ou_id, coc_id, default, value, float(value)))
+                add_seen(seen_key)
+                stored_by = row.stored_by or user_label
+                add_plain((de_id, pe_id, ou_id, coc_id, default, value, float(value), stored_by))
                 continue
         slow = _prepare(row, resolver, conflicts, options, user_label)
         if slow is None:
             continue
-        if slow.key in seen:
+        key = slow.key
+        seen_key = key[:3] if key[3] == default and key[4] == default else key
+        if seen_key in seen:
             _duplicate(conflicts, row)
             continue
-        add_seen(slow.key)
-        if not slow.delete and slow.comment is None and not slow.follow_up and slow.stored_by == user_label:
-            # A leading zero, a decimal, a yes/no, a period met for the first time: plain all the same.
-            add_plain((*slow.key, slow.value, slow.numeric))
+        add_seen(seen_key)
+        if not slow.delete and slow.comment is None and not slow.follow_up:
+            # Spaces, a decimal, a yes/no, a period met for the first time: plain all the same.
+            add_plain((*key, slow.value, slow.numeric, slow.stored_by))
         else:
             add_prepared(slow)
     return plain, prepared

@@ -148,16 +148,16 @@ def _changed_plain_sqlite(rows: list[PlainRow]) -> list[tuple[PlainRow, tuple | 
     on = " AND ".join(f"d.{column} = v.{column}" for column in _COLUMNS)
     changed = []
     raw = connection.connection
-    for batch in _batches(rows, width=7, spare=0):
+    for batch in _batches(rows, width=8, spare=0):
         sql = (
-            f"WITH v({', '.join(_COLUMNS)}, value, numeric) AS (VALUES {_marks(len(batch), 7)}) "
+            f"WITH v({', '.join(_COLUMNS)}, value, numeric, stored_by) AS (VALUES {_marks(len(batch), 8)}) "
             f"SELECT v.*, d.id, d.value, d.comment, d.follow_up, d.deleted, d.numeric "
             f"FROM v LEFT JOIN {table} d ON {on} "
             f"WHERE d.id IS NULL OR d.value IS NOT v.value OR COALESCE(d.comment, '') <> '' OR d.follow_up "
             f"OR d.deleted"
         )
         for found in raw.execute(sql, list(itertools.chain.from_iterable(batch))):
-            changed.append((found[:7], None if found[7] is None else found[7:]))
+            changed.append((found[:8], None if found[8] is None else found[8:]))
     return changed
 
 
@@ -183,14 +183,13 @@ def _store_chunk(
     slices: Slices,
     user_id: int | None,
     import_id: int | None,
-    user_label: str = "",
     deltas: dict | None = None,
     ancestors_of: dict[int, tuple[int, ...]] | None = None,
 ) -> None:
     """Compare a chunk with what is stored and write the differences with one statement per kind.
 
     The rows are those _prepare_chunk kept: checked, and each key once; ``plain`` the values with nothing
-    but a value, ``prepared`` the rest (deletions, comments, follow-ups, other users' values). ``deltas``
+    but a value (and who stored it), ``prepared`` the rest (deletions, comments, follow-ups). ``deltas``
     collects, per (ancestor org unit, period, data element, combo), what the changes add to the analytics
     table's sums and counts (see aggregates.apply_deltas)."""
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
@@ -207,7 +206,7 @@ def _store_chunk(
             elif options.strategy == "CREATE":
                 counts.ignored += 1
             else:
-                updates.append((row[5], row[6], None, False, user_label, now, import_id, stored[0]))
+                updates.append((row[5], row[6], None, False, row[7], now, import_id, stored[0]))
                 action = "RESTORE" if stored[4] else "UPDATE"
                 audits.append((stored[0], action, stored[1], row[5], stored[2], user_id, now, import_id))
                 changes.append((row[:5], None if stored[4] else stored[5], row[6]))
@@ -225,7 +224,7 @@ def _store_chunk(
         user_id=user_id,
         import_id=import_id,
     )
-    _write(new_plain, inserts, updates, deletes, audits, now=now, import_id=import_id, user_label=user_label)
+    _write(new_plain, inserts, updates, deletes, audits, now=now, import_id=import_id)
     if deltas is not None and ancestors_of is not None:
         _collect_deltas(deltas, ancestors_of, new_plain, inserts, changes)
 
@@ -240,7 +239,7 @@ def _compare_others(
     user_id: int | None,
     import_id: int | None,
 ) -> list[tuple]:
-    """Deletions, comments, follow-ups, values stored by someone else: compared in Python, one by one.
+    """Deletions, values with a comment or a follow-up: compared in Python, one by one.
     Appends to the ``written`` lists (updates, deletes, audits, changes); returns the new values to insert."""
     updates, deletes, audits, changes = written
     existing = _existing([item.key for item in others])
@@ -342,10 +341,10 @@ _INSERT_COLUMNS = (
 )
 
 
-def _write(plain, inserts, updates, deletes, audits, *, now, import_id, user_label) -> None:
-    """Write a chunk. New values come in two lists: ``plain`` (no comment, no follow-up, stored by the
-    importing user: most of them) and ``inserts``. What is the same for the whole chunk (timestamp, import,
-    and for plain rows the empty comment and the user) is bound once per statement, not on every row."""
+def _write(plain, inserts, updates, deletes, audits, *, now, import_id) -> None:
+    """Write a chunk. New values come in two lists: ``plain`` (no comment, no follow-up: most of them) and
+    ``inserts``. What is the same for the whole chunk (timestamp, import, and for plain rows the empty comment
+    and follow-up) is bound once per statement, not on every row."""
     table = DataValue._meta.db_table
     with connection.cursor() as cursor:
         if (plain or inserts) and connection.vendor == "postgresql":
@@ -353,12 +352,12 @@ def _write(plain, inserts, updates, deletes, audits, *, now, import_id, user_lab
             shared = (now, now, False, import_id)
             with cursor.cursor.copy(f"COPY {table} ({_INSERT_COLUMNS}) FROM STDIN") as copy:
                 for row in plain:
-                    copy.write_row((*row, user_label, None, False, *shared))
+                    copy.write_row((*row, None, False, *shared))
                 for row in inserts:
                     copy.write_row(row + shared)
         elif plain or inserts:
             if plain:
-                _insert_plain_sqlite(plain, now=now, import_id=import_id, user_label=user_label)
+                _insert_plain_sqlite(plain, now=now, import_id=import_id)
             if inserts:
                 cursor.executemany(
                     f"INSERT INTO {table} ({_INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})",
@@ -384,19 +383,19 @@ def _write(plain, inserts, updates, deletes, audits, *, now, import_id, user_lab
             )
 
 
-def _insert_plain_sqlite(rows: list[PlainRow], *, now, import_id, user_label) -> None:
+def _insert_plain_sqlite(rows: list[PlainRow], *, now, import_id) -> None:
     """One multi-row INSERT per batch: SQLite runs it about twice as fast as ``executemany`` of the same rows,
     which steps and resets the statement once a row. Sent to the driver as it is (``?`` marks, no Django
     placeholder rewriting): the rewriting alone would cost a tenth of the import."""
-    shared = (user_label, now, now, import_id)
+    shared = (now, now, import_id)
     raw = connection.connection
-    for batch in _batches(rows, width=7, spare=len(shared)):
+    for batch in _batches(rows, width=8, spare=len(shared)):
         params = list(shared)
         params.extend(itertools.chain.from_iterable(batch))
         raw.execute(
             f"INSERT INTO {DataValue._meta.db_table} ({_INSERT_COLUMNS}) "
-            f"SELECT column1, column2, column3, column4, column5, column6, column7, "
-            f"?, NULL, FALSE, ?, ?, FALSE, ? "
-            f"FROM (VALUES {_marks(len(batch), 7)})",
+            f"SELECT column1, column2, column3, column4, column5, column6, column7, column8, "
+            f"NULL, FALSE, ?, ?, FALSE, ? "
+            f"FROM (VALUES {_marks(len(batch), 8)})",
             params,
         )

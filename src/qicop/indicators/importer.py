@@ -111,7 +111,6 @@ def import_data_values(
                     slices=slices,
                     user_id=getattr(actor, "pk", None),
                     import_id=data_import.pk if data_import else None,
-                    user_label=user_label,
                     deltas=deltas,
                     ancestors_of=resolver.ancestors_of,
                 )
