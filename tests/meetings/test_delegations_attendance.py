@@ -52,3 +52,9 @@ def test_the_meeting_page_links_coordinators_to_recording_and_statistics(world):
     assert url(world) in page and "/n/vln/meetings/statistics/" in page
     page = world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/").content.decode()
     assert url(world) not in page
+
+
+def test_the_people_offered_are_the_participating_countries_members_and_the_coordinators(world):
+    page = world.client_for("carla").get(url(world)).content.decode()
+    assert "Henri Haïtien" in page and "Kim Member" in page and "Carla Coordinator" in page
+    assert "Olga Observer" not in page  # Namibia does not take part in this meeting

@@ -18,7 +18,7 @@ from qicop.meetings.access import meetings_network
 from qicop.meetings.attendance import can_record_attendance
 from qicop.meetings.forms_delegations import AttendanceRecordForm, DelegateForm, StatisticsFilterForm
 from qicop.meetings.models import Attendance, Delegate, Meeting, Registration
-from qicop.network.models import Member
+from qicop.network.models import Member, Role
 
 MAX_CHOICES = 500  # people offered in a select; a meeting's countries have far fewer
 
@@ -228,11 +228,14 @@ def attendance_record(request, slug, meeting_id):
     meeting = selectors.meeting_in_network(network, meeting_id)
     if not can_record_attendance(request.user, meeting):
         raise PermissionDenied
+    # The people who can have attended: the participating countries' members and the coordinators
+    # (everyone in the network when the meeting names no country), so large networks stay within bounds.
+    people = Member.objects.filter(memberships__network=network)
+    countries = list(meeting.countries.values_list("pk", flat=True))
+    if countries:
+        people = people.filter(Q(country__in=countries) | Q(memberships__role=Role.COORDINATOR))
     members = list(
-        Member.objects.filter(memberships__network=network)
-        .select_related("country", "user")
-        .distinct()
-        .order_by("full_name", "pk")[:MAX_CHOICES]
+        people.select_related("country", "user").distinct().order_by("full_name", "pk")[:MAX_CHOICES]
     )
     form = AttendanceRecordForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
