@@ -70,11 +70,9 @@ def _stored_slices(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     per slice. (Asking for the distinct slices of the org units × periods instead reads every stored row of
     them: on PostgreSQL a re-import spent a tenth of its time there.)"""
     table = DataValue._meta.db_table
-    ordered = sorted(pairs)
     found = set()
     with connection.cursor() as cursor:
-        for start in range(0, len(ordered), 2000):
-            batch = ordered[start : start + 2000]
+        for batch in _batches(sorted(pairs), width=2, spare=0):
             cursor.execute(
                 f"WITH v (org_unit_id, period_id) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) "
                 f"SELECT v.org_unit_id, v.period_id FROM v WHERE EXISTS (SELECT 1 FROM {table} d "
@@ -162,9 +160,14 @@ def _changed_plain_sqlite(rows: list[PlainRow]) -> list[tuple[PlainRow, tuple | 
 
 
 def _batches(rows: list, *, width: int, spare: int):
-    """Slices of ``rows`` that fit one statement of ``width`` parameters a row (plus ``spare``)."""
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    size = max(1, (limit - spare) // width)
+    """Slices of ``rows`` that fit one statement of ``width`` parameters a row (plus ``spare``): SQLite's
+    limit is set when it is built (32,766 since 3.32, 999 before), PostgreSQL's is 65,535."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        limit = 65_535
+    size = max(1, min(5000, (limit - spare) // width))
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
