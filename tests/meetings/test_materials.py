@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory, override_settings
 
 from qicop.core.models import AuditEntry
-from qicop.meetings.materials import safe_file_name
+from qicop.core.uploads import safe_file_name
 from qicop.meetings.models import AgendaItem, Material
 from qicop.network.permissions import viewer_for
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.uploads import check_upload, safe_file_name
 from qicop.knowledge.models import (
     Attachment,
     CaseStudy,
@@ -24,7 +25,6 @@ from qicop.knowledge.models import (
     Resource,
     ReviewComment,
 )
-from qicop.meetings.materials import check_upload, safe_file_name
 from qicop.network.models import Network
 from qicop.search.index import reindex_object
 

@@ -19,7 +19,7 @@ import numpy as np
 from django.utils import timezone
 
 from qicop.knowledge import cases
-from qicop.knowledge.models import CaseStudy, Resource
+from qicop.knowledge.models import CaseStudy, Notification, Resource
 from qicop.network.models import Country, Member, Network, Role, Topic
 
 # key → (slug, name, description); the slugs of the meetings' demo topics are reused, so a topic page
@@ -424,6 +424,8 @@ def _write(network, seed: CaseSeed, country, topics, actor, index: int) -> CaseS
         when = timezone.now() - timedelta(days=540 - 40 * index)
         CaseStudy.objects.filter(pk=case.pk).update(published_at=when)
         case.published_at = when
+        # The demo's own history: its review and publication notices are not news to e-mail to anyone.
+        Notification.objects.filter(case_study=case, emailed_at__isnull=True).update(emailed_at=when)
     return case
 
 

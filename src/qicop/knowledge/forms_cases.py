@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from qicop.core.uploads import check_upload, too_large_message
 from qicop.knowledge.models import LANGUAGES, CaseStudy, Resource
-from qicop.meetings.materials import check_upload, too_large_message
 
 MAX_SECTION = 20_000  # characters in one section of a case study: a long report, not a book
 ANY = [("", _("Any"))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from qicop.core import uploads
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.indicators.models import NetworkIndicator
@@ -34,11 +35,9 @@ from qicop.knowledge.forms_cases import (
     ReviewCommentForm,
 )
 from qicop.knowledge.models import CaseStudy
-from qicop.meetings import materials
 from qicop.network.models import Topic
 
 # Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.
-FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 SECTIONS = [
     ("context", gettext_lazy("Context and problem")),
     ("aim", gettext_lazy("Aim")),
@@ -56,7 +55,7 @@ def _with_upload_limit(view):
     @csrf_exempt  # the CSRF check runs inside, once the size limit is in place (it reads the upload)
     @login_required
     def wrapper(request, *args, **kwargs):
-        limit = materials.UploadSizeLimit(request)
+        limit = uploads.UploadSizeLimit(request)
         request.upload_handlers.insert(0, limit)
         return protected(request, *args, limit=limit, **kwargs)
 
@@ -420,22 +419,7 @@ def case_attachments(request, slug, case_id, limit):
 
 
 def _file_response(stored, fallback_name: str):
-    content_type = stored.content_type if stored.content_type in materials.ACCEPTED else ""
-    extension = materials.ACCEPTED.get(content_type, (None, "bin"))[1]
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=content_type not in materials.INLINE_TYPES,
-        filename=materials.safe_file_name(stored.original_name or fallback_name, extension),
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    patch_cache_control(response, private=True)
-    return response
+    return uploads.private_file_response(stored, fallback_name)
 
 
 @login_required

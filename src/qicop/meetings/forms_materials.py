@@ -9,7 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qicop.meetings.materials import LINK_KINDS, check_upload, too_large_message
+from qicop.core.uploads import check_upload, too_large_message
+from qicop.meetings.materials import LINK_KINDS
 from qicop.meetings.models import AgendaItem, Material
 
 

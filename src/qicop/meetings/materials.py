@@ -1,4 +1,4 @@
-"""Meeting materials: uploads checked by their content (not their name), stored privately.
+"""Meeting materials: uploads checked by their content (qicop.core.uploads), stored privately.
 
 A file is accepted when its bytes are a PDF, an Office Open XML document (PPTX, DOCX, XLSX) or an image
 (PNG, JPEG, GIF, WebP), and it is no larger than ``QICOP_UPLOAD_MAX_BYTES``. Anything else is refused
@@ -7,169 +7,24 @@ with the reason, and nothing is stored. SVG is refused on purpose: it is a docum
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass
-
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.uploads import (
+    check_upload,
+    safe_file_name,
+)
 from qicop.meetings import permissions
 from qicop.meetings.models import AgendaItem, Material, Meeting
 from qicop.network.permissions import Viewer
 
-# content type → (kind of material, extension for downloads)
-OOXML = "application/vnd.openxmlformats-officedocument."
-ACCEPTED = {
-    "application/pdf": (Material.Kind.DOCUMENT, "pdf"),
-    OOXML + "presentationml.presentation": (Material.Kind.SLIDES, "pptx"),
-    OOXML + "wordprocessingml.document": (Material.Kind.DOCUMENT, "docx"),
-    OOXML + "spreadsheetml.sheet": (Material.Kind.SPREADSHEET, "xlsx"),
-    "image/png": (Material.Kind.IMAGE, "png"),
-    "image/jpeg": (Material.Kind.IMAGE, "jpg"),
-    "image/gif": (Material.Kind.IMAGE, "gif"),
-    "image/webp": (Material.Kind.IMAGE, "webp"),
-}
-# The part every Office Open XML package of that kind must contain, read from the ZIP's central
-# directory: filetype only looks at the first few local headers, which a plain ZIP can imitate and
-# which real documents written by some tools do not satisfy.
-OOXML_MAIN_PARTS = {
-    "word/document.xml": OOXML + "wordprocessingml.document",
-    "ppt/presentation.xml": OOXML + "presentationml.presentation",
-    "xl/workbook.xml": OOXML + "spreadsheetml.sheet",
-}
-# Shown in the browser (PDF viewers and images); everything else is always downloaded.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 FILE_KINDS = frozenset(
     {Material.Kind.SLIDES, Material.Kind.DOCUMENT, Material.Kind.SPREADSHEET, Material.Kind.IMAGE}
 )
 LINK_KINDS = frozenset({Material.Kind.RECORDING, Material.Kind.LINK})
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    content_type: str
-    kind: str
-    extension: str
-    size: int
-    sha256: str
-
-
-def _refuse_type(found: str) -> ValidationError:
-    return ValidationError(
-        _(
-            "This file is not a PDF, PowerPoint, Word, Excel or image file (its content is %(found)s), "
-            "whatever its name says."
-        )
-        % {"found": found},
-        code="wrong_type",
-    )
-
-
-def _describe_unknown(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<svg", b"<?xml")) or b"<svg" in text[:1024]:
-        return _("an SVG or XML drawing, which can carry scripts")
-    if text.startswith((b"<!doctype", b"<html", b"<")):
-        return _("a web page")
-    return _("unknown")
-
-
-def _office_type(upload) -> str:
-    """The Office Open XML type of a ZIP upload, read from its list of parts; refuses anything else."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse_type(_("a damaged ZIP archive")) from None
-    if "[Content_Types].xml" not in names:
-        raise _refuse_type(_("a ZIP archive"))
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationError(
-            _("Office files with macros are not accepted: save it as a plain PPTX, DOCX or XLSX."),
-            code="macros",
-        )
-    found = [mime for part, mime in OOXML_MAIN_PARTS.items() if part in names]
-    if len(found) != 1:
-        raise _refuse_type(_("a ZIP archive"))
-    return found[0]
-
-
-def check_upload(upload) -> CheckedUpload:
-    """Read an uploaded file's head and size; raise ValidationError saying why it is refused."""
-    size = upload.size
-    limit = settings.QICOP_UPLOAD_MAX_BYTES
-    if not size:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    guess = filetype.guess(head)
-    mime = guess.mime if guess is not None else None
-    if mime == "application/zip" or (mime or "").startswith(OOXML):
-        mime = _office_type(upload)
-    if mime not in ACCEPTED:
-        raise _refuse_type(mime or _describe_unknown(head))
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    kind, extension = ACCEPTED[mime]
-    return CheckedUpload(mime, kind, extension, size, digest.hexdigest())
-
-
-_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|;]+')
-
-
-def safe_file_name(name: str, extension: str) -> str:
-    """The name a download is offered under: the uploader's name without folders, control characters or
-    characters that break a Content-Disposition header, with the extension its content really has (a
-    Word document renamed ``.pptx`` is offered as ``.docx``)."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-    stem = " ".join(_UNSAFE_IN_NAMES.sub(" ", stem).split()).strip(" .")[:120] or "material"
-    return f"{stem}.{extension}" if extension else stem
-
-
-class UploadSizeLimit(FileUploadHandler):
-    """Stops reading a file as soon as it passes the limit, so an upload that is too large never reaches
-    the disk (Django would otherwise spool all of it to a temporary file before the form sees it)."""
-
-    def __init__(self, request=None, limit: int | None = None):
-        super().__init__(request)
-        self.limit = settings.QICOP_UPLOAD_MAX_BYTES if limit is None else limit
-        self.too_large: dict[str, str] = {}  # field name → file name of what was skipped
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.too_large[self.field_name] = self.file_name or ""
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-def too_large_message() -> str:
-    return _("The file is larger than the limit of %(limit)s; nothing was stored.") % {
-        "limit": filesizeformat(settings.QICOP_UPLOAD_MAX_BYTES)
-    }
 
 
 # Permission rules of this feature that meetings.permissions does not hold, one condition a line.

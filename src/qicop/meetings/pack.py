@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from qicop.core.markdown import render_markdown
-from qicop.meetings.materials import ACCEPTED
+from qicop.core.uploads import ACCEPTED
 from qicop.meetings.models import Material, Meeting
 
 # Formats that are compressed already (images, and Office files, which are ZIP archives themselves):

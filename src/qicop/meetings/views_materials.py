@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from qicop.core import uploads
 from qicop.core.pagination import paginate
 from qicop.meetings import materials, pack, selectors
 from qicop.meetings.access import meetings_network
@@ -22,8 +23,6 @@ from qicop.meetings.models import Material
 # Files are shown (PDF, images) or downloaded, never run as a page of ours: no script, no frame, and a
 # sandbox (an origin of their own) for everything but PDFs, because browsers refuse to start their PDF
 # viewer inside a sandbox.
-FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-PDF_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
 
 
 def detail_panel(request, viewer, network, meeting) -> dict:
@@ -54,7 +53,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
 @login_required
 def materials_page(request, slug, meeting_id):
     """Add a file or a link to the meeting; see and remove what is there."""
-    limit = materials.UploadSizeLimit(request)
+    limit = uploads.UploadSizeLimit(request)
     request.upload_handlers.insert(0, limit)
     return _materials_page(request, slug, meeting_id, limit)
 
@@ -131,23 +130,7 @@ def material(request, slug, meeting_id, material_id):
         if not item.url.startswith(("https://", "http://")):
             raise Http404
         return HttpResponseRedirect(item.url)
-    # The type recorded when the content was checked; a row from elsewhere is only ever downloaded.
-    content_type = item.content_type if item.content_type in materials.ACCEPTED else ""
-    extension = materials.ACCEPTED.get(content_type, (None, "bin"))[1]
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=content_type not in materials.INLINE_TYPES,
-        filename=materials.safe_file_name(item.original_name or item.title, extension),
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = PDF_CSP if content_type == "application/pdf" else FILE_CSP
-    patch_cache_control(response, private=True)
-    return response
+    return uploads.private_file_response(item, item.title)
 
 
 @login_required
