@@ -4,6 +4,7 @@ Whatever path a value takes (plain or not, slice empty or not, one chunk or many
 what is stored, counted, audited and summed must be what the row-by-row comparison would give.
 """
 
+import gc
 import sqlite3
 
 import pytest
@@ -276,3 +277,29 @@ def test_chunks_larger_than_one_statement_allows_are_split(data):
         raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
     assert stored()[("VlSupp0001a", "202402", "NaivashaHC1")] == ("99", 99.0, False)
     assert DataValueAudit.objects.count() == 4
+
+
+def test_the_cycle_collector_is_paused_during_an_import_and_resumes_after(data, monkeypatch):
+    states = []
+    monkeypatch.setattr(
+        importer, "_prepare_chunk", _spy(importer._prepare_chunk, lambda: states.append(gc.isenabled()))
+    )
+    assert gc.isenabled()
+    run(data, rows(("VlTested01a", "202401", "NakuruHosp1", "10")))
+    run(data, rows(("NoSuchElem1", "202401", "NakuruHosp1", "1")))
+    assert states == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(data, rows(("VlTested01a", "202402", "NakuruHosp1", "10")))
+        assert not gc.isenabled()  # as the caller left it
+    finally:
+        gc.enable()
+
+
+def _spy(function, before):
+    def spied(*args, **kwargs):
+        before()
+        return function(*args, **kwargs)
+
+    return spied
