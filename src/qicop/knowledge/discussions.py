@@ -123,7 +123,7 @@ def thread_start(
 def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Post | None = None) -> Post:
     """Reply to ``thread``. Effects: the author follows it; every other follower is notified of the reply,
     mentioned members of the mention (one notification each, the mention winning)."""
-    thread = Thread.objects.select_for_update().select_related("case_study").get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("case_study").get(pk=thread.pk)
     if thread.locked:
         raise ValidationError(_("This discussion is locked: it takes no more replies."))
     if thread.hidden:
