@@ -136,3 +136,13 @@ def test_a_results_page_costs_a_fixed_number_of_queries(world, django_assert_max
     with django_assert_max_num_queries(12):
         response = client.get("/n/vln/search/", {"q": "cascade", "page": 2})
     assert "Cascade session" in response.content.decode()
+
+
+def test_a_topic_added_later_is_a_filter_at_once(world):
+    from qicop.network.models import Topic
+
+    meeting = make_meeting(world, "Coaching circle")
+    topic = Topic.objects.create(network=world.network, slug="coaching", name="Coaching")
+    assert "Coaching circle" not in search(world, "kim", "circle", topic=topic.pk)
+    meeting.topics.add(topic)
+    assert "Coaching circle" in search(world, "kim", "circle", topic=topic.pk)

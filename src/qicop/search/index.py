@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from qicop.search import text
@@ -58,6 +58,20 @@ def register(model, kind: str, *, build, queryset=None, related: dict | None = N
     PROVIDERS[kind] = Provider(model, kind, build, queryset)
     post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{kind}", weak=False)
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{kind}", weak=False)
+    # Topics, authors, countries…: many-to-many changes do not save the object, but change its entry.
+    for m2m in model._meta.many_to_many:
+        through = m2m.remote_field.through
+
+        def m2m_saved(sender, instance, action, reverse, pk_set=None, kind=kind, owner=model, **kwargs):
+            if action not in ("post_add", "post_remove", "post_clear"):
+                return
+            # From the indexed side the object is ``instance``; from the other side, the ids in pk_set.
+            pks = [instance.pk] if isinstance(instance, owner) else sorted(pk_set or ())
+            for pk in pks:
+                transaction.on_commit(lambda pk=pk: reindex(kind, pk))
+
+        uid = f"search-m2m-{kind}-{m2m.name}"
+        m2m_changed.connect(m2m_saved, sender=through, dispatch_uid=uid, weak=False)
     for other, attribute in (related or {}).items():
 
         def changed(sender, instance, raw=False, attribute=attribute, kind=kind, **kwargs):
