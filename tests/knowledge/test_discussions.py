@@ -163,7 +163,17 @@ def test_the_threads_include_renders_for_other_pages(world):
     assert "/n/vln/discussions/new/?chart=VL_SUPPRESSION/KeNyA000001" in html
 
 
+def _chart(world):
+    from qicop.indicators.models import NetworkIndicator, OrgUnit
+
+    NetworkIndicator.objects.create(network=world.network, code="VL_SUPPRESSION", name="VL suppression")
+    OrgUnit.objects.create(
+        uid="KeNyA000001", code="KE", name="Kenya", country=world.kenya, path="/KeNyA000001"
+    )
+
+
 def test_a_thread_about_a_chart_links_to_the_chart(world):
+    _chart(world)
     world.client_for("kim").post(
         f"{THREADS}new/?chart=VL_SUPPRESSION/KeNyA000001", {"title": "The dip in May", "body": "Why?"}
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from qicop.knowledge import selectors_cases as selectors
@@ -34,14 +35,18 @@ class CaseStudyFeed(Feed):
         return reverse("knowledge:case_list", args=[network.slug])
 
     def items(self, network):
-        return selectors.published_case_studies(network, limit=FEED_SIZE)
+        items = selectors.published_case_studies(network, limit=FEED_SIZE)
+        for item in items:
+            item.network = network  # each item's link names it: no query per item
+        return items
 
     def item_title(self, item: CaseStudy):
         return f"{item.title} ({item.country.display_name})"
 
     def item_description(self, item: CaseStudy):
-        # Plain text: Django escapes it in the feed; readers show it as written.
-        return item.summary or item.context[:500]
+        # Atom1Feed writes it as <summary type="html">: readers render it as HTML once the XML is decoded,
+        # so the member's text is escaped here to be shown as written, never run or styled.
+        return escape(item.summary or item.context[:500])
 
     def item_link(self, item: CaseStudy):
         return reverse("knowledge:case_detail", args=[item.network.slug, item.pk])

@@ -57,7 +57,7 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = _body_field()
-    quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    quote_of = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def clean_body(self):
         return _check_length(self.cleaned_data["body"])

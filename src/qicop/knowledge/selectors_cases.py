@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from qicop.indicators.models import OrgUnit
 from qicop.knowledge import permissions_cases as rules
 from qicop.knowledge.models import Attachment, CaseStudy, CaseStudyChart, CaseStudyVersion, Resource, Thread
+from qicop.knowledge.permissions_discussions import readable_threads
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member, Network, Topic
@@ -389,9 +390,10 @@ def topic_page(viewer: Viewer, network: Network, topic: Topic) -> dict:
         found["meetings"] = list(
             Meeting.objects.filter(network=network, topics=topic).order_by("-start", "-id")[:TOPIC_PAGE_LIMIT]
         )
+        # The discussions list's own rule: not hidden, and not about a draft the viewer may not read.
         found["threads"] = list(
-            Thread.objects.filter(network=network, topic=topic, hidden=False).order_by(
-                "-last_post_at", "-id"
-            )[:TOPIC_PAGE_LIMIT]
+            Thread.objects.filter(network=network, topic=topic, hidden=False)
+            .filter(readable_threads(viewer, network))
+            .order_by("-last_post_at", "-id")[:TOPIC_PAGE_LIMIT]
         )
     return found

@@ -35,6 +35,7 @@ from qicop.knowledge.forms_cases import (
     ReviewCommentForm,
 )
 from qicop.knowledge.models import CaseStudy
+from qicop.knowledge.params import id_or_none
 from qicop.network.models import Topic
 
 # Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.
@@ -304,9 +305,9 @@ def case_history(request, slug, case_id):
     """Every version with who and when; ``?version=N`` shows what changed from the version before."""
     _viewer, network, case, _authors = _case(request, slug, case_id)
     diff = None
-    number = request.GET.get("version", "")
-    if number.isdigit():
-        version, previous, changes = selectors.version_diff(case, int(number))
+    number = id_or_none(request.GET.get("version"))
+    if number is not None:
+        version, previous, changes = selectors.version_diff(case, number)
         diff = {"version": version, "previous": previous, "changes": changes}
     return render(
         request,

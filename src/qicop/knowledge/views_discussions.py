@@ -30,12 +30,25 @@ from qicop.knowledge.forms_discussions import (
     ThreadForm,
 )
 from qicop.knowledge.models import CaseStudy, Post
+from qicop.knowledge.params import id_or_none
 from qicop.meetings import selectors as meeting_selectors
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member, Topic
 from qicop.network.permissions import viewer_for
 
-CHART = re.compile(r"^(?P<code>[-\w]{1,64})/(?P<uid>[A-Za-z0-9]{1,11})$")
+# ASCII only, as the dashboards' URLs take them (a slug and a DHIS2-style uid): a thread whose chart
+# cannot be linked to would break its own page.
+CHART = re.compile(r"(?P<code>[-A-Za-z0-9_]{1,50})/(?P<uid>[A-Za-z0-9]{1,11})", re.ASCII)
+
+
+def _chart_exists(network, code: str, uid: str) -> bool:
+    """The chart names one of the network's indicators and a place in one of its countries."""
+    from qicop.indicators.models import NetworkIndicator, OrgUnit
+
+    return (
+        NetworkIndicator.objects.filter(network=network, code=code).exists()
+        and OrgUnit.objects.filter(uid=uid, country__in=network.countries.all()).exists()
+    )
 
 
 def _network(request, slug):
@@ -86,12 +99,16 @@ def _attached_to(thread) -> dict | None:
             "url": case_study_url(network, thread.case_study),
         }
     if thread.chart_indicator:
+        try:
+            url = reverse(
+                "dashboards:chart", args=[network.slug, thread.chart_indicator, thread.chart_org_unit]
+            )
+        except NoReverseMatch:  # a thread stored before its chart was checked
+            url = None
         return {
             "label": _("Chart: %(indicator)s, %(unit)s")
             % {"indicator": thread.chart_indicator, "unit": thread.chart_org_unit},
-            "url": reverse(
-                "dashboards:chart", args=[network.slug, thread.chart_indicator, thread.chart_org_unit]
-            ),
+            "url": url,
         }
     return None
 
@@ -124,21 +141,19 @@ def _context_from_query(request, viewer, network) -> dict:
     """A thread started from a meeting, a case study or a chart page is attached to it."""
     query = request.GET
     if query.get("meeting"):
-        meeting_id = query["meeting"]
-        if not meeting_id.isdigit():
+        meeting_id = id_or_none(query["meeting"])
+        if meeting_id is None:
             raise Http404
-        return {"meeting": meeting_selectors.meeting_in_network(network, int(meeting_id))}
+        return {"meeting": meeting_selectors.meeting_in_network(network, meeting_id)}
     if query.get("case_study"):
-        case_id = query["case_study"]
-        case_study = (
-            CaseStudy.objects.filter(network=network, pk=case_id).first() if case_id.isdigit() else None
-        )
+        case_id = id_or_none(query["case_study"])
+        case_study = CaseStudy.objects.filter(network=network, pk=case_id).first() if case_id else None
         if case_study is None or not rules.can_read_case_study_draft(viewer, case_study):
             raise Http404
         return {"case_study": case_study}
     if query.get("chart"):
-        match = CHART.match(query["chart"])
-        if match is None:
+        match = CHART.fullmatch(query["chart"])
+        if match is None or not _chart_exists(network, match["code"], match["uid"]):
             raise Http404
         return {"chart": (match["code"], match["uid"])}
     return {}
@@ -220,16 +235,16 @@ def _thread_page(request, viewer, network, thread, *, form=None, status=200, err
     page = paginate(request, selectors.posts_of_thread(thread))
     quote = None
     if form is None:
-        quote_id = request.GET.get("quote", "")
-        if quote_id.isdigit():
-            quote = Post.objects.filter(thread=thread, pk=int(quote_id)).select_related("author").first()
+        quote_id = id_or_none(request.GET.get("quote"))
+        if quote_id is not None:
+            quote = Post.objects.filter(thread=thread, pk=quote_id).select_related("author").first()
             if quote is not None and quote.hidden and not rules.can_see_hidden_text(viewer, network):
                 quote = None
         form = ReplyForm(initial={"quote_of": quote.pk} if quote else None)
     else:
-        quote_id = form.data.get("quote_of", "")
-        if str(quote_id).isdigit():
-            quote = Post.objects.filter(thread=thread, pk=int(quote_id), hidden=False).first()
+        quote_id = id_or_none(form.data.get("quote_of"))
+        if quote_id is not None:
+            quote = Post.objects.filter(thread=thread, pk=quote_id, hidden=False).first()
     if viewer.member_id:
         notifications.mark_read_for_thread(member_id=viewer.member_id, thread=thread)
     answer = thread.accepted_post if thread.accepted_post_id else None
