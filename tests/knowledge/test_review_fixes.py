@@ -126,3 +126,77 @@ def test_the_feed_asks_the_same_number_of_queries_whatever_its_length(world):
     with CaptureQueriesContext(connection) as six:
         assert kim.get("/n/vln/case-studies/feed.atom").status_code == 200
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+# The search index follows changes that send no post_save of the case study or resource
+
+
+def _entry(kind, pk):
+    from qicop.search.models import SearchEntry
+
+    return SearchEntry.objects.filter(kind=kind, object_id=str(pk)).first()
+
+
+def test_topics_and_authors_changed_outside_the_services_reach_the_index(world):
+    from qicop.knowledge.models import Resource
+
+    case = make_case(world, status=CaseStudy.Status.PUBLISHED)
+    resource = Resource.objects.create(
+        network=world.network, title="DSD guideline", kind="guideline", url="https://example.org"
+    )
+    topic = Topic.objects.create(network=world.network, slug="dsd", name="Differentiated delivery")
+    case.topics.add(topic)
+    case.authors.add(world.henri)
+    topic.resources.add(resource)  # from the topic's side
+    assert f" {topic.pk} " in _entry("case_study", case.pk).topic_ids
+    assert "Henri" in _entry("case_study", case.pk).body
+    assert f" {topic.pk} " in _entry("resource", resource.pk).topic_ids
+    world.henri.case_studies.clear()  # from the member's side
+    assert "Henri" not in _entry("case_study", case.pk).body
+    case.topics.remove(topic)
+    assert f" {topic.pk} " not in _entry("case_study", case.pk).topic_ids
+
+
+def test_renaming_or_deleting_a_topic_and_renaming_an_author_refresh_the_entries(world):
+    case = make_case(world, status=CaseStudy.Status.PUBLISHED)
+    topic = Topic.objects.create(network=world.network, slug="dsd", name="Differentiated delivery")
+    case.topics.add(topic)
+    topic.name = "Community refills"
+    topic.save()
+    assert "Community refills" in _entry("case_study", case.pk).body
+    world.kim.full_name = "Kimberly Wanjiru"
+    world.kim.save()
+    assert "Kimberly Wanjiru" in _entry("case_study", case.pk).body
+    topic_id = topic.pk
+    topic.delete()
+    entry = _entry("case_study", case.pk)
+    assert "Community refills" not in entry.body and f" {topic_id} " not in entry.topic_ids
+
+
+def test_an_author_made_an_observer_no_longer_reads_the_draft(world):
+    from qicop.network.models import Membership, Role
+
+    draft = make_case(world, author=world.kim)
+    Membership.objects.filter(member=world.kim, network=world.network).update(role=Role.OBSERVER)
+    kim = client(world, "kim")
+    assert kim.get(f"/n/vln/case-studies/{draft.pk}/").status_code == 404
+    assert draft.title not in kim.get("/n/vln/case-studies/").content.decode()
+
+
+def test_hidden_posts_never_hold_back_a_digest(world, monkeypatch):
+    from django.core import mail
+
+    from qicop.knowledge import notifications
+    from qicop.knowledge.models import Notification, NotificationSettings
+
+    monkeypatch.setattr(notifications, "DIGEST_MAX_ITEMS", 3)
+    NotificationSettings.objects.create(member=world.kim, email="daily")
+    thread = start(world)
+    for n in range(3):
+        post = discussions.post_reply(actor=world.henri.user, author=world.henri, thread=thread, body=f"x{n}")
+        discussions.post_hide(actor=world.carla.user, post=post, hidden=True)
+    discussions.post_reply(actor=world.henri.user, author=world.henri, thread=thread, body="The real news")
+    assert Notification.objects.filter(member=world.kim).count() == 4
+    mail.outbox.clear()
+    assert notifications.send_digests() == 1
+    assert len(mail.outbox) == 1 and "The real news" in mail.outbox[0].body

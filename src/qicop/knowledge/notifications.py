@@ -143,6 +143,11 @@ def _render(template: str, member: Member, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
+# What an e-mail can be about: a visible post of a visible thread. Case-study notifications live in the
+# site only; hidden posts never go out. Filtered in SQL, so that they never fill a digest's first
+# DIGEST_MAX_ITEMS and hold back the replies behind them, nor make a member "due" every hour.
+EMAILABLE = Q(post__hidden=False, thread__hidden=False)
+
 _RELATED = ("member__user", "member__country", "thread__network", "thread__case_study", "post__author")
 
 
@@ -172,7 +177,11 @@ def members_due_a_digest(now: datetime) -> list[int]:
     return list(
         NotificationSettings.objects.filter(email=NotificationSettings.Email.DAILY)
         .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - DIGEST_EVERY))
-        .filter(member__notifications__emailed_at__isnull=True)
+        .filter(
+            member__notifications__emailed_at__isnull=True,
+            member__notifications__post__hidden=False,
+            member__notifications__thread__hidden=False,
+        )
         .values_list("member_id", flat=True)
         .distinct()
     )
@@ -192,6 +201,7 @@ def send_digest(member_id: int, *, now: datetime | None = None) -> bool:
             return False
         pending = list(
             Notification.objects.filter(member_id=member_id, emailed_at__isnull=True)
+            .filter(EMAILABLE)
             .select_related(*_RELATED)
             .order_by("created_at", "id")[:DIGEST_MAX_ITEMS]
         )

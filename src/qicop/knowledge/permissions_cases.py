@@ -35,7 +35,8 @@ def can_see_case_study(viewer: Viewer, case: CaseStudy, author_ids: Collection[i
         return True
     if viewer.is_focal_point_for(case.network_id, case.country_id):
         return True
-    return is_author(viewer, case, author_ids)
+    # An author who is now an observer reads published case studies only, as in the lists.
+    return is_participant(viewer, case.network_id) and is_author(viewer, case, author_ids)
 
 
 def can_edit_case_study(viewer: Viewer, case: CaseStudy, author_ids: Collection[int]) -> bool:
