@@ -146,3 +146,17 @@ def test_a_topic_added_later_is_a_filter_at_once(world):
     assert "Coaching circle" not in search(world, "kim", "circle", topic=topic.pk)
     meeting.topics.add(topic)
     assert "Coaching circle" in search(world, "kim", "circle", topic=topic.pk)
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_text(world):
+    make_meeting(world, "Quarterly review", description="Retention of clients in care, tracing.")
+    make_meeting(world, "Retention in care", description="Quarterly review of the cascade.")
+    page = search(world, "kim", "retention")
+    assert page.index("Retention in care") < page.index("Quarterly review")
+
+
+def test_a_page_past_the_last_shows_the_last_page(world):
+    for i in range(3):
+        make_meeting(world, f"Mentoring visit {i}")
+    page = search(world, "kim", "mentoring", page=9)
+    assert "3 results" in page and "Mentoring visit 0" in page

@@ -139,6 +139,7 @@ def remove(kind: str, object_id: str) -> None:
 
 def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
     language = entry.language if entry.language in text.LANGUAGES else ""
+    topics = list(entry.topic_ids)
     body = entry.body[:MAX_BODY]
     title = entry.title[:300]
     return SearchEntry(
@@ -147,14 +148,25 @@ def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
         network_id=entry.network_id,
         audience=entry.audience,
         country_id=entry.country_id,
-        topic_ids="".join(f" {t} " for t in entry.topic_ids),
+        topic_ids="".join(f" {t} " for t in topics),
         year=entry.year,
         language=language,
         title=title,
         body=body,
         url=entry.url[:300],
         title_terms=text.document_terms(title, language or "en"),
-        terms=text.document_terms(body, language or "en"),
+        terms=" ".join(
+            [
+                text.document_terms(body, language or "en"),
+                *text.filter_terms(
+                    kind=kind,
+                    country_id=entry.country_id,
+                    topic_ids=topics,
+                    year=entry.year,
+                    language=language,
+                ),
+            ]
+        ),
         updated_at=entry.updated_at or timezone.now(),
     )
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from qicop.search import text
 from qicop.search.models import SearchEntry
 
-COUNT_CAP = 1000  # beyond this, the page says "more than 1,000 results"
 # Ranking reads each candidate's statistics; a word found in most documents would make every search rank
 # them all. Candidates are therefore the most recent matches (both full-text indexes walk their ids
-# backwards cheaply), ranked among themselves: a community's newer writing first among equals.
-CANDIDATES = 2000
+# backwards cheaply), ranked among themselves: a community's newer writing first among equals. Beyond
+# them the page says "more than 1,000 results".
+CANDIDATES = 1000
+COUNT_CAP = CANDIDATES
 
 
 @dataclass
@@ -80,37 +82,57 @@ def run(groups: list[tuple[str, ...]], filters: Filters, *, offset: int, limit: 
     started = time.perf_counter()
     if not groups:
         return Hits()
+    # The chosen filters are terms of the index too: the full-text match narrows to them first.
+    groups = groups + [
+        (term,)
+        for term in text.filter_terms(
+            kind=filters.kind,
+            country_id=filters.country_id,
+            topic_ids=[filters.topic_id] if filters.topic_id else [],
+            year=filters.year,
+            language=filters.language,
+        )
+    ]
     clauses, params = _where(filters)
     where = " AND ".join(clauses)
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
-        match = "e.document @@ q"
-        source = f"{table} e, to_tsquery('simple', %s) q"
-        score = "ts_rank_cd(e.document, q)"
-        recent = "e.id DESC"
-        best = "score DESC"
+        match = "e.document @@ to_tsquery('simple', %s)"
+        source = f"{table} e"
         match_params = [tsquery_expression(groups)]
+        # Rank only the candidates: PostgreSQL would otherwise compute the rank of every match before
+        # keeping the most recent ones. ts_rank_cd costs twice as much per candidate as ts_rank.
+        statement = (
+            f"SELECT c.id, COUNT(*) OVER () FROM (SELECT e.id FROM {source} WHERE {match} AND {where} "
+            f"ORDER BY e.id DESC LIMIT %s) c JOIN {table} r ON r.id = c.id, to_tsquery('simple', %s) q "
+            f"ORDER BY ts_rank(r.document, q) DESC, c.id DESC LIMIT %s OFFSET %s"
+        )
+        statement_params = [*match_params, *params, CANDIDATES + 1, *match_params, limit, offset]
     else:
         match = "search_fts MATCH %s"
         # CROSS JOIN fixes the order: SQLite must walk the full-text matches, not every entry of the network.
         source = f"search_fts CROSS JOIN {table} e ON e.id = search_fts.rowid"
-        score = "bm25(search_fts, 5.0, 1.0)"
-        recent = "search_fts.rowid DESC"
-        best = "score"
         match_params = [fts5_expression(groups)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM (SELECT e.id AS id, {score} AS score FROM {source} WHERE {match} AND {where} "
-            f"ORDER BY {recent} LIMIT %s) candidates ORDER BY {best}, id DESC LIMIT %s OFFSET %s",
-            [*match_params, *params, CANDIDATES, limit, offset],
+        # bm25() is only known inside the full-text query, over the candidates it walks.
+        statement = (
+            f"SELECT id, COUNT(*) OVER () FROM (SELECT e.id AS id, bm25(search_fts, 5.0, 1.0) AS score "
+            f"FROM {source} WHERE {match} AND {where} ORDER BY search_fts.rowid DESC LIMIT %s) candidates "
+            f"ORDER BY score, id DESC LIMIT %s OFFSET %s"
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if offset == 0 and len(ids) < limit:
-            total = len(ids)
-        else:
+        statement_params = [*match_params, *params, CANDIDATES + 1, limit, offset]
+    with connection.cursor() as cursor:
+        # One statement: the candidates (one more than the cap, to know there are more), ranked, the page
+        # cut from them, and their number alongside each row.
+        cursor.execute(statement, statement_params)
+        rows = cursor.fetchall()
+        if not rows and offset:  # a page past the end: still say how many there are
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT e.id FROM {source} WHERE {match} AND {where} LIMIT %s) t",
-                [*match_params, *params, COUNT_CAP + 1],
+                [*match_params, *params, CANDIDATES + 1],
             )
-            total = cursor.fetchone()[0]
+            return Hits(ids=[], total=cursor.fetchone()[0], seconds=time.perf_counter() - started)
+    ids = [row[0] for row in rows]
+    total = rows[0][1] if rows else 0
+    if ids and len(ids) + offset > CANDIDATES:  # the extra candidate only says "more"
+        ids = ids[: max(0, CANDIDATES - offset)]
     return Hits(ids=ids, total=total, seconds=time.perf_counter() - started)

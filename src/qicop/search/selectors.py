@@ -56,6 +56,9 @@ def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:
             groups = widened
             result.similar_words = similar
             hits = query.run(groups, filters, offset=offset, limit=PAGE_SIZE)
+    if not hits.ids and hits.total:  # a page past the last (an old link): show the last one
+        result.page = -(-min(hits.total, query.COUNT_CAP) // PAGE_SIZE)
+        hits = query.run(groups, filters, offset=(result.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     entries = SearchEntry.objects.defer("terms", "title_terms").in_bulk(hits.ids)
     result.results = [
         Result(entries[i], text.highlight(entries[i].body or entries[i].title, groups))

@@ -118,3 +118,23 @@ def highlight(text: str, query_words: list[tuple[str, ...]], *, length: int = 24
     if end < len(text):
         parts.append("…")
     return "".join(parts)
+
+
+def filter_terms(
+    *, kind: str = "", country_id=None, topic_ids=(), year=None, language: str = ""
+) -> list[str]:
+    """Terms that carry an entry's filters into the full-text index ("qfk" + kind, "qfy" + year…), so that
+    a filtered search is one intersection of the index's lists instead of a check of every match. Made of
+    letters and digits only, like every term, and never produced from text (no word starts "qf" and
+    continues with these codes in the three languages)."""
+    terms = []
+    if kind:
+        terms.append("qfk" + "".join(c for c in kind if c.isalnum()))
+    if country_id:
+        terms.append(f"qfc{int(country_id)}")
+    terms.extend(f"qft{int(t)}" for t in topic_ids)
+    if year:
+        terms.append(f"qfy{int(year)}")
+    if language:
+        terms.append("qfl" + language)
+    return terms
