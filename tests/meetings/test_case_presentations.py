@@ -225,3 +225,16 @@ def test_a_case_of_another_meeting_is_not_found(world):
     )
     case = CasePresentation.objects.create(meeting=other, country=world.kenya, deadline=world.meeting.start)
     assert world.client_for("carla").get(f"{meeting_url(world)}cases/{case.pk}/").status_code == 404
+
+
+def test_a_new_version_replaces_the_one_sent_before_among_the_meetings_materials(world):
+    case = kenya_case(world)
+    submit(world, case)
+    case.refresh_from_db()
+    first_path = Path(case.presentation.file.path)
+    review(world, case, "changes", "Add your retention figures.")
+    second = PDF.replace(b"%%EOF", b"% with figures\n%%EOF")
+    assert submit(world, case, content=second).status_code == 302
+    case.refresh_from_db()
+    assert list(Material.objects.filter(meeting=world.meeting)) == [case.presentation]
+    assert not first_path.exists() and Path(case.presentation.file.path).read_bytes() == second

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone
 from qicop.meetings import mail, permissions
-from qicop.meetings.materials import store_material
+from qicop.meetings.materials import delete_material, store_material
 from qicop.meetings.models import AgendaItem, CasePresentation, Material, Meeting
 from qicop.network.models import Member, Network, Topic
 from qicop.network.permissions import Viewer, viewer_for
@@ -111,8 +111,45 @@ def _set_many(meeting: Meeting, *, topics=None, countries=None) -> None:
         meeting.countries.set(meeting.network.countries.filter(pk__in=[c.pk for c in countries]))
 
 
+def calendar_status(status: str) -> str:
+    """The STATUS a calendar event carries for a meeting status (as ``calendars.event_for`` writes it):
+    a confirmed meeting later marked as held is the same event, and calendars need no update for it."""
+    if status == Meeting.Status.CANCELLED:
+        return "CANCELLED"
+    if status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD):
+        return "CONFIRMED"
+    return "TENTATIVE"
+
+
 def _calendar_snapshot(meeting: Meeting) -> dict:
-    return {name: Meeting._meta.get_field(name).value_from_object(meeting) for name in CALENDAR_FIELDS}
+    snapshot = {name: Meeting._meta.get_field(name).value_from_object(meeting) for name in CALENDAR_FIELDS}
+    snapshot["status"] = calendar_status(meeting.status)
+    return snapshot
+
+
+def wall_clock_mover(time_zone: str, old_start: datetime, new_start: datetime):
+    """A function moving a moment of a meeting that moves from ``old_start`` to ``new_start``, by as
+    much as the start moved on the organiser's wall clock: the second day's 09:00 stays at 09:00 even
+    when a change of daylight time lies between the old and the new dates (or inside the meeting)."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone).replace(tzinfo=None)
+
+    delta = local(new_start) - local(old_start)
+
+    def move(moment: datetime) -> datetime:
+        # A wall-clock time the clocks skip that day comes out an hour later, as calendars do.
+        return (local(moment) + delta).replace(tzinfo=zone).astimezone(UTC)
+
+    return move
+
+
+def _moved_span(move, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    new_start, new_end = move(start), move(end)
+    if new_end <= new_start:  # squeezed by a skipped hour: keep the length it had
+        new_end = new_start + (end - start)
+    return new_start, new_end
 
 
 def _announce(meeting: Meeting) -> None:
@@ -142,7 +179,8 @@ def update_meeting(
 ) -> bool:
     """Apply ``fields`` (among MEETING_FIELDS) to ``meeting``. When a calendar field changed, SEQUENCE
     grows by one and, on commit, ``mail.meeting_changed`` sends the update. ``move_agenda`` moves the
-    agenda items by as much as the start moved. Returns whether calendars were told."""
+    agenda items by as much as the start moved on the organiser's wall clock. Returns whether calendars
+    were told."""
     _require_planner(actor, meeting.network_id)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -157,15 +195,19 @@ def update_meeting(
         meeting.sequence += 1
     meeting.save()
     _set_many(meeting, topics=topics, countries=countries)
-    moved = meeting.start - old_start
+    moved = meeting.start != old_start
     if move_agenda and moved:
-        meeting.agenda.update(start=F("start") + moved, end=F("end") + moved)
+        move = wall_clock_mover(meeting.time_zone, old_start, meeting.start)
+        items = list(meeting.agenda.all())
+        for item in items:
+            item.start, item.end = _moved_span(move, item.start, item.end)
+        AgendaItem.objects.bulk_update(items, ["start", "end"], batch_size=200)
     audit(
         actor=actor,
         verb="meeting.update",
         target=meeting,
         calendar_fields=changed,
-        moved_agenda=bool(moved) and move_agenda,
+        moved_agenda=moved and move_agenda,
     )
     if changed:
         _announce(meeting)
@@ -211,10 +253,14 @@ def proposed_copy_start(meeting: Meeting) -> datetime:
 @transaction.atomic
 def copy_meeting(*, actor, meeting: Meeting, start: datetime, title: str = "") -> Meeting:
     """The next meeting of ``meeting``'s series, starting at ``start``: the same settings, join data and
-    agenda (shifted by the same amount, presenters kept); a new calendar event (new UID, SEQUENCE 0),
-    planned, with no registrations, minutes, attendance or case presentations."""
+    agenda (moved by as much as the start on the organiser's wall clock, presenters kept); a new calendar
+    event (new UID, SEQUENCE 0), planned, with no registrations, minutes, attendance, case presentations
+    or materials."""
     _require_planner(actor, meeting.network_id)
-    shift = start - meeting.start
+    move = wall_clock_mover(meeting.time_zone, meeting.start, start)
+    end = move(meeting.end)
+    if end <= start:
+        end = start + (meeting.end - meeting.start)
     copy = Meeting(
         network_id=meeting.network_id,
         series_id=meeting.series_id,
@@ -224,7 +270,7 @@ def copy_meeting(*, actor, meeting: Meeting, start: datetime, title: str = "") -
         kind=meeting.kind,
         status=Meeting.Status.PLANNED,
         start=start,
-        end=meeting.end + shift,
+        end=end,
         time_zone=meeting.time_zone,
         join_url=meeting.join_url,
         meeting_code=meeting.meeting_code,
@@ -241,10 +287,11 @@ def copy_meeting(*, actor, meeting: Meeting, start: datetime, title: str = "") -
     copy.topics.set(meeting.topics.all())
     copy.countries.set(meeting.countries.all())
     for item in meeting.agenda.prefetch_related("presenters", "panellists"):
+        item_start, item_end = _moved_span(move, item.start, item.end)
         moved = AgendaItem.objects.create(
             meeting=copy,
-            start=item.start + shift,
-            end=item.end + shift,
+            start=item_start,
+            end=item_end,
             kind=item.kind,
             title=item.title,
             country_id=item.country_id,
@@ -421,6 +468,19 @@ def case_state(case: CasePresentation, now: datetime | None = None) -> CaseState
     )
 
 
+def _lock_status(case: CasePresentation) -> None:
+    """Lock the case's row and read its status again: of two steps sent at once (an approval and a new
+    version), the second sees what the first did."""
+    current = (
+        CasePresentation.objects.select_for_update()
+        .filter(pk=case.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current is not None:
+        case.status = current
+
+
 @transaction.atomic
 def assign_case_presentation(
     *, actor, meeting: Meeting, country, deadline: datetime, agenda_item: AgendaItem | None = None
@@ -464,10 +524,12 @@ def submit_case_presentation(
             _("Only the focal point of %(country)s submits this case presentation.")
             % {"country": case.country.display_name}
         )
+    _lock_status(case)
     if case.status not in CAN_SUBMIT_FROM:
         raise ValidationError(_("This case presentation is approved; it can no longer be changed."))
     if upload is None and case.presentation_id is None:
         raise ValidationError({"presentation": _("Attach the presentation.")})
+    superseded = case.presentation if upload is not None else None
     if upload is not None:
         try:
             case.presentation = store_material(
@@ -484,6 +546,9 @@ def submit_case_presentation(
     case.status = CasePresentation.Status.SUBMITTED
     case.submitted_at = timezone.now()
     case.save()
+    if superseded is not None:
+        # The version sent before is replaced, not kept among the meeting's materials and its pack.
+        delete_material(actor=actor, material=superseded)
     audit(actor=actor, verb="case.submit", target=case, late=case_state(case).late)
     return case
 
@@ -492,6 +557,7 @@ def submit_case_presentation(
 def review_case_presentation(*, actor, case: CasePresentation, approve: bool, comment: str = "") -> None:
     """The coordinator approves the submitted presentation or asks for changes (saying which)."""
     _require_planner(actor, case.meeting.network_id)
+    _lock_status(case)
     if case.status not in CAN_REVIEW_FROM:
         raise ValidationError(
             _("Only a submitted case presentation can be reviewed; this one is “%(status)s”.")

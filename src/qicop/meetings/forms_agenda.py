@@ -19,6 +19,8 @@ from qicop.meetings.agenda import MAX_MEETING_LENGTH
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 
 DATETIME_HELP = _("e.g. 2030-03-10 16:00")
+# Far above any meeting, far below what the database column holds.
+MAX_CAPACITY = 100_000
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -88,6 +90,7 @@ class MeetingForm(forms.Form):
         label=capfirst(_("capacity")),
         required=False,
         min_value=1,
+        max_value=MAX_CAPACITY,
         help_text=_("Leave empty for no limit on registrations."),
     )
     reminder_offsets = _model_field(

@@ -3,6 +3,8 @@ topics, and case presentations."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -241,6 +243,8 @@ def topics(request, slug):
     """Coordinators add and rename the network's topics (``?topic=<id>`` to rename one)."""
     _viewer, network, _meeting = _planner(request, slug)
     topic_id = request.POST.get("topic") or request.GET.get("topic")
+    if topic_id and not re.fullmatch(r"[0-9]{1,18}", topic_id):
+        raise Http404  # a crafted or mangled id: not found, never an error page
     topic = Topic.objects.filter(network=network, pk=topic_id).first() if topic_id else None
     if topic_id and topic is None:
         raise Http404
