@@ -58,6 +58,12 @@ def _attachment(w) -> str:
     return f"/n/vln/case-studies/{case_id}/attachments/{attachment.pk}/"
 
 
+def _private_feed(w) -> str:
+    from qicop.knowledge.feeds import private_feed_path
+
+    return private_feed_path(w.kim, w.network)
+
+
 def _resource(w) -> int:
     from qicop.knowledge.models import Resource
 
@@ -82,6 +88,8 @@ ROWS: dict = {
     "knowledge:case_list": (lambda w: "/n/vln/case-studies/", members_only()),
     "knowledge:case_create": (lambda w: "/n/vln/case-studies/new/", participants_only()),
     "knowledge:case_feed": (lambda w: "/n/vln/case-studies/feed.atom", members_only()),
+    # A member's private feed address works without a session, for whoever holds it (feed readers).
+    "knowledge:case_feed_private": (_private_feed, expect(200)),
     "knowledge:case_detail": (lambda w: f"/n/vln/case-studies/{_case(w)}/", members_only()),
     "knowledge:case_edit": (lambda w: f"/n/vln/case-studies/{_case(w, 'draft')}/edit/", DRAFT_WORKERS),
     "knowledge:case_workflow": (lambda w: f"/n/vln/case-studies/{_case(w, 'draft')}/status/", post_only()),

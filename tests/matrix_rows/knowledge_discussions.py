@@ -46,6 +46,8 @@ ROWS: dict = {
     "knowledge:thread_moderate": (lambda w: _thread(w) + "moderate/", post_only()),
     # A post's lasting address sends to the page of the thread it is on.
     "knowledge:post_link": (_post, participants_only(302)),
+    # The whole of a post cut short on its thread's page: whoever reads the thread.
+    "knowledge:post_whole": (lambda w: _post(w) + "whole/", participants_only()),
     "knowledge:post_edit": (lambda w: _post(w) + "edit/", KIM_ONLY),
     "knowledge:post_accept": (lambda w: _post(w) + "accept/", post_only()),
     "knowledge:post_report": (lambda w: _post(w) + "report/", OTHERS_REPORT),

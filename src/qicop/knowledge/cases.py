@@ -58,6 +58,9 @@ def _snapshot(case: CaseStudy) -> dict:
         f"{c.indicator.name} — {c.org_unit.name}: {c.caption}".rstrip(": ")
         for c in case.charts.select_related("indicator", "org_unit")
     ]
+    data["attachments"] = [
+        f"{a.title} ({a.original_name})" for a in case.attachments.order_by("created_at", "id")
+    ]
     return data
 
 
@@ -77,6 +80,21 @@ def _record_version(case: CaseStudy, *, actor, note: str = "") -> CaseStudyVersi
     )
 
 
+class VersionConflict(ValidationError):
+    """Someone saved the case study after the editor opened it: nothing is written."""
+
+    def __init__(self, current: int):
+        self.current = current
+        super().__init__(
+            _(
+                "Someone saved this case study while you were editing (version %(number)s). Your text is "
+                "below; compare it with the current version before saving again."
+            )
+            % {"number": current},
+            code="version_conflict",
+        )
+
+
 def _set_relations(case: CaseStudy, *, topics=None, org_units=None, authors=None) -> None:
     if topics is not None:
         case.topics.set(topics)
@@ -91,6 +109,20 @@ def _set_relations(case: CaseStudy, *, topics=None, org_units=None, authors=None
             )
         case.org_units.set(org_units)
     if authors is not None:
+        # A case study always keeps at least one author. Its byline, the notifications of its review
+        # and publication, and the right of a plain member to edit the draft all follow its authors: an
+        # empty list would leave it to nobody but the coordinators and the focal point. Whoever edits it
+        # (coordinators included) hands it over by ticking the new authors, never by emptying the list.
+        if not authors:
+            raise ValidationError(
+                {
+                    "authors": _(
+                        "A case study keeps at least one author: tick at least one. To hand it over, "
+                        "tick the new authors before removing the old ones."
+                    )
+                },
+                code="no_author",
+            )
         case.authors.set(authors)
 
 
@@ -106,7 +138,7 @@ def case_study_create(
     chosen = list(authors)
     if member is not None and member not in chosen:
         chosen.insert(0, member)
-    _set_relations(case, topics=topics, org_units=org_units, authors=chosen)
+    _set_relations(case, topics=topics, org_units=org_units, authors=chosen or None)
     _record_version(case, actor=actor, note=note or _("First draft"))
     audit(actor=actor, verb="case_study.create", target=case, title=case.title)
     reindex_object(case)
@@ -115,15 +147,34 @@ def case_study_create(
 
 @transaction.atomic
 def case_study_update(
-    *, actor, case_study: CaseStudy, fields: dict, topics=None, org_units=None, authors=None, note: str = ""
+    *,
+    actor,
+    case_study: CaseStudy,
+    fields: dict,
+    topics=None,
+    org_units=None,
+    authors=None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> CaseStudy:
-    """Save a change of text or metadata as a new version. Authors are kept when none are given."""
+    """Save a change of text or metadata as a new version.
+
+    ``authors=None`` keeps the authors; an empty list is refused (see _set_relations). ``expected_version``
+    is the version the editor started from (the edit form sends it): if someone saved in the meantime,
+    VersionConflict is raised under the row lock and nothing is written (optimistic locking)."""
+    locked = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise VersionConflict(locked.version)
+    # Whatever the workflow did since the object was read (status, publication) is kept as it is now.
+    case_study.status, case_study.published_at = locked.status, locked.published_at
     changed = sorted(name for name, value in fields.items() if getattr(case_study, name) != value)
     for name, value in fields.items():
         setattr(case_study, name, value)
     case_study.full_clean(exclude=["network", "created_by", "version"])
     case_study.save()
-    _set_relations(case_study, topics=topics, org_units=org_units, authors=list(authors) if authors else None)
+    _set_relations(
+        case_study, topics=topics, org_units=org_units, authors=None if authors is None else list(authors)
+    )
     _record_version(case_study, actor=actor, note=note)
     audit(actor=actor, verb="case_study.update", target=case_study, fields=changed, note=note[:300])
     reindex_object(case_study)
@@ -289,6 +340,9 @@ def attachment_add(*, actor, case_study: CaseStudy, title: str, upload) -> Attac
     _store_file(attachment, upload, title_field="title")
     try:
         attachment.save()
+        _record_version(
+            case_study, actor=actor, note=_("File attached: %(title)s") % {"title": attachment.title}
+        )
         audit(actor=actor, verb="case_study.attach", target=case_study, attachment=attachment.pk)
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
@@ -298,14 +352,12 @@ def attachment_add(*, actor, case_study: CaseStudy, title: str, upload) -> Attac
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: Attachment) -> None:
-    audit(
-        actor=actor,
-        verb="case_study.attachment_delete",
-        target=attachment.case_study,
-        attachment=attachment.pk,
-    )
+    """Remove a file; the removal is a version of the case study, as its addition was."""
+    case = attachment.case_study
+    audit(actor=actor, verb="case_study.attachment_delete", target=case, attachment=attachment.pk)
     _delete_on_commit(attachment.file)
     attachment.delete()
+    _record_version(case, actor=actor, note=_("File removed: %(title)s") % {"title": attachment.title})
 
 
 # Resources

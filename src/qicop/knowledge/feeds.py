@@ -1,21 +1,67 @@
-"""An Atom feed of a network's published case studies, for its signed-in members (observers included).
+"""An Atom feed of a network's published case studies, for its signed-in members (observers included),
+and the same feed at a private address of each member's, for feed readers (which carry no session).
 
 Drafts and case studies in review are never in it, whoever reads it: the feed lists published ones only.
+
+The private address carries a token signed with SECRET_KEY (django.core.signing) naming the member and
+the network, and a keyed fingerprint of the member's password hash (never the hash itself: the token is
+signed, not secret-proof). It stops working, with a 404 like any bad token, when the member changes their
+password (the way to revoke it: the list page says so), leaves the network, or their account is
+deactivated; changing SECRET_KEY revokes every token at once. No table is needed.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core import signing
+from django.http import Http404
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from qicop.knowledge import selectors_cases as selectors
 from qicop.knowledge.models import CaseStudy
+from qicop.network.models import Member, Network
+from qicop.network.permissions import viewer_for
 
 FEED_SIZE = 30
+FEED_SALT = "qicop.knowledge.case_feed"
+
+
+def _password_print(user) -> str:
+    return salted_hmac(FEED_SALT, user.password or "", algorithm="sha256").hexdigest()[:16]
+
+
+def feed_token(member: Member, network: Network) -> str:
+    """The member's private feed token for ``network``."""
+    return signing.dumps(
+        {"m": member.pk, "n": network.pk, "p": _password_print(member.user)}, salt=FEED_SALT, compress=True
+    )
+
+
+def private_feed_path(member: Member, network: Network) -> str:
+    return reverse("knowledge:case_feed_private", args=[network.slug, feed_token(member, network)])
+
+
+def network_for_token(slug: str, token: str) -> Network:
+    """The network a valid token of ``slug`` opens; 404 for any token that is bad, revoked or elsewhere."""
+    try:
+        data = signing.loads(token, salt=FEED_SALT)
+        member_id, network_id, fingerprint = int(data["m"]), int(data["n"]), str(data["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404("No such feed") from None
+    member = Member.objects.select_related("user").filter(pk=member_id).first()
+    user = member.user if member is not None else None
+    if user is None or not user.is_active or not constant_time_compare(fingerprint, _password_print(user)):
+        raise Http404("No such feed")
+    viewer = viewer_for(user)
+    network = Network.objects.filter(slug=slug, pk=network_id).first()
+    if network is None or (network.pk not in viewer.network_ids() and not viewer.is_superuser):
+        raise Http404("No such feed")
+    return network
 
 
 class CaseStudyFeed(Feed):
@@ -64,4 +110,18 @@ class CaseStudyFeed(Feed):
         return [t.name for t in item.topics.all()]
 
 
+class PrivateCaseStudyFeed(CaseStudyFeed):
+    """The same feed through a member's token: published case studies only, as for everyone."""
+
+    def get_object(self, request, slug, token):
+        return network_for_token(slug, token)
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
 case_feed = login_required(CaseStudyFeed())
+case_feed_private = PrivateCaseStudyFeed()

@@ -66,15 +66,23 @@ class CaseStudyForm(forms.Form):
         required=False,
         help_text=_("A few words for the version history."),
     )
+    # The version the editor started from: compared under the row lock when saving (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Unticked boxes send nothing: this says the author boxes were on the page, so that "none ticked"
+    # means "remove them all" (refused by the service) rather than "not part of this request" (kept).
+    authors_shown = forms.BooleanField(widget=forms.HiddenInput, required=False, initial=True)
 
     def __init__(self, *args, countries, topics, org_units, authors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = countries
+        if len(countries) == 1:
+            self.fields["country"].empty_label = None
         self.fields["topics"].queryset = topics
         self.fields["org_units"].queryset = org_units
         self.fields["authors"].queryset = authors
         if not authors.exists():
             del self.fields["authors"]
+            del self.fields["authors_shown"]
         if not org_units.exists():
             del self.fields["org_units"]
         self.fields["improvement_model"].choices = [("", "—"), *CaseStudy.ImprovementModel.choices]
@@ -91,6 +99,12 @@ class CaseStudyForm(forms.Form):
                 % {"country": country, "names": ", ".join(wrong)},
             )
         return cleaned
+
+    def chosen_authors(self):
+        """The authors to save: None (keep them) when the author boxes were not on the submitted form."""
+        if "authors" not in self.fields or not self.cleaned_data.get("authors_shown"):
+            return None
+        return list(self.cleaned_data.get("authors") or [])
 
     def case_fields(self) -> dict:
         data = self.cleaned_data
@@ -191,6 +205,8 @@ class ResourceForm(_UploadMixin, forms.Form):
         self._too_large = bool(too_large)
         self._has_file = has_file
         self.fields["country"].queryset = countries
+        if len(countries) == 1:
+            self.fields["country"].empty_label = None
         self.fields["topics"].queryset = topics
         self.fields["file"].help_text = _file_help()
         if has_file:

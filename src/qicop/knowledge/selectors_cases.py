@@ -193,6 +193,7 @@ DIFF_FIELDS = [
     ("challenges", gettext_lazy("Implementation challenges")),
     ("lessons", gettext_lazy("Lessons and advice for others")),
     ("charts", gettext_lazy("Charts")),
+    ("attachments", gettext_lazy("Attachments")),
 ]
 
 

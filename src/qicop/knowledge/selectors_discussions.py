@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.http import Http404
 
 from qicop.knowledge import permissions_discussions as rules
@@ -64,6 +66,50 @@ def post_in_thread(thread: Thread, post_id: int) -> Post:
     return post
 
 
+# A page of a thread stays under 100 KB whatever its posts (20 of 20,000 characters would make 400 KB): a
+# page holds at most PAGE_SIZE posts *and* at most PAGE_BUDGET characters, each post counted for what the
+# page shows of it (POST_EXCERPT characters at most; the whole post has its own page), its quote
+# (QUOTE_EXCERPT) and POST_COST for its header and buttons. What is shown of a text is also capped once
+# rendered (see views_discussions.excerpt_html: at most twice its characters in bytes), so the bound holds
+# even for Markdown that escapes to more than it was. The layout is the same for everyone (a post's
+# address names its page), and takes one query of lengths, not of texts.
+PAGE_BUDGET = 30_000
+POST_EXCERPT = 6_000
+QUOTE_EXCERPT = 600
+POST_COST = 500
+
+
+def thread_layout(thread: Thread) -> list[list[int]]:
+    """The ids of the posts on each page of ``thread``, in order; one empty page for a thread without any."""
+    rows = (
+        Post.objects.filter(thread=thread)
+        .order_by("created_at", "id")
+        .annotate(n=Length("body"), q=Length("quote_of__body"))
+        .values_list("pk", "n", "q")
+    )
+    pages: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    for pk, length, quoted in rows:
+        cost = min(length or 0, POST_EXCERPT) + min(quoted or 0, QUOTE_EXCERPT) + POST_COST
+        if current and (len(current) >= settings.PAGE_SIZE or used + cost > PAGE_BUDGET):
+            pages.append(current)
+            current, used = [], 0
+        current.append(pk)
+        used += cost
+    if current or not pages:
+        pages.append(current)
+    return pages
+
+
+def page_of_post(post: Post) -> int:
+    """The 1-based page of the thread ``post`` is on."""
+    for number, ids in enumerate(thread_layout(post.thread), start=1):
+        if post.pk in ids:
+            return number
+    return 1
+
+
 def post_position(post: Post) -> int:
     """0-based position of ``post`` in its thread (to find its page)."""
     return (
@@ -119,8 +165,39 @@ def notifications_of(member_id: int) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(member_id=member_id)
         .select_related("thread__network", "post__author", "case_study")
+        .prefetch_related("case_study__authors")
         .order_by("-created_at", "-id")
     )
+
+
+def readable_thread_ids(viewer: Viewer, threads) -> set[int]:
+    """Which of ``threads`` the viewer may read now (one query a network), by the discussions list's own
+    rule: a thread hidden since, or about a case study gone back to draft, is no longer among them."""
+    by_network: dict[int, list[int]] = {}
+    for thread in threads:
+        by_network.setdefault(thread.network_id, []).append(thread.pk)
+    readable: set[int] = set()
+    for network_id, ids in by_network.items():
+        if not rules.can_take_part(viewer, network_id):
+            continue
+        found = Thread.objects.filter(network_id=network_id, pk__in=ids).filter(
+            rules.readable_threads(viewer, network_id)
+        )
+        readable.update(found.values_list("pk", flat=True))
+    return readable
+
+
+def readable_case_study_ids(viewer: Viewer, case_studies) -> set[int]:
+    """Which of ``case_studies`` the viewer may read now (a draft of someone else's is not)."""
+    from qicop.knowledge.permissions_cases import can_see_case_study
+    from qicop.knowledge.selectors_cases import author_ids
+
+    readable = set()
+    for case in case_studies:
+        member_of = viewer.is_superuser or case.network_id in viewer.network_ids()
+        if member_of and can_see_case_study(viewer, case, author_ids(case)):
+            readable.add(case.pk)
+    return readable
 
 
 def unread_count(member_id: int | None) -> int:

@@ -17,6 +17,7 @@ urlpatterns: list = [
     path(THREAD + "follow/", views.thread_follow, name="thread_follow"),
     path(THREAD + "moderate/", views.thread_moderate, name="thread_moderate"),
     path(POST, views.post_link, name="post_link"),
+    path(POST + "whole/", views.post_whole, name="post_whole"),
     path(POST + "edit/", views.post_edit, name="post_edit"),
     path(POST + "accept/", views.post_accept, name="post_accept"),
     path(POST + "report/", views.post_report, name="post_report"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -22,7 +23,7 @@ from qicop.core import uploads
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.indicators.models import NetworkIndicator
-from qicop.knowledge import cases
+from qicop.knowledge import cases, feeds
 from qicop.knowledge import permissions_cases as rules
 from qicop.knowledge import selectors_cases as selectors
 from qicop.knowledge.forms_cases import (
@@ -36,7 +37,7 @@ from qicop.knowledge.forms_cases import (
 )
 from qicop.knowledge.models import CaseStudy
 from qicop.knowledge.params import id_or_none
-from qicop.network.models import Topic
+from qicop.network.models import Member, Topic
 
 # Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.
 SECTIONS = [
@@ -104,37 +105,75 @@ def case_list(request, slug):
             "page": paginate(request, found),
             "query_string": _query_string(request),
             "can_write": rules.can_write_case_studies(viewer, network),
+            "private_feed": _private_feed(request, viewer, network),
         },
     )
 
 
-def _case_form(request, viewer, network, case=None):
-    coordinator = viewer.is_coordinator(network)
+def _allowed_countries(viewer, network, case=None) -> list:
+    """The countries one may write about: any of the network's for coordinators, else one's own (and the
+    case study's, for a focal point or author editing it)."""
     countries = network.countries.order_by("name")
-    if not coordinator:
+    if not viewer.is_coordinator(network):
         allowed = {viewer.country_id} | ({case.country_id} if case else set())
         countries = countries.filter(pk__in=allowed)
-    country_id = case.country_id if case else (None if coordinator else viewer.country_id)
-    initial = None
+    return list(countries)
+
+
+def _chosen_country(request, allowed: list, default_id):
+    """The country whose places and members the form offers. Places and co-authors depend on the country,
+    and the form works without JavaScript: the country is chosen first (``?country=``, a GET step), the
+    one posted wins on a save, else the case study's, else the member's own; None if none of these is
+    allowed (a coordinator from a country outside the network chooses first)."""
+    by_id = {country.pk: country for country in allowed}
+    candidates = [id_or_none(request.GET.get("country")), default_id]
+    if request.method == "POST":
+        candidates.insert(0, id_or_none(request.POST.get("country")))
+    for candidate in candidates:
+        if candidate in by_id:
+            return by_id[candidate]
+    return None
+
+
+def _private_feed(request, viewer, network) -> str | None:
+    """The signed-in member's private feed address (see feeds.py), for feed readers."""
+    if viewer.member_id is None:
+        return None
+    member = Member.objects.select_related("user").get(pk=viewer.member_id)
+    return request.build_absolute_uri(feeds.private_feed_path(member, network))
+
+
+def _case_form(request, viewer, network, case=None):
+    allowed = _allowed_countries(viewer, network, case)
+    country = _chosen_country(request, allowed, case.country_id if case else viewer.country_id)
+    if country is None:
+        return None, allowed, None
+    initial = {"country": country}
+    authors = selectors.author_choices(network, country.pk)
     if case is not None:
         initial = {name: getattr(case, name) for name in CaseStudyForm.base_fields if hasattr(case, name)}
+        current = list(case.authors.all())
         initial.update(
-            country=case.country,
+            country=country,
             topics=list(case.topics.all()),
             org_units=list(case.org_units.all()),
-            authors=list(case.authors.all()),
+            authors=current,
             note="",
+            version=case.version,
         )
-    elif not coordinator:
-        initial = {"country": viewer.country_id}
-    return CaseStudyForm(
+        # Authors from elsewhere (a coordinator who wrote it) stay ticked, not silently dropped.
+        authors = Member.objects.filter(
+            Q(pk__in=authors.values("pk")) | Q(pk__in=[a.pk for a in current])
+        ).order_by("full_name", "id")
+    form = CaseStudyForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        countries=countries,
+        countries=network.countries.filter(pk=country.pk),
         topics=Topic.objects.filter(network=network).order_by("name"),
-        org_units=selectors.org_unit_choices(country_id),
-        authors=selectors.author_choices(network, country_id),
+        org_units=selectors.org_unit_choices(country.pk),
+        authors=authors,
     )
+    return form, allowed, country
 
 
 def _save_case(request, form, save):
@@ -152,12 +191,32 @@ def _save_case(request, form, save):
     return None
 
 
+def _form_page(request, network, form, allowed, country, case=None, *, status=None, conflict=None):
+    return render(
+        request,
+        "knowledge/case_form.html",
+        {
+            "network": network,
+            "form": form,
+            "case": case,
+            "country_choices": allowed,
+            "chosen_country": country,
+            "conflict": conflict,
+        },
+        status=status or (400 if form is not None and form.errors else 200),
+    )
+
+
 @login_required
 def case_create(request, slug):
     viewer, network = selectors.knowledge_network(request, slug)
     if not rules.can_write_case_studies(viewer, network):
         raise PermissionDenied
-    form = _case_form(request, viewer, network)
+    form, allowed, country = _case_form(request, viewer, network)
+    if form is None:  # the country first: its places and members are the form's choices
+        return _form_page(
+            request, network, None, allowed, None, status=400 if request.method == "POST" else 200
+        )
     case = _save_case(
         request,
         form,
@@ -174,12 +233,7 @@ def case_create(request, slug):
     if case is not None:
         messages.success(request, _("Your draft is saved. Add charts and files, then submit it for review."))
         return redirect("knowledge:case_detail", slug=network.slug, case_id=case.pk)
-    return render(
-        request,
-        "knowledge/case_form.html",
-        {"network": network, "form": form, "case": None},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, network, form, allowed, country)
 
 
 @login_required
@@ -187,7 +241,11 @@ def case_edit(request, slug, case_id):
     viewer, network, case, authors = _case(request, slug, case_id)
     if not rules.can_edit_case_study(viewer, case, authors):
         raise PermissionDenied
-    form = _case_form(request, viewer, network, case)
+    form, allowed, country = _case_form(request, viewer, network, case)
+    if form is None:  # its country has left the network: a coordinator chooses another first
+        return _form_page(
+            request, network, None, allowed, None, case, status=400 if request.method == "POST" else 200
+        )
     saved = _save_case(
         request,
         form,
@@ -197,18 +255,24 @@ def case_edit(request, slug, case_id):
             fields=form.case_fields(),
             topics=data["topics"],
             org_units=data.get("org_units") if "org_units" in form.fields else None,
-            authors=data.get("authors") if "authors" in form.fields else None,
+            authors=form.chosen_authors(),
             note=data["note"],
+            expected_version=data.get("version"),
         ),
     )
     if saved is not None:
         messages.success(request, _("Saved as version %(number)s.") % {"number": saved.version})
         return redirect("knowledge:case_detail", slug=network.slug, case_id=case.pk)
-    return render(
-        request,
-        "knowledge/case_form.html",
-        {"network": network, "form": form, "case": case},
-        status=400 if form.errors else 200,
+    conflict = None
+    if form.has_error(NON_FIELD_ERRORS, code="version_conflict"):
+        # What the member typed comes back as it was; the next save starts from the current version, now
+        # that they have been told to compare.
+        current = CaseStudy.objects.values_list("version", flat=True).get(pk=case.pk)
+        form.data = form.data.copy()
+        form.data["version"] = str(current)
+        conflict = {"version": current}
+    return _form_page(
+        request, network, form, allowed, country, case, status=409 if conflict else None, conflict=conflict
     )
 
 

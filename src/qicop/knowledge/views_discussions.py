@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -203,8 +203,26 @@ def _describe(attached: dict, network) -> str:
     return ""
 
 
+def excerpt_html(text: str, chars: int, *, max_bytes: int | None = None) -> tuple[str, bool]:
+    """``text`` rendered safely, cut to ``chars`` characters and to ``max_bytes`` bytes of HTML (by default
+    twice the characters shown, plus a little: what Markdown that escapes to more would take is cut
+    further). Returns (html, whether anything was left out)."""
+    text = text or ""
+    limit = min(len(text), chars)
+    allowed = max_bytes if max_bytes is not None else 2 * limit + 200
+    shown = limit
+    while shown > 0:
+        part = text if shown >= len(text) else Truncator(text).chars(shown)
+        html = render_markdown(part)
+        if len(html.encode()) <= allowed:
+            return mark_safe(html), shown < len(text)
+        shown = shown // 2 if shown > 40 else 0
+    return "", bool(text)
+
+
 def _post_rows(viewer, thread, posts) -> list[dict]:
-    """What each post shows: rendered safely now (nothing rendered is cached), hidden text to moderators."""
+    """What each post shows: rendered safely now (nothing rendered is cached), hidden text to moderators;
+    a long post is cut on the thread's page (see selectors_discussions.PAGE_BUDGET) and whole on its own."""
     moderator = rules.can_see_hidden_text(viewer, thread.network_id)
     rows = []
     for post in posts:
@@ -215,13 +233,16 @@ def _post_rows(viewer, thread, posts) -> list[dict]:
             quote = {
                 "post": quoted,
                 "hidden": quoted.hidden and not moderator,
-                "html": mark_safe(render_markdown(Truncator(quoted.body).chars(600))),
+                "html": excerpt_html(quoted.body, selectors.QUOTE_EXCERPT)[0],
             }
+        show_text = not post.hidden or moderator
+        html, cut = excerpt_html(post.body, selectors.POST_EXCERPT) if show_text else ("", False)
         rows.append(
             {
                 "post": post,
-                "show_text": not post.hidden or moderator,
-                "html": mark_safe(render_markdown(post.body)) if (not post.hidden or moderator) else "",
+                "show_text": show_text,
+                "html": html,
+                "cut": cut,
                 "quote": quote,
                 "can_edit": rules.can_edit_post(viewer, post),
                 "can_report": rules.can_report(viewer, post) and not post.hidden,
@@ -232,7 +253,8 @@ def _post_rows(viewer, thread, posts) -> list[dict]:
 
 
 def _thread_page(request, viewer, network, thread, *, form=None, status=200, error=None):
-    page = paginate(request, selectors.posts_of_thread(thread))
+    page = Paginator(selectors.thread_layout(thread), 1).get_page(request.GET.get("page"))
+    posts = list(selectors.posts_of_thread(thread).filter(pk__in=page.object_list[0]))
     quote = None
     if form is None:
         quote_id = id_or_none(request.GET.get("quote"))
@@ -257,13 +279,13 @@ def _thread_page(request, viewer, network, thread, *, form=None, status=200, err
             "network": network,
             "thread": thread,
             "page": page,
-            "rows": _post_rows(viewer, thread, page.object_list),
+            "rows": _post_rows(viewer, thread, posts),
             "answer": answer,
-            "answer_html": mark_safe(render_markdown(Truncator(answer.body).chars(400))) if answer else "",
+            "answer_html": excerpt_html(answer.body, 400)[0] if answer else "",
             "attached": _attached_to(thread),
             "form": form,
             "quote": quote,
-            "quote_html": mark_safe(render_markdown(Truncator(quote.body).chars(600))) if quote else "",
+            "quote_html": excerpt_html(quote.body, selectors.QUOTE_EXCERPT)[0] if quote else "",
             "error": error,
             "can_reply": rules.can_reply(viewer, thread),
             "can_write": rules.can_write(viewer, network),
@@ -320,8 +342,39 @@ def _locked_message(thread) -> str:
 
 
 def _post_url(post, thread) -> str:
-    page = selectors.post_position(post) // settings.PAGE_SIZE + 1
-    return f"{_thread_url(thread, page)}#post-{post.pk}"
+    post.thread = thread
+    return f"{_thread_url(thread, selectors.page_of_post(post))}#post-{post.pk}"
+
+
+# The whole of one post, however long: at most this many bytes of HTML (20,000 characters of ordinary
+# text take about 21 KB; only Markdown that escapes to several times its length is ever cut here).
+WHOLE_POST_BYTES = 80_000
+
+
+@login_required
+def post_whole(request, slug, thread_id, post_id):
+    """One post on a page of its own: the whole of a post cut short on its thread's page."""
+    viewer, network = _network(request, slug)
+    thread = selectors.thread_for_viewer(viewer, network, thread_id)
+    post = selectors.post_in_thread(thread, post_id)
+    post.thread = thread
+    show_text = not post.hidden or rules.can_see_hidden_text(viewer, network)
+    html, cut = (
+        excerpt_html(post.body, len(post.body), max_bytes=WHOLE_POST_BYTES) if show_text else ("", False)
+    )
+    return render(
+        request,
+        "knowledge/thread_post.html",
+        {
+            "network": network,
+            "thread": thread,
+            "post": post,
+            "show_text": show_text,
+            "html": html,
+            "cut": cut,
+            "back": _post_url(post, thread),
+        },
+    )
 
 
 @login_required
@@ -494,7 +547,20 @@ def notification_list(request):
         rows = []
     else:
         page = paginate(request, selectors.notifications_of(viewer.member_id))
-        rows = [{"notification": n, "new": n.read_at is None} for n in page.object_list]
+        # Checked again now: what the member may no longer read is named neutrally, never by its title.
+        threads = selectors.readable_thread_ids(viewer, [n.thread for n in page.object_list if n.thread])
+        case_studies = selectors.readable_case_study_ids(
+            viewer, [n.case_study for n in page.object_list if n.case_study]
+        )
+        rows = [
+            {
+                "notification": n,
+                "new": n.read_at is None,
+                "readable": (n.thread_id is None or n.thread_id in threads)
+                and (n.case_study_id is None or n.case_study_id in case_studies),
+            }
+            for n in page.object_list
+        ]
         notifications.mark_read(page.object_list)
     return render(request, "knowledge/notification_list.html", {"page": page, "rows": rows})
 
