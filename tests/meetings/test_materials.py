@@ -72,6 +72,36 @@ def plain_zip_bytes() -> bytes:
     return out.getvalue()
 
 
+def office_with_types(main_part: str, types: str, extra: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types>{types}</Types>')
+        archive.writestr(main_part, '<?xml version="1.0"?><document/>')
+        for name, content in extra.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def macro_renamed_bytes() -> bytes:
+    """A macro project under an innocent name: Office finds it by its declared content type."""
+    types = '<Default Extension="dat" ContentType="application/vnd.ms-office.vbaProject"/>'
+    return office_with_types("word/document.xml", types, {"word/settings2.dat": "Sub AutoOpen()"})
+
+
+def macro_enabled_bytes() -> bytes:
+    """A .pptm renamed .pptx: its main part is declared macro-enabled."""
+    types = (
+        '<Override PartName="/ppt/presentation.xml" '
+        'ContentType="application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml"/>'
+    )
+    return office_with_types("ppt/presentation.xml", types, {})
+
+
+def many_parts_bytes() -> bytes:
+    """A "document" of ten thousand empty parts, made to make the check itself slow."""
+    return office_with_types("word/document.xml", "", {f"p/{n}": b"" for n in range(10_001)})
+
+
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
@@ -205,6 +235,11 @@ def test_spreadsheets_and_images_are_recognised_by_their_content(world):
         ("archive.docx", plain_zip_bytes(), "a ZIP archive"),
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 200, "ZIP archive"),
         ("macro.docx", office_bytes("word/document.xml", extra={"word/vbaProject.bin": "x"}), "macros"),
+        ("renamed-macro.docx", macro_renamed_bytes(), "macros"),
+        ("slides.pptx", macro_enabled_bytes(), "macros"),
+        ("many-parts.docx", many_parts_bytes(), "too many parts"),
+        ("page.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", "a web page"),
+        ("cut.pdf", pdf_bytes()[:-10], "damaged PDF"),
         ("empty.pdf", b"", "empty"),
         ("notes.txt", b"just some notes", "not a PDF, PowerPoint, Word, Excel or image file"),
     ],

@@ -103,8 +103,27 @@ def test_a_repeated_download_is_answered_not_modified(furnished):
     assert first["ETag"] and first["Last-Modified"]
     again = client.get(pack_url(furnished), headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
-    since = client.get(pack_url(furnished), headers={"if-modified-since": first["Last-Modified"]})
-    assert since.status_code == 304
+    both = {"if-none-match": first["ETag"], "if-modified-since": first["Last-Modified"]}
+    assert client.get(pack_url(furnished), headers=both).status_code == 304
+
+
+def test_a_removed_material_changes_the_pack_whatever_the_client_asks_with(furnished):
+    """No date follows the pack's content (removing the newest material moves the latest date back):
+    only the ETag may answer 304."""
+    client = furnished.client_for("kim")
+    first, _body = download(client, pack_url(furnished))
+    newest = Material.objects.filter(meeting=furnished.meeting).latest("updated_at", "id")
+    client_of_carla = furnished.client_for("carla")
+    url = f"/n/vln/meetings/{furnished.meeting.pk}/materials/{newest.pk}/delete/"
+    assert client_of_carla.post(url).status_code == 302
+    for headers in (
+        {"if-none-match": first["ETag"]},
+        {"if-modified-since": first["Last-Modified"]},
+        {"if-none-match": first["ETag"], "if-modified-since": first["Last-Modified"]},
+    ):
+        response, body = download(client, pack_url(furnished), **headers)
+        assert response.status_code == 200 and response["ETag"] != first["ETag"]
+        assert newest.title not in zipfile.ZipFile(io.BytesIO(body)).read("agenda-and-minutes.md").decode()
 
 
 def test_a_new_material_or_new_minutes_change_the_pack(furnished):
@@ -156,3 +175,26 @@ def test_the_pack_asks_the_database_a_bounded_number_of_times(furnished, django_
     with django_assert_max_num_queries(16):
         response, _body = download(client, pack_url(furnished))
     assert response.status_code == 200
+
+
+def test_a_meeting_over_several_days_gives_each_items_day_in_the_pack(world):
+    from datetime import timedelta
+
+    from qicop.meetings.models import AgendaItem
+
+    Meeting.objects.filter(pk=world.meeting.pk).update(end=world.meeting.start + timedelta(days=2))
+    for day in (0, 2):
+        start = world.meeting.start + timedelta(days=day, minutes=10)
+        AgendaItem.objects.create(
+            meeting=world.meeting,
+            start=start,
+            end=start + timedelta(hours=1),
+            kind="panel",
+            title=f"Day {day}",
+        )
+    _response, body = download(world.client_for("kim"), pack_url(world))  # Kim reads Nairobi's time
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    markdown = archive.read("agenda-and-minutes.md").decode()
+    assert "2030-03-10 16:10–17:10** Day 0" in markdown and "2030-03-12 16:10–17:10** Day 2" in markdown
+    page = archive.read("agenda-and-minutes.html").decode()
+    assert "Sun 10 Mar, 16:10–17:10" in page and "Tue 12 Mar, 16:10–17:10" in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -43,6 +44,22 @@ OOXML_MAIN_PARTS = {
     "ppt/presentation.xml": OOXML + "presentationml.presentation",
     "xl/workbook.xml": OOXML + "spreadsheetml.sheet",
 }
+# An Office document lists a few hundred parts; a ZIP listing far more within the size limit is built
+# to make the check itself slow (reading its central directory costs time and memory per entry).
+MAX_OOXML_PARTS = 10_000
+MAX_OOXML_DIRECTORY = 2 * 1024 * 1024
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+# Declared content types (lower case) of parts that hold or run macros.
+MACRO_CONTENT_TYPES = (
+    b"vbaproject",
+    b"macroenabled",
+    b"macrosheet",
+    b"vbadata",
+)
+# A PDF ends with this marker within its last kilobyte; markup in its first kilobyte means a web page
+# wearing a PDF header (a polyglot), which is refused.
+PDF_END = b"%%EOF"
+MARKUP_IN_PDF = re.compile(rb"<\s*(?:!doctype|html|script|body|iframe|svg|meta)\b", re.IGNORECASE)
 # Shown in the browser (PDF viewers and images); everything else is always downloaded.
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 
@@ -76,21 +93,52 @@ def _describe_unknown(head: bytes) -> str:
     return _("unknown")
 
 
+def _refuse_macros() -> ValidationError:
+    return ValidationError(
+        _("Office files with macros are not accepted: save it as a plain PPTX, DOCX or XLSX."),
+        code="macros",
+    )
+
+
+def _central_directory_size(upload) -> int | None:
+    """The size the ZIP's end record gives its central directory (the list ``zipfile`` reads whole),
+    or None when there is no end record."""
+    upload.seek(0)
+    end = zipfile._EndRecData(upload)  # the very record ZipFile goes by
+    return None if end is None else end[zipfile._ECD_SIZE]
+
+
 def _office_type(upload) -> str:
-    """The Office Open XML type of a ZIP upload, read from its list of parts; refuses anything else."""
+    """The Office Open XML type of a ZIP upload, read from its list of parts and their declared content
+    types; refuses anything else, and any package that carries macros whatever their parts are named."""
+    try:
+        directory = _central_directory_size(upload)
+    except (OSError, ValueError, struct.error):
+        directory = None
+    if directory is None:
+        raise _refuse_type(_("a damaged ZIP archive"))
+    if directory > MAX_OOXML_DIRECTORY:
+        raise _refuse_type(_("a ZIP archive of too many parts"))
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            if len(names) > MAX_OOXML_PARTS:
+                raise _refuse_type(_("a ZIP archive of too many parts"))
+            types = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
+            if types is not None and types.file_size > MAX_CONTENT_TYPES_BYTES:
+                raise _refuse_type(_("a damaged ZIP archive"))
+            declared = archive.read(types).lower() if types is not None else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise _refuse_type(_("a damaged ZIP archive")) from None
-    if "[Content_Types].xml" not in names:
+    if types is None:
         raise _refuse_type(_("a ZIP archive"))
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationError(
-            _("Office files with macros are not accepted: save it as a plain PPTX, DOCX or XLSX."),
-            code="macros",
-        )
+    # Office runs what [Content_Types].xml declares, not what the parts are called: a VBA project,
+    # a macro-enabled main part (a .pptm/.docm/.xlsm renamed) or an Excel 4 macro sheet.
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or any(
+        marker in declared for marker in MACRO_CONTENT_TYPES
+    ):
+        raise _refuse_macros()
     found = [mime for part, mime in OOXML_MAIN_PARTS.items() if part in names]
     if len(found) != 1:
         raise _refuse_type(_("a ZIP archive"))
@@ -117,6 +165,8 @@ def check_upload(upload) -> CheckedUpload:
         mime = _office_type(upload)
     if mime not in ACCEPTED:
         raise _refuse_type(mime or _describe_unknown(head))
+    if mime == "application/pdf":
+        _check_pdf(upload, head, size)
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
@@ -124,6 +174,14 @@ def check_upload(upload) -> CheckedUpload:
     upload.seek(0)
     kind, extension = ACCEPTED[mime]
     return CheckedUpload(mime, kind, extension, size, digest.hexdigest())
+
+
+def _check_pdf(upload, head: bytes, size: int) -> None:
+    """A PDF header is not enough: the file must end as a PDF does, and not begin as a web page."""
+    upload.seek(max(0, size - 1024))
+    tail = upload.read(1024)
+    if MARKUP_IN_PDF.search(head[:1024]) or PDF_END not in tail:
+        raise _refuse_type(_("a web page or a damaged PDF"))
 
 
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|;]+')

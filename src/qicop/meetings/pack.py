@@ -115,6 +115,8 @@ def plan_pack(meeting: Meeting) -> PackPlan:
         "actions": list(meeting.actions.select_related("owner")),
         "links": links,
         "generated_for": timezone.get_current_timezone_name(),
+        # Over several days (or across midnight where the reader lives), every time says its day.
+        "several_days": timezone.localtime(meeting.start).date() != timezone.localtime(meeting.end).date(),
     }
     documents = {
         "agenda-and-minutes.html": render_to_string("meetings/pack_agenda.html", context),
@@ -130,7 +132,11 @@ def plan_pack(meeting: Meeting) -> PackPlan:
         digest.update(f"\0{entry.name}\0{entry.material.sha256}\0{entry.material.size}".encode())
     moments = [meeting.updated_at, *(m.updated_at for m in materials)]
     moments += [d.updated_at for d in context["decisions"]] + [a.updated_at for a in context["actions"]]
-    stem = f"{timezone.localtime(meeting.start):%Y-%m-%d}-{slugify(meeting.title)[:60].strip('-')}"
+    stem = "-".join(
+        part
+        for part in (f"{timezone.localtime(meeting.start):%Y-%m-%d}", slugify(meeting.title)[:60].strip("-"))
+        if part
+    )
     return PackPlan(
         meeting=meeting,
         files=files,
@@ -187,8 +193,10 @@ def agenda_markdown(context: dict) -> str:
     """The agenda and minutes as plain Markdown: readable in any text editor, on any phone."""
     meeting = context["meeting"]
     lines = [f"# {meeting.title}", ""]
+    several_days = context["several_days"]
+    clock = "%Y-%m-%d %H:%M" if several_days else "%H:%M"
     lines.append(
-        f"{_when(meeting.start)} – {_when(meeting.end, '%H:%M')} ({context['generated_for']})"
+        f"{_when(meeting.start)} – {_when(meeting.end, clock)} ({context['generated_for']})"
         f" · {meeting.get_kind_display()}"
     )
     if meeting.venue or meeting.city:
@@ -205,7 +213,10 @@ def agenda_markdown(context: dict) -> str:
             if item.speakers:
                 people.append(item.speakers)
             who = f" — {', '.join(people)}" if people else ""
-            lines.append(f"- **{_when(item.start, '%H:%M')}–{_when(item.end, '%H:%M')}** {item.title}{who}")
+            when = f"{_when(item.start, clock)}–{_when(item.end, '%H:%M')}"
+            if _when(item.start, "%Y-%m-%d") != _when(item.end, "%Y-%m-%d"):
+                when = f"{_when(item.start, clock)}–{_when(item.end, '%Y-%m-%d %H:%M')}"
+            lines.append(f"- **{when}** {item.title}{who}")
             lines += [f"  - {material.title}: {name or material.url}" for material, name in materials]
         lines.append("")
     if context["other_materials"]:

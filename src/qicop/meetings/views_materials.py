@@ -139,9 +139,9 @@ def pack_download(request, slug, meeting_id):
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     plan = pack.plan_pack(meeting)
-    not_modified = get_conditional_response(
-        request, etag=plan.etag, last_modified=int(plan.last_modified.timestamp())
-    )
+    # Only the ETag decides: it follows the content, whereas no date does (a material removed, an agenda
+    # item edited or another language leave the latest date as it was, or move it back).
+    not_modified = get_conditional_response(request, etag=plan.etag)
     if not_modified is not None:
         response = not_modified
     else:
