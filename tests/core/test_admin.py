@@ -47,3 +47,27 @@ def test_the_admin_sign_in_is_the_sites_sign_in(client, db):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_coordinator_sees_only_the_networks_they_coordinate(world):
+    from datetime import UTC, datetime, timedelta
+
+    from qicop.meetings.models import Meeting
+    from qicop.network.models import Network
+
+    other = Network.objects.create(slug="elsewhere", name="Another network")
+    start = datetime(2030, 1, 8, 12, tzinfo=UTC)
+    secret = Meeting.objects.create(
+        network=other,
+        title="Another network's session",
+        start=start,
+        end=start + timedelta(hours=1),
+        join_url="https://zoom.example.org/j/secret",
+    )
+    client = world.client_for("carla")
+    listing = client.get("/admin/meetings/meeting/").content.decode()
+    assert "Reaching the second 95" in listing
+    assert "Another network" not in listing
+    assert client.get(f"/admin/meetings/meeting/{secret.pk}/change/").status_code == 302  # "does not exist"
+    assert "Another network" not in client.get("/admin/network/network/").content.decode()
+    assert "Another network" not in client.get("/admin/meetings/meeting/add/").content.decode()

@@ -58,8 +58,9 @@ class MappingInline(admin.TabularInline):
 
 @admin.register(NetworkIndicator)
 class NetworkIndicatorAdmin(CoordinatorAdmin):
+    network_path = "network"
     list_display = ["name", "code", "network", "chart_kind", "improvement", "target", "order"]
-    list_filter = ["network", "chart_kind", "topic"]
+    list_filter = [("network", admin.RelatedOnlyFieldListFilter), "chart_kind", "topic"]
     search_fields = ["name", "code"]
     inlines = [MappingInline]
 

@@ -39,8 +39,9 @@ class AgendaInline(admin.TabularInline):
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(CoordinatorAdmin):
+    network_path = "network"
     list_display = ["title", "network"]
-    list_filter = ["network"]
+    list_filter = [("network", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
 
 
@@ -49,8 +50,14 @@ class MeetingAdmin(CoordinatorAdmin):
     """Meetings in the admin go through the same services as the coordinators' pages: an edit that
     calendars carry raises SEQUENCE and sends the updated invitation; cancelling sends the cancellation."""
 
+    network_path = "network"
     list_display = ["title", "network", "series", "kind", "status", "start"]
-    list_filter = ["network", "kind", "status", "series"]
+    list_filter = [
+        ("network", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "status",
+        ("series", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "topic"]
     date_hierarchy = "start"
     filter_horizontal = ["countries", "topics"]
@@ -114,6 +121,7 @@ class MeetingAdmin(CoordinatorAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(CoordinatorAdmin):
+    network_path = "meeting__network"
     list_display = ["meeting", "member", "status"]
     list_filter = ["status"]
     list_select_related = ["meeting", "member"]

@@ -25,6 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(CoordinatorAdmin):
+    network_path = "pk"
     list_display = ["name", "slug", "kind", "programme"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "programme"]
@@ -36,7 +37,7 @@ class NetworkAdmin(CoordinatorAdmin):
 class CountryAdmin(CoordinatorAdmin):
     list_display = ["name", "iso2", "iso3", "time_zone"]
     search_fields = ["name", "iso2", "iso3"]
-    list_filter = ["networks"]
+    list_filter = [("networks", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(Organisation)
@@ -49,8 +50,14 @@ class OrganisationAdmin(CoordinatorAdmin):
 
 @admin.register(Member)
 class MemberAdmin(CoordinatorAdmin):
+    network_path = "memberships__network"
     list_display = ["full_name", "title", "organisation", "country", "email"]
-    list_filter = ["country", "memberships__role", "memberships__network", "organisation__kind"]
+    list_filter = [
+        "country",
+        "memberships__role",
+        ("memberships__network", admin.RelatedOnlyFieldListFilter),
+        "organisation__kind",
+    ]
     search_fields = ["full_name", "title", "user__email", "organisation__name"]
     list_select_related = ["country", "organisation", "user"]
     autocomplete_fields = ["organisation"]
@@ -64,6 +71,7 @@ class MemberAdmin(CoordinatorAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(CoordinatorAdmin):
+    network_path = "network"
     list_display = [
         "email",
         "full_name",
@@ -74,7 +82,7 @@ class InvitationAdmin(CoordinatorAdmin):
         "expires_at",
         "accepted_at",
     ]
-    list_filter = ["network", "role", "country"]
+    list_filter = [("network", admin.RelatedOnlyFieldListFilter), "role", "country"]
     search_fields = ["email", "full_name"]
     list_select_related = ["network", "country"]
     readonly_fields = ["nonce", "invited_by", "accepted_at", "accepted_by", "revoked_at"]

@@ -41,7 +41,32 @@ def is_coordinator(request) -> bool:
 
 
 class CoordinatorAdmin(admin.ModelAdmin):
-    """Model admin whose rights follow the network roles rather than Django's per-model permissions."""
+    """Model admin whose rights follow the network roles rather than Django's per-model permissions.
+
+    ``network_path`` names the lookup from the model to its network (e.g. ``"network"``,
+    ``"meeting__network"``): a coordinator then sees and chooses only rows of the networks they
+    coordinate; superusers see everything. Models shared by all networks leave it unset.
+    """
+
+    network_path: str | None = None
+
+    def coordinated_network_ids(self, request) -> list[int]:
+        viewer = permissions.viewer_for(request.user)
+        return [n for n in viewer.network_ids() if viewer.is_coordinator(n)]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if self.network_path is None or request.user.is_superuser:
+            return rows
+        rows = rows.filter(**{f"{self.network_path}__in": self.coordinated_network_ids(request)})
+        return rows.distinct() if "__" in self.network_path else rows
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "network" and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                pk__in=self.coordinated_network_ids(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         return is_coordinator(request)
