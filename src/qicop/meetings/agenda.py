@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone
 from qicop.meetings import mail, permissions
+from qicop.meetings.calendars import calendar_status
 from qicop.meetings.materials import delete_material, store_material
 from qicop.meetings.models import AgendaItem, CasePresentation, Material, Meeting
 from qicop.network.models import Member, Network, Topic
@@ -109,16 +110,6 @@ def _set_many(meeting: Meeting, *, topics=None, countries=None) -> None:
         meeting.topics.set(Topic.objects.filter(network_id=meeting.network_id, pk__in=[t.pk for t in topics]))
     if countries is not None:
         meeting.countries.set(meeting.network.countries.filter(pk__in=[c.pk for c in countries]))
-
-
-def calendar_status(status: str) -> str:
-    """The STATUS a calendar event carries for a meeting status (as ``calendars.event_for`` writes it):
-    a confirmed meeting later marked as held is the same event, and calendars need no update for it."""
-    if status == Meeting.Status.CANCELLED:
-        return "CANCELLED"
-    if status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD):
-        return "CONFIRMED"
-    return "TENTATIVE"
 
 
 def _calendar_snapshot(meeting: Meeting) -> dict:

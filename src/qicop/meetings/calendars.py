@@ -12,6 +12,16 @@ from qicop.integrations.ical import EventData, event_calendar, feed_calendar
 from qicop.meetings.models import Meeting, Registration
 
 
+def calendar_status(status: str) -> str:
+    """The STATUS a calendar event carries for a meeting status: a confirmed meeting later marked as held
+    is the same event, and calendars need no update for it."""
+    if status == Meeting.Status.CANCELLED:
+        return "CANCELLED"
+    if status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD):
+        return "CONFIRMED"
+    return "TENTATIVE"
+
+
 def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
     url = settings.BASE_URL + reverse("meetings:detail", args=[meeting.network.slug, meeting.pk])
     description = meeting.description
@@ -37,11 +47,7 @@ def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
         url=url,
         organizer_email=organizer,
         organizer_name=meeting.network.name,
-        status="CANCELLED"
-        if meeting.status == Meeting.Status.CANCELLED
-        else (
-            "CONFIRMED" if meeting.status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD) else "TENTATIVE"
-        ),
+        status=calendar_status(meeting.status),
         last_modified=meeting.updated_at,
         categories=[meeting.topic] if meeting.topic else [],
     )
