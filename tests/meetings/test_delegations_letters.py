@@ -71,7 +71,18 @@ def test_a_members_letter_is_in_the_language_of_their_account(world, meeting):
     assert 'lang="fr"' in html and "12 octobre 2030, 09:00" in html
 
 
-def test_a_letter_to_someone_without_an_account_is_in_the_language_of_whoever_downloads_it(world, meeting):
+def test_a_letter_to_someone_without_an_account_is_in_their_countrys_language(world, meeting):
+    world.haiti.languages = ["fr", "ht"]
+    world.haiti.save()
+    Delegate.objects.create(meeting=meeting, country=world.haiti, full_name="Jean Joseph", affiliation="moh")
+    with translation.override("pt"):
+        html = letters_html(meeting)
+    assert 'lang="fr"' in html
+
+
+def test_without_a_language_of_the_site_in_the_country_the_letter_is_in_the_readers(world, meeting):
+    world.haiti.languages = ["ht"]
+    world.haiti.save()
     Delegate.objects.create(meeting=meeting, country=world.haiti, full_name="Jean Joseph", affiliation="moh")
     with translation.override("pt"):
         html = letters_html(meeting)

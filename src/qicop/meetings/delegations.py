@@ -291,10 +291,18 @@ def record_attendance(*, actor, meeting: Meeting, member: Member, minutes: float
 # Invitation letters
 
 
-def _language_of(member: Member | None) -> str:
-    """The delegate's own language when they have an account that chose one; else the reader's."""
-    chosen = member.user.language if member is not None else ""
-    return chosen or translation.get_language() or settings.LANGUAGE_CODE
+def _language_of(member: Member | None, country=None) -> str:
+    """The language a letter or certificate is written in: the member's (their account's, else their
+    country's, as for e-mails); for a delegate without an account, the first of their country's languages
+    the site has; else the reader's."""
+    from qicop.core.i18n import language_codes
+    from qicop.meetings.mail import recipient_language
+
+    if member is not None:
+        return recipient_language(member)
+    codes = language_codes()
+    spoken = next((c for c in (getattr(country, "languages", None) or ()) if c in codes), "")
+    return spoken or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def invitation_letters_html(delegates: list[Delegate]) -> str:
@@ -303,7 +311,7 @@ def invitation_letters_html(delegates: list[Delegate]) -> str:
     if not delegates:
         return ""
     meeting = delegates[0].meeting
-    letters = [{"delegate": d, "language": _language_of(d.member)} for d in delegates]
+    letters = [{"delegate": d, "language": _language_of(d.member, d.country)} for d in delegates]
     return render_to_string(
         "meetings/letter_invitation.html",
         {
