@@ -16,48 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from phases import child_env, run_phase, setup_django
 
 MONTHS = 60
 REQUESTS = 50
 
 
-def child_env(database_url: str, var_dir: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "QICOP_VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "DJANGO_SETTINGS_MODULE": "qicop.settings",
-            "QICOP_TASKS_IMMEDIATE": "1",
-            "QICOP_DEMO": "1",
-            "ALLOWED_HOSTS": "testserver",
-        }
-    )
-    return env
-
-
-def run_phase(phase: str, args: list[str], env: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, *args], env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        sys.exit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
-    env = child_env(database_url, str(workdir / name))
-    built = run_phase("build", [str(facilities)], env)
-    pages = run_phase("pages", [], env)
+    env = child_env(database_url, str(workdir / name), QICOP_DEMO="1", ALLOWED_HOSTS="testserver")
+    built = run_phase(__file__, "build", [str(facilities)], env)
+    pages = run_phase(__file__, "pages", [], env)
     print(
         f"\n{name}: {built['values']:,} values ({built['countries']} countries x {facilities} facilities x "
         f"{built['elements']} data elements x {MONTHS} months), built in {built['seconds']:.0f} s "
@@ -78,15 +52,8 @@ def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
 # ----------------------------------------------------------------------------------------------- phases
 
 
-def _django():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-
-
 def phase_build(facilities: int) -> dict:
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -197,7 +164,7 @@ def _rows(rng, elements, units, months, row_type, facility_month):
 
 
 def phase_pages() -> dict:
-    _django()
+    setup_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -18,51 +18,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from phases import child_env, run_phase, setup_django
+
 DATA_ELEMENTS = 25
 MONTHS = 20
-
-
-def child_env(database_url: str, var_dir: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "QICOP_VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "DJANGO_SETTINGS_MODULE": "qicop.settings",
-            "QICOP_TASKS_IMMEDIATE": "1",
-        }
-    )
-    return env
-
-
-def run_phase(phase: str, args: list[str], env: dict) -> dict:
-    """Run one phase in a fresh process; returns what it printed (JSON) plus its peak RSS in MB."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, *args], env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        sys.exit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
     var_dir = str(workdir / name)
     env = child_env(database_url, var_dir)
     file = workdir / f"values-{facilities}.json"
-    setup = run_phase("setup", [str(facilities), str(file)], env)
+    setup = run_phase(__file__, "setup", [str(facilities), str(file)], env)
     values = setup["values"]
-    first = run_phase("import", [str(file)], env)
-    again = run_phase("import", [str(file)], env)
-    floor = run_phase("floor", [str(file)], env)
+    first = run_phase(__file__, "import", [str(file)], env)
+    again = run_phase(__file__, "import", [str(file)], env)
+    floor = run_phase(__file__, "floor", [str(file)], env)
     floor_rate = values / floor["seconds"]
     print(
         f"\n{name}: {values:,} values ({facilities:,} facilities x {DATA_ELEMENTS} data elements x "
@@ -95,14 +70,8 @@ def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
 # ----------------------------------------------------------------------------------------------- phases
 
 
-def _django():
-    import django
-
-    django.setup()
-
-
 def phase_setup(facilities: int, path: str) -> dict:
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -168,7 +137,7 @@ def phase_setup(facilities: int, path: str) -> dict:
 
 
 def phase_import(path: str) -> dict:
-    _django()
+    setup_django()
     from qicop.accounts.models import User
     from qicop.indicators.services import import_file
 
@@ -186,7 +155,7 @@ def phase_import(path: str) -> dict:
 
 def phase_floor(path: str) -> dict:
     """Insert the same rows, already parsed and resolved to ids, with one executemany or COPY."""
-    _django()
+    setup_django()
     from django.db import connection
     from django.utils import timezone
 
@@ -282,7 +251,6 @@ def main() -> None:
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.phase:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
         phase = {
             "setup": lambda: phase_setup(int(rest[0]), rest[1]),
             "import": lambda: phase_import(rest[0]),

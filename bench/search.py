@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from phases import child_env, run_phase, setup_django
 
 QUERIES = 200
 
@@ -47,33 +46,10 @@ WORDS = {
 }
 
 
-def child_env(database_url: str, var_dir: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "QICOP_VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "DJANGO_SETTINGS_MODULE": "qicop.settings",
-            "QICOP_TASKS_IMMEDIATE": "1",
-        }
-    )
-    return env
-
-
-def run_phase(phase: str, args: list[str], env: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, *args], env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        sys.exit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def bench(name: str, database_url: str, documents: int, workdir: Path) -> None:
     env = child_env(database_url, str(workdir / name))
-    built = run_phase("build", [str(documents)], env)
-    figures = run_phase("queries", [], env)
+    built = run_phase(__file__, "build", [str(documents)], env)
+    figures = run_phase(__file__, "queries", [], env)
     print(
         f"\n{name}: {built['documents']:,} documents ({built['words']:,} words, "
         f"{built['terms']:,} distinct terms), indexed in {built['seconds']:.0f} s"
@@ -94,13 +70,6 @@ def bench(name: str, database_url: str, documents: int, workdir: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- phases
-
-
-def _django():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
 
 
 def _pseudo_words(rng: random.Random, count: int) -> list[str]:
@@ -127,7 +96,7 @@ def _document(rng: random.Random, language: str, rare: list[str]) -> tuple[str, 
 
 
 def phase_build(documents: int) -> dict:
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -214,7 +183,7 @@ def _queries(rng: random.Random) -> list[tuple[str, dict]]:
 
 
 def phase_queries() -> dict:
-    _django()
+    setup_django()
     from django.db import connection
 
     from qicop.network.models import Role
