@@ -5,16 +5,13 @@ import re
 import pytest
 from django.test import Client
 
-from qicop.demo import load_demo
 from qicop.network.models import Member
 
 MAX_PAGE_BYTES = 100_000
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
+def coordinator(demo):
     client = Client()
     assert client.login(username="coordinator@example.org", password="demo")
     return client
@@ -70,17 +67,17 @@ def demo_pages():
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "pt"])
-def test_every_page_weighs_at_most_100_kb(demo, language):
-    demo.cookies["qicop_language"] = language
+def test_every_page_weighs_at_most_100_kb(coordinator, language):
+    coordinator.cookies["qicop_language"] = language
     for path in demo_pages():
-        response = demo.get(path)
+        response = coordinator.get(path)
         assert response.status_code in (200, 404), path
         assert len(response.content) <= MAX_PAGE_BYTES, f"{path}: {len(response.content)} bytes"
 
 
-def test_pages_fetch_nothing_from_other_servers(demo):
+def test_pages_fetch_nothing_from_other_servers(coordinator):
     for path in demo_pages():
-        page = demo.get(path).content.decode()
+        page = coordinator.get(path).content.decode()
         # Links may lead elsewhere (a recording, a join link); nothing may be loaded or posted there.
         external = re.findall(r'(?:src|action)="(https?://[^"]*|//[^"]*)"', page) + re.findall(
             r'<link[^>]*href="(https?://[^"]*|//[^"]*)"', page
@@ -89,15 +86,15 @@ def test_pages_fetch_nothing_from_other_servers(demo):
         assert "@import" not in page and "fonts.googleapis" not in page
 
 
-def test_pages_need_no_javascript(demo):
+def test_pages_need_no_javascript(coordinator):
     for path in demo_pages():
-        page = demo.get(path).content.decode()
+        page = coordinator.get(path).content.decode()
         assert "<script" not in page, path
 
 
-def test_pages_have_landmarks_a_language_and_labelled_fields(demo):
+def test_pages_have_landmarks_a_language_and_labelled_fields(coordinator):
     for path in demo_pages():
-        page = demo.get(path).content.decode()
+        page = coordinator.get(path).content.decode()
         assert re.search(r'<html lang="(en|fr|pt)"', page), path
         assert "<main" in page and "<header" in page and "<footer" in page, path
         for tag, field_id in re.findall(r'(<(?:input|select|textarea)[^>]*\bid="([^"]+)"[^>]*>)', page):
@@ -106,16 +103,16 @@ def test_pages_have_landmarks_a_language_and_labelled_fields(demo):
             assert f'for="{field_id}"' in page, f"{path}: no label for {field_id}"
 
 
-def test_the_language_can_be_switched_on_every_page_without_javascript(demo):
-    page = demo.get("/n/virtual/").content.decode()
+def test_the_language_can_be_switched_on_every_page_without_javascript(coordinator):
+    page = coordinator.get("/n/virtual/").content.decode()
     assert 'action="/language/"' in page
-    response = demo.post("/language/", {"language": "pt", "next": "/n/virtual/"})
+    response = coordinator.post("/language/", {"language": "pt", "next": "/n/virtual/"})
     assert response.status_code == 302 and response["Location"] == "/n/virtual/"
-    assert demo.get("/n/virtual/")["Content-Language"] == "pt"
+    assert coordinator.get("/n/virtual/")["Content-Language"] == "pt"
 
 
-def test_the_language_switch_refuses_to_redirect_elsewhere(demo):
-    response = demo.post("/language/", {"language": "fr", "next": "https://evil.example.com/"})
+def test_the_language_switch_refuses_to_redirect_elsewhere(coordinator):
+    response = coordinator.post("/language/", {"language": "fr", "next": "https://evil.example.com/"})
     assert response["Location"] == "/"
 
 

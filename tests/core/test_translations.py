@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from django.test import Client
 
 import qicop
-from qicop.demo import load_demo
+from qicop.indicators.models import NetworkIndicator
 from qicop.network.models import Country, Member, Network, Organisation
 
 LOCALE_DIR = Path(qicop.__file__).parent / "locale"
@@ -75,9 +75,7 @@ def visible_text(page: str, data: list[str]) -> str:
 
 
 @pytest.fixture
-def demo_client(db, settings):
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
+def demo_client(demo):
     client = Client()
     client.login(username="focal.ke@example.org", password="demo")
     return client
@@ -93,6 +91,7 @@ def test_translated_pages_contain_no_english_from_the_catalog(demo_client, langu
         *Network.objects.values_list("description", flat=True),
         *Country.objects.values_list("name", flat=True),
         *Network.objects.values_list("programme", flat=True),
+        *NetworkIndicator.objects.values_list("name", flat=True),
         "English",
         "qicop",
     ]

@@ -3,7 +3,6 @@
 import pytest
 from django.db.models import Sum
 
-from qicop.demo import load_demo
 from qicop.indicators.demo import MONTHS
 from qicop.indicators.models import (
     DataImport,
@@ -14,17 +13,6 @@ from qicop.indicators.models import (
     Publication,
 )
 from qicop.network.models import Country
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("demo")

@@ -3,18 +3,8 @@ successes and honest challenges, one draft; live charts of the demo data at the 
 
 from __future__ import annotations
 
-import pytest
-
 from qicop.knowledge.demo_cases import load_demo
 from qicop.knowledge.models import CaseStudy, CaseStudyChart, Resource
-
-
-@pytest.fixture
-def demo(db):
-    from qicop.demo import load_demo as load_network_demo
-
-    load_network_demo(with_data=False)
-    load_demo()
 
 
 def test_the_demo_has_a_dozen_case_studies_in_three_languages_and_a_draft(demo):
@@ -46,15 +36,12 @@ def test_the_demo_logins_read_the_case_studies_in_their_network(demo):
     assert "Community refill groups" in page and "Index testing" not in page
 
 
-def test_with_the_data_each_case_study_shows_a_live_chart_of_its_shift(db):
+def test_with_the_data_each_case_study_shows_a_live_chart_of_its_shift(demo):
     from django.test import Client
 
     from qicop.accounts.models import User
     from qicop.dashboards.models import ChartSettings
-    from qicop.demo import load_demo as load_network_demo
 
-    load_network_demo(with_data=True)
-    load_demo()
     charts = CaseStudyChart.objects.select_related("case_study")
     assert charts.count() == 12
     assert all(chart.snapshot_svg.startswith("<svg") for chart in charts)

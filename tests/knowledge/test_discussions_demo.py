@@ -3,15 +3,12 @@ and followers; loading twice changes nothing."""
 
 from __future__ import annotations
 
-from qicop.demo import load_demo
 from qicop.knowledge import demo_discussions
 from qicop.knowledge.models import Notification, Post, Subscription, Thread
 from qicop.network.models import Member
 
 
-def test_the_demo_has_active_threads_in_three_languages_and_loads_once(db):
-    load_demo(with_data=False)
-    demo_discussions.load_demo()
+def test_the_demo_has_active_threads_in_three_languages_and_loads_once(demo):
     demo_discussions.load_demo()
     threads = Thread.objects.filter(network__slug="virtual")
     assert threads.count() == 3
@@ -28,9 +25,7 @@ def test_the_demo_has_active_threads_in_three_languages_and_loads_once(db):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no e-mail storm
 
 
-def test_the_demo_threads_are_readable_and_searchable(db, client):
-    load_demo(with_data=False)
-    demo_discussions.load_demo()
+def test_the_demo_threads_are_readable_and_searchable(demo, client):
     client.force_login(Member.objects.get(user__email="member.ht@example.org").user)
     listing = client.get("/n/virtual/discussions/").content.decode()
     assert "perdus de vue" in listing

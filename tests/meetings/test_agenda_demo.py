@@ -8,16 +8,7 @@ from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 from qicop.network.models import Topic
 
 
-def load(settings):
-    from qicop.demo import load_demo
-
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
-    demo_agenda.load_demo()
-
-
-def test_the_demo_agendas_name_panellists_moderators_presenters_and_speakers(db, settings):
-    load(settings)
+def test_the_demo_agendas_name_panellists_moderators_presenters_and_speakers(demo):
     for meeting in Meeting.objects.filter(network__slug="all-country"):
         panel = meeting.agenda.get(kind=AgendaItem.Kind.PANEL)
         assert panel.panellists.count() == 4 and panel.moderator is not None
@@ -28,8 +19,7 @@ def test_the_demo_agendas_name_panellists_moderators_presenters_and_speakers(db,
     assert session.agenda.get(kind=AgendaItem.Kind.EXPERT).speakers
 
 
-def test_each_held_session_has_an_approved_case_with_recommendations_and_kenya_owes_the_next(db, settings):
-    load(settings)
+def test_each_held_session_has_an_approved_case_with_recommendations_and_kenya_owes_the_next(demo):
     held = Meeting.objects.filter(network__slug="virtual", status="held")
     cases = CasePresentation.objects.filter(meeting__in=held)
     assert cases.count() == 7
@@ -43,8 +33,7 @@ def test_each_held_session_has_an_approved_case_with_recommendations_and_kenya_o
     assert "case presentation is due on" in page
 
 
-def test_loading_the_demo_twice_changes_nothing(db, settings):
-    load(settings)
+def test_loading_the_demo_twice_changes_nothing(demo):
     counts = (
         CasePresentation.objects.count(),
         Topic.objects.count(),
@@ -58,8 +47,7 @@ def test_loading_the_demo_twice_changes_nothing(db, settings):
     )
 
 
-def test_demo_meeting_pages_stay_light(db, settings):
-    load(settings)
+def test_demo_meeting_pages_stay_light(demo):
     client = Client()
     assert client.login(username="coordinator@example.org", password="demo")
     meeting = Meeting.objects.filter(network__slug="all-country").first()

@@ -6,12 +6,7 @@ from qicop.meetings import delegations
 from qicop.meetings.models import Attendance, Delegate, Meeting
 
 
-def test_the_demo_fills_delegations_and_attendance_and_loads_only_once(db, settings):
-    from qicop.demo import load_demo
-
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
-    delegations.load_demo()
+def test_the_demo_fills_delegations_and_attendance_and_loads_only_once(demo):
     counts = (Delegate.objects.count(), Attendance.objects.count())
     delegations.load_demo()
     assert (Delegate.objects.count(), Attendance.objects.count()) == counts
@@ -41,11 +36,6 @@ def test_the_demo_fills_delegations_and_attendance_and_loads_only_once(db, setti
     assert len(page.content) < 100_000  # light enough for a costly connection
 
 
-def test_the_demo_coordinators_run_the_meetings_rather_than_lead_a_delegation(db, settings):
-    from qicop.demo import load_demo
-
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
-    delegations.load_demo()
+def test_the_demo_coordinators_run_the_meetings_rather_than_lead_a_delegation(demo):
     assert not Delegate.objects.filter(member__memberships__role="coordinator").exists()
     assert Delegate.objects.filter(member__user__email="focal.ke@example.org", role="head").count() == 3

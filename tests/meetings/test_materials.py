@@ -114,18 +114,6 @@ def stored_files() -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-@pytest.fixture(autouse=True)
-def _private_root(tmp_path, settings, monkeypatch):
-    """Each test stores its files in a private folder of its own, so that test runs side by side never
-    see (or clean up) each other's files."""
-    from django.core.files.storage import FileSystemStorage
-
-    settings.PRIVATE_ROOT = tmp_path / "private"
-    monkeypatch.setattr(
-        Material._meta.get_field("file"), "storage", FileSystemStorage(location=settings.PRIVATE_ROOT)
-    )
-
-
 def item_presented_by(world, member, title="Kenya: our work") -> AgendaItem:
     item = AgendaItem.objects.create(
         meeting=world.meeting, start=world.meeting.start, end=world.meeting.end, kind="country", title=title

@@ -1,23 +1,13 @@
 """Demo materials: the demo meetings get a few tiny files and the held virtual sessions their recordings."""
 
-import time
 import zipfile
 from io import BytesIO
 
-from test_materials import _private_root  # noqa: F401 - each test stores files in a folder of its own
-
-from qicop.demo import load_demo
 from qicop.meetings import materials
 from qicop.meetings.models import Material, Meeting
 
 
-def test_demo_meetings_get_files_on_their_agenda_and_recordings(db):
-    load_demo(with_data=False)
-    import weasyprint  # noqa: F401 - loaded once per process (by certificates and proceedings too)
-
-    started = time.perf_counter()
-    materials.load_demo()
-    elapsed = time.perf_counter() - started
+def test_demo_meetings_get_files_on_their_agenda_and_recordings(demo):
     held = Meeting.objects.filter(network__slug="virtual", status="held")
     assert held.count() == 7
     for meeting in held:
@@ -27,24 +17,19 @@ def test_demo_meetings_get_files_on_their_agenda_and_recordings(db):
     assert Material.objects.filter(meeting__network__slug="all-country", kind="spreadsheet").count() == 3
     haiti = Material.objects.get(meeting__title="Running QI collaboratives", language="fr")
     assert haiti.content_type == "application/pdf" and haiti.size < 50_000
-    assert elapsed < 2
 
 
-def test_loading_the_demo_materials_twice_adds_nothing(db):
-    load_demo(with_data=False)
-    materials.load_demo()
+def test_loading_the_demo_materials_twice_adds_nothing(demo):
     count = Material.objects.count()
     materials.load_demo()
     assert Material.objects.count() == count > 0
 
 
-def test_a_demo_meeting_pack_opens(db):
+def test_a_demo_meeting_pack_opens(demo):
     from django.test import Client
 
     from qicop.accounts.models import User
 
-    load_demo(with_data=False)
-    materials.load_demo()
     meeting = Meeting.objects.get(title="Running QI collaboratives")
     client = Client()
     client.force_login(User.objects.get(email="member.ht@example.org"))

@@ -126,11 +126,7 @@ def test_editing_a_meeting_in_the_admin_raises_its_calendar_sequence(world):
     assert world.meeting.sequence == 1
 
 
-def test_the_demo_has_a_full_series_an_upcoming_session_and_three_all_country_meetings(db, settings):
-    from qicop.demo import load_demo
-
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
+def test_the_demo_has_a_full_series_an_upcoming_session_and_three_all_country_meetings(demo):
     held = Meeting.objects.filter(network__slug="virtual", status="held")
     assert held.count() == 7
     assert held.order_by("start").first().start.year == 2016

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from test_materials import (
-    _private_root,  # noqa: F401 - each test stores files in a folder of its own
     docx_bytes,
     item_presented_by,
     pdf_bytes,

@@ -3,7 +3,6 @@ proceedings, minutes, attendance and evaluations; the proceedings PDF renders.""
 
 from django.test import Client
 
-from qicop.demo import load_demo
 from qicop.meetings import proceedings
 from qicop.meetings.models import Attendance, Evaluation, Meeting, Proceedings
 
@@ -16,9 +15,7 @@ def signed_in(email):
     return client
 
 
-def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_without_duplicates(db):
-    load_demo(with_data=False)
-    proceedings.load_demo()
+def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_without_duplicates(demo):
     counts = (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count())
     proceedings.load_demo()
     assert (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count()) == counts
@@ -39,9 +36,7 @@ def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_with
         assert 3 <= meeting.evaluations.count() <= 5
 
 
-def test_an_observer_reads_the_demo_proceedings_and_the_coordinator_gets_the_pdf(db):
-    load_demo(with_data=False)
-    proceedings.load_demo()
+def test_an_observer_reads_the_demo_proceedings_and_the_coordinator_gets_the_pdf(demo):
     observer = signed_in("observer.na@example.org")
     index = observer.get("/n/all-country/proceedings/").content.decode()
     assert all(f"/n/all-country/proceedings/{year}/" in index for year in (2010, 2011, 2012))

@@ -35,15 +35,13 @@ def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_peopl
         assert {"moh", "cdc"} <= kinds, country
 
 
-def test_every_role_is_represented_in_every_network(db):
-    load_demo(with_data=False)
+def test_every_role_is_represented_in_every_network(demo):
     for network in Network.objects.all():
         roles = set(Membership.objects.filter(network=network).values_list("role", flat=True))
         assert roles == set(Role.values), network
 
 
-def test_every_country_has_a_focal_point_in_the_virtual_network(db):
-    load_demo(with_data=False)
+def test_every_country_has_a_focal_point_in_the_virtual_network(demo):
     with_focal_point = (
         Membership.objects.filter(network__slug="virtual", role=Role.FOCAL_POINT)
         .values("member__country")
@@ -52,8 +50,7 @@ def test_every_country_has_a_focal_point_in_the_virtual_network(db):
     assert len(with_focal_point) == 16
 
 
-def test_loading_twice_creates_nothing_new(db):
-    load_demo(with_data=False)
+def test_loading_twice_creates_nothing_new(demo):
     before = Member.objects.count()
     assert load_demo(with_data=False) is False
     assert Member.objects.count() == before
@@ -74,9 +71,7 @@ def test_the_same_seed_gives_the_same_people(db):
     assert first == second
 
 
-def test_the_fixed_demo_logins_sign_in_with_the_demo_password(db, client, settings):
-    settings.DEMO_MODE = True
-    load_demo(with_data=False)
+def test_the_fixed_demo_logins_sign_in_with_the_demo_password(demo, client):
     for email, _description in DEMO_LOGINS:
         assert client.login(username=email, password="demo"), email
         client.logout()
