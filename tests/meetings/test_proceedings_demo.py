@@ -46,3 +46,16 @@ def test_an_observer_reads_the_demo_proceedings_and_the_coordinator_gets_the_pdf
     assert "Running QI collaboratives" in page and "mean rating" in page and "people attended" in page
     pdf = signed_in("coordinator@example.org").get("/n/virtual/proceedings/2017/proceedings.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_in_french_the_proceedings_are_publiés_and_a_case_study_publiée(demo):
+    from django.utils import translation
+
+    from qicop.knowledge.models import CaseStudy
+
+    coordinator = signed_in("coordinator@example.org")
+    coordinator.post("/language/", {"language": "fr", "next": "/"})
+    index = coordinator.get("/n/all-country/proceedings/").content.decode()
+    assert "<td>Publiés</td>" in index and "Publié<" not in index
+    with translation.override("fr"):
+        assert str(CaseStudy.Status.PUBLISHED.label) == "Publiée"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qicop.core.audit import audit
 from qicop.core.uploads import check_upload, safe_file_name
@@ -235,7 +236,7 @@ def case_study_publish(*, actor, case_study: CaseStudy) -> CaseStudy:
         status=CaseStudy.Status.PUBLISHED,
         allowed_from={CaseStudy.Status.DRAFT, CaseStudy.Status.REVIEW},
         verb="case_study.publish",
-        note=_("Published"),
+        note=pgettext("case study", "Published"),
     )
     snapshot_charts(case_study)
     _notify_authors(case_study, Notification.Kind.PUBLISHED, actor=actor)

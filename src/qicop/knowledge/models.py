@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qicop.core.models import TimeStampedModel
 from qicop.core.storage import private_storage
@@ -19,9 +20,9 @@ class CaseStudy(TimeStampedModel):
     """A country's account of what it changed, what the data did, what went wrong and what it learned."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("case study", "Draft")
         REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("case study", "Published")
 
     class ImprovementModel(models.TextChoices):
         MODEL_FOR_IMPROVEMENT = "mfi", _("Model for Improvement (PDSA)")
