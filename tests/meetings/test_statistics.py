@@ -154,3 +154,21 @@ def test_a_meeting_that_lists_no_countries_counts_every_country_that_came(world,
         3,
     )
     assert countries["KE"].cells == [2, 1, None] and countries["KE"].took_part == 2
+
+
+@pytest.mark.parametrize("viewer_zone", ["America/Port-au-Prince", "Asia/Bangkok", "UTC"])
+def test_a_new_years_eve_session_counts_in_one_year_for_everyone_as_in_the_proceedings(world, viewer_zone):
+    from django.utils import timezone
+
+    from qicop.meetings import proceedings
+
+    # 20:00 on 31 December in Haiti is already 1 January in UTC (and in Bangkok).
+    start = datetime(2026, 1, 1, 1, tzinfo=UTC)
+    meeting = Meeting.objects.create(
+        network=world.network, title="Year-end", start=start, end=start + timedelta(hours=1), status="held"
+    )
+    with timezone.override(viewer_zone):
+        assert statistics.filter_choices(world.network)[1] == [2026]
+        assert [m.pk for m in statistics.held_meetings(world.network, year=2026)] == [meeting.pk]
+        assert not statistics.held_meetings(world.network, year=2025).exists()
+    assert [r.meeting.pk for r in proceedings.year_record(world.network, 2026)] == [meeting.pk]

@@ -1,5 +1,8 @@
 """Attendance statistics per series, per meeting and per country, aggregated in the database.
 
+A year is a calendar year in UTC, as in the proceedings (``proceedings.year_bounds``): a meeting counts in
+the same year for every viewer, whatever their time zone, and in the same year as in the proceedings.
+
 "People" counts attendance rows (everyone in the Zoom or Teams report, or recorded by hand); "members"
 counts the distinct members they were matched to. Countries are known through the matched members only.
 """
@@ -7,11 +10,13 @@ counts the distinct members they were matched to. Countries are known through th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from qicop.meetings.models import Attendance, Meeting, MeetingSeries
+from qicop.meetings.proceedings import year_bounds
 from qicop.network.models import Country, Network
 
 MAX_MEETINGS = 24  # columns of the countries × meetings table
@@ -84,7 +89,8 @@ def held_meetings(network: Network, *, series_id: int | None = None, year: int |
     if series_id is not None:
         meetings = meetings.filter(series_id=series_id)
     if year is not None:
-        meetings = meetings.filter(start__year=year)
+        start, end = year_bounds(year)
+        meetings = meetings.filter(start__gte=start, start__lt=end)
     return meetings
 
 
@@ -144,5 +150,5 @@ def selection_statistics(
 def filter_choices(network: Network) -> tuple[list[tuple[int, str]], list[int]]:
     """The series and the years a visitor may pick: two queries."""
     series = list(MeetingSeries.objects.filter(network=network).values_list("pk", "title"))
-    years = [d.year for d in held_meetings(network).dates("start", "year", order="DESC")]
+    years = [d.year for d in held_meetings(network).datetimes("start", "year", order="DESC", tzinfo=UTC)]
     return series, years
