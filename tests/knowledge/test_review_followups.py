@@ -299,3 +299,27 @@ def test_changing_the_password_or_leaving_the_network_revokes_the_private_feed(w
     assert fresh != address and Client().get(fresh).status_code == 200
     Membership.objects.filter(member=world.kim, network=world.network).delete()
     assert Client().get(fresh).status_code == 404
+
+
+def test_a_member_makes_a_new_private_feed_address_and_the_old_one_stops_at_once(world):
+    from django.test import Client
+
+    from qicop.core.models import AuditEntry
+
+    olgas = _feed_url(world, "olga")
+    address = _feed_url(world, "kim")
+    kim = world.client_for("kim")
+    assert kim.get("/n/vln/case-studies/feed/renew/").status_code == 405  # a change is a POST
+    response = kim.post("/n/vln/case-studies/feed/renew/", follow=True)
+    assert "Your private feed address has changed" in response.content.decode()
+    assert Client().get(address).status_code == 404
+    fresh = _feed_url(world, "kim")
+    assert fresh != address and Client().get(fresh).status_code == 200
+    assert Client().get(olgas).status_code == 200  # other members' addresses keep working
+    assert AuditEntry.objects.filter(verb="case_feed.renew", actor=world.kim.user).count() == 1
+    kim.post("/n/vln/case-studies/feed/renew/")
+    assert Client().get(fresh).status_code == 404 and _feed_url(world, "kim") not in (address, fresh)
+
+
+def test_only_members_of_the_network_renew_a_feed_address(world):
+    assert world.client_for("oscar").post("/n/vln/case-studies/feed/renew/").status_code == 404

@@ -90,6 +90,7 @@ ROWS: dict = {
     "knowledge:case_feed": (lambda w: "/n/vln/case-studies/feed.atom", members_only()),
     # A member's private feed address works without a session, for whoever holds it (feed readers).
     "knowledge:case_feed_private": (_private_feed, expect(200)),
+    "knowledge:case_feed_renew": (lambda w: "/n/vln/case-studies/feed/renew/", post_only()),
     "knowledge:case_detail": (lambda w: f"/n/vln/case-studies/{_case(w)}/", members_only()),
     "knowledge:case_edit": (lambda w: f"/n/vln/case-studies/{_case(w, 'draft')}/edit/", DRAFT_WORKERS),
     "knowledge:case_workflow": (lambda w: f"/n/vln/case-studies/{_case(w, 'draft')}/status/", post_only()),

@@ -4,13 +4,15 @@ and the same feed at a private address of each member's, for feed readers (which
 Drafts and case studies in review are never in it, whoever reads it: the feed lists published ones only.
 
 The private address carries a token signed with SECRET_KEY (django.core.signing) naming the member and
-the network, and a keyed fingerprint of the member's password hash (never the hash itself: the token is
-signed, not secret-proof). It stops working, with a 404 like any bad token, when the member changes their
-password (the way to revoke it: the list page says so), leaves the network, or their account is
-deactivated; changing SECRET_KEY revokes every token at once. No table is needed.
+the network, and a keyed fingerprint of the member's password hash and feed key (never the hash itself: the
+token is signed, not secret-proof). It stops working, with a 404 like any bad token, when the member asks
+for a new address (a new feed key: the list page has the button), changes their password, leaves the
+network, or their account is deactivated; changing SECRET_KEY revokes every token at once.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -22,8 +24,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from qicop.core.audit import audit
 from qicop.knowledge import selectors_cases as selectors
-from qicop.knowledge.models import CaseStudy
+from qicop.knowledge.models import CaseStudy, NotificationSettings
 from qicop.network.models import Member, Network
 from qicop.network.permissions import viewer_for
 
@@ -31,15 +34,32 @@ FEED_SIZE = 30
 FEED_SALT = "qicop.knowledge.case_feed"
 
 
-def _password_print(user) -> str:
-    return salted_hmac(FEED_SALT, user.password or "", algorithm="sha256").hexdigest()[:16]
+def _feed_key(member: Member) -> str:
+    try:
+        return member.notification_settings.feed_key
+    except NotificationSettings.DoesNotExist:
+        return ""
+
+
+def _member_print(member: Member) -> str:
+    secret = f"{member.user.password or ''}:{_feed_key(member)}"
+    return salted_hmac(FEED_SALT, secret, algorithm="sha256").hexdigest()[:16]
 
 
 def feed_token(member: Member, network: Network) -> str:
     """The member's private feed token for ``network``."""
     return signing.dumps(
-        {"m": member.pk, "n": network.pk, "p": _password_print(member.user)}, salt=FEED_SALT, compress=True
+        {"m": member.pk, "n": network.pk, "p": _member_print(member)}, salt=FEED_SALT, compress=True
     )
+
+
+def renew_private_feeds(*, member: Member) -> None:
+    """Give the member new private feed addresses (of every network): the ones they had stop working."""
+    settings, _created = NotificationSettings.objects.get_or_create(member=member)
+    settings.feed_key = secrets.token_urlsafe(16)
+    settings.save(update_fields=["feed_key"])
+    member.notification_settings = settings
+    audit(actor=member.user, verb="case_feed.renew", target=member)
 
 
 def private_feed_path(member: Member, network: Network) -> str:
@@ -53,9 +73,9 @@ def network_for_token(slug: str, token: str) -> Network:
         member_id, network_id, fingerprint = int(data["m"]), int(data["n"]), str(data["p"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("No such feed") from None
-    member = Member.objects.select_related("user").filter(pk=member_id).first()
+    member = Member.objects.select_related("user", "notification_settings").filter(pk=member_id).first()
     user = member.user if member is not None else None
-    if user is None or not user.is_active or not constant_time_compare(fingerprint, _password_print(user)):
+    if user is None or not user.is_active or not constant_time_compare(fingerprint, _member_print(member)):
         raise Http404("No such feed")
     viewer = viewer_for(user)
     network = Network.objects.filter(slug=slug, pk=network_id).first()

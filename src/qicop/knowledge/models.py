@@ -331,6 +331,8 @@ class NotificationSettings(models.Model):
     )
     email = models.CharField(_("e-mail me"), max_length=16, choices=Email.choices, default=Email.IMMEDIATELY)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Part of the member's private feed address (feeds.py): a new value makes the old address stop working.
+    feed_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification settings")

@@ -17,6 +17,7 @@ urlpatterns: list = [
     path(CASES + "new/", views.case_create, name="case_create"),
     path(CASES + "feed.atom", feeds.case_feed, name="case_feed"),
     path(CASES + "feed/<str:token>.atom", feeds.case_feed_private, name="case_feed_private"),
+    path(CASES + "feed/renew/", views.case_feed_renew, name="case_feed_renew"),
     path(CASE, views.case_detail, name="case_detail"),
     path(CASE + "edit/", views.case_edit, name="case_edit"),
     path(CASE + "status/", views.case_workflow, name="case_workflow"),

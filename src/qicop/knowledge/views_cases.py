@@ -139,8 +139,23 @@ def _private_feed(request, viewer, network) -> str | None:
     """The signed-in member's private feed address (see feeds.py), for feed readers."""
     if viewer.member_id is None:
         return None
-    member = Member.objects.select_related("user").get(pk=viewer.member_id)
+    member = Member.objects.select_related("user", "notification_settings").get(pk=viewer.member_id)
     return request.build_absolute_uri(feeds.private_feed_path(member, network))
+
+
+@login_required
+@require_POST
+def case_feed_renew(request, slug):
+    """A new private feed address for the signed-in member; the old one stops working at once."""
+    viewer, network = selectors.knowledge_network(request, slug)
+    if viewer.member_id is None:
+        raise Http404("Not a member")
+    feeds.renew_private_feeds(member=Member.objects.select_related("user").get(pk=viewer.member_id))
+    messages.success(
+        request,
+        _("Your private feed address has changed: feed readers using the old one no longer get updates."),
+    )
+    return redirect("knowledge:case_list", network.slug)
 
 
 def _case_form(request, viewer, network, case=None):
