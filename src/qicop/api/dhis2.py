@@ -27,6 +27,7 @@ from qicop.indicators.exports import CONTENT_TYPES, write_values
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataImport
 from qicop.integrations.dhis2 import metadata as metadata_format
+from qicop.integrations.dhis2.import_summary import web_message
 from qicop.integrations.errors import FormatError
 
 SPOOL_IN_MEMORY = 10 * 1024 * 1024
@@ -52,20 +53,13 @@ def _user(request):
     return None
 
 
-def _message(status: int, summary: dict, message: str = "") -> JsonResponse:
-    """DHIS2's WebMessage around an import summary: 200 when all went well, 409 when there were conflicts."""
-    conflict = summary.get("status") != "SUCCESS"
-    body = {
-        "httpStatus": "Conflict" if conflict else "OK",
-        "httpStatusCode": 409 if conflict else 200,
-        "status": summary.get("status", "ERROR") if conflict else "OK",
-        "message": message
-        or (
-            _("An error occurred, please check import summary.") if conflict else _("Import was successful.")
-        ),
-        "response": summary,
-    }
-    return JsonResponse(body, status=409 if conflict else status, json_dumps_params={"ensure_ascii": False})
+def _message(summary: dict) -> JsonResponse:
+    """DHIS2's WebMessage around an import summary, in the request's language: 200 when all went well,
+    409 when there were conflicts."""
+    ok = summary.get("status") == "SUCCESS"
+    text = _("Import was successful.") if ok else _("An error occurred, please check import summary.")
+    body = web_message(summary, text)
+    return JsonResponse(body, status=body["httpStatusCode"], json_dumps_params={"ensure_ascii": False})
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -141,7 +135,7 @@ def _import(request, user):
         return _error(403, str(error))
     except ValidationError as error:
         return _error(400, " ".join(error.messages))
-    return _message(200, summary)
+    return _message(summary)
 
 
 def _named(fileobj, name):

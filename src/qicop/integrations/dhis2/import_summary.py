@@ -210,14 +210,7 @@ class ImportSummary:
 
     def to_web_message(self) -> dict[str, Any]:
         """The WebMessage envelope newer DHIS2 servers answer ``POST /api/dataValueSets`` with."""
-        ok = self.status == SUCCESS
-        return {
-            "httpStatus": "OK" if ok else "Conflict",
-            "httpStatusCode": self.http_status_code,
-            "status": "OK" if ok else self.status,
-            "message": "Import was successful." if ok else "An error occurred, please check import summary.",
-            "response": self.to_dict(),
-        }
+        return web_message(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportSummary:
@@ -275,3 +268,18 @@ def read_import_summaries_xml(fileobj: IO[bytes]) -> list[ImportSummary]:
             summaries.append(current)
             current = None
     return summaries
+
+
+def web_message(summary: dict[str, Any], message: str = "") -> dict[str, Any]:
+    """DHIS2's WebMessage around an import summary (as :meth:`ImportSummary.to_dict` gives it): HTTP 200
+    when everything was stored, 409 (Conflict) otherwise. ``message`` replaces DHIS2's own English text
+    (a translation, say)."""
+    ok = summary.get("status") == SUCCESS
+    return {
+        "httpStatus": "OK" if ok else "Conflict",
+        "httpStatusCode": 200 if ok else 409,
+        "status": "OK" if ok else summary.get("status", ERROR),
+        "message": message
+        or ("Import was successful." if ok else "An error occurred, please check import summary."),
+        "response": summary,
+    }
