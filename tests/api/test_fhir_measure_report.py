@@ -123,3 +123,50 @@ def test_missing_parameters_and_bad_periods_are_explained(data):
         "/api/fhir/MeasureReport?network=vln&indicator=vl-coverage&orgUnit=KenyaRoot01&period=2024Q9"
     )
     assert bad.status_code == 400 and "2024Q9" in bad.json()["message"]
+
+
+def test_a_stock_counts_its_latest_month_in_a_quarter_as_on_the_dashboard(data):
+    """People on ART are a stock (aggregation LAST): a quarter holds March's count, not Jan + Feb + Mar."""
+    from qicop.dashboards.series import indicator_series
+    from qicop.indicators.models import DataElement, OrgUnit
+    from qicop.integrations.dhis2.periods import parse_period
+
+    DataElement.objects.filter(uid="TxCurr0001a").update(aggregation_type="LAST")
+    import_data_values(
+        actor=data.world.carla.user,
+        options=ImportOptions(),
+        rows=[
+            DataValueRow(
+                "TxCurr0001a", "202403", "NakuruHosp1", category_option_combo="CocFemale01", value="70"
+            ),
+            DataValueRow(
+                "TxCurr0001a",
+                "202403",
+                "NakuruHosp1",
+                category_option_combo="CocMale0001",
+                value="45",
+                index=1,
+            ),
+            DataValueRow(
+                "TxCurr0001a",
+                "202403",
+                "NaivashaHC1",
+                category_option_combo="CocFemale01",
+                value="55",
+                index=2,
+            ),
+        ],
+    )
+    bundle = reports(
+        data.world.client_for("carla"), "indicator=vl-coverage&orgUnit=KenyaRoot01&period=2024Q1"
+    )
+    group = bundle["entry"][0]["resource"]["group"][0]
+    counts = {p["code"]["coding"][0]["code"]: p["count"] for p in group["population"]}
+    assert counts == {"numerator": 200, "denominator": 170}  # tests add up; March's people on ART
+    series = indicator_series(
+        user=data.world.carla.user,
+        indicator=NetworkIndicator.objects.get(code="vl-coverage"),
+        org_unit=OrgUnit.objects.get(uid="KenyaRoot01"),
+        periods=[parse_period("2024Q1")],
+    )
+    assert (series.numerator[0], series.denominator[0]) == (200, 170)

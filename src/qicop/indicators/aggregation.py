@@ -1,8 +1,10 @@
 """Network indicator values for an org unit (and its subtree) and a period, from the stored data values.
 
 A country's mapping gives numerator and denominator as DHIS2 expressions over its data elements; values of
-every org unit below the one asked for, and of every period inside the one asked for, are summed first
-(DHIS2's SUM aggregation), then the expressions are evaluated. Only values the viewer may read count.
+every org unit below the one asked for are summed, and over time each element follows its aggregation type,
+as the dashboards' series do (``dashboards/series.py``): SUM adds the stored periods inside the one asked for;
+LAST (stocks such as people on ART) takes the latest of them, or else a longer stored period that covers it
+(a yearly estimate for a quarter). Then the expressions are evaluated. Only values the viewer may read count.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from qicop.indicators.models import IndicatorMapping, NetworkIndicator, OrgUnit, Period
+from qicop.indicators.models import DataElement, IndicatorMapping, NetworkIndicator, OrgUnit, Period
 from qicop.indicators.selectors import visible_values
 from qicop.integrations.dhis2.expressions import Operand, parse_expression
 
@@ -46,26 +48,49 @@ def indicator_value(
 
 
 def _sums(user, operands, org_unit: OrgUnit, period: Period) -> dict[tuple[str, str, str, str], float]:
-    """(data element, coc uid, coc name, aoc uid) → sum over the subtree and the period, in one query."""
+    """(data element, coc uid, coc name, aoc uid) → the subtree's total over the period, by the element's
+    aggregation type (see the module's docstring). Two queries."""
     elements = {operand.data_element for operand in operands}
+    stocks = set(
+        DataElement.objects.filter(uid__in=elements, aggregation_type="LAST").values_list("uid", flat=True)
+    )
     rows = (
         visible_values(user)
         .filter(
             deleted=False,
             data_element__uid__in=elements,
             org_unit__path__startswith=org_unit.path,
-            period__start_date__gte=period.start_date,
-            period__end_date__lte=period.end_date,
+            period__start_date__lte=period.end_date,
+            period__end_date__gte=period.start_date,
         )
         .values_list(
             "data_element__uid",
             "category_option_combo__uid",
             "category_option_combo__name",
             "attribute_option_combo__uid",
+            "period__start_date",
+            "period__end_date",
         )
         .annotate(total=Sum("numeric"))
     )
-    return {tuple(row[:4]): row[4] for row in rows if row[4] is not None}
+    inside, covering = defaultdict(list), defaultdict(list)
+    for *key, start, end, total in rows:
+        if total is None:
+            continue
+        if start >= period.start_date and end <= period.end_date:
+            inside[tuple(key)].append((start, total))
+        elif start <= period.start_date and end >= period.end_date:
+            covering[tuple(key)].append((start, total))
+    sums = {}
+    for key in inside.keys() | covering.keys():
+        if key[0] not in stocks:
+            if inside[key]:
+                sums[key] = sum(total for _start, total in inside[key])
+        elif inside[key]:
+            sums[key] = max(inside[key])[1]  # the latest period's stock
+        else:
+            sums[key] = max(covering[key])[1]
+    return sums
 
 
 def _lookup(sums):
