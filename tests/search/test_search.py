@@ -160,3 +160,21 @@ def test_a_page_past_the_last_shows_the_last_page(world):
         make_meeting(world, f"Mentoring visit {i}")
     page = search(world, "kim", "mentoring", page=9)
     assert "3 results" in page and "Mentoring visit 0" in page
+
+
+def test_a_portuguese_discussion_is_found_by_another_form_of_its_words(world):
+    """Discussions have no language of their own: their words are stemmed in all three languages, so a
+    thread about "avaliações" is found by "avaliação" even when other results match the word exactly."""
+    from qicop.knowledge import discussions
+
+    discussions.thread_start(
+        actor=world.henri.user,
+        author=world.henri,
+        network=world.network,
+        title="Três avaliações da rede",
+        body="Como organizar as avaliações nacionais?",
+    )
+    make_meeting(world, "Relatório de avaliação nacional")
+    page = search(world, "kim", "avaliação")
+    assert "Três avaliações da rede" in page and "Relatório de avaliação nacional" in page
+    assert "similar words" not in page

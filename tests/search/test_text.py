@@ -38,3 +38,11 @@ def test_highlight_escapes_the_text_and_marks_the_matches():
     assert "&lt;script&gt;" in snippet
     assert "<mark>suppression</mark>" in snippet
     assert "<script>" not in snippet
+
+
+def test_a_document_of_unknown_language_meets_inflections_in_all_three():
+    # Discussions and meetings carry no language: people write them in English, French or Portuguese.
+    assert found("avaliação", "Três avaliações da rede", "")
+    assert found("évaluations", "Une évaluation nationale", "")
+    assert found("evaluation", "Three evaluations", "")
+    assert not found("supply", "viral load suppressed", "")

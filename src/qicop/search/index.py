@@ -154,10 +154,10 @@ def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
         title=title,
         body=body,
         url=entry.url[:300],
-        title_terms=text.document_terms(title, language or "en"),
+        title_terms=text.document_terms(title, language),
         terms=" ".join(
             [
-                text.document_terms(body, language or "en"),
+                text.document_terms(body, language),
                 *text.filter_terms(
                     kind=kind,
                     country_id=entry.country_id,

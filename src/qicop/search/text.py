@@ -4,9 +4,10 @@ The same processing serves SQLite (FTS5) and PostgreSQL (tsvector): the database
 terms produced here, so both behave alike.
 
 A document is indexed under, for every word, its accent-free form and its stem in the document's
-language (snowball stemmers for English, French and Portuguese), also accent-free. A query word is
-looked up under its accent-free form and its stems in all three languages, so "avaliacao" finds
-"avaliação" and "évaluations" finds "evaluation".
+language (snowball stemmers for English, French and Portuguese), also accent-free; a document whose
+language is not known (a discussion, a meeting: people write them in any of the three) under its stems in
+all three. A query word is looked up under its accent-free form and its stems in all three languages, so
+"avaliacao" finds "avaliação" and "évaluations" finds "evaluation".
 """
 
 from __future__ import annotations
@@ -54,11 +55,15 @@ def _word_terms(word: str, language: str) -> tuple[str, ...]:
 
 
 def document_terms(text: str, language: str) -> str:
-    """The terms a document is indexed under, space-separated (duplicates kept: they weigh in ranking)."""
-    language = language if language in LANGUAGES else "en"
+    """The terms a document is indexed under, space-separated (duplicates kept: they weigh in ranking).
+    ``language`` is "en", "fr" or "pt"; anything else (unknown) stems in all three."""
     out: list[str] = []
-    for word in words(text):
-        out.extend(_word_terms(word, language))
+    if language in LANGUAGES:
+        for word in words(text):
+            out.extend(_word_terms(word, language))
+    else:
+        for word in words(text):
+            out.extend(query_variants(word))
     return " ".join(out)
 
 
