@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,10 +21,9 @@ from qicop.meetings import (
     views_proceedings,
 )
 from qicop.meetings.access import meetings_network
-from qicop.meetings.forms import FindTimeForm
 from qicop.meetings.models import CalendarFeed, Registration
 from qicop.network import selectors as network_selectors
-from qicop.scheduling import Participant, local_time_table, rank_slots
+from qicop.scheduling import local_time_table
 
 
 def _network(request, slug):
@@ -115,33 +112,6 @@ def meeting_ics(request, slug, meeting_id):
 
 
 @login_required
-def find_a_time(request, slug):
-    """Rank candidate slots for a set of countries by how many fall inside local working hours."""
-    _viewer, network = _network(request, slug)
-    countries = list(network_selectors.countries_of_network(network))
-    form = FindTimeForm(request.GET or None, countries=countries)
-    slots = []
-    if request.GET and form.is_valid():
-        data = form.cleaned_data
-        chosen = [c for c in countries if c.iso2 in data["countries"]]
-        participants = [Participant(country=c.display_name, time_zone=c.time_zone) for c in chosen]
-        days = [data["first_day"] + timedelta(days=i) for i in range(data["days"])]
-        slots = rank_slots(
-            participants,
-            duration=timedelta(minutes=data["duration"]),
-            days=days,
-            working_hours=(data["day_start"], data["day_end"]),
-            top=10,
-        )
-    return render(
-        request,
-        "meetings/find_a_time.html",
-        {"network": network, "form": form, "slots": slots},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
 @require_POST
 def calendar_feed(request, slug):
     """Create (or revoke) the viewer's private calendar subscription."""
@@ -174,126 +144,3 @@ def feed(request, token):
     if record is None:
         raise Http404
     return HttpResponse(calendars.member_feed(record.member), content_type="text/calendar; charset=utf-8")
-
-
-@login_required
-def attendance_page(request, slug, meeting_id):
-    """Coordinators import the Zoom or Teams report, see who was matched, and link the others by hand."""
-    from django.core.exceptions import ValidationError
-
-    from qicop.meetings import attendance
-    from qicop.meetings.models import Attendance
-
-    _viewer, network = _network(request, slug)
-    meeting = selectors.meeting_in_network(network, meeting_id)
-    if not attendance.can_record_attendance(request.user, meeting):
-        raise PermissionDenied
-    error = None
-    if request.method == "POST" and request.FILES.get("report"):
-        upload = request.FILES["report"]
-        try:
-            result = attendance.import_attendance(
-                actor=request.user, meeting=meeting, data=upload.read(), filename=upload.name
-            )
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
-        else:
-            messages.success(
-                request,
-                _("%(people)d people read from the %(tool)s report; %(matched)d matched to members.")
-                % {"people": result.people, "tool": result.tool, "matched": result.matched},
-            )
-            for warning in result.warnings[:5]:
-                messages.warning(request, warning)
-            return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
-    elif request.method == "POST" and request.POST.get("attendance"):
-        row = Attendance.objects.filter(meeting=meeting, pk=request.POST["attendance"]).first()
-        member = (
-            network_selectors.members_of_network(network).filter(pk=request.POST.get("member") or 0).first()
-        )
-        if row is None or member is None:
-            raise Http404
-        attendance.link_attendance(actor=request.user, attendance=row, member=member)
-        return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
-    rows = Attendance.objects.filter(meeting=meeting).select_related("member__country")
-    unmatched = any(r.member_id is None for r in rows)
-    return render(
-        request,
-        "meetings/attendance.html",
-        {
-            "network": network,
-            "meeting": meeting,
-            "rows": rows,
-            "error": error,
-            "stats": attendance.statistics(meeting),
-            "members": network_selectors.members_of_network(network)[:500] if unmatched else [],
-        },
-        status=400 if error else 200,
-    )
-
-
-@login_required
-def minutes_page(request, slug, meeting_id):
-    """Coordinators write the minutes, record decisions and actions, and close actions."""
-    from qicop.meetings.forms import ActionForm, DecisionForm, MinutesForm
-    from qicop.meetings.models import ActionItem
-
-    viewer, network = _network(request, slug)
-    meeting = selectors.meeting_in_network(network, meeting_id)
-    if not viewer.is_coordinator(network):
-        raise PermissionDenied
-    members = list(network_selectors.members_of_network(network)[:500])
-    kind = request.POST.get("form")
-    minutes_form = MinutesForm(
-        request.POST if kind == "minutes" else None, initial={"minutes": meeting.minutes}
-    )
-    decision_form = DecisionForm(request.POST if kind == "decision" else None)
-    action_form = ActionForm(request.POST if kind == "action" else None, members=members)
-    if request.method == "POST":
-        if kind == "minutes" and minutes_form.is_valid():
-            services.save_minutes(actor=request.user, meeting=meeting, **minutes_form.cleaned_data)
-        elif kind == "decision" and decision_form.is_valid():
-            services.add_decision(actor=request.user, meeting=meeting, **decision_form.cleaned_data)
-        elif kind == "action" and action_form.is_valid():
-            owner = action_form.cleaned_data["owner"]
-            services.add_action(
-                actor=request.user,
-                meeting=meeting,
-                description=action_form.cleaned_data["description"],
-                owner=owner,
-                country=owner.country if owner else None,
-                due=action_form.cleaned_data["due"],
-            )
-        elif kind == "status":
-            action = ActionItem.objects.filter(
-                meeting__network=network, pk=request.POST.get("action")
-            ).first()
-            if action is None or request.POST.get("status") not in ActionItem.Status.values:
-                raise Http404
-            services.set_action_status(actor=request.user, action=action, status=request.POST["status"])
-        else:
-            return render(
-                request,
-                "meetings/minutes.html",
-                _minutes_context(network, meeting, minutes_form, decision_form, action_form),
-                status=400,
-            )
-        messages.success(request, _("Saved."))
-        return redirect("meetings:minutes", slug=network.slug, meeting_id=meeting.pk)
-    return render(
-        request,
-        "meetings/minutes.html",
-        _minutes_context(network, meeting, minutes_form, decision_form, action_form),
-    )
-
-
-def _minutes_context(network, meeting, minutes_form, decision_form, action_form) -> dict:
-    return {
-        "network": network,
-        "meeting": meeting,
-        "minutes_form": minutes_form,
-        "decision_form": decision_form,
-        "action_form": action_form,
-        "actions": meeting.actions.select_related("owner"),
-        "decisions": meeting.decisions.all(),
-    }

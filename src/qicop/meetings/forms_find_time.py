@@ -1,0 +1,29 @@
+"""The form of the "find a time" helper."""
+
+from datetime import time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FindTimeForm(forms.Form):
+    countries = forms.MultipleChoiceField(
+        label=_("Countries taking part"), widget=forms.CheckboxSelectMultiple
+    )
+    duration = forms.IntegerField(label=_("Duration in minutes"), min_value=15, max_value=480, initial=90)
+    first_day = forms.DateField(label=_("From"), help_text=_("e.g. 2026-12-01"))
+    days = forms.IntegerField(label=_("Over how many days"), min_value=1, max_value=14, initial=5)
+    day_start = forms.TimeField(label=_("Working day starts"), initial=time(7))
+    day_end = forms.TimeField(label=_("Working day ends"), initial=time(19))
+
+    def __init__(self, *args, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = [(c.iso2, c.display_name) for c in countries]
+        self.fields["first_day"].initial = timezone.localdate() + timedelta(days=7)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("day_start") and cleaned.get("day_end") and cleaned["day_start"] >= cleaned["day_end"]:
+            self.add_error("day_end", _("The working day must end after it starts."))
+        return cleaned

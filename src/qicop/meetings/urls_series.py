@@ -1,0 +1,3 @@
+"""URLs of meeting series: list, create, edit. Merged into meetings/urls.py."""
+
+urlpatterns: list = []
