@@ -18,6 +18,7 @@ from matrix_rows import (
     mail,
     materials,
     proceedings,
+    series,
 )
 from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
 from personas import PERSONAS
@@ -113,7 +114,16 @@ MATRIX = {
     "api:get_member": (lambda w: f"/api/v1/networks/vln/members/{w.kim.pk}", api_members_only()),
     "api:me": (lambda w: "/api/v1/me", expect(200, anonymous=401)),
 }
-for feature in (agenda, delegations, mail, materials, proceedings, knowledge_cases, knowledge_discussions):
+for feature in (
+    agenda,
+    delegations,
+    mail,
+    materials,
+    proceedings,
+    series,
+    knowledge_cases,
+    knowledge_discussions,
+):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)
 
