@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from qicop.scheduling import Participant, local_time_table, penalty, rank_slots, rotate_series
+from qicop.scheduling import (
+    WORKING_HOURS,
+    Participant,
+    daily_sessions,
+    hours_outside,
+    local_time_table,
+    penalty,
+    rank_slots,
+    rotate_series,
+)
 
 HAITI = Participant("Haiti", "America/Port-au-Prince")
 KENYA = Participant("Kenya", "Africa/Nairobi")
@@ -148,3 +157,60 @@ def test_bad_requests_are_refused() -> None:
         rank_slots([], duration=HOUR, days=[TUESDAY])
     with pytest.raises(ValueError, match="positive"):
         rank_slots([KENYA], duration=timedelta(0), days=[TUESDAY])
+
+
+# An all-country meeting of 12–15 October 2010 in Windhoek: 08:00–18:00 there every day (06:00–16:00 UTC).
+ALL_COUNTRY_2010 = (utc(2010, 10, 12, 6), utc(2010, 10, 15, 16))
+
+
+def test_a_meeting_of_several_days_is_judged_day_by_day_not_as_one_long_slot() -> None:
+    zones = {"Namibia": "Africa/Windhoek", "Kenya": "Africa/Nairobi", "Thailand": "Asia/Bangkok"}
+    rows = local_time_table(*ALL_COUNTRY_2010, zones)
+    assert [(row.country, row.inside) for row in rows] == [
+        ("Namibia", True),  # 08:00–18:00 every day
+        ("Kenya", True),  # 09:00–19:00
+        ("Thailand", False),  # 13:00–23:00
+    ]
+
+
+def test_the_local_time_table_knows_the_last_day_of_a_meeting_of_several_days() -> None:
+    (namibia,) = local_time_table(*ALL_COUNTRY_2010, {"Namibia": "Africa/Windhoek"})
+    assert namibia.lasts_days and namibia.ends_another_day
+    assert namibia.start.strftime("%a %d %b %H:%M") == "Tue 12 Oct 08:00"
+    assert namibia.end.strftime("%a %d %b %H:%M") == "Fri 15 Oct 18:00"
+
+
+def test_a_session_crossing_midnight_ends_on_the_next_local_day_but_is_not_a_meeting_of_days() -> None:
+    (png,) = local_time_table(utc(2025, 3, 11, 13), utc(2025, 3, 11, 14, 30), {"PNG": "Pacific/Port_Moresby"})
+    assert png.ends_another_day and not png.lasts_days
+    assert png.end.strftime("%a %H:%M") == "Wed 00:30"
+
+
+def test_the_days_of_a_meeting_run_from_its_daily_start_to_its_daily_end() -> None:
+    windhoek = ZoneInfo("Africa/Windhoek")
+    start, end = (moment.astimezone(windhoek) for moment in ALL_COUNTRY_2010)
+    days = daily_sessions(start, end)
+    assert [(s.strftime("%a %H:%M"), e.strftime("%a %H:%M")) for s, e in days] == [
+        ("Tue 08:00", "Tue 18:00"),
+        ("Wed 08:00", "Wed 18:00"),
+        ("Thu 08:00", "Thu 18:00"),
+        ("Fri 08:00", "Fri 18:00"),
+    ]
+
+
+def test_a_daily_window_that_crosses_midnight_gives_each_day_its_night() -> None:
+    moresby = ZoneInfo("Pacific/Port_Moresby")  # 16:00–02:00 there
+    start, end = (moment.astimezone(moresby) for moment in ALL_COUNTRY_2010)
+    days = daily_sessions(start, end)
+    assert len(days) == 4
+    assert days[-1][1] == end
+    assert hours_outside(start, end, WORKING_HOURS) == 7.0  # 02:00 is seven hours past 19:00
+
+
+def test_one_bad_day_puts_a_meeting_of_several_days_outside_working_hours() -> None:
+    nairobi = ZoneInfo("Africa/Nairobi")
+    # Thursday to Saturday, 09:00–17:00: the Saturday has no working window.
+    start = datetime(2025, 1, 16, 9, tzinfo=nairobi)
+    end = datetime(2025, 1, 18, 17, tzinfo=nairobi)
+    assert hours_outside(start, end, WORKING_HOURS) > 0
+    assert hours_outside(start, end - timedelta(days=1), WORKING_HOURS) == 0

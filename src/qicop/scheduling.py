@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 WORKING_HOURS = (time(7), time(19))
@@ -112,19 +113,71 @@ def rotate_series(
     return chosen
 
 
+class LocalTimes(NamedTuple):
+    """One country's row of a meeting's local-time table; unpacks as (country, start, end, inside)."""
+
+    country: str
+    start: datetime  # local, aware
+    end: datetime
+    inside: bool  # inside working hours (each day, for a meeting that lasts days)
+
+    @property
+    def ends_another_day(self) -> bool:
+        """The meeting ends on another local date than it starts: the end needs its date."""
+        return self.end.date() != self.start.date()
+
+    @property
+    def lasts_days(self) -> bool:
+        """A meeting of several days (an in-person meeting), not a session that crosses midnight."""
+        return lasts_days(self.start, self.end)
+
+
+def lasts_days(start: datetime, end: datetime) -> bool:
+    """True for a meeting of several days, meeting every day from its start time to its end time (an
+    all-country meeting 12–15 October, 08:00–18:00); false for a session, even one crossing midnight."""
+    return end.astimezone(UTC) - start.astimezone(UTC) > timedelta(days=1)
+
+
+def daily_sessions(local_start: datetime, local_end: datetime) -> list[tuple[datetime, datetime]]:
+    """The days of a meeting as (start, end) in the zone of ``local_start``: for a meeting of several days,
+    each day from the start's wall-clock time to the end's (the last ending at ``local_end``); for a
+    shorter meeting, the one span."""
+    if not lasts_days(local_start, local_end):
+        return [(local_start, local_end)]
+    zone = local_start.tzinfo
+    local_end = local_end.astimezone(zone)
+    opens, closes = local_start.replace(tzinfo=None), local_end.replace(tzinfo=None)
+    # Wall-clock length of one day's meeting; a window ending at or before its start time crosses midnight.
+    length = datetime.combine(opens.date(), closes.time()) - opens
+    if length <= timedelta(0):
+        length += timedelta(days=1)
+    days = []
+    day = opens
+    while day + length <= closes:
+        days.append((day.replace(tzinfo=zone), (day + length).replace(tzinfo=zone)))
+        day += timedelta(days=1)
+    # Only a daylight-saving change could leave no whole day; then the span is all there is.
+    return days or [(local_start, local_end)]
+
+
 def local_time_table(
     start_utc: datetime,
     end_utc: datetime,
     zones: Mapping[str, str],
     working_hours: tuple[time, time] = WORKING_HOURS,
-) -> list[tuple[str, datetime, datetime, bool]]:
-    """For a meeting page: (country, local start, local end, inside working hours), in ``zones`` order."""
+) -> list[LocalTimes]:
+    """For a meeting page: (country, local start, local end, inside working hours), in ``zones`` order.
+
+    A meeting of several days is inside working hours when every one of its days is (see ``hours_outside``).
+    """
     rows = []
     for country, zone_name in zones.items():
         zone = ZoneInfo(zone_name)
         local_start, local_end = start_utc.astimezone(zone), end_utc.astimezone(zone)
         rows.append(
-            (country, local_start, local_end, hours_outside(local_start, local_end, working_hours) == 0)
+            LocalTimes(
+                country, local_start, local_end, hours_outside(local_start, local_end, working_hours) == 0
+            )
         )
     return rows
 
@@ -137,7 +190,17 @@ def penalty(distance_hours: float) -> float:
 
 
 def hours_outside(local_start: datetime, local_end: datetime, working_hours: tuple[time, time]) -> float:
-    """Hours a meeting reaches beyond the nearest local weekday working window; 0 when inside one."""
+    """Hours a meeting reaches beyond the nearest local weekday working window; 0 when inside one.
+
+    A meeting of several days is judged day by day, from its daily start time to its daily end time (see
+    ``daily_sessions``): its distance is that of its worst day, not of the whole span taken as one slot.
+    """
+    return max(
+        _span_outside(start, end, working_hours) for start, end in daily_sessions(local_start, local_end)
+    )
+
+
+def _span_outside(local_start: datetime, local_end: datetime, working_hours: tuple[time, time]) -> float:
     best = None
     for shift in (-1, 0, 1):
         day = local_start.date() + timedelta(days=shift)
