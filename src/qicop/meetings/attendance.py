@@ -1,4 +1,11 @@
-"""Attendance: import a meeting's Zoom or Teams report, match people to members, link the rest by hand."""
+"""Attendance: import a meeting's Zoom or Teams report, match people to members, link the rest by hand.
+
+``Attendance.matched_by`` says how a row got its person: ``email`` or ``name`` (the automatic matcher),
+``hand`` (a coordinator linked it to a member), ``guest`` (a coordinator kept it as a named guest who is
+not a member: counted as a guest, and given a certificate), ``unlinked`` (a coordinator undid a wrong
+automatic match) or empty (nobody decided yet: "iPhone (2)" and the like, with no certificate). What a
+coordinator decided survives a re-import of the same report.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,21 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.integrations.attendance import AttendanceFormatError, match_participants, read_attendance
+from qicop.integrations.attendance import (
+    AttendanceFormatError,
+    Participant,
+    match_participants,
+    read_attendance,
+)
 from qicop.meetings.models import Attendance, Meeting
 from qicop.network.models import Member
 from qicop.network.permissions import viewer_for
 
 MAX_BYTES = 5 * 1024 * 1024
+
+HAND, GUEST, UNLINKED = "hand", "guest", "unlinked"
+# Decisions of a coordinator, which a re-import keeps for the same name in the report.
+DECIDED = (HAND, GUEST, UNLINKED)
 
 
 def can_record_attendance(user, meeting: Meeting) -> bool:
@@ -49,23 +65,29 @@ def import_attendance(*, actor, meeting: Meeting, data: bytes, filename: str = "
         .distinct()
         .values_list("id", "full_name", "user__email")
     )
-    linked = dict(
-        Attendance.objects.filter(meeting=meeting, matched_by="hand").values_list("name", "member_id")
-    )
+    # What coordinators decided about the people of the last import outranks the matcher; what they
+    # recorded by hand only fills in for people the matcher left unmatched.
+    decided, by_hand = {}, {}
+    earlier = Attendance.objects.filter(meeting=meeting, matched_by__in=DECIDED)
+    for name, member_id, method, source in earlier.values_list("name", "member_id", "matched_by", "source"):
+        (by_hand if source == Attendance.Source.MANUAL else decided)[name] = (member_id, method)
     Attendance.objects.filter(meeting=meeting).exclude(source=Attendance.Source.MANUAL).delete()
     source = Attendance.Source.ZOOM if report.tool == "zoom" else Attendance.Source.TEAMS
     rows = []
     for match in match_participants(report.participants, members):
         person = match.participant
         member_id, method = match.member_id, match.method or ""
-        if member_id is None and person.name in linked:
-            member_id, method = linked[person.name], "hand"
+        name = person.name[:200]
+        if name in decided:
+            member_id, method = decided[name]
+        elif member_id is None and name in by_hand:
+            member_id, method = by_hand[name]
         first = min((s.joined for s in person.segments if s.joined), default=None)
         rows.append(
             Attendance(
                 meeting=meeting,
                 member_id=member_id,
-                name=person.name[:200],
+                name=name,
                 email=(person.email or "")[:254],
                 minutes=round(person.total_minutes, 1),
                 first_joined=first,
@@ -80,22 +102,82 @@ def import_attendance(*, actor, meeting: Meeting, data: bytes, filename: str = "
         source=Attendance.Source.MANUAL,
         member_id__in={r.member_id for r in rows if r.member_id},
     ).delete()
+    Attendance.objects.filter(
+        meeting=meeting,
+        source=Attendance.Source.MANUAL,
+        matched_by=GUEST,
+        name__in=[r.name for r in rows if r.matched_by == GUEST],
+    ).delete()
     Attendance.objects.bulk_create(rows)
     audit(actor=actor, verb="meeting.attendance_import", target=meeting, people=len(rows), tool=report.tool)
     return ImportResult(report.tool, len(rows), sum(1 for r in rows if r.member_id), list(report.warnings))
 
 
+def _decide(actor, attendance: Attendance, member: Member | None, method: str, verb: str) -> None:
+    if not can_record_attendance(actor, attendance.meeting):
+        raise PermissionDenied(_("Only coordinators record attendance."))
+    attendance.member, attendance.matched_by = member, method
+    attendance.save(update_fields=["member", "matched_by", "updated_at"])
+    audit(
+        actor=actor,
+        verb=verb,
+        target=attendance.meeting,
+        name=attendance.name,
+        member=member.pk if member else None,
+    )
+
+
 @transaction.atomic
 def link_attendance(*, actor, attendance: Attendance, member: Member) -> None:
-    if not can_record_attendance(actor, attendance.meeting):
-        raise PermissionDenied
-    attendance.member, attendance.matched_by = member, "hand"
-    attendance.save(update_fields=["member", "matched_by", "updated_at"])
-    audit(actor=actor, verb="meeting.attendance_link", target=attendance.meeting, name=attendance.name)
+    """Link a row to ``member``: an unmatched one, or one the matcher linked to the wrong person."""
+    _decide(actor, attendance, member, HAND, "meeting.attendance_link")
+
+
+@transaction.atomic
+def add_as_guest(*, actor, attendance: Attendance) -> None:
+    """Keep a row as a named guest who is not a member (it may then have a certificate)."""
+    if not attendance.name.strip():
+        raise ValidationError(_("A guest needs a name."))
+    _decide(actor, attendance, None, GUEST, "meeting.attendance_guest")
+
+
+@transaction.atomic
+def unlink_attendance(*, actor, attendance: Attendance) -> None:
+    """Undo a wrong match (or a guest): the row is unmatched again, and a re-import leaves it so."""
+    _decide(actor, attendance, None, UNLINKED, "meeting.attendance_unlink")
+
+
+def is_guest(attendance: Attendance) -> bool:
+    """A named guest a coordinator added or confirmed, as opposed to an unmatched row of a report."""
+    return attendance.member_id is None and attendance.matched_by == GUEST
+
+
+# Suggestions are only offered, never applied: the matcher may cast a wider net for them (candidates come
+# from 10 points below this score) than for the links it makes on its own (85).
+SUGGESTION_THRESHOLD = 70
+
+
+def suggestions(rows, members) -> dict[int, list[Member]]:
+    """For each undecided unmatched row, the members the fuzzy matcher found close, best first."""
+    by_id = {m.pk: m for m in members}
+    people = [(m.pk, m.full_name, None) for m in members]
+    open_rows = [r for r in rows if r.member_id is None and r.matched_by != GUEST]
+    if not open_rows or not people:
+        return {}
+    found = match_participants(
+        [Participant(name=r.name, email=None, segments=[], total_minutes=0, guest=False) for r in open_rows],
+        people,
+        threshold=SUGGESTION_THRESHOLD,
+    )
+    result = {}
+    for row, match in zip(open_rows, found, strict=True):
+        ids = list(match.candidates) or ([match.member_id] if match.member_id else [])
+        result[row.pk] = [by_id[i] for i in ids if i in by_id]
+    return result
 
 
 def statistics(meeting: Meeting) -> dict:
-    """People, minutes and countries represented, for the meeting page."""
+    """People, guests, minutes and countries represented, for the meeting page."""
     rows = Attendance.objects.filter(meeting=meeting)
     per_country = (
         rows.exclude(member=None)
@@ -107,6 +189,7 @@ def statistics(meeting: Meeting) -> dict:
     return {
         "people": totals["people"] or 0,
         "minutes": totals["minutes"] or 0,
-        "unmatched": rows.filter(member=None).count(),
+        "guests": rows.filter(member=None, matched_by=GUEST).count(),
+        "unmatched": rows.filter(member=None).exclude(matched_by=GUEST).count(),
         "countries": list(per_country),
     }

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.core.pdf import html_to_pdf
 from qicop.meetings import permissions
-from qicop.meetings.attendance import can_record_attendance
+from qicop.meetings.attendance import GUEST, can_record_attendance, is_guest
 from qicop.meetings.models import Attendance, Delegate, Meeting
 from qicop.network.models import Country, Member, Membership
 from qicop.network.permissions import Viewer, viewer_for
@@ -45,12 +45,18 @@ def can_download_letter(viewer: Viewer, delegate: Delegate) -> bool:
     return viewer.member_id is not None and delegate.member_id == viewer.member_id
 
 
+def has_certificate(attendance: Attendance) -> bool:
+    """A member's attendance, or a named guest's the coordinator added or confirmed; not an unmatched row
+    of a report ("iPhone (2)"), whom nobody vouched for."""
+    return attendance.member_id is not None or is_guest(attendance)
+
+
 def can_download_certificate(viewer: Viewer, attendance: Attendance) -> bool:
-    if attendance.member_id is None:
+    if not has_certificate(attendance):
         return False
     if viewer.is_coordinator(attendance.meeting.network_id):
-        return True
-    return attendance.member_id == viewer.member_id
+        return True  # a guest has no account: the coordinator hands the certificate over
+    return attendance.member_id is not None and attendance.member_id == viewer.member_id
 
 
 def manageable_countries(viewer: Viewer, meeting: Meeting) -> list[Country]:
@@ -255,34 +261,58 @@ def remove_delegate(*, actor, delegate: Delegate) -> None:
 
 
 @transaction.atomic
-def record_attendance(*, actor, meeting: Meeting, member: Member, minutes: float | None = None) -> Attendance:
-    """Record by hand that ``member`` attended ``meeting`` (for the whole meeting unless ``minutes`` is
-    given). A member already recorded for the meeting is refused (ValidationError on "member")."""
+def record_attendance(
+    *,
+    actor,
+    meeting: Meeting,
+    member: Member | None = None,
+    minutes: float | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+) -> Attendance:
+    """Record by hand that ``member`` — or a named guest who is not a member — attended ``meeting`` (for
+    the whole meeting unless ``minutes`` is given). Someone already recorded for the meeting is refused
+    (ValidationError on "member", or on "guest_name" for a guest of the same name)."""
     if not can_record_attendance(actor, meeting):
         raise PermissionDenied(_("Only coordinators record attendance."))
+    guest_name, guest_email = " ".join(guest_name.split()), guest_email.strip()
+    if member is None and not guest_name:
+        raise ValidationError({"member": _("Choose a member, or type the guest's name.")})
     # Lock the meeting row: two coordinators recording the same person at once get one row, not two.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-    if Attendance.objects.filter(meeting=meeting, member=member).exists():
+    if member is not None and Attendance.objects.filter(meeting=meeting, member=member).exists():
         raise ValidationError(
             {
                 "member": _("%(name)s is already recorded as attending this meeting.")
                 % {"name": member.full_name}
             }
         )
+    if (
+        member is None
+        and Attendance.objects.filter(meeting=meeting, member=None, name__iexact=guest_name).exists()
+    ):
+        raise ValidationError(
+            {"guest_name": _("%(name)s is already recorded for this meeting.") % {"name": guest_name}}
+        )
     if minutes is None:
         minutes = (meeting.end - meeting.start).total_seconds() / 60
     row = Attendance.objects.create(
         meeting=meeting,
         member=member,
-        name=member.full_name[:200],
-        email=member.user.email,
+        name=(member.full_name if member else guest_name)[:200],
+        email=member.user.email if member else guest_email[:254],
         minutes=round(minutes, 1),
         first_joined=meeting.start,
         source=Attendance.Source.MANUAL,
-        matched_by="hand",
+        matched_by="hand" if member else GUEST,
     )
     audit(
-        actor=actor, verb="meeting.attendance_record", target=meeting, member=member.pk, minutes=row.minutes
+        actor=actor,
+        verb="meeting.attendance_record",
+        target=meeting,
+        member=member.pk if member else None,
+        guest=None if member else guest_name,
+        minutes=row.minutes,
     )
     return row
 
@@ -336,8 +366,12 @@ CERTIFICATE_SALT = "qicop.meetings.certificate"
 
 def certificate_code(attendance: Attendance) -> str:
     """A signature of the attendance row, printed on the certificate. It also names the meeting and the
-    member, so that a certificate stays verifiable after a re-import of the report renumbers the rows."""
-    value = f"{attendance.pk}-{attendance.meeting_id}-{attendance.member_id}"
+    member — for a guest, ``0`` and the guest's name — so that a certificate stays verifiable after a
+    re-import of the report renumbers the rows."""
+    if attendance.member_id is None:
+        value = f"{attendance.pk}-{attendance.meeting_id}-0-{attendance.name}"
+    else:
+        value = f"{attendance.pk}-{attendance.meeting_id}-{attendance.member_id}"
     return signing.Signer(salt=CERTIFICATE_SALT).sign(value)
 
 
@@ -345,12 +379,15 @@ def attendance_for_code(code: str) -> Attendance | None:
     """The attendance a genuine code certifies, or None for a forged, mistyped or withdrawn one."""
     try:
         value = signing.Signer(salt=CERTIFICATE_SALT).unsign(code.strip())
-        attendance_id, meeting_id, member_id = (int(part) for part in value.split("-"))
+        parts = value.split("-", 3)
+        attendance_id, meeting_id, member_id = (int(part) for part in parts[:3])
     except (signing.BadSignature, ValueError):
         return None
-    rows = Attendance.objects.filter(meeting_id=meeting_id, member_id=member_id).select_related(
-        "meeting__network", "member"
-    )
+    rows = Attendance.objects.select_related("meeting__network", "member")
+    if member_id == 0 and len(parts) == 4:  # a guest, who stays certified while still a guest
+        rows = rows.filter(meeting_id=meeting_id, member=None, matched_by=GUEST)
+        return rows.filter(pk=attendance_id).first() or rows.filter(name=parts[3]).first()
+    rows = rows.filter(meeting_id=meeting_id, member_id=member_id)
     return rows.filter(pk=attendance_id).first() or rows.first()
 
 
@@ -359,7 +396,8 @@ def verification_url(code: str) -> str:
 
 
 def certificate_html(attendance: Attendance) -> str:
-    """The certificate in the member's language (the reader's when the member chose none)."""
+    """The certificate in the member's language (the reader's when the member chose none, or for a
+    guest)."""
     code = certificate_code(attendance)
     with translation.override(_language_of(attendance.member)):
         return render_to_string(
@@ -367,6 +405,7 @@ def certificate_html(attendance: Attendance) -> str:
             {
                 "attendance": attendance,
                 "member": attendance.member,
+                "name": attendance.member.full_name if attendance.member else attendance.name,
                 "meeting": attendance.meeting,
                 "network": attendance.meeting.network,
                 "minutes": round(attendance.minutes),

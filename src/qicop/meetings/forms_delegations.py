@@ -57,7 +57,22 @@ class DelegateForm(forms.Form):
 
 
 class AttendanceRecordForm(forms.Form):
-    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    """A member who attended, or a guest who is not a member (a name, and an e-mail if known)."""
+
+    member = forms.TypedChoiceField(
+        label=_("Member"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Or leave empty and type the guest's name below."),
+    )
+    guest_name = forms.CharField(
+        label=_("Guest who is not a member: full name"),
+        max_length=200,
+        required=False,
+        help_text=_("As it should appear on the certificate of attendance."),
+    )
+    guest_email = forms.EmailField(label=_("Guest's e-mail"), required=False, max_length=254)
     minutes = forms.FloatField(
         label=_("Time attended (minutes)"),
         required=False,
@@ -74,7 +89,18 @@ class AttendanceRecordForm(forms.Form):
         ]
 
     def clean_member(self):
-        return self._members[self.cleaned_data["member"]]
+        pk = self.cleaned_data.get("member")
+        return self._members[pk] if pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        name = " ".join((cleaned.get("guest_name") or "").split())
+        cleaned["guest_name"] = name
+        if cleaned.get("member") and (name or cleaned.get("guest_email")):
+            self.add_error("guest_name", _("Choose a member or type a guest's name, not both."))
+        elif not (cleaned.get("member") or name or {"member", "guest_name"} & set(self.errors)):
+            self.add_error("member", _("Choose a member, or type the guest's name."))
+        return cleaned
 
 
 class StatisticsFilterForm(forms.Form):

@@ -208,7 +208,9 @@ class Attendance(TimeStampedModel):
     minutes = models.FloatField(_("minutes attended"), default=0)
     first_joined = models.DateTimeField(_("joined"), null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices)
-    matched_by = models.CharField(max_length=8, blank=True)  # "email", "name", "hand" or "" (not matched)
+    # "email" or "name" (matched automatically), "hand" (linked by a coordinator), "guest" (a named guest who
+    # is not a member, added or confirmed by a coordinator), "unlinked" (a wrong match undone) or "".
+    matched_by = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("attendance")

@@ -223,7 +223,8 @@ def delegation_letters(request, slug, meeting_id, iso2):
 
 @login_required
 def attendance_record(request, slug, meeting_id):
-    """Coordinators record by hand that a member attended (people at an in-person meeting, say)."""
+    """Coordinators record by hand that a member, or a named guest who is not a member, attended (people
+    at an in-person meeting, say)."""
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     if not can_record_attendance(request.user, meeting):
@@ -239,15 +240,26 @@ def attendance_record(request, slug, meeting_id):
     )
     form = AttendanceRecordForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
-        member = form.cleaned_data["member"]
-        recorded = _apply(
+        data = form.cleaned_data
+        recorded = []
+        if _apply(
             form,
-            lambda: delegations.record_attendance(
-                actor=request.user, meeting=meeting, member=member, minutes=form.cleaned_data["minutes"]
+            lambda: recorded.append(
+                delegations.record_attendance(
+                    actor=request.user,
+                    meeting=meeting,
+                    member=data["member"],
+                    minutes=data["minutes"],
+                    guest_name=data["guest_name"],
+                    guest_email=data["guest_email"],
+                )
             ),
-        )
-        if recorded:
-            messages.success(request, _("%(name)s is recorded as attending.") % {"name": member.full_name})
+        ):
+            row = recorded[0]
+            if row.member_id is None:
+                messages.success(request, _("%(name)s is recorded as a guest.") % {"name": row.name})
+            else:
+                messages.success(request, _("%(name)s is recorded as attending.") % {"name": row.name})
             return redirect("meetings:attendance_record", slug=network.slug, meeting_id=meeting.pk)
     rows = Attendance.objects.filter(meeting=meeting, source=Attendance.Source.MANUAL).select_related(
         "member__country"
@@ -288,20 +300,18 @@ def statistics_page(request, slug):
 
 @login_required
 def certificate(request, slug, meeting_id, attendance_id):
-    """The certificate of attendance: for the member who attended, and for coordinators."""
+    """The certificate of attendance: for the member who attended, and for coordinators (who also hand
+    named guests theirs)."""
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    row = (
-        Attendance.objects.filter(meeting=meeting, pk=attendance_id, member__isnull=False)
-        .select_related("member__user")
-        .first()
-    )
-    if row is None:
-        raise Http404
+    row = Attendance.objects.filter(meeting=meeting, pk=attendance_id).select_related("member__user").first()
+    if row is None or not delegations.has_certificate(row):
+        raise Http404  # an unmatched row of a report has no certificate
     row.meeting = meeting
     if not delegations.can_download_certificate(viewer, row):
         raise Http404  # someone else's attendance is not shown to exist
-    return _pdf(delegations.certificate_pdf(row), f"certificate-{meeting.pk}-{row.member_id}.pdf")
+    who = row.member_id or f"guest-{row.pk}"
+    return _pdf(delegations.certificate_pdf(row), f"certificate-{meeting.pk}-{who}.pdf")
 
 
 def certificate_verify(request):
