@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from qicop.core.audit import audit
 from qicop.core.uploads import check_upload, safe_file_name
+from qicop.knowledge import notifications
 from qicop.knowledge.models import (
     Attachment,
     CaseStudy,
@@ -214,8 +215,9 @@ def _move(case: CaseStudy, *, actor, status: str, allowed_from: set[str], verb: 
 
 @transaction.atomic
 def case_study_submit(*, actor, case_study: CaseStudy) -> CaseStudy:
-    """Draft → in review: the coordinators and the country's focal point may now comment."""
-    return _move(
+    """Draft → in review: the coordinators and the country's focal point may now comment, and are told
+    so in the site and by e-mail (as each chose), except whoever submitted it."""
+    _move(
         case_study,
         actor=actor,
         status=CaseStudy.Status.REVIEW,
@@ -223,6 +225,9 @@ def case_study_submit(*, actor, case_study: CaseStudy) -> CaseStudy:
         verb="case_study.submit",
         note=_("Submitted for review"),
     )
+    member = _member(actor)
+    notifications.notify_submitted(case_study=case_study, exclude={member.pk} if member else set())
+    return case_study
 
 
 @transaction.atomic

@@ -240,14 +240,21 @@ class CaseStudyFilterForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, *args, countries, topics, years, **kwargs):
+    def __init__(self, *args, countries, topics, years, with_status: bool = False, **kwargs):
+        """``with_status``: offer the status filter, to those who may see drafts and case studies in
+        review (the list still shows them only what they may see)."""
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = ANY + [(c.pk, c.display_name) for c in countries]
         self.fields["topic"].choices = ANY + [(t.pk, t.name) for t in topics]
         self.fields["outcome"].choices = ANY + list(CaseStudy.Outcome.choices)
         self.fields["language"].choices = ANY + LANGUAGES
         self.fields["year"].choices = ANY + [(y, str(y)) for y in years]
+        if with_status:
+            self.fields["status"].choices = ANY + list(CaseStudy.Status.choices)
+        else:
+            del self.fields["status"]
 
 
 class ResourceFilterForm(forms.Form):

@@ -295,6 +295,8 @@ class Notification(models.Model):
         ACCEPTED = "accepted", _("Answer accepted")
         REVIEW = "review", _("Case study review")
         PUBLISHED = "published", _("Case study published")
+        SUBMITTED = "submitted", _("Case study submitted for review")
+        REPORT = "report", _("Post reported")
 
     member = models.ForeignKey("network.Member", on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -1,11 +1,13 @@
 """Notifications in the site and by e-mail.
 
 A notification is created in the transaction of the post that causes it, for members who may read the
-thread only. After the commit, members who chose "immediately" get one e-mail per notification (a
-django-tasks task); "daily" members get one digest a day from ``qicop send_digests``; "never" gets none.
-``emailed_at`` is set in the transaction that sends, under a row lock, so nothing goes out twice. Each
-e-mail is rendered in the recipient's language and time zone, and checked again at sending time: a post
-hidden in the meantime is not sent.
+thread only; a case study submitted for review notifies its reviewers (the coordinators and the focal
+points of its country), a reported post the network's coordinators. After the commit, members who chose
+"immediately" get one e-mail per notification (a django-tasks task); "daily" members get one digest a day
+from ``qicop send_digests``; "never" gets none. ``emailed_at`` is set in the transaction that sends,
+under a row lock, so nothing goes out twice. Each e-mail is rendered in the recipient's language and time
+zone, and checked again at sending time: a post hidden in the meantime, a case study no longer in review,
+a report resolved, is not sent.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from django.utils import timezone, translation
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone
 from qicop.knowledge import permissions_discussions as rules
-from qicop.knowledge.models import Notification, NotificationSettings, Thread
-from qicop.network.models import Member
+from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings, Post, PostReport, Thread
+from qicop.network.models import Member, Membership, Role
 
 DIGEST_EVERY = timedelta(hours=24)
 DIGEST_MAX_ITEMS = 100  # listed in one digest; the rest wait for the next one
@@ -35,11 +37,50 @@ def notify(*, kind: str, thread: Thread, post, member_ids) -> list[Notification]
     """Create ``kind`` notifications about ``post`` for those of ``member_ids`` who may read ``thread``;
     e-mail the "immediately" ones after the commit."""
     recipients = rules.readers_among(thread, member_ids) if member_ids else set()
-    if not recipients:
-        return []
-    created = Notification.objects.bulk_create(
+    return _create(
         [Notification(member_id=m, kind=kind, thread=thread, post=post) for m in sorted(recipients)]
     )
+
+
+def reviewers_of(case_study: CaseStudy) -> set[int]:
+    """Who reviews ``case_study``: the network's coordinators and the focal points of its country."""
+    return set(
+        Membership.objects.filter(network_id=case_study.network_id)
+        .filter(Q(role=Role.COORDINATOR) | Q(role=Role.FOCAL_POINT, member__country_id=case_study.country_id))
+        .values_list("member_id", flat=True)
+    )
+
+
+def notify_submitted(*, case_study: CaseStudy, exclude: set[int] = frozenset()) -> list[Notification]:
+    """The case study waits for review: its reviewers (but ``exclude``, the one who submitted it) hear."""
+    recipients = reviewers_of(case_study) - set(exclude)
+    kind = Notification.Kind.SUBMITTED
+    return _create([Notification(member_id=m, kind=kind, case_study=case_study) for m in sorted(recipients)])
+
+
+def moderators_of(network_id: int) -> set[int]:
+    return set(
+        Membership.objects.filter(network_id=network_id, role=Role.COORDINATOR).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def notify_report(*, post: Post, exclude: set[int] = frozenset()) -> list[Notification]:
+    """A post was reported: the network's coordinators (who moderate) hear, but ``exclude``."""
+    recipients = moderators_of(post.thread.network_id) - set(exclude)
+    kind = Notification.Kind.REPORT
+    return _create(
+        [Notification(member_id=m, kind=kind, thread=post.thread, post=post) for m in sorted(recipients)]
+    )
+
+
+def _create(rows: list[Notification]) -> list[Notification]:
+    """Store the notifications; e-mail the ones of "immediately" members after the commit."""
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    recipients = {n.member_id for n in created}
     never_now = set(
         NotificationSettings.objects.filter(member_id__in=recipients)
         .exclude(email=NotificationSettings.Email.IMMEDIATELY)
@@ -106,7 +147,21 @@ def _zone(member: Member) -> ZoneInfo:
 
 
 def _sendable(notification: Notification) -> bool:
-    """Still worth sending: the post is visible and the recipient may still read the thread."""
+    """Still worth sending: the post is visible and the recipient may still read the thread; a case study
+    still waits for review and the recipient still reviews it; a report is still open and the recipient
+    still moderates."""
+    if notification.kind == Notification.Kind.SUBMITTED:
+        case_study = notification.case_study
+        if case_study is None or case_study.status != CaseStudy.Status.REVIEW:
+            return False
+        return notification.member_id in reviewers_of(case_study)
+    if notification.kind == Notification.Kind.REPORT:
+        post = notification.post
+        if post is None or post.hidden or notification.thread is None or notification.thread.hidden:
+            return False
+        if notification.member_id not in moderators_of(notification.thread.network_id):
+            return False
+        return PostReport.objects.filter(post=post, resolved_at__isnull=True).exists()
     thread = notification.thread
     if thread is None or notification.post is None or notification.post.hidden:
         return False
@@ -120,9 +175,40 @@ def post_link(notification: Notification) -> str:
     )
 
 
+def case_study_link(notification: Notification) -> str:
+    case_study = notification.case_study
+    return settings.BASE_URL + reverse("knowledge:case_detail", args=[case_study.network.slug, case_study.pk])
+
+
+def moderation_link(notification: Notification) -> str:
+    return settings.BASE_URL + reverse("knowledge:moderation", args=[notification.thread.network.slug])
+
+
 def _item(notification: Notification) -> dict:
+    if notification.kind == Notification.Kind.SUBMITTED:
+        case_study = notification.case_study
+        return {
+            "notification": notification,
+            "template": "case_study",
+            "case_study": case_study,
+            "excerpt": case_study.summary,
+            "link": case_study_link(notification),
+        }
+    if notification.kind == Notification.Kind.REPORT:
+        reasons = PostReport.objects.filter(post=notification.post, resolved_at__isnull=True)
+        return {
+            "notification": notification,
+            "template": "report",
+            "thread": notification.thread,
+            "post": notification.post,
+            "author": notification.post.author,
+            "reasons": list(reasons.order_by("created_at", "id").values_list("reason", flat=True)[:5]),
+            "excerpt": (notification.post.body or "")[:1000],
+            "link": moderation_link(notification),
+        }
     return {
         "notification": notification,
+        "template": "notification",
         "thread": notification.thread,
         "post": notification.post,
         "author": notification.post.author,
@@ -143,12 +229,23 @@ def _render(template: str, member: Member, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-# What an e-mail can be about: a visible post of a visible thread. Case-study notifications live in the
-# site only; hidden posts never go out. Filtered in SQL, so that they never fill a digest's first
+# What an e-mail can be about: a visible post of a visible thread (a reply, a mention, an accepted answer,
+# a report), or a case study that still waits for review. Reviews and publications of case studies live in
+# the site only; hidden posts never go out. Filtered in SQL, so that they never fill a digest's first
 # DIGEST_MAX_ITEMS and hold back the replies behind them, nor make a member "due" every hour.
-EMAILABLE = Q(post__hidden=False, thread__hidden=False)
+EMAILABLE = Q(post__hidden=False, thread__hidden=False) | Q(
+    kind=Notification.Kind.SUBMITTED, case_study__status=CaseStudy.Status.REVIEW
+)
 
-_RELATED = ("member__user", "member__country", "thread__network", "thread__case_study", "post__author")
+_RELATED = (
+    "member__user",
+    "member__country",
+    "thread__network",
+    "thread__case_study",
+    "post__author",
+    "case_study__network",
+    "case_study__country",
+)
 
 
 def send_notification_email(notification_id: int) -> bool:
@@ -165,7 +262,8 @@ def send_notification_email(notification_id: int) -> bool:
         if email_setting(notification.member_id) != NotificationSettings.Email.IMMEDIATELY:
             return False
         member = notification.member
-        subject, body = _render("notification", member, _item(notification))
+        item = _item(notification)
+        subject, body = _render(item["template"], member, item)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [member.user.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
@@ -178,12 +276,11 @@ def members_due_a_digest(now: datetime) -> list[int]:
         NotificationSettings.objects.filter(email=NotificationSettings.Email.DAILY)
         .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - DIGEST_EVERY))
         .filter(
-            member__notifications__emailed_at__isnull=True,
-            member__notifications__post__hidden=False,
-            member__notifications__thread__hidden=False,
+            member_id__in=Notification.objects.filter(emailed_at__isnull=True)
+            .filter(EMAILABLE)
+            .values("member_id")
         )
         .values_list("member_id", flat=True)
-        .distinct()
     )
 
 

@@ -28,6 +28,16 @@ def can_write_case_studies(viewer: Viewer, network: Network | int) -> bool:
     return is_participant(viewer, network)
 
 
+def can_see_unpublished(viewer: Viewer, network: Network | int) -> bool:
+    """May see some drafts or case studies in review (their own, their country's, all): participants."""
+    return is_participant(viewer, network)
+
+
+def reviews_in(viewer: Viewer, network: Network | int) -> bool:
+    """Reviews some of the network's case studies: a coordinator (all), a focal point (their country's)."""
+    return viewer.is_coordinator(network) or viewer.is_focal_point_for(network, viewer.country_id)
+
+
 def can_see_case_study(viewer: Viewer, case: CaseStudy, author_ids: Collection[int]) -> bool:
     if case.status == CaseStudy.Status.PUBLISHED:
         return True  # the caller has already checked that the viewer belongs to the network

@@ -94,6 +94,17 @@ def case_study_list(
     return with_row_details(cases.distinct()).order_by("-published_at", "-updated_at", "-id")
 
 
+def waiting_for_review(viewer: Viewer, network: Network) -> QuerySet[CaseStudy]:
+    """The case studies in review that ``viewer`` reviews: all for a coordinator, their country's for a
+    focal point, none for others."""
+    cases = CaseStudy.objects.filter(network=network, status=CaseStudy.Status.REVIEW)
+    if viewer.is_coordinator(network):
+        return cases
+    if viewer.is_focal_point_for(network, viewer.country_id):
+        return cases.filter(country_id=viewer.country_id)
+    return cases.none()
+
+
 def case_study_for_viewer(viewer: Viewer, network: Network, case_id: int) -> CaseStudy:
     case = (
         CaseStudy.objects.filter(network=network, pk=case_id)

@@ -164,7 +164,7 @@ def threads_for(
 def notifications_of(member_id: int) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(member_id=member_id)
-        .select_related("thread__network", "post__author", "case_study")
+        .select_related("thread__network", "post__author", "case_study__network")
         .prefetch_related("case_study__authors")
         .order_by("-created_at", "-id")
     )

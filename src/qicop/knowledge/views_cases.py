@@ -7,6 +7,8 @@ permissions_cases (403), the change through one service of cases.py.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -94,6 +96,7 @@ def case_list(request, slug):
         countries=network.countries.order_by("name"),
         topics=topics,
         years=selectors.case_study_years(network),
+        with_status=rules.can_see_unpublished(viewer, network),
     )
     found = selectors.case_study_list(viewer, network, **_filter_data(form))
     return render(
@@ -106,8 +109,22 @@ def case_list(request, slug):
             "query_string": _query_string(request),
             "can_write": rules.can_write_case_studies(viewer, network),
             "private_feed": _private_feed(request, viewer, network),
+            "review": _waiting_for_review(viewer, network),
         },
     )
+
+
+def _waiting_for_review(viewer, network) -> dict | None:
+    """For a reviewer: how many case studies wait for their review, and the list of them."""
+    if not rules.reviews_in(viewer, network):
+        return None
+    query = {"status": CaseStudy.Status.REVIEW}
+    if not viewer.is_coordinator(network):
+        query["country"] = viewer.country_id
+    return {
+        "count": selectors.waiting_for_review(viewer, network).count(),
+        "query": urlencode(query),
+    }
 
 
 def _allowed_countries(viewer, network, case=None) -> list:
