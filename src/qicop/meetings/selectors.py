@@ -13,6 +13,11 @@ def meetings_of_network(network) -> QuerySet[Meeting]:
     return Meeting.objects.filter(network=network).select_related("series", "host_country")
 
 
+def meetings_for_list(network) -> QuerySet[Meeting]:
+    """The meetings list's rows: series and host country joined, topics in one query per table."""
+    return meetings_of_network(network).prefetch_related("topics")
+
+
 def upcoming(network, limit: int = 3) -> list[Meeting]:
     return list(
         meetings_of_network(network)

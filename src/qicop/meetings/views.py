@@ -21,9 +21,9 @@ from qicop.meetings import (
     views_proceedings,
 )
 from qicop.meetings.access import meetings_network
-from qicop.meetings.models import CalendarFeed, Registration
+from qicop.meetings.models import ActionItem, CalendarFeed, Registration
 from qicop.network import selectors as network_selectors
-from qicop.scheduling import local_time_table
+from qicop.scheduling import lasts_days, local_time_table
 
 
 def _network(request, slug):
@@ -33,15 +33,19 @@ def _network(request, slug):
 @login_required
 def meeting_list(request, slug):
     viewer, network = _network(request, slug)
-    meetings = selectors.meetings_of_network(network)
+    meetings = selectors.meetings_for_list(network)
     now = timezone.now()
+    upcoming = list(meetings.filter(end__gte=now).order_by("start")[:20])
+    page = paginate(request, meetings.filter(end__lt=now).order_by("-start"))
+    for meeting in (*upcoming, *page):
+        meeting.lasts_days = lasts_days(meeting.start, meeting.end)
     return render(
         request,
         "meetings/list.html",
         {
             "network": network,
-            "upcoming": meetings.filter(end__gte=now).order_by("start")[:20],
-            "page": paginate(request, meetings.filter(end__lt=now).order_by("-start")),
+            "upcoming": upcoming,
+            "page": page,
             "can_manage": permissions.can_manage_meetings(viewer, network),
         },
     )
@@ -54,6 +58,7 @@ def meeting_detail(request, slug, meeting_id):
     registration = selectors.registration_of(meeting, viewer.member_id)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     zones = {c.display_name: c.time_zone for c in meeting.countries.all()}
+    is_coordinator = viewer.is_coordinator(network)
     return render(
         request,
         "meetings/detail.html",
@@ -62,8 +67,13 @@ def meeting_detail(request, slug, meeting_id):
             "meeting": meeting,
             "registration": registration,
             "registered": registered,
+            "lasts_days": lasts_days(meeting.start, meeting.end),
+            "topics": list(meeting.topics.all()),
             "local_times": local_time_table(meeting.start, meeting.end, zones) if zones else [],
-            "can_record_attendance": viewer.is_coordinator(network),
+            "can_record_attendance": is_coordinator,
+            # Coordinators close carried-forward actions here, on the minutes page of each action's meeting.
+            "can_change_actions": is_coordinator,
+            "action_statuses": ActionItem.Status.choices,
             "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner", "country"),
