@@ -7,6 +7,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from qicop.integrations.ical import EventData, event_calendar, feed_calendar
 from qicop.meetings.models import Meeting, Registration
@@ -22,17 +23,29 @@ def calendar_status(status: str) -> str:
     return "TENTATIVE"
 
 
+def joining_details(meeting: Meeting) -> str:
+    """The meeting id and passcode as one line ("Meeting ID: 555 0100 · Passcode: qicop"), or ""."""
+    parts = []
+    if meeting.meeting_code:
+        parts.append(_("Meeting ID: %(code)s") % {"code": meeting.meeting_code})
+    if meeting.passcode:
+        parts.append(_("Passcode: %(passcode)s") % {"passcode": meeting.passcode})
+    return " · ".join(parts)
+
+
 def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
     url = settings.BASE_URL + reverse("meetings:detail", args=[meeting.network.slug, meeting.pk])
     description = meeting.description
-    if show_join_link and meeting.join_url:
-        # Only registered members get the join link: a forwarded invitation must not open the room.
-        description = f"{description}\n\n{meeting.join_url}".strip()
-    location = (
-        meeting.join_url
-        if show_join_link and meeting.join_url
-        else ", ".join(p for p in (meeting.venue, meeting.city) if p) or None
-    )
+    location = ", ".join(p for p in (meeting.venue, meeting.city) if p) or None
+    # Only registered members get the join link, meeting id and passcode: a forwarded invitation or a
+    # shared feed must not open the room.
+    if show_join_link and (meeting.join_url or meeting.meeting_code or meeting.passcode):
+        details = joining_details(meeting)
+        joining = "\n".join(part for part in (meeting.join_url, details) if part)
+        description = f"{description}\n\n{joining}".strip()
+        if meeting.join_url:
+            # Phones show LOCATION first: the link (which clients make clickable) with what it asks for.
+            location = f"{meeting.join_url} ({details})" if details else meeting.join_url
     # DEFAULT_FROM_EMAIL may carry a display name ("qicop <noreply@…>"); ORGANIZER wants the address.
     organizer = getattr(meeting.created_by, "email", "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return EventData(
