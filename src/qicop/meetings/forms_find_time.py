@@ -9,18 +9,33 @@ from django.utils.translation import gettext_lazy as _
 
 class FindTimeForm(forms.Form):
     countries = forms.MultipleChoiceField(
-        label=_("Countries taking part"), widget=forms.CheckboxSelectMultiple
+        label=_("Countries taking part"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one country.")},
     )
     duration = forms.IntegerField(label=_("Duration in minutes"), min_value=15, max_value=480, initial=90)
     first_day = forms.DateField(label=_("From"), help_text=_("e.g. 2026-12-01"))
     days = forms.IntegerField(label=_("Over how many days"), min_value=1, max_value=14, initial=5)
     day_start = forms.TimeField(label=_("Working day starts"), initial=time(7))
     day_end = forms.TimeField(label=_("Working day ends"), initial=time(19))
+    series = forms.ModelChoiceField(
+        label=_("Series"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "Optional. For the next meeting of a series: countries that met outside working hours at the "
+            "series' past sessions are favoured this time, so that the same countries do not always meet "
+            "at night."
+        ),
+        error_messages={"invalid_choice": _("Choose one of this network's series.")},
+    )
 
-    def __init__(self, *args, countries, **kwargs):
+    def __init__(self, *args, countries, series, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["countries"].choices = [(c.iso2, c.display_name) for c in countries]
         self.fields["first_day"].initial = timezone.localdate() + timedelta(days=7)
+        self.fields["series"].queryset = series
 
     def clean(self):
         cleaned = super().clean()

@@ -33,10 +33,10 @@ class SeriesForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, network, series: MeetingSeries | None = None, **kwargs):
-        if series is not None and not args and "initial" not in kwargs:
-            kwargs["initial"] = {"title": series.title, "description": series.description}
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, network, series: MeetingSeries | None = None, **kwargs):
+        if series is not None:
+            kwargs.setdefault("initial", {"title": series.title, "description": series.description})
+        super().__init__(data, **kwargs)
         self.network, self.series = network, series
 
     def clean_title(self):

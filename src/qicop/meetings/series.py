@@ -6,6 +6,10 @@ interval of a copy and the rotation of the inconvenience in "find a time" all wo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -15,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.meetings.models import Meeting, MeetingSeries
-from qicop.network.models import Network
+from qicop.network.models import Country, Network
+from qicop.scheduling import WORKING_HOURS, hours_outside, penalty
+
+# The sessions that count towards a country's inconvenience: those that took place (held, or confirmed and
+# over), the latest first; older history than this no longer weighs on the next session.
+PAST_STATUSES = (Meeting.Status.HELD, Meeting.Status.CONFIRMED)
+RECENT_SESSIONS = 12
 
 
 def series_of_network(network: Network) -> QuerySet[MeetingSeries]:
@@ -105,3 +115,52 @@ def update_series(*, actor, series: MeetingSeries, title: str, description: str 
     if changed:
         audit(actor=actor, verb="series.update", target=series, **changed)
     return series
+
+
+@dataclass
+class Inconvenience:
+    """What a country went through at a series' past sessions."""
+
+    country: Country
+    sessions: int = 0  # past sessions it took part in
+    outside: int = 0  # of which outside its working hours
+    streak: int = 0  # how many of its latest sessions in a row were outside its working hours
+    burden: float = 0.0  # the sum of those sessions' penalties (scheduling.penalty), as rotate_series adds up
+
+    @property
+    def weight(self) -> float:
+        """What rank_slots multiplies this country's penalty by: 1 + burden."""
+        return 1 + self.burden
+
+
+def past_sessions(series: MeetingSeries, *, now: datetime | None = None, limit: int = RECENT_SESSIONS):
+    """The series' latest sessions that took place (held, or confirmed and over), latest first."""
+    return list(
+        Meeting.objects.filter(series=series, status__in=PAST_STATUSES, end__lt=now or timezone.now())
+        .prefetch_related("countries")
+        .order_by("-start", "-pk")[:limit]
+    )
+
+
+def inconvenience_of_series(
+    sessions: list[Meeting], *, working_hours: tuple[time, time] = WORKING_HOURS
+) -> dict[int, Inconvenience]:
+    """Each participating country's inconvenience over ``sessions`` (latest first), by country id.
+
+    The burden is what ``scheduling.rotate_series`` accrues session after session: the sum of the country's
+    penalties, each computed like a candidate slot's (how far the session reached outside the country's
+    working hours, in its own time zone on that day)."""
+    found: dict[int, Inconvenience] = {}
+    for meeting in sessions:
+        for country in meeting.countries.all():
+            zone = ZoneInfo(country.time_zone)
+            cost = penalty(
+                hours_outside(meeting.start.astimezone(zone), meeting.end.astimezone(zone), working_hours)
+            )
+            entry = found.setdefault(country.pk, Inconvenience(country))
+            if cost > 0 and entry.streak == entry.sessions:  # every later session was outside too
+                entry.streak += 1
+            entry.sessions += 1
+            entry.outside += cost > 0
+            entry.burden += cost
+    return found
