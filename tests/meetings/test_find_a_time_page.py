@@ -180,6 +180,13 @@ def test_coming_from_a_series_page_proposes_its_countries_and_length(world, sess
     assert re.search(rf'<option value="{sessions.pk}" selected>', page)
 
 
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "0"])
+def test_a_series_link_that_leads_nowhere_just_shows_the_empty_form(world, value):
+    response = world.client_for("carla").get(PAGE, {"series": value})
+    assert response.status_code == 200
+    assert "Best times" not in response.content.decode()
+
+
 def test_choosing_no_country_is_explained(world):
     response = search(world, countries=[])
     assert response.status_code == 400

@@ -40,7 +40,8 @@ def find_a_time(request, slug):
 def _proposal(series_choices, series_id: str) -> dict:
     """The form's starting values for the next meeting of a series: its latest meeting's countries and
     length. Nothing (not an error) when the series is not one of this network's."""
-    series = series_choices.filter(pk=int(series_id)).first() if series_id.isdigit() else None
+    valid = series_id.isdigit() and len(series_id) < 10  # beyond any id, and beyond what SQLite reads
+    series = series_choices.filter(pk=int(series_id)).first() if valid else None
     if series is None:
         return {}
     initial = {"series": series.pk}
