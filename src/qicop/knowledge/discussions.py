@@ -147,10 +147,28 @@ def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Po
 
 @transaction.atomic
 def post_edit(*, actor, post: Post, body: str) -> Post:
-    """The author corrects their post; the page shows it was edited."""
-    post.body = _check_body(body)
+    """The author corrects their post; the page shows it was edited. Members the edit mentions for the
+    first time are notified (those the earlier text mentioned, or who were already notified of a
+    mention in this post, are not: an edit never notifies anyone twice)."""
+    body = _check_body(body)
+    thread = post.thread
+    before = mentioned_members(post.body, network_id=thread.network_id)
+    post.body = body
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "edited_at", "updated_at"])
+    after = mentioned_members(body, network_id=thread.network_id)
+    if after - before:
+        told = set(
+            Notification.objects.filter(post=post, kind=Notification.Kind.MENTION).values_list(
+                "member_id", flat=True
+            )
+        )
+        notifications.notify(
+            kind=Notification.Kind.MENTION,
+            thread=thread,
+            post=post,
+            member_ids=after - before - told - {post.author_id},
+        )
     audit(actor=actor, verb="discussion.edit", target=post)
     return post
 
