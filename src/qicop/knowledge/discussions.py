@@ -227,7 +227,9 @@ def thread_moderate(
 
 
 def post_report(*, actor, reporter: Member, post: Post, reason: str) -> PostReport:
-    """A member reports a post to the moderators, once per post."""
+    """A member reports a post to the moderators, once per post. The network's coordinators are notified
+    (in the site, and by e-mail as each chose) of the first open report of a post: further reports of
+    it wait on the moderation page with the first until it is resolved."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say what is wrong with this post."))
@@ -235,7 +237,12 @@ def post_report(*, actor, reporter: Member, post: Post, reason: str) -> PostRepo
         raise ValidationError(_("A reason has at most 500 characters."))
     try:
         with transaction.atomic():
+            # Under the post's lock, so that two reports at once do not both count as the first.
+            Post.objects.select_for_update().filter(pk=post.pk).first()
+            already_open = PostReport.objects.filter(post=post, resolved_at__isnull=True).exists()
             report = PostReport.objects.create(post=post, reporter=reporter, reason=reason)
+            if not already_open:
+                notifications.notify_report(post=post, exclude={reporter.pk})
             audit(actor=actor, verb="discussion.report", target=post)
     except IntegrityError:
         raise ValidationError(_("You have already reported this post.")) from None

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -230,12 +230,16 @@ def _render(template: str, member: Member, context: dict) -> tuple[str, str]:
 
 
 # What an e-mail can be about: a visible post of a visible thread (a reply, a mention, an accepted answer,
-# a report), or a case study that still waits for review. Reviews and publications of case studies live in
-# the site only; hidden posts never go out. Filtered in SQL, so that they never fill a digest's first
-# DIGEST_MAX_ITEMS and hold back the replies behind them, nor make a member "due" every hour.
-EMAILABLE = Q(post__hidden=False, thread__hidden=False) | Q(
-    kind=Notification.Kind.SUBMITTED, case_study__status=CaseStudy.Status.REVIEW
-)
+# or a report still open), or a case study that still waits for review. Reviews and publications of case
+# studies live in the site only; hidden posts never go out. Filtered in SQL, so that they never fill a
+# digest's first DIGEST_MAX_ITEMS and hold back the replies behind them, nor make a member "due" every hour.
+EMAILABLE = (
+    Q(post__hidden=False, thread__hidden=False)
+    & (
+        ~Q(kind=Notification.Kind.REPORT)
+        | Q(Exists(PostReport.objects.filter(post=OuterRef("post"), resolved_at__isnull=True)))
+    )
+) | Q(kind=Notification.Kind.SUBMITTED, case_study__status=CaseStudy.Status.REVIEW)
 
 _RELATED = (
     "member__user",
