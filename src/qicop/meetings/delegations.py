@@ -214,6 +214,7 @@ def add_delegate(
         country=country.iso2,
         role=role,
     )
+    _invite_if_late(meeting)
     return delegate
 
 
@@ -244,7 +245,15 @@ def update_delegate(
     audit(
         actor=actor, verb="meeting.delegate_change", target=delegate.meeting, delegate=delegate.pk, role=role
     )
+    _invite_if_late(delegate.meeting)
     return delegate
+
+
+def _invite_if_late(meeting: Meeting) -> None:
+    """A delegate named after the invitations went out gets theirs too (see mail.delegation_changed)."""
+    from qicop.meetings import mail
+
+    mail.delegation_changed(meeting)
 
 
 @transaction.atomic

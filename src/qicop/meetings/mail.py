@@ -8,13 +8,20 @@ where it stopped. The keys:
 
 - ``invitation:<meeting>:<sequence>`` one version of the calendar invitation (the first, or an update);
 - ``cancellation:<meeting>:<sequence>`` the METHOD:CANCEL sent when the meeting is called off;
-- ``reminder:<meeting>:<offset>`` e.g. ``reminder:12:7d``, to registered members;
+- ``reminder:<meeting>:<offset>`` e.g. ``reminder:12:7d``, to registered members and delegates;
 - ``deadline:<case presentation>:<offset>`` to the country's focal points until it is submitted;
 - ``follow_up:<meeting>`` minutes, materials, decisions and actions after the meeting.
+
+The delegates of an in-person (or hybrid) meeting get its invitation, updates and reminders too: delegates
+who are members as members (delegates count as registered: they get the join link), delegates who are not
+members at the address the focal point gave (``Address``: in their country's language and zone, recorded
+in SentMail by address, with an unsubscribe link keyed on the address and no preferences page, which
+needs an account). An address that is also a member's gets the member's mail only.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -27,6 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,12 +47,13 @@ from qicop.meetings import calendars, permissions
 from qicop.meetings.models import (
     Attendance,
     CasePresentation,
+    Delegate,
     MailOptOut,
     Meeting,
     Registration,
     SentMail,
 )
-from qicop.network.models import Member, Membership, Role
+from qicop.network.models import Country, Member, Membership, Role
 from qicop.network.permissions import PARTICIPANT_ROLES, viewer_for
 
 log = logging.getLogger(__name__)
@@ -85,12 +94,69 @@ def recipient_zone(member: Member) -> str:
     return settings.TIME_ZONE
 
 
-def participants(network_id: int) -> QuerySet[Member]:
-    """Active members of the network in any role but observer: observers get no meeting mail."""
+def participants(network_id: int, meeting: Meeting | None = None) -> QuerySet[Member]:
+    """Active members of the network in any role but observer: observers get no meeting mail — unless
+    they are delegates to ``meeting``, named by their country for it."""
     roles = Membership.objects.filter(network_id=network_id, role__in=PARTICIPANT_ROLES)
-    return Member.objects.filter(pk__in=roles.values("member_id"), user__is_active=True).select_related(
-        "user", "country"
+    chosen = Q(pk__in=roles.values("member_id"))
+    if meeting is not None:
+        chosen |= Q(pk__in=delegate_ids(meeting))
+    return Member.objects.filter(chosen, user__is_active=True).select_related("user", "country")
+
+
+def delegate_ids(meeting: Meeting):
+    return Delegate.objects.filter(meeting=meeting, member__isnull=False).values("member_id")
+
+
+@dataclass(frozen=True)
+class Address:
+    """A delegate who is not a member, mailed at the address their focal point gave."""
+
+    email: str  # lower case: the key of SentMail and MailOptOut
+    full_name: str
+    country: Country
+
+    @property
+    def language(self) -> str:
+        """The first of the country's languages the site has (as for their invitation letter)."""
+        codes = language_codes()
+        return next((c for c in self.country.languages or () if c in codes), settings.LANGUAGE_CODE)
+
+    @property
+    def zone(self) -> str:
+        name = self.country.time_zone
+        return name if name and is_valid_time_zone(name) else settings.TIME_ZONE
+
+
+def delegate_addresses(meeting: Meeting, kind: str) -> list[Address]:
+    """The meeting's delegates who are not members and have an e-mail, once per address, leaving out
+    addresses that unsubscribed from ``kind`` and those of members' accounts (the member's mail goes
+    there). A virtual meeting has no delegates: nothing is asked of the database."""
+    if meeting.kind == Meeting.Kind.VIRTUAL:
+        return []
+    delegates = (
+        Delegate.objects.filter(meeting=meeting, member__isnull=True)
+        .exclude(email="")
+        .select_related("country")
+        .order_by("pk")
     )
+    found: dict[str, Address] = {}
+    for delegate in delegates:
+        email = delegate.email.strip().lower()
+        found.setdefault(email, Address(email, delegate.full_name, delegate.country))
+    if not found:
+        return []
+    taken = set(
+        Member.objects.annotate(address=Lower("user__email"))
+        .filter(address__in=list(found))
+        .values_list("address", flat=True)
+    )
+    stopped = set(
+        MailOptOut.objects.filter(
+            member__isnull=True, email__in=list(found), kind__in=[kind, Kind.ALL]
+        ).values_list("email", flat=True)
+    )
+    return [a for e, a in found.items() if e not in taken and e not in stopped]
 
 
 def not_opted_out(members: QuerySet[Member], kind: str) -> QuerySet[Member]:
@@ -98,11 +164,12 @@ def not_opted_out(members: QuerySet[Member], kind: str) -> QuerySet[Member]:
 
 
 def invitation_recipients(meeting: Meeting) -> QuerySet[Member]:
-    """Participants from the meeting's countries (everyone, if it names none) who take invitations."""
-    members = participants(meeting.network_id)
+    """Participants from the meeting's countries (everyone, if it names none), and the meeting's delegates
+    who are members, who take invitations."""
+    members = participants(meeting.network_id, meeting)
     country_ids = [c.pk for c in meeting.countries.all()]
     if country_ids:
-        members = members.filter(country_id__in=country_ids)
+        members = members.filter(Q(country_id__in=country_ids) | Q(pk__in=delegate_ids(meeting)))
     return not_opted_out(members, Kind.INVITATIONS)
 
 
@@ -112,10 +179,34 @@ def registered_ids(meeting: Meeting):
     )
 
 
-def invited_ids(meeting: Meeting):
+def expected_ids(meeting: Meeting) -> set[int]:
+    """Members expected at the meeting: those registered and its delegates (one query)."""
+    expected = Q(pk__in=registered_ids(meeting))
+    if meeting.kind != Meeting.Kind.VIRTUAL:
+        expected |= Q(pk__in=delegate_ids(meeting))
+    return set(Member.objects.filter(expected).values_list("pk", flat=True))
+
+
+def reminder_recipients(meeting: Meeting) -> QuerySet[Member]:
+    members = participants(meeting.network_id, meeting).filter(
+        Q(pk__in=registered_ids(meeting)) | Q(pk__in=delegate_ids(meeting))
+    )
+    return not_opted_out(members, Kind.REMINDERS)
+
+
+def _invitations(meeting: Meeting) -> QuerySet[SentMail]:
     return SentMail.objects.filter(
         meeting=meeting, key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk)
-    ).values("member_id")
+    )
+
+
+def invited_ids(meeting: Meeting):
+    # member__isnull: a NULL in the list would make "not in" exclude everyone
+    return _invitations(meeting).filter(member__isnull=False).values("member_id")
+
+
+def invited_addresses(meeting: Meeting) -> set[str]:
+    return set(_invitations(meeting).filter(member__isnull=True).values_list("email", flat=True))
 
 
 def follow_up_recipients(meeting: Meeting) -> QuerySet[Member]:
@@ -138,16 +229,39 @@ def unsubscribe_token(member_id: int, kind: str) -> str:
     return signing.dumps({"m": member_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
+def address_unsubscribe_token(email: str, kind: str) -> str:
+    """For a delegate who is not a member: the token names the address instead of a member."""
+    return signing.dumps({"e": email.lower(), "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
     """(member id, kind) named by ``token``; raises signing.BadSignature (or SignatureExpired)."""
+    member_id, _email, kind = read_unsubscribe_target(token)
+    if member_id is None:
+        raise signing.BadSignature("unsubscribe token names no member")
+    return member_id, kind
+
+
+def read_unsubscribe_target(token: str) -> tuple[int | None, str | None, str]:
+    """(member id, None, kind) or (None, address, kind) named by ``token``; raises signing.BadSignature
+    (or SignatureExpired)."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    if not isinstance(data, dict) or data.get("k") not in Kind.values or not isinstance(data.get("m"), int):
-        raise signing.BadSignature("unsubscribe token names no member and kind")
-    return data["m"], data["k"]
+    if not isinstance(data, dict) or data.get("k") not in Kind.values:
+        raise signing.BadSignature("unsubscribe token names no kind")
+    if isinstance(data.get("m"), int):
+        return data["m"], None, data["k"]
+    if isinstance(data.get("e"), str) and "@" in data["e"]:
+        return None, data["e"], data["k"]
+    raise signing.BadSignature("unsubscribe token names no member and no address")
 
 
 def unsubscribe_url(member_id: int, kind: str) -> str:
     return settings.BASE_URL + reverse("meetings:unsubscribe", args=[unsubscribe_token(member_id, kind)])
+
+
+def address_unsubscribe_url(email: str, kind: str) -> str:
+    token = address_unsubscribe_token(email, kind)
+    return settings.BASE_URL + reverse("meetings:unsubscribe", args=[token])
 
 
 @transaction.atomic
@@ -156,6 +270,15 @@ def opt_out(*, member: Member, kind: str, actor=None) -> MailOptOut:
     record, created = MailOptOut.objects.get_or_create(member=member, kind=kind)
     if created:
         audit(actor=actor, verb="meeting_mail.opt_out", target=member, kind=kind)
+    return record
+
+
+@transaction.atomic
+def opt_out_address(*, email: str, kind: str, actor=None) -> MailOptOut:
+    """Stop ``kind`` of meeting mail to an address that is no member's (a delegate's)."""
+    record, created = MailOptOut.objects.get_or_create(member=None, email=email.lower(), kind=kind)
+    if created:
+        audit(actor=actor, verb="meeting_mail.opt_out_address", target=record, kind=kind)
     return record
 
 
@@ -176,7 +299,7 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def render_message(
-    member: Member,
+    member: Member | Address,
     *,
     template: str,
     context: dict,
@@ -186,18 +309,27 @@ def render_message(
 ) -> EmailMultiAlternatives:
     """One recipient's mail: subject, plain text and HTML from ``meetings/mail/<template>*``, rendered in
     the member's language with times in the member's zone, an unsubscribe link for ``opt_out_kind`` in the
-    footer and in List-Unsubscribe (RFC 8058 one-click), and the iMIP part when ``calendar`` is given."""
-    language, zone = recipient_language(member), recipient_zone(member)
-    unsubscribe = unsubscribe_url(member.pk, opt_out_kind)
+    footer and in List-Unsubscribe (RFC 8058 one-click), and the iMIP part when ``calendar`` is given.
+    An ``Address`` (a delegate who is not a member) gets the address's unsubscribe link, no link to the
+    preferences page (it needs an account) and no link to the meeting's page (members only)."""
     network = context["meeting"].network
+    if isinstance(member, Address):
+        language, zone, email = member.language, member.zone, member.email
+        unsubscribe = address_unsubscribe_url(member.email, opt_out_kind)
+        preferences = ""
+    else:
+        language, zone, email = recipient_language(member), recipient_zone(member), member.user.email
+        unsubscribe = unsubscribe_url(member.pk, opt_out_kind)
+        preferences = settings.BASE_URL + reverse("meetings:mail_preferences", args=[network.slug])
     with translation.override(language), timezone.override(ZoneInfo(zone)):
         context = {
             **context,
             "member": member,
+            "address": isinstance(member, Address),
             "zone": zone,
             "unsubscribe_url": unsubscribe,
             "opt_out_label": Kind(opt_out_kind).label,
-            "preferences_url": settings.BASE_URL + reverse("meetings:mail_preferences", args=[network.slug]),
+            "preferences_url": preferences,
         }
         subject = " ".join(render_to_string(f"meetings/mail/{template}_subject.txt", context).split())
         text = render_to_string(f"meetings/mail/{template}.txt", context)
@@ -206,7 +338,7 @@ def render_message(
         subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
-        [member.user.email],
+        [email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -234,8 +366,17 @@ class Outdated(Exception):
     """The meeting changed while its batch was going out: what is left would be out of date."""
 
 
-def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build, still_current=None) -> int:
-    """Send ``build(member)`` to each member who has not had ``key`` yet; returns how many went.
+def send_batch(
+    *,
+    key: str,
+    meeting: Meeting,
+    members: QuerySet[Member],
+    build,
+    still_current=None,
+    addresses: list[Address] = (),
+) -> int:
+    """Send ``build(recipient)`` to each member — then each address — that has not had ``key`` yet;
+    returns how many went.
 
     Each mail is claimed in SentMail and sent inside one transaction: if sending fails the claim is
     rolled back (a later run tries again); if it went, the record stays and no run sends it twice. A
@@ -245,23 +386,31 @@ def send_batch(*, key: str, meeting: Meeting, members: QuerySet[Member], build, 
     once it answers False the batch stops and raises ``Outdated`` (what went out stays recorded).
     """
     sent = 0
-    pending = members.exclude(pk__in=SentMail.objects.filter(key=key).values("member_id")).order_by("pk")
+    records = SentMail.objects.filter(key=key)
+    pending = members.exclude(pk__in=records.filter(member__isnull=False).values("member_id")).order_by("pk")
+    done = set(records.filter(member__isnull=True).values_list("email", flat=True)) if addresses else set()
+    recipients = itertools.chain(pending, (a for a in addresses if a.email not in done))
     with get_connection() as connection:
-        for member in pending:
+        for recipient in recipients:
             try:
                 with transaction.atomic():
                     if still_current is not None and not still_current():
                         raise Outdated(sent)
+                    if isinstance(recipient, Address):
+                        who = {"member": None, "email": recipient.email}
+                    else:
+                        who = {"member": recipient}
                     _record, created = SentMail.objects.get_or_create(
-                        key=key, member=member, defaults={"meeting": meeting}
+                        key=key, **who, defaults={"meeting": meeting}
                     )
                     if not created:  # another run got there first
                         continue
-                    message = build(member)
+                    message = build(recipient)
                     message.connection = connection
                     message.send()
             except OSError:  # smtplib's errors are OSErrors
-                log.warning("meeting mail %s to member %s failed; a later run retries", key, member.pk)
+                label = recipient.email if isinstance(recipient, Address) else f"member {recipient.pk}"
+                log.warning("meeting mail %s to %s failed; a later run retries", key, label)
                 continue
             sent += 1
     return sent
@@ -283,7 +432,11 @@ def send_invitations(meeting_id: int) -> int:
     if meeting is None or meeting.status == Meeting.Status.CANCELLED or meeting.end <= timezone.now():
         return 0
     members = invitation_recipients(meeting).exclude(pk__in=invited_ids(meeting))
-    return _send_calendar(meeting, members, template="invitation", cancel=False)
+    addresses = delegate_addresses(meeting, Kind.INVITATIONS)
+    if addresses:
+        invited = invited_addresses(meeting)
+        addresses = [a for a in addresses if a.email not in invited]
+    return _send_calendar(meeting, members, template="invitation", cancel=False, addresses=addresses)
 
 
 def send_updates(meeting_id: int, *, cancelled: bool = False) -> int:
@@ -294,20 +447,33 @@ def send_updates(meeting_id: int, *, cancelled: bool = False) -> int:
         return 0
     cancel = cancelled or meeting.status == Meeting.Status.CANCELLED
     members = not_opted_out(
-        participants(meeting.network_id).filter(pk__in=invited_ids(meeting)), Kind.INVITATIONS
+        participants(meeting.network_id, meeting).filter(pk__in=invited_ids(meeting)), Kind.INVITATIONS
     )
-    return _send_calendar(meeting, members, template="cancellation" if cancel else "update", cancel=cancel)
+    addresses = delegate_addresses(meeting, Kind.INVITATIONS)
+    if addresses:
+        invited = invited_addresses(meeting)
+        addresses = [a for a in addresses if a.email in invited]
+    template = "cancellation" if cancel else "update"
+    return _send_calendar(meeting, members, template=template, cancel=cancel, addresses=addresses)
 
 
-def _send_calendar(meeting: Meeting, members: QuerySet[Member], *, template: str, cancel: bool) -> int:
-    registered = set(registered_ids(meeting).values_list("member_id", flat=True))
+def _send_calendar(
+    meeting: Meeting,
+    members: QuerySet[Member],
+    *,
+    template: str,
+    cancel: bool,
+    addresses: list[Address] = (),
+) -> int:
+    registered = expected_ids(meeting)  # delegates are expected as registered members are
     key = f"{'cancellation' if cancel else 'invitation'}:{meeting.pk}:{meeting.sequence}"
 
-    def build(member: Member) -> EmailMultiAlternatives:
-        is_registered = member.pk in registered
+    def build(member: Member | Address) -> EmailMultiAlternatives:
+        address = isinstance(member, Address)
+        is_registered = address or member.pk in registered
         calendar = calendars.invitation_ics(
             meeting,
-            email=member.user.email,
+            email=member.email if address else member.user.email,
             name=member.full_name,
             registered=is_registered,
             cancel=cancel,
@@ -328,7 +494,14 @@ def _send_calendar(meeting: Meeting, members: QuerySet[Member], *, template: str
         return locked.first() == meeting.sequence
 
     try:
-        return send_batch(key=key, meeting=meeting, members=members, build=build, still_current=still_current)
+        return send_batch(
+            key=key,
+            meeting=meeting,
+            members=members,
+            build=build,
+            still_current=still_current,
+            addresses=addresses,
+        )
     except Outdated as stopped:
         # Edited (or cancelled) while this batch went out: those who got the old version get the new one,
         # and those not reached yet get the current invitation instead of the old one.
@@ -338,21 +511,29 @@ def _send_calendar(meeting: Meeting, members: QuerySet[Member], *, template: str
 
 
 def send_reminders(meeting_id: int, offset: str) -> int:
-    """The reminder ``offset`` (e.g. "1d") before the meeting, with the join link, to registered members."""
+    """The reminder ``offset`` (e.g. "1d") before the meeting, with the join link, to registered members
+    and to the meeting's delegates (members, and the others at their address)."""
     meeting = _meeting(meeting_id)
     if meeting is None or meeting.status == Meeting.Status.CANCELLED or meeting.start <= timezone.now():
         return 0
-    members = not_opted_out(
-        participants(meeting.network_id).filter(pk__in=registered_ids(meeting)), Kind.REMINDERS
-    )
+    registered = set(registered_ids(meeting).values_list("member_id", flat=True))
     context = meeting_times(meeting)
+
+    def build(member: Member | Address) -> EmailMultiAlternatives:
+        delegate = isinstance(member, Address) or member.pk not in registered
+        return render_message(
+            member,
+            template="reminder",
+            context={**context, "delegate": delegate},
+            opt_out_kind=Kind.REMINDERS,
+        )
+
     return send_batch(
         key=f"reminder:{meeting.pk}:{offset}",
         meeting=meeting,
-        members=members,
-        build=lambda member: render_message(
-            member, template="reminder", context=context, opt_out_kind=Kind.REMINDERS
-        ),
+        members=reminder_recipients(meeting),
+        build=build,
+        addresses=delegate_addresses(meeting, Kind.REMINDERS),
     )
 
 
@@ -436,6 +617,17 @@ def meeting_changed(meeting: Meeting, *, cancelled: bool = False) -> None:
     transaction.on_commit(lambda: tasks.send_updates.enqueue(meeting.pk, cancelled))
 
 
+def delegation_changed(meeting: Meeting) -> None:
+    """Called when a delegate is named (or their e-mail changes): once the meeting's invitations went out,
+    the new delegate gets theirs on commit; everyone who had one is not mailed again."""
+    from qicop.meetings import tasks
+
+    if meeting.status == Meeting.Status.CANCELLED or meeting.end <= timezone.now():
+        return
+    if _invitations(meeting).exists():
+        transaction.on_commit(lambda: tasks.send_invitations.enqueue(meeting.pk))
+
+
 def _last_sent(sent: QuerySet[SentMail]):
     return sent.values_list("key").annotate(last=Max("sent_at")).order_by()
 
@@ -503,13 +695,16 @@ def due_now(now: datetime | None = None) -> list[Due]:
     meetings = (
         Meeting.objects.filter(start__gt=now, start__lte=now + REMINDER_HORIZON)
         .exclude(status=Meeting.Status.CANCELLED)
-        .only("pk", "network_id", "start", "reminder_offsets")
+        .only("pk", "network_id", "kind", "start", "reminder_offsets")
         .order_by("start")[:1000]
     )
     for meeting in meetings:
         offset = latest_due(meeting.start, meeting.reminder_offsets, now)
-        members = participants(meeting.network_id).filter(pk__in=registered_ids(meeting))
-        if offset and _pending(f"reminder:{meeting.pk}:{offset}", not_opted_out(members, Kind.REMINDERS)):
+        key = f"reminder:{meeting.pk}:{offset}"
+        if offset and (
+            _pending(key, reminder_recipients(meeting))
+            or _pending_addresses(key, delegate_addresses(meeting, Kind.REMINDERS))
+        ):
             due.append(Due("reminder", meeting.pk, offset))
     longest = max(delta for _label, delta in parse_offsets(DEADLINE_OFFSETS))
     cases = (
@@ -526,7 +721,15 @@ def due_now(now: datetime | None = None) -> list[Due]:
 
 
 def _pending(key: str, members: QuerySet[Member]) -> bool:
-    return members.exclude(pk__in=SentMail.objects.filter(key=key).values("member_id")).exists()
+    done = SentMail.objects.filter(key=key, member__isnull=False).values("member_id")
+    return members.exclude(pk__in=done).exists()
+
+
+def _pending_addresses(key: str, addresses: list[Address]) -> bool:
+    if not addresses:
+        return False
+    done = set(SentMail.objects.filter(key=key, member__isnull=True).values_list("email", flat=True))
+    return any(a.email not in done for a in addresses)
 
 
 def enqueue_due(now: datetime | None = None) -> list[Due]:

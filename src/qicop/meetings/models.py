@@ -482,24 +482,40 @@ class Proceedings(TimeStampedModel):
 
 class SentMail(models.Model):
     """Every meeting e-mail that went out, under a key that names it (e.g. "reminder:12:7d"): a mail whose
-    key is already here is never sent again, however often the sending task runs."""
+    key is already here is never sent again, however often the sending task runs. The recipient is a
+    member, or — for a delegate who is not a member — an address (``email``, lower case, member empty)."""
 
     key = models.CharField(max_length=200)
-    member = models.ForeignKey("network.Member", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "network.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.CharField(max_length=254, blank=True)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("sent e-mail")
         verbose_name_plural = _("sent e-mails")
-        constraints = [models.UniqueConstraint(fields=["key", "member"], name="meetings_sentmail_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "member"], name="meetings_sentmail_unique"),
+            models.UniqueConstraint(
+                fields=["key", "email"],
+                condition=models.Q(member__isnull=True),
+                name="meetings_sentmail_unique_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False) | ~models.Q(email=""),
+                name="meetings_sentmail_has_recipient",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.key} → {self.member_id}"
+        return f"{self.key} → {self.member_id or self.email}"
 
 
 class MailOptOut(TimeStampedModel):
-    """A member's "unsubscribe": which kind of meeting mail they no longer want."""
+    """A member's "unsubscribe": which kind of meeting mail they no longer want. A delegate who is not a
+    member unsubscribes an address (``email``, lower case, member empty)."""
 
     class Kind(models.TextChoices):
         INVITATIONS = "invitations", _("Invitations and updates")
@@ -507,13 +523,27 @@ class MailOptOut(TimeStampedModel):
         FOLLOW_UPS = "follow_ups", _("Minutes and materials after meetings")
         ALL = "all", _("All meeting e-mails")
 
-    member = models.ForeignKey("network.Member", on_delete=models.CASCADE, related_name="mail_opt_outs")
+    member = models.ForeignKey(
+        "network.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="mail_opt_outs"
+    )
+    email = models.CharField(max_length=254, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
 
     class Meta:
         verbose_name = _("e-mail opt-out")
         verbose_name_plural = _("e-mail opt-outs")
-        constraints = [models.UniqueConstraint(fields=["member", "kind"], name="meetings_mailoptout_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="meetings_mailoptout_unique"),
+            models.UniqueConstraint(
+                fields=["email", "kind"],
+                condition=models.Q(member__isnull=True),
+                name="meetings_mailoptout_unique_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False) | ~models.Q(email=""),
+                name="meetings_mailoptout_has_recipient",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.kind}"
+        return f"{self.member_id or self.email}: {self.kind}"

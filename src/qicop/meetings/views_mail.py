@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qicop.meetings import mail, permissions, selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.models import MailOptOut, Meeting
+from qicop.meetings.models import Delegate, MailOptOut, Meeting
 from qicop.network.models import Member
 
 
@@ -70,28 +70,49 @@ def _request(request, network, meeting, service, done: str):
 def unsubscribe(request, token):
     """No sign-in: GET asks for confirmation (link scanners only GET), POST records the opt-out."""
     try:
-        member_id, kind = mail.read_unsubscribe_token(token)
+        member_id, email, kind = mail.read_unsubscribe_target(token)
     except signing.SignatureExpired:
         return _bad_link(request, expired=True)
     except signing.BadSignature:
         return _bad_link(request, expired=False)
-    member = Member.objects.select_related("user", "country").filter(pk=member_id).first()
-    if member is None:
-        return _bad_link(request, expired=False)
     done = request.method == "POST"
-    if done:
-        mail.opt_out(member=member, kind=kind, actor=request.user)
-    with translation.override(mail.recipient_language(member)):
+    if email is not None:  # a delegate who is not a member: the address is what unsubscribes
+        if done:
+            mail.opt_out_address(email=email, kind=kind, actor=_actor(request))
+        language = _address_language(email)
+    else:
+        member = Member.objects.select_related("user", "country").filter(pk=member_id).first()
+        if member is None:
+            return _bad_link(request, expired=False)
+        if done:
+            mail.opt_out(member=member, kind=kind, actor=_actor(request))
+        email, language = member.user.email, mail.recipient_language(member)
+    with translation.override(language):
         return render(
             request,
             "meetings/unsubscribe.html",
             {
                 "token": token,
                 "kind_label": MailOptOut.Kind(kind).label,
-                "email": member.user.email,
+                "email": email,
                 "done": done,
+                "address": member_id is None,
             },
         )
+
+
+def _actor(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def _address_language(email: str) -> str:
+    """The language the address's mail was written in: that of the country of a delegate with it."""
+    delegate = (
+        Delegate.objects.filter(member__isnull=True, email__iexact=email).select_related("country").last()
+    )
+    if delegate is None:
+        return translation.get_language()
+    return mail.Address(email, delegate.full_name, delegate.country).language
 
 
 def _bad_link(request, *, expired: bool):
