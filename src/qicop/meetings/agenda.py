@@ -428,6 +428,35 @@ def rename_topic(*, actor, topic: Topic, name: str, description: str = "") -> To
     return topic
 
 
+def topic_usage(topic: Topic) -> dict[str, int]:
+    """How many items of each kind carry ``topic`` (what deleting it would untag)."""
+    return {
+        "case_studies": topic.case_studies.count(),
+        "resources": topic.resources.count(),
+        "meetings": topic.meetings.count(),
+        "discussions": topic.threads.count(),
+    }
+
+
+@transaction.atomic
+def delete_topic(*, actor, topic: Topic) -> dict[str, int]:
+    """Delete ``topic``. What carried it (case studies, resources, meetings, discussions) stays as it is,
+    without this tag; returns how many of each lost it. Each untagged item is re-indexed, so that the
+    search's topic filter forgets it too."""
+    _require_planner(actor, topic.network_id)
+    usage = topic_usage(topic)
+    # Untagged one relation at a time from the topic's side: each removal names the items it changes, so
+    # that their search entries are rebuilt (a cascade would delete the links silently).
+    for relation in (topic.case_studies, topic.resources, topic.meetings):
+        relation.remove(*relation.all())
+    for thread in topic.threads.all():
+        thread.topic = None
+        thread.save(update_fields=["topic"])
+    audit(actor=actor, verb="topic.delete", target=topic, name=topic.name, slug=topic.slug, untagged=usage)
+    topic.delete()
+    return usage
+
+
 # ---------------------------------------------------------------------------------------------------
 # Case presentations
 

@@ -240,7 +240,8 @@ def agenda_item_delete(request, slug, meeting_id, item_id):
 
 @login_required
 def topics(request, slug):
-    """Coordinators add and rename the network's topics (``?topic=<id>`` to rename one)."""
+    """Coordinators add, rename and delete the network's topics (``?topic=<id>`` to rename one,
+    ``?topic=<id>&delete=1`` to confirm its deletion, which a POST with ``action=delete`` carries out)."""
     _viewer, network, _meeting = _planner(request, slug)
     topic_id = request.POST.get("topic") or request.GET.get("topic")
     if topic_id and not re.fullmatch(r"[0-9]{1,18}", topic_id):
@@ -248,6 +249,9 @@ def topics(request, slug):
     topic = Topic.objects.filter(network=network, pk=topic_id).first() if topic_id else None
     if topic_id and topic is None:
         raise Http404
+    deleting = request.POST.get("action") == "delete" if request.method == "POST" else "delete" in request.GET
+    if deleting:
+        return _topic_delete(request, network, topic)
     initial = {"name": topic.name, "description": topic.description} if topic else None
     form = TopicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -271,6 +275,32 @@ def topics(request, slug):
             "page": paginate(request, Topic.objects.filter(network=network).order_by("name", "id")),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _topic_delete(request, network, topic):
+    """The confirmation step of a topic's deletion (GET), or the deletion (POST)."""
+    if request.method == "POST" and topic is not None:
+        name = topic.name
+        agenda.delete_topic(actor=request.user, topic=topic)
+        messages.success(
+            request,
+            _("The topic “%(name)s” is deleted; the items that carried it keep everything else.")
+            % {"name": name},
+        )
+        return redirect("meetings:topics", slug=network.slug)
+    return render(
+        request,
+        "meetings/topics.html",
+        {
+            "network": network,
+            "topic": topic,
+            "deleting": True,
+            "usage": agenda.topic_usage(topic) if topic else None,
+            "error": None if topic else _("Choose the topic to delete: its “Delete” link in the list."),
+            "page": paginate(request, Topic.objects.filter(network=network).order_by("name", "id")),
+        },
+        status=200 if topic else 400,
     )
 
 
