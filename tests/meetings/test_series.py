@@ -253,7 +253,7 @@ def test_the_detail_takes_as_many_queries_for_twenty_meetings_as_for_one(world, 
     for index in range(19):
         make_meeting(world, sessions, f"Session {index}", start + timedelta(days=7 * (index + 1)))
     assert _queries(client, detail(sessions)) == one
-    assert one <= 9
+    assert one <= 10  # the topics of the listed meetings come in one query
 
 
 # On the demo -------------------------------------------------------------------------------------------

@@ -64,7 +64,12 @@ def series_in_network(network: Network, series_id: int) -> MeetingSeries:
 
 def meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
     """The series' meetings, latest first (what the series page lists, a page at a time)."""
-    return Meeting.objects.filter(series=series).order_by("-start", "-pk")
+    return (
+        Meeting.objects.filter(series=series)
+        .select_related("series", "host_country")
+        .prefetch_related("topics")
+        .order_by("-start", "-pk")
+    )
 
 
 def title_taken(network: Network, title: str, *, exclude: MeetingSeries | None = None) -> bool:
