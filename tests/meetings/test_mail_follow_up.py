@@ -126,3 +126,36 @@ def test_the_panel_asks_the_database_at_most_twice(world, rf, django_assert_max_
     with django_assert_max_num_queries(2):
         panel = views_mail.detail_panel(rf.get("/"), viewer, world.network, meeting)
     assert panel["manage"] and panel["can_invite"]
+
+
+def test_the_follow_up_links_the_evaluation_survey_once_it_is_open(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    held_with_minutes(world)
+    started = timezone.now() - timedelta(days=1)
+    Meeting.objects.filter(pk=world.meeting.pk).update(start=started, end=started + timedelta(hours=2))
+    world.client_for("carla").post(follow_up_url(world))
+    from django.conf import settings
+
+    survey = f"{settings.BASE_URL}/n/vln/meetings/{world.meeting.pk}/evaluation/"  # absolute: it is a mail
+    (message,) = to(world.kim)
+    html = next(content for content, kind in message.alternatives if kind == "text/html")
+    assert f"evaluation survey: {survey}" in message.body
+    assert f'href="{survey}"' in html
+
+
+def test_no_survey_link_before_the_meeting_started(world):
+    held_with_minutes(world)  # the meeting is in 2030: its survey is not open yet
+    world.client_for("carla").post(follow_up_url(world))
+    (message,) = to(world.kim)
+    assert "/evaluation/" not in message.body
+
+
+def test_an_actions_country_is_in_the_follow_up(world):
+    held_with_minutes(world)
+    ActionItem.objects.create(meeting=world.meeting, description="Map the clinics", country=world.haiti)
+    world.client_for("carla").post(follow_up_url(world))
+    (message,) = to(world.kim)
+    assert f"Map the clinics ({world.haiti.display_name})" in message.body

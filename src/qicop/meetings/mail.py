@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone, language_codes
 from qicop.core.markdown import render_markdown
-from qicop.meetings import calendars, permissions
+from qicop.meetings import calendars, evaluation, permissions
 from qicop.meetings.models import (
     Attendance,
     CasePresentation,
@@ -559,7 +559,8 @@ def send_deadline_reminders(case_id: int, offset: str) -> int:
 
 
 def send_follow_up(meeting_id: int) -> int:
-    """Minutes, materials, decisions and actions, to those who registered or attended."""
+    """Minutes, materials, decisions and actions — and the link to the evaluation survey while it is
+    open — to those who registered or attended."""
     meeting = _meeting(meeting_id)
     if meeting is None or not meeting.minutes.strip():
         return 0
@@ -573,6 +574,13 @@ def send_follow_up(meeting_id: int) -> int:
         ],
         "decisions": list(meeting.decisions.all()[:100]),
         "actions": list(meeting.actions.select_related("owner", "country")[:100]),
+        # Every recipient is a participant (observers get no meeting mail), so each may answer the survey,
+        # which stays open from the meeting's start on.
+        "survey_url": (
+            settings.BASE_URL + reverse("meetings:evaluation", args=[slug, meeting.pk])
+            if evaluation.survey_is_open(meeting)
+            else ""
+        ),
     }
     return send_batch(
         key=f"follow_up:{meeting.pk}",
