@@ -43,7 +43,7 @@ def row(name) -> Attendance:
 
 
 def test_an_unmatched_person_is_kept_as_a_named_guest_shown_and_counted_as_such(world, imported):
-    response = imported.post(page_url(world), {"attendance": row("Grace Visitor").pk, "op": "guest"})
+    response = imported.post(page_url(world), {"do": f"guest:{row('Grace Visitor').pk}"})
     assert response.status_code == 302
     grace = row("Grace Visitor")
     assert grace.member is None and grace.matched_by == "guest"
@@ -59,15 +59,16 @@ def test_the_matchers_suggestions_are_offered_first_for_an_unmatched_person(worl
     page = imported.get(page_url(world)).content.decode()
     henri_h = row("Henri H.")
     assert henri_h.member is None  # too far from "Henri Haitien" to be linked without a person deciding
-    form = page.split(f'name="attendance" value="{henri_h.pk}"', 1)[1].split("</form>", 1)[0]
-    assert f'name="member" value="{world.henri.pk}"' in form and f"Link to {world.henri.full_name}" in form
-    imported.post(page_url(world), {"attendance": henri_h.pk, "member": world.henri.pk})
+    line = page.split(f'<tr id="row-{henri_h.pk}">', 1)[1].split("</tr>", 1)[0]
+    assert f'value="link:{henri_h.pk}:{world.henri.pk}"' in line
+    assert f"Link to {world.henri.full_name}" in line
+    imported.post(page_url(world), {"do": f"link:{henri_h.pk}:{world.henri.pk}"})  # the button
     assert row("Henri H.").member == world.henri and row("Henri H.").matched_by == "hand"
 
 
 def test_a_wrong_automatic_match_is_unlinked_and_stays_unlinked_after_a_reimport(world, imported):
     assert row("Henri Haitien").matched_by == "name"
-    imported.post(page_url(world), {"attendance": row("Henri Haitien").pk, "op": "unlink"})
+    imported.post(page_url(world), {"do": f"unlink:{row('Henri Haitien').pk}"})
     assert row("Henri Haitien").member is None and row("Henri Haitien").matched_by == "unlinked"
     imported.post(page_url(world), {"report": SimpleUploadedFile("participants.csv", ZOOM)})
     assert row("Henri Haitien").member is None
@@ -90,6 +91,17 @@ def test_linking_without_choosing_a_member_is_answered_400_with_the_reason(world
     assert response.status_code == 400
     assert "Choose the member to link" in response.content.decode()
     assert row("iPhone").member is None
+
+
+def test_a_button_naming_a_row_of_another_meeting_finds_nothing(world, imported):
+    from qicop.meetings.models import Meeting
+
+    other = Meeting.objects.create(
+        network=world.network, title="Other", start=world.meeting.start, end=world.meeting.end
+    )
+    foreign = Attendance.objects.create(meeting=other, name="Elsewhere", source="zoom")
+    assert imported.post(page_url(world), {"do": f"guest:{foreign.pk}"}).status_code == 404
+    assert imported.post(page_url(world), {"do": "guest:x"}).status_code == 404
 
 
 def test_only_coordinators_decide_about_attendance_rows(world, imported):

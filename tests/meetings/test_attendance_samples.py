@@ -99,3 +99,11 @@ def test_the_size_limit_holds_without_the_samples_too(world):
     response = world.client_for("carla").post(page(world), {"report": too_large})
     assert response.status_code == 400 and "at most 5 MB" in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_the_page_of_a_report_of_two_hundred_people_stays_under_100_kb(world, shared_formats):
+    client = world.client_for("carla")
+    upload(client, world, shared_formats / "zoom-participants" / "example.csv")  # Japanese names, 204 people
+    assert Attendance.objects.filter(meeting=world.meeting).count() == 204
+    response = client.get(page(world))
+    assert response.status_code == 200 and len(response.content) < 100 * 1024

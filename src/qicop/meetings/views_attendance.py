@@ -21,7 +21,9 @@ def attendance_page(request, slug, meeting_id):
     matcher's suggestions first) or keep them as named guests, and correct a wrong automatic match.
 
     POST with ``report`` (a file) imports; with ``attendance`` (a row) and ``op``: ``link`` (the default;
-    with ``member``), ``guest`` or ``unlink``."""
+    with ``member``), ``guest`` or ``unlink``. The table's buttons post the same as one ``do`` value
+    (``link:<row>:<member>``, ``guest:<row>``, ``unlink:<row>``): one form for the whole table keeps a
+    report of hundreds of people light."""
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     if not attendance.can_record_attendance(request.user, meeting):
@@ -47,7 +49,7 @@ def attendance_page(request, slug, meeting_id):
             for warning in result.warnings[:5]:
                 messages.warning(request, warning)
             return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
-    elif request.method == "POST" and request.POST.get("attendance"):
+    elif request.method == "POST" and (request.POST.get("attendance") or request.POST.get("do")):
         error = _decide(request, meeting, members)
         if error is None:
             return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
@@ -75,11 +77,14 @@ def attendance_page(request, slug, meeting_id):
 
 def _decide(request, meeting, members) -> str | None:
     """Apply a coordinator's decision about one row; the reason it cannot be applied, or None."""
-    row = Attendance.objects.filter(meeting=meeting, pk=request.POST["attendance"]).first()
+    op, row_id, chosen = request.POST.get("op") or "link", request.POST.get("attendance"), None
+    if request.POST.get("do"):
+        op, _sep, rest = request.POST["do"].partition(":")
+        row_id, _sep, chosen = rest.partition(":")
+    row = Attendance.objects.filter(meeting=meeting, pk=row_id).first() if str(row_id).isdigit() else None
     if row is None:
         raise Http404
     row.meeting = meeting
-    op = request.POST.get("op") or "link"
     if op == "guest":
         try:
             attendance.add_as_guest(actor=request.user, attendance=row)
@@ -90,7 +95,7 @@ def _decide(request, meeting, members) -> str | None:
         attendance.unlink_attendance(actor=request.user, attendance=row)
         messages.success(request, _("%(name)s is no longer linked to anyone.") % {"name": row.name})
     elif op == "link":
-        chosen = request.POST.get("member") or ""
+        chosen = chosen or request.POST.get("member") or ""
         member = next((m for m in members if str(m.pk) == chosen), None)
         if member is None:
             return _("Choose the member to link “%(name)s” to.") % {"name": row.name}
