@@ -26,6 +26,7 @@ def demo_pages():
     all_country = Meeting.objects.filter(network__slug="all-country").order_by("-start").first()
     case = CaseStudy.objects.filter(status="published").order_by("id").first()
     thread = Thread.objects.order_by("id").first()
+    series = session.series_id
     return [
         "/n/virtual/meetings/",
         f"/n/virtual/meetings/{session.pk}/",
@@ -40,10 +41,15 @@ def demo_pages():
         f"/n/all-country/meetings/{all_country.pk}/delegations/",
         "/n/virtual/meetings/statistics/",
         "/n/virtual/meetings/find-a-time/",
+        f"/n/virtual/meetings/find-a-time/?series={series}",
+        "/n/virtual/meetings/series/",
+        f"/n/virtual/meetings/series/{series}/",
+        "/n/virtual/meetings/topics/",
         "/n/virtual/proceedings/",
         "/n/virtual/proceedings/2017/",
         "/n/all-country/proceedings/2012/",
         "/n/virtual/case-studies/",
+        "/n/virtual/case-studies/?status=review",
         f"/n/virtual/case-studies/{case.pk}/",
         "/n/virtual/resources/",
         "/n/virtual/discussions/",
