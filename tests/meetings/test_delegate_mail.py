@@ -70,6 +70,8 @@ def test_delegates_who_are_not_members_get_the_invitation_once(world, summit):
     assert "Dear Wanjiru Kamau" in message.body and "as a delegate of Kenya" in message.body
     assert any(t.startswith("text/calendar") for _c, t in message.alternatives)
     assert SentMail.objects.filter(key=f"invitation:{summit.pk}:0", member=None).count() == 2
+    panel = carla.get(f"/n/vln/meetings/{summit.pk}/").content.decode()
+    assert "Also sent to 2 delegates who are not members." in panel
 
 
 def test_a_delegate_who_is_not_a_member_reads_the_countrys_language_and_zone(world, summit):
@@ -122,7 +124,9 @@ def test_a_delegate_unsubscribes_by_the_link_in_the_mail_without_an_account(worl
     confirm = anonymous.get("/" + path)
     assert confirm.status_code == 200 and WANJIRU in confirm.content.decode()
     assert not MailOptOut.objects.exists()  # a link scanner's GET changes nothing
-    assert anonymous.post("/" + path).status_code == 200  # RFC 8058 one-click, no cookie
+    done = anonymous.post("/" + path)  # RFC 8058 one-click, no cookie
+    assert done.status_code == 200
+    assert "Ask the network's coordinators" in done.content.decode()  # no account to sign in to
     assert MailOptOut.objects.filter(member=None, email=WANJIRU, kind="reminders").exists()
     SentMail.objects.all().delete()
     outbox.outbox.clear()

@@ -760,7 +760,11 @@ def mail_summary(meeting: Meeting) -> dict:
     """For the coordinators' panel: how many had the invitation (and when last), and the follow-up."""
     invitations = SentMail.objects.filter(
         meeting=meeting, key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk)
-    ).aggregate(members=Count("member", distinct=True), last=Max("sent_at"))
+    ).aggregate(
+        members=Count("member", distinct=True),
+        addresses=Count("email", distinct=True, filter=Q(member__isnull=True)),
+        last=Max("sent_at"),
+    )
     follow_ups = SentMail.objects.filter(meeting=meeting, key=f"follow_up:{meeting.pk}").aggregate(
         members=Count("member"), last=Max("sent_at")
     )
