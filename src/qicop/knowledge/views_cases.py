@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from qicop.core import uploads
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
+from qicop.core.params import id_or_none
 from qicop.indicators.models import NetworkIndicator
 from qicop.knowledge import cases, feeds
 from qicop.knowledge import permissions_cases as rules
@@ -38,7 +39,6 @@ from qicop.knowledge.forms_cases import (
     ReviewCommentForm,
 )
 from qicop.knowledge.models import CaseStudy
-from qicop.knowledge.params import id_or_none
 from qicop.network.models import Member, Topic
 
 # Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.

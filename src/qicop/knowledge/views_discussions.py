@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
+from qicop.core.params import id_or_none
 from qicop.knowledge import discussions, notifications, whats_new
 from qicop.knowledge import permissions_discussions as rules
 from qicop.knowledge import selectors_discussions as selectors
@@ -30,7 +31,6 @@ from qicop.knowledge.forms_discussions import (
     ThreadForm,
 )
 from qicop.knowledge.models import CaseStudy, Post
-from qicop.knowledge.params import id_or_none
 from qicop.meetings import selectors as meeting_selectors
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member, Topic

@@ -37,6 +37,12 @@ class FindTimeForm(forms.Form):
         self.fields["first_day"].initial = timezone.localdate() + timedelta(days=7)
         self.fields["series"].queryset = series
 
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if not 1990 <= day.year < 2200:
+            raise forms.ValidationError(_("Choose a day between the years 1990 and 2199."))
+        return day
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("day_start") and cleaned.get("day_end") and cleaned["day_start"] >= cleaned["day_end"]:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from qicop.core.params import id_or_none
 from qicop.meetings import attendance, selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.models import Attendance
@@ -81,7 +82,8 @@ def _decide(request, meeting, members) -> str | None:
     if request.POST.get("do"):
         op, _sep, rest = request.POST["do"].partition(":")
         row_id, _sep, chosen = rest.partition(":")
-    row = Attendance.objects.filter(meeting=meeting, pk=row_id).first() if str(row_id).isdigit() else None
+    row_pk = id_or_none(row_id)
+    row = Attendance.objects.filter(meeting=meeting, pk=row_pk).first() if row_pk else None
     if row is None:
         raise Http404
     row.meeting = meeting

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from qicop.core.params import id_or_none
 from qicop.meetings import series as series_service
 from qicop.meetings.access import meetings_network
 from qicop.meetings.forms_find_time import FindTimeForm
@@ -40,8 +41,8 @@ def find_a_time(request, slug):
 def _proposal(series_choices, series_id: str) -> dict:
     """The form's starting values for the next meeting of a series: its latest meeting's countries and
     length. Nothing (not an error) when the series is not one of this network's."""
-    valid = series_id.isdigit() and len(series_id) < 10  # beyond any id, and beyond what SQLite reads
-    series = series_choices.filter(pk=int(series_id)).first() if valid else None
+    pk = id_or_none(series_id)
+    series = series_choices.filter(pk=pk).first() if pk else None
     if series is None:
         return {}
     initial = {"series": series.pk}

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from qicop.core.params import id_or_none
 from qicop.meetings import selectors, services
 from qicop.meetings.access import meetings_network
 from qicop.meetings.forms import ActionForm, DecisionForm, MinutesForm
@@ -70,7 +71,8 @@ def minutes_page(request, slug, meeting_id):
 
 
 def _one(queryset, pk):
-    found = queryset.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    pk = id_or_none(pk)
+    found = queryset.filter(pk=pk).first() if pk else None
     if found is None:
         raise Http404
     return found
@@ -94,7 +96,10 @@ def _apply(request, meeting, network, kind, forms, decision, action) -> bool:
     elif kind == "action_delete":
         services.delete_action(actor=actor, action=action)
     elif kind == "status":
-        status_of = ActionItem.objects.filter(meeting__network=network, pk=request.POST.get("action")).first()
+        action_pk = id_or_none(request.POST.get("action"))
+        status_of = (
+            ActionItem.objects.filter(meeting__network=network, pk=action_pk).first() if action_pk else None
+        )
         if status_of is None or request.POST.get("status") not in ActionItem.Status.values:
             raise Http404
         services.set_action_status(actor=actor, action=status_of, status=request.POST["status"])
