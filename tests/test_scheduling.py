@@ -214,3 +214,16 @@ def test_one_bad_day_puts_a_meeting_of_several_days_outside_working_hours() -> N
     end = datetime(2025, 1, 18, 17, tzinfo=nairobi)
     assert hours_outside(start, end, WORKING_HOURS) > 0
     assert hours_outside(start, end - timedelta(days=1), WORKING_HOURS) == 0
+
+
+def test_the_days_of_a_meeting_follow_its_own_clock_across_another_zones_summer_time_change() -> None:
+    """08:00–18:00 every day in Nairobi, 24–28 October 2025: Paris leaves summer time on the 26th, so it
+    sees the same Nairobi hours an hour earlier after the change."""
+    nairobi, paris = ZoneInfo("Africa/Nairobi"), ZoneInfo("Europe/Paris")
+    start = datetime(2025, 10, 24, 8, tzinfo=nairobi)  # Friday
+    end = datetime(2025, 10, 28, 18, tzinfo=nairobi)  # Tuesday
+    days = daily_sessions(start.astimezone(paris), end.astimezone(paris), nairobi)
+    seen = [(s.strftime("%a %H:%M"), e.strftime("%H:%M")) for s, e in days]
+    assert seen[0] == ("Fri 07:00", "17:00")  # Paris on summer time: one hour behind Nairobi
+    assert seen[-1] == ("Tue 06:00", "16:00")  # Paris on winter time: two hours behind
+    assert all(s.astimezone(nairobi).strftime("%H:%M") == "08:00" for s, _e in days)

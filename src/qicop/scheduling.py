@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -138,15 +138,24 @@ def lasts_days(start: datetime, end: datetime) -> bool:
     return end.astimezone(UTC) - start.astimezone(UTC) > timedelta(days=1)
 
 
-def daily_sessions(local_start: datetime, local_end: datetime) -> list[tuple[datetime, datetime]]:
+def daily_sessions(
+    local_start: datetime, local_end: datetime, meeting_zone: tzinfo | None = None
+) -> list[tuple[datetime, datetime]]:
     """The days of a meeting as (start, end) in the zone of ``local_start``: for a meeting of several days,
     each day from the start's wall-clock time to the end's (the last ending at ``local_end``); for a
-    shorter meeting, the one span."""
+    shorter meeting, the one span.
+
+    The days are those of the meeting's own clock, ``meeting_zone`` (the organiser's; by default the zone
+    of ``local_start``): a meeting held 08:00–18:00 in Nairobi stays 08:00–18:00 there every day, and so
+    moves by an hour in Paris when Paris leaves summer time during the meeting."""
     if not lasts_days(local_start, local_end):
         return [(local_start, local_end)]
     zone = local_start.tzinfo
-    local_end = local_end.astimezone(zone)
-    opens, closes = local_start.replace(tzinfo=None), local_end.replace(tzinfo=None)
+    own = meeting_zone or zone
+    opens, closes = (
+        local_start.astimezone(own).replace(tzinfo=None),
+        local_end.astimezone(own).replace(tzinfo=None),
+    )
     # Wall-clock length of one day's meeting; a window ending at or before its start time crosses midnight.
     length = datetime.combine(opens.date(), closes.time()) - opens
     if length <= timedelta(0):
@@ -154,7 +163,9 @@ def daily_sessions(local_start: datetime, local_end: datetime) -> list[tuple[dat
     days = []
     day = opens
     while day + length <= closes:
-        days.append((day.replace(tzinfo=zone), (day + length).replace(tzinfo=zone)))
+        days.append(
+            (day.replace(tzinfo=own).astimezone(zone), (day + length).replace(tzinfo=own).astimezone(zone))
+        )
         day += timedelta(days=1)
     # Only a daylight-saving change could leave no whole day; then the span is all there is.
     return days or [(local_start, local_end)]
@@ -165,20 +176,19 @@ def local_time_table(
     end_utc: datetime,
     zones: Mapping[str, str],
     working_hours: tuple[time, time] = WORKING_HOURS,
+    meeting_zone: str = "",
 ) -> list[LocalTimes]:
     """For a meeting page: (country, local start, local end, inside working hours), in ``zones`` order.
 
     A meeting of several days is inside working hours when every one of its days is (see ``hours_outside``).
     """
+    own = ZoneInfo(meeting_zone) if meeting_zone else None
     rows = []
     for country, zone_name in zones.items():
         zone = ZoneInfo(zone_name)
         local_start, local_end = start_utc.astimezone(zone), end_utc.astimezone(zone)
-        rows.append(
-            LocalTimes(
-                country, local_start, local_end, hours_outside(local_start, local_end, working_hours) == 0
-            )
-        )
+        outside = hours_outside(local_start, local_end, working_hours, meeting_zone=own)
+        rows.append(LocalTimes(country, local_start, local_end, outside == 0))
     return rows
 
 
@@ -189,15 +199,21 @@ def penalty(distance_hours: float) -> float:
     return 0.5 + 0.5 * min(distance_hours, NIGHT_HOURS) / NIGHT_HOURS
 
 
-def hours_outside(local_start: datetime, local_end: datetime, working_hours: tuple[time, time]) -> float:
+def hours_outside(
+    local_start: datetime,
+    local_end: datetime,
+    working_hours: tuple[time, time],
+    *,
+    meeting_zone: tzinfo | None = None,
+) -> float:
     """Hours a meeting reaches beyond the nearest local weekday working window; 0 when inside one.
 
-    A meeting of several days is judged day by day, from its daily start time to its daily end time (see
-    ``daily_sessions``): its distance is that of its worst day, not of the whole span taken as one slot.
+    A meeting of several days is judged day by day, from its daily start time to its daily end time in
+    ``meeting_zone`` (see ``daily_sessions``): its distance is that of its worst day, not of the whole span
+    taken as one slot.
     """
-    return max(
-        _span_outside(start, end, working_hours) for start, end in daily_sessions(local_start, local_end)
-    )
+    days = daily_sessions(local_start, local_end, meeting_zone)
+    return max(_span_outside(start, end, working_hours) for start, end in days)
 
 
 def _span_outside(local_start: datetime, local_end: datetime, working_hours: tuple[time, time]) -> float:

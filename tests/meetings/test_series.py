@@ -314,3 +314,12 @@ def test_the_demo_series_rotates_the_inconvenience_of_its_sessions(demo_coordina
     ).content.decode()
     assert "Best times" in page
     assert "latest sessions of the series that took place" in page
+
+
+def test_a_meeting_of_several_days_shows_its_dates_on_the_series_page(world, sessions):
+    start = datetime(2029, 10, 9, 6, tzinfo=UTC)
+    make_meeting(world, sessions, "Retreat", start)
+    Meeting.objects.filter(title="Retreat").update(end=start + timedelta(days=2, hours=9))
+    with timezone.override("Africa/Nairobi"):
+        page = world.client_for("kim").get(detail(sessions)).content.decode()
+    assert "Oct. 9, 2029 – Oct. 11, 2029" in page

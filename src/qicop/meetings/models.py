@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qicop import scheduling
 from qicop.core.models import TimeStampedModel
 from qicop.core.storage import private_storage
 
@@ -107,6 +108,11 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def lasts_days(self) -> bool:
+        """A meeting of several days (shown by its dates), not a session, even one crossing midnight."""
+        return scheduling.lasts_days(self.start, self.end)
 
 
 class Registration(TimeStampedModel):

@@ -159,8 +159,14 @@ def inconvenience_of_series(
     for meeting in sessions:
         for country in meeting.countries.all():
             zone = ZoneInfo(country.time_zone)
+            own = ZoneInfo(meeting.time_zone) if meeting.time_zone else None
             cost = penalty(
-                hours_outside(meeting.start.astimezone(zone), meeting.end.astimezone(zone), working_hours)
+                hours_outside(
+                    meeting.start.astimezone(zone),
+                    meeting.end.astimezone(zone),
+                    working_hours,
+                    meeting_zone=own,
+                )
             )
             entry = found.setdefault(country.pk, Inconvenience(country))
             if cost > 0 and entry.streak == entry.sessions:  # every later session was outside too

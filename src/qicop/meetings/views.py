@@ -23,7 +23,7 @@ from qicop.meetings import (
 from qicop.meetings.access import meetings_network
 from qicop.meetings.models import ActionItem, CalendarFeed, Registration
 from qicop.network import selectors as network_selectors
-from qicop.scheduling import lasts_days, local_time_table
+from qicop.scheduling import local_time_table
 
 
 def _network(request, slug):
@@ -37,8 +37,6 @@ def meeting_list(request, slug):
     now = timezone.now()
     upcoming = list(meetings.filter(end__gte=now).order_by("start")[:20])
     page = paginate(request, meetings.filter(end__lt=now).order_by("-start"))
-    for meeting in (*upcoming, *page):
-        meeting.lasts_days = lasts_days(meeting.start, meeting.end)
     return render(
         request,
         "meetings/list.html",
@@ -67,9 +65,11 @@ def meeting_detail(request, slug, meeting_id):
             "meeting": meeting,
             "registration": registration,
             "registered": registered,
-            "lasts_days": lasts_days(meeting.start, meeting.end),
+            "lasts_days": meeting.lasts_days,
             "topics": list(meeting.topics.all()),
-            "local_times": local_time_table(meeting.start, meeting.end, zones) if zones else [],
+            "local_times": local_time_table(meeting.start, meeting.end, zones, meeting_zone=meeting.time_zone)
+            if zones
+            else [],
             "can_record_attendance": is_coordinator,
             # Coordinators close carried-forward actions here, on the minutes page of each action's meeting.
             "can_change_actions": is_coordinator,
