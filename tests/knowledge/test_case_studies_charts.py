@@ -169,3 +169,30 @@ def test_removing_a_chart_is_for_those_who_edit(data):
     assert data.world.client_for("kim").post(delete).status_code == 302
     assert not CaseStudyChart.objects.exists()
     assert CaseStudy.objects.get().version == 3
+
+
+def test_a_facility_below_the_listed_places_is_named_by_its_code_or_uid(data):
+    from qicop.indicators.models import OrgUnit
+
+    hospital = data.nakuru_hospital
+    clinic = OrgUnit.objects.create(
+        uid="NakuruPmtct",
+        code="KE_NAK_PMTCT",
+        name="Nakuru PMTCT clinic",
+        country=data.world.kenya,
+        parent=hospital,
+        path=f"{hospital.path}/NakuruPmtct",
+        level=hospital.level + 1,
+    )
+    client = data.world.client_for("kim")
+    assert "Nakuru PMTCT clinic" not in client.get(charts_url(data)).content.decode()  # below the list
+    base = {"indicator": data.indicator.pk, "rules": "anhoej", "periods": "Monthly"}
+    for code in ("KE_NOWHERE", data.jacmel.code):  # unknown, or a place of another country
+        refused = client.post(charts_url(data), {**base, "org_unit_code": code})
+        assert refused.status_code == 400 and "has the code or UID" in refused.content.decode()
+        assert code in refused.content.decode()  # what was typed is shown again
+    nothing = client.post(charts_url(data), base)
+    assert nothing.status_code == 400 and "give a facility" in nothing.content.decode()
+    assert client.post(charts_url(data), {**base, "org_unit_code": " KE_NAK_PMTCT "}).status_code == 302
+    assert client.post(charts_url(data), {**base, "org_unit_code": clinic.uid}).status_code == 302
+    assert list(CaseStudyChart.objects.values_list("org_unit__uid", flat=True)) == [clinic.uid, clinic.uid]

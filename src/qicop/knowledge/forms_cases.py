@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -133,15 +134,24 @@ class ReviewCommentForm(forms.Form):
 
 class ChartForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    org_unit = forms.ModelChoiceField(label=_("Where"), queryset=None)
+    org_unit = forms.ModelChoiceField(label=_("Where"), queryset=None, required=False)
+    org_unit_code = forms.CharField(
+        label=_("Or a facility, by its code or UID"),
+        max_length=50,
+        required=False,
+        help_text=_("For a place below the districts listed above, e.g. a facility: its DHIS2 code or UID."),
+    )
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
     rules = forms.ChoiceField(label=_("Rules"))
     periods = forms.ChoiceField(label=_("Periods"))
 
-    def __init__(self, *args, indicators, org_units, **kwargs):
+    def __init__(self, *args, indicators, org_units, country_units, **kwargs):
+        """``org_units``: the places offered in the list; ``country_units``: every place of the case study's
+        country, which a code or UID may name."""
         from qicop.dashboards.selectors import RULE_SETS
 
         super().__init__(*args, **kwargs)
+        self._country_units = country_units
         self.fields["indicator"].queryset = indicators
         self.fields["org_unit"].queryset = org_units
         names = {
@@ -152,6 +162,22 @@ class ChartForm(forms.Form):
         self.fields["rules"].choices = [(r, names.get(r, r)) for r in RULE_SETS]
         self.fields["periods"].choices = [("Monthly", _("Months")), ("Quarterly", _("Quarters"))]
         self.fields["org_unit"].label_from_instance = lambda u: ("— " * (u.level - 1)) + u.name
+
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("org_unit_code") or "").strip()
+        if code:
+            unit = self._country_units.filter(Q(code=code) | Q(uid=code)).first()
+            if unit is None:
+                self.add_error(
+                    "org_unit_code",
+                    _("No place of this country has the code or UID “%(code)s”.") % {"code": code},
+                )
+            else:
+                cleaned["org_unit"] = unit
+        elif not cleaned.get("org_unit") and "org_unit" not in self.errors:
+            self.add_error("org_unit", _("Choose a place, or give a facility's code or UID."))
+        return cleaned
 
 
 class _UploadMixin:

@@ -25,7 +25,7 @@ from qicop.core import uploads
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.core.params import id_or_none
-from qicop.indicators.models import NetworkIndicator
+from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge import cases, feeds
 from qicop.knowledge import permissions_cases as rules
 from qicop.knowledge import selectors_cases as selectors
@@ -430,6 +430,7 @@ def case_charts(request, slug, case_id):
         request.POST if request.method == "POST" else None,
         indicators=NetworkIndicator.objects.filter(network=network).order_by("order", "name"),
         org_units=selectors.org_unit_choices(case.country_id),
+        country_units=OrgUnit.objects.filter(country_id=case.country_id),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
