@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -178,3 +179,15 @@ def test_a_portuguese_discussion_is_found_by_another_form_of_its_words(world):
     page = search(world, "kim", "avaliação")
     assert "Três avaliações da rede" in page and "Relatório de avaliação nacional" in page
     assert "similar words" not in page
+
+
+def test_results_go_page_by_page_with_next_and_previous_links_that_keep_the_filters(world):
+    for i in range(25):  # 20 a page: two pages
+        make_meeting(world, f"Coaching call {i}", host_country=world.kenya)
+    first = search(world, "kim", "coaching", country=world.kenya.pk)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    link = re.search(r'<a rel="next" href="\?([^"]+)"', first)[1].replace("&amp;", "&")
+    assert f"country={world.kenya.pk}" in link and "page=2" in link
+    second = world.client_for("kim").get(f"/n/vln/search/?{link}").content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert second.count("Coaching call") == 5
