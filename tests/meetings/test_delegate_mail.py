@@ -1,5 +1,5 @@
-"""The delegates of an in-person meeting get its invitation and its reminders, once each: delegates who are
-members as members, the others at the address their focal point gave — in their country's language and
+"""The delegates of an in-person meeting get its invitation, updates and reminders, once each: delegates who
+are members as members, the others at the address their focal point gave — in their country's language and
 zone, with an unsubscribe link that works without an account."""
 
 from datetime import timedelta
@@ -163,3 +163,145 @@ def test_an_update_of_the_meeting_reaches_delegates_who_had_the_invitation(world
     mail.send_updates(summit.pk)
     assert len(to(WANJIRU)) == 2
     assert "Mombasa" in to(WANJIRU)[-1].body
+
+
+def delegate(meeting, country, name, email):
+    return Delegate.objects.create(
+        meeting=meeting, country=country, full_name=name, email=email, affiliation="partner"
+    )
+
+
+def calendar_of(message) -> tuple[str, str]:
+    """(content type, text) of the mail's calendar part."""
+    return next((t, c) for c, t in message.alternatives if t.startswith("text/calendar"))
+
+
+def test_a_typed_in_address_of_an_account_that_gets_no_members_mail_gets_the_delegates(world, summit):
+    """Only a member who gets this very mail as a member is left out: a member of another network, an
+    observer, a member from a country the meeting does not name and a deactivated account are mailed at
+    the address — once each, however often the batches run."""
+    from personas import make_member
+
+    amina = make_member(
+        "amina@moh.example", "Amina", world.kenya, network=world.other_network, roles=["member"]
+    )
+    world.dan.user.is_active = False
+    world.dan.user.save()
+    typed = {
+        "amina@moh.example": "Amina Other-Network",
+        world.olga.user.email: "Olga Observer",
+        world.carla.user.email.upper(): "Carla From Thailand",
+        world.dan.user.email: "Dan Deactivated",
+    }
+    for email, name in typed.items():
+        delegate(summit, world.kenya, name, email)
+    mail.send_invitations(summit.pk)
+    mail.send_invitations(summit.pk)
+    run_command()
+    run_command()
+    for email, name in typed.items():
+        email = email.lower()
+        invitations = [m for m in to(email) if m not in reminders_to(email)]
+        assert len(invitations) == 1 and len(reminders_to(email)) == 1, email
+        assert f"Dear {name}" in invitations[0].body and "as a delegate of Kenya" in invitations[0].body
+        assert SentMail.objects.filter(member=None, email=email).count() == 2
+    assert not SentMail.objects.filter(member__in=[amina, world.olga, world.carla, world.dan]).exists()
+    assert "0 batches of meeting e-mail queued" in run_command()
+
+
+def test_an_address_at_which_a_member_had_the_mail_is_not_mailed_again(world, summit):
+    """Henri had the invitation as a member; once Haiti is no longer invited, his typed-in address is not
+    sent it a second time. Amina had it at her address; once she joins the network she is not invited a
+    second time as a member — and the update reaches each of them once."""
+    from personas import make_member
+    from qicop.network.models import Membership
+
+    amina = make_member(
+        "amina@moh.example", "Amina", world.kenya, network=world.other_network, roles=["member"]
+    )
+    delegate(summit, world.kenya, "Amina", "amina@moh.example")
+    mail.send_invitations(summit.pk)
+    assert len(to(world.henri.user.email)) == 1 and len(to("amina@moh.example")) == 1
+    delegate(summit, world.haiti, "Henri again", world.henri.user.email)
+    summit.countries.set([world.kenya])
+    Membership.objects.create(member=amina, network=world.network, role="member")
+    mail.send_invitations(summit.pk)
+    assert len(to(world.henri.user.email)) == 1 and len(to("amina@moh.example")) == 1
+    Meeting.objects.filter(pk=summit.pk).update(sequence=1, city="Mombasa")
+    mail.send_updates(summit.pk)
+    for email in (world.henri.user.email, "amina@moh.example", WANJIRU, JEAN, world.kim.user.email):
+        assert len(to(email)) == 2, email
+    assert SentMail.objects.filter(
+        key=f"invitation:{summit.pk}:1", member=None, email="amina@moh.example"
+    ).exists()
+
+
+def test_an_address_whose_account_unsubscribed_is_not_mailed(world, summit):
+    MailOptOut.objects.create(member=world.olga, kind="all")
+    delegate(summit, world.kenya, "Olga Observer", world.olga.user.email)
+    mail.send_invitations(summit.pk)
+    mail.send_reminders(summit.pk, "1d")
+    assert not to(world.olga.user.email)
+
+
+def test_invited_delegates_get_the_update_when_the_meeting_is_moved_and_made_virtual(world, summit):
+    from qicop.meetings import agenda
+
+    mail.send_invitations(summit.pk)
+    meeting = Meeting.objects.get(pk=summit.pk)
+    agenda.update_meeting(
+        actor=world.carla.user,
+        meeting=meeting,
+        kind=Meeting.Kind.VIRTUAL,
+        join_url="https://zoom.example/j/9",
+        start=meeting.start + timedelta(days=1),
+        end=meeting.end + timedelta(days=1),
+    )
+    for address in (WANJIRU, JEAN):
+        _invitation, update = to(address)
+        mimetype, ics = calendar_of(update)
+        assert mimetype == "text/calendar; method=REQUEST" and "SEQUENCE:1" in ics
+        assert (
+            "https://zoom.example/j/9" not in update.body
+        )  # delegates of a virtual meeting are not expected
+    (jeans,) = to(JEAN)[1:]
+    assert jeans.extra_headers["Content-Language"] == "fr"
+    local = (summit.start + timedelta(days=1)).astimezone(ZoneInfo("America/Port-au-Prince"))
+    assert f"{local:%H:%M}" in jeans.body and "(America/Port-au-Prince)" in jeans.body
+    assert to(WANJIRU)[1].subject.startswith("Updated:") and "Dear Wanjiru Kamau" in to(WANJIRU)[1].body
+    assert SentMail.objects.filter(key=f"invitation:{summit.pk}:1", member=None).count() == 2
+    mail.send_updates(summit.pk)
+    assert len(to(WANJIRU)) == 2 and len(to(JEAN)) == 2  # each version once
+
+
+def test_an_invited_delegate_whose_row_was_removed_gets_the_cancellation(world, summit):
+    from qicop.meetings import agenda
+
+    mail.send_invitations(summit.pk)
+    uid = f"UID:{summit.uid}@qicop"
+    for row in Delegate.objects.filter(meeting=summit, member=None):
+        delegations.remove_delegate(actor=world.carla.user, delegate=row)
+    # Wanjiru is still named to another meeting: her mail is written as to that delegate
+    other = Meeting.objects.create(
+        network=world.network,
+        title="Another meeting",
+        kind=Meeting.Kind.IN_PERSON,
+        start=summit.start + timedelta(days=30),
+        end=summit.end + timedelta(days=30),
+        time_zone="Africa/Nairobi",
+    )
+    delegate(other, world.kenya, "Wanjiru W. Kamau", WANJIRU)
+    agenda.cancel_meeting(actor=world.carla.user, meeting=Meeting.objects.get(pk=summit.pk))
+    for address in (WANJIRU, JEAN):
+        invitation, cancellation = to(address)
+        mimetype, ics = calendar_of(cancellation)
+        assert mimetype == "text/calendar; method=CANCEL"
+        assert "METHOD:CANCEL" in ics and uid in ics and "SEQUENCE:1" in ics
+        assert uid in calendar_of(invitation)[1]
+    assert "Dear Wanjiru W. Kamau" in to(WANJIRU)[1].body
+    # Jean's delegation is known no more: the address, in English and the meeting's zone
+    jeans = to(JEAN)[1]
+    assert f"Dear {JEAN}" in jeans.body and jeans.extra_headers["Content-Language"] == "en"
+    assert "(Africa/Nairobi)" in jeans.body
+    mail.send_updates(summit.pk, cancelled=True)
+    assert len(to(WANJIRU)) == 2 and len(to(JEAN)) == 2

@@ -16,7 +16,12 @@ The delegates of an in-person (or hybrid) meeting get its invitation, updates an
 who are members as members (delegates count as registered: they get the join link), delegates who are not
 members at the address the focal point gave (``Address``: in their country's language and zone, recorded
 in SentMail by address, with an unsubscribe link keyed on the address and no preferences page, which
-needs an account). An address that is also a member's gets the member's mail only.
+needs an account). An address is left out only where a member gets that same mail (one of its recipients,
+or one who had it already): anyone else typed in — a member of another network, an observer, an account
+from another country or a deactivated one — is mailed at the address, and nobody gets a mail twice. An
+address whose account unsubscribed from that kind of mail is left out too. Updates and the cancellation
+go to every address that had the invitation, whatever the meeting or its delegations became since: every
+calendar with the event must be updated.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -110,28 +115,36 @@ def delegate_ids(meeting: Meeting):
 
 @dataclass(frozen=True)
 class Address:
-    """A delegate who is not a member, mailed at the address their focal point gave."""
+    """A delegate who is not a member, mailed at the address their focal point gave. ``country`` is None
+    for an address that had the invitation but whose delegate is known no more."""
 
     email: str  # lower case: the key of SentMail and MailOptOut
     full_name: str
-    country: Country
+    country: Country | None
+    fallback_zone: str = ""  # the meeting's, for a country without a zone (or no country)
 
     @property
     def language(self) -> str:
         """The first of the country's languages the site has (as for their invitation letter)."""
         codes = language_codes()
-        return next((c for c in self.country.languages or () if c in codes), settings.LANGUAGE_CODE)
+        languages = self.country.languages if self.country is not None else ()
+        return next((c for c in languages or () if c in codes), settings.LANGUAGE_CODE)
 
     @property
     def zone(self) -> str:
-        name = self.country.time_zone
-        return name if name and is_valid_time_zone(name) else settings.TIME_ZONE
+        for name in (self.country.time_zone if self.country is not None else "", self.fallback_zone):
+            if name and is_valid_time_zone(name):
+                return name
+        return settings.TIME_ZONE
 
 
-def delegate_addresses(meeting: Meeting, kind: str) -> list[Address]:
-    """The meeting's delegates who are not members and have an e-mail, once per address, leaving out
-    addresses that unsubscribed from ``kind`` and those of members' accounts (the member's mail goes
-    there). A virtual meeting has no delegates: nothing is asked of the database."""
+def delegate_addresses(
+    meeting: Meeting, kind: str, *, members: QuerySet[Member], records: QuerySet[SentMail]
+) -> list[Address]:
+    """The meeting's delegates who are not members and have an e-mail, once per address, for a mail of
+    ``kind`` whose member recipients are ``members`` and whose records are ``records``; leaves out the
+    addresses ``_not_to_mail`` names. A virtual meeting has no delegates: nothing is asked of the
+    database."""
     if meeting.kind == Meeting.Kind.VIRTUAL:
         return []
     delegates = (
@@ -143,20 +156,81 @@ def delegate_addresses(meeting: Meeting, kind: str) -> list[Address]:
     found: dict[str, Address] = {}
     for delegate in delegates:
         email = delegate.email.strip().lower()
-        found.setdefault(email, Address(email, delegate.full_name, delegate.country))
+        found.setdefault(email, Address(email, delegate.full_name, delegate.country, meeting.time_zone))
     if not found:
         return []
-    taken = set(
+    left_out = _not_to_mail(found, kind, members=members, records=records)
+    return [a for e, a in found.items() if e not in left_out]
+
+
+def invited_delegates(
+    meeting: Meeting, *, members: QuerySet[Member], records: QuerySet[SentMail]
+) -> list[Address]:
+    """Every address that had a version of the meeting's invitation, whatever the meeting became since
+    (virtual) and whether or not its delegate is still named: the updates and the cancellation must reach
+    every calendar with the event. ``members`` and ``records`` are the update's, as for
+    ``delegate_addresses``. Each is written to as the last delegate known with that address (this
+    meeting's, else the latest of another meeting's); with none left, by the address, in English and the
+    meeting's zone."""
+    invited = invited_addresses(meeting)
+    if not invited:
+        return []
+    emails = sorted(invited - _not_to_mail(invited, Kind.INVITATIONS, members=members, records=records))
+    if not emails:
+        return []
+    known: dict[str, tuple[tuple[bool, bool], Delegate]] = {}
+    rows = (
+        Delegate.objects.annotate(address=Lower(Trim("email")))
+        .filter(address__in=emails)
+        .select_related("country")
+        .order_by("pk")
+    )
+    for row in rows:
+        # This meeting's first (as delegate_addresses picks), then rows without a member; among the rows
+        # of other meetings, the latest.
+        rank = (row.meeting_id == meeting.pk, row.member_id is None)
+        best = known.get(row.address)
+        if best is None or rank > best[0] or (rank == best[0] and not rank[0]):
+            known[row.address] = (rank, row)
+    found = []
+    for email in emails:
+        if email in known:
+            row = known[email][1]
+            found.append(Address(email, row.full_name, row.country, meeting.time_zone))
+        else:
+            found.append(Address(email, email, None, meeting.time_zone))
+    return found
+
+
+def _not_to_mail(emails, kind: str, *, members: QuerySet[Member], records: QuerySet[SentMail]) -> set[str]:
+    """Those of ``emails`` not to mail as addresses: where a member gets this same mail — one of its
+    recipients ``members``, or a member who had it already (``records``) — and those unsubscribed from
+    ``kind``, by the address's link or by the account with that address. Any other account's address is
+    mailed: a member of another network, an observer, a deactivated account… gets no member's mail."""
+    emails = list(emails)
+    by_account = (
         Member.objects.annotate(address=Lower("user__email"))
-        .filter(address__in=list(found))
+        .filter(address__in=emails)
+        .filter(
+            Q(pk__in=members.values("pk"))
+            | Q(pk__in=records.filter(member__isnull=False).values("member_id"))
+            | Q(mail_opt_outs__kind__in=[kind, Kind.ALL])
+        )
         .values_list("address", flat=True)
     )
-    stopped = set(
-        MailOptOut.objects.filter(
-            member__isnull=True, email__in=list(found), kind__in=[kind, Kind.ALL]
-        ).values_list("email", flat=True)
+    stopped = MailOptOut.objects.filter(
+        member__isnull=True, email__in=emails, kind__in=[kind, Kind.ALL]
+    ).values_list("email", flat=True)
+    return set(by_account) | set(stopped)
+
+
+def not_mailed(members: QuerySet[Member], records: QuerySet[SentMail]) -> QuerySet[Member]:
+    """``members`` who had none of ``records``, neither as members nor at their account's address (typed
+    in as a delegate's while they were not among the mail's recipients)."""
+    at_address = records.filter(member__isnull=True, email=Lower(OuterRef("user__email")))
+    return members.exclude(pk__in=records.filter(member__isnull=False).values("member_id")).exclude(
+        Exists(at_address)
     )
-    return [a for e, a in found.items() if e not in taken and e not in stopped]
 
 
 def not_opted_out(members: QuerySet[Member], kind: str) -> QuerySet[Member]:
@@ -192,6 +266,15 @@ def reminder_recipients(meeting: Meeting) -> QuerySet[Member]:
         Q(pk__in=registered_ids(meeting)) | Q(pk__in=delegate_ids(meeting))
     )
     return not_opted_out(members, Kind.REMINDERS)
+
+
+def reminder_addresses(meeting: Meeting, key: str) -> list[Address]:
+    return delegate_addresses(
+        meeting,
+        Kind.REMINDERS,
+        members=reminder_recipients(meeting),
+        records=SentMail.objects.filter(key=key),
+    )
 
 
 def _invitations(meeting: Meeting) -> QuerySet[SentMail]:
@@ -387,7 +470,7 @@ def send_batch(
     """
     sent = 0
     records = SentMail.objects.filter(key=key)
-    pending = members.exclude(pk__in=records.filter(member__isnull=False).values("member_id")).order_by("pk")
+    pending = not_mailed(members, records).order_by("pk")
     done = set(records.filter(member__isnull=True).values_list("email", flat=True)) if addresses else set()
     recipients = itertools.chain(pending, (a for a in addresses if a.email not in done))
     with get_connection() as connection:
@@ -431,8 +514,9 @@ def send_invitations(meeting_id: int) -> int:
     meeting = _meeting(meeting_id)
     if meeting is None or meeting.status == Meeting.Status.CANCELLED or meeting.end <= timezone.now():
         return 0
-    members = invitation_recipients(meeting).exclude(pk__in=invited_ids(meeting))
-    addresses = delegate_addresses(meeting, Kind.INVITATIONS)
+    recipients, invitations = invitation_recipients(meeting), _invitations(meeting)
+    members = not_mailed(recipients, invitations)  # any version: the others get updates
+    addresses = delegate_addresses(meeting, Kind.INVITATIONS, members=recipients, records=invitations)
     if addresses:
         invited = invited_addresses(meeting)
         addresses = [a for a in addresses if a.email not in invited]
@@ -441,7 +525,8 @@ def send_invitations(meeting_id: int) -> int:
 
 def send_updates(meeting_id: int, *, cancelled: bool = False) -> int:
     """The meeting's current version (or its cancellation) to everyone who had an earlier one: same UID,
-    higher SEQUENCE, so calendars replace the event instead of adding a second one."""
+    higher SEQUENCE, so calendars replace the event instead of adding a second one. Every address that
+    had the invitation gets it, even once the meeting is virtual or its delegate removed."""
     meeting = _meeting(meeting_id)
     if meeting is None:
         return 0
@@ -449,12 +534,14 @@ def send_updates(meeting_id: int, *, cancelled: bool = False) -> int:
     members = not_opted_out(
         participants(meeting.network_id, meeting).filter(pk__in=invited_ids(meeting)), Kind.INVITATIONS
     )
-    addresses = delegate_addresses(meeting, Kind.INVITATIONS)
-    if addresses:
-        invited = invited_addresses(meeting)
-        addresses = [a for a in addresses if a.email in invited]
+    records = SentMail.objects.filter(key=_calendar_key(meeting, cancel))
+    addresses = invited_delegates(meeting, members=members, records=records)
     template = "cancellation" if cancel else "update"
     return _send_calendar(meeting, members, template=template, cancel=cancel, addresses=addresses)
+
+
+def _calendar_key(meeting: Meeting, cancel: bool) -> str:
+    return f"{'cancellation' if cancel else 'invitation'}:{meeting.pk}:{meeting.sequence}"
 
 
 def _send_calendar(
@@ -466,11 +553,12 @@ def _send_calendar(
     addresses: list[Address] = (),
 ) -> int:
     registered = expected_ids(meeting)  # delegates are expected as registered members are
-    key = f"{'cancellation' if cancel else 'invitation'}:{meeting.pk}:{meeting.sequence}"
+    key = _calendar_key(meeting, cancel)
+    in_person = meeting.kind != Meeting.Kind.VIRTUAL  # delegates of a virtual meeting are not expected
 
     def build(member: Member | Address) -> EmailMultiAlternatives:
         address = isinstance(member, Address)
-        is_registered = address or member.pk in registered
+        is_registered = in_person if address else member.pk in registered
         calendar = calendars.invitation_ics(
             meeting,
             email=member.email if address else member.user.email,
@@ -518,6 +606,7 @@ def send_reminders(meeting_id: int, offset: str) -> int:
         return 0
     registered = set(registered_ids(meeting).values_list("member_id", flat=True))
     context = meeting_times(meeting)
+    key = f"reminder:{meeting.pk}:{offset}"
 
     def build(member: Member | Address) -> EmailMultiAlternatives:
         delegate = isinstance(member, Address) or member.pk not in registered
@@ -529,11 +618,11 @@ def send_reminders(meeting_id: int, offset: str) -> int:
         )
 
     return send_batch(
-        key=f"reminder:{meeting.pk}:{offset}",
+        key=key,
         meeting=meeting,
         members=reminder_recipients(meeting),
         build=build,
-        addresses=delegate_addresses(meeting, Kind.REMINDERS),
+        addresses=reminder_addresses(meeting, key),
     )
 
 
@@ -711,7 +800,7 @@ def due_now(now: datetime | None = None) -> list[Due]:
         key = f"reminder:{meeting.pk}:{offset}"
         if offset and (
             _pending(key, reminder_recipients(meeting))
-            or _pending_addresses(key, delegate_addresses(meeting, Kind.REMINDERS))
+            or _pending_addresses(key, reminder_addresses(meeting, key))
         ):
             due.append(Due("reminder", meeting.pk, offset))
     longest = max(delta for _label, delta in parse_offsets(DEADLINE_OFFSETS))
@@ -729,8 +818,7 @@ def due_now(now: datetime | None = None) -> list[Due]:
 
 
 def _pending(key: str, members: QuerySet[Member]) -> bool:
-    done = SentMail.objects.filter(key=key, member__isnull=False).values("member_id")
-    return members.exclude(pk__in=done).exists()
+    return not_mailed(members, SentMail.objects.filter(key=key)).exists()
 
 
 def _pending_addresses(key: str, addresses: list[Address]) -> bool:
