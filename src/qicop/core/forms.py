@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.i18n import time_zone_names
@@ -17,3 +18,13 @@ class TimeZoneField(forms.ChoiceField):
 
     def __init__(self, *, blank_label=None, **kwargs):
         super().__init__(choices=lambda: time_zone_choices(blank_label), **kwargs)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show on ``form`` the errors a service raised: each under its field when the service named one the
+    form has, the others above the form."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qicop.core.forms import add_service_errors
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.meetings import agenda, permissions, selectors
@@ -63,14 +64,6 @@ def _planner(request, slug, meeting_id=None):
     return viewer, network, meeting
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def meeting_create(request, slug):
     _viewer, network, _meeting = _planner(request, slug)
@@ -97,7 +90,7 @@ def meeting_edit(request, slug, meeting_id):
         try:
             told = agenda.update_meeting(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -182,7 +175,7 @@ def _save_item(request, network, meeting, form, item=None):
     try:
         saved = agenda.save_agenda_item(actor=request.user, meeting=meeting, item=item, **form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return None
     warnings = agenda.agenda_warnings(meeting, agenda.agenda_of(meeting)).get(saved.pk)
     if warnings:
@@ -261,7 +254,7 @@ def topics(request, slug):
             else:
                 agenda.rename_topic(actor=request.user, topic=topic, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("meetings:topics", slug=network.slug)
@@ -312,7 +305,7 @@ def case_assign(request, slug, meeting_id):
         try:
             case = agenda.assign_case_presentation(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -414,6 +407,6 @@ def _case_step(request, case, step, form) -> bool:
             )
             messages.success(request, _("Saved."))
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from qicop.core.forms import add_service_errors
 from qicop.core.pagination import paginate
 from qicop.meetings import permissions
 from qicop.meetings import series as series_service
@@ -21,14 +22,6 @@ def _coordinator(request, slug):
     if not permissions.can_manage_meetings(viewer, network):
         raise PermissionDenied
     return viewer, network
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -69,7 +62,7 @@ def series_create(request, slug):
         try:
             series = series_service.create_series(actor=request.user, network=network, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The series is created. Plan its meetings and choose it there."))
             return redirect("meetings:series_detail", slug=network.slug, series_id=series.pk)
@@ -90,7 +83,7 @@ def series_edit(request, slug, series_id):
         try:
             series_service.update_series(actor=request.user, series=series, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("meetings:series_detail", slug=network.slug, series_id=series.pk)
