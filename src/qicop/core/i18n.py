@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
@@ -75,7 +76,11 @@ def compile_catalogs(locale_dir: Path | None = None) -> list[Path]:
                 continue
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file, locale=po_path.parent.parent.name)
-            with mo_path.open("wb") as mo_file:
+            # Written aside, then renamed: another process starting at the same time (a test worker, a
+            # second server process) reads the old catalog or the new one, never half of one.
+            partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as mo_file:
                 write_mo(mo_file, catalog, use_fuzzy=False)
+            os.replace(partial, mo_path)
             written.append(mo_path)
     return written
