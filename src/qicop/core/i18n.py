@@ -32,6 +32,33 @@ def is_valid_time_zone(name: str) -> bool:
     return name in time_zone_names() or name == "UTC"
 
 
+def first_time_zone(*names: str) -> str:
+    """The first of ``names`` that is a time zone; the site's when none is."""
+    return next((name for name in names if name and is_valid_time_zone(name)), settings.TIME_ZONE)
+
+
+def country_language(country) -> str:
+    """The first of ``country``'s languages the site speaks; "" when it speaks none of them (or no
+    country is given)."""
+    codes = language_codes()
+    return next((code for code in (getattr(country, "languages", None) or ()) if code in codes), "")
+
+
+def reader_language(member) -> str:
+    """The language to write to a member in (e-mails, letters): their account's; if it follows the
+    browser, the first of their country's languages the site speaks (a member from Haiti reads French);
+    else the site's."""
+    if member.user.language in language_codes():
+        return member.user.language
+    return country_language(member.country) or settings.LANGUAGE_CODE
+
+
+def reader_zone(member) -> str:
+    """The time zone to write to a member in: their account's, or (left empty) their country's, as on
+    the site."""
+    return first_time_zone(member.user.time_zone, member.country.time_zone)
+
+
 # Our Portuguese readers are in Mozambique: CLDR's plain "pt" is Brazilian ("Quênia", not "Quénia").
 CLDR_LOCALES = {"pt": "pt_MZ"}
 

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from qicop.core.audit import audit
-from qicop.core.i18n import is_valid_time_zone
+from qicop.core.i18n import reader_language, reader_zone
 from qicop.knowledge import permissions_discussions as rules
 from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings, Post, PostReport, Thread
 from qicop.network.models import Member, Membership, Role
@@ -128,24 +128,6 @@ def mark_read_for_thread(*, member_id: int, thread: Thread) -> int:
 # --- E-mail --------------------------------------------------------------------------------------------
 
 
-def _language(member: Member) -> str:
-    """The account's language; else the first of the country's languages we speak; else the default."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    if member.user.language in codes:
-        return member.user.language
-    for code in member.country.languages or []:
-        if code in codes:
-            return code
-    return settings.LANGUAGE_CODE
-
-
-def _zone(member: Member) -> ZoneInfo:
-    for name in (member.user.time_zone, member.country.time_zone, settings.TIME_ZONE):
-        if name and is_valid_time_zone(name):
-            return ZoneInfo(name)
-    return ZoneInfo("UTC")
-
-
 def _sendable(notification: Notification) -> bool:
     """Still worth sending: the post is visible and the recipient may still read the thread; a case study
     still waits for review and the recipient still reviews it; a report is still open and the recipient
@@ -218,7 +200,7 @@ def _item(notification: Notification) -> dict:
 
 
 def _render(template: str, member: Member, context: dict) -> tuple[str, str]:
-    with translation.override(_language(member)), timezone.override(_zone(member)):
+    with translation.override(reader_language(member)), timezone.override(ZoneInfo(reader_zone(member))):
         context = {
             **context,
             "member": member,

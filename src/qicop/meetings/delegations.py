@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.i18n import country_language, reader_language
 from qicop.core.pdf import html_to_pdf
 from qicop.meetings import permissions
 from qicop.meetings.attendance import GUEST, can_record_attendance, is_guest
@@ -334,14 +335,9 @@ def _language_of(member: Member | None, country=None) -> str:
     """The language a letter or certificate is written in: the member's (their account's, else their
     country's, as for e-mails); for a delegate without an account, the first of their country's languages
     the site has; else the reader's."""
-    from qicop.core.i18n import language_codes
-    from qicop.meetings.mail import recipient_language
-
     if member is not None:
-        return recipient_language(member)
-    codes = language_codes()
-    spoken = next((c for c in (getattr(country, "languages", None) or ()) if c in codes), "")
-    return spoken or translation.get_language() or settings.LANGUAGE_CODE
+        return reader_language(member)
+    return country_language(country) or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def invitation_letters_html(delegates: list[Delegate]) -> str:

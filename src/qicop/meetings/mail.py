@@ -46,7 +46,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.core.i18n import is_valid_time_zone, language_codes
+from qicop.core.i18n import country_language, first_time_zone, reader_language, reader_zone
 from qicop.core.markdown import render_markdown
 from qicop.meetings import calendars, evaluation, permissions
 from qicop.meetings.models import (
@@ -82,23 +82,6 @@ CANCELLATION_PREFIX = "cancellation:{meeting}:"
 # ------------------------------------------------------------------------------------------ recipients
 
 
-def recipient_language(member: Member) -> str:
-    """The account's language; if it follows the browser, the first of the country's languages we have
-    (a member from Haiti reads French), else the site's language."""
-    codes = language_codes()
-    if member.user.language in codes:
-        return member.user.language
-    return next((c for c in member.country.languages or () if c in codes), settings.LANGUAGE_CODE)
-
-
-def recipient_zone(member: Member) -> str:
-    """The account's zone, or (left empty) the member's country's zone, as on the site."""
-    for name in (member.user.time_zone, member.country.time_zone):
-        if name and is_valid_time_zone(name):
-            return name
-    return settings.TIME_ZONE
-
-
 def participants(network_id: int, meeting: Meeting | None = None) -> QuerySet[Member]:
     """Active members of the network in any role but observer: observers get no meeting mail — unless
     they are delegates to ``meeting``, named by their country for it."""
@@ -126,16 +109,11 @@ class Address:
     @property
     def language(self) -> str:
         """The first of the country's languages the site has (as for their invitation letter)."""
-        codes = language_codes()
-        languages = self.country.languages if self.country is not None else ()
-        return next((c for c in languages or () if c in codes), settings.LANGUAGE_CODE)
+        return country_language(self.country) or settings.LANGUAGE_CODE
 
     @property
     def zone(self) -> str:
-        for name in (self.country.time_zone if self.country is not None else "", self.fallback_zone):
-            if name and is_valid_time_zone(name):
-                return name
-        return settings.TIME_ZONE
+        return first_time_zone(self.country.time_zone if self.country is not None else "", self.fallback_zone)
 
 
 def delegate_addresses(
@@ -401,7 +379,7 @@ def render_message(
         unsubscribe = address_unsubscribe_url(member.email, opt_out_kind)
         preferences = ""
     else:
-        language, zone, email = recipient_language(member), recipient_zone(member), member.user.email
+        language, zone, email = reader_language(member), reader_zone(member), member.user.email
         unsubscribe = unsubscribe_url(member.pk, opt_out_kind)
         preferences = settings.BASE_URL + reverse("meetings:mail_preferences", args=[network.slug])
     with translation.override(language), timezone.override(ZoneInfo(zone)):

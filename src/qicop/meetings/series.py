@@ -157,9 +157,9 @@ def inconvenience_of_series(
     working hours, in its own time zone on that day)."""
     found: dict[int, Inconvenience] = {}
     for meeting in sessions:
+        own = ZoneInfo(meeting.time_zone) if meeting.time_zone else None
         for country in meeting.countries.all():
             zone = ZoneInfo(country.time_zone)
-            own = ZoneInfo(meeting.time_zone) if meeting.time_zone else None
             cost = penalty(
                 hours_outside(
                     meeting.start.astimezone(zone),

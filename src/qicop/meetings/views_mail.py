@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qicop.core.i18n import reader_language
 from qicop.meetings import mail, permissions, selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.models import Delegate, MailOptOut, Meeting
@@ -86,7 +87,7 @@ def unsubscribe(request, token):
             return _bad_link(request, expired=False)
         if done:
             mail.opt_out(member=member, kind=kind, actor=_actor(request))
-        email, language = member.user.email, mail.recipient_language(member)
+        email, language = member.user.email, reader_language(member)
     with translation.override(language):
         return render(
             request,
