@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "qicop.core.context_processors.site",
-                "qicop.core.context_processors.navigation",
+                "qicop.network.context_processors.navigation",
             ],
         },
     }
