@@ -40,15 +40,21 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
+def put(archive: zipfile.ZipFile, name: str, content: str) -> None:
+    """Add ``name`` with a fixed date: ``writestr`` with a bare name stamps the current time, so the same
+    file built twice a second apart would differ, and a test comparing them would fail by the clock."""
+    archive.writestr(zipfile.ZipInfo(name, date_time=(2030, 1, 1, 0, 0, 0)), content)
+
+
 def office_bytes(main_part: str, *, extra: dict | None = None) -> bytes:
     """A minimal Office Open XML package whose main part is ``main_part`` (e.g. word/document.xml)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr(main_part, '<?xml version="1.0"?><document/>')
+        put(archive, "[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        put(archive, "_rels/.rels", '<?xml version="1.0"?><Relationships/>')
+        put(archive, main_part, '<?xml version="1.0"?><document/>')
         for name, content in (extra or {}).items():
-            archive.writestr(name, content)
+            put(archive, name, content)
     return out.getvalue()
 
 
@@ -67,18 +73,18 @@ def xlsx_bytes() -> bytes:
 def plain_zip_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<not really/>")
-        archive.writestr("readme.txt", "a zip, not a document")
+        put(archive, "word/document.xml", "<not really/>")
+        put(archive, "readme.txt", "a zip, not a document")
     return out.getvalue()
 
 
 def office_with_types(main_part: str, types: str, extra: dict) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types>{types}</Types>')
-        archive.writestr(main_part, '<?xml version="1.0"?><document/>')
+        put(archive, "[Content_Types].xml", f'<?xml version="1.0"?><Types>{types}</Types>')
+        put(archive, main_part, '<?xml version="1.0"?><document/>')
         for name, content in extra.items():
-            archive.writestr(name, content)
+            put(archive, name, content)
     return out.getvalue()
 
 
