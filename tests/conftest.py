@@ -10,6 +10,8 @@ from qicop.core.i18n import compile_catalogs
 
 SHARED_DEMO = "shared_demo"
 
+pytest_plugins = ["clock"]
+
 
 def pytest_configure(config):
     # Translations must work from a fresh clone: compile the catalogs the same way `qicop` does,
@@ -24,12 +26,15 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 @pytest.fixture(scope="session")
-def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def shared_demo(clock, django_db_setup, django_db_blocker, tmp_path_factory):
     """The whole demo (networks, meetings, knowledge and three years of data), loaded once per run in a
     transaction that is rolled back at the end. Each test that uses it runs in a savepoint of its own, so
     what a test changes is undone before the next one; tests must still not commit (no transactional_db).
 
-    Loading it once instead of once per test saves about two seconds a test (more on PostgreSQL)."""
+    Loading it once instead of once per test saves about two seconds a test (more on PostgreSQL).
+
+    The clock stands still at the pinned moment while the demo loads, so the demo's months and dates are
+    those the tests compute, and nothing in it is later than the moment each test starts at."""
     from django.db import transaction
     from django.test import override_settings
 
@@ -43,7 +48,9 @@ def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
         with django_db_blocker.unblock():
             outer = transaction.atomic()
             outer.__enter__()
+            clock.freeze()
             load_demo()
+            clock.reset()
     yield private_root
     with django_db_blocker.unblock():
         transaction.set_rollback(True)

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.metadata_import import ensure_default_combo, generate_uid
@@ -205,7 +206,7 @@ def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
 
 
 def _months(today: date | None) -> list[str]:
-    month = period_of("Monthly", today or date.today()).previous()
+    month = period_of("Monthly", today or timezone.localdate()).previous()
     ids = []
     for _step in range(MONTHS):
         ids.append(month.id)
