@@ -13,7 +13,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qicop.api.dhis2 import _error, _user
+from qicop.api.dhis2.common import api_user as _user
+from qicop.api.dhis2.common import error_response as _error
 from qicop.indicators.aggregation import as_decimal, indicator_value
 from qicop.indicators.models import NetworkIndicator, OrgUnit, Period
 from qicop.integrations.dhis2.periods import PeriodError, parse_period

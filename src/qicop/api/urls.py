@@ -2,14 +2,17 @@
 
 from django.urls import path
 
-from qicop.api import dhis2, fhir
+from qicop.api import fhir
+from qicop.api.dhis2 import data_values, metadata
 
 app_name = "dhis2"
 
 urlpatterns = [
-    path("dataValueSets", dhis2.data_value_sets, name="data_value_sets"),
-    path("dataValueSets.<str:extension>", dhis2.data_value_sets, name="data_value_sets_ext"),
-    path("metadata", dhis2.metadata, name="metadata"),
+    path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
+    path("dataValueSets.<str:extension>", data_values.data_value_sets, name="data_value_sets_ext"),
+    path("metadata", metadata.metadata, name="metadata"),
     path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
-    path("system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", dhis2.task_summary, name="task_summary"),
+    path(
+        "system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", data_values.task_summary, name="task_summary"
+    ),
 ]
