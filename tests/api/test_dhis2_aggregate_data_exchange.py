@@ -146,6 +146,27 @@ def test_the_second_run_of_the_same_exchange_updates_nothing_twice(data):
     assert DataValue.objects.get().value == "15"
 
 
+def test_the_default_disaggregation_named_by_dhis2s_code_is_understood(data):
+    body = json.dumps(
+        {
+            "dataValues": [
+                {
+                    "dataElement": "VL_TESTED",
+                    "period": "202401",
+                    "orgUnit": "KE_NAK_H",
+                    "categoryOptionCombo": "default",
+                    "attributeOptionCombo": "default",
+                    "value": "9",
+                }
+            ]
+        }
+    )
+    response = push("?idScheme=CODE", body, token(data.world.dan.user))
+
+    assert response.status_code == 200
+    assert DataValue.objects.get().category_option_combo == data.default_coc
+
+
 def test_per_object_id_schemes_in_the_query_string_are_honoured(data):
     body = exchange_body(("VL_TESTED", "202402", "KE_NAK_H", "7", None))
     response = push("?dataElementIdScheme=CODE&orgUnitIdScheme=CODE", body, token(data.world.dan.user))
