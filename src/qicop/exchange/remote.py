@@ -193,8 +193,8 @@ class _Guarded:
     def _explain(self, error: httpx.HTTPError) -> RemoteError:
         if isinstance(error, httpx.TimeoutException):
             return RemoteError(
-                _("DHIS2 at %(host)s did not answer within %(seconds)d seconds.")
-                % {"host": self._host, "seconds": int(self._timeout or 0)}
+                _("DHIS2 at %(host)s did not answer within %(seconds)g seconds.")
+                % {"host": self._host, "seconds": self._timeout or 0}
             )
         if _is_tls(error):
             return RemoteError(
