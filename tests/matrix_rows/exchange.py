@@ -1,4 +1,4 @@
-"""Authorization matrix rows: a country's DHIS2 connection (its focal point and the coordinators manage it)."""
+"""Authorization matrix rows: a country's DHIS2 connection (its focal point and coordinators manage it)."""
 
 from __future__ import annotations
 
