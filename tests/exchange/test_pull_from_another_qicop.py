@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -181,8 +181,17 @@ def test_a_second_pull_from_another_qicop_reads_only_the_values_changed_since(de
         content=json.dumps({"dataValues": [changed]}),
         headers={"Authorization": f"ApiToken {other_qicop['token']}", "Content-Type": "application/json"},
     ).raise_for_status()
-    # The last success was the day before the change: lastUpdated asks from two days before it.
-    connection.last_success_at = timezone.now() - timedelta(days=1)
+    # The last success came an hour before the change, on the other server's clock (its own, not the suite's).
+    values = _remote_get(other_qicop, "dataValueSets", **params)["dataValues"]
+    (now_there,) = [
+        v["lastUpdated"]
+        for v in values
+        if v["value"] == changed["value"]
+        and v["orgUnit"] == one["orgUnit"]
+        and v["dataElement"] == one["dataElement"]
+        and v["period"] == one["period"]
+    ]
+    connection.last_success_at = datetime.fromisoformat(now_there) - timedelta(hours=1)
     connection.save(update_fields=["last_success_at"])
 
     pull = _pull(connection, network, focal_point)
