@@ -28,6 +28,13 @@ def form_data(server, **changes):
     return data
 
 
+def test_the_data_page_links_to_the_connection_for_those_who_manage_one(data):
+    link = 'href="/n/vln/data/dhis2/"'
+    assert link in data.world.client_for("faith").get("/n/vln/data/").content.decode()
+    assert link in data.world.client_for("carla").get("/n/vln/data/").content.decode()
+    assert link not in data.world.client_for("dan").get("/n/vln/data/").content.decode()
+
+
 def test_the_focal_point_sees_her_country_and_the_coordinator_every_country(data):
     faith = data.world.client_for("faith").get("/n/vln/data/dhis2/").content.decode()
     carla = data.world.client_for("carla").get("/n/vln/data/dhis2/").content.decode()
