@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from matrix_rows import (
     agenda,
     delegations,
+    exchange,
     knowledge_cases,
     knowledge_discussions,
     mail,
@@ -117,6 +118,7 @@ MATRIX = {
 for feature in (
     agenda,
     delegations,
+    exchange,
     mail,
     materials,
     proceedings,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qicop.meetings",
     "qicop.knowledge",
     "qicop.search",
+    "qicop.exchange",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,14 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PRIVATE_ROOT = Path(env_str("QICOP_PRIVATE_ROOT") or VAR_DIR / "private")
 # Data files larger than this are refused before anything is read.
 QICOP_IMPORT_MAX_BYTES = env_int("QICOP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+# Secrets that encrypt what qicop must give back to other servers (DHIS2 tokens): the first encrypts, all
+# decrypt, so a new one can be put first and the old one removed after `qicop reencrypt_secrets`.
+QICOP_ENCRYPTION_KEYS = env_list("QICOP_ENCRYPTION_KEYS", [])
+for _key in QICOP_ENCRYPTION_KEYS:
+    if len(_key) < 32:
+        raise ImproperlyConfigured("QICOP_ENCRYPTION_KEYS: each secret must be at least 32 characters long")
+# Seconds to wait for a DHIS2 server to connect and for each part of its answer.
+QICOP_DHIS2_TIMEOUT = env_int("QICOP_DHIS2_TIMEOUT", 120)
 # Meeting materials and other attachments: one file at most this large.
 QICOP_UPLOAD_MAX_BYTES = env_int("QICOP_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("qicop.accounts.urls")),
     path("", include("qicop.network.urls")),
     path("", include("qicop.indicators.urls")),
+    path("", include("qicop.exchange.urls")),
     path("", include("qicop.dashboards.urls")),
     path("", include("qicop.meetings.urls")),
     path("", include("qicop.search.urls")),

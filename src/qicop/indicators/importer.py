@@ -190,7 +190,9 @@ def _summary(
             "dryRun": options.dry_run,
             "importStrategy": options.strategy,
             "atomicMode": "ALL" if options.atomic else "NONE",
-            "idSchemes": {"idScheme": options.id_scheme},
+            # Empty, as DHIS2 writes it: DHIS2's own clients (the aggregate data exchange among them) read
+            # this object into IdScheme fields that cannot be built from text, and would reject the answer.
+            "idSchemes": {},
         },
         "description": description,
         "importCount": {

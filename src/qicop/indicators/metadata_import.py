@@ -43,13 +43,21 @@ def generate_uid() -> str:
 
 
 def ensure_default_combo() -> tuple[CategoryCombo, CategoryOptionCombo]:
+    # DHIS2 gives the default combo the code "default": exports with idScheme=CODE name it so.
     combo = CategoryCombo.objects.filter(name="default").first() or CategoryCombo.objects.create(
-        uid=DEFAULT_COMBO_UID, name="default"
+        uid=DEFAULT_COMBO_UID, name="default", code=_free_code(CategoryCombo, "default")
     )
     coc = CategoryOptionCombo.objects.filter(name="default").first() or CategoryOptionCombo.objects.create(
-        uid=DEFAULT_COC_UID, name="default", category_combo=combo
+        uid=DEFAULT_COC_UID,
+        name="default",
+        category_combo=combo,
+        code=_free_code(CategoryOptionCombo, "default"),
     )
     return combo, coc
+
+
+def _free_code(model, code: str) -> str | None:
+    return None if model.objects.filter(code=code).exists() else code
 
 
 class _Rollback(Exception):

@@ -59,13 +59,28 @@ def options_from_parameters(
     try:
         return ImportOptions(
             dry_run=flag("dryRun", False),
-            strategy=str(params.get("importStrategy") or "CREATE_AND_UPDATE").upper(),
+            strategy=_strategy(params.get("importStrategy")),
             atomic=atomic_mode == "ALL",
             data_set=data_set or params.get("dataSet") or None,
             **values,
         )
     except ValueError as error:
         raise ValidationError(str(error)) from None
+
+
+# DHIS2's older names for the import strategies, still sent by its own clients (a data exchange's "reset
+# before exchange" posts importStrategy=NEW_AND_UPDATES).
+STRATEGY_ALIASES = {
+    "NEW_AND_UPDATES": "CREATE_AND_UPDATE",
+    "NEW": "CREATE",
+    "UPDATES": "UPDATE",
+    "DELETES": "DELETE",
+}
+
+
+def _strategy(raw) -> str:
+    strategy = str(raw or "CREATE_AND_UPDATE").strip().upper()
+    return STRATEGY_ALIASES.get(strategy, strategy)
 
 
 def _scheme(raw) -> str:
