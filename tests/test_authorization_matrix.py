@@ -92,7 +92,6 @@ MATRIX = {
     "meetings:feed": (lambda w: "/calendar/not-a-token.ics", expect(404)),
     "search:search": (lambda w: "/n/vln/search/?q=second+95", members_only()),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
-    "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
     "dhis2:fhir_measure_reports": (
         lambda w: "/api/fhir/MeasureReport?network=vln",

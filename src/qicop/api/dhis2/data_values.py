@@ -27,7 +27,7 @@ SUMMARY_PATH = "/api/system/taskSummaries/DATAVALUE_IMPORT/{id}"
 
 
 @csrf_exempt
-def data_value_sets(request, extension: str | None = None):
+def data_value_sets(request):
     user = api_user(request)
     if user is None:
         return error_response(
@@ -36,7 +36,7 @@ def data_value_sets(request, extension: str | None = None):
     if request.method == "POST":
         return _import(request, user)
     if request.method == "GET":
-        return _export(request, user, extension)
+        return _export(request, user, request.dhis2_format)
     return error_response(405, _("Use GET to export or POST to import."))
 
 
