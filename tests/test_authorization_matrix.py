@@ -93,6 +93,9 @@ MATRIX = {
     "search:search": (lambda w: "/n/vln/search/?q=second+95", members_only()),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
+    "dhis2:system_info": (lambda w: "/api/system/info", expect(200, anonymous=401)),
+    "dhis2:system_ping": (lambda w: "/api/system/ping", expect(200)),
+    "dhis2:me": (lambda w: "/api/me", expect(200, anonymous=401)),
     "dhis2:fhir_measure_reports": (
         lambda w: "/api/fhir/MeasureReport?network=vln",
         expect(400, oscar=404, anonymous=401),

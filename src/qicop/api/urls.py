@@ -8,7 +8,7 @@ middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``
 from django.urls import path
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_values, metadata
+from qicop.api.dhis2 import data_values, metadata, system
 from qicop.api.dhis2.routing import dhis2_path
 
 app_name = "dhis2"
@@ -16,6 +16,9 @@ app_name = "dhis2"
 urlpatterns = [
     dhis2_path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
     dhis2_path("metadata", metadata.metadata, name="metadata"),
+    dhis2_path("system/info", system.info, name="system_info"),
+    dhis2_path("system/ping", system.ping, name="system_ping"),
+    dhis2_path("me", system.me, name="me"),
     path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
     dhis2_path(
         "system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", data_values.task_summary, name="task_summary"

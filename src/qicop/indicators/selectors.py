@@ -181,3 +181,15 @@ def network_indicators(network):
             "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
         )
     )
+
+
+def country_roots(country_ids: set[int] | None) -> QuerySet[OrgUnit]:
+    """The root org unit of each country (of every country for None): one per country, so few."""
+    roots = OrgUnit.objects.filter(level=1).order_by("name")
+    return roots if country_ids is None else roots.filter(country_id__in=country_ids)
+
+
+def data_set_uids() -> QuerySet:
+    from qicop.indicators.models import DataSet
+
+    return DataSet.objects.order_by("name").values_list("uid", flat=True)

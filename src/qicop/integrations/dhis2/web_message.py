@@ -37,6 +37,12 @@ _ITEM_NAMES = {
     "rejectedIndexes": "rejectedIndex",
     "indexes": "index",
     "errorReports": "errorReport",
+    "organisationUnits": "organisationUnit",
+    "dataViewOrganisationUnits": "dataViewOrganisationUnit",
+    "teiSearchOrganisationUnits": "teiSearchOrganisationUnit",
+    "userRoles": "userRole",
+    "authorities": "authority",
+    "dataSets": "dataSet",
 }
 
 
