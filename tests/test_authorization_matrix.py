@@ -101,9 +101,15 @@ MATRIX = {
         expect(400, oscar=404, anonymous=401),
     ),
     "dhis2:task_summary": (
-        lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/1",
+        lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/NoSuchJob01",
         expect(404, anonymous=401),
     ),
+    "dhis2:task_summaries": (
+        lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT",
+        expect(200, anonymous=401),
+    ),
+    "dhis2:task": (lambda w: "/api/system/tasks/DATAVALUE_IMPORT/NoSuchJob01", expect(404, anonymous=401)),
+    "dhis2:tasks": (lambda w: "/api/system/tasks/METADATA_IMPORT", expect(200, anonymous=401)),
     "api:api-root": (lambda w: "/api/v1/", expect(404)),
     "api:openapi-json": (lambda w: "/api/v1/openapi.json", expect(200)),
     "api:openapi-view": (lambda w: "/api/v1/docs", expect(200)),

@@ -9,7 +9,7 @@ from django.test import Client
 from data_world import DataWorld
 from personas import PASSWORD
 from qicop.accounts.services import create_api_token
-from qicop.indicators.models import DataImport, DataValue, Publication
+from qicop.indicators.models import DataValue, Publication
 from qicop.indicators.services import publish_period
 
 
@@ -157,20 +157,6 @@ def test_an_oversized_body_is_refused_before_reading(data, settings):
     )
     assert response.status_code == 413
     assert "too large" in response.json()["message"]
-
-
-def test_an_asynchronous_import_is_queued_and_its_summary_fetched(data):
-    secret = token_for(data.world.dan.user)
-    response = Client().post(
-        "/api/dataValueSets?async=true",
-        payload(("VlTested01a", "202401", "NakuruHosp1", "9")),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"ApiToken {secret}",
-    )
-    endpoint = response.json()["response"]["relativeNotifierEndpoint"]
-    summary = Client().get(endpoint, HTTP_AUTHORIZATION=f"ApiToken {secret}").json()
-    assert summary["importCount"]["imported"] == 1  # the test task backend runs at once
-    assert DataImport.objects.get().status == "done"
 
 
 def export(user, query, **headers):

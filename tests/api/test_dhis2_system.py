@@ -18,7 +18,8 @@ def data(world):
 
 
 def client_for(person):
-    secret = create_api_token(user=getattr(person, "user", person), name="script")[1]
+    user = getattr(person, "user", person)
+    secret = create_api_token(user=user, name=f"script {user.api_tokens.count()}")[1]
     return Client(HTTP_AUTHORIZATION=f"ApiToken {secret}")
 
 

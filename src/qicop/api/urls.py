@@ -8,7 +8,7 @@ middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``
 from django.urls import path
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_values, metadata, system
+from qicop.api.dhis2 import data_values, metadata, system, tasks
 from qicop.api.dhis2.routing import dhis2_path
 
 app_name = "dhis2"
@@ -20,7 +20,8 @@ urlpatterns = [
     dhis2_path("system/ping", system.ping, name="system_ping"),
     dhis2_path("me", system.me, name="me"),
     path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
-    dhis2_path(
-        "system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", data_values.task_summary, name="task_summary"
-    ),
+    dhis2_path("system/tasks/<str:job_type>", tasks.tasks, name="tasks"),
+    dhis2_path("system/tasks/<str:job_type>/<str:job_id>", tasks.tasks, name="task"),
+    dhis2_path("system/taskSummaries/<str:job_type>", tasks.task_summaries, name="task_summaries"),
+    dhis2_path("system/taskSummaries/<str:job_type>/<str:job_id>", tasks.task_summaries, name="task_summary"),
 ]

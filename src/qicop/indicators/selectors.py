@@ -117,14 +117,26 @@ def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
 
 
-def imports_for_user(user) -> QuerySet:
+def imports_for_user(user, job_type: str = "DATAVALUE_IMPORT") -> QuerySet:
+    """The imports ``user`` may follow: their own, or everyone's for a coordinator."""
     from qicop.indicators.models import DataImport
     from qicop.network.permissions import viewer_for
 
-    imports = DataImport.objects.select_related("user__member").order_by("-created_at")
+    imports = (
+        DataImport.objects.filter(job_type=job_type).select_related("user__member").order_by("-created_at")
+    )
     if viewer_for(user).is_coordinator_anywhere():
         return imports
     return imports.filter(user=user)
+
+
+def import_job_for_user(user, job_type: str, job_id: str):
+    """One import by its DHIS2 job id (a UID; the integer ids of earlier links still work), or None alike
+    when it does not exist and when ``user`` may not see it."""
+    jobs = imports_for_user(user, job_type)
+    if job_id.isdigit():
+        return jobs.filter(pk=int(job_id)).first() if len(job_id) < 12 else None
+    return jobs.filter(uid=job_id).first()
 
 
 def completeness(countries: list, months: int = 12, today: date | None = None) -> dict:

@@ -1,5 +1,5 @@
-"""``POST/GET /api/dataValueSets`` (JSON, XML, CSV, ADX by Content-Type) and the summary of an asynchronous
-import at ``/api/system/taskSummaries/DATAVALUE_IMPORT/<id>``."""
+"""``POST/GET /api/dataValueSets`` (JSON, XML, CSV, ADX by Content-Type); ``async=true`` imports are
+followed through ``tasks``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tempfile
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -19,11 +19,9 @@ from qicop.api.dhis2.common import (
     import_message,
     spool,
 )
+from qicop.api.dhis2.tasks import job_started
 from qicop.indicators import selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, write_values
-from qicop.indicators.models import DataImport
-
-SUMMARY_PATH = "/api/system/taskSummaries/DATAVALUE_IMPORT/{id}"
 
 
 @csrf_exempt
@@ -53,19 +51,7 @@ def _import(request, user):
                 params=request.GET.dict(),
                 fmt=_format_of(request, body),
             )
-            return JsonResponse(
-                {
-                    "httpStatus": "OK",
-                    "httpStatusCode": 200,
-                    "status": "OK",
-                    "message": _("Import queued"),
-                    "response": {
-                        "id": str(data_import.pk),
-                        "jobType": "DATAVALUE_IMPORT",
-                        "relativeNotifierEndpoint": SUMMARY_PATH.format(id=data_import.pk),
-                    },
-                }
-            )
+            return job_started(request, data_import)
         summary = services.import_file(
             actor=user, fileobj=body, content_type=request.content_type, params=request.GET
         )
@@ -145,17 +131,3 @@ def _stream(rows, fmt: str) -> FileResponse:
     spooled.seek(0)
     content_type = CONTENT_TYPES[fmt]
     return FileResponse(spooled, content_type=f"{content_type}; charset=utf-8")
-
-
-def task_summary(request, import_id: int):
-    user = api_user(request)
-    if user is None:
-        return error_response(
-            401, _("Sign in or send a personal API token (Authorization: ApiToken <token>).")
-        )
-    data_import = DataImport.objects.filter(pk=import_id, user=user).first()
-    if data_import is None:
-        return error_response(404, _("No such import."))
-    if data_import.summary is None:
-        return JsonResponse({"status": data_import.status, "completed": False})
-    return JsonResponse(data_import.summary, json_dumps_params={"ensure_ascii": False})
