@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
@@ -63,8 +63,13 @@ def export_rows(
     children: bool = False,
     include_deleted: bool = False,
     id_scheme: str = "UID",
+    last_updated: datetime | None = None,
+    limit: int | None = None,
 ) -> Iterator[DataValueRow]:
-    """The visible values matching DHIS2's export filters, streamed from the database in chunks."""
+    """The visible values matching DHIS2's export filters, streamed from the database in chunks.
+
+    ``last_updated``: only values changed since then (deletions too, with ``include_deleted``), DHIS2's
+    incremental sync; ``limit``: at most that many values."""
     field = {"UID": "uid", "CODE": "code", "NAME": "name"}[id_scheme]
     values = visible_values(user)
     if data_elements:
@@ -81,6 +86,8 @@ def export_rows(
         values = in_org_units(values, org_units, children=children)
     if not include_deleted:
         values = values.filter(deleted=False)
+    if last_updated is not None:
+        values = values.filter(last_updated__gte=last_updated)
     columns = values.order_by("period__start_date", "org_unit_id", "data_element_id", "id").values_list(
         F(f"data_element__{field}"),
         "period__dhis2_id",
@@ -95,6 +102,8 @@ def export_rows(
         "follow_up",
         "deleted",
     )
+    if limit is not None:
+        columns = columns[:limit]
     for index, row in enumerate(columns.iterator(chunk_size=5000)):
         yield DataValueRow(
             data_element=row[0],

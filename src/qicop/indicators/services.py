@@ -29,6 +29,12 @@ SCHEME_PARAMETERS = {
 }
 
 
+# atomicMode: ALL stores nothing when any value has a conflict. DHIS2's OBJECT (its tracker and metadata
+# imports) means each object is imported or refused on its own, the others kept; in a data value set each
+# value is an object, so OBJECT is "store what is valid" — what NONE (DHIS2's legacy name) also does here.
+ATOMIC_MODES = {"ALL": True, "OBJECT": False, "NONE": False}
+
+
 def options_from_parameters(
     params, *, file_schemes: dict[str, str] | None = None, data_set: str | None = None
 ):
@@ -53,14 +59,16 @@ def options_from_parameters(
     values.update(
         {SCHEME_PARAMETERS[k]: _scheme(v) for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
     )
-    atomic_mode = str(params.get("atomicMode", "ALL")).upper()
-    if atomic_mode not in {"ALL", "NONE"}:
-        raise ValidationError(_("atomicMode must be ALL or NONE, not %(value)s") % {"value": atomic_mode})
+    atomic_mode = str(params.get("atomicMode") or "ALL").upper()
+    if atomic_mode not in ATOMIC_MODES:
+        raise ValidationError(
+            _("atomicMode must be ALL, OBJECT or NONE, not %(value)s") % {"value": atomic_mode}
+        )
     try:
         return ImportOptions(
             dry_run=flag("dryRun", False),
             strategy=str(params.get("importStrategy") or "CREATE_AND_UPDATE").upper(),
-            atomic=atomic_mode == "ALL",
+            atomic=ATOMIC_MODES[atomic_mode],
             data_set=data_set or params.get("dataSet") or None,
             **values,
         )
@@ -115,9 +123,13 @@ def import_file(
         if progress is not None:
             progress(read)
 
-    return import_data_values(
+    summary = import_data_values(
         actor=actor, rows=rows, options=options, data_import=data_import, progress=report
     )
+    if str((params or {}).get("atomicMode") or "").upper() == "OBJECT":
+        summary["importOptions"]["atomicMode"] = "OBJECT"
+        summary["description"] += " " + _("(atomicMode=OBJECT: each value was stored or refused on its own.)")
+    return summary
 
 
 TEMPLATE_FORMATS = ("template-csv", "template-xlsx")

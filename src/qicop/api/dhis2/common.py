@@ -7,13 +7,16 @@ import binascii
 import tempfile
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from qicop.accounts.services import user_for_api_token
 from qicop.api.dhis2.routing import wants_xml
 from qicop.indicators import services
+from qicop.integrations.compressed import TooLarge, compression_of, expand
 from qicop.integrations.dhis2.import_summary import web_message
 from qicop.integrations.dhis2.web_message import write_xml
 
@@ -112,6 +115,25 @@ def spool(request):
         spooled.write(chunk)
     spooled.seek(0)
     return spooled
+
+
+def expand_body(request, body):
+    """The uploaded file and its name: as sent, or expanded when it came gzipped (``Content-Encoding:
+    gzip`` or gzip's magic bytes) or zipped (one file in a zip archive), as DHIS2 accepts them. The
+    expanded size is limited like an upload's (ValidationError); a damaged archive is a FormatError."""
+    compression = compression_of(body, request.headers.get("Content-Encoding", ""))
+    if compression is None:
+        return body, None
+    try:
+        return expand(body, compression, limit=settings.QICOP_IMPORT_MAX_BYTES)
+    except TooLarge:
+        raise ValidationError(
+            _(
+                "The file expands to more than %(limit)d MB, the most an import takes. "
+                "Split it by period or org unit."
+            )
+            % {"limit": settings.QICOP_IMPORT_MAX_BYTES // 1_000_000}
+        ) from None
 
 
 def unauthorized() -> JsonResponse:

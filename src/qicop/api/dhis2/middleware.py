@@ -50,6 +50,8 @@ def as_web_message(request, response: HttpResponse) -> HttpResponse:
     """The response, with any error made a DHIS2 WebMessage in the format the client wants."""
     if response.status_code < 400:
         return response
+    if response.get("Content-Type", "").startswith("application/xml"):
+        return _challenge(request, response)  # the view answered in XML already
     body = _web_message_of(response)
     if body is None:
         body = web_message_body(response.status_code, _default_message(response.status_code))
@@ -69,9 +71,13 @@ def as_web_message(request, response: HttpResponse) -> HttpResponse:
         for header in ("Allow", "WWW-Authenticate", "Retry-After"):
             if header in response:
                 fresh[header] = response[header]
-    if fresh.status_code == 401 and "WWW-Authenticate" not in fresh:
-        fresh["WWW-Authenticate"] = www_authenticate(request)
-    return fresh
+    return _challenge(request, fresh)
+
+
+def _challenge(request, response: HttpResponse) -> HttpResponse:
+    if response.status_code == 401 and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = www_authenticate(request)
+    return response
 
 
 def www_authenticate(request) -> str:
