@@ -92,6 +92,7 @@ MATRIX = {
     "meetings:feed": (lambda w: "/calendar/not-a-token.ics", expect(404)),
     "search:search": (lambda w: "/n/vln/search/?q=second+95", members_only()),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(409, anonymous=401)),
+    "dhis2:data_values": (lambda w: "/api/dataValues", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
     "dhis2:system_info": (lambda w: "/api/system/info", expect(200, anonymous=401)),
     "dhis2:system_ping": (lambda w: "/api/system/ping", expect(200)),

@@ -8,13 +8,14 @@ middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``
 from django.urls import path
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_values, metadata, system, tasks
+from qicop.api.dhis2 import data_value, data_values, metadata, system, tasks
 from qicop.api.dhis2.routing import dhis2_path
 
 app_name = "dhis2"
 
 urlpatterns = [
     dhis2_path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
+    dhis2_path("dataValues", data_value.data_values, name="data_values"),
     dhis2_path("metadata", metadata.metadata, name="metadata"),
     dhis2_path("system/info", system.info, name="system_info"),
     dhis2_path("system/ping", system.ping, name="system_ping"),
