@@ -302,3 +302,21 @@ def test_an_unknown_key_in_a_value_is_a_warning_naming_it_and_the_value_is_store
         }
     ]
     assert DataValue.objects.get().value == "4"
+
+
+def test_a_body_of_another_content_type_is_refused_with_415(data):
+    response = post(client_for(data.world.dan), b"\x89PNG\r\n", "image/png")
+    assert response.status_code == 415
+    assert "image/png is not a data value set" in response.json()["message"]
+    assert response.json()["httpStatus"] == "Unsupported Media Type"
+    assert not DataValue.objects.exists()
+
+
+def test_a_body_sent_as_a_form_as_curl_sends_it_is_read_by_its_content(data):
+    response = post(
+        client_for(data.world.dan),
+        values_json(("VlTested01a", "202401", "NakuruHosp1", "4")),
+        "application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert DataValue.objects.get().value == "4"

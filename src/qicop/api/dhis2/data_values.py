@@ -45,7 +45,30 @@ def data_value_sets(request):
     return error_response(405, _("Use GET to export or POST to import."))
 
 
+# Bodies an import takes, by Content-Type. Generic types (none, octet-stream, text/plain, a form's — what
+# `curl --data` sends) are read by their content; anything else is refused, as DHIS2 refuses it (415).
+IMPORT_TYPES = (
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/adx+xml",
+    "application/csv",
+    "text/csv",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+)
+GENERIC_TYPES = ("", "application/octet-stream", "text/plain", "application/x-www-form-urlencoded")
+
+
 def _import(request, user):
+    content_type = (request.content_type or "").lower()
+    if content_type not in IMPORT_TYPES + GENERIC_TYPES:
+        return error_response(
+            415,
+            _("Content-Type %(type)s is not a data value set: send %(types)s.")
+            % {"type": content_type, "types": ", ".join(IMPORT_TYPES)},
+        )
     try:
         body = spool(request)
         body, name = expand_body(request, body)
