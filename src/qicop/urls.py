@@ -24,7 +24,8 @@ if settings.DEBUG or settings.DEMO_MODE:
     # Uploaded photos; a production server serves MEDIA_ROOT itself.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
-handler400 = "qicop.core.errors.bad_request"
-handler403 = "qicop.core.errors.permission_denied"
-handler404 = "qicop.core.errors.page_not_found"
-handler500 = "qicop.core.errors.server_error"
+# Pages answer HTML; each API under /api/ answers its errors in its own format (qicop.api.errors).
+handler400 = "qicop.api.errors.bad_request"
+handler403 = "qicop.api.errors.permission_denied"
+handler404 = "qicop.api.errors.page_not_found"
+handler500 = "qicop.api.errors.server_error"

@@ -1,18 +1,28 @@
-"""DHIS2-compatible routes, at the same paths as DHIS2's Web API."""
+"""DHIS2-compatible routes, at the same paths as DHIS2's Web API.
+
+Declare each DHIS2 resource with ``dhis2_path`` (``qicop.api.dhis2.routing``): it answers with every format
+suffix DHIS2 accepts (``dataValueSets.json``, ``.xml``, ``.csv``, ``.json.gz``…) and, through the API
+middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``path``s: FHIR has no suffixes.
+"""
 
 from django.urls import path
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_values, metadata
+from qicop.api.dhis2 import data_value, data_values, metadata, system, tasks
+from qicop.api.dhis2.routing import dhis2_path
 
 app_name = "dhis2"
 
 urlpatterns = [
-    path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
-    path("dataValueSets.<str:extension>", data_values.data_value_sets, name="data_value_sets_ext"),
-    path("metadata", metadata.metadata, name="metadata"),
+    dhis2_path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
+    dhis2_path("dataValues", data_value.data_values, name="data_values"),
+    dhis2_path("metadata", metadata.metadata, name="metadata"),
+    dhis2_path("system/info", system.info, name="system_info"),
+    dhis2_path("system/ping", system.ping, name="system_ping"),
+    dhis2_path("me", system.me, name="me"),
     path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
-    path(
-        "system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", data_values.task_summary, name="task_summary"
-    ),
+    dhis2_path("system/tasks/<str:job_type>", tasks.tasks, name="tasks"),
+    dhis2_path("system/tasks/<str:job_type>/<str:job_id>", tasks.tasks, name="task"),
+    dhis2_path("system/taskSummaries/<str:job_type>", tasks.task_summaries, name="task_summaries"),
+    dhis2_path("system/taskSummaries/<str:job_type>/<str:job_id>", tasks.task_summaries, name="task_summary"),
 ]

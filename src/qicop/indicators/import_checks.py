@@ -50,8 +50,10 @@ class ConflictLog:
             self.blocking_indexes.add(index)
 
     def as_dicts(self) -> list[dict]:
+        """DHIS2's conflicts; a warning of ours that DHIS2 has no code for has no ``errorCode``."""
         return [
-            {"object": obj, "value": message, "errorCode": code, "property": prop, "indexes": indexes}
+            {"object": obj, "value": message, **({"errorCode": code} if code else {}), "property": prop}
+            | {"indexes": indexes}
             for (obj, message, code, prop), indexes in self.entries.items()
         ]
 

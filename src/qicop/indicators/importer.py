@@ -131,6 +131,7 @@ def import_data_values(
             rows_iter = iter(rows)
             while chunk := list(itertools.islice(rows_iter, CHUNK)):
                 read += len(chunk)
+                _warn_of_unknown_keys(chunk, conflicts)
                 plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
                 counts.ignored += len(chunk) - len(plain) - len(prepared)  # refused, or repeated
                 _store_chunk(
@@ -156,6 +157,22 @@ def import_data_values(
     except FormatError as format_error:
         error = str(format_error)
     return _summary(options, counts, conflicts, read=read, error=error)
+
+
+def _warn_of_unknown_keys(chunk: list[DataValueRow], conflicts: ConflictLog) -> None:
+    """A key no DHIS2 data value has is ignored, but said: a misspelt ``categoryOptionCombo`` would
+    otherwise store the value under the default disaggregation without a word. A warning, not a refusal."""
+    for row in chunk:
+        if row.unknown:
+            for key in row.unknown:
+                conflicts.add(
+                    row.index,
+                    obj=key,
+                    message=_("Unknown key `%(key)s` in a data value: ignored") % {"key": key},
+                    code="",
+                    prop=key,
+                    blocking=False,
+                )
 
 
 def _summary(

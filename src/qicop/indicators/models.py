@@ -6,6 +6,9 @@ imports may refer to any of the three (id schemes).
 
 from __future__ import annotations
 
+import secrets
+import string
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -264,8 +267,17 @@ class Period(models.Model):
         return self.dhis2_id
 
 
+def new_uid() -> str:
+    """A DHIS2-style UID: a letter, then ten letters or digits."""
+    letters = string.ascii_letters
+    return secrets.choice(letters) + "".join(secrets.choice(letters + string.digits) for _ in range(10))
+
+
 class DataImport(TimeStampedModel):
-    """One import of a file (or an HTTP payload): its options, progress and DHIS2-shaped summary."""
+    """One import of a file (or an HTTP payload): its options, progress and DHIS2-shaped summary.
+
+    Data value imports and (from the DHIS2 API, with ``async=true``) metadata imports: ``job_type`` tells
+    them apart, with DHIS2's names, and ``uid`` is the job's id in DHIS2's task endpoints."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -273,6 +285,12 @@ class DataImport(TimeStampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class JobType(models.TextChoices):
+        DATAVALUE_IMPORT = "DATAVALUE_IMPORT", _("Data values")
+        METADATA_IMPORT = "METADATA_IMPORT", _("Metadata")
+
+    uid = models.CharField("UID", max_length=11, unique=True, default=new_uid, validators=[uid_validator])
+    job_type = models.CharField(max_length=20, choices=JobType.choices, default=JobType.DATAVALUE_IMPORT)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_imports")
     filename = models.CharField(_("file"), max_length=255, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True, storage=private_storage)
@@ -281,6 +299,7 @@ class DataImport(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows_read = models.PositiveIntegerField(default=0)
     summary = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
@@ -63,8 +63,13 @@ def export_rows(
     children: bool = False,
     include_deleted: bool = False,
     id_scheme: str = "UID",
+    last_updated: datetime | None = None,
+    limit: int | None = None,
 ) -> Iterator[DataValueRow]:
-    """The visible values matching DHIS2's export filters, streamed from the database in chunks."""
+    """The visible values matching DHIS2's export filters, streamed from the database in chunks.
+
+    ``last_updated``: only values changed since then (deletions too, with ``include_deleted``), DHIS2's
+    incremental sync; ``limit``: at most that many values."""
     field = {"UID": "uid", "CODE": "code", "NAME": "name"}[id_scheme]
     values = visible_values(user)
     if data_elements:
@@ -81,6 +86,8 @@ def export_rows(
         values = in_org_units(values, org_units, children=children)
     if not include_deleted:
         values = values.filter(deleted=False)
+    if last_updated is not None:
+        values = values.filter(last_updated__gte=last_updated)
     columns = values.order_by("period__start_date", "org_unit_id", "data_element_id", "id").values_list(
         F(f"data_element__{field}"),
         "period__dhis2_id",
@@ -95,6 +102,8 @@ def export_rows(
         "follow_up",
         "deleted",
     )
+    if limit is not None:
+        columns = columns[:limit]
     for index, row in enumerate(columns.iterator(chunk_size=5000)):
         yield DataValueRow(
             data_element=row[0],
@@ -117,14 +126,26 @@ def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
 
 
-def imports_for_user(user) -> QuerySet:
+def imports_for_user(user, job_type: str = "DATAVALUE_IMPORT") -> QuerySet:
+    """The imports ``user`` may follow: their own, or everyone's for a coordinator."""
     from qicop.indicators.models import DataImport
     from qicop.network.permissions import viewer_for
 
-    imports = DataImport.objects.select_related("user__member").order_by("-created_at")
+    imports = (
+        DataImport.objects.filter(job_type=job_type).select_related("user__member").order_by("-created_at")
+    )
     if viewer_for(user).is_coordinator_anywhere():
         return imports
     return imports.filter(user=user)
+
+
+def import_job_for_user(user, job_type: str, job_id: str):
+    """One import by its DHIS2 job id (a UID; the integer ids of earlier links still work), or None alike
+    when it does not exist and when ``user`` may not see it."""
+    jobs = imports_for_user(user, job_type)
+    if job_id.isdigit():
+        return jobs.filter(pk=int(job_id)).first() if len(job_id) < 12 else None
+    return jobs.filter(uid=job_id).first()
 
 
 def completeness(countries: list, months: int = 12, today: date | None = None) -> dict:
@@ -181,3 +202,15 @@ def network_indicators(network):
             "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
         )
     )
+
+
+def country_roots(country_ids: set[int] | None) -> QuerySet[OrgUnit]:
+    """The root org unit of each country (of every country for None): one per country, so few."""
+    roots = OrgUnit.objects.filter(level=1).order_by("name")
+    return roots if country_ids is None else roots.filter(country_id__in=country_ids)
+
+
+def data_set_uids() -> QuerySet:
+    from qicop.indicators.models import DataSet
+
+    return DataSet.objects.order_by("name").values_list("uid", flat=True)

@@ -29,6 +29,12 @@ SCHEME_PARAMETERS = {
 }
 
 
+# atomicMode: ALL stores nothing when any value has a conflict. DHIS2's OBJECT (its tracker and metadata
+# imports) means each object is imported or refused on its own, the others kept; in a data value set each
+# value is an object, so OBJECT is "store what is valid" — what NONE (DHIS2's legacy name) also does here.
+ATOMIC_MODES = {"ALL": True, "OBJECT": False, "NONE": False}
+
+
 def options_from_parameters(
     params, *, file_schemes: dict[str, str] | None = None, data_set: str | None = None
 ):
@@ -53,14 +59,16 @@ def options_from_parameters(
     values.update(
         {SCHEME_PARAMETERS[k]: _scheme(v) for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
     )
-    atomic_mode = str(params.get("atomicMode", "ALL")).upper()
-    if atomic_mode not in {"ALL", "NONE"}:
-        raise ValidationError(_("atomicMode must be ALL or NONE, not %(value)s") % {"value": atomic_mode})
+    atomic_mode = str(params.get("atomicMode") or "ALL").upper()
+    if atomic_mode not in ATOMIC_MODES:
+        raise ValidationError(
+            _("atomicMode must be ALL, OBJECT or NONE, not %(value)s") % {"value": atomic_mode}
+        )
     try:
         return ImportOptions(
             dry_run=flag("dryRun", False),
             strategy=_strategy(params.get("importStrategy")),
-            atomic=atomic_mode == "ALL",
+            atomic=ATOMIC_MODES[atomic_mode],
             data_set=data_set or params.get("dataSet") or None,
             **values,
         )
@@ -130,9 +138,13 @@ def import_file(
         if progress is not None:
             progress(read)
 
-    return import_data_values(
+    summary = import_data_values(
         actor=actor, rows=rows, options=options, data_import=data_import, progress=report
     )
+    if str((params or {}).get("atomicMode") or "").upper() == "OBJECT":
+        summary["importOptions"]["atomicMode"] = "OBJECT"
+        summary["description"] += " " + _("(atomicMode=OBJECT: each value was stored or refused on its own.)")
+    return summary
 
 
 TEMPLATE_FORMATS = ("template-csv", "template-xlsx")
@@ -204,7 +216,9 @@ def run_import(import_id: int) -> None:
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
         return
-    DataImport.objects.filter(pk=import_id).update(status=DataImport.Status.RUNNING)
+    DataImport.objects.filter(pk=import_id).update(
+        status=DataImport.Status.RUNNING, started_at=timezone.now()
+    )
     try:
         with data_import.file.open("rb") as fileobj:
             summary = import_file(
@@ -230,6 +244,59 @@ def run_import(import_id: int) -> None:
         finished_at=timezone.now(),
         rows_read=cache.get(progress_key(import_id), 0),
     )
+
+
+@transaction.atomic
+def start_metadata_import(*, actor, upload, params: dict, fmt: str) -> DataImport:
+    """Keep a metadata file (``fmt`` "metadata-json" or "metadata-csv") and queue its import: DHIS2's
+    ``POST /api/metadata?async=true``. The task endpoints follow it; its summary is the import's report."""
+    if not permissions.can_import(actor):
+        raise PermissionDenied(_("Only coordinators, focal points and data managers import metadata."))
+    check_upload_size(getattr(upload, "size", None))
+    data_import = DataImport.objects.create(
+        user=actor,
+        job_type=DataImport.JobType.METADATA_IMPORT,
+        filename="metadata",
+        format=fmt,
+        options={k: v for k, v in params.items() if v not in ("", None)},
+    )
+    data_import.file.save(f"{data_import.pk}-metadata", File(upload), save=True)
+    audit(actor=actor, verb="metadata_import.start", target=data_import)
+    from qicop.indicators.tasks import run_metadata_import
+
+    transaction.on_commit(lambda: run_metadata_import.enqueue(data_import.pk))
+    return data_import
+
+
+def run_metadata_import(import_id: int) -> None:
+    """Run a queued metadata import (from the worker); safe to retry, as run_import."""
+    from qicop.indicators.metadata_import import import_metadata
+    from qicop.integrations.dhis2 import metadata as metadata_format
+
+    data_import = DataImport.objects.select_related("user").get(pk=import_id)
+    if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
+        return
+    DataImport.objects.filter(pk=import_id).update(
+        status=DataImport.Status.RUNNING, started_at=timezone.now()
+    )
+    options = data_import.options
+    try:
+        with data_import.file.open("rb") as fileobj:
+            if data_import.format == "metadata-csv":
+                bundle = metadata_format.read_csv(fileobj, options.get("classKey", "ORGANISATION_UNIT"))
+            else:
+                bundle = metadata_format.read_json(fileobj)
+            report = import_metadata(
+                actor=data_import.user,
+                metadata=bundle,
+                dry_run=str(options.get("importMode", "")).upper() == "VALIDATE"
+                or str(options.get("dryRun", "")).lower() == "true",
+            )
+        status = DataImport.Status.DONE
+    except (FormatError, ValidationError, PermissionDenied) as error:
+        report = {"status": "ERROR", "message": " ".join(getattr(error, "messages", [str(error)]))}
+        status = DataImport.Status.FAILED
+    DataImport.objects.filter(pk=import_id).update(status=status, summary=report, finished_at=timezone.now())
 
 
 @transaction.atomic

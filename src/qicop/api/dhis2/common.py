@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import tempfile
+from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from qicop.accounts.services import user_for_api_token
+from qicop.api.dhis2.routing import wants_xml
 from qicop.indicators import services
+from qicop.integrations.compressed import TooLarge, compression_of, expand
 from qicop.integrations.dhis2.import_summary import web_message
+from qicop.integrations.dhis2.web_message import write_xml
 
 SPOOL_IN_MEMORY = 10 * 1024 * 1024
 
@@ -38,27 +44,63 @@ def api_user(request):
     return None
 
 
-def import_message(summary: dict) -> JsonResponse:
+def import_message(summary: dict, request=None) -> HttpResponse:
     """DHIS2's WebMessage around an import summary, in the request's language: 200 when all went well,
-    409 when there were conflicts."""
+    409 when there were conflicts; in XML when the client sent XML or asked for it."""
     ok = summary.get("status") == "SUCCESS"
     text = _("Import was successful.") if ok else _("An error occurred, please check import summary.")
     body = web_message(summary, text)
-    return JsonResponse(body, status=body["httpStatusCode"], json_dumps_params={"ensure_ascii": False})
+    if request is None:
+        return JsonResponse(body, status=body["httpStatusCode"], json_dumps_params={"ensure_ascii": False})
+    return respond(request, body, status=body["httpStatusCode"])
 
 
-def error_response(status: int, message: str) -> JsonResponse:
-    reason = {
-        400: "Bad Request",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "Not Found",
-        405: "Method Not Allowed",
-        413: "Payload Too Large",
-    }[status]
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+
+def web_message_body(status: int, message: str, *, error_code: str | None = None, response=None) -> dict:
+    """DHIS2's WebMessage as a dict: ``httpStatus`` (the reason), ``httpStatusCode``, ``status`` (OK, WARNING
+    or ERROR), ``message``, and ``errorCode``/``response`` when there are some."""
+    body = {
+        "httpStatus": REASONS.get(status) or HTTPStatus(status).phrase,
+        "httpStatusCode": status,
+        "status": "OK" if status < 400 else "ERROR",
+        "message": message,
+    }
+    if error_code:
+        body["errorCode"] = error_code
+    if response is not None:
+        body["response"] = response
+    return body
+
+
+def error_response(status: int, message: str, *, error_code: str | None = None) -> JsonResponse:
+    """A DHIS2 WebMessage error, in JSON: the API middleware makes it XML for a client that asked for XML."""
     return JsonResponse(
-        {"httpStatus": reason, "httpStatusCode": status, "status": "ERROR", "message": message}, status=status
+        web_message_body(status, message, error_code=error_code),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
+
+
+def respond(request, body: dict | list, *, status: int = 200, xml_root: str = "webMessage") -> HttpResponse:
+    """A DHIS2 answer in the format the client wants (JSON, or XML when it asked for XML or sent XML)."""
+    if wants_xml(request):
+        return HttpResponse(
+            write_xml(body, xml_root), status=status, content_type="application/xml; charset=UTF-8"
+        )
+    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 def spool(request):
@@ -75,5 +117,26 @@ def spool(request):
     return spooled
 
 
+def expand_body(request, body):
+    """The uploaded file and its name: as sent, or expanded when it came gzipped (``Content-Encoding:
+    gzip`` or gzip's magic bytes) or zipped (one file in a zip archive), as DHIS2 accepts them. The
+    expanded size is limited like an upload's (ValidationError); a damaged archive is a FormatError."""
+    compression = compression_of(body, request.headers.get("Content-Encoding", ""))
+    if compression is None:
+        return body, None
+    try:
+        return expand(body, compression, limit=settings.QICOP_IMPORT_MAX_BYTES)
+    except TooLarge:
+        raise ValidationError(
+            _(
+                "The file expands to more than %(limit)d MB, the most an import takes. "
+                "Split it by period or org unit."
+            )
+            % {"limit": settings.QICOP_IMPORT_MAX_BYTES // 1_000_000}
+        ) from None
+
+
 def unauthorized() -> JsonResponse:
+    """401 with the WebMessage; the API middleware adds ``WWW-Authenticate`` (Basic realm="DHIS2", or the
+    scheme the client tried)."""
     return error_response(401, _("Sign in or send a personal API token (Authorization: ApiToken <token>)."))

@@ -1,14 +1,19 @@
-"""``POST/GET /api/dataValueSets`` (JSON, XML, CSV, ADX by Content-Type) and the summary of an asynchronous
-import at ``/api/system/taskSummaries/DATAVALUE_IMPORT/<id>``."""
+"""``POST/GET /api/dataValueSets`` (JSON, XML, CSV, ADX by Content-Type); ``async=true`` imports are
+followed through ``tasks``."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import tempfile
-from datetime import date
+import zipfile
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -16,18 +21,18 @@ from qicop.api.dhis2.common import (
     SPOOL_IN_MEMORY,
     api_user,
     error_response,
+    expand_body,
     import_message,
     spool,
 )
+from qicop.api.dhis2.tasks import job_started
 from qicop.indicators import selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, write_values
-from qicop.indicators.models import DataImport
-
-SUMMARY_PATH = "/api/system/taskSummaries/DATAVALUE_IMPORT/{id}"
+from qicop.integrations.errors import FormatError
 
 
 @csrf_exempt
-def data_value_sets(request, extension: str | None = None):
+def data_value_sets(request):
     user = api_user(request)
     if user is None:
         return error_response(
@@ -36,44 +41,58 @@ def data_value_sets(request, extension: str | None = None):
     if request.method == "POST":
         return _import(request, user)
     if request.method == "GET":
-        return _export(request, user, extension)
+        return _export(request, user, request.dhis2_format)
     return error_response(405, _("Use GET to export or POST to import."))
 
 
+# Bodies an import takes, by Content-Type. Generic types (none, octet-stream, text/plain, a form's — what
+# `curl --data` sends) are read by their content; anything else is refused, as DHIS2 refuses it (415).
+IMPORT_TYPES = (
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/adx+xml",
+    "application/csv",
+    "text/csv",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+)
+GENERIC_TYPES = ("", "application/octet-stream", "text/plain", "application/x-www-form-urlencoded")
+
+
 def _import(request, user):
+    content_type = (request.content_type or "").lower()
+    if content_type not in IMPORT_TYPES + GENERIC_TYPES:
+        return error_response(
+            415,
+            _("Content-Type %(type)s is not a data value set: send %(types)s.")
+            % {"type": content_type, "types": ", ".join(IMPORT_TYPES)},
+        )
     try:
         body = spool(request)
+        body, name = expand_body(request, body)
     except ValidationError as error:
         return error_response(413, " ".join(error.messages))
+    except FormatError as error:
+        return error_response(400, str(error))
     try:
         if request.GET.get("async", "").lower() == "true":
             data_import = services.start_import(
                 actor=user,
-                upload=_named(body, "payload"),
+                upload=_named(body, name or "payload"),
                 params=request.GET.dict(),
-                fmt=_format_of(request, body),
+                fmt=_format_of(request, body, name),
             )
-            return JsonResponse(
-                {
-                    "httpStatus": "OK",
-                    "httpStatusCode": 200,
-                    "status": "OK",
-                    "message": _("Import queued"),
-                    "response": {
-                        "id": str(data_import.pk),
-                        "jobType": "DATAVALUE_IMPORT",
-                        "relativeNotifierEndpoint": SUMMARY_PATH.format(id=data_import.pk),
-                    },
-                }
-            )
+            return job_started(request, data_import)
         summary = services.import_file(
-            actor=user, fileobj=body, content_type=request.content_type, params=request.GET
+            actor=user, fileobj=body, filename=name, content_type=request.content_type, params=request.GET
         )
     except PermissionDenied as error:
         return error_response(403, str(error))
     except ValidationError as error:
         return error_response(400, " ".join(error.messages))
-    return import_message(summary)
+    return import_message(summary, request)
 
 
 def _named(fileobj, name):
@@ -82,12 +101,12 @@ def _named(fileobj, name):
     return File(fileobj, name=name)
 
 
-def _format_of(request, body) -> str:
+def _format_of(request, body, name: str | None) -> str:
     from qicop.integrations.dhis2.formats import detect_format
 
     head = body.read(8192)
     body.seek(0)
-    return detect_format(None, request.content_type, head)
+    return detect_format(name, request.content_type, head)
 
 
 def _export(request, user, extension: str | None = None):
@@ -107,10 +126,13 @@ def _export(request, user, extension: str | None = None):
         elements += list(DataSet.objects.filter(uid=data_set).values_list("data_elements__uid", flat=True))
         if not elements:
             return error_response(404, _("Data set not found: %(id)s") % {"id": data_set})
-    if not (elements and (params.getlist("period") or start) and params.getlist("orgUnit")):
-        return error_response(
-            400, _("Give dataSet or dataElement, period or startDate and endDate, and orgUnit.")
-        )
+    try:
+        since, limit, compression = _sync_options(params, request)
+    except ValueError as error:
+        return error_response(400, str(error))
+    problem = _missing_filter(params, elements, start, end, since, limit)
+    if problem:
+        return error_response(409, problem[1], error_code=problem[0])
     rows = selectors.export_rows(
         user,
         data_elements=elements,
@@ -121,9 +143,77 @@ def _export(request, user, extension: str | None = None):
         children=params.get("children", "").lower() == "true",
         include_deleted=params.get("includeDeleted", "").lower() == "true",
         id_scheme=scheme,
+        last_updated=since,
+        limit=limit,
     )
     fmt = _export_format(request, extension)
-    return _stream(rows, fmt)
+    return _stream(
+        rows, fmt, compression=compression, attachment=params.get("attachment"), dates=(start, end)
+    )
+
+
+DURATION = re.compile(r"^(\d+)([dhms])$")
+DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def _sync_options(params, request) -> tuple[datetime | None, int | None, str | None]:
+    """``lastUpdated`` (a date or a date and time) or ``lastUpdatedDuration`` (DHIS2's ``10d``, ``2h``,
+    ``30m``, ``45s``: changed that recently) as the moment from which values changed; ``limit``; the
+    compression asked for by ``compression=gzip|zip`` or the suffix (``.json.gz``). ValueError says what is
+    wrong with any of them."""
+    since = None
+    if params.get("lastUpdated"):
+        since = _moment(params["lastUpdated"])
+    duration = params.get("lastUpdatedDuration")
+    if duration:
+        match = DURATION.match(duration.strip())
+        if match is None:
+            raise ValueError(
+                _("Duration is not valid: `%(value)s`; give a number and d, h, m or s, such as 10d.")
+                % {"value": duration}
+            )
+        since = timezone.now() - timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+    limit = None
+    if params.get("limit"):
+        if not params["limit"].lstrip("-").isdigit():
+            raise ValueError(_("limit must be a whole number, not %(value)s") % {"value": params["limit"]})
+        limit = int(params["limit"])
+    compression = (params.get("compression") or "").lower() or getattr(request, "dhis2_compression", None)
+    if compression not in (None, "gzip", "zip"):
+        raise ValueError(_("compression must be gzip or zip, not %(value)s") % {"value": compression})
+    return since, limit, compression
+
+
+def _moment(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(
+            _("lastUpdated must be a date or a date and time, such as 2024-01-31 or 2024-01-31T08:00:00")
+        ) from None
+    return (
+        moment if timezone.is_aware(moment) else timezone.make_aware(moment, timezone.get_default_timezone())
+    )
+
+
+def _missing_filter(params, elements, start, end, since, limit) -> tuple[str, str] | None:
+    """DHIS2's rules for an export query, with its error codes (E2001…): what to export, which periods (or
+    a change date alone, for incremental syncs), and where."""
+    if not elements:
+        return "E2001", _("At least one data element, data set or data element group must be specified")
+    if not (params.getlist("period") or start or end or since):
+        return "E2002", _(
+            "At least one period, start/end dates, last updated or last updated duration must be specified"
+        )
+    if params.getlist("period") and (start or end):
+        return "E2003", _("Both periods and start/end date cannot be specified")
+    if start and end and start > end:
+        return "E2004", _("Start date must be before end date")
+    if not params.getlist("orgUnit"):
+        return "E2006", _("At least one organisation unit or organisation unit group must be specified")
+    if limit is not None and limit < 0:
+        return "E2009", _("Limit cannot be less than zero: `%(limit)d`") % {"limit": limit}
+    return None
 
 
 def _export_format(request, extension: str | None) -> str:
@@ -135,27 +225,47 @@ def _export_format(request, extension: str | None) -> str:
     return "json"
 
 
-def _stream(rows, fmt: str) -> FileResponse:
-    """Write the export to a spooled file (memory stays flat) and stream it back."""
+def _stream(rows, fmt: str, *, compression=None, attachment=None, dates=(None, None)) -> FileResponse:
+    """Write the export to a spooled file (memory stays flat), compressed when asked, and stream it back.
+
+    As DHIS2: a compressed export is an attachment named ``dataValues.json.gz`` (or ``.json.zip``, the zip
+    holding ``dataValues.json``), ``attachment=name`` names it, and ``_<start>_<end>`` follows when both dates
+    were given. Its Content-Type is the compression's (DHIS2 2.40 keeps the format's, which does not say
+    the body is compressed)."""
+    extension = "xml" if fmt == "adx" else fmt
+    name = (attachment or "dataValues").split(".", 1)[0] or "dataValues"
+    if dates[0] and dates[1]:
+        name = f"{name}_{dates[0].isoformat()}_{dates[1].isoformat()}"
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
-    text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
-    write_values(fmt, rows, text)
-    text.flush()
-    text.detach()
+    with _compressed(spooled, compression, f"{name}.{extension}") as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        write_values(fmt, rows, text)
+        text.flush()
+        text.detach()
     spooled.seek(0)
-    content_type = CONTENT_TYPES[fmt]
-    return FileResponse(spooled, content_type=f"{content_type}; charset=utf-8")
+    if compression is None:
+        response = FileResponse(spooled, content_type=f"{CONTENT_TYPES[fmt]}; charset=utf-8")
+        if attachment:
+            response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    else:
+        suffix = "gz" if compression == "gzip" else "zip"
+        response = FileResponse(spooled, content_type=f"application/{compression}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}.{suffix}"'
+        response["Content-Transfer-Encoding"] = "binary"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
-def task_summary(request, import_id: int):
-    user = api_user(request)
-    if user is None:
-        return error_response(
-            401, _("Sign in or send a personal API token (Authorization: ApiToken <token>).")
-        )
-    data_import = DataImport.objects.filter(pk=import_id, user=user).first()
-    if data_import is None:
-        return error_response(404, _("No such import."))
-    if data_import.summary is None:
-        return JsonResponse({"status": data_import.status, "completed": False})
-    return JsonResponse(data_import.summary, json_dumps_params={"ensure_ascii": False})
+@contextmanager
+def _compressed(spooled, compression: str | None, inner_name: str):
+    if compression == "gzip":
+        with gzip.GzipFile(fileobj=spooled, mode="wb", filename=inner_name) as stream:
+            yield stream
+    elif compression == "zip":
+        with (
+            zipfile.ZipFile(spooled, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open(inner_name, "w") as stream,
+        ):
+            yield stream
+    else:
+        yield spooled

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +27,8 @@ def metadata(request):
         return _metadata_export(user)
     if request.method != "POST":
         return error_response(405, _("Use GET to export or POST to import."))
+    if request.GET.get("async", "").lower() == "true":
+        return _start_async(request, user)
     try:
         body = spool(request)
         if "csv" in (request.content_type or ""):
@@ -53,3 +56,27 @@ def _metadata_export(user) -> HttpResponse:
     spooled = io.StringIO()
     metadata_format.write_json(metadata_for(user), spooled)
     return HttpResponse(spooled.getvalue(), content_type="application/json; charset=utf-8")
+
+
+def _start_async(request, user):
+    """``async=true``: keep the bundle and import it in the background, as a METADATA_IMPORT job."""
+    from qicop.api.dhis2.tasks import job_started
+    from qicop.indicators.services import start_metadata_import
+
+    try:
+        body = spool(request)
+        fmt = "metadata-csv" if "csv" in (request.content_type or "") else "metadata-json"
+        data_import = start_metadata_import(
+            actor=user, upload=File(body, name="metadata"), params=request.GET.dict(), fmt=fmt
+        )
+    except PermissionDenied as error:
+        return error_response(403, str(error))
+    except ValidationError as error:
+        return error_response(413, " ".join(error.messages))
+    return job_started(request, data_import)
+
+
+def task_summary_body(report: dict) -> dict:
+    """What ``/api/system/taskSummaries/METADATA_IMPORT/<uid>`` shows of an asynchronous import: the same
+    body the synchronous import answers with, built from ``import_metadata``'s report."""
+    return report

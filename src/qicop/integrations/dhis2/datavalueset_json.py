@@ -20,8 +20,9 @@ Rules applied by :func:`read`:
 - Value fields: ``followup`` or ``followUp``; ``timestamp`` (legacy) means ``lastUpdated``; booleans may be
   JSON booleans or DHIS2's text spellings (``"true"``, ``"1"``, ``"f"``…). ``value`` and identifiers are kept
   as text: a JSON number ``12`` becomes ``"12"`` (some clients send numbers; DHIS2 stores text).
-- Unknown members (``disagg``, ``mechanism`` in ``test-json-bad-attributes.json``) are ignored, as DHIS2 does;
-  a value then simply lacks its combo and the importer resolves the default or reports it.
+- Unknown members of a value (``disagg``, ``mechanism`` in ``test-json-bad-attributes.json``) are named in
+  the row's ``unknown``: DHIS2 ignores them silently, the importer reports each as a warning (the value
+  then lacks its combo, and the importer resolves the default or reports it).
 - A missing ``dataElement``/``period``/``orgUnit`` (with no header default) is yielded as ``""`` so the
   importer reports it with the value's index; rows are never skipped.
 - A top-level object that is itself one data value (``dataElement`` at the top, no ``dataValues`` — the shape
@@ -43,7 +44,7 @@ from typing import IO
 import ijson
 
 from qicop.integrations.dhis2.formats import binary_stream, line_and_column, parse_flag
-from qicop.integrations.dhis2.rows import DataValueRow, DataValueSetHeader
+from qicop.integrations.dhis2.rows import VALUE_KEYS, DataValueRow, DataValueSetHeader
 from qicop.integrations.errors import FormatError
 
 try:
@@ -310,6 +311,8 @@ def _row(item: object, index: int, period: str, org_unit: str, aoc: str | None) 
     deleted = get("deleted")
     if deleted.__class__ is not bool and deleted is not None:
         deleted = parse_flag(deleted, "deleted", index=index)
+    keys = item.keys()
+    unknown = () if keys <= VALUE_KEYS else tuple(sorted(keys - VALUE_KEYS))
     return DataValueRow(
         de or "",
         pe or period,
@@ -327,6 +330,7 @@ def _row(item: object, index: int, period: str, org_unit: str, aoc: str | None) 
         (),
         index,
         None,
+        unknown,
     )
 
 

@@ -39,7 +39,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from qicop.integrations.dhis2.formats import binary_stream, parse_flag
-from qicop.integrations.dhis2.rows import DataValueRow, DataValueSetHeader
+from qicop.integrations.dhis2.rows import VALUE_KEYS, DataValueRow, DataValueSetHeader
 from qicop.integrations.errors import FormatError
 
 DXF_NAMESPACE = "http://dhis2.org/schema/dxf/2.0"
@@ -184,6 +184,8 @@ def _rows(events: Iterator[tuple], header: DataValueSetHeader) -> Iterator[DataV
         if follow_up is None:
             follow_up = get("followUp")
         deleted = get("deleted")
+        attrib = event[2]
+        unknown = () if attrib.keys() <= VALUE_KEYS else tuple(sorted(attrib.keys() - VALUE_KEYS))
         yield DataValueRow(
             get("dataElement") or "",
             get("period") or period,
@@ -201,6 +203,7 @@ def _rows(events: Iterator[tuple], header: DataValueSetHeader) -> Iterator[DataV
             (),
             index,
             line,
+            unknown,
         )
         index += 1
 

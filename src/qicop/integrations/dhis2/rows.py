@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# What a DHIS2 data value may hold (DHIS2's DataValue, with the spellings readers accept).
+VALUE_KEYS = frozenset(
+    (
+        "dataElement",
+        "period",
+        "orgUnit",
+        "categoryOptionCombo",
+        "attributeOptionCombo",
+        "value",
+        "storedBy",
+        "created",
+        "lastUpdated",
+        "timestamp",
+        "comment",
+        "followup",
+        "followUp",
+        "deleted",
+    )
+)
+
 
 # Not frozen: a million rows are built per import, and a frozen dataclass's __init__ costs a third more.
 @dataclass(slots=True)
@@ -15,7 +35,8 @@ class DataValueRow:
     the raw text (None when absent). ``category_options`` is used by ADX, where a disaggregation is given as
     category code → category option code instead of a category option combo; the importer resolves it.
     ``index`` is the 0-based position of the value in the file (DHIS2's conflict index); ``line`` the 1-based
-    line where it starts, when known.
+    line where it starts, when known. ``unknown`` names the keys of the value that no DHIS2 data value has
+    (a misspelling, or a field of another system): the importer reports them as warnings.
     """
 
     data_element: str
@@ -34,6 +55,7 @@ class DataValueRow:
     attribute_options: tuple[tuple[str, str], ...] = ()
     index: int = 0
     line: int | None = None
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
