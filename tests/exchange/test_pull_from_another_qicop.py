@@ -156,11 +156,6 @@ def test_a_pull_from_another_qicop_brings_its_values_and_a_second_pull_asks_for_
     assert (counts["imported"], counts["deleted"]) == (0, 0)  # nothing new: the same values, unchanged
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qicop's GET /api/dataValueSets does not filter by lastUpdated yet (helper C1's change): until it "
-    "does, a second pull from another qicop gets every value of the window again instead of the changes",
-)
 def test_a_second_pull_from_another_qicop_reads_only_the_values_changed_since(demo, other_qicop):
     connection, network, focal_point = _connect(other_qicop)
     # On the other server: every value old, then one changed now, as its data manager would.
