@@ -54,6 +54,7 @@ def error_response(status: int, message: str) -> JsonResponse:
         403: "Forbidden",
         404: "Not Found",
         405: "Method Not Allowed",
+        406: "Not Acceptable",
         413: "Payload Too Large",
     }[status]
     return JsonResponse(

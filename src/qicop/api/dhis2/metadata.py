@@ -1,55 +1,300 @@
-"""``GET/POST /api/metadata``: DHIS2 metadata bundles out and in."""
+"""``GET/POST /api/metadata``: DHIS2 metadata bundles out and in.
+
+Export (GET), as DHIS2 takes it: every type qicop keeps, or only those named (``dataElements=true``…);
+``fields`` (default ``:owner``, what an import reads back) and ``filter`` for every type, or per type
+(``dataElements:fields=…``, ``dataElements:filter=…``, ``dataElements:order=…``). The bundle is
+self-contained: the data elements of the data sets exported, and the category combinations, categories,
+category options and option combinations of every data element and data set exported come with them, even
+when a filter or a type selector left them out; so do the indicator types of the indicators. The answer
+streams, type by type.
+
+Import (POST): JSON as the export writes it (or DHIS2's metadata CSV with ``classKey``); options
+``importMode`` (COMMIT, VALIDATE), ``dryRun``, ``importStrategy`` (CREATE_AND_UPDATE, CREATE, UPDATE),
+``atomicMode`` (ALL, NONE), ``importReportMode`` (ERRORS, FULL, DEBUG). The answer is DHIS2 ≥ 2.38's
+WebMessage around an ImportReport: 200 when all went well, 409 when objects had errors.
+"""
 
 from __future__ import annotations
 
-import io
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from qicop.api.dhis2.common import api_user, error_response, spool
+from qicop.api.dhis2 import selection
+from qicop.api.dhis2.common import api_user, error_response, spool, unauthorized
+from qicop.api.dhis2.metadata_lists import (
+    BadRequest,
+    ListParams,
+    base_url,
+    check_extension,
+    derived_objects,
+    filtered,
+)
+from qicop.api.dhis2.schemas import SCHEMAS, IndicatorType
+from qicop.indicators import models as m
 from qicop.indicators.metadata_import import import_metadata
 from qicop.integrations.dhis2 import metadata as metadata_format
+from qicop.integrations.dhis2.fields import FieldsError, parse_fields
+from qicop.integrations.dhis2.import_report import REPORT_MODES
+from qicop.integrations.dhis2.query import QueryError
 from qicop.integrations.errors import FormatError
+
+#: the types of a bundle, in the order an import needs them
+EXPORTED = (
+    "categoryOptions", "categories", "categoryCombos", "categoryOptionCombos", "dataElements", "dataSets",
+    "indicatorTypes", "indicators", "organisationUnitLevels", "organisationUnits",
+)  # fmt: skip
+EXPORT_FIELDS = ":owner"
+CHUNK = 2000
+#: DHIS2's metadata CSV classKey → the collection its rows are
+CSV_CLASSES = {
+    "ORGANISATION_UNIT": "organisationUnits",
+    "DATA_ELEMENT": "dataElements",
+    "INDICATOR": "indicators",
+    "CATEGORY_OPTION": "categoryOptions",
+    "CONSTANT": "constants",
+}
+STRATEGIES = {
+    "CREATE_AND_UPDATE": "CREATE_AND_UPDATE",
+    "NEW_AND_UPDATES": "CREATE_AND_UPDATE",
+    "CREATE": "CREATE",
+    "NEW": "CREATE",
+    "UPDATE": "UPDATE",
+    "UPDATES": "UPDATE",
+}
 
 
 @csrf_exempt
-def metadata(request):
+def metadata(request, extension: str | None = None):
     user = api_user(request)
     if user is None:
-        return error_response(
-            401, _("Sign in or send a personal API token (Authorization: ApiToken <token>).")
-        )
+        return unauthorized()
+    refusal = check_extension(extension)
+    if refusal:
+        return refusal
     if request.method == "GET":
-        return _metadata_export(user)
+        return _export(request, user)
     if request.method != "POST":
         return error_response(405, _("Use GET to export or POST to import."))
+    return _import(request, user)
+
+
+# -------------------------------------------------------------------------------------------------- import
+
+
+def _import(request, user):
+    try:
+        options = _import_options(request.GET)
+    except BadRequest as error:
+        return error_response(400, str(error))
     try:
         body = spool(request)
+    except ValidationError as error:
+        return error_response(413, " ".join(error.messages))
+    try:
         if "csv" in (request.content_type or ""):
-            bundle = metadata_format.read_csv(body, request.GET.get("classKey", "ORGANISATION_UNIT"))
+            class_key = request.GET.get("classKey", "ORGANISATION_UNIT").upper()
+            if class_key not in CSV_CLASSES:
+                return error_response(
+                    400,
+                    _("classKey %(key)s is not one qicop imports (one of %(keys)s).")
+                    % {"key": class_key, "keys": ", ".join(CSV_CLASSES)},
+                )
+            bundle = metadata_format.read_csv(body, CSV_CLASSES[class_key])
         else:
             bundle = metadata_format.read_json(body)
-        report = import_metadata(
-            actor=user,
-            metadata=bundle,
-            dry_run=request.GET.get("importMode", "").upper() == "VALIDATE"
-            or request.GET.get("dryRun", "").lower() == "true",
-        )
+        report = import_metadata(actor=user, metadata=bundle, **options)
     except FormatError as error:
         return error_response(400, str(error))
     except PermissionDenied as error:
         return error_response(403, str(error))
-    except ValidationError as error:
-        return error_response(400, " ".join(error.messages))
-    return JsonResponse(report, status=200 if report["status"] == "OK" else 409)
+    return import_report_message(report)
 
 
-def _metadata_export(user) -> HttpResponse:
-    from qicop.indicators.metadata_export import metadata_for
+def _import_options(get) -> dict:
+    def choice(name: str, allowed, default: str) -> str:
+        value = get.get(name, default).upper()
+        if value not in allowed:
+            raise BadRequest(
+                _("%(name)s is one of %(allowed)s, not %(value)s")
+                % {"name": name, "allowed": ", ".join(allowed), "value": value}
+            )
+        return value
 
-    spooled = io.StringIO()
-    metadata_format.write_json(metadata_for(user), spooled)
-    return HttpResponse(spooled.getvalue(), content_type="application/json; charset=utf-8")
+    if get.get("importStrategy", "").upper() == "DELETE":
+        raise BadRequest(
+            _(
+                "importStrategy=DELETE is not supported: data values refer to metadata, so qicop does not "
+                "delete it through the API. Remove objects in the administration pages."
+            )
+        )
+    mode = choice("importMode", ("COMMIT", "VALIDATE"), "COMMIT")
+    dry_run = choice("dryRun", ("TRUE", "FALSE"), "FALSE") == "TRUE"
+    return {
+        "dry_run": dry_run or mode == "VALIDATE",
+        "strategy": STRATEGIES[choice("importStrategy", tuple(STRATEGIES), "CREATE_AND_UPDATE")],
+        "atomic": choice("atomicMode", ("ALL", "NONE"), "ALL"),
+        "report_mode": choice("importReportMode", REPORT_MODES, "ERRORS"),
+    }
+
+
+def import_report_message(report: dict) -> JsonResponse:
+    """DHIS2's WebMessage around an ImportReport: 200 when it is OK; otherwise 409, status WARNING and
+    the message DHIS2 2.40 gives."""
+    if report["status"] == "OK":
+        body = {"httpStatus": "OK", "httpStatusCode": 200, "status": "OK", "response": report}
+    else:
+        body = {
+            "httpStatus": "Conflict",
+            "httpStatusCode": 409,
+            "status": "WARNING",
+            "message": _("One or more errors occurred, please see full details in import report."),
+            "response": report,
+        }
+    return JsonResponse(body, status=body["httpStatusCode"], json_dumps_params={"ensure_ascii": False})
+
+
+# -------------------------------------------------------------------------------------------------- export
+
+
+def _export(request, user):
+    get = request.GET
+    try:
+        chosen = [key for key in EXPORTED if _flag(get, key)]
+        selected = chosen or list(EXPORTED)
+        params = {
+            key: ListParams(
+                fields=get.get(f"{key}:fields") or ",".join(get.getlist("fields")) or EXPORT_FIELDS,
+                filter_texts=get.getlist("filter") + get.getlist(f"{key}:filter"),
+                junction=get.get("rootJunction", "AND").upper(),
+                order_text=get.get(f"{key}:order", ""),
+            )
+            for key in EXPORTED
+        }
+        plans = {key: selection.plan(parse_fields(params[key].fields), SCHEMAS[key]) for key in EXPORTED}
+        rows = _bundle(user, selected, params)
+    except (BadRequest, QueryError, FieldsError) as error:
+        return error_response(400, str(error))
+    ctx = selection.Context(user=user, base_url=base_url(request))
+    response = StreamingHttpResponse(
+        _stream(rows, plans, ctx), content_type="application/json; charset=utf-8"
+    )
+    return response
+
+
+def _flag(get, key: str) -> bool:
+    value = get.get(key)
+    if value is None:
+        return False
+    if value.lower() not in ("true", "false"):
+        raise BadRequest(_("%(name)s is true or false, not %(value)s") % {"name": key, "value": value})
+    return value.lower() == "true"
+
+
+def _bundle(user, selected: list[str], params: dict) -> dict:
+    """Per type, the rows of the bundle: those selected and filtered, and what they need to import."""
+
+    def chosen(key: str, order=("name",)):
+        if key not in selected:
+            return None
+        return filtered(user, SCHEMAS[key], params[key], default_order=order)
+
+    def ids(rows):
+        return rows.values("pk") if rows is not None else m.DataElement.objects.none().values("pk")
+
+    def union(model, rows, extra: Q):
+        if rows is None and not extra:
+            return None
+        condition = Q(pk__in=ids(rows)) | extra if rows is not None else extra
+        return model.objects.filter(condition).distinct().order_by("name", "pk")
+
+    data_sets = chosen("dataSets")
+    elements = union(
+        m.DataElement, chosen("dataElements"), Q(data_sets__in=ids(data_sets)) if data_sets else Q()
+    )
+    cocs_chosen = chosen("categoryOptionCombos")
+    combos = union(
+        m.CategoryCombo,
+        chosen("categoryCombos"),
+        _any(
+            Q(data_elements__in=ids(elements)) if elements is not None else None,
+            Q(pk__in=data_sets.values("category_combo")) if data_sets is not None else None,
+            Q(option_combos__in=ids(cocs_chosen)) if cocs_chosen is not None else None,
+        ),
+    )
+    categories = union(
+        m.Category, chosen("categories"), Q(category_combos__in=ids(combos)) if combos is not None else Q()
+    )
+    cocs = union(
+        m.CategoryOptionCombo, cocs_chosen, Q(category_combo__in=ids(combos)) if combos is not None else Q()
+    )
+    options = union(
+        m.CategoryOption,
+        chosen("categoryOptions"),
+        _any(
+            Q(categories__in=ids(categories)) if categories is not None else None,
+            Q(option_combos__in=ids(cocs)) if cocs is not None else None,
+        ),
+    )
+    indicators = chosen("indicators")
+    return {
+        "categoryOptions": options,
+        "categories": categories,
+        "categoryCombos": combos,
+        "categoryOptionCombos": cocs,
+        "dataElements": elements,
+        "dataSets": data_sets,
+        "indicatorTypes": indicators,  # derived below, from the indicators' factors
+        "indicators": indicators,
+        "organisationUnitLevels": "organisationUnitLevels" in selected,
+        "organisationUnits": chosen("organisationUnits", order=("level", "name")),
+    }
+
+
+def _any(*conditions) -> Q:
+    result = Q()
+    for condition in conditions:
+        if condition is not None:
+            result |= condition
+    return result
+
+
+def _stream(rows: dict, plans: dict, ctx):
+    yield "{"
+    first = True
+    for key in EXPORTED:
+        if rows.get(key) is None or rows.get(key) is False:
+            continue
+        objects = _objects(key, rows[key], ctx)
+        yield ("" if first else ",") + json.dumps(key) + ":["
+        first = False
+        comma = ""
+        for chunk in objects:
+            selection.load(chunk, plans[key], ctx)
+            for obj in chunk:
+                yield comma + json.dumps(selection.render(obj, plans[key], ctx), ensure_ascii=False)
+                comma = ","
+        yield "]"
+    yield "}"
+
+
+def _objects(key: str, rows, ctx):
+    """The objects of one type, in chunks."""
+    if key == "indicatorTypes":
+        factors = sorted(set(rows.values_list("factor", flat=True)))
+        yield [IndicatorType(factor or 1) for factor in factors]
+        return
+    if key == "organisationUnitLevels":
+        yield derived_objects(ctx.user, SCHEMAS[key])
+        return
+    start = 0
+    while True:
+        chunk = list(rows[start : start + CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        start += CHUNK
