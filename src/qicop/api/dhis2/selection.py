@@ -45,23 +45,21 @@ def plan(items: tuple[Item, ...], schema: Schema, *, depth: int = 0) -> tuple[No
 
     Names the type does not have are left out, as DHIS2 does; presets expand to their properties; an
     exclusion removes a property wherever in the list it stands."""
-    chosen: dict[str, Field] = {}
+    chosen: dict[str, Field] = {}  # output key → selection
     excluded = {item.name for item in items if isinstance(item, Exclude)}
     for item in items:
         if isinstance(item, Preset):
             for name in preset_names(schema, item.name):
                 chosen.setdefault(name, Field(name))
         elif isinstance(item, Field) and item.name in schema.props:
-            chosen[item.name] = item  # an explicit selection wins over a preset's plain one
+            # An explicit selection wins over a preset's plain one; renamed, a property may come twice.
+            renames = [t.args[0] for t in item.transforms if t.name == "rename"]
+            chosen[renames[-1] if renames else item.name] = item
     nodes = []
-    for name, item in chosen.items():
-        if name in excluded:
+    for key, item in chosen.items():
+        if item.name in excluded:
             continue
-        prop = schema.props[name]
-        key = name
-        for transform in item.transforms:
-            if transform.name == "rename":
-                key = transform.args[0]
+        prop = schema.props[item.name]
         children = None
         if prop.kind != "simple":
             target = SCHEMAS[prop.target]
