@@ -94,6 +94,13 @@ MATRIX = {
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
+    "dhis2:metadata_ext": (lambda w: "/api/metadata.json", expect(200, anonymous=401)),
+    # Metadata is readable by every signed-in account; what each sees is the metadata selector's rule
+    # (an account with no membership sees empty lists, and no object by uid).
+    "dhis2:metadata_list": (lambda w: "/api/organisationUnits", expect(200, anonymous=401)),
+    "dhis2:metadata_list_ext": (lambda w: "/api/dataElements.json", expect(200, anonymous=401)),
+    "dhis2:metadata_object": (lambda w: "/api/organisationUnits/NoSuchUnit1", expect(404, anonymous=401)),
+    "dhis2:metadata_object_ext": (lambda w: "/api/dataSets/NoSuchSet01.json", expect(404, anonymous=401)),
     "dhis2:fhir_measure_reports": (
         lambda w: "/api/fhir/MeasureReport?network=vln",
         expect(400, oscar=404, anonymous=401),

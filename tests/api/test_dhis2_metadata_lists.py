@@ -432,7 +432,10 @@ def test_a_page_costs_the_same_queries_however_many_objects_and_relations_it_sho
         )  # fmt: skip
     client = world.client_for("kim")
     client.get("/api/organisationUnits?pageSize=1")  # the session and the viewer's roles
-    fields = "id,name,parent[id,name,parent[id]],children[id,name],ancestors[id,name],dataSets[id,dataSetElements[dataElement[id,categoryCombo[id]]]]"
+    fields = (
+        "id,name,parent[id,name,parent[id]],children[id,name],ancestors[id,name],"
+        "dataSets[id,dataSetElements[dataElement[id,categoryCombo[id]]]]"
+    )
     # session, user, the reader's time zone, member, memberships; count, page; parent, its parent, children,
     # ancestors, data sets, their data elements, their category combos
     with django_assert_max_num_queries(14):

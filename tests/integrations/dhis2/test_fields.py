@@ -96,7 +96,10 @@ def test_parsing_needs_no_django():
     import subprocess
     import sys
 
-    code = "import sys, qicop.integrations.dhis2.fields, qicop.integrations.dhis2.query; print('django' in sys.modules)"
+    code = (
+        "import sys, qicop.integrations.dhis2.fields, qicop.integrations.dhis2.query;"
+        "print('django' in sys.modules)"
+    )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
     )
