@@ -169,7 +169,10 @@ def test_a_bundle_exported_here_builds_the_same_metadata_in_an_empty_qicop(world
     Indicator.objects.all().delete()
     DataSet.objects.all().delete()
     from qicop.indicators.models import (
-        Category, CategoryCombo, CategoryOption, CategoryOptionCombo,
+        Category,
+        CategoryCombo,
+        CategoryOption,
+        CategoryOptionCombo,
     )  # fmt: skip
 
     DataElement.objects.all().delete()
@@ -352,8 +355,9 @@ def test_members_who_do_not_manage_data_cannot_import(world):
 
 
 def test_a_data_manager_assigns_only_their_own_countrys_org_units_to_a_shared_data_set(world, data):
-    from qicop.accounts.services import create_api_token
     from django.test import Client
+
+    from qicop.accounts.services import create_api_token
 
     data.data_set.organisation_units.add(data.jacmel)
     token = create_api_token(user=world.dan.user, name="script")[1]
@@ -369,5 +373,6 @@ def test_a_data_manager_assigns_only_their_own_countrys_org_units_to_a_shared_da
                            "organisationUnits": [{"id": "JacmelHosp1"}]}]}  # fmt: skip
     report = post(dan, haiti, status=409)["response"]
     assert messages(report) == [
-        "Data set HIV monthly: organisation units of another country cannot be assigned from here: JacmelHosp1"
+        "Data set HIV monthly: organisation units of another country cannot be assigned from here: "
+        "JacmelHosp1"
     ]
