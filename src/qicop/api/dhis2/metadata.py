@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -35,7 +34,7 @@ from qicop.api.dhis2.metadata_lists import (
     filtered,
 )
 from qicop.api.dhis2.schemas import SCHEMAS, IndicatorType
-from qicop.indicators import models as m
+from qicop.indicators.metadata_export import complete_bundle
 from qicop.indicators.metadata_import import import_metadata
 from qicop.integrations.dhis2 import metadata as metadata_format
 from qicop.integrations.dhis2.fields import FieldsError, parse_fields
@@ -197,70 +196,20 @@ def _flag(get, key: str) -> bool:
 
 def _bundle(user, selected: list[str], params: dict) -> dict:
     """Per type, the rows of the bundle: those selected and filtered, and what they need to import."""
-
-    def chosen(key: str, order=("name",)):
-        if key not in selected:
-            return None
-        return filtered(user, SCHEMAS[key], params[key], default_order=order)
-
-    def ids(rows):
-        return rows.values("pk") if rows is not None else m.DataElement.objects.none().values("pk")
-
-    def union(model, rows, extra: Q):
-        if rows is None and not extra:
-            return None
-        condition = Q(pk__in=ids(rows)) | extra if rows is not None else extra
-        return model.objects.filter(condition).distinct().order_by("name", "pk")
-
-    data_sets = chosen("dataSets")
-    elements = union(
-        m.DataElement, chosen("dataElements"), Q(data_sets__in=ids(data_sets)) if data_sets else Q()
-    )
-    cocs_chosen = chosen("categoryOptionCombos")
-    combos = union(
-        m.CategoryCombo,
-        chosen("categoryCombos"),
-        _any(
-            Q(data_elements__in=ids(elements)) if elements is not None else None,
-            Q(pk__in=data_sets.values("category_combo")) if data_sets is not None else None,
-            Q(option_combos__in=ids(cocs_chosen)) if cocs_chosen is not None else None,
-        ),
-    )
-    categories = union(
-        m.Category, chosen("categories"), Q(category_combos__in=ids(combos)) if combos is not None else Q()
-    )
-    cocs = union(
-        m.CategoryOptionCombo, cocs_chosen, Q(category_combo__in=ids(combos)) if combos is not None else Q()
-    )
-    options = union(
-        m.CategoryOption,
-        chosen("categoryOptions"),
-        _any(
-            Q(categories__in=ids(categories)) if categories is not None else None,
-            Q(option_combos__in=ids(cocs)) if cocs is not None else None,
-        ),
-    )
-    indicators = chosen("indicators")
-    return {
-        "categoryOptions": options,
-        "categories": categories,
-        "categoryCombos": combos,
-        "categoryOptionCombos": cocs,
-        "dataElements": elements,
-        "dataSets": data_sets,
-        "indicatorTypes": indicators,  # derived below, from the indicators' factors
-        "indicators": indicators,
-        "organisationUnitLevels": "organisationUnitLevels" in selected,
-        "organisationUnits": chosen("organisationUnits", order=("level", "name")),
-    }
-
-
-def _any(*conditions) -> Q:
-    result = Q()
-    for condition in conditions:
-        if condition is not None:
-            result |= condition
-    return result
+    chosen = {}
+    for key in ("categoryOptions", "categories", "categoryCombos", "categoryOptionCombos", "dataElements",
+                "dataSets", "indicators", "organisationUnits"):  # fmt: skip
+        schema = SCHEMAS[key]
+        if key in selected:
+            order = ("level", "name") if key == "organisationUnits" else ("name",)
+            chosen[schema.model] = filtered(user, schema, params[key], default_order=order)
+        else:
+            chosen[schema.model] = None
+    rows = complete_bundle(chosen)
+    by_key = {key: rows[SCHEMAS[key].model] for key in EXPORTED if SCHEMAS[key].model is not None}
+    by_key["indicatorTypes"] = by_key["indicators"]  # derived from the indicators' factors
+    by_key["organisationUnitLevels"] = "organisationUnitLevels" in selected
+    return by_key
 
 
 def _stream(rows: dict, plans: dict, ctx):
