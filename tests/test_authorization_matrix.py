@@ -98,6 +98,10 @@ MATRIX = {
     "dhis2:system_info": (lambda w: "/api/system/info", expect(200, anonymous=401)),
     "dhis2:system_ping": (lambda w: "/api/system/ping", expect(200)),
     "dhis2:me": (lambda w: "/api/me", expect(200, anonymous=401)),
+    # Metadata is readable by every signed-in account; what each sees is the metadata selector's rule
+    # (an account with no membership sees empty lists, and no object by uid).
+    "dhis2:metadata_list": (lambda w: "/api/organisationUnits", expect(200, anonymous=401)),
+    "dhis2:metadata_object": (lambda w: "/api/organisationUnits/NoSuchUnit1", expect(404, anonymous=401)),
     "dhis2:fhir_measure_reports": (
         lambda w: "/api/fhir/MeasureReport?network=vln",
         expect(400, oscar=404, anonymous=401),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from metadata_reports import messages
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataValue
@@ -72,7 +73,7 @@ def load(world, fixture: str) -> None:
         result = import_metadata(
             actor=world.carla.user, metadata=metadata_reader.read_json(fileobj), country=world.kenya
         )
-    assert result["status"] == "OK", result["errors"]
+    assert result["status"] == "OK", messages(result)
 
 
 def read(name: str) -> list:

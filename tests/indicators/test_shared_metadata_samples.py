@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from metadata_reports import messages, outcomes
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import (
     CategoryCombo,
@@ -33,58 +34,59 @@ CSV_KINDS = {"indicators.csv": "indicators", "organisationUnits.csv": "organisat
 
 UNKNOWN = "is neither in the file nor already known"
 
-# file -> (status, stats, error messages)
+# file -> (status, stats per type, error messages); an import that fails stores nothing, so DHIS2 counts
+# everything in it as ignored
 CASES = {
     # The combination's category cX5k9anHEHd and its inline option combos are not in the file.
-    "catcombo_with_multiple_option_combos.json": ("OK", {"categorycombo.created": 1}, []),
+    "catcombo_with_multiple_option_combos.json": ("OK", {"CategoryCombo": {"created": 1}}, []),
     "category_option_combo.json": (
         "ERROR",
-        {"categoryoptioncombo.created": 1},
+        {"CategoryOptionCombo": {"ignored": 1}},
         ["Unknown category combination t3aNCvHsoSn"],
     ),
-    "indicator.json": ("OK", {"indicator.created": 1}, []),
+    "indicator.json": ("OK", {"Indicator": {"created": 1}}, []),
     "indicator_types.json": ("OK", {}, []),  # types only give their factor to indicators of the same file
-    "indicators.csv": ("OK", {"indicator.created": 2}, []),
-    "indicators.json": ("OK", {"indicator.created": 1}, []),
+    "indicators.csv": ("OK", {"Indicator": {"created": 2}}, []),
+    "indicators.json": ("OK", {"Indicator": {"created": 1}}, []),
     "metadata.json": (
         "OK",
         {
-            "categoryoption.created": 8,
-            "category.created": 3,
-            "categorycombo.created": 3,
-            "categoryoptioncombo.created": 12,
-            "dataelement.created": 75,
-            "dataset.created": 2,
-            "indicator.created": 19,
+            "CategoryOption": {"created": 8},
+            "Category": {"created": 3},
+            "CategoryCombo": {"created": 3},
+            "CategoryOptionCombo": {"created": 12},
+            "DataElement": {"created": 75},
+            "DataSet": {"created": 2},
+            "Indicator": {"created": 19},
         },
         [],
     ),
     "metadata_with_indicators.json": (
         "OK",
-        {"dataelement.created": 3, "indicator.created": 2, "orgunit.created": 1},
+        {"DataElement": {"created": 3}, "Indicator": {"created": 2}, "OrganisationUnit": {"created": 1}},
         [],
     ),
-    "organisationUnits.csv": ("OK", {"orgunit.created": 6}, []),
+    "organisationUnits.csv": ("OK", {"OrganisationUnit": {"created": 6}}, []),
     "organisation_unit.json": (
         "ERROR",
-        {},
+        {"OrganisationUnit": {"ignored": 1}},
         [f"Organisation unit Baomahun CHC: its parent npWGUj37qDe {UNKNOWN}"],
     ),
     "organisation_unit_levels.json": ("OK", {}, []),
     "organisation_units.json": (
         "ERROR",
-        {},
+        {"OrganisationUnit": {"ignored": 3}},
         [
             f"Organisation unit Badjia: its parent O6uvpzGd5pu {UNKNOWN}",
             f"Organisation unit Ngelehun CHC: its parent YuQRtpLP10I {UNKNOWN}",
             f"Organisation unit Njandama MCHP: its parent YuQRtpLP10I {UNKNOWN}",
         ],
     ),
-    "ou_with_group_and_set.json": ("OK", {"orgunit.created": 2}, []),
-    "ou_with_levels.json": ("OK", {"orgunit.created": 4}, []),
+    "ou_with_group_and_set.json": ("OK", {"OrganisationUnit": {"created": 2}}, []),
+    "ou_with_levels.json": ("OK", {"OrganisationUnit": {"created": 4}}, []),
     "simple_metadata.json": (
         "OK",
-        {"dataelement.created": 2, "dataset.created": 1, "orgunit.created": 1},
+        {"DataElement": {"created": 2}, "DataSet": {"created": 1}, "OrganisationUnit": {"created": 1}},
         [],
     ),
 }
@@ -105,12 +107,8 @@ def import_sample(world, name: str) -> dict:
 def test_each_metadata_sample_is_stored_whole_or_not_at_all(world, name):
     status, stats, errors = CASES[name]
     result = import_sample(world, name)
-    assert (result["status"], result["stats"], [e["message"] for e in result["errors"]]) == (
-        status,
-        stats,
-        errors,
-    )
-    assert result["stored"] == (status == "OK")
+    assert (result["status"], outcomes(result), messages(result)) == (status, stats, errors)
+    assert result["responseType"] == "ImportReport"
     if status == "ERROR":  # all or nothing: not even the default combination the import ensures
         assert not OrgUnit.objects.exists() and not CategoryOptionCombo.objects.exists()
 
@@ -138,7 +136,7 @@ def test_org_units_whose_parents_are_already_known_join_the_hierarchy(world):
             actor=world.carla.user, metadata=metadata_reader.read_json(fileobj), country=world.kenya
         )
     result = import_sample(world, "organisation_units.json")
-    assert result["stats"] == {"orgunit.created": 2, "orgunit.updated": 1}
+    assert outcomes(result) == {"OrganisationUnit": {"created": 2, "updated": 1}}
     njandama = OrgUnit.objects.get(uid="g8upMTyEZGZ")
     assert (njandama.name, njandama.level, njandama.path) == (
         "Njandama MCHP",
@@ -174,5 +172,9 @@ def test_indicators_from_csv_keep_their_expressions(world):
 def test_importing_the_same_metadata_twice_updates_instead_of_duplicating(world):
     import_sample(world, "simple_metadata.json")
     result = import_sample(world, "simple_metadata.json")
-    assert result["stats"] == {"dataelement.updated": 2, "dataset.updated": 1, "orgunit.updated": 1}
+    assert outcomes(result) == {
+        "DataElement": {"updated": 2},
+        "DataSet": {"updated": 1},
+        "OrganisationUnit": {"updated": 1},
+    }
     assert OrgUnit.objects.get().code == "OrgUnitCodeA"

@@ -5,11 +5,12 @@ suffix DHIS2 accepts (``dataValueSets.json``, ``.xml``, ``.csv``, ``.json.gz``�
 middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``path``s: FHIR has no suffixes.
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_value, data_values, metadata, system, tasks
+from qicop.api.dhis2 import data_value, data_values, metadata, metadata_lists, system, tasks
 from qicop.api.dhis2.routing import dhis2_path
+from qicop.api.dhis2.schemas import SERVED
 
 app_name = "dhis2"
 
@@ -25,4 +26,25 @@ urlpatterns = [
     dhis2_path("system/tasks/<str:job_type>/<str:job_id>", tasks.tasks, name="task"),
     dhis2_path("system/taskSummaries/<str:job_type>", tasks.task_summaries, name="task_summaries"),
     dhis2_path("system/taskSummaries/<str:job_type>/<str:job_id>", tasks.task_summaries, name="task_summary"),
+]
+
+
+class MetadataType:
+    """The metadata resources qicop serves (dataElements, organisationUnits…), as a path segment."""
+
+    regex = "|".join(SERVED)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MetadataType, "dhis2type")
+
+# After every fixed path above, so that "metadata" or "me" is never taken for a type.
+urlpatterns += [
+    dhis2_path("<dhis2type:resource>", metadata_lists.metadata_list, name="metadata_list"),
+    dhis2_path("<dhis2type:resource>/<str:uid>", metadata_lists.metadata_object, name="metadata_object"),
 ]

@@ -1,89 +1,72 @@
-"""The metadata a user may export, as the integrations' Metadata bundle (written as DHIS2 JSON)."""
+"""What a metadata export holds beyond what was asked for: everything its objects need to be imported
+elsewhere, so that a bundle is self-contained (``GET /api/metadata`` writes it)."""
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from qicop.indicators.models import (
+    Category,
     CategoryCombo,
+    CategoryOption,
     CategoryOptionCombo,
     DataElement,
     DataSet,
-    Indicator,
-    OrgUnit,
 )
-from qicop.integrations.dhis2 import metadata as m
+
+DEPENDENT = (DataElement, CategoryCombo, Category, CategoryOptionCombo, CategoryOption)
 
 
-def metadata_for(user) -> m.Metadata:
-    """Org units, data elements, disaggregations, data sets and indicators: structure, not data, so every
-    member of a network may read it."""
-    bundle = m.Metadata()
-    for ou in OrgUnit.objects.select_related("parent").order_by("level", "name").iterator(chunk_size=2000):
-        bundle.organisation_units.append(
-            m.OrgUnitMeta(
-                uid=ou.uid,
-                name=ou.name,
-                code=ou.code,
-                short_name=ou.short_name or None,
-                level=ou.level,
-                parent=ou.parent.uid if ou.parent else None,
-                path=ou.path,
-                opening_date=ou.opening_date,
-                closed_date=ou.closed_date,
-            )
-        )
-    for de in DataElement.objects.select_related("category_combo"):
-        bundle.data_elements.append(
-            m.DataElementMeta(
-                uid=de.uid,
-                name=de.name,
-                code=de.code,
-                short_name=de.short_name or None,
-                value_type=de.value_type,
-                aggregation_type=de.aggregation_type,
-                category_combo=de.category_combo.uid,
-                zero_is_significant=de.zero_is_significant,
-            )
-        )
-    for combo in CategoryCombo.objects.prefetch_related("categories"):
-        bundle.category_combos.append(
-            m.CategoryComboMeta(
-                uid=combo.uid,
-                name=combo.name,
-                code=combo.code,
-                data_dimension_type=combo.data_dimension_type,
-                categories=tuple(c.uid for c in combo.categories.all()),
-            )
-        )
-    for coc in CategoryOptionCombo.objects.select_related("category_combo").prefetch_related("options"):
-        bundle.category_option_combos.append(
-            m.CategoryOptionComboMeta(
-                uid=coc.uid,
-                name=coc.name,
-                code=coc.code,
-                category_combo=coc.category_combo.uid,
-                category_options=tuple(o.uid for o in coc.options.all()),
-            )
-        )
-    for ds in DataSet.objects.prefetch_related("data_elements"):
-        bundle.data_sets.append(
-            m.DataSetMeta(
-                uid=ds.uid,
-                name=ds.name,
-                code=ds.code,
-                period_type=ds.period_type,
-                data_elements=tuple(d.uid for d in ds.data_elements.all()),
-                open_future_periods=ds.open_future_periods,
-            )
-        )
-    for indicator in Indicator.objects.all():
-        bundle.indicators.append(
-            m.IndicatorMeta(
-                uid=indicator.uid,
-                name=indicator.name,
-                code=indicator.code,
-                numerator=indicator.numerator,
-                denominator=indicator.denominator,
-                decimals=indicator.decimals,
-            )
-        )
-    return bundle
+def complete_bundle(chosen: dict[type, QuerySet | None]) -> dict[type, QuerySet | None]:
+    """Per metadata model, the rows of a self-contained bundle, given the rows asked for (None where a type
+    was not asked for; the rows already scoped to what the reader sees, see ``metadata_selectors``).
+
+    Added: the data elements of the data sets; the category combinations of the data elements, of the data
+    sets (their attribute combination) and of the option combinations; the categories and option
+    combinations of those combinations; the category options of those categories and option combinations.
+    All are shared objects, which every reader who may read the rows asked for may read too."""
+
+    def ids(rows: QuerySet | None):
+        return rows.values("pk") if rows is not None else DataElement.objects.none().values("pk")
+
+    def union(model, rows: QuerySet | None, *extra: Q | None) -> QuerySet | None:
+        condition = Q()
+        for part in extra:
+            if part is not None:
+                condition |= part
+        if rows is None and not condition:
+            return None
+        if rows is not None:
+            condition |= Q(pk__in=ids(rows))
+        return model.objects.filter(condition).distinct().order_by("name", "pk")
+
+    def given(rows, make):
+        return make(rows) if rows is not None else None
+
+    data_sets = chosen.get(DataSet)
+    elements = union(
+        DataElement, chosen.get(DataElement), given(data_sets, lambda r: Q(data_sets__in=ids(r)))
+    )
+    cocs_chosen = chosen.get(CategoryOptionCombo)
+    combos = union(
+        CategoryCombo,
+        chosen.get(CategoryCombo),
+        given(elements, lambda r: Q(data_elements__in=ids(r))),
+        given(data_sets, lambda r: Q(pk__in=r.values("category_combo"))),
+        given(cocs_chosen, lambda r: Q(option_combos__in=ids(r))),
+    )
+    categories = union(Category, chosen.get(Category), given(combos, lambda r: Q(category_combos__in=ids(r))))
+    cocs = union(CategoryOptionCombo, cocs_chosen, given(combos, lambda r: Q(category_combo__in=ids(r))))
+    options = union(
+        CategoryOption,
+        chosen.get(CategoryOption),
+        given(categories, lambda r: Q(categories__in=ids(r))),
+        given(cocs, lambda r: Q(option_combos__in=ids(r))),
+    )
+    return chosen | {
+        DataElement: elements,
+        CategoryCombo: combos,
+        Category: categories,
+        CategoryOptionCombo: cocs,
+        CategoryOption: options,
+    }

@@ -132,6 +132,10 @@ class DataSet(MetadataObject):
     period_type = models.CharField(_("period type"), max_length=32, default="Monthly")
     open_future_periods = models.PositiveSmallIntegerField(_("open future periods"), default=0)
     data_elements = models.ManyToManyField(DataElement, related_name="data_sets", blank=True)
+    # Which org units report the data set, as in DHIS2: clients read it to know what to send for where.
+    organisation_units = models.ManyToManyField(
+        OrgUnit, related_name="data_sets", blank=True, verbose_name=_("organisation units")
+    )
     category_combo = models.ForeignKey(
         CategoryCombo,
         null=True,

@@ -270,8 +270,7 @@ def start_metadata_import(*, actor, upload, params: dict, fmt: str) -> DataImpor
 
 def run_metadata_import(import_id: int) -> None:
     """Run a queued metadata import (from the worker); safe to retry, as run_import."""
-    from qicop.indicators.metadata_import import import_metadata
-    from qicop.integrations.dhis2 import metadata as metadata_format
+    from qicop.indicators.metadata_import import import_metadata, import_options, read_bundle
 
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
@@ -282,16 +281,9 @@ def run_metadata_import(import_id: int) -> None:
     options = data_import.options
     try:
         with data_import.file.open("rb") as fileobj:
-            if data_import.format == "metadata-csv":
-                bundle = metadata_format.read_csv(fileobj, options.get("classKey", "ORGANISATION_UNIT"))
-            else:
-                bundle = metadata_format.read_json(fileobj)
-            report = import_metadata(
-                actor=data_import.user,
-                metadata=bundle,
-                dry_run=str(options.get("importMode", "")).upper() == "VALIDATE"
-                or str(options.get("dryRun", "")).lower() == "true",
-            )
+            content_type = "text/csv" if data_import.format == "metadata-csv" else "application/json"
+            bundle = read_bundle(fileobj, content_type=content_type, class_key=options.get("classKey"))
+            report = import_metadata(actor=data_import.user, metadata=bundle, **import_options(options))
         status = DataImport.Status.DONE
     except (FormatError, ValidationError, PermissionDenied) as error:
         report = {"status": "ERROR", "message": " ".join(getattr(error, "messages", [str(error)]))}

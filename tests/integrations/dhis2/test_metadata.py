@@ -191,7 +191,7 @@ def test_org_units_without_uid_are_kept_for_dhis2_style_uid_assignment(samples):
     assert meta.organisation_units[3].path == "/inVD5SdytkT"
 
 
-def test_simple_metadata_reads_data_set_with_its_two_elements(samples):
+def test_simple_metadata_reads_data_set_with_its_two_elements_and_its_org_unit(samples):
     meta = read(samples, "simple_metadata.json")
     assert meta.counts() == {
         "organisationUnits": 1, "dataElements": 2, "dataSets": 1, "organisationUnitLevels": 1,
@@ -199,6 +199,7 @@ def test_simple_metadata_reads_data_set_with_its_two_elements(samples):
     assert meta.data_sets[0] == md.DataSetMeta(
         uid="DSaKQTwN4qg", name="DataSetA", code="DataSetCodeA", short_name="DataSetShortA",
         period_type="Monthly", data_elements=("SG4HuKlNEFH", "CCwk5Yx440o"),
+        organisation_units=("PdWlltZnVZe",),
     )  # fmt: skip
     assert meta.organisation_units[0].opening_date == date(2016, 2, 17)
 

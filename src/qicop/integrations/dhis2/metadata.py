@@ -148,6 +148,7 @@ class DataSetMeta:
     open_future_periods: int = 0
     expiry_days: int = 0
     category_combo: str | None = None
+    organisation_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +349,7 @@ def _data_set(o: dict) -> DataSetMeta:
         uid=_uid(o.get("id")), name=_name(o), code=_text(o, "code"), short_name=_text(o, "shortName"),
         period_type=_text(o, "periodType"), data_elements=elements,
         open_future_periods=_int(o, "openFuturePeriods", 0) or 0, expiry_days=_int(o, "expiryDays", 0) or 0,
-        category_combo=_ref(o, "categoryCombo"),
+        category_combo=_ref(o, "categoryCombo"), organisation_units=_refs(o, "organisationUnits"),
     )  # fmt: skip
 
 
@@ -427,7 +428,7 @@ def _add(meta: Metadata, kind: str, objects: Iterable[Any], *, first_line: int |
         line = None if first_line is None else first_line + index
         label = f"{_singular(kind)} #{index}"
         if not isinstance(raw, dict):
-            meta.errors.append(FormatError(f"{label}: not an object", index=index, line=line))
+            meta.errors.append(FormatError(f"{label}: not an object", index=index, line=line, kind=kind))
             continue
         ident = raw.get("id") or raw.get("name") or raw.get("code")
         if ident:
@@ -435,10 +436,12 @@ def _add(meta: Metadata, kind: str, objects: Iterable[Any], *, first_line: int |
         try:
             obj = parse(raw)
         except _Skip as reason:
-            meta.errors.append(FormatError(f"{label}: {reason}", index=index, line=line))
+            meta.errors.append(FormatError(f"{label}: {reason}", index=index, line=line, kind=kind))
             continue
         if obj.uid and obj.uid in seen:
-            meta.errors.append(FormatError(f"{label}: duplicate uid {obj.uid}", index=index, line=line))
+            meta.errors.append(
+                FormatError(f"{label}: duplicate uid {obj.uid}", index=index, line=line, kind=kind)
+            )
             continue
         if obj.uid:
             seen.add(obj.uid)
@@ -650,7 +653,8 @@ def _to_json(kind: str, obj: Any) -> dict:
         out = {"id": obj.uid, "code": obj.code, "name": obj.name, "shortName": obj.short_name,
                "periodType": obj.period_type, "openFuturePeriods": obj.open_future_periods,
                "expiryDays": obj.expiry_days, "categoryCombo": _ref_out(obj.category_combo),
-               "dataSetElements": [{"dataElement": {"id": u}} for u in obj.data_elements]}  # fmt: skip
+               "dataSetElements": [{"dataElement": {"id": u}} for u in obj.data_elements],
+               "organisationUnits": [{"id": u} for u in obj.organisation_units]}  # fmt: skip
     elif kind == "organisationUnitLevels":
         out = {"id": obj.uid, "name": obj.name, "level": obj.level}
     else:  # constants: a JSON number; int when whole so "100" does not come back as "100.0"

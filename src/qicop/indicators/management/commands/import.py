@@ -102,7 +102,7 @@ class Command(BaseCommand):
             bundle = (
                 metadata.read_json(fileobj)
                 if fmt == "metadata-json"
-                else metadata.read_csv(fileobj, "ORGANISATION_UNIT")
+                else metadata.read_csv(fileobj, "organisationUnits")
             )
             return import_metadata(actor=user, metadata=bundle, dry_run=dry_run)
         except FormatError as error:
@@ -121,5 +121,11 @@ class Command(BaseCommand):
                 f"{conflict.get('value', '')} (rows {', '.join(map(str, indexes[:10]))}"
                 f"{'…' if len(indexes) > 10 else ''})"
             )
-        for error in summary.get("errors", [])[:50]:
-            self.stdout.write(f"  {error.get('message')}")
+        errors = [  # a metadata import's ImportReport
+            error
+            for type_report in summary.get("typeReports", [])
+            for object_report in type_report["objectReports"]
+            for error in object_report["errorReports"]
+        ]
+        for error in errors[:50]:
+            self.stdout.write(f"  {error.get('errorCode', '')} {error.get('message')}")
