@@ -7,6 +7,7 @@ import base64
 import json
 
 import pytest
+from defusedxml import ElementTree
 
 from data_world import DataWorld
 from personas import PASSWORD
@@ -413,7 +414,10 @@ def test_writes_and_other_formats_are_refused_with_web_messages(world, data):
         "/api/organisationUnits", data=json.dumps({"name": "X"}), content_type="application/json"
     )
     assert response.status_code == 405 and response.json()["httpStatusCode"] == 405
-    response = client.get("/api/organisationUnits.xml")
+    response = client.get("/api/organisationUnits.xml")  # refused in the language the client asked for
+    assert response.status_code == 406 and response["Content-Type"].startswith("application/xml")
+    assert ElementTree.fromstring(response.content).get("status") == "ERROR"
+    response = client.get("/api/organisationUnits.json.gz")
     assert response.status_code == 406 and response.json()["status"] == "ERROR"
 
 
