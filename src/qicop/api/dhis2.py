@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from qicop.accounts.services import user_for_api_token
 from qicop.indicators import selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, write_values
+from qicop.indicators.id_schemes import id_schemes_from_parameters
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataImport
 from qicop.integrations.dhis2 import metadata as metadata_format
@@ -159,9 +160,10 @@ def _export(request, user, extension: str | None = None):
         end = date.fromisoformat(params["endDate"]) if params.get("endDate") else None
     except ValueError:
         return _error(400, _("startDate and endDate must be dates like 2024-01-31."))
-    scheme = (params.get("idScheme") or "UID").upper()
-    if scheme not in {"UID", "CODE", "NAME"}:
-        return _error(400, _("idScheme must be UID, CODE or NAME."))
+    try:
+        schemes = id_schemes_from_parameters(params)
+    except ValidationError as error:
+        return _error(400, " ".join(error.messages))
     elements = params.getlist("dataElement") + params.getlist("dataSet_elements")
     for data_set in params.getlist("dataSet"):
         from qicop.indicators.models import DataSet
@@ -171,6 +173,8 @@ def _export(request, user, extension: str | None = None):
             return _error(404, _("Data set not found: %(id)s") % {"id": data_set})
     if not (elements and (params.getlist("period") or start) and params.getlist("orgUnit")):
         return _error(400, _("Give dataSet or dataElement, period or startDate and endDate, and orgUnit."))
+    fmt = _export_format(request, extension)
+    schemes = schemes.for_format(fmt)
     rows = selectors.export_rows(
         user,
         data_elements=elements,
@@ -180,10 +184,9 @@ def _export(request, user, extension: str | None = None):
         org_units=params.getlist("orgUnit"),
         children=params.get("children", "").lower() == "true",
         include_deleted=params.get("includeDeleted", "").lower() == "true",
-        id_scheme=scheme,
+        id_schemes=schemes,
     )
-    fmt = _export_format(request, extension)
-    return _stream(rows, fmt)
+    return _stream(rows, fmt, schemes)
 
 
 def _export_format(request, extension: str | None) -> str:
@@ -195,11 +198,11 @@ def _export_format(request, extension: str | None) -> str:
     return "json"
 
 
-def _stream(rows, fmt: str) -> FileResponse:
+def _stream(rows, fmt: str, schemes=None) -> FileResponse:
     """Write the export to a spooled file (memory stays flat) and stream it back."""
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
     text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
-    write_values(fmt, rows, text)
+    write_values(fmt, rows, text, id_schemes=schemes)
     text.flush()
     text.detach()
     spooled.seek(0)

@@ -29,6 +29,7 @@ def metadata_for(user) -> m.Metadata:
                 path=ou.path,
                 opening_date=ou.opening_date,
                 closed_date=ou.closed_date,
+                attribute_values=_pairs(ou),
             )
         )
     for de in DataElement.objects.select_related("category_combo"):
@@ -42,6 +43,7 @@ def metadata_for(user) -> m.Metadata:
                 aggregation_type=de.aggregation_type,
                 category_combo=de.category_combo.uid,
                 zero_is_significant=de.zero_is_significant,
+                attribute_values=_pairs(de),
             )
         )
     for combo in CategoryCombo.objects.prefetch_related("categories"):
@@ -52,6 +54,7 @@ def metadata_for(user) -> m.Metadata:
                 code=combo.code,
                 data_dimension_type=combo.data_dimension_type,
                 categories=tuple(c.uid for c in combo.categories.all()),
+                attribute_values=_pairs(combo),
             )
         )
     for coc in CategoryOptionCombo.objects.select_related("category_combo").prefetch_related("options"):
@@ -62,6 +65,7 @@ def metadata_for(user) -> m.Metadata:
                 code=coc.code,
                 category_combo=coc.category_combo.uid,
                 category_options=tuple(o.uid for o in coc.options.all()),
+                attribute_values=_pairs(coc),
             )
         )
     for ds in DataSet.objects.prefetch_related("data_elements"):
@@ -73,6 +77,7 @@ def metadata_for(user) -> m.Metadata:
                 period_type=ds.period_type,
                 data_elements=tuple(d.uid for d in ds.data_elements.all()),
                 open_future_periods=ds.open_future_periods,
+                attribute_values=_pairs(ds),
             )
         )
     for indicator in Indicator.objects.all():
@@ -84,6 +89,11 @@ def metadata_for(user) -> m.Metadata:
                 numerator=indicator.numerator,
                 denominator=indicator.denominator,
                 decimals=indicator.decimals,
+                attribute_values=_pairs(indicator),
             )
         )
     return bundle
+
+
+def _pairs(obj) -> m.AttributeValues | None:
+    return tuple(sorted(obj.attribute_values.items())) or None

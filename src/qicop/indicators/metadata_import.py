@@ -191,12 +191,20 @@ def _upsert(model, metas, stats: Counter, extra) -> dict:
             "name": meta.name,
             "code": getattr(meta, "code", None) or None,
             "short_name": (getattr(meta, "short_name", None) or "")[:100],
+            **_attribute_values(meta),
             **extra(meta),
         }
         row, created = model.objects.update_or_create(uid=uid, defaults=fields)
         stats[f"{name}.{'created' if created else 'updated'}"] += 1
         rows[meta.uid or uid] = row
     return rows
+
+
+def _attribute_values(meta) -> dict:
+    """The object's attribute values, replacing those stored, when the file gives them (as DHIS2's default
+    REPLACE merge does); nothing when the file says nothing of them (CSV), so they are kept."""
+    pairs = getattr(meta, "attribute_values", None)
+    return {} if pairs is None else {"attribute_values": dict(pairs)}
 
 
 def _import_org_units(metadata: Metadata, country: Country | None, stats: Counter, errors: list) -> None:
@@ -259,6 +267,7 @@ def _import_org_units(metadata: Metadata, country: Country | None, stats: Counte
                 "country": target,
                 "opening_date": meta.opening_date,
                 "closed_date": meta.closed_date,
+                **_attribute_values(meta),
             },
         )
         known[uid] = (row.pk, path, level, target.pk)

@@ -48,6 +48,7 @@ def test_metadata_json_bundle_reads_every_modelled_collection_and_counts_the_oth
         short_name="TA External funding",
         value_type="INTEGER_ZERO_OR_POSITIVE", aggregation_type="SUM", domain_type="AGGREGATE",
         category_combo="bjDvmb4bfuf", zero_is_significant=True,
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
     assert sorted({e.value_type for e in meta.data_elements}) == ["BOOLEAN", "INTEGER_ZERO_OR_POSITIVE"]
 
@@ -102,6 +103,7 @@ def test_a_single_category_option_combo_object_is_recognised(samples):
     assert meta.category_option_combos[0] == md.CategoryOptionComboMeta(
         uid="S34ULMcHMca", name="0-11m", code="COC_358963", category_combo="t3aNCvHsoSn",
         category_options=("FbLZS3ueWbQ",),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -143,6 +145,7 @@ def test_metadata_with_indicators_reads_elements_indicators_and_the_country(samp
     assert meta.organisation_units[0] == md.OrgUnitMeta(
         uid="rgG3Pygddq1", name="Country", short_name="Country", level=1, path="/rgG3Pygddq1",
         opening_date=date(2016, 3, 10),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -153,6 +156,7 @@ def test_a_single_org_unit_object_keeps_hierarchy_and_dates(samples):
         uid="FLjwMPWLrL2", name="Baomahun CHC", code="OU_1126", short_name="Baomahun CHC", level=4,
         parent="npWGUj37qDe", path="/ImspTQPwCqd/O6uvpzGd5pu/npWGUj37qDe/FLjwMPWLrL2",
         opening_date=date(1970, 1, 1), closed_date=date(1971, 1, 1),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -199,6 +203,7 @@ def test_simple_metadata_reads_data_set_with_its_two_elements(samples):
     assert meta.data_sets[0] == md.DataSetMeta(
         uid="DSaKQTwN4qg", name="DataSetA", code="DataSetCodeA", short_name="DataSetShortA",
         period_type="Monthly", data_elements=("SG4HuKlNEFH", "CCwk5Yx440o"),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
     assert meta.organisation_units[0].opening_date == date(2016, 2, 17)
 
