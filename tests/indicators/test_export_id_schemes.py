@@ -69,7 +69,7 @@ def test_an_object_without_a_code_is_exported_by_its_uid(stored):
 def test_an_attribute_scheme_exports_attribute_values_and_uids_where_there_is_none(stored):
     OrgUnit.objects.filter(uid="NakuruHosp1").update(attribute_values={MOH: "MOH-0042"})
     DataElement.objects.filter(uid="VlTested01a").update(
-        attribute_values={MOH: "HIV-VL-T", "Other00001": "x"}
+        attribute_values={MOH: "HIV-VL-T", "OtherAttr01": "x"}
     )
     rows = kenya(stored.world.carla.user, IdSchemes(general=IdScheme("ATTRIBUTE", MOH)))
     assert keys(rows) == [

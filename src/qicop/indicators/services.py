@@ -191,6 +191,7 @@ def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> Data
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     check_upload_size(getattr(upload, "size", None))
+    options_from_parameters(params)  # a bad parameter is the caller's to see now, not the job's later
     name = getattr(upload, "name", "") or "upload"
     data_import = DataImport.objects.create(
         user=actor,

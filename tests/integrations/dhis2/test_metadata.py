@@ -284,6 +284,48 @@ def test_duplicate_uid_and_missing_name_are_left_out_with_reasons():
     ]
 
 
+def test_attribute_values_are_read_as_dhis2_writes_them_and_written_back():
+    meta = read_text(json.dumps({
+        "organisationUnits": [{"id": "ImspTQPwCqd", "name": "Sierra Leone", "attributeValues": [
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "SL-001"},
+            {"attribute": {"id": "n2xYlNbsfko"}, "value": 7},
+            {"attribute": {"id": "l1VmqIHKk6t"}, "value": ""},
+        ]}],
+        "dataElements": [{"id": "fbfJHSPpUQD", "name": "ANC 1st visit", "attributeValues": []}],
+        "categoryOptionCombos": [{"id": "S34ULMcHMca", "name": "0-11m"}],
+    }))  # fmt: skip
+    assert meta.organisation_units[0].attribute_values == (("UKNKz1H10EE", "SL-001"), ("n2xYlNbsfko", "7"))
+    assert meta.data_elements[0].attribute_values == ()  # the file says: none
+    assert meta.category_option_combos[0].attribute_values is None  # the file says nothing
+    written = md.to_dict(meta)
+    assert written["organisationUnits"][0]["attributeValues"] == [
+        {"attribute": {"id": "UKNKz1H10EE"}, "value": "SL-001"},
+        {"attribute": {"id": "n2xYlNbsfko"}, "value": "7"},
+    ]
+    assert written["dataElements"][0]["attributeValues"] == []
+    assert "attributeValues" not in written["categoryOptionCombos"][0]
+
+
+def test_unusable_attribute_values_leave_the_object_out_with_a_reason():
+    meta = read_text(json.dumps({"dataElements": [
+        {"id": "fbfJHSPpUQD", "name": "A", "attributeValues": {"UKNKz1H10EE": "x"}},
+        {"id": "Jtf34kNZhzP", "name": "B", "attributeValues": [{"attribute": {"id": "nope"}, "value": "x"}]},
+        {"id": "hfdmMSPBgLG", "name": "C", "attributeValues": [{"value": "x"}]},
+        {"id": "Uvn6LCg7dVU", "name": "D", "attributeValues": [
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "x"},
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "y"},
+        ]},
+    ]}))  # fmt: skip
+    assert meta.data_elements == []
+    assert [e.message for e in meta.errors] == [
+        "dataElement #0 (fbfJHSPpUQD): attributeValues must be a list",
+        "dataElement #1 (Jtf34kNZhzP): attribute reference 'nope' is not a DHIS2 UID "
+        "(11 characters, a letter then letters or digits)",
+        "dataElement #2 (hfdmMSPBgLG): an attribute value names no attribute",
+        "dataElement #3 (Uvn6LCg7dVU): attribute UKNKz1H10EE has two values",
+    ]
+
+
 def test_malformed_json_raises_format_error_with_line_and_column():
     with pytest.raises(FormatError) as err:
         read_text('{"indicators": [\n  {"id": "ReUHfIn0pTQ",, "name": "x"}\n]}')
