@@ -208,6 +208,22 @@ def test_under_code_the_default_combo_without_a_code_is_known_by_its_uid(data):
     assert summary["importCount"]["imported"] == 1
 
 
+def test_adx_options_shared_by_two_combos_are_settled_by_the_data_elements_disaggregation(data):
+    other = CategoryCombo.objects.create(uid="GenderCombo", name="Gender")
+    twin = CategoryOptionCombo.objects.create(uid="CocFemale02", name="Female (gender)", category_combo=other)
+    twin.options.set(data.coc_female.options.all())
+    summary = run(data, "dan", row("TxCurr0001a", "NakuruHosp1", category_options=(("SEX", "F"),)))
+    assert summary["importCount"]["imported"] == 1
+    assert DataValue.objects.get().category_option_combo == data.coc_female
+    # An attribute has no data element to settle it: the options name both combos.
+    summary = run(
+        data, "dan", row("VlTested01a", "NakuruHosp1", period="202402", attribute_options=(("SEX", "F"),))
+    )
+    conflict = only_conflict(summary)
+    assert (conflict["errorCode"], conflict["object"]) == ("E7615", "SEX=F")
+    assert "CocFemale01" in conflict["value"] and "CocFemale02" in conflict["value"]
+
+
 # ------------------------------------------------------------------------------------- which scheme applies
 
 

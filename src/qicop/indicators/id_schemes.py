@@ -69,20 +69,9 @@ class IdScheme:
     def __str__(self) -> str:
         return f"ATTRIBUTE:{self.attribute}" if self.kind == "ATTRIBUTE" else self.kind
 
-    def key_of(self, uid: str, code: str | None, name: str, attribute_values: dict | None) -> str | None:
-        """The object's identifier under this scheme, or None when it has none (no code, no such attribute
-        value). Python's twin of ``expression``."""
-        if self.kind == "UID":
-            return uid
-        if self.kind == "CODE":
-            return code or None
-        if self.kind == "NAME":
-            return name or None
-        value = (attribute_values or {}).get(self.attribute)
-        return None if value is None or value == "" else str(value)
-
     def expression(self, prefix: str = ""):
-        """The identifier as a database expression, falling back on the UID where the object has none.
+        """The identifier as a database expression, falling back on the UID where the object has none (the
+        importer's ``Keys`` reads it back the same way).
         ``prefix`` reaches a related object: ``"org_unit__"``."""
         uid = F(f"{prefix}uid")
         if self.kind == "UID":

@@ -190,11 +190,12 @@ class Resolver:
         self.periods[raw] = (row.pk, row.start_date)
         return self.periods[raw]
 
-    def adx_combo(self, options: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:
-        """The option combo whose options are exactly the given (category code, option code) pairs."""
+    def adx_combos(self, options: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+        """The option combos whose options are exactly those of the given (category code, option code)
+        pairs: one, several (combos of different category combos with the same options) or none."""
         if self._adx_combos is None:
             self._adx_combos = _combos_by_option_codes()
-        return self._adx_combos.get(frozenset(code for _category, code in options))
+        return self._adx_combos.get(frozenset(code for _category, code in options), [])
 
 
 def _explain(resolver: Resolver, prop: str, key: str) -> tuple[str, str]:
@@ -206,35 +207,7 @@ def _explain(resolver: Resolver, prop: str, key: str) -> tuple[str, str]:
     }[prop]
     several = keys.ambiguous.get(key)
     if several:
-        # DHIS2 has no code of its own for an identifier that names several objects: the type's
-        # "not found" code, which its clients already treat as "this identifier cannot be used".
-        message = {
-            "dataElement": _(
-                "Data element %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d data "
-                "elements: %(candidates)s. Use an identifier that names one, such as the UID."
-            ),
-            "orgUnit": _(
-                "Organisation unit %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d "
-                "organisation units whose data you may change: %(candidates)s. Use an identifier that "
-                "names one, such as the UID."
-            ),
-            "categoryOptionCombo": _(
-                "Category option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
-                "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
-                "such as the UID."
-            ),
-            "attributeOptionCombo": _(
-                "Attribute option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
-                "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
-                "such as the UID."
-            ),
-        }[prop]
-        return code, message % {
-            "id": key,
-            "scheme": keys.scheme,
-            "count": len(several),
-            "candidates": _candidates(model, several),
-        }
+        return code, _ambiguous(prop, key, str(keys.scheme), _candidates(model, several), len(several))
     if key in keys.outside:
         return "E7617", _("Organisation unit %(id)s is outside the countries whose data you may change") % {
             "id": key
@@ -246,6 +219,33 @@ def _explain(resolver: Resolver, prop: str, key: str) -> tuple[str, str]:
         "attributeOptionCombo": _("Attribute option combo not found or not accessible: %(id)s"),
     }[prop]
     return code, message % {"id": key}
+
+
+def _ambiguous(prop: str, key: str, scheme: str, candidates: str, count: int) -> str:
+    # DHIS2 has no code of its own for an identifier that names several objects: the conflict keeps the
+    # type's "not found" code, which its clients already treat as "this identifier cannot be used".
+    message = {
+        "dataElement": _(
+            "Data element %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d data "
+            "elements: %(candidates)s. Use an identifier that names one, such as the UID."
+        ),
+        "orgUnit": _(
+            "Organisation unit %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d "
+            "organisation units whose data you may change: %(candidates)s. Use an identifier that "
+            "names one, such as the UID."
+        ),
+        "categoryOptionCombo": _(
+            "Category option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
+            "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
+            "such as the UID."
+        ),
+        "attributeOptionCombo": _(
+            "Attribute option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
+            "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
+            "such as the UID."
+        ),
+    }[prop]
+    return message % {"id": key, "scheme": scheme, "count": count, "candidates": candidates}
 
 
 def _candidates(model, ids: list[int]) -> str:
@@ -276,13 +276,16 @@ def _period_id_for(period_type: str, day: date) -> str:
     return period_of(period_type, day).id
 
 
-def _combos_by_option_codes() -> dict[frozenset[str], tuple[int, int]]:
+def _combos_by_option_codes() -> dict[frozenset[str], list[tuple[int, int]]]:
     combos: dict[tuple[int, int], set[str]] = {}
     for combo_id, category_combo_id, code in CategoryOptionCombo.options.through.objects.values_list(
         "categoryoptioncombo_id", "categoryoptioncombo__category_combo_id", "categoryoption__code"
     ):
         combos.setdefault((combo_id, category_combo_id), set()).add(code)
-    return {frozenset(codes): combo for combo, codes in combos.items()}
+    by_codes: dict[frozenset[str], list[tuple[int, int]]] = {}
+    for combo, codes in sorted(combos.items()):
+        by_codes.setdefault(frozenset(codes), []).append(combo)
+    return by_codes
 
 
 @dataclass(slots=True)
@@ -336,7 +339,7 @@ def _prepare(
             % {"id": row.period, "date": resolver.latest_open.isoformat()},
         )
         return None
-    coc = _combo(row, resolver, conflicts, attribute=False)
+    coc = _combo(row, resolver, conflicts, attribute=False, category_combo=de[2])
     aoc = _combo(row, resolver, conflicts, attribute=True)
     if coc is None or aoc is None:
         return None
@@ -506,14 +509,32 @@ def _combo_label(row: DataValueRow) -> str:
     return ", ".join(f"{category}={option}" for category, option in row.category_options)
 
 
-def _combo(row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, *, attribute: bool):
+def _combo(
+    row: DataValueRow,
+    resolver: Resolver,
+    conflicts: ConflictLog,
+    *,
+    attribute: bool,
+    category_combo: int | None = None,
+):
     raw = row.attribute_option_combo if attribute else row.category_option_combo
     pairs = row.attribute_options if attribute else row.category_options
     if not raw and pairs:
-        combo_id = resolver.adx_combo(pairs)
-        if combo_id is not None:
-            return combo_id
+        candidates = resolver.adx_combos(pairs)
+        if len(candidates) > 1 and category_combo is not None:
+            # The data element's own disaggregation decides between combos with the same options.
+            candidates = [c for c in candidates if c[1] == category_combo] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
         raw = ", ".join(f"{category}={option}" for category, option in pairs)
+        if candidates:
+            prop = "attributeOptionCombo" if attribute else "categoryOptionCombo"
+            described = _candidates(CategoryOptionCombo, [c[0] for c in candidates])
+            message = _ambiguous(prop, raw, "CODE", described, len(candidates))
+            conflicts.add(
+                row.index, obj=raw, code="E7615" if attribute else "E7613", prop=prop, message=message
+            )
+            return None
     elif not raw:
         return resolver.default_combo
     else:
