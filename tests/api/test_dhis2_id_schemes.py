@@ -61,7 +61,8 @@ def test_the_export_names_each_type_by_its_own_scheme(stored):
     document = json.loads(b"".join(response.streaming_content))
     assert document["dataElementIdScheme"] == "CODE"
     assert document["orgUnitIdScheme"] == f"ATTRIBUTE:{MOH}"
-    assert document["attributeOptionComboIdScheme"] == "CODE"
+    assert document["categoryOptionComboIdScheme"] == "CODE"
+    assert "attributeOptionComboIdScheme" not in document  # the same: readers take the combo scheme
     assert sorted(
         (v["dataElement"], v["orgUnit"], v["categoryOptionCombo"]) for v in document["dataValues"]
     ) == [

@@ -95,8 +95,7 @@ def test_json_and_xml_exports_say_their_schemes_in_the_root_as_dhis2_does(stored
     assert {k: v for k, v in root.items() if k != "dataValues"} == {
         "dataElementIdScheme": "CODE",
         "orgUnitIdScheme": "NAME",
-        "categoryOptionComboIdScheme": "CODE",
-        "attributeOptionComboIdScheme": "CODE",
+        "categoryOptionComboIdScheme": "CODE",  # and attribute combos with it, as readers take them
     }
     out = io.StringIO()
     write_values("xml", kenya(stored.world.carla.user, schemes), out, id_schemes=schemes)
@@ -104,6 +103,21 @@ def test_json_and_xml_exports_say_their_schemes_in_the_root_as_dhis2_does(stored
     out = io.StringIO()
     write_values("json", kenya(stored.world.carla.user, IdSchemes()), out, id_schemes=IdSchemes())
     assert set(json.loads(out.getvalue())) == {"dataValues"}  # UID: nothing to say
+
+
+def test_the_attribute_combo_scheme_is_written_only_when_it_differs_from_the_combo_scheme():
+    assert IdSchemes(category_option_combo=CODE, attribute_option_combo=NAME).file_attributes() == {
+        "categoryOptionComboIdScheme": "CODE",
+        "attributeOptionComboIdScheme": "NAME",
+    }
+    assert IdSchemes(attribute_option_combo=NAME).file_attributes() == {
+        "attributeOptionComboIdScheme": "NAME"
+    }
+    assert IdSchemes(general=CODE, attribute_option_combo=CODE).file_attributes() == {
+        "dataElementIdScheme": "CODE",
+        "orgUnitIdScheme": "CODE",
+        "categoryOptionComboIdScheme": "CODE",
+    }
 
 
 def test_adx_unfolds_combos_into_category_and_option_codes_whatever_the_combo_scheme(stored):

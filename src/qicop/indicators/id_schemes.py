@@ -130,8 +130,11 @@ class IdSchemes:
             "dataElementIdScheme": self.data_elements,
             "orgUnitIdScheme": self.org_units,
             "categoryOptionComboIdScheme": self.category_option_combos,
-            "attributeOptionComboIdScheme": self.attribute_option_combos,
         }
+        if self.attribute_option_combos != self.category_option_combos:
+            # Only when it differs: readers take the combo scheme for attribute combos, and DHIS2 before
+            # 2.43 knows no attributeOptionComboIdScheme.
+            per_type["attributeOptionComboIdScheme"] = self.attribute_option_combos
         return {name: str(scheme) for name, scheme in per_type.items() if scheme.kind != "UID"}
 
     def for_format(self, fmt: str) -> IdSchemes:
