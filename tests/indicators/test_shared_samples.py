@@ -14,6 +14,7 @@ Deliberately missing objects of the dhis2-core fixtures (``missingOrgu``, ``inVa
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1079,6 +1080,60 @@ def test_the_id_scheme_in_the_files_root_beats_the_one_in_the_request(core):
     summary = run(core, V + "dataValueSetACode.xml", {"idScheme": "UID"})
     assert counts(summary) == (3, 0, 0, 0)
     assert stored(DE_B, "201201", A).value == "10002"
+
+
+ATTRIBUTE = "uh6H2ff562G"  # the metadata attribute of dhis2-core's attribute id-scheme tests
+
+
+def with_attribute_values(world) -> None:
+    """The attribute values dhis2-core's DataExportServiceIntegrationTest gives its objects, posted as DHIS2
+    metadata JSON."""
+
+    def obj(uid, name, value):
+        return {
+            "id": uid,
+            "name": name,
+            "attributeValues": [{"attribute": {"id": ATTRIBUTE}, "value": value}],
+        }
+
+    document = {
+        "dataElements": [
+            obj(DE_A, "DataElementA", "DE1") | {"valueType": "INTEGER", "code": "DE_A"},
+            obj(DE_B, "DataElementB", "DE2") | {"valueType": "INTEGER", "code": "DE_B"},
+            obj("eY5ehpbEsB7", "DataElementC", "DE3") | {"valueType": "INTEGER", "code": "DE_C"},
+        ],
+        "organisationUnits": [
+            obj(A, "OrganisationUnitA", "OU1") | {"code": "OU_A"},
+            obj(B, "OrganisationUnitB", "OU2") | {"code": "OU_B"},
+        ],
+    }
+    result = import_metadata(
+        actor=world.carla.user,
+        metadata=metadata_reader.read_json(io.BytesIO(json.dumps(document).encode())),
+        country=world.kenya,
+    )
+    assert result["status"] == "OK", result["errors"]
+
+
+def test_values_named_by_a_metadata_attribute_in_the_files_root_are_imported(core):
+    # dhis2-core testImportDataValuesXmlWithAttributeIdSchemeInPayload: 12 imported.
+    with_attribute_values(core)
+    summary = run(core, V + "dataValueSetBAttributeIdScheme.xml")
+    assert (summary["status"], counts(summary)) == ("SUCCESS", (12, 0, 0, 0))
+    assert stored(DE_A, "201201", A).value == "10001"
+    assert stored(DE_B, "201202", B).value == "10008"
+
+
+def test_values_named_by_a_metadata_attribute_given_as_parameters_are_imported(core):
+    # dhis2-core testImportDataValuesXmlWithAttributePreheatCacheTrue, same file with the schemes in the URL.
+    with_attribute_values(core)
+    scheme = f"ATTRIBUTE:{ATTRIBUTE}"
+    summary = run(
+        core,
+        V + "dataValueSetBAttribute.xml",
+        {"idScheme": scheme, "dataElementIdScheme": scheme, "orgUnitIdScheme": scheme},
+    )
+    assert (summary["status"], counts(summary)) == ("SUCCESS", (12, 0, 0, 0))
 
 
 def test_the_set_level_period_org_unit_and_attribute_option_combo_apply_to_every_value(core):

@@ -6,9 +6,10 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import CategoryOptionCombo
 from qicop.integrations.dhis2.periods import parse_period
-from qicop.integrations.dhis2.rows import DataValueRow
+from qicop.integrations.dhis2.rows import DataValueRow, DataValueSetHeader
 
 CONTENT_TYPES = {
     "csv": "application/csv",
@@ -18,17 +19,23 @@ CONTENT_TYPES = {
 }
 
 
-def write_values(fmt: str, rows: Iterable[DataValueRow], out: IO[str]) -> int:
-    """Write ``rows`` as DHIS2 JSON, XML, CSV or ADX to the text stream ``out``; returns how many."""
+def write_values(
+    fmt: str, rows: Iterable[DataValueRow], out: IO[str], *, id_schemes: IdSchemes | None = None
+) -> int:
+    """Write ``rows`` as DHIS2 JSON, XML, CSV or ADX to the text stream ``out``; returns how many.
+
+    ``id_schemes`` are those the rows were exported under (``export_rows``): JSON and XML say them in their
+    root, as DHIS2 does, so that the file posted back is read the way it was written."""
     from qicop.integrations.dhis2 import adx, datavalueset_csv, datavalueset_json, datavalueset_xml
 
+    header = DataValueSetHeader(id_scheme=id_schemes.file_attributes()) if id_schemes else None
     if fmt == "csv":
         return datavalueset_csv.write(rows, out)
     if fmt == "xml":
-        return datavalueset_xml.write(None, rows, out)
+        return datavalueset_xml.write(header, rows, out)
     if fmt == "adx":
         return adx.write(_as_adx(rows), out)
-    return datavalueset_json.write(None, rows, out)
+    return datavalueset_json.write(header, rows, out)
 
 
 def _as_adx(rows: Iterable[DataValueRow]) -> Iterator[DataValueRow]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qicop.indicators.models import (
     CategoryOptionCombo,
@@ -25,6 +26,7 @@ from qicop.integrations.dhis2.periods import PeriodError, parse_adx_period, pars
 from qicop.integrations.dhis2.rows import DataValueRow
 
 if TYPE_CHECKING:
+    from qicop.indicators.id_schemes import IdScheme
     from qicop.indicators.importer import ImportOptions
 
 
@@ -58,34 +60,90 @@ class ConflictLog:
         ]
 
 
+MAX_CANDIDATES = 5  # candidates a conflict names; the rest are counted
+
+
+class Keys:
+    """The identifiers of one object type under one id scheme, preloaded.
+
+    ``found`` maps each key that names exactly one object the import may use to that object's row (the
+    fast path looks only there). The slow path explains the others: keys that name several objects
+    (``ambiguous``, key → ids) and, for org units, keys that name only objects outside the actor's countries
+    (``outside``). A key is never resolved by picking one of several objects: that wrote into another
+    country's facility when names repeat across countries. Objects without a value under the scheme are
+    known by their UID instead, as exports write them (id_schemes.py).
+    """
+
+    __slots__ = ("ambiguous", "found", "outside", "scheme")
+
+    def __init__(self, model, scheme: IdScheme, payload: tuple[str, ...], *, inside=None):
+        self.scheme = scheme
+        self.found: dict[str, tuple] = {}
+        self.ambiguous: dict[str, list[int]] = {}
+        self.outside: dict[str, list[int]] = {}
+        found, ambiguous, outside = self.found, self.ambiguous, self.outside
+        if scheme.kind == "UID":
+            columns: tuple[str, ...] = ("uid",)
+        elif scheme.kind == "ATTRIBUTE":
+            columns = ("uid", "attribute_values")
+        else:
+            columns = ("uid", scheme.kind.lower())
+        width = len(columns)
+        attribute = scheme.attribute
+        for row in model.objects.order_by().values_list(*columns, *payload).iterator(chunk_size=5000):
+            if width == 1:
+                key = row[0]
+            else:
+                raw = row[1]
+                if attribute is not None:
+                    raw = (raw or {}).get(attribute)
+                key = str(raw) if raw is not None and raw != "" else row[0]
+            value = row[width:]
+            if inside is not None and not inside(value):
+                outside.setdefault(key, []).append(value[0])
+            elif key in ambiguous:
+                ambiguous[key].append(value[0])
+            elif key in found:
+                ambiguous[key] = [found.pop(key)[0], value[0]]
+            else:
+                found[key] = value
+
+
 class Resolver:
     """Turns the file's identifiers into row ids, with everything preloaded into dictionaries."""
 
     def __init__(self, options: ImportOptions, *, allowed_country_ids: set[int] | None):
         self.options = options
         self.allowed_country_ids = allowed_country_ids
-        de_field = _FIELDS[options.scheme(options.data_element_id_scheme)]
-        self.data_elements = {
-            key: (pk, value_type, combo, zero)
-            for key, pk, value_type, combo, zero in DataElement.objects.values_list(
-                de_field, "id", "value_type", "category_combo_id", "zero_is_significant"
-            )
-            if key is not None
-        }
-        ou_field = _FIELDS[options.scheme(options.org_unit_id_scheme)]
-        self.ancestors_of = _ancestors_with_children()
-        self.org_units = {
-            key: (pk, country)
-            for key, pk, country in OrgUnit.objects.values_list(ou_field, "id", "country_id")
-            if key is not None
-        }
-        self.option_combos = self._combos(options.scheme(options.category_option_combo_id_scheme))
-        # As in DHIS2, attribute combos fall back on the category option combo scheme, then the general one.
-        self.attribute_combos = self._combos(
-            options.attribute_option_combo_id_scheme
-            or options.category_option_combo_id_scheme
-            or options.id_scheme
+        schemes = options.schemes
+        self.data_element_keys = Keys(
+            DataElement,
+            schemes.data_elements,
+            ("id", "value_type", "category_combo_id", "zero_is_significant"),
         )
+        self.data_elements = self.data_element_keys.found
+        self.ancestors_of = _ancestors_with_children()
+        # Org units are looked up only among those the actor may change: a name that repeats across
+        # countries names one facility for a country's data manager, and several for a coordinator.
+        allowed = allowed_country_ids
+        self.org_unit_keys = Keys(
+            OrgUnit,
+            schemes.org_units,
+            ("id", "country_id"),
+            inside=None if allowed is None else (lambda unit: unit[1] in allowed),
+        )
+        self.org_units = self.org_unit_keys.found
+        self.option_combo_keys = Keys(
+            CategoryOptionCombo, schemes.category_option_combos, ("id", "category_combo_id")
+        )
+        self.option_combos = self.option_combo_keys.found
+        if schemes.attribute_option_combos == schemes.category_option_combos:
+            self.attribute_combo_keys = self.option_combo_keys
+        else:
+            self.attribute_combo_keys = Keys(
+                CategoryOptionCombo, schemes.attribute_option_combos, ("id", "category_combo_id")
+            )
+        self.attribute_combos = self.attribute_combo_keys.found
         default = (
             CategoryOptionCombo.objects.filter(name="default").values_list("id", "category_combo_id").first()
         )
@@ -94,16 +152,16 @@ class Resolver:
         self.period_errors: dict[str, str] = {}
         self.latest_open = self._latest_open_date(options.data_set)
         self._adx_combos: dict | None = None
+        self._explained: dict[tuple[str, str], tuple[str, str]] = {}
 
-    @staticmethod
-    def _combos(scheme: str) -> dict[str, tuple[int, int]]:
-        return {
-            key: (pk, combo)
-            for key, pk, combo in CategoryOptionCombo.objects.values_list(
-                _FIELDS[scheme], "id", "category_combo_id"
-            )
-            if key is not None
-        }
+    def explain(self, prop: str, key: str) -> tuple[str, str]:
+        """Why ``key`` names no single usable object of the type ``prop`` (a DHIS2 property name): the
+        conflict's error code and message, naming the candidates when there are several. Computed once per
+        key: a file repeats its identifiers on every row."""
+        explained = self._explained.get((prop, key))
+        if explained is None:
+            explained = self._explained[(prop, key)] = _explain(self, prop, key)
+        return explained
 
     @staticmethod
     def _latest_open_date(data_set: str | None) -> date:
@@ -134,14 +192,84 @@ class Resolver:
         self.periods[raw] = (row.pk, row.start_date)
         return self.periods[raw]
 
-    def adx_combo(self, options: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:
-        """The option combo whose options are exactly the given (category code, option code) pairs."""
+    def adx_combos(self, options: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+        """The option combos whose options are exactly those of the given (category code, option code)
+        pairs: one, several (combos of different category combos with the same options) or none."""
         if self._adx_combos is None:
             self._adx_combos = _combos_by_option_codes()
-        return self._adx_combos.get(frozenset(code for _category, code in options))
+        return self._adx_combos.get(frozenset(code for _category, code in options), [])
 
 
-_FIELDS = {"UID": "uid", "CODE": "code", "NAME": "name"}
+def _explain(resolver: Resolver, prop: str, key: str) -> tuple[str, str]:
+    keys, model, code = {
+        "dataElement": (resolver.data_element_keys, DataElement, "E7610"),
+        "orgUnit": (resolver.org_unit_keys, OrgUnit, "E7612"),
+        "categoryOptionCombo": (resolver.option_combo_keys, CategoryOptionCombo, "E7613"),
+        "attributeOptionCombo": (resolver.attribute_combo_keys, CategoryOptionCombo, "E7615"),
+    }[prop]
+    several = keys.ambiguous.get(key)
+    if several:
+        return code, _ambiguous(prop, key, str(keys.scheme), _candidates(model, several), len(several))
+    if key in keys.outside:
+        return "E7617", _("Organisation unit %(id)s is outside the countries whose data you may change") % {
+            "id": key
+        }
+    message = {
+        "dataElement": _("Data element not found or not accessible: %(id)s"),
+        "orgUnit": _("Organisation unit not found or not accessible: %(id)s"),
+        "categoryOptionCombo": _("Category option combo not found or not accessible: %(id)s"),
+        "attributeOptionCombo": _("Attribute option combo not found or not accessible: %(id)s"),
+    }[prop]
+    return code, message % {"id": key}
+
+
+def _ambiguous(prop: str, key: str, scheme: str, candidates: str, count: int) -> str:
+    # DHIS2 has no code of its own for an identifier that names several objects: the conflict keeps the
+    # type's "not found" code, which its clients already treat as "this identifier cannot be used".
+    message = {
+        "dataElement": _(
+            "Data element %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d data "
+            "elements: %(candidates)s. Use an identifier that names one, such as the UID."
+        ),
+        "orgUnit": _(
+            "Organisation unit %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d "
+            "organisation units whose data you may change: %(candidates)s. Use an identifier that "
+            "names one, such as the UID."
+        ),
+        "categoryOptionCombo": _(
+            "Category option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
+            "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
+            "such as the UID."
+        ),
+        "attributeOptionCombo": _(
+            "Attribute option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
+            "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
+            "such as the UID."
+        ),
+    }[prop]
+    return message % {"id": key, "scheme": scheme, "count": count, "candidates": candidates}
+
+
+def _candidates(model, ids: list[int]) -> str:
+    """The first few objects a key names (name, country for org units, UID), and how many more."""
+    first = sorted(ids)[:MAX_CANDIDATES]
+    if model is OrgUnit:
+        rows = OrgUnit.objects.filter(pk__in=first).order_by("country__name", "name", "uid")
+        described = [
+            _("%(name)s (%(country)s, UID %(uid)s)") % {"name": name, "country": country, "uid": uid}
+            for name, country, uid in rows.values_list("name", "country__name", "uid")
+        ]
+    else:
+        rows = model.objects.filter(pk__in=first).order_by("name", "uid")
+        described = [
+            _("%(name)s (UID %(uid)s)") % {"name": name, "uid": uid}
+            for name, uid in rows.values_list("name", "uid")
+        ]
+    text = "; ".join(described)
+    if len(ids) > MAX_CANDIDATES:
+        more = len(ids) - MAX_CANDIDATES
+        text += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+    return text
 
 
 def _period_id_for(period_type: str, day: date) -> str:
@@ -150,13 +278,16 @@ def _period_id_for(period_type: str, day: date) -> str:
     return period_of(period_type, day).id
 
 
-def _combos_by_option_codes() -> dict[frozenset[str], tuple[int, int]]:
+def _combos_by_option_codes() -> dict[frozenset[str], list[tuple[int, int]]]:
     combos: dict[tuple[int, int], set[str]] = {}
     for combo_id, category_combo_id, code in CategoryOptionCombo.options.through.objects.values_list(
         "categoryoptioncombo_id", "categoryoptioncombo__category_combo_id", "categoryoption__code"
     ):
         combos.setdefault((combo_id, category_combo_id), set()).add(code)
-    return {frozenset(codes): combo for combo, codes in combos.items()}
+    by_codes: dict[frozenset[str], list[tuple[int, int]]] = {}
+    for combo, codes in sorted(combos.items()):
+        by_codes.setdefault(frozenset(codes), []).append(combo)
+    return by_codes
 
 
 @dataclass(slots=True)
@@ -181,33 +312,13 @@ def _prepare(
     index = row.index
     de = resolver.data_elements.get(row.data_element)
     if de is None:
-        conflicts.add(
-            index,
-            obj=row.data_element,
-            code="E7610",
-            prop="dataElement",
-            message=_("Data element not found or not accessible: %(id)s") % {"id": row.data_element},
-        )
+        code, message = resolver.explain("dataElement", row.data_element)
+        conflicts.add(index, obj=row.data_element, code=code, prop="dataElement", message=message)
         return None
-    ou = resolver.org_units.get(row.org_unit)
+    ou = resolver.org_units.get(row.org_unit)  # only org units the actor may change are there
     if ou is None:
-        conflicts.add(
-            index,
-            obj=row.org_unit,
-            code="E7612",
-            prop="orgUnit",
-            message=_("Organisation unit not found or not accessible: %(id)s") % {"id": row.org_unit},
-        )
-        return None
-    if resolver.allowed_country_ids is not None and ou[1] not in resolver.allowed_country_ids:
-        conflicts.add(
-            index,
-            obj=row.org_unit,
-            code="E7617",
-            prop="orgUnit",
-            message=_("Organisation unit %(id)s is outside the countries whose data you may change")
-            % {"id": row.org_unit},
-        )
+        code, message = resolver.explain("orgUnit", row.org_unit)
+        conflicts.add(index, obj=row.org_unit, code=code, prop="orgUnit", message=message)
         return None
     period = resolver.period(row.period)
     if period is None:
@@ -230,7 +341,7 @@ def _prepare(
             % {"id": row.period, "date": resolver.latest_open.isoformat()},
         )
         return None
-    coc = _combo(row, resolver, conflicts, attribute=False)
+    coc = _combo(row, resolver, conflicts, attribute=False, category_combo=de[2])
     aoc = _combo(row, resolver, conflicts, attribute=True)
     if coc is None or aoc is None:
         return None
@@ -317,7 +428,7 @@ def _prepare_chunk(
     check twice as slow.
     This keeps a million-row import within a few times the cost of the bare inserts."""
     data_elements, org_units, periods = resolver.data_elements, resolver.org_units, resolver.periods
-    allowed, latest = resolver.allowed_country_ids, resolver.latest_open
+    latest = resolver.latest_open
     default_pair = resolver.default_combo
     default = default_pair[0] if default_pair else None
     option_combos = resolver.option_combos
@@ -349,7 +460,6 @@ def _prepare_chunk(
                 and (
                     value[0] != "0" or (value == "0" and de[3])
                 )  # leading zeros, insignificant zeros: slow path
-                and (allowed is None or ou[1] in allowed)
                 and pe[1] <= latest
             ):
                 de_id, pe_id, ou_id, coc_id = de[0], pe[0], ou[0], coc[0]
@@ -401,20 +511,42 @@ def _combo_label(row: DataValueRow) -> str:
     return ", ".join(f"{category}={option}" for category, option in row.category_options)
 
 
-def _combo(row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, *, attribute: bool):
+def _combo(
+    row: DataValueRow,
+    resolver: Resolver,
+    conflicts: ConflictLog,
+    *,
+    attribute: bool,
+    category_combo: int | None = None,
+):
     raw = row.attribute_option_combo if attribute else row.category_option_combo
     pairs = row.attribute_options if attribute else row.category_options
     if not raw and pairs:
-        combo_id = resolver.adx_combo(pairs)
-        if combo_id is not None:
-            return combo_id
+        candidates = resolver.adx_combos(pairs)
+        if len(candidates) > 1 and category_combo is not None:
+            # The data element's own disaggregation decides between combos with the same options.
+            candidates = [c for c in candidates if c[1] == category_combo] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
         raw = ", ".join(f"{category}={option}" for category, option in pairs)
+        if candidates:
+            prop = "attributeOptionCombo" if attribute else "categoryOptionCombo"
+            described = _candidates(CategoryOptionCombo, [c[0] for c in candidates])
+            message = _ambiguous(prop, raw, "CODE", described, len(candidates))
+            conflicts.add(
+                row.index, obj=raw, code="E7615" if attribute else "E7613", prop=prop, message=message
+            )
+            return None
     elif not raw:
         return resolver.default_combo
     else:
         found = (resolver.attribute_combos if attribute else resolver.option_combos).get(raw)
         if found is not None:
             return found
+        prop = "attributeOptionCombo" if attribute else "categoryOptionCombo"
+        code, message = resolver.explain(prop, raw)
+        conflicts.add(row.index, obj=raw, code=code, prop=prop, message=message)
+        return None
     code, prop = ("E7615", "attributeOptionCombo") if attribute else ("E7613", "categoryOptionCombo")
     message = (
         _("Attribute option combo not found or not accessible: %(id)s")

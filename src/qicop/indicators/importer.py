@@ -14,10 +14,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.import_checks import ConflictLog, Resolver, _prepare_chunk
 from qicop.indicators.import_store import Counts, Slices, _store_chunk
 from qicop.indicators.models import (
@@ -28,15 +30,26 @@ from qicop.integrations.dhis2.rows import DataValueRow
 STRATEGIES = ("CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE")
 
 
+# The schemes the import page offers; ATTRIBUTE:<uid> is accepted everywhere else too (id_schemes.py).
 ID_SCHEMES = ("UID", "CODE", "NAME")
 
 
 CHUNK = 2000  # rows per round trip: 16,000 bound parameters, well under SQLite's limit of 32,766
 
+# Our option names → DHIS2's parameter names, for messages.
+_SCHEME_OPTIONS = {
+    "id_scheme": "idScheme",
+    "data_element_id_scheme": "dataElementIdScheme",
+    "org_unit_id_scheme": "orgUnitIdScheme",
+    "category_option_combo_id_scheme": "categoryOptionComboIdScheme",
+    "attribute_option_combo_id_scheme": "attributeOptionComboIdScheme",
+}
+
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """DHIS2's import parameters (spec 1.5). Specific id schemes win over the general ``id_scheme``."""
+    """DHIS2's import parameters (spec 1.5). Specific id schemes win over the general ``id_scheme``; each is
+    UID, CODE, NAME or ATTRIBUTE:<attribute UID> (any case), kept in its canonical spelling."""
 
     dry_run: bool = False
     strategy: str = "CREATE_AND_UPDATE"
@@ -54,22 +67,23 @@ class ImportOptions:
                 _("Unknown import strategy %(value)s: use one of %(choices)s.")
                 % {"value": self.strategy, "choices": ", ".join(STRATEGIES)}
             )
-        for name in (
-            "id_scheme",
-            "data_element_id_scheme",
-            "org_unit_id_scheme",
-            "category_option_combo_id_scheme",
-            "attribute_option_combo_id_scheme",
-        ):
+        for name, parameter in _SCHEME_OPTIONS.items():
             value = getattr(self, name)
-            if value is not None and value not in ID_SCHEMES:
-                raise ValueError(
-                    _("Unknown id scheme %(value)s for %(name)s: use UID, CODE or NAME.")
-                    % {"value": value, "name": name}
-                )
+            if value is not None:
+                object.__setattr__(self, name, str(IdScheme.parse(value, parameter=parameter)))
 
-    def scheme(self, specific: str | None) -> str:
-        return specific or self.id_scheme
+    @cached_property
+    def schemes(self) -> IdSchemes:
+        def parsed(value: str | None) -> IdScheme | None:
+            return IdScheme.parse(value) if value is not None else None
+
+        return IdSchemes(
+            general=IdScheme.parse(self.id_scheme),
+            data_element=parsed(self.data_element_id_scheme),
+            org_unit=parsed(self.org_unit_id_scheme),
+            category_option_combo=parsed(self.category_option_combo_id_scheme),
+            attribute_option_combo=parsed(self.attribute_option_combo_id_scheme),
+        )
 
 
 _gc_lock = threading.Lock()

@@ -433,6 +433,7 @@ def _upsert(run: _Run, kind: str, model, metas, extra) -> dict:
             "name": meta.name,
             "code": getattr(meta, "code", None) or None,
             "short_name": (getattr(meta, "short_name", None) or "")[:100],
+            **_attribute_values(meta),
             **extra(meta, errors),
         }
         errors += _problems(run, kind, model, replace(meta, uid=uid), existing.get(uid))
@@ -453,6 +454,13 @@ def _upsert(run: _Run, kind: str, model, metas, extra) -> dict:
             run.report.count(kind, "updated", index=index, uid=uid, name=meta.name)
         rows[meta.uid or uid] = row
     return rows
+
+
+def _attribute_values(meta) -> dict:
+    """The object's attribute values, replacing those stored, when the file gives them (as DHIS2's default
+    REPLACE merge does); nothing when the file says nothing of them (CSV), so they are kept."""
+    pairs = getattr(meta, "attribute_values", None)
+    return {} if pairs is None else {"attribute_values": dict(pairs)}
 
 
 def _save_if_changed(row, fields: dict) -> None:
@@ -540,6 +548,7 @@ def _import_org_units(run: _Run) -> None:
             "country_id": target.pk,
             "opening_date": meta.opening_date,
             "closed_date": meta.closed_date,
+            **_attribute_values(meta),
         }
         row = existing.get(uid)
         if row is None:

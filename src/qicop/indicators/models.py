@@ -1,7 +1,7 @@
 """Shared performance data, shaped like DHIS2's so that what ministries export can be stored as it is.
 
-Identifiers: every metadata object has a DHIS2 ``uid`` (11 characters), an optional ``code`` and a ``name``;
-imports may refer to any of the three (id schemes).
+Identifiers: every metadata object has a DHIS2 ``uid`` (11 characters), an optional ``code``, a ``name`` and
+DHIS2 attribute values; imports and exports may refer to any of them (id schemes, see id_schemes.py).
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class MetadataObject(TimeStampedModel):
     code = models.CharField(_("code"), max_length=100, null=True, blank=True, unique=True)
     name = models.CharField(_("name"), max_length=230)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    # DHIS2's metadata attribute values, {attribute UID: value}: an ATTRIBUTE:<uid> id scheme names objects
+    # by them (id_schemes.py). Unlike codes, nothing keeps them unique.
+    attribute_values = models.JSONField(_("attribute values"), default=dict, blank=True)
 
     class Meta:
         abstract = True

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import DataValue, OrgUnit, Period, Publication
 from qicop.indicators.permissions import ReadScope
 from qicop.integrations.dhis2.rows import DataValueRow
@@ -62,15 +63,17 @@ def export_rows(
     org_units: list[str] | None = None,
     children: bool = False,
     include_deleted: bool = False,
-    id_scheme: str = "UID",
+    id_schemes: IdSchemes | None = None,
     last_updated: datetime | None = None,
     limit: int | None = None,
 ) -> Iterator[DataValueRow]:
     """The visible values matching DHIS2's export filters, streamed from the database in chunks.
 
+    Data elements, org units and combos are named under ``id_schemes`` (UID by default); an object with
+    no code or no value of the attribute is named by its UID, so that no value is written unnamed.
     ``last_updated``: only values changed since then (deletions too, with ``include_deleted``), DHIS2's
     incremental sync; ``limit``: at most that many values."""
-    field = {"UID": "uid", "CODE": "code", "NAME": "name"}[id_scheme]
+    schemes = id_schemes or IdSchemes()
     values = visible_values(user)
     if data_elements:
         values = values.filter(
@@ -89,11 +92,11 @@ def export_rows(
     if last_updated is not None:
         values = values.filter(last_updated__gte=last_updated)
     columns = values.order_by("period__start_date", "org_unit_id", "data_element_id", "id").values_list(
-        F(f"data_element__{field}"),
+        schemes.data_elements.expression("data_element__"),
         "period__dhis2_id",
-        F(f"org_unit__{field}"),
-        F(f"category_option_combo__{field}"),
-        F(f"attribute_option_combo__{field}"),
+        schemes.org_units.expression("org_unit__"),
+        schemes.category_option_combos.expression("category_option_combo__"),
+        schemes.attribute_option_combos.expression("attribute_option_combo__"),
         "value",
         "stored_by",
         "created",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.indicators import permissions
+from qicop.indicators.id_schemes import check_attributes_known
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataImport, Period, Publication
 from qicop.integrations.dhis2.formats import detect_format, open_reader
@@ -40,7 +41,8 @@ def options_from_parameters(
 ):
     """ImportOptions from DHIS2-style parameters (``dryRun``, ``importStrategy``, ``atomicMode``, id schemes).
 
-    As DHIS2 does, what the file itself says beats the URL. Raises ValidationError naming a bad parameter.
+    As DHIS2 does, what the file itself says beats the URL (``_schemes``). An ATTRIBUTE scheme must name an
+    attribute some object has a value of. Raises ValidationError naming a bad parameter.
     """
 
     def flag(name: str, default: bool) -> bool:
@@ -55,9 +57,13 @@ def options_from_parameters(
             _("%(name)s must be true or false, not %(value)s") % {"name": name, "value": raw}
         )
 
-    values = {option: _scheme(params[name]) for name, option in SCHEME_PARAMETERS.items() if params.get(name)}
-    values.update(
-        {SCHEME_PARAMETERS[k]: _scheme(v) for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
+    values = _schemes(
+        {name: str(params[name]) for name in SCHEME_PARAMETERS if params.get(name)},
+        {
+            name: str(value)
+            for name, value in (file_schemes or {}).items()
+            if name in SCHEME_PARAMETERS and value
+        },
     )
     atomic_mode = str(params.get("atomicMode") or "ALL").upper()
     if atomic_mode not in ATOMIC_MODES:
@@ -65,7 +71,7 @@ def options_from_parameters(
             _("atomicMode must be ALL, OBJECT or NONE, not %(value)s") % {"value": atomic_mode}
         )
     try:
-        return ImportOptions(
+        options = ImportOptions(
             dry_run=flag("dryRun", False),
             strategy=_strategy(params.get("importStrategy")),
             atomic=ATOMIC_MODES[atomic_mode],
@@ -74,6 +80,8 @@ def options_from_parameters(
         )
     except ValueError as error:
         raise ValidationError(str(error)) from None
+    check_attributes_known(options.schemes)
+    return options
 
 
 # DHIS2's older names for the import strategies, still sent by its own clients (a data exchange's "reset
@@ -91,10 +99,24 @@ def _strategy(raw) -> str:
     return STRATEGY_ALIASES.get(strategy, strategy)
 
 
-def _scheme(raw) -> str:
-    """Id schemes are case-insensitive (``code`` = ``CODE``); an ``ATTRIBUTE:<uid>`` keeps its UID as is."""
-    kind, colon, rest = str(raw).strip().partition(":")
-    return kind.upper() + colon + rest
+def _schemes(url: dict[str, str], file: dict[str, str]) -> dict[str, str]:
+    """Each type's id scheme as DHIS2 reads it: what the file's root says of that type, else the file's
+    idScheme; only when the file says neither, the URL's scheme for that type, else the URL's idScheme.
+    Attribute option combos follow the category option combo scheme unless given their own."""
+    general = file.get("idScheme") or url.get("idScheme")
+    chains = {
+        "dataElementIdScheme": ("dataElementIdScheme",),
+        "orgUnitIdScheme": ("orgUnitIdScheme",),
+        "categoryOptionComboIdScheme": ("categoryOptionComboIdScheme",),
+        "attributeOptionComboIdScheme": ("attributeOptionComboIdScheme", "categoryOptionComboIdScheme"),
+    }
+    values = {"id_scheme": general} if general else {}
+    for name, chain in chains.items():
+        from_file = next((file[n] for n in chain if file.get(n)), None) or file.get("idScheme")
+        scheme = from_file or next((url[n] for n in chain if url.get(n)), None)
+        if scheme:
+            values[SCHEME_PARAMETERS[name]] = scheme
+    return values
 
 
 def import_file(
@@ -196,6 +218,7 @@ def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> Data
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     check_upload_size(getattr(upload, "size", None))
+    options_from_parameters(params)  # a bad parameter is the caller's to see now, not the job's later
     name = getattr(upload, "name", "") or "upload"
     data_import = DataImport.objects.create(
         user=actor,

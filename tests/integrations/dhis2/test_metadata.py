@@ -48,6 +48,7 @@ def test_metadata_json_bundle_reads_every_modelled_collection_and_counts_the_oth
         short_name="TA External funding",
         value_type="INTEGER_ZERO_OR_POSITIVE", aggregation_type="SUM", domain_type="AGGREGATE",
         category_combo="bjDvmb4bfuf", zero_is_significant=True,
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
     assert sorted({e.value_type for e in meta.data_elements}) == ["BOOLEAN", "INTEGER_ZERO_OR_POSITIVE"]
 
@@ -102,6 +103,7 @@ def test_a_single_category_option_combo_object_is_recognised(samples):
     assert meta.category_option_combos[0] == md.CategoryOptionComboMeta(
         uid="S34ULMcHMca", name="0-11m", code="COC_358963", category_combo="t3aNCvHsoSn",
         category_options=("FbLZS3ueWbQ",),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -143,6 +145,7 @@ def test_metadata_with_indicators_reads_elements_indicators_and_the_country(samp
     assert meta.organisation_units[0] == md.OrgUnitMeta(
         uid="rgG3Pygddq1", name="Country", short_name="Country", level=1, path="/rgG3Pygddq1",
         opening_date=date(2016, 3, 10),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -153,6 +156,7 @@ def test_a_single_org_unit_object_keeps_hierarchy_and_dates(samples):
         uid="FLjwMPWLrL2", name="Baomahun CHC", code="OU_1126", short_name="Baomahun CHC", level=4,
         parent="npWGUj37qDe", path="/ImspTQPwCqd/O6uvpzGd5pu/npWGUj37qDe/FLjwMPWLrL2",
         opening_date=date(1970, 1, 1), closed_date=date(1971, 1, 1),
+        attribute_values=(),  # the file says: none
     )  # fmt: skip
 
 
@@ -199,7 +203,7 @@ def test_simple_metadata_reads_data_set_with_its_two_elements_and_its_org_unit(s
     assert meta.data_sets[0] == md.DataSetMeta(
         uid="DSaKQTwN4qg", name="DataSetA", code="DataSetCodeA", short_name="DataSetShortA",
         period_type="Monthly", data_elements=("SG4HuKlNEFH", "CCwk5Yx440o"),
-        organisation_units=("PdWlltZnVZe",),
+        organisation_units=("PdWlltZnVZe",), attribute_values=(),  # the file says: none
     )  # fmt: skip
     assert meta.organisation_units[0].opening_date == date(2016, 2, 17)
 
@@ -277,6 +281,48 @@ def test_duplicate_uid_and_missing_name_are_left_out_with_reasons():
     assert [e.message for e in meta.errors] == [
         "organisationUnit #1 (ImspTQPwCqd): duplicate uid ImspTQPwCqd",
         "organisationUnit #2 (O6uvpzGd5pu): name is missing",
+    ]
+
+
+def test_attribute_values_are_read_as_dhis2_writes_them_and_written_back():
+    meta = read_text(json.dumps({
+        "organisationUnits": [{"id": "ImspTQPwCqd", "name": "Sierra Leone", "attributeValues": [
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "SL-001"},
+            {"attribute": {"id": "n2xYlNbsfko"}, "value": 7},
+            {"attribute": {"id": "l1VmqIHKk6t"}, "value": ""},
+        ]}],
+        "dataElements": [{"id": "fbfJHSPpUQD", "name": "ANC 1st visit", "attributeValues": []}],
+        "categoryOptionCombos": [{"id": "S34ULMcHMca", "name": "0-11m"}],
+    }))  # fmt: skip
+    assert meta.organisation_units[0].attribute_values == (("UKNKz1H10EE", "SL-001"), ("n2xYlNbsfko", "7"))
+    assert meta.data_elements[0].attribute_values == ()  # the file says: none
+    assert meta.category_option_combos[0].attribute_values is None  # the file says nothing
+    written = md.to_dict(meta)
+    assert written["organisationUnits"][0]["attributeValues"] == [
+        {"attribute": {"id": "UKNKz1H10EE"}, "value": "SL-001"},
+        {"attribute": {"id": "n2xYlNbsfko"}, "value": "7"},
+    ]
+    assert written["dataElements"][0]["attributeValues"] == []
+    assert "attributeValues" not in written["categoryOptionCombos"][0]
+
+
+def test_unusable_attribute_values_leave_the_object_out_with_a_reason():
+    meta = read_text(json.dumps({"dataElements": [
+        {"id": "fbfJHSPpUQD", "name": "A", "attributeValues": {"UKNKz1H10EE": "x"}},
+        {"id": "Jtf34kNZhzP", "name": "B", "attributeValues": [{"attribute": {"id": "nope"}, "value": "x"}]},
+        {"id": "hfdmMSPBgLG", "name": "C", "attributeValues": [{"value": "x"}]},
+        {"id": "Uvn6LCg7dVU", "name": "D", "attributeValues": [
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "x"},
+            {"attribute": {"id": "UKNKz1H10EE"}, "value": "y"},
+        ]},
+    ]}))  # fmt: skip
+    assert meta.data_elements == []
+    assert [e.message for e in meta.errors] == [
+        "dataElement #0 (fbfJHSPpUQD): attributeValues must be a list",
+        "dataElement #1 (Jtf34kNZhzP): attribute reference 'nope' is not a DHIS2 UID "
+        "(11 characters, a letter then letters or digits)",
+        "dataElement #2 (hfdmMSPBgLG): an attribute value names no attribute",
+        "dataElement #3 (Uvn6LCg7dVU): attribute UKNKz1H10EE has two values",
     ]
 
 

@@ -28,6 +28,7 @@ from qicop.api.dhis2.common import (
 from qicop.api.dhis2.tasks import job_started
 from qicop.indicators import selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, write_values
+from qicop.indicators.id_schemes import id_schemes_from_parameters
 from qicop.integrations.errors import FormatError
 
 
@@ -116,9 +117,10 @@ def _export(request, user, extension: str | None = None):
         end = date.fromisoformat(params["endDate"]) if params.get("endDate") else None
     except ValueError:
         return error_response(400, _("startDate and endDate must be dates like 2024-01-31."))
-    scheme = (params.get("idScheme") or "UID").upper()
-    if scheme not in {"UID", "CODE", "NAME"}:
-        return error_response(400, _("idScheme must be UID, CODE or NAME."))
+    try:
+        schemes = id_schemes_from_parameters(params)
+    except ValidationError as error:
+        return error_response(400, " ".join(error.messages))
     elements = params.getlist("dataElement") + params.getlist("dataSet_elements")
     for data_set in params.getlist("dataSet"):
         from qicop.indicators.models import DataSet
@@ -133,6 +135,8 @@ def _export(request, user, extension: str | None = None):
     problem = _missing_filter(params, elements, start, end, since, limit)
     if problem:
         return error_response(409, problem[1], error_code=problem[0])
+    fmt = _export_format(request, extension)
+    schemes = schemes.for_format(fmt)
     rows = selectors.export_rows(
         user,
         data_elements=elements,
@@ -142,13 +146,17 @@ def _export(request, user, extension: str | None = None):
         org_units=params.getlist("orgUnit"),
         children=params.get("children", "").lower() == "true",
         include_deleted=params.get("includeDeleted", "").lower() == "true",
-        id_scheme=scheme,
+        id_schemes=schemes,
         last_updated=since,
         limit=limit,
     )
-    fmt = _export_format(request, extension)
     return _stream(
-        rows, fmt, compression=compression, attachment=params.get("attachment"), dates=(start, end)
+        rows,
+        fmt,
+        schemes=schemes,
+        compression=compression,
+        attachment=params.get("attachment"),
+        dates=(start, end),
     )
 
 
@@ -225,7 +233,9 @@ def _export_format(request, extension: str | None) -> str:
     return "json"
 
 
-def _stream(rows, fmt: str, *, compression=None, attachment=None, dates=(None, None)) -> FileResponse:
+def _stream(
+    rows, fmt: str, *, schemes=None, compression=None, attachment=None, dates=(None, None)
+) -> FileResponse:
     """Write the export to a spooled file (memory stays flat), compressed when asked, and stream it back.
 
     As DHIS2: a compressed export is an attachment named ``dataValues.json.gz`` (or ``.json.zip``, the zip
@@ -239,7 +249,7 @@ def _stream(rows, fmt: str, *, compression=None, attachment=None, dates=(None, N
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
     with _compressed(spooled, compression, f"{name}.{extension}") as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        write_values(fmt, rows, text)
+        write_values(fmt, rows, text, id_schemes=schemes)
         text.flush()
         text.detach()
     spooled.seek(0)

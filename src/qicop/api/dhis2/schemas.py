@@ -81,6 +81,14 @@ def _simple(name, getter, lookup=None, value_type="text", owner=True, persisted=
     )
 
 
+def _attribute_values(obj, ctx) -> list[dict]:
+    # DHIS2's metadata attribute values: what an ATTRIBUTE:<uid> id scheme names the object by.
+    return [
+        {"attribute": {"id": uid}, "value": value}
+        for uid, value in sorted((obj.attribute_values or {}).items())
+    ]
+
+
 def _identifiable(key: str) -> dict[str, Prop]:
     props = [
         _simple("id", lambda o, c: o.uid, "uid"),
@@ -98,6 +106,7 @@ def _identifiable(key: str) -> dict[str, Prop]:
         _simple("created", lambda o, c: _stamp(o.created_at), "created_at", "datetime"),
         _simple("lastUpdated", lambda o, c: _stamp(o.updated_at), "updated_at", "datetime"),
         _simple("href", lambda o, c: f"{c.base_url}/api/{key}/{o.uid}", owner=False, persisted=False),
+        _simple("attributeValues", _attribute_values),
     ]
     return {p.name: p for p in props}
 

@@ -8,11 +8,14 @@ What is read (spec ``formats.md`` §1.8, DHIS2 Web API "Metadata"):
   ``constants``). A list response of one type (``/api/indicators`` with or without ``pager``) has the same
   shape. A file holding **one object** (``/api/organisationUnits/{id}``) or a **plain list** of objects is
   also accepted: pass ``kind`` or let the reader recognise the type by its distinctive fields.
-  References are ``{"id": uid}`` objects. Collections we do not model (users, userRoles, validation rules,
-  groups…) are counted in ``Metadata.other`` and otherwise ignored.
+  References are ``{"id": uid}`` objects. ``attributeValues``
+  (``[{"attribute": {"id": uid}, "value": …}]``) are kept on every type we model but indicator types,
+  levels and constants: an ``ATTRIBUTE:<uid>`` id scheme names objects by them. Collections we do not model
+  (users, userRoles, validation rules, groups…) are counted in ``Metadata.other`` and otherwise ignored.
 * **CSV** as DHIS2's metadata CSV import takes it: one object type per file, columns by position in the
   order DHIS2 documents for that type (``CSV_COLUMNS``); a first row naming the columns is recognised and
-  then columns are matched by name, case-insensitively, in any order.
+  then columns are matched by name, case-insensitively, in any order. DHIS2's metadata CSV has no column for
+  attribute values, so objects read from CSV say nothing of them (``attribute_values`` None).
 
 Validation never stops at the first bad object: an object that cannot be used (a malformed UID, a missing
 name, an unknown value type, a duplicate UID, an unreadable number or date) is left out and reported in
@@ -51,6 +54,10 @@ VALUE_TYPES = frozenset(
 )  # fmt: skip
 
 
+#: DHIS2 attribute values of an object, (attribute UID, value) pairs; None when the file does not say.
+AttributeValues = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class OrgUnitMeta:
     uid: str | None
@@ -62,6 +69,7 @@ class OrgUnitMeta:
     path: str | None = None
     opening_date: date | None = None
     closed_date: date | None = None
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,7 @@ class DataElementMeta:
     domain_type: str | None = None
     category_combo: str | None = None
     zero_is_significant: bool = False
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,7 @@ class CategoryOptionMeta:
     name: str
     code: str | None = None
     short_name: str | None = None
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,7 @@ class CategoryMeta:
     short_name: str | None = None
     data_dimension_type: str | None = None
     category_options: tuple[str, ...] = ()
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +113,7 @@ class CategoryComboMeta:
     code: str | None = None
     data_dimension_type: str | None = None
     categories: tuple[str, ...] = ()
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,7 @@ class CategoryOptionComboMeta:
     code: str | None = None
     category_combo: str | None = None
     category_options: tuple[str, ...] = ()
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +148,7 @@ class IndicatorMeta:
     decimals: int | None = None
     annualized: bool = False
     description: str | None = None
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +163,7 @@ class DataSetMeta:
     expiry_days: int = 0
     category_combo: str | None = None
     organisation_units: tuple[str, ...] = ()
+    attribute_values: AttributeValues | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +280,31 @@ def _date(obj: dict, key: str) -> date | None:
         raise _Skip(f"{key} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _attribute_values(obj: dict) -> AttributeValues | None:
+    """``attributeValues: [{"attribute": {"id": uid}, "value": "…"}]``, as DHIS2 writes them."""
+    items = obj.get("attributeValues")
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise _Skip("attributeValues must be a list")
+    pairs = {}
+    for item in items:
+        if not isinstance(item, dict):
+            raise _Skip("each of attributeValues must be an object with attribute and value")
+        uid = _ref(item, "attribute")
+        if uid is None:
+            raise _Skip("an attribute value names no attribute")
+        value = item.get("value")
+        if value is None or isinstance(value, dict | list):
+            raise _Skip(f"attribute {uid}: the value must be text or a number")
+        if uid in pairs:
+            raise _Skip(f"attribute {uid} has two values")
+        text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+        if text:
+            pairs[uid] = text
+    return tuple(sorted(pairs.items()))
+
+
 def _name(obj: dict) -> str:
     name = _text(obj, "name")
     if name is None:
@@ -280,6 +320,7 @@ def _org_unit(o: dict) -> OrgUnitMeta:
         uid=_uid(o.get("id")), name=_name(o), code=_text(o, "code"), short_name=_text(o, "shortName"),
         level=_int(o, "level"), parent=_ref(o, "parent"), path=_text(o, "path"),
         opening_date=_date(o, "openingDate"), closed_date=_date(o, "closedDate"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -292,17 +333,21 @@ def _data_element(o: dict) -> DataElementMeta:
         value_type=value_type, aggregation_type=_text(o, "aggregationType"),
         domain_type=_text(o, "domainType"),
         category_combo=_ref(o, "categoryCombo"), zero_is_significant=_bool(o, "zeroIsSignificant"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
 def _category_option(o: dict) -> CategoryOptionMeta:
-    return CategoryOptionMeta(_uid(o.get("id")), _name(o), _text(o, "code"), _text(o, "shortName"))
+    return CategoryOptionMeta(
+        _uid(o.get("id")), _name(o), _text(o, "code"), _text(o, "shortName"), _attribute_values(o)
+    )
 
 
 def _category(o: dict) -> CategoryMeta:
     return CategoryMeta(
         uid=_uid(o.get("id")), name=_name(o), code=_text(o, "code"), short_name=_text(o, "shortName"),
         data_dimension_type=_text(o, "dataDimensionType"), category_options=_refs(o, "categoryOptions"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -310,6 +355,7 @@ def _category_combo(o: dict) -> CategoryComboMeta:
     return CategoryComboMeta(
         uid=_uid(o.get("id")), name=_name(o), code=_text(o, "code"),
         data_dimension_type=_text(o, "dataDimensionType"), categories=_refs(o, "categories"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -317,6 +363,7 @@ def _category_option_combo(o: dict) -> CategoryOptionComboMeta:
     return CategoryOptionComboMeta(
         uid=_uid(o.get("id")), name=_name(o), code=_text(o, "code"),
         category_combo=_ref(o, "categoryCombo"), category_options=_refs(o, "categoryOptions"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -339,6 +386,7 @@ def _indicator(o: dict) -> IndicatorMeta:
         indicator_type=_ref(o, "indicatorType"), decimals=_int(o, "decimals"),
         annualized=_bool(o, "annualized"),
         description=_text(o, "description"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -350,6 +398,7 @@ def _data_set(o: dict) -> DataSetMeta:
         period_type=_text(o, "periodType"), data_elements=elements,
         open_future_periods=_int(o, "openFuturePeriods", 0) or 0, expiry_days=_int(o, "expiryDays", 0) or 0,
         category_combo=_ref(o, "categoryCombo"), organisation_units=_refs(o, "organisationUnits"),
+        attribute_values=_attribute_values(o),
     )  # fmt: skip
 
 
@@ -660,6 +709,8 @@ def _to_json(kind: str, obj: Any) -> dict:
     else:  # constants: a JSON number; int when whole so "100" does not come back as "100.0"
         value = int(obj.value) if obj.value == obj.value.to_integral_value() else float(obj.value)
         out = {"id": obj.uid, "code": obj.code, "name": obj.name, "value": value}
+    if getattr(obj, "attribute_values", None) is not None:
+        out["attributeValues"] = [{"attribute": {"id": uid}, "value": v} for uid, v in obj.attribute_values]
     # DHIS2 omits absent properties rather than writing null.
     return {k: v for k, v in out.items() if v is not None}
 

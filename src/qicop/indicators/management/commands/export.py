@@ -4,9 +4,12 @@ import sys
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from qicop.indicators.exports import write_values
+from qicop.indicators.id_schemes import id_schemes_from_parameters
+from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
 from qicop.indicators.selectors import export_rows
 
 
@@ -22,13 +25,17 @@ class Command(BaseCommand):
         parser.add_argument("--end-date", type=date.fromisoformat)
         parser.add_argument("--org-unit", action="append", default=[], dest="org_units")
         parser.add_argument("--children", action="store_true")
-        parser.add_argument("--id-scheme", choices=["UID", "CODE", "NAME"], default="UID")
+        add_id_scheme_arguments(parser)
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     def handle(self, *args, **o):
         user = get_user_model().objects.filter(email=o["user"].lower()).first()
         if user is None:
             raise CommandError(f"no account with the e-mail address {o['user']}")
+        try:
+            schemes = id_schemes_from_parameters(id_scheme_parameters(o)).for_format(o["format"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         rows = export_rows(
             user,
             data_elements=o["data_elements"] or None,
@@ -37,11 +44,11 @@ class Command(BaseCommand):
             end=o["end_date"],
             org_units=o["org_units"] or None,
             children=o["children"],
-            id_scheme=o["id_scheme"],
+            id_schemes=schemes,
         )
         out = open(o["output"], "w", encoding="utf-8", newline="") if o["output"] else sys.stdout  # noqa: SIM115
         try:
-            count = write_values(o["format"], rows, out)
+            count = write_values(o["format"], rows, out, id_schemes=schemes)
         finally:
             if o["output"]:
                 out.close()

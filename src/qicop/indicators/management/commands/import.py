@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from qicop.indicators import services
-from qicop.indicators.importer import ID_SCHEMES, STRATEGIES
+from qicop.indicators.importer import STRATEGIES
+from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
         parser.add_argument("--strategy", choices=STRATEGIES, default="CREATE_AND_UPDATE")
-        parser.add_argument("--id-scheme", choices=ID_SCHEMES, default="UID")
+        add_id_scheme_arguments(parser)
         parser.add_argument(
             "--store-valid",
             action="store_true",
@@ -74,8 +75,8 @@ class Command(BaseCommand):
         params = {
             "dryRun": "true" if options["dry_run"] else "false",
             "importStrategy": options["strategy"],
-            "idScheme": options["id_scheme"],
             "atomicMode": "NONE" if options["store_valid"] else "ALL",
+            **id_scheme_parameters(options),
         }
         started = time.monotonic()
 
