@@ -67,7 +67,7 @@ def test_the_export_names_each_type_by_its_own_scheme(stored):
         (v["dataElement"], v["orgUnit"], v["categoryOptionCombo"]) for v in document["dataValues"]
     ) == [
         ("TX_CURR", "MOH-0042", "F"),
-        ("VL_TESTED", "MOH-0042", "HllvX50cXC0"),  # the default combo has no code: its UID
+        ("VL_TESTED", "MOH-0042", "default"),  # DHIS2's code of the default combo
     ]
     # Posted back unchanged (the file says its schemes), it changes nothing.
     again = post(stored.world.dan.user, "?importStrategy=UPDATE", document)

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from qicop.indicators.exports import write_values
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.importer import ImportOptions, import_data_values
-from qicop.indicators.models import DataElement, DataValue, DataValueAudit, OrgUnit
+from qicop.indicators.models import CategoryOptionCombo, DataElement, DataValue, DataValueAudit, OrgUnit
 from qicop.indicators.selectors import export_rows
 from qicop.indicators.services import import_file
 from qicop.integrations.dhis2.rows import DataValueRow
@@ -52,15 +52,16 @@ def keys(rows):
 def test_each_type_is_named_by_its_own_scheme_and_the_set_level_one_covers_the_rest(stored):
     rows = kenya(stored.world.carla.user, IdSchemes(general=CODE, org_unit=NAME))
     assert keys(rows) == [
-        ("TX_CURR", "Naivasha Health Centre", "F", "HllvX50cXC0", "20"),
-        ("VL_TESTED", "Nakuru Level 5 Hospital", "HllvX50cXC0", "HllvX50cXC0", "10"),
+        ("TX_CURR", "Naivasha Health Centre", "F", "default", "20"),  # DHIS2's code of the default combo
+        ("VL_TESTED", "Nakuru Level 5 Hospital", "default", "default", "10"),
     ]
 
 
 def test_an_object_without_a_code_is_exported_by_its_uid(stored):
-    # The default combo has no code (DHIS2 writes the UID under ATTRIBUTE too; we do so for every scheme,
-    # so that no value is ever written unnamed).
+    # DHIS2 writes the UID under ATTRIBUTE too; we do so for every scheme, so that no value is ever
+    # written unnamed.
     OrgUnit.objects.filter(uid="NaivashaHC1").update(code=None)
+    CategoryOptionCombo.objects.filter(uid="HllvX50cXC0").update(code=None)
     rows = kenya(stored.world.carla.user, IdSchemes(general=CODE))
     assert {r.org_unit for r in rows} == {"KE_NAK_H", "NaivashaHC1"}
     assert {r.attribute_option_combo for r in rows} == {"HllvX50cXC0"}

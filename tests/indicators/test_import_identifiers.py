@@ -198,7 +198,8 @@ def test_a_combo_name_shared_by_two_combos_is_a_conflict_naming_both(data, field
 
 
 def test_under_code_the_default_combo_without_a_code_is_known_by_its_uid(data):
-    assert data.default_coc.code is None
+    # A database whose default combo predates its code "default" (DHIS2 gives it one).
+    type(data.default_coc).objects.filter(pk=data.default_coc.pk).update(code=None)
     summary = run(
         data,
         "dan",
