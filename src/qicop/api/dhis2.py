@@ -17,16 +17,18 @@ from datetime import date
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from qicop.accounts.services import user_for_api_token
 from qicop.indicators import selectors, services
-from qicop.indicators.exports import CONTENT_TYPES, write_values
+from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, write_values
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataImport
 from qicop.integrations.dhis2 import metadata as metadata_format
+from qicop.integrations.dhis2.adx import NoValues
 from qicop.integrations.dhis2.import_summary import web_message
 from qicop.integrations.errors import FormatError
 
@@ -159,14 +161,16 @@ def _export(request, user, extension: str | None = None):
         end = date.fromisoformat(params["endDate"]) if params.get("endDate") else None
     except ValueError:
         return _error(400, _("startDate and endDate must be dates like 2024-01-31."))
-    scheme = (params.get("idScheme") or "UID").upper()
+    fmt = _export_format(request, extension)
+    scheme = (params.get("idScheme") or default_id_scheme(fmt)).upper()
     if scheme not in {"UID", "CODE", "NAME"}:
         return _error(400, _("idScheme must be UID, CODE or NAME."))
     elements = params.getlist("dataElement") + params.getlist("dataSet_elements")
     for data_set in params.getlist("dataSet"):
         from qicop.indicators.models import DataSet
 
-        elements += list(DataSet.objects.filter(uid=data_set).values_list("data_elements__uid", flat=True))
+        found = DataSet.objects.filter(Q(uid=data_set) | Q(code=data_set))  # ADX clients send codes
+        elements += list(found.values_list("data_elements__uid", flat=True))
         if not elements:
             return _error(404, _("Data set not found: %(id)s") % {"id": data_set})
     if not (elements and (params.getlist("period") or start) and params.getlist("orgUnit")):
@@ -182,8 +186,7 @@ def _export(request, user, extension: str | None = None):
         include_deleted=params.get("includeDeleted", "").lower() == "true",
         id_scheme=scheme,
     )
-    fmt = _export_format(request, extension)
-    return _stream(rows, fmt)
+    return _stream(rows, fmt, scheme, params.getlist("dataSet"))
 
 
 def _export_format(request, extension: str | None) -> str:
@@ -195,11 +198,14 @@ def _export_format(request, extension: str | None) -> str:
     return "json"
 
 
-def _stream(rows, fmt: str) -> FileResponse:
+def _stream(rows, fmt: str, scheme: str = "UID", data_sets=()) -> FileResponse:
     """Write the export to a spooled file (memory stays flat) and stream it back."""
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
     text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
-    write_values(fmt, rows, text)
+    try:
+        write_values(fmt, rows, text, id_scheme=scheme, data_sets=data_sets)
+    except NoValues:
+        return _error(404, _("No data values match this export, and an ADX document cannot be empty."))
     text.flush()
     text.detach()
     spooled.seek(0)

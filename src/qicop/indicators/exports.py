@@ -6,7 +6,8 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from qicop.indicators.models import CategoryOptionCombo
+from qicop.indicators.models import CategoryCombo, CategoryOptionCombo, DataElement, DataSet
+from qicop.indicators.values import NUMERIC_TYPES
 from qicop.integrations.dhis2.periods import parse_period
 from qicop.integrations.dhis2.rows import DataValueRow
 
@@ -18,8 +19,28 @@ CONTENT_TYPES = {
 }
 
 
-def write_values(fmt: str, rows: Iterable[DataValueRow], out: IO[str]) -> int:
-    """Write ``rows`` as DHIS2 JSON, XML, CSV or ADX to the text stream ``out``; returns how many."""
+def default_id_scheme(fmt: str) -> str:
+    """The identifiers an export uses when the request names none: codes for ADX, as DHIS2 does both ways
+    (spec formats.md §1.5, §2), UIDs otherwise."""
+    return "CODE" if fmt == "adx" else "UID"
+
+
+def write_values(
+    fmt: str,
+    rows: Iterable[DataValueRow],
+    out: IO[str],
+    *,
+    id_scheme: str = "UID",
+    data_sets: Iterable[str] = (),
+) -> int:
+    """Write ``rows`` as DHIS2 JSON, XML, CSV or ADX to the text stream ``out``; returns how many.
+
+    ``id_scheme`` is the one ``rows`` were selected with (``selectors.export_rows``); ADX needs it to find
+    the category codes, data sets and value types behind the rows' identifiers. ``data_sets`` (UIDs or
+    codes) are the data sets asked for, which name each ADX group in preference to other data sets of the
+    same data element. An ADX export with no value raises :class:`~qicop.integrations.dhis2.adx.NoValues`
+    before writing anything.
+    """
     from qicop.integrations.dhis2 import adx, datavalueset_csv, datavalueset_json, datavalueset_xml
 
     if fmt == "csv":
@@ -27,32 +48,99 @@ def write_values(fmt: str, rows: Iterable[DataValueRow], out: IO[str]) -> int:
     if fmt == "xml":
         return datavalueset_xml.write(None, rows, out)
     if fmt == "adx":
-        return adx.write(_as_adx(rows), out)
+        meta = _AdxMetadata(id_scheme, list(data_sets))
+        return adx.write(
+            meta.as_adx(rows), out, data_sets=meta.data_set_of, annotated=meta.non_numeric_elements
+        )
     return datavalueset_json.write(None, rows, out)
 
 
-def _as_adx(rows: Iterable[DataValueRow]) -> Iterator[DataValueRow]:
-    """ADX names disaggregations by category and option codes, and periods by start and duration."""
-    options: dict[str, tuple[tuple[str, str], ...]] = {}
-    for uid, code, category_code in CategoryOptionCombo.objects.values_list(
-        "uid", "options__code", "options__categories__code"
-    ):
-        if code and category_code:
-            options[uid] = (*options.get(uid, ()), (category_code, code))
-    periods: dict[str, str] = {}
-    for row in rows:
-        if row.period not in periods:
-            periods[row.period] = parse_period(row.period).to_adx()
-        yield dataclasses.replace(
-            row,
-            period=periods[row.period],
-            category_option_combo=None if row.category_option_combo in options else row.category_option_combo,
-            category_options=options.get(row.category_option_combo, ()),
-            attribute_option_combo=None
-            if row.attribute_option_combo in options
-            else row.attribute_option_combo,
-            attribute_options=options.get(row.attribute_option_combo, ()),
+def _identifier(id_scheme: str, uid: str, code: str | None, name: str) -> str:
+    """How ``export_rows`` names an object: its code falls back on its UID (ADX needs some identifier)."""
+    return {"UID": uid, "CODE": code or uid, "NAME": name}[id_scheme]
+
+
+class _AdxMetadata:
+    """What ADX needs beyond the rows: each combo's (category code, option code) pairs, each data element's
+    data set, and which data elements carry text. A handful of queries over metadata, not over values."""
+
+    def __init__(self, id_scheme: str, requested_data_sets: list[str]):
+        self.options = self._combo_options(id_scheme)
+        self.default_combos = {
+            _identifier(id_scheme, *ids)
+            for ids in CategoryOptionCombo.objects.filter(name="default").values_list("uid", "code", "name")
+        }
+        self.non_numeric_elements = {
+            _identifier(id_scheme, *ids)
+            for ids in DataElement.objects.exclude(value_type__in=NUMERIC_TYPES).values_list(
+                "uid", "code", "name"
+            )
+        }
+        # The data set of each data element: a requested one first, then the others by code.
+        requested = {key: rank for rank, key in enumerate(requested_data_sets)}
+        memberships = DataSet.data_elements.through.objects.values_list(
+            "dataset__uid",
+            "dataset__code",
+            "dataset__name",
+            "dataelement__uid",
+            "dataelement__code",
+            "dataelement__name",
         )
+
+        def preference(row):
+            rank = min(requested.get(row[0], len(requested)), requested.get(row[1], len(requested)))
+            return (rank, row[1] or "", row[0])
+
+        self.data_set_of: dict[str, str] = {}
+        for row in sorted(memberships, key=preference):
+            self.data_set_of.setdefault(_identifier(id_scheme, *row[3:]), _identifier(id_scheme, *row[:3]))
+
+    @staticmethod
+    def _combo_options(id_scheme: str) -> dict[str, tuple[tuple[str, str], ...]]:
+        # An option's category is the one of the combo's own category combination that holds it; pairs
+        # follow the order of the categories in that combination, as DHIS2 writes them.
+        category_of = {}
+        for position, combo_id, option_id, category_code in CategoryCombo.categories.through.objects.order_by(
+            "id"
+        ).values_list("id", "categorycombo_id", "category__options", "category__code"):
+            if option_id is not None:
+                category_of[(combo_id, option_id)] = (position, category_code)
+        pairs: dict[int, list[tuple[int, str, str] | None]] = {}
+        names = {}
+        for coc_id, uid, code, name, combo_id, option_id, option_code in (
+            CategoryOptionCombo.objects.exclude(options=None)
+            .values_list("id", "uid", "code", "name", "category_combo_id", "options", "options__code")
+            .order_by("id")
+        ):
+            position, category_code = category_of.get((combo_id, option_id), (0, None))
+            found = pairs.setdefault(coc_id, [])
+            found.append((position, category_code, option_code) if category_code and option_code else None)
+            names[coc_id] = _identifier(id_scheme, uid, code, name)
+        # A combo with an option that has no code (or no category code) cannot be named by codes in ADX: it
+        # keeps its categoryOptionCombo attribute.
+        return {
+            names[coc]: tuple((category, option) for _position, category, option in sorted(found))
+            for coc, found in pairs.items()
+            if None not in found
+        }
+
+    def as_adx(self, rows: Iterable[DataValueRow]) -> Iterator[DataValueRow]:
+        """ADX names disaggregations by category and option codes, and periods by start and duration; the
+        default combination is no disaggregation at all."""
+        options, defaults = self.options, self.default_combos
+        periods: dict[str, str] = {}
+        for row in rows:
+            if row.period not in periods:
+                periods[row.period] = parse_period(row.period).to_adx()
+            coc, aoc = row.category_option_combo, row.attribute_option_combo
+            yield dataclasses.replace(
+                row,
+                period=periods[row.period],
+                category_option_combo=None if coc in options or coc in defaults else coc,
+                category_options=options.get(coc, ()),
+                attribute_option_combo=None if aoc in options or aoc in defaults else aoc,
+                attribute_options=options.get(aoc, ()),
+            )
 
 
 def people_rows(user, **filters):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from qicop.indicators.models import DataValue, OrgUnit, Period, Publication
 from qicop.indicators.permissions import ReadScope
@@ -64,8 +65,16 @@ def export_rows(
     include_deleted: bool = False,
     id_scheme: str = "UID",
 ) -> Iterator[DataValueRow]:
-    """The visible values matching DHIS2's export filters, streamed from the database in chunks."""
+    """The visible values matching DHIS2's export filters, streamed from the database in chunks.
+
+    Objects are named by ``id_scheme``; with CODE, an object that has no code is named by its UID."""
     field = {"UID": "uid", "CODE": "code", "NAME": "name"}[id_scheme]
+
+    def named(relation: str):
+        if id_scheme == "CODE":
+            return Coalesce(f"{relation}__code", f"{relation}__uid")
+        return F(f"{relation}__{field}")
+
     values = visible_values(user)
     if data_elements:
         values = values.filter(
@@ -82,11 +91,11 @@ def export_rows(
     if not include_deleted:
         values = values.filter(deleted=False)
     columns = values.order_by("period__start_date", "org_unit_id", "data_element_id", "id").values_list(
-        F(f"data_element__{field}"),
+        named("data_element"),
         "period__dhis2_id",
-        F(f"org_unit__{field}"),
-        F(f"category_option_combo__{field}"),
-        F(f"attribute_option_combo__{field}"),
+        named("org_unit"),
+        named("category_option_combo"),
+        named("attribute_option_combo"),
         "value",
         "stored_by",
         "created",

@@ -30,11 +30,16 @@ SCHEME_PARAMETERS = {
 
 
 def options_from_parameters(
-    params, *, file_schemes: dict[str, str] | None = None, data_set: str | None = None
+    params,
+    *,
+    file_schemes: dict[str, str] | None = None,
+    data_set: str | None = None,
+    fmt: str | None = None,
 ):
     """ImportOptions from DHIS2-style parameters (``dryRun``, ``importStrategy``, ``atomicMode``, id schemes).
 
-    As DHIS2 does, what the file itself says beats the URL. Raises ValidationError naming a bad parameter.
+    As DHIS2 does, what the file itself says beats the URL, and ADX (``fmt="adx"``) names objects by code
+    unless ``idScheme`` says otherwise. Raises ValidationError naming a bad parameter.
     """
 
     def flag(name: str, default: bool) -> bool:
@@ -53,6 +58,8 @@ def options_from_parameters(
     values.update(
         {SCHEME_PARAMETERS[k]: _scheme(v) for k, v in (file_schemes or {}).items() if k in SCHEME_PARAMETERS}
     )
+    if fmt == "adx":
+        values.setdefault("id_scheme", "CODE")
     atomic_mode = str(params.get("atomicMode", "ALL")).upper()
     if atomic_mode not in {"ALL", "NONE"}:
         raise ValidationError(_("atomicMode must be ALL or NONE, not %(value)s") % {"value": atomic_mode})
@@ -62,6 +69,7 @@ def options_from_parameters(
             strategy=str(params.get("importStrategy") or "CREATE_AND_UPDATE").upper(),
             atomic=atomic_mode == "ALL",
             data_set=data_set or params.get("dataSet") or None,
+            values_in_annotations=fmt == "adx",
             **values,
         )
     except ValueError as error:
@@ -104,7 +112,7 @@ def import_file(
     except FormatError as error:
         return _unreadable(error, params)
     try:
-        options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set)
+        options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set, fmt=fmt)
     except ValidationError as error:
         # The file's own root may carry options (id schemes…) that we cannot honour: say so in the summary.
         return _unreadable(FormatError(" ".join(error.messages)), params)

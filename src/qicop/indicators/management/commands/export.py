@@ -6,8 +6,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from qicop.indicators.exports import write_values
+from qicop.indicators.exports import default_id_scheme, write_values
 from qicop.indicators.selectors import export_rows
+from qicop.integrations.dhis2.adx import NoValues
 
 
 class Command(BaseCommand):
@@ -22,13 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--end-date", type=date.fromisoformat)
         parser.add_argument("--org-unit", action="append", default=[], dest="org_units")
         parser.add_argument("--children", action="store_true")
-        parser.add_argument("--id-scheme", choices=["UID", "CODE", "NAME"], default="UID")
+        parser.add_argument(
+            "--id-scheme", choices=["UID", "CODE", "NAME"], help="default: CODE for ADX (as DHIS2), else UID"
+        )
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     def handle(self, *args, **o):
         user = get_user_model().objects.filter(email=o["user"].lower()).first()
         if user is None:
             raise CommandError(f"no account with the e-mail address {o['user']}")
+        scheme = o["id_scheme"] or default_id_scheme(o["format"])
         rows = export_rows(
             user,
             data_elements=o["data_elements"] or None,
@@ -37,11 +41,13 @@ class Command(BaseCommand):
             end=o["end_date"],
             org_units=o["org_units"] or None,
             children=o["children"],
-            id_scheme=o["id_scheme"],
+            id_scheme=scheme,
         )
         out = open(o["output"], "w", encoding="utf-8", newline="") if o["output"] else sys.stdout  # noqa: SIM115
         try:
-            count = write_values(o["format"], rows, out)
+            count = write_values(o["format"], rows, out, id_scheme=scheme)
+        except NoValues:
+            raise CommandError("no data values match, and an ADX document cannot be empty") from None
         finally:
             if o["output"]:
                 out.close()
