@@ -72,13 +72,14 @@ def measure(definition: MeasureDefinition) -> dict:
     """The R4 Measure of a network indicator."""
 
     def population(code: str, label: str) -> dict:
-        text = label or code.capitalize()
-        # The criteria are each country's DHIS2 expressions (its indicator mapping): the Measure states them
-        # in words, as the network defines them.
+        # The real criteria are each country's DHIS2 expressions (its indicator mapping), which no FHIR
+        # expression language states; the description says it in the network's words. R4 requires a
+        # criteria language among text/cql, text/fhirpath and application/x-fhir-query, and an expression:
+        # as the IHE mADX Measures do, the expression only names the population.
         return {
             "code": _concept(code, POPULATION_SYSTEM),
-            "description": text,
-            "criteria": {"language": "text/plain", "expression": text},
+            "description": label or code.capitalize(),
+            "criteria": {"language": "text/cql", "expression": code.capitalize()},
         }
 
     group: dict[str, Any] = {
@@ -93,7 +94,7 @@ def measure(definition: MeasureDefinition) -> dict:
             {
                 "code": {"coding": [{"code": definition.stratifier_code}], "text": "Disaggregation"},
                 "description": "The category option combination of the numerator's data values.",
-                "criteria": {"language": "text/plain", "expression": "category option combination"},
+                "criteria": {"language": "text/cql", "expression": "Disaggregation"},
             }
         ]
     out: dict[str, Any] = {
