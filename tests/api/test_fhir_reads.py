@@ -106,6 +106,7 @@ def test_ids_that_name_nothing_or_another_form_of_the_same_thing_are_not_found(d
         "/api/fhir/MeasureReport/vln.vl-coverage.KenyaRoot01.2024Q9",
         "/api/fhir/MeasureReport/vln.vl-coverage.Nowhere0001.202401",
         "/api/fhir/MeasureReport/vln.vl-coverage.KenyaRoot01",
+        "/api/fhir/MeasureReport/vln",
         "/api/fhir/MeasureReport/" + "x" * 80,
         "/api/fhir/MeasureReport/%3Cscript%3E",
     ):

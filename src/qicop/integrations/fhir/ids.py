@@ -57,7 +57,7 @@ def parse_measure_id(text: str) -> MeasureKey | None:
 
 def parse_report_id(text: str) -> ReportKey | None:
     """The measure, org unit UID and period a MeasureReport id stands for, or None."""
-    if not FHIR_ID.fullmatch(text):
+    if not FHIR_ID.fullmatch(text) or text.count(".") < 2:
         return None
     *measure_parts, org_unit, period = text.split(".")
     measure = parse_measure_id(".".join(measure_parts)) if measure_parts else None
