@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "adx" / "IHE2017" / "adx_loose.xsd"
+SCHEMA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "adx" / "IHE2017" / "adx_loose.xsd"
+)
 
 
 @cache

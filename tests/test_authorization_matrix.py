@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from matrix_rows import (
     agenda,
     delegations,
+    fhir,
     knowledge_cases,
     knowledge_discussions,
     mail,
@@ -94,10 +95,6 @@ MATRIX = {
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(400, anonymous=401)),
     "dhis2:data_value_sets_ext": (lambda w: "/api/dataValueSets.csv", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),
-    "dhis2:fhir_measure_reports": (
-        lambda w: "/api/fhir/MeasureReport?network=vln",
-        expect(400, oscar=404, anonymous=401),
-    ),
     "dhis2:task_summary": (
         lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/1",
         expect(404, anonymous=401),
@@ -117,6 +114,7 @@ MATRIX = {
 for feature in (
     agenda,
     delegations,
+    fhir,
     mail,
     materials,
     proceedings,
