@@ -27,7 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
         parser.add_argument("--strategy", choices=STRATEGIES, default="CREATE_AND_UPDATE")
-        parser.add_argument("--id-scheme", choices=ID_SCHEMES, default="UID")
+        parser.add_argument(
+            "--id-scheme", choices=ID_SCHEMES, help="default: what the format uses (CODE for ADX, else UID)"
+        )
         parser.add_argument(
             "--store-valid",
             action="store_true",
@@ -74,7 +76,7 @@ class Command(BaseCommand):
         params = {
             "dryRun": "true" if options["dry_run"] else "false",
             "importStrategy": options["strategy"],
-            "idScheme": options["id_scheme"],
+            "idScheme": options["id_scheme"] or "",
             "atomicMode": "NONE" if options["store_valid"] else "ALL",
         }
         started = time.monotonic()
