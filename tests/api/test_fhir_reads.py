@@ -252,3 +252,28 @@ def test_an_indicator_whose_ids_do_not_fit_a_fhir_id_is_named_by_its_number(data
     valid_json(client.get("/api/fhir/Measure/vln.tx_curr"), status=404)
     report = valid_json(client.get(f"/api/fhir/MeasureReport/{odd.pk}.KenyaRoot01.202401"))
     assert report["measure"] == measure["url"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/fhir/MeasureReport?measure=%00&subject=%00&period=%00",
+        "/api/fhir/MeasureReport?measure=vln.vl-coverage&subject=KE&period=2024%E2%80%9301",
+        "/api/fhir/MeasureReport?measure=vln.vl-coverage&subject=Location/&period=202401",
+        "/api/fhir/MeasureReport?measure=|&subject=KE&period=202401",
+        "/api/fhir/MeasureReport?measure=http://evil.example/Measure/vln.vl-coverage&subject=KE&period=202401",
+        "/api/fhir/MeasureReport?network=vln&indicator=%27%3B--&orgUnit=KE&period=202401",
+        "/api/fhir/MeasureReport?network=vln&indicator=vl-coverage&orgUnit=KE&period=99999999999999",
+        "/api/fhir/MeasureReport?network=vln&indicator=vl-coverage&orgUnit=KE&period=2024W99",
+        "/api/fhir/MeasureReport/vln.vl-coverage.KE.%E2%82%AC",
+        "/api/fhir/Measure/%F0%9F%98%80",
+        "/api/fhir/MeasureReport?_format=%00",
+        "/api/fhir/metadata?_format=",
+    ],
+)
+def test_hostile_requests_get_a_4xx_operation_outcome_or_a_valid_bundle(data, path):
+    response = data.world.client_for("carla").get(path)
+    assert response.status_code < 500
+    body = valid_json(response, status=response.status_code)
+    if response.status_code >= 400:
+        assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["diagnostics"]
