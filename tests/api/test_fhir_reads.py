@@ -277,3 +277,12 @@ def test_hostile_requests_get_a_4xx_operation_outcome_or_a_valid_bundle(data, pa
     body = valid_json(response, status=response.status_code)
     if response.status_code >= 400:
         assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/fhir/", "/api/fhir/Patient/1", "/api/fhir/metadata/", "/api/fhir/Measure/"]
+)
+def test_paths_the_server_does_not_serve_get_an_operation_outcome_not_a_web_page(client, path):
+    outcome = valid_json(client.get(path), status=404)
+    assert outcome["issue"][0]["code"] == "not-supported"
+    assert "MeasureReport" in outcome["issue"][0]["diagnostics"]

@@ -19,6 +19,9 @@ def _indicator(w):
 # url name → (path builder taking the World, expected status by persona)
 ROWS: dict = {
     "dhis2:fhir_metadata": (lambda w: "/api/fhir/metadata", expect(200)),
+    # Paths the FHIR API does not serve: an OperationOutcome for everyone, nothing to protect.
+    "dhis2:fhir_base": (lambda w: "/api/fhir/", expect(404)),
+    "dhis2:fhir_unknown": (lambda w: "/api/fhir/Patient/1", expect(404)),
     "dhis2:fhir_measure": (
         lambda w: _indicator(w) and "/api/fhir/Measure/vln.vl-coverage",
         api_members_only(),

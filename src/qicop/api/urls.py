@@ -14,5 +14,7 @@ urlpatterns = [
     path("fhir/Measure/<str:measure_id>", fhir.measure, name="fhir_measure"),
     path("fhir/MeasureReport", fhir.measure_reports, name="fhir_measure_reports"),
     path("fhir/MeasureReport/<str:report_id>", fhir.measure_report, name="fhir_measure_report"),
+    path("fhir/", fhir.unknown, name="fhir_base"),
+    path("fhir/<path:rest>", fhir.unknown, name="fhir_unknown"),
     path("system/taskSummaries/DATAVALUE_IMPORT/<int:import_id>", dhis2.task_summary, name="task_summary"),
 ]

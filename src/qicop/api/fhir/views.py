@@ -106,6 +106,20 @@ def measure_report(request, report_id: str):
     return respond(report)
 
 
+@fhir_endpoint
+def unknown(request, rest: str = ""):
+    """Any other path under the FHIR base: FHIR clients expect an OperationOutcome, not a web page."""
+    return outcome(
+        404,
+        "not-supported",
+        _(
+            "This FHIR server has metadata, Measure/<id>, MeasureReport and MeasureReport/<id>; "
+            "nothing at %(path)s."
+        )
+        % {"path": rest[:100] or "/"},
+    )
+
+
 def _not_found(kind: str, resource_id: str):
     return outcome(
         404,
