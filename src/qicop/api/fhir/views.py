@@ -186,6 +186,7 @@ def measure_reports(request):
             report = builder.report(indicator, unit, period)
             matches.append((f"{reports.base_url()}/MeasureReport/{report['id']}", report))
     note = None
+    warnings = list(dict.fromkeys(warnings))  # an org unit missing for two measures is said once
     if warnings:
         issues = resources.operation_outcome("not-found", warnings[0], severity="warning")
         issues["issue"] += [
