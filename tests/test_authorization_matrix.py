@@ -14,6 +14,7 @@ from matrix_rows import (
     agenda,
     delegations,
     exchange,
+    fhir,
     knowledge_cases,
     knowledge_discussions,
     mail,
@@ -102,10 +103,6 @@ MATRIX = {
     # (an account with no membership sees empty lists, and no object by uid).
     "dhis2:metadata_list": (lambda w: "/api/organisationUnits", expect(200, anonymous=401)),
     "dhis2:metadata_object": (lambda w: "/api/organisationUnits/NoSuchUnit1", expect(404, anonymous=401)),
-    "dhis2:fhir_measure_reports": (
-        lambda w: "/api/fhir/MeasureReport?network=vln",
-        expect(400, oscar=404, anonymous=401),
-    ),
     "dhis2:task_summary": (
         lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/NoSuchJob01",
         expect(404, anonymous=401),
@@ -132,6 +129,7 @@ for feature in (
     agenda,
     delegations,
     exchange,
+    fhir,
     mail,
     materials,
     proceedings,

@@ -616,7 +616,8 @@ CASES = [
         values={("TK8BBwaega8", "2016Oct", "qrTKsIyJ3kU", "MdmCNJP0m4l", "WQa4uNduUev"): "18"},
     ),
     # -------------------------------------------------- ADX
-    # DHIS2 defaults to idScheme=CODE for ADX (spec §2). Group-level "McDonalds" is no known mechanism.
+    # DHIS2 reads ADX by code unless told otherwise (spec §2): files written with codes need no parameter,
+    # files written with UIDs or names say so. Group-level "McDonalds" is no known mechanism.
     Case(
         "adx/adx_data_sample1.xml",
         ("adx-ihe",),
@@ -624,7 +625,6 @@ CASES = [
         (4, 0, 9, 0),
         [("E7615", "McDonalds", [0, 1, 2, 3, 4, 5]), ("E7613", "McDonalds", [5]), (DUP, None, [10, 11, 12])],
         {("Mal01aaaaaa", "201501", "Clinic342aa"): "32", ("Mal03aaaaaa", "201501", "Clinic342aa"): "0"},
-        {"idScheme": "CODE"},
     ),
     Case(
         "adx/adx_data_sample2.xml",
@@ -636,7 +636,6 @@ CASES = [
             ("Mal03aaaaaa", "201501", "Clinic342aa", DEF, "CocOtherMec"): "0",
             ("Mal01aaaaaa", "201501", "Clinic342aa", DEF, "CocOtherMec"): "32",
         },
-        params={"idScheme": "CODE"},
     ),
     Case(
         "adx/dhis2-adx/adx_data_sample1.xml",
@@ -644,7 +643,6 @@ CASES = [
         "SUCCESS",
         (13, 0, 0, 0),
         values={("Mal04aaaaaa", "201501", "Clinic342aa", "CocU5Maleaa", "CocOtherMec"): "10"},
-        params={"idScheme": "CODE"},
     ),
     # SDMX reporting periods (2015-A1, 2015-M03…), datetimes and durations without a DHIS2 period are refused;
     # 2015-01-01/P1Y and 2015-03-01/P1M are the same periods as 2015 and 2015-03 before them.
@@ -671,7 +669,6 @@ CASES = [
             ("Mal01aaaaaa", "2015Oct", "Clinic342aa", DEF, "CocPepfaraa"): "32",
             ("Mal01aaaaaa", "201502B", "Clinic342aa", DEF, "CocPepfaraa"): "32",
         },
-        {"idScheme": "CODE"},
     ),
     # An old ADX draft shaped like a DXF data value set, with data elements by name that nobody defined.
     Case(
@@ -698,7 +695,6 @@ CASES = [
             (DUP, None, 7),
         ],
         {("Mal04aaaaaa", "201501", "BobsClinica", "CocU5Female", "CocPepfaraa"): "10"},
-        {"idScheme": "CODE"},
     ),
     # Sierra Leone demo UIDs (a DXF-style ADX export) for which no metadata exists here.
     Case(
@@ -713,7 +709,8 @@ CASES = [
             ("E7610", "aOZdqsaTa1K", [3, 4, 5, 6]),
         ],
     ),
-    # dhis2-core AdxDataServiceTest: each file imported with the id schemes DHIS2 wrote or read it with.
+    # dhis2-core AdxDataServiceTest: each file imported with the id schemes DHIS2 wrote or read it with, less
+    # the CODE that ADX assumes anyway. A text data element's value is its <annotation> (value="0").
     # qicop matches ADX disaggregations by category option *code* only (issue 4), so files written with
     # categories or options by UID or name give E7613/E7615 for those values.
     Case(
@@ -722,8 +719,8 @@ CASES = [
         "WARNING",
         (1, 0, 1, 0),
         [("E7613", "Age_category=under555555, Sex_category=FFFFFFFFFFF", [0])],
-        {("MalTexttttt", "202002", "P1233333333"): "0"},
-        {"idScheme": "CODE", "dataElementIdScheme": "NAME"},
+        {("MalTexttttt", "202002", "P1233333333"): "Some text"},
+        {"dataElementIdScheme": "NAME"},
     ),
     Case(
         "adx/exportB.adx.xml",
@@ -736,7 +733,6 @@ CASES = [
             ("MalNummmmmm", "202001", "D4566666666", "FOver555555", "cocPEPFARRR"): "3",
         },
         params={
-            "idScheme": "CODE",
             "orgUnitIdScheme": "UID",
             "dataElementIdScheme": "UID",
             "categoryOptionComboIdScheme": "NAME",
@@ -754,8 +750,8 @@ CASES = [
             ("E7613", "ageeeeeeeee=Over 5, sexxxxxxxxx=Female", [3]),
             ("E7615", "mechanismmm=PEPFAR mechanism", [3]),
         ],
-        {("MalTexttttt", "202002", "P1233333333"): "0"},
-        {"idScheme": "CODE", "orgUnitIdScheme": "NAME"},
+        {("MalTexttttt", "202002", "P1233333333"): "Some text"},
+        {"orgUnitIdScheme": "NAME"},
     ),
     Case(
         "adx/exportD.adx.xml",
@@ -766,7 +762,7 @@ CASES = [
             ("E7613", "ageeeeeeeee=Over 5, sexxxxxxxxx=Male", [0]),
             ("E7615", "mechanismmm=McDonalds mechanism", [0]),
         ],
-        params={"idScheme": "CODE", "orgUnitIdScheme": "NAME"},
+        params={"orgUnitIdScheme": "NAME"},
     ),
     Case(
         "adx/importA.adx.xml",
@@ -784,7 +780,7 @@ CASES = [
             ("MalNummmmmm", "202001", "P1233333333", "FOver555555"): "3",
             ("MalNummmmmm", "202001", "P1233333333", "MOver555555"): "4",
         },
-        {"idScheme": "CODE", "dataElementIdScheme": "NAME", "categoryOptionComboIdScheme": "UID"},
+        {"dataElementIdScheme": "NAME", "categoryOptionComboIdScheme": "UID"},
     ),
     Case(
         "adx/importB.adx.xml",
@@ -800,7 +796,6 @@ CASES = [
             ("MalNummmmmm", "2021Q1", "D4566666666", "MUnder55555", "cocMcDonald"): "30",
         },
         params={
-            "idScheme": "CODE",
             "orgUnitIdScheme": "UID",
             "dataElementIdScheme": "UID",
             "categoryOptionComboIdScheme": "NAME",
@@ -821,9 +816,9 @@ CASES = [
         {
             ("MalNummmmmm", "202001", "P1233333333", "FOver555555"): "3",
             ("MalNummmmmm", "202001", "P1233333333", "MOver555555"): "4",
-            ("MalTexttttt", "202001", "P1233333333"): "0",
+            ("MalTexttttt", "202001", "P1233333333"): "Text data value",
         },
-        {"idScheme": "CODE", "orgUnitIdScheme": "NAME"},
+        {"orgUnitIdScheme": "NAME"},
     ),
     Case(
         "adx/importDates.adx.xml",
@@ -862,7 +857,6 @@ CASES = [
             ("E7610", "QRPH_ADX_VLS3_D", list(range(133, 153))),
             ("E7610", "QRPH_ADX_VLS3_N", list(range(153, 173))),
         ],
-        params={"idScheme": "CODE"},
     ),
 ]
 
@@ -1249,7 +1243,7 @@ def test_invalid_periods_say_why(world):
 
 def test_adx_attribute_categories_apply_per_group(world):
     load_metadata(world, "adx-ihe")
-    run(world, "adx/adx_data_sample2.xml", {"idScheme": "CODE"})
+    run(world, "adx/adx_data_sample2.xml")
     by_mechanism = dict(
         DataValue.objects.filter(data_element__code="MAL04")
         .values_list("attribute_option_combo__uid")
@@ -1262,9 +1256,9 @@ def test_adx_attribute_categories_apply_per_group(world):
     ).exists()
 
 
-def test_an_adx_annotation_is_kept_as_the_values_comment(world):
+def test_an_adx_annotation_on_a_numeric_value_is_kept_as_the_values_comment(world):
     load_metadata(world, "adx-ihe")
-    run(world, "adx/adx_data_sample2.xml", {"idScheme": "CODE"})
+    run(world, "adx/adx_data_sample2.xml")
     assert stored("Mal03aaaaaa", "201501", "Clinic342aa", DEF, "CocOtherMec").comment == (
         "Some qualifying text here on the datavalue"
     )
@@ -1275,6 +1269,6 @@ def test_an_adx_duration_period_is_the_dhis2_period_it_spans(world):
     run(
         world,
         "adx/exportB.adx.xml",
-        {"idScheme": "CODE", "orgUnitIdScheme": "UID", "dataElementIdScheme": "UID"},
+        {"orgUnitIdScheme": "UID", "dataElementIdScheme": "UID"},
     )
     assert set(DataValue.objects.values_list("period__dhis2_id", flat=True)) == {"202001", "202002"}

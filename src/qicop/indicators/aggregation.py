@@ -4,7 +4,8 @@ A country's mapping gives numerator and denominator as DHIS2 expressions over it
 every org unit below the one asked for are summed, and over time each element follows its aggregation type,
 as the dashboards' series do (``dashboards/series.py``): SUM adds the stored periods inside the one asked for;
 LAST (stocks such as people on ART) takes the latest of them, or else a longer stored period that covers it
-(a yearly estimate for a quarter). Then the expressions are evaluated. Only values the viewer may read count.
+(a yearly estimate for a quarter). Then the expressions are evaluated. Only values the viewer may read count
+(``selectors.values_counting_for``: observers, published national totals only).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from qicop.indicators.models import DataElement, IndicatorMapping, NetworkIndicator, OrgUnit, Period
-from qicop.indicators.selectors import visible_values
+from qicop.indicators.selectors import values_counting_for
 from qicop.integrations.dhis2.expressions import Operand, parse_expression
 
 
@@ -55,7 +56,7 @@ def _sums(user, operands, org_unit: OrgUnit, period: Period) -> dict[tuple[str, 
         DataElement.objects.filter(uid__in=elements, aggregation_type="LAST").values_list("uid", flat=True)
     )
     rows = (
-        visible_values(user)
+        values_counting_for(user, org_unit)
         .filter(
             deleted=False,
             data_element__uid__in=elements,

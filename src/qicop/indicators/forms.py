@@ -42,10 +42,11 @@ class ImportForm(forms.Form):
     )
     id_scheme = forms.ChoiceField(
         label=_("The file identifies things by"),
-        initial="UID",
-        choices=[
-            (s, label) for s, label in zip(ID_SCHEMES, [_("DHIS2 UID"), _("Code"), _("Name")], strict=True)
-        ],
+        initial="",
+        required=False,
+        # As DHIS2: ADX files name things by code, the other formats by UID, unless the file says otherwise.
+        choices=[("", _("What its format uses (codes for ADX, else DHIS2 UIDs)"))]
+        + [(s, label) for s, label in zip(ID_SCHEMES, [_("DHIS2 UID"), _("Code"), _("Name")], strict=True)],
     )
     store_valid = forms.BooleanField(
         label=_("Store the valid values even if others have problems"),

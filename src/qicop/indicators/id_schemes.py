@@ -97,13 +97,15 @@ class IdSchemes:
     attribute_option_combo: IdScheme | None = None
 
     @classmethod
-    def from_parameters(cls, params) -> IdSchemes:
-        """From DHIS2 parameters (a QueryDict or a dict); raises ValueError naming the bad parameter."""
+    def from_parameters(cls, params, *, default: str = "UID") -> IdSchemes:
+        """From DHIS2 parameters (a QueryDict or a dict), ``default`` where ``idScheme`` is not given (ADX:
+        CODE); raises ValueError naming the bad parameter."""
         found = {
             field: IdScheme.parse(params.get(name), parameter=name)
             for name, field in PARAMETERS.items()
             if params.get(name) not in (None, "")
         }
+        found.setdefault("general", IdScheme.parse(default))
         return cls(**found)
 
     @property
@@ -191,10 +193,11 @@ def check_attributes_known(schemes: IdSchemes) -> None:
         )
 
 
-def id_schemes_from_parameters(params) -> IdSchemes:
-    """Parse and check the id-scheme parameters of a request or a command; ValidationError when wrong."""
+def id_schemes_from_parameters(params, *, default: str = "UID") -> IdSchemes:
+    """Parse and check the id-scheme parameters of a request or a command (``default`` where idScheme is
+    not given); ValidationError when wrong."""
     try:
-        schemes = IdSchemes.from_parameters(params)
+        schemes = IdSchemes.from_parameters(params, default=default)
     except ValueError as error:
         raise ValidationError(str(error)) from None
     check_attributes_known(schemes)

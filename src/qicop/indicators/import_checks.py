@@ -356,11 +356,29 @@ def _prepare(
         )
         return None
     delete = bool(row.deleted) or options.strategy == "DELETE"
-    value, numeric = row.value, None
+    value, numeric, comment = row.value, None, row.comment
+    if options.values_in_annotations and de[1] not in NUMERIC_TYPES and not delete:
+        # ADX carries a text, yes/no or date value in <annotation>, with a placeholder value (DHIS2 does so).
+        if row.annotation is None:
+            conflicts.add(
+                index,
+                obj=row.data_element,
+                code="E7619",
+                prop="value",
+                message=_(
+                    "Data element %(id)s is not numeric: ADX gives its value in an <annotation>, "
+                    "and this dataValue has none"
+                )
+                % {"id": row.data_element},
+            )
+            return None
+        value = row.annotation
+        if comment == row.annotation:
+            comment = None
     if value is not None:
         value = value.strip()
     if not delete and (value is None or value == ""):
-        if not row.comment:
+        if not comment:
             conflicts.add(
                 index,
                 obj=row.data_element,
@@ -393,7 +411,7 @@ def _prepare(
         element=row.data_element,
         value=value,
         numeric=numeric,
-        comment=row.comment or None,
+        comment=comment or None,
         follow_up=bool(row.follow_up),
         stored_by=row.stored_by or user_label,
         delete=delete,

@@ -60,6 +60,8 @@ class ImportOptions:
     category_option_combo_id_scheme: str | None = None
     attribute_option_combo_id_scheme: str | None = None
     data_set: str | None = None
+    #: ADX: non-numeric data elements (text, yes/no, dates) take their value from ``<annotation>``
+    values_in_annotations: bool = False
 
     def __post_init__(self):
         if self.strategy not in STRATEGIES:

@@ -42,6 +42,21 @@ def visible_values(user) -> QuerySet[DataValue]:
     return readable(DataValue.objects.all(), user)
 
 
+def values_counting_for(user, org_unit: OrgUnit) -> QuerySet[DataValue]:
+    """The values ``user`` may see counted into ``org_unit``'s totals (filter them to its subtree).
+
+    As ``visible_values``, except for observers: they read published national totals, which the dashboards
+    take from the analytics table at the national org unit; summed from the stored values, that total is
+    every published value of the country, whatever level it was stored at. Below the national level they
+    see nothing."""
+    scope = ReadScope(user)
+    if scope.national_only and not scope.everything:
+        if org_unit.level != 1:
+            return DataValue.objects.none()
+        return DataValue.objects.filter(published_condition())
+    return visible_values(user)
+
+
 def in_org_units(values: QuerySet[DataValue], org_units: list[str], *, children: bool) -> QuerySet[DataValue]:
     """Values of these org units (by UID or code), or of their whole subtrees."""
     units = OrgUnit.objects.filter(Q(uid__in=org_units) | Q(code__in=org_units))

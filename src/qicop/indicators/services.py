@@ -37,12 +37,17 @@ ATOMIC_MODES = {"ALL": True, "OBJECT": False, "NONE": False}
 
 
 def options_from_parameters(
-    params, *, file_schemes: dict[str, str] | None = None, data_set: str | None = None
+    params,
+    *,
+    file_schemes: dict[str, str] | None = None,
+    data_set: str | None = None,
+    fmt: str | None = None,
 ):
     """ImportOptions from DHIS2-style parameters (``dryRun``, ``importStrategy``, ``atomicMode``, id schemes).
 
-    As DHIS2 does, what the file itself says beats the URL (``_schemes``). An ATTRIBUTE scheme must name an
-    attribute some object has a value of. Raises ValidationError naming a bad parameter.
+    As DHIS2 does, what the file itself says beats the URL (``_schemes``), and ADX (``fmt="adx"``) names
+    objects by code unless ``idScheme`` says otherwise. An ATTRIBUTE scheme must name an attribute some
+    object has a value of. Raises ValidationError naming a bad parameter.
     """
 
     def flag(name: str, default: bool) -> bool:
@@ -65,6 +70,8 @@ def options_from_parameters(
             if name in SCHEME_PARAMETERS and value
         },
     )
+    if fmt == "adx":
+        values.setdefault("id_scheme", "CODE")
     atomic_mode = str(params.get("atomicMode") or "ALL").upper()
     if atomic_mode not in ATOMIC_MODES:
         raise ValidationError(
@@ -76,6 +83,7 @@ def options_from_parameters(
             strategy=_strategy(params.get("importStrategy")),
             atomic=ATOMIC_MODES[atomic_mode],
             data_set=data_set or params.get("dataSet") or None,
+            values_in_annotations=fmt == "adx",
             **values,
         )
     except ValueError as error:
@@ -149,7 +157,7 @@ def import_file(
     except FormatError as error:
         return _unreadable(error, params)
     try:
-        options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set)
+        options = options_from_parameters(params or {}, file_schemes=file_schemes, data_set=data_set, fmt=fmt)
     except ValidationError as error:
         # The file's own root may carry options (id schemes…) that we cannot honour: say so in the summary.
         return _unreadable(FormatError(" ".join(error.messages)), params)

@@ -205,6 +205,7 @@ def export(request, slug):
     """Download data the viewer may read: for people (Excel, CSV with names) or for systems (DHIS2, ADX)."""
     from qicop.indicators.forms import ExportForm
     from qicop.indicators.models import DataElement, OrgUnit
+    from qicop.integrations.dhis2.adx import NoValues
 
     _viewer, network = _network(request, slug)
     org_units = OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500]
@@ -212,7 +213,16 @@ def export(request, slug):
         request.GET or None, data_elements=DataElement.objects.order_by("name")[:200], org_units=org_units
     )
     if request.GET and form.is_valid():
-        return _export_download(request.user, form.cleaned_data)
+        try:
+            return _export_download(request.user, form.cleaned_data)
+        except NoValues:
+            form.add_error(
+                None,
+                _(
+                    "No data values match: an ADX file cannot be empty. "
+                    "Choose other periods or organisation units, or another format."
+                ),
+            )
     return render(
         request,
         "indicators/export.html",
@@ -227,7 +237,7 @@ def _export_download(user, data):
 
     from django.http import FileResponse
 
-    from qicop.indicators.exports import CONTENT_TYPES, people_rows, write_values
+    from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
     from qicop.integrations import spreadsheet
 
     filters = {
@@ -251,7 +261,9 @@ def _export_download(user, data):
             spreadsheet.write_people_csv(people_rows(user, **filters), text, columns=PEOPLE_COLUMNS)
             content_type, name = "text/csv", "qicop-data.csv"
         else:
-            write_values(fmt, selectors.export_rows(user, **filters), text)
+            scheme = default_id_scheme(fmt)
+            rows = selectors.export_rows(user, **filters, id_scheme=scheme)
+            write_values(fmt, rows, text, id_scheme=scheme)
             content_type, name = CONTENT_TYPES[fmt], f"qicop-data.{ {'adx': 'adx.xml'}.get(fmt, fmt) }"
         text.flush()
         text.detach()

@@ -282,3 +282,88 @@ def test_a_category_code_that_is_not_an_xml_name_cannot_be_written():
     with pytest.raises(FormatError, match="not an XML name") as caught:
         adx.write([row], io.StringIO(), exported="x")
     assert caught.value.index == 4
+
+
+def test_an_annotation_is_read_apart_from_the_comment_attribute():
+    data = (
+        b'<adx xmlns="urn:ihe:qrph:adx:2015" exported="2024-02-01T00:00:00Z">'
+        b'<group orgUnit="A" period="2024-01-01/P1M">'
+        b'<dataValue dataElement="NOTE" value="0" comment="checked">'
+        b"<annotation>no stock</annotation></dataValue>"
+        b'<dataValue dataElement="N" value="3"><annotation>estimated</annotation></dataValue>'
+        b'<dataValue dataElement="M" value="4"/>'
+        b"</group></adx>"
+    )
+    _, rows = adx.read(io.BytesIO(data))
+    assert [(r.value, r.annotation, r.comment) for r in rows] == [
+        ("0", "no stock", "checked"),
+        ("3", "estimated", "estimated"),
+        ("4", None, None),
+    ]
+
+
+def test_every_group_carries_the_data_set_of_its_elements():
+    rows = [
+        DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_1", value="12"),
+        DataValueRow("QI_SCORE", "2024-01-01/P1M", "FAC_1", value="3"),
+        DataValueRow("OTHER", "2024-01-01/P1M", "FAC_1", value="5"),
+    ]
+    out = io.StringIO()
+    adx.write(rows, out, data_sets={"TX_CURR": "HIV", "QI_SCORE": "QI"}, data_set="DEFAULT", exported="x")
+    groups = list(adx.read_groups(io.BytesIO(out.getvalue().encode())))
+    assert [(g.data_set, [r.data_element for r in g.rows]) for g in groups] == [
+        ("HIV", ["TX_CURR"]),
+        ("QI", ["QI_SCORE"]),
+        ("DEFAULT", ["OTHER"]),
+    ]
+
+
+def test_values_of_non_numeric_elements_go_into_the_annotation_whatever_they_look_like():
+    rows = [
+        DataValueRow("CODE_TEXT", "2024-01-01/P1M", "FAC_1", value="12", comment="lost"),
+        DataValueRow("COMMITTEE", "2024-01-01/P1M", "FAC_1", value="true"),
+        DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_1", value="1E+3", comment="estimate"),
+    ]
+    out = io.StringIO()
+    adx.write(rows, out, annotated={"CODE_TEXT", "COMMITTEE"}, exported="2024-02-01T00:00:00Z")
+    text = out.getvalue()
+    assert '<dataValue dataElement="CODE_TEXT" value="0">\n      <annotation>12</annotation>' in text
+    assert '<dataValue dataElement="COMMITTEE" value="0">\n      <annotation>true</annotation>' in text
+    assert '<dataValue dataElement="TX_CURR" value="1000">\n      <annotation>estimate</annotation>' in text
+    assert "lost" not in text  # a text value's comment has no place left
+
+
+def test_a_deleted_value_says_so_with_the_placeholder_value_the_schema_requires():
+    out = io.StringIO()
+    adx.write([DataValueRow("X", "2024-01-01/P1M", "FAC_1", deleted=True)], out, exported="x")
+    assert '<dataValue dataElement="X" value="0" deleted="true"/>' in out.getvalue()
+    [row] = adx.read(io.BytesIO(out.getvalue().encode()))[1]
+    assert row.deleted is True
+
+
+def test_nothing_to_write_is_refused_before_anything_is_written():
+    out = io.StringIO()
+    with pytest.raises(adx.NoValues, match="at least one"):
+        adx.write(iter(()), out, exported="x")
+    assert out.getvalue() == ""
+
+
+def test_what_the_writer_writes_is_valid_against_the_adx_schema():
+    import adx_validation
+
+    rows = [
+        DataValueRow(
+            "TX_CURR",
+            "2024-01-01/P1M",
+            "FAC_1",
+            value="12",
+            category_options=(("SEX", "F"),),
+            attribute_options=(("FUNDING", "PEPFAR"),),
+            created="2024-02-01T10:00:00.000+00:00",
+        ),
+        DataValueRow("NOTE", "2024-01-01/P3M", "FAC_2", value="no stock <ok> & more"),
+        DataValueRow("X", "2024-01-01/P1M", "FAC_2", deleted=True),
+    ]
+    out = io.StringIO()
+    adx.write(rows, out, data_set="HIV")
+    adx_validation.assert_valid(out.getvalue())

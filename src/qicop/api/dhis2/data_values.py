@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +28,10 @@ from qicop.api.dhis2.common import (
 )
 from qicop.api.dhis2.tasks import job_started
 from qicop.indicators import selectors, services
-from qicop.indicators.exports import CONTENT_TYPES, write_values
+from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, write_values
 from qicop.indicators.id_schemes import id_schemes_from_parameters
+from qicop.indicators.models import DataSet
+from qicop.integrations.dhis2.adx import NoValues
 from qicop.integrations.errors import FormatError
 
 
@@ -117,15 +120,15 @@ def _export(request, user, extension: str | None = None):
         end = date.fromisoformat(params["endDate"]) if params.get("endDate") else None
     except ValueError:
         return error_response(400, _("startDate and endDate must be dates like 2024-01-31."))
+    fmt = _export_format(request, extension)
     try:
-        schemes = id_schemes_from_parameters(params)
+        schemes = id_schemes_from_parameters(params, default=default_id_scheme(fmt)).for_format(fmt)
     except ValidationError as error:
         return error_response(400, " ".join(error.messages))
     elements = params.getlist("dataElement") + params.getlist("dataSet_elements")
     for data_set in params.getlist("dataSet"):
-        from qicop.indicators.models import DataSet
-
-        elements += list(DataSet.objects.filter(uid=data_set).values_list("data_elements__uid", flat=True))
+        found = DataSet.objects.filter(Q(uid=data_set) | Q(code=data_set))  # ADX clients send codes
+        elements += list(found.values_list("data_elements__uid", flat=True))
         if not elements:
             return error_response(404, _("Data set not found: %(id)s") % {"id": data_set})
     try:
@@ -135,8 +138,6 @@ def _export(request, user, extension: str | None = None):
     problem = _missing_filter(params, elements, start, end, since, limit)
     if problem:
         return error_response(409, problem[1], error_code=problem[0])
-    fmt = _export_format(request, extension)
-    schemes = schemes.for_format(fmt)
     rows = selectors.export_rows(
         user,
         data_elements=elements,
@@ -154,6 +155,7 @@ def _export(request, user, extension: str | None = None):
         rows,
         fmt,
         schemes=schemes,
+        data_sets=params.getlist("dataSet"),
         compression=compression,
         attachment=params.get("attachment"),
         dates=(start, end),
@@ -234,7 +236,7 @@ def _export_format(request, extension: str | None) -> str:
 
 
 def _stream(
-    rows, fmt: str, *, schemes=None, compression=None, attachment=None, dates=(None, None)
+    rows, fmt: str, *, schemes=None, data_sets=(), compression=None, attachment=None, dates=(None, None)
 ) -> FileResponse:
     """Write the export to a spooled file (memory stays flat), compressed when asked, and stream it back.
 
@@ -247,11 +249,16 @@ def _stream(
     if dates[0] and dates[1]:
         name = f"{name}_{dates[0].isoformat()}_{dates[1].isoformat()}"
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - streamed
-    with _compressed(spooled, compression, f"{name}.{extension}") as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        write_values(fmt, rows, text, id_schemes=schemes)
-        text.flush()
-        text.detach()
+    try:
+        with _compressed(spooled, compression, f"{name}.{extension}") as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+            write_values(fmt, rows, text, id_schemes=schemes, data_sets=data_sets)
+            text.flush()
+            text.detach()
+    except NoValues:
+        return error_response(
+            404, _("No data values match this export, and an ADX document cannot be empty.")
+        )
     spooled.seek(0)
     if compression is None:
         response = FileResponse(spooled, content_type=f"{CONTENT_TYPES[fmt]}; charset=utf-8")

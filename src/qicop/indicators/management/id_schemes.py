@@ -13,7 +13,8 @@ OPTIONS = {
 def add_id_scheme_arguments(parser) -> None:
     schemes = "UID, CODE, NAME or ATTRIBUTE:<attribute UID>"
     parser.add_argument(
-        "--id-scheme", default="UID", help=f"how the file names everything: {schemes} (default UID)"
+        "--id-scheme",
+        help=f"how the file names everything: {schemes} (default: CODE for ADX, as DHIS2; else UID)",
     )
     for dest in list(OPTIONS)[1:]:
         kind = dest.removesuffix("_id_scheme").replace("_", " ")

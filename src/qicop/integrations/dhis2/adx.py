@@ -25,8 +25,9 @@ Rules applied by :func:`read_groups` and :func:`read`:
   attributes), ``created``, ``lastUpdated`` (also accepted as child elements, the attribute wins),
   ``storedBy``, ``comment``, ``followUp``/``followup`` and ``deleted`` are fields; every other un-namespaced
   attribute is a disaggregation, given as ``category_options`` pairs in document order. Rows may be ragged.
-- ``<annotation>`` text becomes the row's ``comment``. DHIS2 carries text values there (with a placeholder
-  ``value``), so for a text-type data element the importer should take the value from it.
+- ``<annotation>`` text is the row's ``annotation`` and, unless the dataValue has a ``comment`` attribute,
+  its ``comment`` too. DHIS2 carries the values of non-numeric data elements (text, yes/no, dates) there,
+  with a placeholder ``value``: the importer takes the value of such elements from the annotation.
 - Codes are ``xs:token``: surrounding whitespace is dropped (``"P20Y--P25Y "`` in ADX-HIV).
 - ``period`` is kept as written (``2015-01-01/P1M``, but also SDMX ``2015-M03`` or bad ``2015-01-01``): the
   importer parses it and reports a conflict for what it cannot read.
@@ -37,7 +38,9 @@ Rules applied by :func:`read_groups` and :func:`read`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+import re
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -165,82 +168,123 @@ def _row(group: AdxGroup, start: tuple, children: dict[str, str], index: int) ->
         stored_by=get("storedBy"),
         created=get("created") or children.get("created") or None,
         last_updated=get("lastUpdated") or children.get("lastUpdated") or None,
-        comment=children.get("annotation") or get("comment") or None,
+        comment=get("comment") or children.get("annotation") or None,
         follow_up=None if follow_up is None else parse_flag(follow_up, "followUp", index=index, line=line),
         deleted=None if deleted is None else parse_flag(deleted, "deleted", index=index, line=line),
         category_options=_dimensions(attrib, _VALUE_FIELDS),
         attribute_options=group.attribute_options,
         index=index,
         line=line,
+        annotation=children.get("annotation"),
     )
 
 
-def _is_decimal(value: str | None) -> bool:
+# xs:decimal: digits with an optional sign and point, no exponent (adx_loose.xsd types ``value`` so).
+_XS_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class NoValues(FormatError):
+    """Nothing to write: the ADX schema needs at least one group holding at least one dataValue, so an ADX
+    document cannot say "no data" (a made-up value would be imported as data)."""
+
+
+def _decimal_text(value: str | None) -> str | None:
+    """``value`` as an xs:decimal (``1E+3`` → ``1000``), or None when it is no finite number."""
     if not value:
-        return False
+        return None
+    text = value.strip()
+    if _XS_DECIMAL.fullmatch(text):
+        return text
     try:
-        return Decimal(value).is_finite()
+        number = Decimal(text)
     except InvalidOperation:
-        return False
+        return None
+    return format(number, "f") if number.is_finite() else None
 
 
 def write(
-    rows: Iterable[DataValueRow], out: IO[str], *, data_set: str | None = None, exported: str | None = None
+    rows: Iterable[DataValueRow],
+    out: IO[str],
+    *,
+    data_set: str | None = None,
+    data_sets: Mapping[str, str] | None = None,
+    annotated: Container[str] | None = None,
+    exported: str | None = None,
 ) -> int:
     """Write rows as an ADX document to the text stream ``out``, streaming; return the number of values.
 
-    Consecutive rows with the same org unit, period and attribute options (or attribute option combo) share a
-    ``<group>``; sort rows by those keys for compact output. ``period`` must already be an ADX period
-    (``start/duration``): converting DHIS2 period ids is the periods module's job. Category and attribute
-    option codes must be XML names (ADX requires it); a FormatError names the row otherwise. A value that is
-    not a decimal (text data elements) goes into ``<annotation>`` with ``value="0"``, as DHIS2 exports it;
-    otherwise the comment, if any, is the annotation. A row without a value is written without ``value``.
+    Consecutive rows with the same data set, org unit, period and attribute options (or attribute option
+    combo) share a ``<group>``; sort rows by those keys for compact output. Every group carries ``dataSet``
+    (DHIS2 needs it to import): ``data_sets[row.data_element]``, else ``data_set``; a group is written without
+    one only when neither names it. ``period`` must already be an ADX period (``start/duration``): converting
+    DHIS2 period ids is the periods module's job. Category and attribute option codes must be XML names (ADX
+    requires it); a FormatError names the row otherwise.
+
+    Values of the data elements in ``annotated`` (the non-numeric ones: text, yes/no, dates) go into
+    ``<annotation>`` with ``value="0"``, as DHIS2 writes them and reads them back; the comment of such a
+    value is not written. Other values are written as decimals, and their comment, if any, is the
+    annotation. Without ``annotated``, a value that is not a number is taken for text. A row without a
+    value (a deletion) is written with ``value="0"`` and ``deleted="true"``, since the schema requires one.
+
+    Raises :class:`NoValues` before writing anything when there are no rows (see its docstring).
     """
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        raise NoValues("there is no value to write, and an ADX document needs at least one")
     stamp = exported or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     out.write(
         f'<?xml version="1.0" encoding="UTF-8"?>\n<adx xmlns="{ADX_NAMESPACE}" exported={quoteattr(stamp)}>\n'
     )
+    data_sets = data_sets or {}
     current = None
     count = 0
-    for row in rows:
-        key = (row.org_unit, row.period, row.attribute_option_combo, row.attribute_options)
+    for row in itertools.chain((first,), rows):
+        row_data_set = data_sets.get(row.data_element, data_set)
+        key = (row_data_set, row.org_unit, row.period, row.attribute_option_combo, row.attribute_options)
         if key != current:
             if current is not None:
                 out.write("  </group>\n")
             attributes = [("orgUnit", row.org_unit), ("period", row.period)]
-            if data_set:
-                attributes.insert(0, ("dataSet", data_set))
+            if row_data_set:
+                attributes.insert(0, ("dataSet", row_data_set))
             if row.attribute_option_combo and not row.attribute_options:
                 attributes.append(("attributeOptionCombo", row.attribute_option_combo))
             attributes.extend(row.attribute_options)
             out.write(f"  <group {_attributes(attributes, row)}>\n")
             current = key
-        attributes = [("dataElement", row.data_element)]
-        if row.category_option_combo and not row.category_options:
-            attributes.append(("categoryOptionCombo", row.category_option_combo))
-        attributes.extend(row.category_options)
-        annotation = row.comment
-        if row.value is None:
-            pass  # no value (a deletion): no attribute rather than a made-up number
-        elif _is_decimal(row.value):
-            attributes.append(("value", row.value))
-        else:
-            attributes.append(("value", "0"))
-            annotation = row.value
-        for name, value in (("created", row.created), ("lastUpdated", row.last_updated)):
-            if value:
-                attributes.append((name, value))
-        text = _attributes(attributes, row)
-        if annotation:
-            note = f"<annotation>{escape(annotation)}</annotation>"
-            out.write(f"    <dataValue {text}>\n      {note}\n    </dataValue>\n")
-        else:
-            out.write(f"    <dataValue {text}/>\n")
+        out.write(_data_value(row, annotated))
         count += 1
-    if current is not None:
-        out.write("  </group>\n")
-    out.write("</adx>\n")
+    out.write("  </group>\n</adx>\n")
     return count
+
+
+def _data_value(row: DataValueRow, annotated: Container[str] | None) -> str:
+    attributes = [("dataElement", row.data_element)]
+    if row.category_option_combo and not row.category_options:
+        attributes.append(("categoryOptionCombo", row.category_option_combo))
+    attributes.extend(row.category_options)
+    annotation = row.comment
+    number = _decimal_text(row.value)
+    is_text = row.data_element in annotated if annotated is not None else number is None
+    if row.value is None:
+        attributes.append(("value", "0"))
+        annotation = None
+    elif is_text or number is None:
+        attributes.append(("value", "0"))
+        annotation = row.value
+    else:
+        attributes.append(("value", number))
+    if row.value is None or row.deleted:
+        attributes.append(("deleted", "true"))
+    for name, value in (("created", row.created), ("lastUpdated", row.last_updated)):
+        if value:
+            attributes.append((name, value))
+    text = _attributes(attributes, row)
+    if annotation:
+        note = f"<annotation>{escape(annotation)}</annotation>"
+        return f"    <dataValue {text}>\n      {note}\n    </dataValue>\n"
+    return f"    <dataValue {text}/>\n"
 
 
 def _attributes(pairs: list[tuple[str, str]], row: DataValueRow) -> str:

@@ -34,6 +34,8 @@ class DataValueRow:
     defaults of a data value set (period, orgUnit, attributeOptionCombo…) are already applied. ``value`` is
     the raw text (None when absent). ``category_options`` is used by ADX, where a disaggregation is given as
     category code → category option code instead of a category option combo; the importer resolves it.
+    ``annotation`` is the text of an ADX ``<annotation>`` (None elsewhere): DHIS2 carries the values of text,
+    yes/no and date data elements there, so the importer takes the value from it for such elements.
     ``index`` is the 0-based position of the value in the file (DHIS2's conflict index); ``line`` the 1-based
     line where it starts, when known. ``unknown`` names the keys of the value that no DHIS2 data value has
     (a misspelling, or a field of another system): the importer reports them as warnings.
@@ -56,6 +58,7 @@ class DataValueRow:
     index: int = 0
     line: int | None = None
     unknown: tuple[str, ...] = ()
+    annotation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

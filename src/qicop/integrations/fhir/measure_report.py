@@ -85,6 +85,8 @@ class Group:
     measure_score: Decimal | None = None
     strata: tuple[Stratum, ...] = ()
     id: str | None = None
+    #: Quantity fields (unit, system, code) written beside every measureScore of the group, e.g. UCUM "%"
+    score_unit: tuple[tuple[str, str], ...] = ()
 
     def population(self, code: str) -> int | None:
         return next((p.count for p in self.populations if p.code == code), None)
@@ -104,6 +106,9 @@ class MeasureReportData:
     reporter_display: str | None = None
     date: str | None = None
     groups: tuple[Group, ...] = ()
+    #: resources the references point into (``#id``), as R4 JSON dicts; written, not read
+    contained: tuple[dict, ...] = ()
+    improvement_notation: str | None = None  # increase | decrease; written, not read
 
 
 # ---------------------------------------------------------------------------------------- shape helpers
@@ -366,7 +371,11 @@ def _populations_out(populations: Iterable[Population]) -> list[dict]:
     return out
 
 
-def _stratum_out(stratum: Stratum) -> dict:
+def _score_out(score: Decimal, unit: tuple[tuple[str, str], ...]) -> dict:
+    return {"value": score, **dict(unit)}
+
+
+def _stratum_out(stratum: Stratum, unit: tuple[tuple[str, str], ...] = ()) -> dict:
     out: dict[str, Any] = {}
     if stratum.value is not None:
         out["value"] = _concept_out(stratum.value)
@@ -377,7 +386,7 @@ def _stratum_out(stratum: Stratum) -> dict:
     if stratum.populations:
         out["population"] = _populations_out(stratum.populations)
     if stratum.measure_score is not None:
-        out["measureScore"] = {"value": stratum.measure_score}
+        out["measureScore"] = _score_out(stratum.measure_score, unit)
     return out
 
 
@@ -390,7 +399,7 @@ def _group_out(group: Group) -> dict:
     if group.populations:
         out["population"] = _populations_out(group.populations)
     if group.measure_score is not None:
-        out["measureScore"] = {"value": group.measure_score}
+        out["measureScore"] = _score_out(group.measure_score, group.score_unit)
     stratifiers: dict[tuple, dict] = {}
     for stratum in group.strata:
         key = (stratum.stratifier_index, stratum.stratifier)
@@ -399,7 +408,7 @@ def _group_out(group: Group) -> dict:
                 {"code": [_concept_out(c) for c in stratum.stratifier]} if stratum.stratifier else {}
             )
             stratifiers[key]["stratum"] = []
-        stratifiers[key]["stratum"].append(_stratum_out(stratum))
+        stratifiers[key]["stratum"].append(_stratum_out(stratum, group.score_unit))
     if stratifiers:
         out["stratifier"] = list(stratifiers.values())
     return out
@@ -410,6 +419,8 @@ def write_json(report: MeasureReportData) -> dict:
     out: dict[str, Any] = {"resourceType": "MeasureReport"}
     if report.id:
         out["id"] = report.id
+    if report.contained:
+        out["contained"] = list(report.contained)
     out |= {"status": report.status, "type": report.type, "measure": report.measure}
     for key, ref, display in (("subject", report.subject, report.subject_display),
                               ("reporter", report.reporter, report.reporter_display)):  # fmt: skip
@@ -418,6 +429,15 @@ def write_json(report: MeasureReportData) -> dict:
     if report.date:
         out["date"] = report.date
     out["period"] = {k: v for k, v in (("start", report.period_start), ("end", report.period_end)) if v}
+    if report.improvement_notation:
+        out["improvementNotation"] = {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/measure-improvement-notation",
+                    "code": report.improvement_notation,
+                }
+            ]
+        }
     if report.groups:
         out["group"] = [_group_out(g) for g in report.groups]
     return out

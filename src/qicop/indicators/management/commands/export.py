@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from qicop.indicators.exports import write_values
+from qicop.indicators.exports import default_id_scheme, write_values
 from qicop.indicators.id_schemes import id_schemes_from_parameters
 from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
 from qicop.indicators.selectors import export_rows
+from qicop.integrations.dhis2.adx import NoValues
 
 
 class Command(BaseCommand):
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no account with the e-mail address {o['user']}")
         try:
-            schemes = id_schemes_from_parameters(id_scheme_parameters(o)).for_format(o["format"])
+            schemes = id_schemes_from_parameters(
+                id_scheme_parameters(o), default=default_id_scheme(o["format"])
+            ).for_format(o["format"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         rows = export_rows(
@@ -49,6 +52,8 @@ class Command(BaseCommand):
         out = open(o["output"], "w", encoding="utf-8", newline="") if o["output"] else sys.stdout  # noqa: SIM115
         try:
             count = write_values(o["format"], rows, out, id_schemes=schemes)
+        except NoValues:
+            raise CommandError("no data values match, and an ADX document cannot be empty") from None
         finally:
             if o["output"]:
                 out.close()
