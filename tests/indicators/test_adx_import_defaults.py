@@ -44,7 +44,7 @@ def test_the_upload_form_reads_an_adx_file_by_code_when_no_scheme_is_chosen(data
     assert response.status_code == 302, response.content.decode()[:2000]
     summary = DataImport.objects.get().summary
     assert summary["status"] == "SUCCESS", summary
-    assert stored() == [("QI_COMMITTEE", "KE_NAK_H", None, "true"), ("TX_CURR", "KE_NAK_H", "F", "60")]
+    assert stored() == [("QI_COMMITTEE", "KE_NAK_H", "default", "true"), ("TX_CURR", "KE_NAK_H", "F", "60")]
 
 
 def test_the_import_command_reads_an_adx_file_by_code_unless_told_otherwise(data, tmp_path):
@@ -52,7 +52,7 @@ def test_the_import_command_reads_an_adx_file_by_code_unless_told_otherwise(data
     path.write_bytes(ADX_WITH_CODES)
     out = io.StringIO()
     call_command("import", str(path), "--user", "dan@example.org", stdout=out, stderr=io.StringIO())
-    assert stored() == [("QI_COMMITTEE", "KE_NAK_H", None, "true"), ("TX_CURR", "KE_NAK_H", "F", "60")]
+    assert stored() == [("QI_COMMITTEE", "KE_NAK_H", "default", "true"), ("TX_CURR", "KE_NAK_H", "F", "60")]
     DataValue.objects.all().delete()
     with pytest.raises(CommandError, match="import failed"):
         call_command(

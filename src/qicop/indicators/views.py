@@ -238,6 +238,7 @@ def _export_download(user, data):
     from django.http import FileResponse
 
     from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
+    from qicop.indicators.id_schemes import IdScheme, IdSchemes
     from qicop.integrations import spreadsheet
 
     filters = {
@@ -261,9 +262,9 @@ def _export_download(user, data):
             spreadsheet.write_people_csv(people_rows(user, **filters), text, columns=PEOPLE_COLUMNS)
             content_type, name = "text/csv", "qicop-data.csv"
         else:
-            scheme = default_id_scheme(fmt)
-            rows = selectors.export_rows(user, **filters, id_scheme=scheme)
-            write_values(fmt, rows, text, id_scheme=scheme)
+            schemes = IdSchemes(general=IdScheme.parse(default_id_scheme(fmt))).for_format(fmt)
+            rows = selectors.export_rows(user, **filters, id_schemes=schemes)
+            write_values(fmt, rows, text, id_schemes=schemes)
             content_type, name = CONTENT_TYPES[fmt], f"qicop-data.{ {'adx': 'adx.xml'}.get(fmt, fmt) }"
         text.flush()
         text.detach()
