@@ -135,7 +135,7 @@ def test_qicops_own_api_keeps_its_json_errors_and_fhir_answers_an_operation_outc
     assert fhir.status_code == 404
     assert fhir["Content-Type"].startswith("application/fhir+json")
     assert fhir.json()["resourceType"] == "OperationOutcome"
-    assert fhir.json()["issue"][0]["code"] == "not-found"
+    assert fhir.json()["issue"][0]["code"] == "not-supported"  # a resource type the server does not have
 
 
 def test_a_401_challenges_for_basic_authentication_as_dhis2_does(db):
