@@ -1,6 +1,7 @@
 """Downloading data from the export page: Excel and CSV for people, DHIS2 formats for systems."""
 
 import io
+import re
 
 import openpyxl
 
@@ -61,3 +62,74 @@ def test_a_bad_period_is_explained_on_the_form(data):
     response = data.world.client_for("kim").get(query("xlsx").replace("start=202401", "start=2024M1"))
     assert response.status_code == 400
     assert "2024M1" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------- choosing data elements
+
+
+def datim_elements(count):
+    from qicop.indicators.models import DataElement
+
+    DataElement.objects.bulk_create(
+        DataElement(
+            uid=f"Datim{n:06d}",
+            code=f"DATIM_{n:04d}",
+            name=f"AAA DATIM element {n:04d}",  # sorted before the network's own
+            category_combo=DataElement.objects.get(uid="VlTested01a").category_combo,
+        )
+        for n in range(count)
+    )
+
+
+def the_networks_indicator_uses(data, *elements):
+    from qicop.indicators.models import IndicatorMapping, NetworkIndicator
+
+    indicator = NetworkIndicator.objects.create(
+        network=data.world.network, code="vls", name="Viral suppression"
+    )
+    IndicatorMapping.objects.create(
+        network_indicator=indicator,
+        country=data.world.kenya,
+        numerator=f"#{{{elements[0]}}}",
+        denominator=f"#{{{elements[1]}}}",
+    )
+
+
+def test_the_networks_own_data_elements_are_offered_first_whatever_else_a_country_imported(
+    data, django_assert_max_num_queries
+):
+    datim_elements(3000)
+    the_networks_indicator_uses(data, "VlSupp0001a", "VlTested01a")
+    client = data.world.client_for("kim")
+    with django_assert_max_num_queries(12):
+        page = client.get("/n/vln/data/export/").content.decode()
+    own = page.index("The network&#x27;s indicators")
+    assert own < page.index("Viral load suppressed") < page.index("Other data elements")
+    assert 'value="VlTested01a"' in page
+    assert "Showing 100 of 3003 other data elements" in page  # said, never silently cut
+    assert page.count('name="data_elements"') == 2 + 100
+
+
+def test_a_search_by_name_or_code_finds_any_data_element_and_keeps_what_was_ticked(data):
+    datim_elements(3000)
+    client = data.world.client_for("kim")
+    page = client.get(
+        "/n/vln/data/export/?q=datim_2999&action=search&data_elements=Datim000007&org_unit=KenyaRoot01"
+        "&start=202401&end=202403&format=people-csv"
+    ).content.decode()
+    assert page.count('name="data_elements"') == 2
+    assert 'value="Datim002999"' in page
+    assert re.search(r'<input[^>]*value="Datim000007"[^>]*checked', page)  # ticked before the search
+    assert 'value="202401"' in page  # the rest of the form is kept
+    assert 'role="alert"' not in page  # searching is not submitting: no errors yet
+    nothing = client.get("/n/vln/data/export/?q=malaria&action=search").content.decode()
+    assert "No other data element matches “malaria”." in nothing
+
+
+def test_the_people_csv_has_a_byte_order_mark_and_says_its_charset(data):
+    load(data)
+    response = data.world.client_for("kim").get(query("people-csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Naivasha Health Centre" in body.decode("utf-8-sig")

@@ -185,10 +185,19 @@ def test_filled_in_template_round_trips_through_the_reader(tmp_path):
 DANGEROUS = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
+def test_people_csv_starts_with_a_byte_order_mark_so_excel_reads_accents():
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    sp.write_people_csv([["Haïti", 3]], text, columns=["country", "n"])
+    text.flush()
+    assert out.getvalue().startswith(b"\xef\xbb\xbf")
+    assert out.getvalue().decode("utf-8-sig").splitlines() == ["country,n", "Haïti,3"]
+
+
 def test_people_csv_neutralises_formulas_with_a_leading_apostrophe():
     out = io.StringIO()
     sp.write_people_csv([[text] for text in DANGEROUS] + [["plain"]], out, columns=["name"])
-    cells = [row[0] for row in csv.reader(io.StringIO(out.getvalue()))]
+    cells = [row[0] for row in csv.reader(io.StringIO(out.getvalue().removeprefix(sp.BOM)))]
     assert cells == ["name"] + ["'" + text for text in DANGEROUS] + ["plain"]
 
 
@@ -197,7 +206,7 @@ def test_people_csv_writes_numbers_as_numbers():
     rows = [{"country": "Kenya", "tx_curr": 1250, "score": Decimal("91.50"), "ratio": 0.25, "negative": -3,
              "day": date(2024, 3, 31), "missing": None, "flag": True}]  # fmt: skip
     assert sp.write_people_csv(rows, out) == 1
-    assert out.getvalue().splitlines() == [
+    assert out.getvalue().removeprefix(sp.BOM).splitlines() == [
         "country,tx_curr,score,ratio,negative,day,missing,flag",
         "Kenya,1250,91.50,0.25,-3,2024-03-31,,true",  # a real negative number is not neutralised
     ]
@@ -227,4 +236,4 @@ def test_people_xlsx_drops_control_characters_that_xlsx_cannot_hold(tmp_path):
 def test_people_csv_from_mappings_follows_the_given_columns():
     out = io.StringIO()
     sp.write_people_csv([{"b": 2, "a": "=1"}, {"a": "x"}], out, columns=["a", "b"])
-    assert out.getvalue().splitlines() == ["a,b", "'=1,2", "x,"]
+    assert out.getvalue().removeprefix(sp.BOM).splitlines() == ["a,b", "'=1,2", "x,"]

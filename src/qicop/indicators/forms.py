@@ -82,6 +82,12 @@ class PublishForm(forms.Form):
 
 
 class ExportForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find data elements"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of a name or a code, then Search: the matching data elements are added below."),
+    )
     data_elements = forms.MultipleChoiceField(label=_("Data elements"), widget=forms.CheckboxSelectMultiple)
     org_unit = forms.ChoiceField(label=_("Organisation unit"))
     children = forms.BooleanField(label=_("Include everything below it"), required=False, initial=True)
@@ -100,8 +106,11 @@ class ExportForm(forms.Form):
     )
 
     def __init__(self, *args, data_elements, org_units, **kwargs):
+        """``data_elements``: (group label, data elements) pairs, shown as groups of choices."""
         super().__init__(*args, **kwargs)
-        self.fields["data_elements"].choices = [(d.uid, d.name) for d in data_elements]
+        self.fields["data_elements"].choices = [
+            (label, [(d.uid, d.name) for d in elements]) for label, elements in data_elements if elements
+        ]
         self.fields["org_unit"].choices = [(o.uid, f"{'— ' * (o.level - 1)}{o.name}") for o in org_units]
 
     def _period(self, name):

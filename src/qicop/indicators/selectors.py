@@ -232,3 +232,23 @@ def data_set_uids() -> QuerySet:
     from qicop.indicators.models import DataSet
 
     return DataSet.objects.order_by("name").values_list("uid", flat=True)
+
+
+def network_data_element_uids(network) -> set[str]:
+    """The data elements the network's indicators are computed from, in any country's mapping: what people
+    of the network download first. Mappings whose text does not parse (written before validation) are left
+    out."""
+    from qicop.indicators.models import IndicatorMapping
+    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+
+    uids = set()
+    expressions = IndicatorMapping.objects.filter(network_indicator__network=network).values_list(
+        "numerator", "denominator"
+    )
+    for texts in expressions[:5000]:
+        for text in texts:
+            try:
+                uids |= {operand.data_element for operand in parse_expression(text).operands()}
+            except ExpressionError:
+                continue
+    return uids

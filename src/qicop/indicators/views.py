@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from qicop.core.pagination import paginate
 from qicop.indicators import permissions, selectors, services
 from qicop.indicators.forms import ImportForm, PublishForm
+from qicop.integrations import spreadsheet
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
@@ -103,24 +102,20 @@ def import_conflicts_csv(request, slug, import_id):
     data_import = _import_for(request, import_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{data_import.pk}-conflicts.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["errorCode", "object", "property", "value", "indexes"])
-    for conflict in (data_import.summary or {}).get("conflicts", []):
-        writer.writerow(
-            [
-                conflict.get("errorCode", ""),
-                _safe(conflict.get("object", "")),
-                conflict.get("property", ""),
-                _safe(conflict.get("value", "")),
-                " ".join(str(i) for i in conflict.get("indexes", [])),
-            ]
-        )
+    rows = (
+        [
+            conflict.get("errorCode", ""),
+            conflict.get("object", ""),
+            conflict.get("property", ""),
+            conflict.get("value", ""),
+            " ".join(str(i) for i in conflict.get("indexes", [])),
+        ]
+        for conflict in (data_import.summary or {}).get("conflicts", [])
+    )
+    spreadsheet.write_people_csv(
+        rows, response, columns=["errorCode", "object", "property", "value", "indexes"]
+    )
     return response
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them in exports for people."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @login_required
@@ -177,7 +172,6 @@ def template_download(request, slug):
     from django.utils import timezone
 
     from qicop.indicators.models import DataElement, OrgUnit
-    from qicop.integrations import spreadsheet
     from qicop.integrations.dhis2.periods import period_of
 
     _network(request, slug)
@@ -200,35 +194,79 @@ def template_download(request, slug):
     return response
 
 
+EXPORT_SEARCH_LIMIT = 100
+
+
 @login_required
 def export(request, slug):
-    """Download data the viewer may read: for people (Excel, CSV with names) or for systems (DHIS2, ADX)."""
+    """Download data the viewer may read: for people (Excel, CSV with names) or for systems (DHIS2, ADX).
+
+    The data elements to choose from: the network's own (those its indicators are computed from), the ones
+    already ticked, and up to a hundred others matching the search box, with a count of what a longer
+    search would show, so that a country with thousands of DATIM elements still finds the network's."""
     from qicop.indicators.forms import ExportForm
-    from qicop.indicators.models import DataElement, OrgUnit
+    from qicop.indicators.models import OrgUnit
     from qicop.integrations.dhis2.adx import NoValues
 
     _viewer, network = _network(request, slug)
     org_units = OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500]
-    form = ExportForm(
-        request.GET or None, data_elements=DataElement.objects.order_by("name")[:200], org_units=org_units
-    )
-    if request.GET and form.is_valid():
-        try:
-            return _export_download(request.user, form.cleaned_data)
-        except NoValues:
-            form.add_error(
-                None,
-                _(
-                    "No data values match: an ADX file cannot be empty. "
-                    "Choose other periods or organisation units, or another format."
-                ),
-            )
+    query = request.GET.get("q", "").strip()[:100]
+    groups, others = _export_data_elements(network, query, request.GET.getlist("data_elements"))
+    searching = request.GET.get("action") == "search" or not request.GET
+    if searching:
+        initial = {key: request.GET.getlist(key) for key in ("data_elements",)} | {
+            key: request.GET[key] for key in ("q", "org_unit", "start", "end", "format") if key in request.GET
+        }
+        if request.GET:
+            initial["children"] = "children" in request.GET
+        form = ExportForm(initial=initial, data_elements=groups, org_units=org_units)
+    else:
+        form = ExportForm(request.GET, data_elements=groups, org_units=org_units)
+        if form.is_valid():
+            try:
+                return _export_download(request.user, form.cleaned_data)
+            except NoValues:
+                form.add_error(
+                    None,
+                    _(
+                        "No data values match: an ADX file cannot be empty. "
+                        "Choose other periods or organisation units, or another format."
+                    ),
+                )
     return render(
         request,
         "indicators/export.html",
-        {"network": network, "form": form},
-        status=400 if form.errors else 200,
+        {"network": network, "form": form, "query": query, "others": others},
+        status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _export_data_elements(network, query: str, ticked: list[str]):
+    """The export page's data elements in groups, and (shown, total) of the others matching ``query``."""
+    from django.db.models import Q
+
+    from qicop.indicators.models import DataElement
+
+    own_uids = selectors.network_data_element_uids(network)
+    own = list(DataElement.objects.filter(uid__in=own_uids).order_by("name"))
+    others = DataElement.objects.exclude(uid__in=own_uids)
+    if query:
+        others = others.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(uid=query))
+    total = others.count()
+    shown = list(others.order_by("name")[:EXPORT_SEARCH_LIMIT])
+    shown_uids = own_uids | {d.uid for d in shown}
+    kept = list(
+        DataElement.objects.filter(
+            uid__in=[u for u in ticked[:EXPORT_SEARCH_LIMIT] if u not in shown_uids]
+        ).order_by("name")
+    )
+    found_label = _("Matching “%(query)s”") % {"query": query} if query else _("Other data elements")
+    groups = [
+        (_("The network's indicators"), own),
+        (_("Chosen before"), kept),
+        (found_label, shown),
+    ]
+    return groups, {"shown": len(shown), "total": total}
 
 
 def _export_download(user, data):
@@ -239,7 +277,6 @@ def _export_download(user, data):
 
     from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
     from qicop.indicators.id_schemes import IdScheme, IdSchemes
-    from qicop.integrations import spreadsheet
 
     filters = {
         "data_elements": data["data_elements"],
@@ -260,7 +297,7 @@ def _export_download(user, data):
         text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
         if fmt == "people-csv":
             spreadsheet.write_people_csv(people_rows(user, **filters), text, columns=PEOPLE_COLUMNS)
-            content_type, name = "text/csv", "qicop-data.csv"
+            content_type, name = "text/csv; charset=utf-8", "qicop-data.csv"
         else:
             schemes = IdSchemes(general=IdScheme.parse(default_id_scheme(fmt))).for_format(fmt)
             rows = selectors.export_rows(user, **filters, id_schemes=schemes)

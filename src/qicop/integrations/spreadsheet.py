@@ -21,7 +21,8 @@ template), are skipped. Numbers come out as text the way people wrote them: an X
 People exports (``write_people_csv``/``write_people_xlsx``): numbers are written as numbers, and text that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return —
 OWASP "CSV injection") is neutralised: in CSV it gets a leading apostrophe; in XLSX it is stored as a
-string cell, never a formula.
+string cell, never a formula. A people CSV starts with a UTF-8 byte order mark: without it, Excel on Windows
+reads the file in the machine's code page, and "Haïti" or "Moçambique" come out garbled.
 """
 
 from __future__ import annotations
@@ -231,14 +232,19 @@ def _table(rows: Iterable[Sequence[Any] | Mapping[str, Any]], columns: Sequence[
     return (list(columns) if columns else None), body
 
 
+BOM = "\ufeff"
+
+
 def write_people_csv(
     rows: Iterable[Sequence[Any] | Mapping[str, Any]], out: IO[str], *, columns: Sequence[str] | None = None
 ) -> int:
     """Write rows (sequences, or mappings keyed by ``columns``) as CSV for people; returns the data rows.
 
-    Numbers stay numbers (Decimal digit for digit), dates are ISO, text is formula-neutralised.
+    Numbers stay numbers (Decimal digit for digit), dates are ISO, text is formula-neutralised; the text
+    starts with a byte order mark (``BOM``) so that Excel reads it as UTF-8.
     """
     header, body = _table(rows, columns)
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     if header:
         writer.writerow([neutralise(str(h)) for h in header])
