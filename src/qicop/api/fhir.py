@@ -7,6 +7,8 @@ indicator with its numerator and denominator populations and measureScore, and a
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db.models import Q
 from django.http import JsonResponse
@@ -91,7 +93,7 @@ def _report(user, network, indicators, unit: OrgUnit, period: Period) -> fhir.Me
                     code=indicator.code, display=indicator.name, system=f"{settings.BASE_URL}/fhir/indicators"
                 ),
                 populations=_populations(result.numerator, result.denominator),
-                measure_score=as_decimal(result.value),
+                measure_score=_score(result.numerator, result.denominator, indicator.factor),
                 strata=strata,
                 id=indicator.code,
             )
@@ -109,14 +111,20 @@ def _report(user, network, indicators, unit: OrgUnit, period: Period) -> fhir.Me
     )
 
 
+def _count(value) -> int | None:
+    """A population count as FHIR means it, a number of members: none for a stored value that cannot be
+    one (negative, infinite), as for a missing one. Such values are listed in the data-quality view."""
+    return round(value) if value is not None and math.isfinite(value) and value >= 0 else None
+
+
 def _populations(numerator, denominator) -> tuple:
     return tuple(
-        fhir.Population(code=code, count=None if count is None else round(count))
+        fhir.Population(code=code, count=_count(count))
         for code, count in (("numerator", numerator), ("denominator", denominator))
     )
 
 
 def _score(numerator, denominator, factor):
-    if numerator is None or not denominator:
+    if _count(numerator) is None or _count(denominator) is None or denominator == 0:
         return None
     return as_decimal(numerator / denominator * factor)
