@@ -45,7 +45,7 @@ def reasons(
 
     ``proportion``: the indicator is a share of its denominator (p charts); ``counts``: its numerator and
     denominator count people or events (p, u, c charts); ``text``: where a value needed as a number was text.
-    A denominator that is not given (the mapping's default "1") is never missing.
+    The last axis is time: a missing denominator is flagged only in a series that has one in other periods.
     """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
@@ -55,7 +55,10 @@ def reasons(
         out |= np.where(np.isinf(num) | np.isinf(den), NOT_FINITE, 0)
         finite_num, finite_den = np.isfinite(num), np.isfinite(den)
         out |= np.where(finite_den & (den == 0) & has_num, ZERO_DENOMINATOR, 0)
-        out |= np.where(has_num & ~has_den, NO_DENOMINATOR, 0)
+        # Only where the series has a denominator in other periods: a national estimate has none at a
+        # facility, in any month, and that is no error of the month's.
+        usual = has_den.any(axis=-1, keepdims=True) if has_den.ndim else has_den
+        out |= np.where(has_num & ~has_den & usual, NO_DENOMINATOR, 0)
         # A denominator is a count or an exposure whatever the chart; a numerator only for counting charts.
         negative = (finite_den & (den < 0)) | ((finite_num & (num < 0)) if counts else False)
         out |= np.where(negative, NEGATIVE, 0)
@@ -79,7 +82,7 @@ def kinds_of(indicator) -> dict[str, bool]:
 _WORDS = {
     OVER: _("the numerator is larger than the denominator"),
     ZERO_DENOMINATOR: _("the denominator is zero"),
-    NO_DENOMINATOR: _("there is a numerator but no denominator"),
+    NO_DENOMINATOR: _("there is a numerator but no denominator, though other periods have one"),
     NEGATIVE: _("a count cannot be negative"),
     NOT_FINITE: _("a stored value is not a finite number"),
     TEXT: _("a value is stored as text, not as a number"),

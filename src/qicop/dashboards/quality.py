@@ -27,11 +27,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qicop.analytics.spc import charts
 from qicop.dashboards import checks
-from qicop.indicators.models import AggregateValue, DataElement, DataValue, IndicatorMapping, OrgUnit
+from qicop.indicators.models import (
+    AggregateValue,
+    DataElement,
+    DataValue,
+    IndicatorMapping,
+    OrgUnit,
+    Period,
+)
 from qicop.indicators.selectors import readable
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
@@ -57,7 +65,9 @@ class Finding:
     reason: str
     indicator: object  # the network indicator whose chart shows it
     sort_index: int  # the month's position: newest first
-    import_ids: tuple[int, ...] = ()  # the imports that brought the values (most recent first)
+    # Where the values come from: (the country's data, element ids, unit row, month), looked up for the
+    # rows of the page shown only.
+    source: tuple | None = None
     imports: list = field(default_factory=list)  # filled for the rows of the page shown
 
 
@@ -80,21 +90,38 @@ class _Country:
     index: dict[int, int]  # unit pk → row
     parents: np.ndarray  # rows that have children (their series come from the analytics table)
     ancestors: dict[int, list[int]]  # row → rows of its ancestors (not itself)
+    width: int  # months
     own: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # own values (facility level)
     sums: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # subtree sums (analytics table)
     text: dict[int, np.ndarray] = field(default_factory=dict)  # element → units x months stored as text
     present: dict[int, np.ndarray] = field(default_factory=dict)  # element → units x months with a value
-    # (element, month) → {unit row: ids of the imports that stored its values}
-    imports_of: dict[tuple[int, int], dict[int, set[int]]] = field(default_factory=dict)
+    # stocks stored for longer periods (a yearly estimate), held for each month they cover
+    own_held: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    sums_held: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    # every own monthly value's (element, unit row, month, import id), to name the imports of a finding
+    origins: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))
 
-    def imports_for(self, elements, row: int, col: int) -> tuple[int, ...]:
-        """The imports behind the values of these elements at this unit, or in its subtree, this month."""
-        found: set[int] = set()
-        for element in elements:
-            for source, ids in self.imports_of.get((element, col), {}).items():
-                if source == row or row in self.ancestors[source]:
-                    found |= ids
-        return tuple(sorted(found, reverse=True))
+    def grid(self, store: dict, element: int, combo: int) -> np.ndarray:
+        found = store.get((element, combo))
+        if found is None:
+            found = store[(element, combo)] = _grid(len(self.units), self.width)
+        return found
+
+    def flags(self, store: dict, element: int) -> np.ndarray:
+        found = store.get(element)
+        if found is None:
+            found = store[element] = np.zeros((len(self.units), self.width), dtype=bool)
+        return found
+
+    def imports_for(self, elements, row: int, col: int) -> list[int]:
+        """The imports behind the values of these elements at this unit, or in its subtree, this month
+        (most recent first)."""
+        o = self.origins
+        rows = {r for r, above in self.ancestors.items() if r == row or row in above}
+        hit = (
+            (o[:, 2] == col) & np.isin(o[:, 0], list(elements)) & np.isin(o[:, 1], list(rows)) & (o[:, 3] > 0)
+        )
+        return sorted({int(i) for i in o[hit, 3]}, reverse=True)
 
 
 def find(*, user, network, countries, periods, check: str = "") -> list[Finding]:
@@ -122,7 +149,7 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
     }
     if not elements:
         return []
-    data = _load(user, countries, list(elements), periods, starts)
+    data = _load(user, countries, elements, periods, starts)
     ids = [p.id for p in periods]
     findings: list[Finding] = []
     if check in ("", "ratio"):
@@ -144,14 +171,24 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
 # --- loading ---------------------------------------------------------------------------------------------
 
 
-def _load(user, countries, element_ids, periods, starts) -> dict[int, _Country]:
-    """Three queries: the countries' org units, their own monthly values, and the sums of their parents."""
-    window = {
-        "period__period_type": "Monthly",
-        "period__start_date__gte": periods[0].start,
-        "period__end_date__lte": periods[-1].end,
-        "data_element_id__in": element_ids,
-    }
+def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
+    """Four queries: the periods, the countries' org units, their own values and their parents' sums. Monthly
+    values of the window, and for stocks (LAST) the longer periods that cover its months too: a yearly
+    estimate holds for each month of its year, as on the charts."""
+    stocks = [pk for pk, e in elements.items() if e.aggregation_type == "LAST"]
+    first, last = periods[0].start, periods[-1].end
+    # Period rows by id, so that the values' queries neither join the periods nor parse dates.
+    months, longer = {}, {}
+    for pk, kind, start, end in Period.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
+        "id", "period_type", "start_date", "end_date"
+    ):
+        if kind == "Monthly" and start in starts:
+            months[pk] = starts[start]
+        elif kind != "Monthly":
+            longer[pk] = (start, end)
+    window = Q(data_element_id__in=list(elements), period_id__in=list(months)) | Q(
+        data_element_id__in=stocks, period_id__in=list(longer)
+    )
     units = [
         _Unit(*row)
         for row in OrgUnit.objects.filter(country__in=countries)
@@ -168,60 +205,114 @@ def _load(user, countries, element_ids, periods, starts) -> dict[int, _Country]:
             parent = index.get(u.parent_id) if u.parent_id is not None else None
             ancestors[i] = [] if parent is None else [parent, *ancestors[parent]]
         parents = np.array([u.pk in with_children for u in own], dtype=bool)
-        data[country.pk] = _Country(country, own, index, parents, ancestors)
-    width = len(periods)
-    values = readable(
-        DataValue.objects.filter(org_unit__country__in=countries, deleted=False, **window), user
+        data[country.pk] = _Country(country, own, index, parents, ancestors, len(periods))
+    month_starts = np.array([p.start for p in periods], dtype="datetime64[D]")
+    month_ends = np.array([p.end for p in periods], dtype="datetime64[D]")
+
+    def covered(start, end) -> np.ndarray:
+        return (month_starts >= np.datetime64(start)) & (month_ends <= np.datetime64(end))
+
+    country_of = {u.pk: u.country_id for u in units}
+    values = readable(DataValue.objects.filter(window, org_unit__country__in=countries, deleted=False), user)
+    rows = list(
+        values.values_list(
+            "org_unit_id", "data_element_id", "category_option_combo_id", "period_id", "numeric", "value",
+            "data_import_id",
+        )
+    )  # fmt: skip
+    for country_id, (unit, element, combo, period, number, text, origin) in _by_country(rows, country_of):
+        c = data[country_id]
+        row = np.array([c.index[u] for u in unit.tolist()], dtype=np.int64)
+        col = np.array([months.get(p, -1) for p in period.tolist()], dtype=np.int64)
+        for i in np.flatnonzero(col < 0):  # a stock of a longer period
+            if not math.isnan(number[i]):
+                c.grid(c.own_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = (
+                    number[i]
+                )
+        monthly = col >= 0
+        row, col, element, combo, number = (
+            row[monthly],
+            col[monthly],
+            element[monthly],
+            combo[monthly],
+            number[monthly],
+        )
+        text, origin = text[monthly], origin[monthly]
+        c.origins = np.column_stack([element, row, col, origin])
+        for e in np.unique(element).tolist():
+            mine = element == e
+            c.flags(c.present, e)[row[mine], col[mine]] = True
+            for i in np.flatnonzero(mine & text):
+                for target in (row[i], *c.ancestors[row[i]]):
+                    c.flags(c.text, e)[target, col[i]] = True
+        for (e, k), mine in _groups(element, combo):
+            _sum_into(c.grid(c.own, e, k), row[mine], col[mine], number[mine])
+    sums = readable(AggregateValue.objects.filter(window, org_unit__country__in=countries), user)
+    rows = list(
+        sums.values_list("org_unit_id", "data_element_id", "category_option_combo_id", "period_id", "total")
     )
-    for unit_id, country_id, element, combo, start, number, text, import_id in values.values_list(
-        "org_unit_id",
-        "org_unit__country_id",
-        "data_element_id",
-        "category_option_combo_id",
-        "period__start_date",
-        "numeric",
-        "value",
-        "data_import_id",
-    ).iterator(chunk_size=5000):
+    for country_id, (unit, element, combo, period, total) in _by_country(rows, country_of):
         c = data[country_id]
-        row, col = c.index[unit_id], starts.get(start)
-        if col is None:
-            continue
-        grid = c.own.get((element, combo))
-        if grid is None:
-            grid = c.own[(element, combo)] = _grid(len(c.units), width)
-        present = c.present.get(element)
-        if present is None:
-            present = c.present[element] = np.zeros((len(c.units), width), dtype=bool)
-        present[row, col] = True
-        if number is not None:
-            grid[row, col] = number if math.isnan(grid[row, col]) else grid[row, col] + number
-        elif text is not None:
-            text_grid = c.text.get(element)
-            if text_grid is None:
-                text_grid = c.text[element] = np.zeros((len(c.units), width), dtype=bool)
-            for target in (row, *c.ancestors[row]):
-                text_grid[target, col] = True
-        if import_id is not None:
-            c.imports_of.setdefault((element, col), {}).setdefault(row, set()).add(import_id)
-    sums = readable(AggregateValue.objects.filter(org_unit__country__in=countries, **window), user)
-    for unit_id, country_id, element, combo, start, total in sums.values_list(
-        "org_unit_id", "org_unit__country_id", "data_element_id", "category_option_combo_id",
-        "period__start_date", "total",
-    ).iterator(chunk_size=5000):  # fmt: skip
-        c = data[country_id]
-        col = starts.get(start)
-        if col is None:
-            continue
-        grid = c.sums.get((element, combo))
-        if grid is None:
-            grid = c.sums[(element, combo)] = _grid(len(c.units), width)
-        grid[c.index[unit_id], col] = total
+        row = np.array([c.index[u] for u in unit.tolist()], dtype=np.int64)
+        col = np.array([months.get(p, -1) for p in period.tolist()], dtype=np.int64)
+        for i in np.flatnonzero(col < 0):  # a stock of a longer period
+            c.grid(c.sums_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = total[
+                i
+            ]
+        monthly = col >= 0
+        row, col, element, combo, total = (
+            row[monthly],
+            col[monthly],
+            element[monthly],
+            combo[monthly],
+            total[monthly],
+        )
+        for (e, k), mine in _groups(element, combo):
+            c.grid(c.sums, e, k)[row[mine], col[mine]] = total[mine]
     return data
 
 
 def _grid(rows: int, columns: int) -> np.ndarray:
     return np.full((rows, columns), np.nan)
+
+
+def _by_country(rows: list[tuple], country_of: dict[int, int]):
+    """The rows' columns as arrays (numbers as floats, None as NaN; text as "is text"; ids 0 for None),
+    country by country."""
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    unit = np.array(columns[0], dtype=np.int64)
+    country = np.array([country_of[u] for u in columns[0]], dtype=np.int64)
+    arrays = [unit, *(np.array(col, dtype=np.int64) for col in columns[1:4])]
+    number = np.array(columns[4], dtype=float)
+    arrays.append(number)
+    if len(columns) > 5:
+        arrays.append(np.array([v is not None for v in columns[5]], dtype=bool) & np.isnan(number))
+        arrays.append(np.array([i or 0 for i in columns[6]], dtype=np.int64))
+    for country_id in np.unique(country).tolist():
+        mine = country == country_id
+        yield country_id, [a[mine] for a in arrays]
+
+
+def _groups(first: np.ndarray, second: np.ndarray):
+    """((first, second), mask) for each distinct pair of ids."""
+    combined = first * (int(second.max(initial=0)) + 1) + second
+    unique, inverse = np.unique(combined, return_inverse=True)
+    for i, key in enumerate(unique.tolist()):
+        mine = inverse == i
+        index = int(np.argmax(mine))
+        yield (int(first[index]), int(second[index])), mine
+
+
+def _sum_into(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, numbers: np.ndarray) -> None:
+    """Add values into a grid of NaNs: a cell stays NaN unless some value lands on it."""
+    present = ~np.isnan(numbers)
+    total = np.zeros(grid.shape)
+    np.add.at(total, (rows[present], cols[present]), numbers[present])
+    hit = np.zeros(grid.shape, dtype=bool)
+    hit[rows[present], cols[present]] = True
+    grid[hit] = np.where(np.isnan(grid[hit]), total[hit], grid[hit] + total[hit])
 
 
 # --- numerator and denominator, at every level -------------------------------------------------------------
@@ -237,13 +328,21 @@ def _ratio_findings(c: _Country, mapping, expressions, elements, ids) -> list[Fi
         out = _grid(len(c.units), len(ids))
         if element is None:
             return out
-        for store, rows in ((c.own, ~c.parents), (c.sums, c.parents)):
+        # Facilities read their own values, the others their subtree's sums; a stock's own month wins over
+        # a longer period that covers it.
+        for store, rows, held in (
+            (c.own, ~c.parents, False),
+            (c.sums, c.parents, False),
+            (c.own_held, ~c.parents, True),
+            (c.sums_held, c.parents, True),
+        ):
+            rows = rows[:, None] & np.isnan(out) if held else rows[:, None]
             for (e, combo), grid in store.items():
                 if e != element or (
                     operand.category_option_combo and _combo_uid(combo) != operand.category_option_combo
                 ):
                     continue
-                add = np.where(rows[:, None], grid, np.nan)
+                add = np.where(rows, grid, np.nan)
                 out = np.where(np.isnan(out), add, np.where(np.isnan(add), out, out + add))
         return out
 
@@ -279,7 +378,7 @@ def _ratio_findings(c: _Country, mapping, expressions, elements, ids) -> list[Fi
                 reason=flag.why,
                 indicator=indicator,
                 sort_index=int(col),
-                import_ids=c.imports_for(used, int(row), int(col)),
+                source=(c, tuple(used), int(row), int(col)),
             )
         )
     return out
@@ -346,26 +445,32 @@ def _value_findings(c: _Country, elements, ids, first_use, check: str) -> list[F
                 reason="; ".join(words for _check, words in found),
                 indicator=first_use.get((c.country.pk, element)),
                 sort_index=col,
-                import_ids=c.imports_for((element,), row, col),
+                source=(c, (element,), row, col),
             )
         )
     return out
 
 
 def _outliers(series: dict, reasons: dict) -> None:
-    long_enough = {
-        key: y for key, y in series.items() if np.count_nonzero(~np.isnan(y)) >= OUTLIER_MIN_POINTS
-    }
-    if not long_enough:
+    """Values far from their series' median and outside its I chart's limits. The median test is cheap and
+    rarely passed, so only the series it finds go to the SPC engine."""
+    keys = [key for key, y in series.items() if np.count_nonzero(~np.isnan(y)) >= OUTLIER_MIN_POINTS]
+    if not keys:
         return
-    results = charts(long_enough, kind="i")
-    for (element, _combo, row), result in results.items():
-        y = long_enough[(element, _combo, row)]
-        median = float(np.nanmedian(y))
+    values = np.array([series[key] for key in keys])
+    with np.errstate(invalid="ignore"):
+        medians = np.nanmedian(values, axis=1)[:, None]
+        far = (values >= OUTLIER_RATIO * medians) | (values <= medians / OUTLIER_RATIO)
+        far &= np.abs(values - medians) >= SMALLEST_CHANGE
+    candidates = np.flatnonzero(far.any(axis=1))
+    if not candidates.size:
+        return
+    results = charts({int(i): values[i] for i in candidates}, kind="i")
+    for i, result in results.items():
+        y, median = values[i], float(medians[i, 0])
         outside = (y > result.ucl) | (y < result.lcl)
-        far = (y >= OUTLIER_RATIO * median) | (y <= median / OUTLIER_RATIO)
-        big = np.abs(y - median) >= SMALLEST_CHANGE
-        for col in np.flatnonzero(outside & far & big & ~np.isnan(y)):
+        element, _combo, row = keys[i]
+        for col in np.flatnonzero(outside & far[i]):
             words = _(
                 "far from the usual: outside the limits of its I chart, and %(ratio)s times the median "
                 "(%(median)s)"
@@ -442,7 +547,8 @@ def attach_imports(user, findings: list[Finding], *, shown: int = 3) -> None:
     from qicop.indicators.models import DataImport
     from qicop.indicators.selectors import imports_for_user
 
-    wanted = {pk for finding in findings for pk in finding.import_ids[:shown]}
+    ids = {id(f): f.source[0].imports_for(*f.source[1:])[:shown] if f.source else [] for f in findings}
+    wanted = {pk for found in ids.values() for pk in found}
     if not wanted:
         return
     linkable = set(imports_for_user(user).filter(pk__in=wanted).values_list("pk", flat=True))
@@ -453,4 +559,4 @@ def attach_imports(user, findings: list[Finding], *, shown: int = 3) -> None:
         )
     }
     for finding in findings:
-        finding.imports = [refs[pk] for pk in finding.import_ids[:shown] if pk in refs]
+        finding.imports = [refs[pk] for pk in ids[id(finding)] if pk in refs]
