@@ -9,101 +9,38 @@ docs/decisions/0007-implausible-values-are-stored-and-flagged.md.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.utils import timezone
 
-from data_world import DataWorld
-from qicop.core.i18n import reader_zone
-from qicop.dashboards.series import last_periods
 from qicop.indicators.aggregates import rebuild_all
-from qicop.indicators.importer import ImportOptions, import_data_values
-from qicop.indicators.models import (
-    DataElement,
-    DataValue,
-    IndicatorMapping,
-    NetworkIndicator,
-    OrgUnit,
-    Period,
+from qicop.indicators.models import DataElement, DataValue, IndicatorMapping, OrgUnit
+from viral_load_world import (
+    COUNTRY,
+    COUNTY,
+    FACILITY,
+    OTHER_FACILITY,
+    import_bad,
+    viral_load_world,
+    write_row,
 )
-from qicop.indicators.services import publish_period
-from qicop.integrations.dhis2.rows import DataValueRow
-
-FACILITY, OTHER_FACILITY, COUNTY, COUNTRY = "NakuruHosp1", "NaivashaHC1", "NakuruCnty1", "KenyaRoot01"
-BAD = 30  # the month (index among the 36 charted) that holds the implausible values
 
 
 @pytest.fixture
 def data(world):
-    """Kenya's two facilities report viral load results for 36 months; every month is published."""
-    data = DataWorld(world)
-    data.indicator = NetworkIndicator.objects.create(
-        network=world.network,
-        code="vl-suppression",
-        name="Viral suppression",
-        factor=100,
-        target=95,
-        chart_kind="p",
-    )
-    for country in (world.kenya, world.haiti):
-        IndicatorMapping.objects.create(
-            network_indicator=data.indicator,
-            country=country,
-            numerator="#{VlSupp0001a}",
-            denominator="#{VlTested01a}",
-        )
-    nairobi_today = timezone.localdate(timezone=ZoneInfo(reader_zone(world.kim)))
-    data.periods = [p.id for p in last_periods("Monthly", 36, nairobi_today)]
-    rows = []
-    for m, period in enumerate(data.periods):
-        for unit, tested in ((FACILITY, 100), (OTHER_FACILITY, 40), ("JacmelHosp1", 60)):
-            suppressed = int(tested * 0.8) + m % 3
-            rows.append(DataValueRow("VlTested01a", period, unit, value=str(tested), index=len(rows)))
-            rows.append(DataValueRow("VlSupp0001a", period, unit, value=str(suppressed), index=len(rows)))
-    summary = import_data_values(actor=world.carla.user, rows=rows, options=ImportOptions())
-    assert summary["status"] == "SUCCESS", summary
-    for period in data.periods:
-        publish_period(actor=world.carla.user, country=world.kenya, period_id=period)
-    data.bad = data.periods[BAD]
-    return data
-
-
-def _import(data, *rows, status="SUCCESS"):
-    rows = [
-        DataValueRow(element, data.bad, unit, value=value, index=index)
-        for index, (element, unit, value) in enumerate(rows)
-    ]
-    summary = import_data_values(actor=data.world.carla.user, rows=rows, options=ImportOptions())
-    assert summary["status"] == status, summary
-    return summary
-
-
-def _write(data, element: str, unit: str, value: str | None, numeric: float | None):
-    """A row as an earlier version of the importer (or an element's later change of type) left it."""
-    now = timezone.now()
-    DataValue.objects.update_or_create(
-        data_element=DataElement.objects.get(uid=element),
-        period=Period.objects.get(dhis2_id=data.bad),
-        org_unit=OrgUnit.objects.get(uid=unit),
-        category_option_combo=data.default_coc,
-        attribute_option_combo=data.default_coc,
-        defaults={"value": value, "numeric": numeric, "created": now, "last_updated": now},
-    )
-    rebuild_all()
+    return viral_load_world(world)
 
 
 # --- the scenarios: each leaves Kenya's data implausible in month BAD ---------------------------------
 
 
 def numerator_above_denominator(data):
-    _import(data, ("VlSupp0001a", FACILITY, "112"), ("VlTested01a", FACILITY, "100"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "112"), ("VlTested01a", FACILITY, "100"))
 
 
 def numerator_above_denominator_only_in_the_sums(data):
     # Each facility is plausible on its own (Naivasha has no denominator this month), their sum is not.
-    _import(data, ("VlSupp0001a", FACILITY, "95"), ("VlTested01a", FACILITY, "100"))
-    _import(data, ("VlSupp0001a", OTHER_FACILITY, "30"), ("VlTested01a", OTHER_FACILITY, "0"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "95"), ("VlTested01a", FACILITY, "100"))
+    import_bad(data, ("VlSupp0001a", OTHER_FACILITY, "30"), ("VlTested01a", OTHER_FACILITY, "0"))
     DataValue.objects.filter(
         data_element__uid="VlTested01a", org_unit__uid=OTHER_FACILITY, period__dhis2_id=data.bad
     ).delete()
@@ -111,11 +48,11 @@ def numerator_above_denominator_only_in_the_sums(data):
 
 
 def zero_denominator(data):
-    _import(data, ("VlSupp0001a", FACILITY, "5"), ("VlTested01a", FACILITY, "0"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "5"), ("VlTested01a", FACILITY, "0"))
 
 
 def zero_over_zero(data):
-    _import(data, ("VlSupp0001a", FACILITY, "0"), ("VlTested01a", FACILITY, "0"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "0"), ("VlTested01a", FACILITY, "0"))
 
 
 def missing_denominator(data):
@@ -127,32 +64,32 @@ def missing_denominator(data):
 
 def negative_values_an_integer_element_accepts(data):
     DataElement.objects.filter(uid__in=["VlSupp0001a", "VlTested01a"]).update(value_type="INTEGER")
-    _import(data, ("VlSupp0001a", FACILITY, "-3"), ("VlTested01a", FACILITY, "-10"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "-3"), ("VlTested01a", FACILITY, "-10"))
 
 
 def negative_values_from_before_a_type_change(data):
-    _write(data, "VlSupp0001a", FACILITY, "-7", -7.0)
+    write_row(data, "VlSupp0001a", FACILITY, "-7", -7.0)
 
 
 def text_in_an_element_whose_type_changed_after_import(data):
     DataElement.objects.filter(uid="VlSupp0001a").update(value_type="TEXT")
-    _import(data, ("VlSupp0001a", FACILITY, "many"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "many"))
     DataElement.objects.filter(uid="VlSupp0001a").update(value_type="INTEGER_ZERO_OR_POSITIVE")
 
 
 def a_yes_no_element_in_the_numerator(data):
     IndicatorMapping.objects.filter(country=data.world.kenya).update(numerator="#{Committee1a}")
-    _import(data, ("Committee1a", FACILITY, "true"))
+    import_bad(data, ("Committee1a", FACILITY, "true"))
 
 
 def infinite_and_not_a_number_values(data):
-    _write(data, "VlTested01a", FACILITY, "Infinity", float("inf"))
-    _write(data, "VlSupp0001a", OTHER_FACILITY, "1e999", float("inf"))
+    write_row(data, "VlTested01a", FACILITY, "Infinity", float("inf"))
+    write_row(data, "VlSupp0001a", OTHER_FACILITY, "1e999", float("inf"))
 
 
 def a_stock_that_jumps_after_its_aggregation_type_changed(data):
     DataElement.objects.filter(uid__in=["VlSupp0001a", "VlTested01a"]).update(aggregation_type="LAST")
-    _import(data, ("VlSupp0001a", FACILITY, "4000"), ("VlTested01a", FACILITY, "5000"))
+    import_bad(data, ("VlSupp0001a", FACILITY, "4000"), ("VlTested01a", FACILITY, "5000"))
 
 
 def a_mapping_whose_elements_have_no_values(data):
@@ -162,7 +99,9 @@ def a_mapping_whose_elements_have_no_values(data):
 
 
 def a_count_mapped_with_the_default_denominator(data):
-    IndicatorMapping.objects.filter(country=data.world.kenya).update(numerator="#{VlSupp0001a}", denominator="1")
+    IndicatorMapping.objects.filter(country=data.world.kenya).update(
+        numerator="#{VlSupp0001a}", denominator="1"
+    )
 
 
 def a_mapping_that_needs_a_constant(data):
@@ -202,7 +141,10 @@ def _case_study(data) -> int:
     )
     for position, uid in enumerate((FACILITY, COUNTRY)):
         CaseStudyChart.objects.create(
-            case_study=case, indicator=data.indicator, org_unit=OrgUnit.objects.get(uid=uid), position=position
+            case_study=case,
+            indicator=data.indicator,
+            org_unit=OrgUnit.objects.get(uid=uid),
+            position=position,
         )
     return case.pk
 

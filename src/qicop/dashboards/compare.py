@@ -108,7 +108,10 @@ def _facility_values(user, indicator, iso2: str, period) -> list[tuple[str, floa
     mapping = IndicatorMapping.objects.filter(network_indicator=indicator, country__iso2=iso2.upper()).first()
     if mapping is None:
         return []
-    num, den = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        num, den = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError:
+        return []
     operands = num.operands() | den.operands()
     rows = (
         visible_values(user)

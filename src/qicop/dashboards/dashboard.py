@@ -217,10 +217,13 @@ def country_panel(user, network, country, periods) -> dict | None:
 def _combos(indicators) -> list[tuple[str, str]]:
     """Disaggregations (uid, name) reported for the indicators' numerators anywhere in the network."""
     from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping
-    from qicop.integrations.dhis2.expressions import parse_expression
+    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
     elements = set()
     for mapping in IndicatorMapping.objects.filter(network_indicator__in=indicators).only("numerator"):
-        elements |= {o.data_element for o in parse_expression(mapping.numerator).operands()}
+        try:
+            elements |= {o.data_element for o in parse_expression(mapping.numerator).operands()}
+        except ExpressionError:
+            continue
     combos = CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
     return list(combos.exclude(name="default").distinct().order_by("name").values_list("uid", "name")[:50])

@@ -299,7 +299,7 @@ def _groups(first: np.ndarray, second: np.ndarray):
     """((first, second), mask) for each distinct pair of ids."""
     combined = first * (int(second.max(initial=0)) + 1) + second
     unique, inverse = np.unique(combined, return_inverse=True)
-    for i, key in enumerate(unique.tolist()):
+    for i in range(len(unique)):
         mine = inverse == i
         index = int(np.argmax(mine))
         yield (int(first[index]), int(second[index])), mine

@@ -101,7 +101,10 @@ def indicator_series(
     ).first()
     if mapping is None or not periods:
         return Series(periods, empty, empty.copy(), mapping)
-    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError as error:  # a mapping written around its form's check
+        return _unmappable(periods, mapping, error)
     operands = numerator.operands() | denominator.operands()
     parent = OrgUnit.objects.filter(parent=org_unit).exists()
     elements = {o.data_element for o in operands}
@@ -140,7 +143,10 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
     ).first()
     if mapping is None:
         return []
-    elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    try:
+        elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    except ExpressionError:
+        return []
     combos = (
         CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
         .exclude(name="default")
@@ -241,9 +247,12 @@ def network_series(
             network_indicator__in=indicators, country_id__in={u.country_id for u in units}
         )
     }
-    parsed = {
-        key: (parse_expression(m.numerator), parse_expression(m.denominator)) for key, m in mappings.items()
-    }
+    parsed, broken = {}, {}
+    for key, m in mappings.items():
+        try:
+            parsed[key] = (parse_expression(m.numerator), parse_expression(m.denominator))
+        except ExpressionError as error:  # a mapping written around its form's check
+            broken[key] = error
     elements = {o.data_element for num, den in parsed.values() for o in num.operands() | den.operands()}
     kinds = dict(DataElement.objects.filter(uid__in=elements).values_list("uid", "aggregation_type"))
     start, end = periods[0].start, periods[-1].end
@@ -269,6 +278,9 @@ def network_series(
     for indicator in indicators:
         for unit in units:
             key = (indicator.pk, unit.country_id)
+            if key in broken:
+                out[(indicator.pk, unit.pk)] = _unmappable(periods, mappings[key], broken[key])
+                continue
             if key not in parsed:
                 out[(indicator.pk, unit.pk)] = Series(periods, empty.copy(), empty.copy(), None)
                 continue

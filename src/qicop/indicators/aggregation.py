@@ -38,7 +38,10 @@ def indicator_value(
     ).first()
     if mapping is None:
         return IndicatorValue(None, None, None)
-    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError:  # a mapping written around its form's check
+        return IndicatorValue(None, None, None)
     operands = numerator.operands() | denominator.operands()
     sums = _sums(user, operands, org_unit, period)
     value_of = _lookup(sums)
