@@ -294,7 +294,13 @@ def compare(request, slug, code):
                 ]
             )
         return response
-    return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})
+    allowed = quality_countries(request.user)
+    quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
+    return render(
+        request,
+        "dashboards/compare.html",
+        {"network": network, "indicator": indicator, "quality_url": quality_url, **context},
+    )
 
 
 def _cascade_export(context, iso2: str, fmt: str):
