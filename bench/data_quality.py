@@ -1,9 +1,9 @@
 """Benchmark: the data-quality view (issue 11, item 9), which checks values on request.
 
-    uv run python bench/data_quality.py                      # the demo, SQLite in a temporary folder
-    uv run python bench/data_quality.py --postgres URL       # also PostgreSQL (an empty database you can wipe)
-    uv run python bench/data_quality.py --facilities 100     # a larger network: 16 countries x 100 facilities
-                                                             # x 10 elements x 60 months (bench/dashboard.py's)
+    uv run python bench/data_quality.py                  # the demo, SQLite in a temporary folder
+    uv run python bench/data_quality.py --postgres URL   # also PostgreSQL (an empty database you can wipe)
+    uv run python bench/data_quality.py --facilities 100 # a larger network: 16 countries x 100 facilities
+                                                         # x 10 elements x 60 months (bench/dashboard.py's)
 
 Loads the data (the demo: three years of monthly values of 16 countries, through the importer), stores a
 few implausible values through the importer as well (a numerator above its denominator, a spike, a stock
@@ -32,12 +32,14 @@ def bench(name: str, database_url: str, facilities: int | None, workdir: Path) -
     built = run_phase(__file__, "build", [str(facilities or 0)], env)
     pages = run_phase(__file__, "pages", [], env)
     print(
-        f"\n{name}: {built['values']:,} values in {built['countries']} countries, built in {built['seconds']:.0f} s"
+        f"\n{name}: {built['values']:,} values in {built['countries']} countries, "
+        f"built in {built['seconds']:.0f} s"
     )
     for label, figures in pages.items():
         print(
             f"  {label:<44} p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms   "
-            f"{figures['queries']} queries   {figures['bytes'] / 1000:.0f} KB   {figures['findings']} findings"
+            f"{figures['queries']} queries   {figures['bytes'] / 1000:.0f} KB   "
+            f"{figures['findings']} findings"
         )
 
 

@@ -168,7 +168,7 @@ def test_flagged_points_are_hollow_squares_with_their_reason_and_a_legend_entry(
     assert max(y for _x, y in squares[1].points) > axis - 1
 
 
-def test_a_far_flagged_value_widens_the_scale_by_one_span_of_the_data_at_most():
+def test_a_far_flagged_value_widens_the_scale_by_two_spans_of_the_data_at_most():
     from qicop.charts import FlaggedPoint
 
     result = chart([50.0, 52, 51, 49, 50, 51, 50, float("nan")], kind="run")

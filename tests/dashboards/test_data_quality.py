@@ -10,7 +10,7 @@ from qicop.charts.axes import axis_labels
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataElement, DataImport, DataValue, IndicatorMapping
 from qicop.integrations.dhis2.rows import DataValueRow
-from viral_load_world import COUNTRY, FACILITY, OTHER_FACILITY, import_bad, viral_load_world
+from viral_load_world import BAD, COUNTRY, FACILITY, OTHER_FACILITY, import_bad, viral_load_world
 
 URL = "/n/vln/data/quality/"
 
@@ -102,8 +102,19 @@ def test_a_stock_that_jumps_is_listed_and_a_flow_that_jumps_is_not(data):
     DataElement.objects.filter(uid="VlTested01a").update(aggregation_type="LAST")
     import_bad(data, ("VlTested01a", FACILITY, "250"))
     rows = _rows(data.world.client_for("carla").get(f"{URL}?check=jump").content.decode())
-    assert [r.split(" Nakuru")[0] for r in rows] == [_label(p) for p in (data.periods[31], data.bad)]
-    assert "jumps from 250 to 100" in rows[0] and "jumps from 100 to 250" in rows[1]
+    # One row: the month after comes back to the usual level, and is not listed again.
+    assert [r.split(" Nakuru")[0] for r in rows] == [_label(data.bad)]
+    assert "Viral load tested: 250" in rows[0]
+    assert "a stock that jumps from 100 to 250 in one month" in rows[0]
+    # A stock that stays at its new level is listed once too.
+    later = data.periods[BAD + 1 :]
+    import_data_values(
+        actor=data.world.carla.user,
+        rows=[DataValueRow("VlTested01a", p, FACILITY, value="250", index=i) for i, p in enumerate(later)],
+        options=ImportOptions(),
+    )
+    rows = _rows(data.world.client_for("carla").get(f"{URL}?check=jump").content.decode())
+    assert [r.split(" Nakuru")[0] for r in rows] == [_label(data.bad)]
     DataElement.objects.filter(uid="VlTested01a").update(aggregation_type="SUM")
     assert _rows(data.world.client_for("carla").get(f"{URL}?check=jump").content.decode()) == []
 

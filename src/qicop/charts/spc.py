@@ -54,12 +54,12 @@ def _y_domain(result: ChartResult, target: float | None, flagged=()) -> tuple[fl
         if values.size == 0:
             return 0.0, 1.0
     lo, hi = float(values.min()), float(values.max())
-    # A flagged value widens the scale as far as another span of the data, no further: 112 % shows where it
+    # A flagged value widens the scale by up to two spans of the data, no further: 112 % shows where it
     # is, a value a thousand times too large does not flatten every other point (it sits on the edge).
     span = hi - lo or abs(hi) or 1.0
     for point in flagged:
         if point.value is not None and math.isfinite(point.value):
-            lo, hi = min(lo, max(point.value, lo - span)), max(hi, min(point.value, hi + span))
+            lo, hi = min(lo, max(point.value, lo - 2 * span)), max(hi, min(point.value, hi + 2 * span))
     return lo, hi
 
 

@@ -100,7 +100,7 @@ def number_words(value: float | None) -> str:
         return "—"
     if np.isinf(value):
         return "∞" if value > 0 else "−∞"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 @dataclass(frozen=True)

@@ -487,20 +487,27 @@ def _times(value: float, median: float) -> str:
 
 
 def _jumps(series: dict, elements, reasons: dict) -> None:
+    """A stock's month that is more than JUMP_RATIO times, or less than 1/JUMP_RATIO of, the month before;
+    the month that comes back to the level before a jump is not listed again (a spike is one row)."""
     for (element, _combo, row), y in series.items():
         if elements[element].aggregation_type != "LAST":
             continue
-        previous, current = y[:-1], y[1:]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            jump = ((current > JUMP_RATIO * previous) | (current < previous / JUMP_RATIO)) & (
-                np.abs(current - previous) >= SMALLEST_CHANGE
-            )
-        for col in np.flatnonzero(jump):
+        jumps = _jumped(y[:-1], y[1:])
+        back = np.zeros_like(jumps)
+        back[1:] = jumps[:-1] & ~_jumped(y[:-2], y[2:])  # a jump, and the level of two months before
+        for col in np.flatnonzero(jumps & ~back):
             words = _("a stock that jumps from %(previous)s to %(value)s in one month") % {
-                "previous": checks.number_words(previous[col]),
-                "value": checks.number_words(current[col]),
+                "previous": checks.number_words(y[col]),
+                "value": checks.number_words(y[col + 1]),
             }
             reasons[(element, row, int(col) + 1)].append(("jump", words))
+
+
+def _jumped(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ((after > JUMP_RATIO * before) | (after < before / JUMP_RATIO)) & (
+            np.abs(after - before) >= SMALLEST_CHANGE
+        )
 
 
 def _missing_findings(c: _Country, elements, ids, first_use) -> list[Finding]:
