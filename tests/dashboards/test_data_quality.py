@@ -233,3 +233,22 @@ def test_a_stock_stored_for_a_year_holds_for_each_of_its_months(data):
     rows = _rows(data.world.client_for("carla").get(f"{URL}?check=ratio").content.decode())
     without = _window(data, "carla") - set(data.periods[-2:])
     assert len(rows) == len(without) and all("no denominator" in r for r in rows)
+
+
+def test_an_operand_of_one_disaggregation_counts_that_disaggregation_only(data):
+    mappings = IndicatorMapping.objects.filter(country=data.world.kenya)
+    mappings.update(numerator="#{TxCurr0001a.CocFemale01}", denominator="#{VlTested01a}")
+    female, male = {"category_option_combo": "CocFemale01"}, {"category_option_combo": "CocMale0001"}
+    import_data_values(
+        actor=data.world.carla.user,
+        rows=[
+            DataValueRow("TxCurr0001a", data.bad, FACILITY, value="60", **female),
+            DataValueRow("TxCurr0001a", data.bad, FACILITY, value="150", index=1, **male),
+            DataValueRow("TxCurr0001a", data.periods[BAD - 1], FACILITY, value="150", index=2, **female),
+        ],
+        options=ImportOptions(),
+    )
+    rows = _rows(data.world.client_for("carla").get(f"{URL}?check=ratio").content.decode())
+    hospital = [r for r in rows if "Nakuru Level 5 Hospital" in r]
+    assert len(hospital) == 1 and hospital[0].startswith(_label(data.periods[BAD - 1]))
+    assert "150 of 100" in hospital[0]

@@ -34,6 +34,7 @@ from qicop.analytics.spc import charts
 from qicop.dashboards import checks
 from qicop.indicators.models import (
     AggregateValue,
+    CategoryOptionCombo,
     DataElement,
     DataValue,
     IndicatorMapping,
@@ -149,6 +150,13 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
     }
     if not elements:
         return []
+    operands = [o for num, den in parsed.values() for o in num.operands() | den.operands()]
+    # Operands name disaggregations by UID; values hold their ids.
+    combos = dict(
+        CategoryOptionCombo.objects.filter(
+            uid__in={o.category_option_combo for o in operands if o.category_option_combo}
+        ).values_list("uid", "id")
+    )
     data = _load(user, countries, elements, periods, starts)
     ids = [p.id for p in periods]
     findings: list[Finding] = []
@@ -156,7 +164,7 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
         for mapping in mappings:
             if mapping.pk in parsed and mapping.country_id in data:
                 findings += _ratio_findings(
-                    data[mapping.country_id], mapping, parsed[mapping.pk], elements, ids
+                    data[mapping.country_id], mapping, parsed[mapping.pk], elements, combos, ids
                 )
     first_use = _first_indicator_of_elements(mappings, parsed, elements)
     for country_data in data.values():
@@ -318,7 +326,7 @@ def _sum_into(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, numbers: np.
 # --- numerator and denominator, at every level -------------------------------------------------------------
 
 
-def _ratio_findings(c: _Country, mapping, expressions, elements, ids) -> list[Finding]:
+def _ratio_findings(c: _Country, mapping, expressions, elements, combos, ids) -> list[Finding]:
     indicator = mapping.network_indicator
     numerator, denominator = expressions
     by_uid = {e.uid: pk for pk, e in elements.items()}
@@ -339,7 +347,7 @@ def _ratio_findings(c: _Country, mapping, expressions, elements, ids) -> list[Fi
             rows = rows[:, None] & np.isnan(out) if held else rows[:, None]
             for (e, combo), grid in store.items():
                 if e != element or (
-                    operand.category_option_combo and _combo_uid(combo) != operand.category_option_combo
+                    operand.category_option_combo and combos.get(operand.category_option_combo) != combo
                 ):
                     continue
                 add = np.where(rows, grid, np.nan)
@@ -382,18 +390,6 @@ def _ratio_findings(c: _Country, mapping, expressions, elements, ids) -> list[Fi
             )
         )
     return out
-
-
-_COMBO_UIDS: dict[int, str] = {}
-
-
-def _combo_uid(combo_id: int) -> str:
-    """A category option combo's UID (operands name combos by UID; values store their ids), cached."""
-    if combo_id not in _COMBO_UIDS:
-        from qicop.indicators.models import CategoryOptionCombo
-
-        _COMBO_UIDS.update(CategoryOptionCombo.objects.values_list("id", "uid"))
-    return _COMBO_UIDS.get(combo_id, "")
 
 
 def _first_indicator_of_elements(mappings, parsed, elements) -> dict[tuple[int, int], object]:
