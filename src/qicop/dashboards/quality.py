@@ -220,7 +220,8 @@ def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
     def covered(start, end) -> np.ndarray:
         return (month_starts >= np.datetime64(start)) & (month_ends <= np.datetime64(end))
 
-    country_of = {u.pk: u.country_id for u in units}
+    # Dense lookups, so that each value's row, month and country are found by numpy, not one by one.
+    lookup = _Lookup(units, data, months)
     values = readable(DataValue.objects.filter(window, org_unit__country__in=countries, deleted=False), user)
     rows = list(
         values.values_list(
@@ -228,10 +229,9 @@ def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
             "data_import_id",
         )
     )  # fmt: skip
-    for country_id, (unit, element, combo, period, number, text, origin) in _by_country(rows, country_of):
+    for country_id, (unit, element, combo, period, number, text, origin) in _by_country(rows, lookup):
         c = data[country_id]
-        row = np.array([c.index[u] for u in unit.tolist()], dtype=np.int64)
-        col = np.array([months.get(p, -1) for p in period.tolist()], dtype=np.int64)
+        row, col = lookup.row[unit], lookup.column(period)
         for i in np.flatnonzero(col < 0):  # a stock of a longer period
             if not math.isnan(number[i]):
                 c.grid(c.own_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = (
@@ -259,10 +259,9 @@ def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
     rows = list(
         sums.values_list("org_unit_id", "data_element_id", "category_option_combo_id", "period_id", "total")
     )
-    for country_id, (unit, element, combo, period, total) in _by_country(rows, country_of):
+    for country_id, (unit, element, combo, period, total) in _by_country(rows, lookup):
         c = data[country_id]
-        row = np.array([c.index[u] for u in unit.tolist()], dtype=np.int64)
-        col = np.array([months.get(p, -1) for p in period.tolist()], dtype=np.int64)
+        row, col = lookup.row[unit], lookup.column(period)
         for i in np.flatnonzero(col < 0):  # a stock of a longer period
             c.grid(c.sums_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = total[
                 i
@@ -284,20 +283,40 @@ def _grid(rows: int, columns: int) -> np.ndarray:
     return np.full((rows, columns), np.nan)
 
 
-def _by_country(rows: list[tuple], country_of: dict[int, int]):
+class _Lookup:
+    """Org unit id → its row in its country, and its country; period id → its month (-1: a longer period)."""
+
+    def __init__(self, units: list[_Unit], data: dict, months: dict[int, int]):
+        size = max((u.pk for u in units), default=0) + 1
+        self.row = np.full(size, -1, dtype=np.int64)
+        self.country = np.full(size, -1, dtype=np.int64)
+        for u in units:
+            self.row[u.pk] = data[u.country_id].index[u.pk]
+            self.country[u.pk] = u.country_id
+        self.months = np.full(max(months, default=0) + 1, -1, dtype=np.int64)
+        for period, col in months.items():
+            self.months[period] = col
+
+    def column(self, periods: np.ndarray) -> np.ndarray:
+        inside = periods < len(self.months)
+        return np.where(inside, self.months[np.where(inside, periods, 0)], -1)
+
+
+def _by_country(rows: list[tuple], lookup: _Lookup):
     """The rows' columns as arrays (numbers as floats, None as NaN; text as "is text"; ids 0 for None),
     country by country."""
     if not rows:
         return
     columns = list(zip(*rows, strict=True))
     unit = np.array(columns[0], dtype=np.int64)
-    country = np.array([country_of[u] for u in columns[0]], dtype=np.int64)
+    country = lookup.country[unit]
     arrays = [unit, *(np.array(col, dtype=np.int64) for col in columns[1:4])]
     number = np.array(columns[4], dtype=float)
     arrays.append(number)
     if len(columns) > 5:
-        arrays.append(np.array([v is not None for v in columns[5]], dtype=bool) & np.isnan(number))
-        arrays.append(np.array([i or 0 for i in columns[6]], dtype=np.int64))
+        arrays.append(np.not_equal(np.array(columns[5], dtype=object), None) & np.isnan(number))
+        arrays.append(np.array(columns[6], dtype=object).astype(float))
+        arrays[-1] = np.nan_to_num(arrays[-1], nan=0).astype(np.int64)
     for country_id in np.unique(country).tolist():
         mine = country == country_id
         yield country_id, [a[mine] for a in arrays]
@@ -484,19 +503,22 @@ def _times(value: float, median: float) -> str:
 
 def _jumps(series: dict, elements, reasons: dict) -> None:
     """A stock's month that is more than JUMP_RATIO times, or less than 1/JUMP_RATIO of, the month before;
-    the month that comes back to the level before a jump is not listed again (a spike is one row)."""
-    for (element, _combo, row), y in series.items():
-        if elements[element].aggregation_type != "LAST":
-            continue
-        jumps = _jumped(y[:-1], y[1:])
-        back = np.zeros_like(jumps)
-        back[1:] = jumps[:-1] & ~_jumped(y[:-2], y[2:])  # a jump, and the level of two months before
-        for col in np.flatnonzero(jumps & ~back):
-            words = _("a stock that jumps from %(previous)s to %(value)s in one month") % {
-                "previous": checks.number_words(y[col]),
-                "value": checks.number_words(y[col + 1]),
-            }
-            reasons[(element, row, int(col) + 1)].append(("jump", words))
+    the month that comes back to the level before a jump is not listed again (a spike is one row). All the
+    stocks' series at once."""
+    keys = [key for key in series if elements[key[0]].aggregation_type == "LAST"]
+    if not keys:
+        return
+    y = np.array([series[key] for key in keys])
+    jumps = _jumped(y[:, :-1], y[:, 1:])
+    back = np.zeros_like(jumps)
+    back[:, 1:] = jumps[:, :-1] & ~_jumped(y[:, :-2], y[:, 2:])  # a jump, and the level of two months before
+    for i, col in zip(*np.nonzero(jumps & ~back), strict=True):
+        element, _combo, row = keys[i]
+        words = _("a stock that jumps from %(previous)s to %(value)s in one month") % {
+            "previous": checks.number_words(y[i, col]),
+            "value": checks.number_words(y[i, col + 1]),
+        }
+        reasons[(element, row, int(col) + 1)].append(("jump", words))
 
 
 def _jumped(before: np.ndarray, after: np.ndarray) -> np.ndarray:
@@ -509,8 +531,14 @@ def _jumped(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 def _missing_findings(c: _Country, elements, ids, first_use) -> list[Finding]:
     """Runs of months without a value between months with one, per org unit (elements named together)."""
     runs: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    columns = np.arange(c.width)
     for element, present in c.present.items():
-        for row in np.flatnonzero(present.any(axis=1)):
+        # A gap is a month after the first reported one and before the last: found for all units at once,
+        # then walked only in the (few) rows that have one.
+        first = np.where(present.any(axis=1), present.argmax(axis=1), c.width)
+        last = c.width - 1 - present[:, ::-1].argmax(axis=1)
+        gaps = ~present & (columns > first[:, None]) & (columns < last[:, None])
+        for row in np.flatnonzero(gaps.any(axis=1)):
             reported = np.flatnonzero(present[row])
             for before, after in itertools.pairwise(reported):
                 if after - before > 1:
