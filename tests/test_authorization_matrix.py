@@ -77,6 +77,11 @@ MATRIX = {
     "dashboards:dashboard": (lambda w: "/n/vln/dashboard/", members_only()),
     "dashboards:compare": (lambda w: "/n/vln/compare/unknown/", members_only(404)),
     "dashboards:chart": (lambda w: "/n/vln/charts/unknown/NoSuchUnit1/", members_only(404)),
+    # Findings name values before they are published: the country's people and coordinators, not observers.
+    "dashboards:data_quality": (
+        lambda w: "/n/vln/data/quality/",
+        expect(200, olga=403, oscar=404, anonymous=302),
+    ),
     "meetings:list": (lambda w: "/n/vln/meetings/", participants_only()),
     "meetings:find_a_time": (lambda w: "/n/vln/meetings/find-a-time/", participants_only()),
     "meetings:calendar_feed": (lambda w: "/n/vln/meetings/calendar/", post_only()),

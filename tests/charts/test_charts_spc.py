@@ -148,3 +148,32 @@ def test_labels_must_match_the_points():
 def test_a_chart_without_values_still_draws():
     result = chart([np.nan, np.nan, np.nan], kind="i")
     assert _draw(result).to_svg().startswith("<svg")
+
+
+def test_flagged_points_are_hollow_squares_with_their_reason_and_a_legend_entry():
+    from qicop.charts import FlaggedPoint
+
+    values = [50.0, 52, 51, 49, 50, float("nan"), 51, 50, float("nan")]
+    result = chart(values, kind="i")
+    flagged = [FlaggedPoint(5, 112.0, "112 of 100: too many"), FlaggedPoint(8, None, "no denominator")]
+    drawing = _draw(result, flagged=flagged, translate=shout)
+    squares = drawing.find("polygon", "flagged")
+    assert len(squares) == 2 and "112 of 100: too many" in squares[0].tooltip
+    assert "IMPLAUSIBLE, LEFT OUT" in squares[0].tooltip
+    assert [p for p in drawing.find(cls="key") if "flagged" in p.classes]  # in the legend
+    # The value that has one is drawn where it is; the one without sits on the axis (the lowest point).
+    top = min(y for _x, y in squares[0].points)
+    axis = drawing.find("line", "axis")[0].points[0][1]
+    assert top < min(y for p in drawing.find("circle", "pt") for _x, y in p.points)
+    assert max(y for _x, y in squares[1].points) > axis - 1
+
+
+def test_a_far_flagged_value_widens_the_scale_by_two_spans_of_the_data_at_most():
+    from qicop.charts import FlaggedPoint
+
+    result = chart([50.0, 52, 51, 49, 50, 51, 50, float("nan")], kind="run")
+    near = _draw(result, flagged=[FlaggedPoint(7, 60.0, "x")])
+    far = _draw(result, flagged=[FlaggedPoint(7, 1e9, "x")])
+    labels = [p.text for p in far.find("text", "small")]
+    assert "1,000,000,000" not in " ".join(labels)  # the scale stays readable
+    assert len(far.find("polygon", "flagged")) == len(near.find("polygon", "flagged")) == 1

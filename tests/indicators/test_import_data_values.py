@@ -269,3 +269,39 @@ def test_indicator_definitions_must_parse(data):
     )
     with pytest.raises(ValidationError, match="never closed"):
         mapping.full_clean()
+
+
+# What the importer refuses and what it stores to be flagged: docs/decisions/0011.
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "1e400"])
+def test_a_number_that_is_not_finite_is_refused_as_dhis2_refuses_it(data, value):
+    summary = run(data, "carla", rows(("QiScore001a", "202401", "NakuruHosp1", value)))
+    assert [c["errorCode"] for c in summary["conflicts"]] == ["E7619"]
+    assert not DataValue.objects.exists()
+
+
+def test_a_negative_count_is_refused_by_a_zero_or_positive_element_and_stored_by_an_integer_one(data):
+    refused = run(data, "carla", rows(("VlTested01a", "202401", "NakuruHosp1", "-5")))
+    assert [c["errorCode"] for c in refused["conflicts"]] == ["E7619"]
+    from qicop.indicators.models import DataElement
+
+    DataElement.objects.filter(uid="VlTested01a").update(value_type="INTEGER")
+    stored = run(data, "carla", rows(("VlTested01a", "202401", "NakuruHosp1", "-5")))
+    assert stored["status"] == "SUCCESS" and DataValue.objects.get().numeric == -5
+
+
+def test_a_numerator_above_its_denominator_and_a_zero_denominator_are_stored_as_dhis2_stores_them(data):
+    """DHIS2 applies validation rules in data entry and validation analysis, not in an import: the two values
+    are stored, and charts flag the month."""
+    summary = run(
+        data,
+        "carla",
+        rows(
+            ("VlSupp0001a", "202401", "NakuruHosp1", "112"),
+            ("VlTested01a", "202401", "NakuruHosp1", "100"),
+            ("VlSupp0001a", "202402", "NakuruHosp1", "3"),
+            ("VlTested01a", "202402", "NakuruHosp1", "0"),
+        ),
+    )
+    assert summary["status"] == "SUCCESS" and summary["importCount"]["imported"] == 4

@@ -10,10 +10,11 @@ from qicop.charts.axes import axis_labels
 from qicop.charts.cascade import cascade_bars
 from qicop.charts.funnel import funnel_plot
 from qicop.charts.small import small_multiples, sparkline
-from qicop.charts.spc import spc_chart
+from qicop.charts.spc import FlaggedPoint, spc_chart
 
 __all__ = [
     "Drawing",
+    "FlaggedPoint",
     "Primitive",
     "Style",
     "axis_labels",

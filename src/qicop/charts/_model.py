@@ -62,6 +62,8 @@ THEME: dict[str, Style] = {
     # Excluded points keep their shape but are hollow (the fill goes, the outline stays).
     "ex": Style(fill="#ffffff", width=1.5),
     "flag": Style(fill="#fff7bc", stroke="#8c6d00"),
+    # Implausible data left out of the limits: a hollow square in dark orange (5.2:1 on white).
+    "flagged": Style(fill="#ffffff", stroke="#a35200", width=2),
     "bar": Style(fill="#6b8fb3"),
     "frame": Style(stroke="#bdbdbd"),
 }
@@ -158,11 +160,14 @@ class Drawing:
 
 
 def marker(drawing: Drawing, x: float, y: float, shape: str, cls: str, size: float, tooltip: str = ""):
-    """A point marker: ``circle``, ``up`` (triangle), ``down`` (triangle) or ``diamond``."""
+    """A point marker: ``circle``, ``up`` (triangle), ``down`` (triangle), ``diamond`` or ``square``."""
     if shape == "circle":
         return drawing.add("circle", [(x, y)], cls, size=size, tooltip=tooltip)
     s = size * 1.6  # triangles and diamonds look smaller than a circle of the same radius
-    if shape == "up":
+    if shape == "square":
+        s = size * 1.1
+        pts = [(x - s, y - s), (x + s, y - s), (x + s, y + s), (x - s, y + s)]
+    elif shape == "up":
         pts = [(x, y - s), (x + s, y + s * 0.75), (x - s, y + s * 0.75)]
     elif shape == "down":
         pts = [(x, y + s), (x + s, y - s * 0.75), (x - s, y - s * 0.75)]

@@ -34,17 +34,37 @@ class _Frame:
         return (self.right - self.left) / max(len(self.xs), 1) / 2
 
 
-def _y_domain(result: ChartResult, target: float | None) -> tuple[float, float]:
+@dataclass(frozen=True)
+class FlaggedPoint:
+    """A point left out of the chart's calculation because its data are implausible (a numerator above its
+    denominator, a zero denominator…): drawn apart, at ``value`` when there is one that fits the plot, else
+    on the axis. ``tooltip`` says why, in the reader's words."""
+
+    index: int
+    value: float | None
+    tooltip: str
+
+
+def _y_domain(result: ChartResult, target: float | None, flagged=()) -> tuple[float, float]:
     values = np.concatenate([_parts.finite(a) for a in (result.y, result.cl, result.lcl, result.ucl)])
     if target is not None and math.isfinite(target):
         values = np.append(values, target)
     if values.size == 0:
-        return 0.0, 1.0
-    return float(values.min()), float(values.max())
+        values = _parts.finite([p.value for p in flagged if p.value is not None])
+        if values.size == 0:
+            return 0.0, 1.0
+    lo, hi = float(values.min()), float(values.max())
+    # A flagged value widens the scale by up to two spans of the data, no further: 112 % shows where it
+    # is, a value a thousand times too large does not flatten every other point (it sits on the edge).
+    span = hi - lo or abs(hi) or 1.0
+    for point in flagged:
+        if point.value is not None and math.isfinite(point.value):
+            lo, hi = min(lo, max(point.value, lo - 2 * span)), max(hi, min(point.value, hi + 2 * span))
+    return lo, hi
 
 
-def _frame(result, width, height, legend_height, target, percent, has_notes) -> _Frame:
-    lo, hi = _y_domain(result, target)
+def _frame(result, width, height, legend_height, target, percent, has_notes, flagged=()) -> _Frame:
+    lo, hi = _y_domain(result, target, flagged)
     lo, hi, ticks = nice_range(lo, hi)
     left = 14 + _parts.tick_label_width(ticks, percent)
     right = width - 12
@@ -119,6 +139,18 @@ def _points(drawing, result, f, labels, numerators, denominators, notes, percent
     return used
 
 
+def _flagged(drawing: Drawing, flagged: Sequence[FlaggedPoint], f: _Frame, labels, tr) -> None:
+    """Implausible points: a hollow square at the value (kept inside the plot), or on the axis without one."""
+    lo, hi = min(f.y.lo, f.y.hi), max(f.y.lo, f.y.hi)
+    for point in flagged:
+        if not 0 <= point.index < len(f.xs):
+            continue
+        value = point.value
+        y = f.bottom if value is None or not math.isfinite(value) else f.y(min(max(value, lo), hi))
+        text = f"{labels[point.index]}: {tr(_text.FLAGGED)}\n{point.tooltip}"
+        marker(drawing, f.xs[point.index], y, "square", "flagged", SIGNAL_SIZE, text)
+
+
 def _notes(drawing, annotations, f: _Frame, tr) -> dict[int, list[str]]:
     """Numbered flags above the plot; the note itself is the flag's tooltip."""
     notes: dict[int, list[str]] = {}
@@ -147,6 +179,8 @@ def _legend_entries(result: ChartResult, used: set[str], target, tr) -> list[_pa
     entries.extend(_parts.signal_legend(used, tr))
     if "ex" in used:
         entries.append(("circle", "pt ex", tr(_text.EXCLUDED)))
+    if "flagged" in used:
+        entries.append(("square", "flagged", tr(_text.FLAGGED)))
     if target is not None:
         entries.append(("line", "target", tr(_text.TARGET)))
     return entries
@@ -167,12 +201,14 @@ def spc_chart(
     width: int = 720,
     height: int = 320,
     translate: Callable[[str], str] = identity,
+    flagged: Sequence[FlaggedPoint] = (),
 ) -> Drawing:
     """One run or control chart as a :class:`Drawing`.
 
     ``labels``: one x label per point (see :func:`axis_labels`), also used in tooltips.
     ``annotations``: (point index, text) pairs, drawn as numbered flags. ``percent``: the
-    values are proportions (0-1) shown as percentages. Every user-facing word goes
+    values are proportions (0-1) shown as percentages. ``flagged``: points left out of the
+    calculation as implausible (missing in ``result``), drawn apart. Every user-facing word goes
     through ``translate``; ``title`` and ``description`` are used as given.
     """
     if len(labels) != len(result):
@@ -180,12 +216,14 @@ def spc_chart(
     tr = translate
     drawing = Drawing(width, height, title, description)
     # The legend depends on which signals occur, and its height on the width: lay it out first.
-    classes = {_parts.signal_class(s) for s in result.signals} | (
-        {"ex"} if not result.include.all() else set()
+    classes = (
+        {_parts.signal_class(s) for s in result.signals}
+        | ({"ex"} if not result.include.all() else set())
+        | ({"flagged"} if flagged else set())
     )
     entries = _legend_entries(result, classes, target, tr)
     rows = _parts.legend_rows(entries, width - 16)
-    f = _frame(result, width, height, len(rows) * _parts.ROW, target, percent, bool(annotations))
+    f = _frame(result, width, height, len(rows) * _parts.ROW, target, percent, bool(annotations), flagged)
     drawing.text(8, 18, title, "title")
     if y_label:
         drawing.text(8, 36, y_label, "small")
@@ -197,5 +235,6 @@ def spc_chart(
     _target(drawing, target, f, percent, tr)
     notes = _notes(drawing, annotations, f, tr)
     _points(drawing, result, f, labels, numerators, denominators, notes, percent, tr)
+    _flagged(drawing, flagged, f, labels, tr)
     _parts.draw_legend(drawing, rows, 8, height - 8 - (len(rows) - 1) * _parts.ROW)
     return drawing

@@ -9,9 +9,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import chart
+from qicop.dashboards import checks
 from qicop.dashboards.series import network_series
 from qicop.indicators.models import IndicatorMapping, OrgUnit
-from qicop.integrations.dhis2.expressions import parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 MAX_UNITS = 1000
 
@@ -34,7 +35,12 @@ def build_comparison(
     if country:
         units = _facility_values(user, indicator, country, period)
     else:
-        series = network_series(user=user, indicators=[indicator], units=roots, periods=periods)
+        series = {
+            key: s.checked(indicator)[0]
+            for key, s in network_series(
+                user=user, indicators=[indicator], units=roots, periods=periods
+            ).items()
+        }
         units = []
         for root in roots:
             s = series[(indicator.pk, root.pk)]
@@ -54,10 +60,19 @@ def build_comparison(
             axis_labels,
             y_range=_range(indicator, roots, series),
         )
+    kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
     usable = [(name, num, den) for name, num, den in units if _ok(num) and _ok(den) and den > 0]
+    # The funnel is a p (or u) chart across units: a unit whose numbers no such chart can take is left out,
+    # as on its own chart, and counted with the implausible ones.
+    plausible = [
+        u
+        for u in usable
+        if checks.reasons(u[1], u[2], proportion=kind in checks.PROPORTION_KINDS, counts=True) == 0
+    ]
     context["excluded"] = len(units) - len(usable)
+    context["implausible"] = len(usable) - len(plausible)
+    usable = plausible
     if len(usable) >= 3:
-        kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
         result = chart(
             [u[1] for u in usable],
             n=[u[2] for u in usable],
@@ -93,7 +108,10 @@ def _facility_values(user, indicator, iso2: str, period) -> list[tuple[str, floa
     mapping = IndicatorMapping.objects.filter(network_indicator=indicator, country__iso2=iso2.upper()).first()
     if mapping is None:
         return []
-    num, den = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        num, den = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError:
+        return []
     operands = num.operands() | den.operands()
     rows = (
         visible_values(user)
@@ -119,11 +137,14 @@ def _facility_values(user, indicator, iso2: str, period) -> list[tuple[str, floa
             found = [
                 t
                 for (e, c), t in values.items()
-                if e == operand.data_element and operand.category_option_combo in (None, c)
+                if e == operand.data_element and operand.category_option_combo in (None, c) and t is not None
             ]
             return sum(found) if found else None
 
-        out.append((name, num.evaluate(value_of), den.evaluate(value_of)))
+        try:
+            out.append((name, num.evaluate(value_of), den.evaluate(value_of)))
+        except ExpressionError:  # the mapping needs a constant qicop does not hold: nothing to compare
+            return []
     return out[:MAX_UNITS]
 
 

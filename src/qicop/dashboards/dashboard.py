@@ -8,6 +8,7 @@ import numpy as np
 from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
+from qicop.dashboards import checks
 from qicop.dashboards.selectors import LARGE_DENOMINATOR
 from qicop.dashboards.series import network_series
 from qicop.indicators.models import NetworkIndicator, OrgUnit
@@ -27,7 +28,10 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         .select_related("country")
         .order_by("name")
     )
-    series = network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo)
+    series, flagged = _plausible(
+        indicators,
+        network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo),
+    )
     chosen = next((i for i in indicators if i.code == selected), indicators[0] if indicators else None)
     overview = {root.pk: {"unit": root, "cells": []} for root in roots}
     detail = []
@@ -35,6 +39,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         signals = _signals(indicator, roots, series)
         for root in roots:
             row = _row(indicator, root, series[(indicator.pk, root.pk)], signals.get(root.pk, (None, None)))
+            row["flagged"] = flagged[(indicator.pk, root.pk)]
             overview[root.pk]["cells"].append({"indicator": indicator, **row})
             if indicator is chosen:
                 values = series[(indicator.pk, root.pk)].value(indicator.factor or 1)
@@ -58,6 +63,17 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         "series": series,
         "roots": roots,
     }
+
+
+def _plausible(indicators, series: dict) -> tuple[dict, dict]:
+    """Each series with its implausible points left out (dashboards.checks), and how many there were: a
+    cell shows the latest plausible value, and says that some months were left out."""
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    plausible, flagged = {}, {}
+    for key, s in series.items():
+        plausible[key], bits = s.checked(by_pk[key[0]])
+        flagged[key] = int(np.count_nonzero(bits))
+    return plausible, flagged
 
 
 def _row(indicator, root, s, signals) -> dict:
@@ -86,14 +102,18 @@ def _latest(values) -> int | None:
 
 def _signals(indicator, roots, series) -> dict:
     """Per country: index of the latest recent improvement and deterioration signal, computed in one batch."""
+    kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
     data = {}
     for root in roots:
         s = series[(indicator.pk, root.pk)]
-        if np.count_nonzero(~np.isnan(s.numerator) & ~np.isnan(s.denominator)) >= 8:
-            data[root.pk] = (list(s.numerator), list(s.denominator))
+        # The series are plausible for the indicator's own chart; a p chart stands in for charts without
+        # denominators (counts, I charts), and refuses what a proportion cannot be.
+        keep = checks.reasons(s.numerator, s.denominator, proportion=kind in ("p", "pp"), counts=True) == 0
+        numerator, denominator = np.where(keep, s.numerator, np.nan), np.where(keep, s.denominator, np.nan)
+        if np.count_nonzero(~np.isnan(numerator) & ~np.isnan(denominator)) >= 8:
+            data[root.pk] = (list(numerator), list(denominator))
     if not data:
         return {}
-    kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
     mean_n = np.nanmean([np.nanmean(n) for _y, n in data.values()])
     if kind in ("p", "u") and mean_n > LARGE_DENOMINATOR:
         kind = {"p": "pp", "u": "up"}[kind]
@@ -165,13 +185,16 @@ def country_panel(user, network, country, periods) -> dict | None:
         return None
     indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
     series = network_series(user=user, indicators=indicators, units=[root], periods=periods)
+    plausible, flagged = _plausible(indicators, series)
     rows = []
     for indicator in indicators:
-        signals = _signals(indicator, [root], series)
+        key = (indicator.pk, root.pk)
+        signals = _signals(indicator, [root], plausible)
         rows.append(
             {
                 "indicator": indicator,
-                **_row(indicator, root, series[(indicator.pk, root.pk)], signals.get(root.pk, (None, None))),
+                **_row(indicator, root, plausible[key], signals.get(root.pk, (None, None))),
+                "flagged": flagged[key],
             }
         )
     recent = periods[-12:]
@@ -194,10 +217,13 @@ def country_panel(user, network, country, periods) -> dict | None:
 def _combos(indicators) -> list[tuple[str, str]]:
     """Disaggregations (uid, name) reported for the indicators' numerators anywhere in the network."""
     from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping
-    from qicop.integrations.dhis2.expressions import parse_expression
+    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
     elements = set()
     for mapping in IndicatorMapping.objects.filter(network_indicator__in=indicators).only("numerator"):
-        elements |= {o.data_element for o in parse_expression(mapping.numerator).operands()}
+        try:
+            elements |= {o.data_element for o in parse_expression(mapping.numerator).operands()}
+        except ExpressionError:
+            continue
     combos = CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
     return list(combos.exclude(name="default").distinct().order_by("name").values_list("uid", "name")[:50])

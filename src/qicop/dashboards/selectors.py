@@ -8,8 +8,9 @@ import numpy as np
 from django.http import Http404
 
 from qicop.analytics.spc import ChartResult, chart
+from qicop.dashboards.checks import Flag
 from qicop.dashboards.models import Annotation, ChartSettings
-from qicop.dashboards.series import Series
+from qicop.dashboards.series import Series, indicator_series
 from qicop.indicators.models import NetworkIndicator, OrgUnit
 
 RULE_SETS = ("anhoej", "ihi", "mdc")
@@ -76,6 +77,42 @@ def spc_for(indicator, series: Series, *, rules: str, kind: str, settings: Chart
         multiply=factor if kind in ("p", "pp", "u", "up") else 1,
     )
     return SpcView(result, kind, ratio)
+
+
+@dataclass(frozen=True)
+class IndicatorChart:
+    """What the chart page and a case study's chart show: the series as stored, the SPC of its plausible
+    points, and the points flagged as implausible (left out of the centre line and limits)."""
+
+    series: Series  # as stored
+    plausible: Series  # flagged points blanked out
+    flags: list[Flag]
+    spc: SpcView
+
+
+def indicator_chart(
+    *, user, indicator, unit, periods, rules: str, kind: str = "", settings=None, combo: str = ""
+) -> IndicatorChart:
+    """The one computation behind every drawing of an indicator at an org unit. ``kind``: the chart asked
+    for ("run", or empty for the indicator's own)."""
+    series = indicator_series(user=user, indicator=indicator, org_unit=unit, periods=periods, combo=combo)
+    plausible, bits = series.checked(indicator)
+    chosen = chart_kind(indicator, plausible, kind)
+    spc = spc_for(indicator, plausible, rules=rules, kind=chosen, settings=settings)
+    # "112 of 100" where the mapping has a denominator; the count alone where it is the default "1".
+    ratio = series.mapping is not None and series.mapping.denominator.strip() != "1"
+    flags = [
+        Flag(
+            int(i),
+            series.ids[i],
+            int(bits[i]),
+            float(series.numerator[i]),
+            float(series.denominator[i]),
+            ratio,
+        )
+        for i in np.flatnonzero(bits)
+    ]
+    return IndicatorChart(series, plausible, flags, spc)
 
 
 def annotations_for(indicator, org_unit):

@@ -9,12 +9,13 @@ yearly estimate on a monthly chart) carries to every target period inside it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 from django.db.models import Q
 
+from qicop.dashboards import checks
 from qicop.indicators.models import (
     AggregateValue,
     DataElement,
@@ -23,7 +24,7 @@ from qicop.indicators.models import (
     OrgUnit,
 )
 from qicop.indicators.selectors import readable
-from qicop.integrations.dhis2.expressions import parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 from qicop.integrations.dhis2.periods import Period as PeriodSpan
 from qicop.integrations.dhis2.periods import period_of
 
@@ -34,16 +35,48 @@ class Series:
     numerator: np.ndarray
     denominator: np.ndarray
     mapping: IndicatorMapping | None
+    #: why the mapping could not be computed at all (e.g. it needs a constant qicop does not hold)
+    problem: str = ""
+    #: per period, whether a value the expressions need was stored as text (None: not looked for)
+    text: np.ndarray | None = None
 
     @property
     def ids(self) -> list[str]:
         return [p.id for p in self.periods]
 
     def value(self, factor: float) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self.numerator / self.denominator * factor
         out[~np.isfinite(out)] = np.nan
         return out
+
+    def checked(self, indicator) -> tuple[Series, np.ndarray]:
+        """This series with its implausible points blanked out (missing to the SPC engine), and the reasons
+        (bits of ``checks``) of each period, 0 where it passes."""
+        bits = checks.reasons(self.numerator, self.denominator, text=self.text, **checks.kinds_of(indicator))
+        if not bits.any():
+            return self, bits
+        keep = bits == 0
+        return (
+            replace(
+                self,
+                numerator=np.where(keep, self.numerator, np.nan),
+                denominator=np.where(keep, self.denominator, np.nan),
+            ),
+            bits,
+        )
+
+
+def _evaluate(expression, values, count: int) -> np.ndarray:
+    """The expression per period, always one number per period: an expression without data items (the
+    default denominator "1") gives a single number, held for every period."""
+    result = np.asarray(expression.evaluate_arrays(values), dtype=float)
+    return np.broadcast_to(result, (count,)).copy()
+
+
+def _unmappable(periods, mapping, error: ExpressionError) -> Series:
+    empty = np.full(len(periods), np.nan)
+    return Series(periods, empty, empty.copy(), mapping, problem=str(error))
 
 
 def last_periods(period_type: str, count: int, today: date) -> list[PeriodSpan]:
@@ -68,9 +101,14 @@ def indicator_series(
     ).first()
     if mapping is None or not periods:
         return Series(periods, empty, empty.copy(), mapping)
-    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError as error:  # a mapping written around its form's check
+        return _unmappable(periods, mapping, error)
     operands = numerator.operands() | denominator.operands()
-    stored = _stored(user, org_unit, {o.data_element for o in operands}, periods[0].start, periods[-1].end)
+    parent = OrgUnit.objects.filter(parent=org_unit).exists()
+    elements = {o.data_element for o in operands}
+    stored = _stored(user, org_unit, elements, periods[0].start, periods[-1].end, parent=parent)
     kinds = dict(
         DataElement.objects.filter(uid__in={o.data_element for o in operands}).values_list(
             "uid", "aggregation_type"
@@ -83,7 +121,12 @@ def indicator_series(
     def values(operand):
         return _per_period(stored, operand, periods, last=kinds.get(operand.data_element) == "LAST")
 
-    return Series(periods, numerator.evaluate_arrays(values), denominator.evaluate_arrays(values), mapping)
+    try:
+        num, den = _evaluate(numerator, values, len(periods)), _evaluate(denominator, values, len(periods))
+    except ExpressionError as error:
+        return _unmappable(periods, mapping, error)
+    text = _text_periods(user, org_unit, elements, periods, parent=parent)
+    return Series(periods, num, den, mapping, text=text)
 
 
 def _narrowed(stored: dict, combo: str) -> dict:
@@ -100,7 +143,10 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
     ).first()
     if mapping is None:
         return []
-    elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    try:
+        elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
+    except ExpressionError:
+        return []
     combos = (
         CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
         .exclude(name="default")
@@ -110,10 +156,10 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
     return list(combos.values_list("uid", "name")[:50])
 
 
-def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date):
+def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date, *, parent: bool):
     """(element uid, coc uid) → list of (start, end, total) stored periods overlapping [start, end]."""
     overlapping = Q(period__start_date__lte=end) & Q(period__end_date__gte=start)
-    if OrgUnit.objects.filter(parent=org_unit).exists():
+    if parent:
         rows = AggregateValue.objects.filter(overlapping, org_unit=org_unit, data_element__uid__in=elements)
         rows = readable(rows, user).values_list(
             "data_element__uid",
@@ -141,6 +187,28 @@ def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date)
     for element, combo, first, last, total in rows:
         stored[(element, combo)].append((first, last, total))
     return stored
+
+
+def _text_periods(
+    user, org_unit: OrgUnit, elements: set[str], periods: list[PeriodSpan], *, parent: bool
+) -> np.ndarray:
+    """Per period, whether a value of these elements in the org unit's subtree is stored as text: a value
+    the analytics table leaves out (it sums numbers only), which would make a sum silently short. One
+    query; such values are rare, so it reads few rows."""
+    rows = DataValue.objects.filter(
+        period__start_date__lte=periods[-1].end,
+        period__end_date__gte=periods[0].start,
+        data_element__uid__in=elements,
+        deleted=False,
+        numeric__isnull=True,
+        value__isnull=False,
+    )
+    rows = rows.filter(org_unit__path__startswith=org_unit.path) if parent else rows.filter(org_unit=org_unit)
+    spans = readable(rows, user).values_list("period__start_date", "period__end_date").distinct()[:1000]
+    return np.array(
+        [any(s <= p.end and e >= p.start for s, e in spans) for p in periods],
+        dtype=bool,
+    )
 
 
 def _per_period(stored, operand, periods: list[PeriodSpan], *, last: bool) -> np.ndarray:
@@ -179,9 +247,12 @@ def network_series(
             network_indicator__in=indicators, country_id__in={u.country_id for u in units}
         )
     }
-    parsed = {
-        key: (parse_expression(m.numerator), parse_expression(m.denominator)) for key, m in mappings.items()
-    }
+    parsed, broken = {}, {}
+    for key, m in mappings.items():
+        try:
+            parsed[key] = (parse_expression(m.numerator), parse_expression(m.denominator))
+        except ExpressionError as error:  # a mapping written around its form's check
+            broken[key] = error
     elements = {o.data_element for num, den in parsed.values() for o in num.operands() | den.operands()}
     kinds = dict(DataElement.objects.filter(uid__in=elements).values_list("uid", "aggregation_type"))
     start, end = periods[0].start, periods[-1].end
@@ -207,6 +278,9 @@ def network_series(
     for indicator in indicators:
         for unit in units:
             key = (indicator.pk, unit.country_id)
+            if key in broken:
+                out[(indicator.pk, unit.pk)] = _unmappable(periods, mappings[key], broken[key])
+                continue
             if key not in parsed:
                 out[(indicator.pk, unit.pk)] = Series(periods, empty.copy(), empty.copy(), None)
                 continue
@@ -219,7 +293,13 @@ def network_series(
                     unit_values, operand, periods, last=kinds.get(operand.data_element) == "LAST"
                 )
 
-            out[(indicator.pk, unit.pk)] = Series(
-                periods, num.evaluate_arrays(values), den.evaluate_arrays(values), mappings[key]
-            )
+            try:
+                out[(indicator.pk, unit.pk)] = Series(
+                    periods,
+                    _evaluate(num, values, len(periods)),
+                    _evaluate(den, values, len(periods)),
+                    mappings[key],
+                )
+            except ExpressionError as error:
+                out[(indicator.pk, unit.pk)] = _unmappable(periods, mappings[key], error)
     return out

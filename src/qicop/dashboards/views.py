@@ -1,21 +1,25 @@
 import csv
 import math
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qicop.dashboards import selectors, services
+from qicop.core.pagination import paginate
+from qicop.dashboards import quality, selectors, services
 from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
-from qicop.dashboards.series import disaggregations, indicator_series, last_periods
+from qicop.dashboards.series import disaggregations, last_periods
 from qicop.indicators.models import OrgUnit
+from qicop.indicators.permissions import can_import, quality_countries
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
@@ -26,7 +30,7 @@ def _network(request, slug):
 
 
 def _number(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
 
 
 @login_required
@@ -38,21 +42,28 @@ def chart_page(request, slug, code, uid):
     rules = request.GET.get("rules") if request.GET.get("rules") in selectors.RULE_SETS else "anhoej"
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
     combo = request.GET.get("combo", "")
-    series = indicator_series(
-        user=request.user, indicator=indicator, org_unit=unit, periods=periods, combo=combo
-    )
     settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+    drawn = selectors.indicator_chart(
+        user=request.user,
+        indicator=indicator,
+        unit=unit,
+        periods=periods,
+        rules=rules,
+        kind=request.GET.get("kind", ""),
+        settings=settings,
+        combo=combo,
+    )
+    series, spc = drawn.series, drawn.spc
     if request.method == "POST":
         return _change(request, network, indicator, unit, series, settings)
-    kind = selectors.chart_kind(indicator, series, request.GET.get("kind", ""))
-    spc = selectors.spc_for(indicator, series, rules=rules, kind=kind, settings=settings)
     annotations = selectors.annotations_for(indicator, unit)
     fmt = request.GET.get("format")
     if fmt in {"svg", "png"}:
-        return _picture(request, indicator, unit, series, spc, annotations, fmt)
+        return _picture(drawn, indicator, unit, annotations, fmt)
     if fmt == "csv":
-        return _csv(indicator, unit, series, spc)
+        return _csv(indicator, unit, drawn)
     values = series.value(indicator.factor or 1)
+    flags = {flag.index: flag for flag in drawn.flags}
     rows = [
         {
             "period": p,
@@ -62,16 +73,19 @@ def chart_page(request, slug, code, uid):
             "cl": _number(float(c)),
             "lcl": _number(float(lo)),
             "ucl": _number(float(hi)),
+            "flag": flags.get(i),
         }
-        for p, n, d, v, c, lo, hi in zip(
-            series.ids,
-            series.numerator,
-            series.denominator,
-            values,
-            spc.result.cl,
-            spc.result.lcl,
-            spc.result.ucl,
-            strict=True,
+        for i, (p, n, d, v, c, lo, hi) in enumerate(
+            zip(
+                series.ids,
+                series.numerator,
+                series.denominator,
+                values,
+                spc.result.cl,
+                spc.result.lcl,
+                spc.result.ucl,
+                strict=True,
+            )
         )
     ]
     editable = can_edit_chart(request.user, unit)
@@ -84,13 +98,14 @@ def chart_page(request, slug, code, uid):
             "unit": unit,
             "spc": spc,
             "rows": rows,
-            "svg": chart_drawing(indicator, unit, series, spc, annotations).to_svg(),
+            "flags": drawn.flags,
+            "problem": series.problem,
+            "quality_url": _quality_url(request.user, network, unit),
+            "svg": chart_drawing(drawn, indicator, unit, annotations).to_svg(),
             # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
-            "svg_narrow": chart_drawing(
-                indicator, unit, series, spc, annotations, width=360, height=280
-            ).to_svg(),
+            "svg_narrow": chart_drawing(drawn, indicator, unit, annotations, width=360, height=280).to_svg(),
             "summary": spc.result.summary(translate=_),
-            "has_data": bool(rows) and any(r["value"] is not None for r in rows),
+            "has_data": any(r["value"] is not None for r in rows) or bool(drawn.flags),
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
             "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
                 "level"
@@ -118,6 +133,14 @@ def chart_page(request, slug, code, uid):
     )
 
 
+def _quality_url(user, network, unit) -> str | None:
+    """The data-quality view of the unit's country, for readers who may see it."""
+    countries = quality_countries(user)
+    if countries is not None and unit.country_id not in countries:
+        return None
+    return f"{reverse('dashboards:data_quality', args=[network.slug])}?country={unit.country.iso2}"
+
+
 def _change(request, network, indicator, unit, series, settings):
     if not can_edit_chart(request.user, unit):
         raise PermissionDenied
@@ -140,8 +163,8 @@ def _change(request, network, indicator, unit, series, settings):
     return redirect(request.get_full_path())
 
 
-def _picture(request, indicator, unit, series, spc, annotations, fmt):
-    drawing = chart_drawing(indicator, unit, series, spc, annotations)
+def _picture(drawn, indicator, unit, annotations, fmt):
+    drawing = chart_drawing(drawn, indicator, unit, annotations)
     name = f"{indicator.code}-{unit.code or unit.uid}"
     if fmt == "svg":
         response = HttpResponse(drawing.to_svg(), content_type="image/svg+xml; charset=utf-8")
@@ -151,12 +174,25 @@ def _picture(request, indicator, unit, series, spc, annotations, fmt):
     return response
 
 
-def _csv(indicator, unit, series, spc):
+def _csv(indicator, unit, drawn):
+    """The numbers as stored, with the chart's lines; a flagged row says why it was left out of them."""
+    series, spc = drawn.series, drawn.spc
+    flags = {flag.index: flag.why for flag in drawn.flags}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.code}-{unit.code or unit.uid}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["period", "numerator", "denominator", "value", "centre_line", "lower_limit", "upper_limit", "signal"]
+        [
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+            "centre_line",
+            "lower_limit",
+            "upper_limit",
+            "signal",
+            "flagged",
+        ]
     )
     values = series.value(indicator.factor or 1)
     for i, period in enumerate(series.ids):
@@ -176,6 +212,7 @@ def _csv(indicator, unit, series, spc):
                     )
                 ),
                 signals,
+                flags.get(i, ""),
             ]
         )
     return response
@@ -183,7 +220,7 @@ def _csv(indicator, unit, series, spc):
 
 def _cell(value):
     value = float(value)
-    if math.isnan(value):
+    if not math.isfinite(value):
         return ""
     return int(value) if value.is_integer() else round(value, 4)
 
@@ -257,7 +294,13 @@ def compare(request, slug, code):
                 ]
             )
         return response
-    return render(request, "dashboards/compare.html", {"network": network, "indicator": indicator, **context})
+    allowed = quality_countries(request.user)
+    quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
+    return render(
+        request,
+        "dashboards/compare.html",
+        {"network": network, "indicator": indicator, "quality_url": quality_url, **context},
+    )
 
 
 def _cascade_export(context, iso2: str, fmt: str):
@@ -286,3 +329,52 @@ def _cascade_export(context, iso2: str, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="cascade-{root.country.iso2}.{fmt}"'
     return response
+
+
+QUALITY_PAGE_SIZE = 50
+
+
+@login_required
+def data_quality(request, slug):
+    """Values stored that fail sense checks, with the chart and the import of each (issue 11, item 9)."""
+    _viewer, network = _network(request, slug)
+    allowed = quality_countries(request.user)
+    if allowed == set():
+        raise PermissionDenied
+    countries = [c for c in network.countries.order_by("name") if allowed is None or c.pk in allowed]
+    iso2 = request.GET.get("country", "").upper()
+    shown = [c for c in countries if c.iso2 == iso2] or countries
+    check = request.GET.get("check", "")
+    check = check if check in quality.CHECKS else ""
+    periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
+    findings = quality.find(user=request.user, network=network, countries=shown, periods=periods)
+    counts = {name: sum(f.check == name for f in findings) for name in quality.CHECKS}
+    if check:
+        findings = [f for f in findings if f.check == check]
+    page = paginate(request, findings, per_page=QUALITY_PAGE_SIZE)
+    quality.attach_imports(request.user, list(page))
+    chosen = shown[0].iso2 if len(shown) == 1 and len(countries) > 1 else ""
+    return render(
+        request,
+        "dashboards/data_quality.html",
+        {
+            "network": network,
+            "page": page,
+            "countries": countries if len(countries) > 1 else [],
+            "country": chosen,
+            "check": check,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "first_period": periods[0].id,
+            "last_period": periods[-1].id,
+            "query_string": urlencode({k: v for k, v in (("country", chosen), ("check", check)) if v}),
+            "can_import": can_import(request.user),
+            "rules": {
+                "ratio": quality.checks.PROPORTION_KINDS,
+                "outlier_ratio": f"{quality.OUTLIER_RATIO:g}",
+                "outlier_points": quality.OUTLIER_MIN_POINTS,
+                "jump_ratio": f"{quality.JUMP_RATIO:g}",
+                "smallest": quality.SMALLEST_CHANGE,
+            },
+        },
+    )

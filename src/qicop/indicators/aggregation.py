@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from qicop.indicators.models import DataElement, IndicatorMapping, NetworkIndicator, OrgUnit, Period
 from qicop.indicators.selectors import values_counting_for
-from qicop.integrations.dhis2.expressions import Operand, parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError, Operand, parse_expression
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,17 @@ def indicator_value(
     ).first()
     if mapping is None:
         return IndicatorValue(None, None, None)
-    numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    try:
+        numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
+    except ExpressionError:  # a mapping written around its form's check
+        return IndicatorValue(None, None, None)
     operands = numerator.operands() | denominator.operands()
     sums = _sums(user, operands, org_unit, period)
     value_of = _lookup(sums)
-    num, den = numerator.evaluate(value_of), denominator.evaluate(value_of)
+    try:
+        num, den = numerator.evaluate(value_of), denominator.evaluate(value_of)
+    except ExpressionError:  # the mapping needs a constant (C{…}) or [days] that qicop does not hold
+        return IndicatorValue(None, None, None)
     value = num / den * indicator.factor if num is not None and den not in (None, 0) else None
     return IndicatorValue(num, den, value, _strata(sums, numerator, denominator))
 
@@ -129,9 +135,12 @@ def _strata(sums, numerator, denominator) -> dict:
             ]
             return sum(found) if found else None
 
-        stratum_numerator = numerator.evaluate(value_of)
-        if stratum_numerator is not None:  # a stratum of the numerator's own disaggregation
-            strata[combo] = (stratum_numerator, denominator.evaluate(value_of))
+        try:
+            stratum_numerator = numerator.evaluate(value_of)
+            if stratum_numerator is not None:  # a stratum of the numerator's own disaggregation
+                strata[combo] = (stratum_numerator, denominator.evaluate(value_of))
+        except ExpressionError:
+            continue
     return strata
 
 

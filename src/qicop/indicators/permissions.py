@@ -33,6 +33,19 @@ def can_import(user) -> bool:
     return data_countries_for(user) != set()
 
 
+def quality_countries(user) -> set[int] | None:
+    """Countries whose data-quality findings ``user`` may read: None means every country; an empty set,
+    none. The findings name values before they are published, so they follow the unpublished-data rule:
+    coordinators see every country, the country's focal points, data managers and members their own;
+    observers read published national totals only, and so see no findings."""
+    viewer = viewer_for(user)
+    if viewer.is_coordinator_anywhere():
+        return None
+    if _roles(viewer) & READER_ROLES and viewer.country_id is not None:
+        return {viewer.country_id}
+    return set()
+
+
 def can_publish(user, country_id: int) -> bool:
     viewer = viewer_for(user)
     if viewer.is_coordinator_anywhere():

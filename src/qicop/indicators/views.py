@@ -29,6 +29,7 @@ def data_home(request, slug):
             "network": network,
             "can_import": permissions.can_import(request.user),
             "is_coordinator": viewer.is_coordinator(network),
+            "can_see_quality": permissions.quality_countries(request.user) != set(),
             "can_publish": bool(_publishable_countries(request.user, network)),
             "indicators": selectors.network_indicators(network),
         },

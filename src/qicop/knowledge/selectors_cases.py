@@ -276,19 +276,25 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool]:
     from qicop.dashboards import selectors as dashboards
     from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
     from qicop.dashboards.models import ChartSettings
-    from qicop.dashboards.series import indicator_series, last_periods
+    from qicop.dashboards.series import last_periods
 
     rules_set, period_type = _chart_options(chart)
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
     indicator, unit = chart.indicator, chart.org_unit
-    series = indicator_series(user=user, indicator=indicator, org_unit=unit, periods=periods)
-    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
-    kind = dashboards.chart_kind(indicator, series, (chart.options or {}).get("kind", ""))
-    spc = dashboards.spc_for(indicator, series, rules=rules_set, kind=kind, settings=settings)
+    drawn = dashboards.indicator_chart(
+        user=user,
+        indicator=indicator,
+        unit=unit,
+        periods=periods,
+        rules=rules_set,
+        kind=(chart.options or {}).get("kind", ""),
+        settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
+    )
     annotations = dashboards.annotations_for(indicator, unit)
-    has_data = bool(len(series.ids)) and not all(v != v for v in series.value(indicator.factor or 1))
-    drawing = chart_drawing(indicator, unit, series, spc, annotations)
-    return drawing.to_svg(id_prefix=f"cs{chart.pk}"), spc.result.summary(translate=_), has_data
+    values = drawn.series.value(indicator.factor or 1)
+    has_data = bool(drawn.flags) or not all(v != v for v in values)
+    drawing = chart_drawing(drawn, indicator, unit, annotations)
+    return drawing.to_svg(id_prefix=f"cs{chart.pk}"), drawn.spc.result.summary(translate=_), has_data
 
 
 def snapshot_svg(chart: CaseStudyChart) -> str:

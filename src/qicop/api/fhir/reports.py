@@ -10,6 +10,7 @@ them (another country's unpublished values never), an observer only published na
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from django.conf import settings
@@ -164,7 +165,7 @@ class Reports:
         group = fhir.Group(
             code=fhir.Code(code=indicator.code, display=indicator.name, system=indicator_system()),
             populations=_populations(result.numerator, result.denominator),
-            measure_score=as_decimal(result.value),
+            measure_score=_score(result.numerator, result.denominator, indicator.factor),
             strata=strata,
             score_unit=unit_fields,
         )
@@ -197,15 +198,21 @@ class Reports:
         return fhir.write_json(data)
 
 
+def _count(value) -> int | None:
+    """A population count as FHIR means it, a number of members (an integer; sums of whole-number data
+    values are whole already): none for a stored value that cannot be one (negative, infinite), as for a
+    missing one. Such values are listed in the data-quality view."""
+    return round(value) if value is not None and math.isfinite(value) and value >= 0 else None
+
+
 def _populations(numerator, denominator) -> tuple:
-    # FHIR counts are integers; sums of whole-number data values are whole already.
     return tuple(
-        fhir.Population(code=code, count=None if count is None else round(count))
+        fhir.Population(code=code, count=_count(count))
         for code, count in (("numerator", numerator), ("denominator", denominator))
     )
 
 
 def _score(numerator, denominator, factor):
-    if numerator is None or not denominator:
+    if _count(numerator) is None or _count(denominator) is None or denominator == 0:
         return None
     return as_decimal(numerator / denominator * factor)
