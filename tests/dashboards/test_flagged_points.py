@@ -182,12 +182,22 @@ def test_fhir_leaves_out_counts_that_cannot_be_counts_and_keeps_scores_above_100
     units = f"orgUnit={FACILITY}&orgUnit={OTHER_FACILITY}"
     url = f"/api/fhir/MeasureReport?network=vln&indicator=vl-suppression&{units}&period={data.bad}"
     bundle = json.loads(data.world.client_for("carla").get(url).content)
-    groups = {e["resource"]["reporter"]["reference"]: e["resource"]["group"][0] for e in bundle["entry"]}
-    negative = groups[f"Organization/{FACILITY}"]
+    groups = {
+        _subject_uid(e["resource"]): e["resource"]["group"][0]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MeasureReport"
+    }
+    negative = groups[FACILITY]
     assert [p.get("count") for p in negative["population"]] == [None, 100] and "measureScore" not in negative
-    above = groups[f"Organization/{OTHER_FACILITY}"]
+    above = groups[OTHER_FACILITY]
     assert [p["count"] for p in above["population"]] == [50, 40]
     assert float(above["measureScore"]["value"]) == 125.0
+
+
+def _subject_uid(report: dict) -> str:
+    """The org unit a MeasureReport is about: its contained Location's identifier."""
+    [location] = [r for r in report["contained"] if r["id"] == report["subject"]["reference"].lstrip("#")]
+    return location["identifier"][0]["value"]
 
 
 def test_the_checks_work_on_whole_arrays_of_org_units_and_months():
