@@ -1,6 +1,8 @@
 """The indicator x org unit chart page: SPC chart, signals in words, data table, phases, notes, exports."""
 
-from datetime import date
+import csv
+import io
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,6 +47,14 @@ def url(data, unit="NakuruHosp1", query=""):
     return f"/n/vln/charts/vl-suppression/{unit}/{query}"
 
 
+def chart_csv(client, address) -> list[dict]:
+    """The chart's CSV download as rows by column name (it starts with a byte order mark, for Excel)."""
+    response = client.get(address)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_the_chart_shows_the_shift_in_plain_words_with_the_numbers_beneath(data, clock):
     page = data.world.client_for("kim").get(url(data)).content.decode()
     assert "<svg" in page and 'role="img"' in page
@@ -71,9 +81,14 @@ def test_the_page_is_french_for_a_french_reader(data):
 
 def test_exports_give_the_numbers_the_drawing_and_a_picture(data):
     client = data.world.client_for("kim")
-    csv_text = client.get(url(data, query="?format=csv")).content.decode()
-    assert csv_text.splitlines()[0].startswith("period,numerator,denominator,value")
-    assert f"{data.periods[0]},80" in csv_text
+    rows = chart_csv(client, url(data, query="?format=csv"))
+    first = rows[0]
+    assert list(first)[:6] == ["period", "start", "end", "numerator", "denominator", "value"]
+    assert (first["period"], first["numerator"], first["denominator"]) == (data.periods[0], "80", "100")
+    # A spreadsheet reads real dates beside the DHIS2 period: the month's first and last days.
+    start, end = date.fromisoformat(first["start"]), date.fromisoformat(first["end"])
+    assert start.strftime("%Y%m") == end.strftime("%Y%m") == data.periods[0] and start.day == 1
+    assert (end + timedelta(days=1)).day == 1
     svg = client.get(url(data, query="?format=svg"))
     assert svg["Content-Type"].startswith("image/svg+xml") and len(svg.content) <= 20_000
     png = client.get(url(data, query="?format=png"))
@@ -86,9 +101,8 @@ def test_a_data_manager_sets_a_phase_and_everyone_sees_two_phases(data):
     )
     assert response.status_code == 302
     assert ChartSettings.objects.get().phase_starts == [data.periods[20]]
-    csv_text = data.world.client_for("kim").get(url(data, query="?format=csv")).content.decode()
-    centre_lines = {line.split(",")[4] for line in csv_text.splitlines()[1:] if line.split(",")[4]}
-    assert len(centre_lines) == 2
+    rows = chart_csv(data.world.client_for("kim"), url(data, query="?format=csv"))
+    assert len({row["centre_line"] for row in rows if row["centre_line"]}) == 2
 
 
 def test_a_phase_at_an_unknown_period_is_refused(data):
@@ -127,9 +141,8 @@ def test_a_series_with_few_points_is_a_run_chart_without_limits(data):
     from qicop.indicators.models import DataValue
 
     DataValue.objects.exclude(period__dhis2_id__in=data.periods[-4:]).delete()
-    page = data.world.client_for("kim").get(url(data, query="?format=csv")).content.decode()
-    rows = [line.split(",") for line in page.splitlines()[1:]]
-    assert all(row[5] == "" and row[6] == "" for row in rows)  # no limits on a run chart
+    rows = chart_csv(data.world.client_for("kim"), url(data, query="?format=csv"))
+    assert all(row["lower_limit"] == row["upper_limit"] == "" for row in rows)  # no limits on a run chart
 
 
 def test_unknown_indicator_or_org_unit_is_not_found(data):
@@ -151,10 +164,9 @@ def test_a_phase_of_two_points_and_zero_denominators_still_give_a_chart(data):
 
 
 def test_quarters_roll_up_the_months(data):
-    page = data.world.client_for("kim").get(url(data, query="?periods=Quarterly&format=csv")).content.decode()
-    rows = page.splitlines()[1:]
-    assert rows and all("Q" in row.split(",")[0] for row in rows)
-    assert rows[-1].split(",")[2] == "300"  # the last complete quarter: three months of 100 tests each
+    rows = chart_csv(data.world.client_for("kim"), url(data, query="?periods=Quarterly&format=csv"))
+    assert rows and all("Q" in row["period"] for row in rows)
+    assert rows[-1]["denominator"] == "300"  # the last complete quarter: three months of 100 tests each
 
 
 def test_a_disaggregation_narrows_the_numerator(data):
@@ -170,10 +182,12 @@ def test_a_disaggregation_narrows_the_numerator(data):
     import_data_values(actor=data.world.carla.user, rows=rows, options=ImportOptions())
     client = data.world.client_for("kim")
     assert 'name="combo"' in client.get(url(data)).content.decode()
-    total = client.get(url(data, query="?format=csv")).content.decode()
-    women = client.get(url(data, query="?format=csv&combo=CocFemale01")).content.decode()
-    assert f"{data.periods[-2]},100,100" in total
-    assert f"{data.periods[-2]},60,100" in women
+    total = {row["period"]: row for row in chart_csv(client, url(data, query="?format=csv"))}
+    women = {
+        row["period"]: row for row in chart_csv(client, url(data, query="?format=csv&combo=CocFemale01"))
+    }
+    assert (total[data.periods[-2]]["numerator"], total[data.periods[-2]]["denominator"]) == ("100", "100")
+    assert (women[data.periods[-2]]["numerator"], women[data.periods[-2]]["denominator"]) == ("60", "100")
 
 
 def test_observers_see_published_national_totals_only_on_charts(data):

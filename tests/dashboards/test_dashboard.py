@@ -73,7 +73,7 @@ class TestDashboard:
 
     def test_the_funnel_plot_exports_its_numbers_and_pictures(self, settings):
         client = client_for("coordinator@example.org", settings)
-        csv_text = client.get("/n/virtual/compare/third-95/?format=csv").content.decode()
+        csv_text = client.get("/n/virtual/compare/third-95/?format=csv").content.decode("utf-8-sig")
         assert csv_text.splitlines()[0] == "unit,numerator,denominator,value"
         assert len(csv_text.splitlines()) == 17  # a row per country
         assert client.get("/n/virtual/compare/third-95/?format=svg").content.startswith(b"<svg")
@@ -81,7 +81,7 @@ class TestDashboard:
 
     def test_a_cascade_exports_its_numbers_and_pictures(self, settings):
         client = client_for("coordinator@example.org", settings)
-        csv_text = client.get("/n/virtual/dashboard/?cascade=KE&format=csv").content.decode()
+        csv_text = client.get("/n/virtual/dashboard/?cascade=KE&format=csv").content.decode("utf-8-sig")
         assert csv_text.splitlines()[0] == "step,people"
         assert len(csv_text.splitlines()) == 5
         assert client.get("/n/virtual/dashboard/?cascade=KE&format=svg").content.startswith(b"<svg")

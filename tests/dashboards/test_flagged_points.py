@@ -35,7 +35,9 @@ def _label(period_id: str) -> str:
 
 
 def _csv(client, unit: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(client.get(f"{CHART}{unit}/?format=csv").content.decode())))
+    return list(
+        csv.DictReader(io.StringIO(client.get(f"{CHART}{unit}/?format=csv").content.decode("utf-8-sig")))
+    )
 
 
 def test_a_numerator_above_its_denominator_is_flagged_explained_and_left_out_of_the_limits(data):

@@ -1,4 +1,3 @@
-import csv
 import math
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from qicop.dashboards.permissions import can_edit_chart
 from qicop.dashboards.series import disaggregations, last_periods
 from qicop.indicators.models import OrgUnit
 from qicop.indicators.permissions import can_import, quality_countries
+from qicop.integrations import spreadsheet
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
@@ -178,43 +178,46 @@ def _csv(indicator, unit, drawn):
     """The numbers as stored, with the chart's lines; a flagged row says why it was left out of them."""
     series, spc = drawn.series, drawn.spc
     flags = {flag.index: flag.why for flag in drawn.flags}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.code}-{unit.code or unit.uid}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "period",
-            "numerator",
-            "denominator",
-            "value",
-            "centre_line",
-            "lower_limit",
-            "upper_limit",
-            "signal",
-            "flagged",
-        ]
-    )
+    response = _people_csv(f"{indicator.code}-{unit.code or unit.uid}.csv")
     values = series.value(indicator.factor or 1)
-    for i, period in enumerate(series.ids):
-        signals = "; ".join(s.rule for s in spc.result.signals[i]) if i < len(spc.result.signals) else ""
-        writer.writerow(
-            [
-                period,
-                *(
-                    _cell(x[i])
-                    for x in (
-                        series.numerator,
-                        series.denominator,
-                        values,
-                        spc.result.cl,
-                        spc.result.lcl,
-                        spc.result.ucl,
-                    )
-                ),
+    lines = (series.numerator, series.denominator, values, spc.result.cl, spc.result.lcl, spc.result.ucl)
+
+    def rows():
+        for i, period in enumerate(series.periods):
+            signals = "; ".join(s.rule for s in spc.result.signals[i]) if i < len(spc.result.signals) else ""
+            # The DHIS2 period for systems, and its first and last days as dates a spreadsheet reads.
+            yield [
+                period.id,
+                period.start,
+                period.end,
+                *(_cell(x[i]) for x in lines),
                 signals,
                 flags.get(i, ""),
             ]
-        )
+
+    spreadsheet.write_people_csv(rows(), response, columns=CHART_CSV_COLUMNS)
+    return response
+
+
+CHART_CSV_COLUMNS = [
+    "period",
+    "start",
+    "end",
+    "numerator",
+    "denominator",
+    "value",
+    "centre_line",
+    "lower_limit",
+    "upper_limit",
+    "signal",
+    "flagged",
+]
+
+
+def _people_csv(filename: str) -> HttpResponse:
+    """An empty CSV download for people (spreadsheet.write_people_csv writes into it)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -280,19 +283,17 @@ def compare(request, slug, code):
         response["Content-Disposition"] = f'attachment; filename="{indicator.code}-funnel.{fmt}"'
         return response
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{indicator.code}-{context["period"]}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["unit", "numerator", "denominator", "value"])
-        for name, numerator, denominator in context["rows"]:
-            writer.writerow(
-                [
-                    name,
-                    _cell(numerator),
-                    _cell(denominator),
-                    _cell(numerator / denominator * (indicator.factor or 1)),
-                ]
-            )
+        response = _people_csv(f"{indicator.code}-{context['period']}.csv")
+        rows = (
+            [
+                name,
+                _cell(numerator),
+                _cell(denominator),
+                _cell(numerator / denominator * (indicator.factor or 1)),
+            ]
+            for name, numerator, denominator in context["rows"]
+        )
+        spreadsheet.write_people_csv(rows, response, columns=["unit", "numerator", "denominator", "value"])
         return response
     allowed = quality_countries(request.user)
     quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
@@ -314,11 +315,9 @@ def _cascade_export(context, iso2: str, fmt: str):
         raise Http404
     if fmt == "csv":
         steps = cascade_steps(context["indicators"], root, context["series"], _) or []
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
-        writer.writerow(["step", "people"])
-        for label, number in steps:
-            writer.writerow([label, "" if number is None else _cell(number)])
+        response = _people_csv(f"cascade-{root.country.iso2}.csv")
+        rows = ([label, "" if number is None else _cell(number)] for label, number in steps)
+        spreadsheet.write_people_csv(rows, response, columns=["step", "people"])
     else:
         drawing = cascade_drawing(context["indicators"], root, context["series"], _)
         if drawing is None:
