@@ -1,10 +1,15 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from qicop.exchange.models import DHIS2_UID, EVERY_HOURS, IdScheme
 from qicop.exchange.remote import check_base_url
+
+
+def _hours(n: int) -> str:
+    return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
 
 
 class MappingField(forms.CharField):
@@ -93,7 +98,7 @@ class ConnectionForm(forms.Form):
         label=_("Pull every"),
         coerce=int,
         initial=24,
-        choices=[(n, _("24 hours (daily)") if n == 24 else _("%(n)d hours") % {"n": n}) for n in EVERY_HOURS],
+        choices=[],  # in the reader's language: see __init__
     )
     at_hour = forms.TypedChoiceField(
         label=_("Starting at (the country's time)"),
@@ -105,6 +110,15 @@ class ConnectionForm(forms.Form):
 
     def __init__(self, *args, owners, token_hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["every_hours"].choices = [
+            (
+                n,
+                gettext("24 hours (daily)")
+                if n == 24
+                else ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n},
+            )
+            for n in EVERY_HOURS
+        ]
         self.fields["owner"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in owners])
         self.fields["owner"].label_from_instance = lambda user: (
             f"{user.member.full_name} ({user.email})" if hasattr(user, "member") else user.email

@@ -214,6 +214,19 @@ def _months(today: date | None) -> list[str]:
     return list(reversed(ids))
 
 
+# Slips that a real network's data show, so that the data-quality view and the charts' flagged points have
+# something to say: (facility code, months before the latest) → what went wrong in that month's report.
+SLIPS = {
+    # Suppressed copied from the row above (people on ART): more suppressed than tested.
+    ("ZM_N03", 5): "suppressed_from_wrong_row",
+    # People on ART typed with an extra zero: a stock that jumps tenfold, and back the month after.
+    ("UG_S01", 8): "extra_zero",
+    # A health post without power for two months: nothing reported.
+    ("MW_N04", 10): "not_reported",
+    ("MW_N04", 9): "not_reported",
+}
+
+
 def _values(rng, elements, facilities, months):
     index = 0
     for root, rows in facilities.values():
@@ -223,6 +236,13 @@ def _values(rng, elements, facilities, months):
                 improved = m >= change
                 values = _facility_month(rng, size, m, improved)
                 national_diagnosed += values["HIV_DIAGNOSED"] if m == len(months) - 1 else 0
+                slip = SLIPS.get((facility.code, len(months) - 1 - m))
+                if slip == "not_reported":
+                    continue
+                if slip == "suppressed_from_wrong_row":
+                    values["VL_SUPPRESSED"] = values["TX_CURR"]
+                elif slip == "extra_zero":
+                    values["TX_CURR"] *= 10
                 for code, value in values.items():
                     yield DataValueRow(elements[code].uid, month, facility.uid, value=str(value), index=index)
                     index += 1
