@@ -196,3 +196,17 @@ def test_a_facility_below_the_listed_places_is_named_by_its_code_or_uid(data):
     assert client.post(charts_url(data), {**base, "org_unit_code": " KE_NAK_PMTCT "}).status_code == 302
     assert client.post(charts_url(data), {**base, "org_unit_code": clinic.uid}).status_code == 302
     assert list(CaseStudyChart.objects.values_list("org_unit__uid", flat=True)) == [clinic.uid, clinic.uid]
+
+
+def test_an_implausible_value_on_a_case_studys_chart_is_explained_under_it_as_on_the_chart_page(data):
+    from qicop.indicators.models import DataValue
+
+    add_chart(data)
+    month = data.periods[-3]
+    DataValue.objects.filter(data_element__uid="VlSupp0001a", period__dhis2_id=month).update(
+        value="112", numeric=112
+    )  # more suppressed than the 100 tested, as an earlier import let through
+    kim = page(data, "kim")
+    assert "1 implausible value left out of the chart" in kim
+    assert "112 of 100 — the numerator is larger than the denominator" in kim
+    assert "/n/vln/data/quality/?country=KE" in kim  # Kim, a Kenyan member, may see Kenya's list

@@ -119,3 +119,15 @@ def annotations_for(indicator, org_unit):
     return list(
         Annotation.objects.filter(indicator=indicator, org_unit=org_unit).select_related("author__member")
     )
+
+
+def quality_url(user, network, unit) -> str | None:
+    """The data-quality view of the unit's country, for readers who may see it (None for the others)."""
+    from django.urls import reverse
+
+    from qicop.indicators.permissions import quality_countries
+
+    countries = quality_countries(user)
+    if countries is not None and unit.country_id not in countries:
+        return None
+    return f"{reverse('dashboards:data_quality', args=[network.slug])}?country={unit.country.iso2}"

@@ -100,7 +100,7 @@ def chart_page(request, slug, code, uid):
             "rows": rows,
             "flags": drawn.flags,
             "problem": series.problem,
-            "quality_url": _quality_url(request.user, network, unit),
+            "quality_url": selectors.quality_url(request.user, network, unit),
             "svg": chart_drawing(drawn, indicator, unit, annotations).to_svg(),
             # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
             "svg_narrow": chart_drawing(drawn, indicator, unit, annotations, width=360, height=280).to_svg(),
@@ -131,14 +131,6 @@ def chart_page(request, slug, code, uid):
             "combo": combo,
         },
     )
-
-
-def _quality_url(user, network, unit) -> str | None:
-    """The data-quality view of the unit's country, for readers who may see it."""
-    countries = quality_countries(user)
-    if countries is not None and unit.country_id not in countries:
-        return None
-    return f"{reverse('dashboards:data_quality', args=[network.slug])}?country={unit.country.iso2}"
 
 
 def _change(request, network, indicator, unit, series, settings):

@@ -258,6 +258,8 @@ class ChartView:
     summary: str
     has_data: bool
     live: bool  # False: the viewer may not see the current data
+    flags: tuple = ()  # implausible values the chart left out of its limits (dashboards.checks)
+    quality_url: str | None = None  # where the viewer may see them listed
 
 
 def _chart_options(chart: CaseStudyChart) -> tuple[str, str]:
@@ -270,9 +272,9 @@ def _chart_options(chart: CaseStudyChart) -> tuple[str, str]:
     return rules_set, periods
 
 
-def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool]:
-    """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data). The series,
-    SPC, saved phases (ChartSettings) and annotations all come from the dashboards' own code."""
+def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
+    """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data, flagged points).
+    The series, SPC, saved phases (ChartSettings) and annotations all come from the dashboards' own code."""
     from qicop.dashboards import selectors as dashboards
     from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
     from qicop.dashboards.models import ChartSettings
@@ -294,13 +296,14 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool]:
     values = drawn.series.value(indicator.factor or 1)
     has_data = bool(drawn.flags) or not all(v != v for v in values)
     drawing = chart_drawing(drawn, indicator, unit, annotations)
-    return drawing.to_svg(id_prefix=f"cs{chart.pk}"), drawn.spc.result.summary(translate=_), has_data
+    summary = drawn.spc.result.summary(translate=_)
+    return drawing.to_svg(id_prefix=f"cs{chart.pk}"), summary, has_data, tuple(drawn.flags)
 
 
 def snapshot_svg(chart: CaseStudyChart) -> str:
     from qicop.indicators.permissions import published_data_reader
 
-    svg, _summary, _has_data = draw_chart(published_data_reader(chart.case_study.network_id), chart)
+    svg, _summary, _has_data, _flags = draw_chart(published_data_reader(chart.case_study.network_id), chart)
     return svg
 
 
@@ -312,8 +315,11 @@ def chart_views(user, case: CaseStudy) -> list[ChartView]:
     views = []
     for chart in charts_of(case):
         if may_read_live(user, chart):
-            svg, summary, has_data = draw_chart(user, chart)
-            views.append(ChartView(chart, svg, summary, has_data, True))
+            from qicop.dashboards.selectors import quality_url
+
+            svg, summary, has_data, flags = draw_chart(user, chart)
+            where = quality_url(user, case.network, chart.org_unit) if flags else None
+            views.append(ChartView(chart, svg, summary, has_data, True, flags, where))
         else:
             views.append(ChartView(chart, "", "", False, False))
     return views
