@@ -97,6 +97,20 @@ def test_a_period_or_org_unit_that_names_nothing_is_refused_saying_which(
     assert body["errorCode"] == code and message in body["message"]
 
 
+def test_a_template_too_large_to_send_is_refused_saying_how_to_ask_for_less(world, data, monkeypatch):
+    from qicop.api.dhis2 import data_set_template
+
+    monkeypatch.setattr(data_set_template, "MAX_VALUES", 5)
+    client = world.client_for("kim")
+    url = "/api/dataSets/MonthlyHiv1/dataValueSet"
+    assert len(get(client, f"{url}?orgUnit=NakuruHosp1").json()["dataValues"]) == 3
+    body = get(client, f"{url}?orgUnit=NakuruHosp1,NaivashaHC1", 409).json()
+    assert body["message"] == "This template would hold more than 5 values: ask for fewer organisation units."
+    monkeypatch.setattr(data_set_template, "MAX_ORG_UNITS", 1)
+    body = get(client, f"{url}?orgUnit=NakuruHosp1&orgUnit=NaivashaHC1", 409).json()
+    assert body["message"] == "Ask for at most 1 organisation units at once."
+
+
 def test_an_unknown_data_set_or_one_nobody_may_read_is_not_found(world, data):
     url = "/api/dataSets/{}/dataValueSet"
     body = get(world.client_for("kim"), url.format("NoSuchSet01"), 404).json()

@@ -29,6 +29,7 @@ from qicop.integrations.dhis2.periods import PeriodError, parse_period
 from qicop.integrations.dhis2.rows import DataValueRow
 
 MAX_ORG_UNITS = 1000
+MAX_VALUES = 100_000
 
 
 def data_value_set_template(request, uid: str):
@@ -40,7 +41,9 @@ def data_value_set_template(request, uid: str):
         return error_response(406, _("This template is served as JSON or XML: ask for .json or .xml."))
     data_set = visible_metadata(user, DataSet).filter(uid=uid).first()
     if data_set is None:
-        return error_response(404, _("DataSet with id %(uid)s could not be found.") % {"uid": uid})
+        return error_response(
+            404, _("%(type)s with id %(uid)s could not be found.") % {"type": "DataSet", "uid": uid}
+        )
     period = request.GET.get("period", "").strip()
     if period:
         try:
@@ -64,6 +67,13 @@ def data_value_set_template(request, uid: str):
     element_code = request.GET.get("dataElementIdScheme", "").upper() == "CODE"
     unit_code = request.GET.get("orgUnitIdScheme", "").upper() == "CODE"
     elements = _elements(data_set)
+    per_unit = sum(len(element.category_combo.option_combos.all()) for element in elements)
+    if per_unit * max(1, len(wanted)) > MAX_VALUES:
+        return error_response(
+            409,
+            _("This template would hold more than %(count)d values: ask for fewer organisation units.")
+            % {"count": MAX_VALUES},
+        )
     rows = [
         DataValueRow(
             data_element=_name(element, element_code),
@@ -87,10 +97,11 @@ def _org_units(user, wanted: list[str]) -> dict[str, OrgUnit]:
     """The visible org units among ``wanted`` (UIDs or codes), by the identifier they were asked for."""
     if not wanted:
         return {}
+    asked = set(wanted)
     found = {}
-    for unit in visible_metadata(user, OrgUnit).filter(Q(uid__in=wanted) | Q(code__in=wanted)):
+    for unit in visible_metadata(user, OrgUnit).filter(Q(uid__in=asked) | Q(code__in=asked)):
         for identifier in (unit.uid, unit.code):
-            if identifier in wanted:
+            if identifier in asked:
                 found[identifier] = unit
     return found
 
