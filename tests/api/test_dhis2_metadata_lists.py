@@ -269,9 +269,10 @@ def test_properties_qicop_holds_the_same_for_every_object_filter_all_or_nothing(
     both = "filter=domainType:in:[AGGREGATE,TRACKER]&filter=code:eq:QI_SCORE"
     assert ids(get(client, f"/api/dataElements?{both}"), "dataElements") == ["QiScore001a"]
     assert len(ids(get(client, "/api/indicators?filter=annualized:eq:false"), "indicators")) == 2
-    assert "'yes' is not true or false" in get(
-        client, "/api/indicators?filter=annualized:eq:yes", status=400
-    )["message"]
+    assert (
+        "'yes' is not true or false"
+        in get(client, "/api/indicators?filter=annualized:eq:yes", status=400)["message"]
+    )
 
 
 @pytest.mark.parametrize(
