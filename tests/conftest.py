@@ -19,6 +19,14 @@ def pytest_configure(config):
     compile_catalogs(Path(qicop.__file__).parent / "locale")
 
 
+def pytest_sessionfinish(session):
+    """The run's main process stops the qicop server the live tests started, once every worker is done."""
+    if not hasattr(session.config, "workerinput"):
+        from live_qicop import stop_shared_server
+
+        stop_shared_server(session.config._tmp_path_factory.getbasetemp())
+
+
 def pytest_collection_modifyitems(session, config, items):
     """Tests of the shared demo run last, together: the demo is loaded once for all of them, and no
     other test ever sees it."""

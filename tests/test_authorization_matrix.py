@@ -108,6 +108,10 @@ MATRIX = {
     # (an account with no membership sees empty lists, and no object by uid).
     "dhis2:metadata_list": (lambda w: "/api/organisationUnits", expect(200, anonymous=401)),
     "dhis2:metadata_object": (lambda w: "/api/organisationUnits/NoSuchUnit1", expect(404, anonymous=401)),
+    "dhis2:data_set_template": (
+        lambda w: "/api/dataSets/NoSuchSet01/dataValueSet",
+        expect(404, anonymous=401),
+    ),
     "dhis2:task_summary": (
         lambda w: "/api/system/taskSummaries/DATAVALUE_IMPORT/NoSuchJob01",
         expect(404, anonymous=401),

@@ -184,6 +184,25 @@ def test_a_data_set_element_without_a_selection_is_written_whole(world, data):
     }
 
 
+def test_a_data_set_without_attributes_has_the_default_category_combo_as_every_dhis2_data_set(world, data):
+    # dhis2-pocket-knife reads a data set's categoryCombo.categoryOptionCombos as its attribute option combos.
+    body = get(
+        world.client_for("kim"),
+        "/api/dataSets/MonthlyHiv1?fields=categoryCombo[id,name,categoryOptionCombos[id,name]]",
+    )
+    assert body == {
+        "categoryCombo": {
+            "id": data.default_combo.uid,
+            "name": "default",
+            "categoryOptionCombos": [{"id": data.default_coc.uid, "name": "default"}],
+        }
+    }
+    data.data_set.category_combo = data.sex_combo
+    data.data_set.save()
+    body = get(world.client_for("kim"), "/api/dataSets?fields=id,categoryCombo[id]")
+    assert body["dataSets"] == [{"id": "MonthlyHiv1", "categoryCombo": {"id": "SexComboUid"}}]
+
+
 # ---------------------------------------------------------------------------------------------- filters
 
 
@@ -235,6 +254,25 @@ def test_typed_properties_are_compared_as_their_type(world, data):
         "dataElements",
     ) == ["Committee1a"]
     assert ids(get(client, "/api/indicators?filter=decimals:null"), "indicators") == ["HtTxRate001"]
+
+
+def test_properties_qicop_holds_the_same_for_every_object_filter_all_or_nothing(world, data):
+    # dhis2-pocket-knife asks for filter=domainType:eq:AGGREGATE; qicop's data elements are all aggregate.
+    client = world.client_for("kim")
+    everything = ids(get(client, "/api/dataElements"), "dataElements")
+    assert len(everything) == 5
+    assert ids(get(client, "/api/dataElements?filter=domainType:eq:AGGREGATE"), "dataElements") == everything
+    assert ids(get(client, "/api/dataElements?filter=domainType:eq:TRACKER"), "dataElements") == []
+    assert ids(get(client, "/api/dataElements?filter=domainType:!eq:AGGREGATE"), "dataElements") == []
+    either = "filter=domainType:eq:TRACKER&filter=code:eq:QI_SCORE&rootJunction=OR"
+    assert ids(get(client, f"/api/dataElements?{either}"), "dataElements") == ["QiScore001a"]
+    both = "filter=domainType:in:[AGGREGATE,TRACKER]&filter=code:eq:QI_SCORE"
+    assert ids(get(client, f"/api/dataElements?{both}"), "dataElements") == ["QiScore001a"]
+    assert len(ids(get(client, "/api/indicators?filter=annualized:eq:false"), "indicators")) == 2
+    assert (
+        "'yes' is not true or false"
+        in get(client, "/api/indicators?filter=annualized:eq:yes", status=400)["message"]
+    )
 
 
 @pytest.mark.parametrize(

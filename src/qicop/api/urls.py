@@ -8,7 +8,15 @@ middleware, under a versioned prefix (``/api/40/…``). FHIR routes are plain ``
 from django.urls import path, register_converter
 
 from qicop.api import fhir
-from qicop.api.dhis2 import data_value, data_values, metadata, metadata_lists, system, tasks
+from qicop.api.dhis2 import (
+    data_set_template,
+    data_value,
+    data_values,
+    metadata,
+    metadata_lists,
+    system,
+    tasks,
+)
 from qicop.api.dhis2.routing import dhis2_path
 from qicop.api.dhis2.schemas import SERVED
 
@@ -18,6 +26,11 @@ urlpatterns = [
     dhis2_path("dataValueSets", data_values.data_value_sets, name="data_value_sets"),
     dhis2_path("dataValues", data_value.data_values, name="data_values"),
     dhis2_path("metadata", metadata.metadata, name="metadata"),
+    dhis2_path(
+        "dataSets/<str:uid>/dataValueSet",
+        data_set_template.data_value_set_template,
+        name="data_set_template",
+    ),
     dhis2_path("system/info", system.info, name="system_info"),
     dhis2_path("system/ping", system.ping, name="system_ping"),
     dhis2_path("me", system.me, name="me"),

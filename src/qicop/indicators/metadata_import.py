@@ -296,7 +296,9 @@ def _import_all(run: _Run) -> None:
         lambda m, e: {
             "period_type": m.period_type or "Monthly",
             "open_future_periods": m.open_future_periods,
-            "category_combo": combo_of(m.category_combo, e, required=False),
+            # No attribute combo and the default one are the same; the API shows both as the default, as
+            # DHIS2 shows every data set, and a bundle exported here and imported back changes nothing.
+            "category_combo": _unless_default(combo_of(m.category_combo, e, required=False), default_combo),
         },
     )
     for meta in metadata.data_sets:
@@ -454,6 +456,10 @@ def _upsert(run: _Run, kind: str, model, metas, extra) -> dict:
             run.report.count(kind, "updated", index=index, uid=uid, name=meta.name)
         rows[meta.uid or uid] = row
     return rows
+
+
+def _unless_default(combo, default_combo):
+    return None if combo is not None and combo.pk == default_combo.pk else combo
 
 
 def _attribute_values(meta) -> dict:

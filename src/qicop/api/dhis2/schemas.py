@@ -39,6 +39,8 @@ class Prop:
     prefetch: str | None = None
     #: a model whose rows are shown only if visible to the reader (prefetched through the metadata selector)
     visible_model: type | None = None
+    #: the same for every object (``get`` ignores its arguments): filters on it keep all objects or none
+    constant: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def _simple(name, getter, lookup=None, value_type="text", owner=True, persisted=
     return Prop(
         name, "simple", getter, lookup=lookup, value_type=value_type, owner=owner, persisted=persisted
     )
+
+
+def _constant(name, value, value_type="text") -> Prop:
+    """A property qicop holds the same for every object, as DHIS2 would (every data element is aggregate)."""
+    return Prop(name, "simple", lambda o, c: value, value_type=value_type, constant=True)
 
 
 def _attribute_values(obj, ctx) -> list[dict]:
@@ -185,7 +192,7 @@ _add(_schema(
     "dataElements", "dataElement", "org.hisp.dhis.dataelement.DataElement", m.DataElement,
     _simple("valueType", lambda o, c: o.value_type, "value_type"),
     _simple("aggregationType", lambda o, c: o.aggregation_type, "aggregation_type"),
-    _simple("domainType", lambda o, c: "AGGREGATE"),
+    _constant("domainType", "AGGREGATE"),
     _simple("zeroIsSignificant", lambda o, c: o.zero_is_significant, "zero_is_significant", "bool"),
     _ref("categoryCombo", "categoryCombos", "category_combo", "category_combo"),
     _many("dataSets", "dataSets", "data_sets", owner=False),
@@ -194,7 +201,9 @@ _add(_schema(
     "dataSets", "dataSet", "org.hisp.dhis.dataset.DataSet", m.DataSet,
     _simple("periodType", lambda o, c: o.period_type, "period_type"),
     _simple("openFuturePeriods", lambda o, c: o.open_future_periods, "open_future_periods", "int"),
-    _ref("categoryCombo", "categoryCombos", "category_combo", "category_combo"),
+    # Every DHIS2 data set has an attribute combo, "default" when it has no attributes (clients read it).
+    Prop("categoryCombo", "reference", lambda o, c: o.category_combo or c.default_combo(),
+         target="categoryCombos", lookup="category_combo", prefetch="category_combo"),
     Prop("dataSetElements", "collection",
          lambda o, c: [DataSetElement(o, de) for de in o.data_elements.all()],
          target="dataSetElements", lookup="data_elements", prefetch="data_elements"),
@@ -240,7 +249,7 @@ _add(_schema(
     _simple("denominatorDescription", lambda o, c: o.denominator_description or None,
             "denominator_description"),
     _simple("decimals", lambda o, c: o.decimals, "decimals", "int"),
-    _simple("annualized", lambda o, c: False),
+    _constant("annualized", False, "bool"),
     Prop("indicatorType", "reference", lambda o, c: IndicatorType(o.factor or 1), target="indicatorTypes"),
 ))  # fmt: skip
 _add(_schema(

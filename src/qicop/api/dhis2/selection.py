@@ -9,7 +9,7 @@ JSON objects. ``filter_q()`` and ``order_by()`` turn DHIS2 filters and orders in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 
 from qicop.api.dhis2.schemas import SCHEMAS, Prop, Schema, preset_names
 from qicop.indicators.metadata_selectors import visible_metadata
-from qicop.indicators.models import OrgUnit
+from qicop.indicators.models import CategoryCombo, OrgUnit
 from qicop.integrations.dhis2.fields import Exclude, Field, Item, Preset, Transform
 from qicop.integrations.dhis2.query import Filter, Order, QueryError
 
@@ -38,6 +38,13 @@ class Node:
 class Context:
     user: Any
     base_url: str
+    _read: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def default_combo(self) -> CategoryCombo | None:
+        """The "default" category combo, which DHIS2 gives every data set that names none; read once."""
+        if "default_combo" not in self._read:
+            self._read["default_combo"] = CategoryCombo.objects.filter(name="default").order_by("pk").first()
+        return self._read["default_combo"]
 
 
 def plan(items: tuple[Item, ...], schema: Schema, *, depth: int = 0) -> tuple[Node, ...]:
@@ -202,6 +209,10 @@ def filter_q(schema: Schema, flt: Filter, text: str) -> Q:
     """The ORM condition for one DHIS2 filter on ``schema``'s model."""
     if flt.path == ("identifiable",):
         return _identifiable_q(flt, text)
+    constant = schema.props.get(flt.path[0]) if len(flt.path) == 1 else None
+    if constant is not None and constant.constant:
+        # The same for every row: the filter keeps them all or none (an empty Q would vanish in an OR).
+        return Q(pk__isnull=False) if _holds(constant, constant.get(None, None), flt, text) else Q(pk__in=[])
     lookup, prop, crosses = _resolve(schema, flt.path, text)
     op = flt.operator
     if prop.kind == "collection":
@@ -291,7 +302,11 @@ def matches(obj: Any, schema: Schema, flt: Filter, text: str, ctx: Context) -> b
     prop = schema.props.get(flt.path[0]) if len(flt.path) == 1 else None
     if prop is None or prop.kind != "simple":
         raise QueryError(f"filter {text!r}: {schema.singular} has no property {flt.property!r} to filter on")
-    value = prop.get(obj, ctx)
+    return _holds(prop, prop.get(obj, ctx), flt, text)
+
+
+def _holds(prop: Prop, value: Any, flt: Filter, text: str) -> bool:
+    """Whether ``value`` of ``prop`` passes the filter."""
     op = flt.operator
     negate = op.startswith("!")
     positive = op.lstrip("!")

@@ -235,6 +235,34 @@ class ImportSummary:
         return summary
 
 
+# DHIS2's order of an import summary's members, of its counts and of each conflict's.
+SUMMARY_KEYS = (
+    "responseType", "status", "importOptions", "description", "importCount", "conflicts", "rejectedIndexes",
+    "dataSetComplete",
+)  # fmt: skip
+COUNT_KEYS = ("imported", "updated", "ignored", "deleted")
+CONFLICT_KEYS = ("object", "objects", "value", "errorCode", "property", "indexes")
+
+
+def in_dhis2_order(summary: dict[str, Any]) -> dict[str, Any]:
+    """A stored summary with its members in DHIS2's order, members DHIS2 does not have last.
+
+    PostgreSQL keeps JSON objects in an order of its own: a summary read back from it would otherwise
+    list ``deleted`` before ``imported``, which scripts that print what they get show as it comes."""
+    ordered = _ordered(summary, SUMMARY_KEYS)
+    if isinstance(ordered.get("importCount"), dict):
+        ordered["importCount"] = _ordered(ordered["importCount"], COUNT_KEYS)
+    if isinstance(ordered.get("conflicts"), list):
+        ordered["conflicts"] = [
+            _ordered(item, CONFLICT_KEYS) if isinstance(item, dict) else item for item in ordered["conflicts"]
+        ]
+    return ordered
+
+
+def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: data[key] for key in keys if key in data} | data
+
+
 def read_import_summaries_xml(fileobj: IO[bytes]) -> list[ImportSummary]:
     """Read a legacy XML answer: ``<importSummaries>`` (one summary per ADX group) or one ``<importSummary>``.
 
