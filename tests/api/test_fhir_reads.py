@@ -234,14 +234,20 @@ def test_reading_a_report_stores_no_period(data):
     assert Period.objects.count() == before
 
 
-def test_a_period_that_has_not_ended_gives_a_pending_report(data):
+def test_a_period_that_has_not_ended_in_the_org_units_country_gives_a_pending_report(data):
+    from zoneinfo import ZoneInfo
+
     from django.utils import timezone
 
     from qicop.integrations.dhis2.periods import period_of
 
-    current = period_of("Monthly", timezone.localdate()).id
-    report = valid_json(data.world.client_for("carla").get(REPORT.replace("202401", current)))
-    assert report["status"] == "pending"
+    # The month that is running in Kenya (the report's org unit), whoever asks and wherever they are.
+    current = period_of("Monthly", timezone.localdate(timezone=ZoneInfo("Africa/Nairobi")))
+    for reader in ("carla", "kim"):
+        address = REPORT.replace("202401", current.id)
+        assert valid_json(data.world.client_for(reader).get(address))["status"] == "pending"
+        address = REPORT.replace("202401", current.previous().id)
+        assert valid_json(data.world.client_for(reader).get(address))["status"] == "complete"
 
 
 def test_an_indicator_whose_ids_do_not_fit_a_fhir_id_is_named_by_its_number(data, world):

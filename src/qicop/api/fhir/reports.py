@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from qicop.core.i18n import first_time_zone
 from qicop.indicators.aggregation import as_decimal, indicator_value
 from qicop.indicators.models import NetworkIndicator, OrgUnit, Period
 from qicop.integrations.dhis2.periods import PeriodError, parse_period
@@ -133,9 +135,13 @@ class Reports:
 
     def __init__(self, user):
         self.user = user
-        self.today: date = timezone.localdate()
         self.now = timezone.now().isoformat(timespec="seconds")
         self._reporters: dict[int, dict] = {}
+
+    def _today(self, unit: OrgUnit) -> date:
+        """Today where the org unit is: whether a period has ended (its report ``complete``) is the country's
+        calendar, whoever asks (at 23:30 UTC on 28 February, February is over in Nairobi, not in Haiti)."""
+        return timezone.localdate(timezone=ZoneInfo(first_time_zone(unit.country.time_zone)))
 
     def _reporter(self, unit: OrgUnit) -> dict:
         if unit.country_id not in self._reporters:
@@ -170,12 +176,13 @@ class Reports:
             score_unit=unit_fields,
         )
         reporter = self._reporter(unit)
+        today = self._today(unit)
         data = fhir.MeasureReportData(
             measure=measure_url(indicator),
             period_start=period.start_date.isoformat(),
             period_end=period.end_date.isoformat(),
             # A period that has not ended may still receive values.
-            status="complete" if period.end_date < self.today else "pending",
+            status="complete" if period.end_date < today else "pending",
             id=ids.report_id(measure_id(indicator), unit.uid, period.dhis2_id, indicator.pk),
             subject="#subject",
             subject_display=unit.name,
@@ -189,7 +196,7 @@ class Reports:
                     uid=unit.uid,
                     name=unit.name,
                     identifier_system=org_unit_system(),
-                    active=unit.closed_date is None or unit.closed_date >= self.today,
+                    active=unit.closed_date is None or unit.closed_date >= today,
                 ),
                 reporter,
             ),
