@@ -14,8 +14,9 @@ whatever ran before it.
 Outside the test process (a demo started as a subprocess) the real clock still runs.
 
 The tests that touch dates carry the ``dates`` mark, so another clock can run just them (``-m dates``):
-every test but those of the SPC engine and the chart drawing, which are handed their data and never read
-the clock (tests/charts/test_charts_isolation.py holds them to it).
+every test but those of the SPC engine, the chart drawing and the file formats, which are handed their data
+and every moment they write and never read the clock (tests/test_clock.py holds them to it), and those whose
+work runs in processes of their own (``real_clock``, ``live_qicop``), which this clock does not reach.
 """
 
 from __future__ import annotations
@@ -77,20 +78,28 @@ class Clock:
 
 
 _clock: Clock | None = None
-CLOCKLESS = ("analytics", "charts")  # test folders of layers that never read the clock
+CLOCKLESS = (
+    "analytics",
+    "charts",
+    "integrations",
+)  # layers (and their test folders) that never read the clock
 
 
 def pytest_configure(config):
     global _clock
     _clock = Clock(pinned_moment(os.environ.get(ENV), datetime.now(UTC)))
     config.addinivalue_line("markers", "dates: the test touches dates (run it under other clocks too)")
+    config.addinivalue_line(
+        "markers",
+        "real_clock: the test's work runs in processes of its own, on the real clock (not under -m dates)",
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):
     clockless = [Path(__file__).parent / folder for folder in CLOCKLESS]
     for item in items:
         # A server started as its own process keeps the real clock: this one changes nothing for it.
-        if item.get_closest_marker("live_qicop"):
+        if item.get_closest_marker("live_qicop") or item.get_closest_marker("real_clock"):
             continue
         if not any(item.path.is_relative_to(folder) for folder in clockless):
             item.add_marker(pytest.mark.dates)

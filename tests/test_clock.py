@@ -1,12 +1,16 @@
 """The suite's own clock (tests/clock.py): which moment QICOP_TEST_NOW names, and that tests start there."""
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from clock import DEFAULT_NOW, pinned_moment
+from clock import CLOCKLESS, DEFAULT_NOW, pinned_moment
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "qicop"
 
 REAL_NOW = datetime(2028, 2, 29, 7, 15, tzinfo=UTC)
 
@@ -36,3 +40,15 @@ def test_every_test_starts_at_the_pinned_moment_whatever_ran_before_and_the_cloc
     assert clock.now <= first < clock.now + timedelta(seconds=10)  # not minutes of earlier tests later
     time.sleep(0.01)
     assert timezone.now() > first
+
+
+def test_the_layers_tested_under_one_clock_never_read_it():
+    """The SPC engine, the chart drawing and the file formats are handed every date they use and every
+    moment they write, so their tests hold whatever the calendar says and need not run under other clocks."""
+    reads = re.compile(r"\b(now|today|utcnow|localdate|localtime|time|time_ns|monotonic)\(|import time\b")
+    for package in CLOCKLESS:
+        for path in (SRC / package).rglob("*.py"):
+            found = reads.search(path.read_text())
+            assert found is None, (
+                f"{package}/{path.relative_to(SRC / package)} reads the clock: {found.group(0)}"
+            )

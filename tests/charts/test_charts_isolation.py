@@ -1,7 +1,6 @@
 """The charts package stands alone: no Django, so views, the CLI and exports can all use it."""
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,13 +45,3 @@ def test_chart_sources_import_only_the_standard_library_numpy_pillow_and_qicop_a
                 assert name in allowed or name in sys.stdlib_module_names, f"{path.name}: {line}"
                 if name == "qicop":
                     assert words[1].startswith(("qicop.analytics", "qicop.charts")), f"{path.name}: {line}"
-
-
-def test_the_engine_and_the_drawing_never_read_the_clock():
-    """They are handed every date they show, so their tests hold whatever the calendar says (and need not
-    run again under other clocks, tests/clock.py)."""
-    reads = re.compile(r"\b(now|today|utcnow|localdate|localtime|time|time_ns|monotonic)\(|import time\b")
-    for package in ("analytics", "charts"):
-        for path in (SRC / "qicop" / package).rglob("*.py"):
-            found = reads.search(path.read_text())
-            assert found is None, f"{package}/{path.name} reads the clock: {found.group(0)}"

@@ -11,6 +11,9 @@ import pytest
 
 QICOP = [sys.executable, "-m", "qicop.cli"]
 
+# The commands run as processes of their own, on the real clock: the suite's other clocks do not reach them.
+pytestmark = pytest.mark.real_clock
+
 
 def run(args, cwd, **env):
     environment = {

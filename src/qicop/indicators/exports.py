@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from django.utils import timezone
+
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.models import CategoryCombo, CategoryOptionCombo, DataElement, DataSet
 from qicop.indicators.values import NUMERIC_TYPES
@@ -54,7 +56,11 @@ def write_values(
     if fmt == "adx":
         meta = _AdxMetadata(schemes, list(data_sets))
         return adx.write(
-            meta.as_adx(rows), out, data_sets=meta.data_set_of, annotated=meta.non_numeric_elements
+            meta.as_adx(rows),
+            out,
+            data_sets=meta.data_set_of,
+            annotated=meta.non_numeric_elements,
+            exported=timezone.now(),
         )
     return datavalueset_json.write(header, rows, out)
 

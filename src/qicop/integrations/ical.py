@@ -122,9 +122,10 @@ def event_calendar(
     *,
     method: Method = "PUBLISH",
     prodid: str = DEFAULT_PRODID,
-    stamp: datetime | None = None,
+    stamp: datetime,
 ) -> bytes:
     """A VCALENDAR with one VEVENT: PUBLISH for a download, REQUEST/CANCEL for mailed invitations.
+    ``stamp`` (DTSTAMP) is the moment it is written: the caller's clock, never read here.
 
     ATTENDEEs go only into REQUEST and CANCEL: RFC 5546 forbids them in PUBLISH, and a download must not
     disclose the other members' addresses.
@@ -133,15 +134,13 @@ def event_calendar(
     if method == "CANCEL":
         event = dataclasses.replace(event, status="CANCELLED")
     with_attendees = method in ("REQUEST", "CANCEL")
-    calendar.add_component(
-        _vevent(event, stamp or datetime.now(UTC), attendees=with_attendees, rsvp=method == "REQUEST")
-    )
+    calendar.add_component(_vevent(event, stamp, attendees=with_attendees, rsvp=method == "REQUEST"))
     _add_timezones(calendar, [event])
     return calendar.to_ical()
 
 
 def feed_calendar(
-    events: Iterable[EventData], *, name: str, prodid: str = DEFAULT_PRODID, stamp: datetime | None = None
+    events: Iterable[EventData], *, name: str, stamp: datetime, prodid: str = DEFAULT_PRODID
 ) -> bytes:
     """A member's subscription feed; cancelled meetings stay, with STATUS:CANCELLED, so clients drop them."""
     events = list(events)
@@ -151,9 +150,8 @@ def feed_calendar(
     # X- properties have no default type in icalendar: without vDuration the TTL would be written "1:00:00".
     calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(FEED_REFRESH))
     calendar.add("REFRESH-INTERVAL", icalendar.vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
-    now = stamp or datetime.now(UTC)
     for event in events:
-        calendar.add_component(_vevent(event, now, attendees=False, rsvp=False))
+        calendar.add_component(_vevent(event, stamp, attendees=False, rsvp=False))
     _add_timezones(calendar, events)
     return calendar.to_ical()
 

@@ -7,6 +7,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.integrations.ical import EventData, event_calendar, feed_calendar
@@ -68,7 +69,7 @@ def event_for(meeting: Meeting, *, show_join_link: bool) -> EventData:
 
 def meeting_ics(meeting: Meeting, *, registered: bool) -> bytes:
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "PUBLISH"
-    return event_calendar(event_for(meeting, show_join_link=registered), method=method)
+    return event_calendar(event_for(meeting, show_join_link=registered), method=method, stamp=timezone.now())
 
 
 def invitation_ics(meeting: Meeting, *, email: str, name: str, registered: bool, cancel: bool = False) -> str:
@@ -78,7 +79,7 @@ def invitation_ics(meeting: Meeting, *, email: str, name: str, registered: bool,
     # ORGANIZER is a bare address: DEFAULT_FROM_EMAIL may carry a display name ("qicop <noreply@…>").
     organizer = parseaddr(event.organizer_email)[1] or event.organizer_email
     event = dataclasses.replace(event, organizer_email=organizer, attendees=[(email, name)])
-    return event_calendar(event, method="CANCEL" if cancel else "REQUEST").decode()
+    return event_calendar(event, method="CANCEL" if cancel else "REQUEST", stamp=timezone.now()).decode()
 
 
 def member_feed(member) -> bytes:
@@ -96,4 +97,4 @@ def member_feed(member) -> bytes:
         )
     )
     events = [event_for(m, show_join_link=m.pk in registered) for m in meetings]
-    return feed_calendar(events, name=f"qicop — {member.full_name}")
+    return feed_calendar(events, name=f"qicop — {member.full_name}", stamp=timezone.now())

@@ -4,6 +4,7 @@ trip."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.integrations.errors import FormatError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "dhis2"
+EXPORTED = datetime(2024, 2, 1, tzinfo=UTC)
 
 
 def groups_of(path: Path) -> list[adx.AdxGroup]:
@@ -237,7 +239,7 @@ def test_writing_then_reading_gives_the_same_rows_and_groups():
         DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_2", "COC_F", "AOC_1", value="7", index=2, line=10),
     ]
     out = io.StringIO()
-    assert adx.write(rows, out, data_set="HIV", exported="2024-02-01T00:00:00Z") == 3
+    assert adx.write(rows, out, data_set="HIV", exported=EXPORTED) == 3
     text = out.getvalue()
     assert text.count("<group ") == 2
     groups = list(adx.read_groups(io.BytesIO(text.encode())))
@@ -270,7 +272,7 @@ def test_writing_then_reading_gives_the_same_rows_and_groups():
 
 def test_a_text_value_is_written_as_an_annotation_with_a_placeholder_value():
     out = io.StringIO()
-    adx.write([DataValueRow("NOTE", "2024-01-01/P1M", "FAC_1", value="no stock")], out, exported="x")
+    adx.write([DataValueRow("NOTE", "2024-01-01/P1M", "FAC_1", value="no stock")], out, exported=EXPORTED)
     assert '<dataValue dataElement="NOTE" value="0">' in out.getvalue()
     assert "<annotation>no stock</annotation>" in out.getvalue()
 
@@ -280,7 +282,7 @@ def test_a_category_code_that_is_not_an_xml_name_cannot_be_written():
         "DE", "2024-01-01/P1M", "FAC", value="1", category_options=(("AGE GROUP", "x"),), index=4
     )
     with pytest.raises(FormatError, match="not an XML name") as caught:
-        adx.write([row], io.StringIO(), exported="x")
+        adx.write([row], io.StringIO(), exported=EXPORTED)
     assert caught.value.index == 4
 
 
@@ -309,7 +311,9 @@ def test_every_group_carries_the_data_set_of_its_elements():
         DataValueRow("OTHER", "2024-01-01/P1M", "FAC_1", value="5"),
     ]
     out = io.StringIO()
-    adx.write(rows, out, data_sets={"TX_CURR": "HIV", "QI_SCORE": "QI"}, data_set="DEFAULT", exported="x")
+    adx.write(
+        rows, out, data_sets={"TX_CURR": "HIV", "QI_SCORE": "QI"}, data_set="DEFAULT", exported=EXPORTED
+    )
     groups = list(adx.read_groups(io.BytesIO(out.getvalue().encode())))
     assert [(g.data_set, [r.data_element for r in g.rows]) for g in groups] == [
         ("HIV", ["TX_CURR"]),
@@ -325,7 +329,7 @@ def test_values_of_non_numeric_elements_go_into_the_annotation_whatever_they_loo
         DataValueRow("TX_CURR", "2024-01-01/P1M", "FAC_1", value="1E+3", comment="estimate"),
     ]
     out = io.StringIO()
-    adx.write(rows, out, annotated={"CODE_TEXT", "COMMITTEE"}, exported="2024-02-01T00:00:00Z")
+    adx.write(rows, out, annotated={"CODE_TEXT", "COMMITTEE"}, exported=EXPORTED)
     text = out.getvalue()
     assert '<dataValue dataElement="CODE_TEXT" value="0">\n      <annotation>12</annotation>' in text
     assert '<dataValue dataElement="COMMITTEE" value="0">\n      <annotation>true</annotation>' in text
@@ -335,7 +339,7 @@ def test_values_of_non_numeric_elements_go_into_the_annotation_whatever_they_loo
 
 def test_a_deleted_value_says_so_with_the_placeholder_value_the_schema_requires():
     out = io.StringIO()
-    adx.write([DataValueRow("X", "2024-01-01/P1M", "FAC_1", deleted=True)], out, exported="x")
+    adx.write([DataValueRow("X", "2024-01-01/P1M", "FAC_1", deleted=True)], out, exported=EXPORTED)
     assert '<dataValue dataElement="X" value="0" deleted="true"/>' in out.getvalue()
     [row] = adx.read(io.BytesIO(out.getvalue().encode()))[1]
     assert row.deleted is True
@@ -344,7 +348,7 @@ def test_a_deleted_value_says_so_with_the_placeholder_value_the_schema_requires(
 def test_nothing_to_write_is_refused_before_anything_is_written():
     out = io.StringIO()
     with pytest.raises(adx.NoValues, match="at least one"):
-        adx.write(iter(()), out, exported="x")
+        adx.write(iter(()), out, exported=EXPORTED)
     assert out.getvalue() == ""
 
 
@@ -365,5 +369,5 @@ def test_what_the_writer_writes_is_valid_against_the_adx_schema():
         DataValueRow("X", "2024-01-01/P1M", "FAC_2", deleted=True),
     ]
     out = io.StringIO()
-    adx.write(rows, out, data_set="HIV")
+    adx.write(rows, out, data_set="HIV", exported=EXPORTED)
     adx_validation.assert_valid(out.getvalue())

@@ -209,7 +209,7 @@ def write(
     data_set: str | None = None,
     data_sets: Mapping[str, str] | None = None,
     annotated: Container[str] | None = None,
-    exported: str | None = None,
+    exported: datetime,
 ) -> int:
     """Write rows as an ADX document to the text stream ``out``, streaming; return the number of values.
 
@@ -226,13 +226,15 @@ def write(
     annotation. Without ``annotated``, a value that is not a number is taken for text. A row without a
     value (a deletion) is written with ``value="0"`` and ``deleted="true"``, since the schema requires one.
 
+    ``exported`` is the moment the document is written (the caller's clock, never read here).
+
     Raises :class:`NoValues` before writing anything when there are no rows (see its docstring).
     """
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
         raise NoValues("there is no value to write, and an ADX document needs at least one")
-    stamp = exported or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = exported.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     out.write(
         f'<?xml version="1.0" encoding="UTF-8"?>\n<adx xmlns="{ADX_NAMESPACE}" exported={quoteattr(stamp)}>\n'
     )
