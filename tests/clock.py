@@ -90,6 +90,9 @@ def pytest_configure(config):
     _clock = Clock(pinned_moment(os.environ.get(ENV), datetime.now(UTC)))
     config.addinivalue_line("markers", "dates: the test touches dates (run it under other clocks too)")
     config.addinivalue_line(
+        "markers", "pure: the test's layer reads neither the clock nor the database: one run is enough"
+    )
+    config.addinivalue_line(
         "markers",
         "real_clock: the test's work runs in processes of its own, on the real clock (not under -m dates)",
     )
@@ -101,7 +104,9 @@ def pytest_collection_modifyitems(session, config, items):
         # A server started as its own process keeps the real clock: this one changes nothing for it.
         if item.get_closest_marker("live_qicop") or item.get_closest_marker("real_clock"):
             continue
-        if not any(item.path.is_relative_to(folder) for folder in clockless):
+        if any(item.path.is_relative_to(folder) for folder in clockless):
+            item.add_marker(pytest.mark.pure)
+        else:
             item.add_marker(pytest.mark.dates)
 
 

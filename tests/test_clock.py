@@ -42,13 +42,16 @@ def test_every_test_starts_at_the_pinned_moment_whatever_ran_before_and_the_cloc
     assert timezone.now() > first
 
 
-def test_the_layers_tested_under_one_clock_never_read_it():
+def test_the_layers_tested_once_read_neither_the_clock_nor_the_database():
     """The SPC engine, the chart drawing and the file formats are handed every date they use and every
-    moment they write, so their tests hold whatever the calendar says and need not run under other clocks."""
+    moment they write, and import no Django: their tests hold whatever the calendar says and whichever
+    database runs, so they run once (``pure``), not again under other clocks or on PostgreSQL."""
     reads = re.compile(r"\b(now|today|utcnow|localdate|localtime|time|time_ns|monotonic)\(|import time\b")
+    django = re.compile(r"^\s*(from|import) django\b", re.MULTILINE)
     for package in CLOCKLESS:
         for path in (SRC / package).rglob("*.py"):
-            found = reads.search(path.read_text())
-            assert found is None, (
-                f"{package}/{path.relative_to(SRC / package)} reads the clock: {found.group(0)}"
-            )
+            text = path.read_text()
+            where = f"{package}/{path.relative_to(SRC / package)}"
+            found = reads.search(text)
+            assert found is None, f"{where} reads the clock: {found.group(0)}"
+            assert django.search(text) is None, f"{where} imports Django"
