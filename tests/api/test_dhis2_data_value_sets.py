@@ -223,7 +223,15 @@ def test_unpublished_values_of_another_country_are_not_exported(data):
     publish_period(actor=data.world.faith.user, country=data.world.kenya, period_id="2024Q1")
     assert Publication.objects.count() == 1
     assert seen(data.world.henri.user) == ["1", "10"]
-    assert seen(data.world.olga.user) == ["10"]  # observers: national totals only
+    # Observers read the published national total the dashboard shows them: the facility's value and the
+    # one stored for the country, summed at the country's org unit.
+    assert seen(data.world.olga.user) == ["11"]
+    national = json.loads(b"".join(export(data.world.olga.user, query).streaming_content))["dataValues"]
+    assert [(v["orgUnit"], v["period"], v["attributeOptionCombo"]) for v in national] == [
+        ("KenyaRoot01", "202401", "HllvX50cXC0")
+    ]
+    hospital = "?dataElement=VlTested01a&period=202401&orgUnit=NakuruHosp1"
+    assert json.loads(b"".join(export(data.world.olga.user, hospital).streaming_content))["dataValues"] == []
 
 
 def test_export_needs_its_filters_and_says_which_with_dhis2s_error_codes(data):

@@ -68,7 +68,7 @@ def test_reset_starts_afresh(demo_dir):
         cwd=path,
         QICOP_DEMO="1",
     )
-    assert count.stdout.split()[-1] == "2"
+    assert count.stdout.split()[-1] == "3"  # the two learning networks and the regional one
 
 
 def test_a_bad_listen_address_is_explained(tmp_path):

@@ -131,6 +131,24 @@ def test_notes_are_added_by_the_countrys_data_people_only(data):
     )
 
 
+def test_a_note_on_an_unpublished_month_is_read_only_by_those_who_read_the_month(data):
+    from qicop.indicators.services import publish_period
+
+    dan = data.world.client_for("dan")
+    dan.post(url(data), {"form": "annotation", "period": data.periods[2], "text": "Published month note"})
+    dan.post(url(data), {"form": "annotation", "period": data.periods[30], "text": "Stock-out, unpublished"})
+    for period in data.periods[:12]:
+        publish_period(actor=data.world.faith.user, country=data.world.kenya, period_id=period)
+
+    kenyan = data.world.client_for("kim").get(url(data)).content.decode()
+    assert "Published month note" in kenyan and "Stock-out, unpublished" in kenyan
+    haitian = data.world.client_for("henri").get(url(data)).content.decode()
+    assert "Published month note" in haitian
+    assert "Stock-out, unpublished" not in haitian
+    picture = data.world.client_for("henri").get(url(data, query="?format=svg")).content.decode()
+    assert "Stock-out" not in picture
+
+
 def test_unpublished_data_of_another_country_shows_an_empty_state_not_the_values(data):
     page = data.world.client_for("henri").get(url(data)).content.decode()
     assert "No data you may see" in page

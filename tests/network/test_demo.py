@@ -25,9 +25,13 @@ COUNTRIES_OF_THE_BRIEF = {
 }
 
 
-def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_people(db):
+def test_the_demo_has_two_learning_networks_a_regional_one_sixteen_countries_and_about_two_hundred_people(db):
     assert load_demo(with_data=False) is True
-    assert set(Network.objects.values_list("slug", flat=True)) == {"virtual", "all-country"}
+    assert set(Network.objects.values_list("slug", flat=True)) == {
+        "virtual",
+        "all-country",
+        "southern-africa",
+    }
     assert set(Country.objects.values_list("iso2", flat=True)) == COUNTRIES_OF_THE_BRIEF
     assert 190 <= Member.objects.count() <= 220
     for country in Country.objects.all():
@@ -35,8 +39,8 @@ def test_the_demo_has_two_networks_sixteen_countries_and_about_two_hundred_peopl
         assert {"moh", "cdc"} <= kinds, country
 
 
-def test_every_role_is_represented_in_every_network(demo):
-    for network in Network.objects.all():
+def test_every_role_is_represented_in_every_learning_network(demo):
+    for network in Network.objects.exclude(slug="southern-africa"):
         roles = set(Membership.objects.filter(network=network).values_list("role", flat=True))
         assert roles == set(Role.values), network
 
@@ -77,3 +81,25 @@ def test_the_fixed_demo_logins_sign_in_with_the_demo_password(demo, client):
     for email, _description in DEMO_LOGINS:
         assert client.login(username=email, password="demo"), email
         client.logout()
+
+
+def test_the_regional_coordinator_answers_for_her_networks_countries_only(demo):
+    """Coordinating one network is not coordinating every network: she reads and writes the data of the
+    southern African countries, and of Kenya only what any member reads (what Kenya published)."""
+    from qicop.accounts.models import User
+    from qicop.indicators.models import DataValue, Publication
+    from qicop.indicators.permissions import WriteScope
+    from qicop.indicators.selectors import published_condition, visible_values
+
+    regional = User.objects.get(email="coordinator.sadc@example.org")
+    zambia, kenya = Country.objects.get(iso2="ZM"), Country.objects.get(iso2="KE")
+    scope = WriteScope.of(regional)
+    assert scope.writes_country(zambia.pk) and not scope.writes_country(kenya.pk)
+    assert not scope.shared  # the metadata every country's charts use is not hers to change
+    unpublished_kenyan = DataValue.objects.filter(org_unit__country=kenya).exclude(published_condition())
+    assert unpublished_kenyan.exists() and Publication.objects.filter(country=kenya).exists()
+    seen = visible_values(regional)
+    assert not seen.filter(pk__in=unpublished_kenyan.values("pk")[:1000]).exists()
+    assert seen.filter(org_unit__country=kenya).exists()  # Kenya's published months
+    zambian = DataValue.objects.filter(org_unit__country=zambia).exclude(published_condition()).first()
+    assert zambian is not None and seen.filter(pk=zambian.pk).exists()  # her countries' unpublished months

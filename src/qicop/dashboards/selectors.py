@@ -115,10 +115,34 @@ def indicator_chart(
     return IndicatorChart(series, plausible, flags, spc)
 
 
-def annotations_for(indicator, org_unit):
-    return list(
+def annotations_for(indicator, org_unit, user):
+    """The notes on the chart that ``user`` may read: a note on a month follows that month's values, so
+    readers who see only what is published (other countries, observers) see notes on published periods
+    only."""
+    from qicop.indicators.models import Publication
+    from qicop.indicators.permissions import ReadScope
+    from qicop.integrations.dhis2.periods import PeriodError, parse_period
+
+    notes = list(
         Annotation.objects.filter(indicator=indicator, org_unit=org_unit).select_related("author__member")
     )
+    scope = ReadScope(user)
+    if scope.everything or org_unit.country_id in scope.countries or not notes:
+        return notes
+    published = list(
+        Publication.objects.filter(country_id=org_unit.country_id).values_list(
+            "period__start_date", "period__end_date"
+        )
+    )
+
+    def is_published(note) -> bool:
+        try:
+            period = parse_period(note.period)
+        except PeriodError:
+            return False
+        return any(start <= period.start and period.end <= end for start, end in published)
+
+    return [note for note in notes if is_published(note)]
 
 
 def quality_url(user, network, unit) -> str | None:

@@ -56,7 +56,7 @@ def chart_page(request, slug, code, uid):
     series, spc = drawn.series, drawn.spc
     if request.method == "POST":
         return _change(request, network, indicator, unit, series, settings)
-    annotations = selectors.annotations_for(indicator, unit)
+    annotations = selectors.annotations_for(indicator, unit, request.user)
     fmt = request.GET.get("format")
     if fmt in {"svg", "png"}:
         return _picture(drawn, indicator, unit, annotations, fmt)

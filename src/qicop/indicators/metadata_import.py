@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.indicators.aggregates import refresh_aggregates
 from qicop.indicators.models import (
     Category,
     CategoryCombo,
@@ -30,10 +31,11 @@ from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
     DataSet,
+    DataValue,
     Indicator,
     OrgUnit,
 )
-from qicop.indicators.permissions import data_countries_for
+from qicop.indicators.permissions import WriteScope
 from qicop.integrations.dhis2 import metadata as metadata_format
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 from qicop.integrations.dhis2.import_report import REPORT_MODES, ImportReport
@@ -151,24 +153,29 @@ def import_metadata(
 ) -> dict:
     """Create or update every object of ``metadata``; return DHIS2's ImportReport (a JSON-ready dict).
 
-    Coordinators import for any country; focal points and data managers only into their own country.
-    With ``atomic="ALL"`` any error leaves the database as it was; with ``"NONE"`` only the objects with
-    errors are left out. Raises PermissionDenied for a user who may not import metadata at all, and
-    ValueError for an unknown ``strategy`` or ``atomic`` mode.
+    Who may change what is ``WriteScope``'s rule: an org unit only by someone who writes for the country
+    it is in now and the one it would be in; shared metadata (no country keeps it) by coordinators only; a
+    country's own metadata by its data people. Objects a user may not change are still accepted when the
+    file leaves them as they are (a bundle exported here and imported back). With ``atomic="ALL"`` any error
+    leaves the database as it was; with ``"NONE"`` only the objects with errors are left out. Raises
+    PermissionDenied for a user who may not import metadata at all, and ValueError for an unknown
+    ``strategy`` or ``atomic`` mode.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"importStrategy {strategy!r} is not one of {', '.join(STRATEGIES)}")
     if atomic not in ATOMIC_MODES:
         raise ValueError(f"atomicMode {atomic!r} is not one of {', '.join(ATOMIC_MODES)}")
-    allowed = data_countries_for(actor)
-    if allowed == set():
+    scope = WriteScope.of(actor)
+    if not scope.writes_anything:
         raise PermissionDenied(_("Only coordinators, focal points and data managers import metadata."))
-    if allowed is not None:
-        own = next(iter(allowed))
-        if country is not None and country.pk != own:
-            raise PermissionDenied(_("You may import organisation units only into your own country."))
-        country = Country.objects.get(pk=own)
-    run = _Run(metadata, country, strategy, limited=allowed is not None)
+    if country is not None and not scope.writes_country(country.pk):
+        raise PermissionDenied(
+            _("You may import organisation units only into countries you manage data for, not %(country)s.")
+            % {"country": country.name}
+        )
+    if country is None and scope.own_country_id is not None:
+        country = Country.objects.get(pk=scope.own_country_id)
+    run = _Run(metadata, country, strategy, scope=scope)
     try:
         with transaction.atomic():
             _import_all(run)
@@ -185,12 +192,14 @@ def import_metadata(
 class _Run:
     """One import: its options, the report it writes, and the payload index of each object read."""
 
-    def __init__(self, metadata: Metadata, country: Country | None, strategy: str, *, limited: bool):
+    def __init__(self, metadata: Metadata, country: Country | None, strategy: str, *, scope: WriteScope):
         self.metadata = metadata
         self.country = country
         self.strategy = strategy
-        self.limited = limited
+        self.scope = scope
         self.report = ImportReport()
+        self.kept: set[tuple[str, str]] = set()  # (kind, uid) of objects stored as they were: not the user's
+        self.moved: list[tuple[str, str, int, int]] = []  # org units moved: old path, new path, countries
         self._codes: dict[str, tuple[str, str]] = {}  # code → (kind, uid) of the payload's objects
         skipped: dict[str, set[int]] = {}
         for error in metadata.errors:
@@ -237,7 +246,7 @@ def _import_all(run: _Run) -> None:
         lambda m, e: {"data_dimension_type": m.data_dimension_type or "DISAGGREGATION"},
     )
     for meta in metadata.categories:
-        if meta.uid in categories:
+        if meta.uid in categories and ("categories", meta.uid) not in run.kept:
             categories[meta.uid].options.set(
                 [options[u] for u in meta.category_options if u in options]
                 + list(CategoryOption.objects.filter(uid__in=meta.category_options))
@@ -250,7 +259,7 @@ def _import_all(run: _Run) -> None:
         lambda m, e: {"data_dimension_type": m.data_dimension_type or "DISAGGREGATION"},
     )
     for meta in metadata.category_combos:
-        if meta.uid in combos:
+        if meta.uid in combos and ("categoryCombos", meta.uid) not in run.kept:
             combos[meta.uid].categories.set(Category.objects.filter(uid__in=meta.categories))
 
     def combo_of(uid, errors, prop="categoryCombo", *, required=True):
@@ -274,7 +283,7 @@ def _import_all(run: _Run) -> None:
         lambda m, e: {"category_combo": combo_of(m.category_combo, e)},
     )
     for meta in metadata.category_option_combos:
-        if meta.uid in cocs:
+        if meta.uid in cocs and ("categoryOptionCombos", meta.uid) not in run.kept:
             cocs[meta.uid].options.set(CategoryOption.objects.filter(uid__in=meta.category_options))
     _upsert(
         run,
@@ -302,7 +311,7 @@ def _import_all(run: _Run) -> None:
         },
     )
     for meta in metadata.data_sets:
-        if meta.uid in data_sets:
+        if meta.uid in data_sets and ("dataSets", meta.uid) not in run.kept:
             data_sets[meta.uid].data_elements.set(DataElement.objects.filter(uid__in=meta.data_elements))
     factors = {t.uid: t.factor for t in metadata.indicator_types}
 
@@ -335,6 +344,7 @@ def _import_all(run: _Run) -> None:
 
     _upsert(run, "indicators", Indicator, metadata.indicators, indicator_fields)
     _import_org_units(run)
+    _follow_moves(run)
     # Data sets name org units that may come in the same file: assigned once those exist.
     for meta in metadata.data_sets:
         if meta.uid in data_sets:
@@ -343,9 +353,10 @@ def _import_all(run: _Run) -> None:
 
 def _assign_org_units(run: _Run, data_set: DataSet, meta) -> None:
     units = list(OrgUnit.objects.filter(uid__in=meta.organisation_units))
-    if run.limited:
+    scope = run.scope
+    if scope.countries is not None and not scope.shared:
         # A country's importer changes its own country's assignments only; the other countries' stay.
-        foreign = [u.uid for u in units if u.country_id != run.country.pk]
+        foreign = [u.uid for u in units if not scope.writes_country(u.country_id)]
         if foreign:
             position = run.metadata.data_sets.index(meta)
             run.report.error(
@@ -362,7 +373,7 @@ def _assign_org_units(run: _Run, data_set: DataSet, meta) -> None:
                 args=tuple(foreign[:10]),
             )
             return
-        kept = list(data_set.organisation_units.exclude(country=run.country))
+        kept = list(data_set.organisation_units.exclude(country_id__in=scope.countries))
         data_set.organisation_units.set(kept + units)
     else:
         data_set.organisation_units.set(units)
@@ -420,11 +431,21 @@ def _problems(run: _Run, kind: str, model, meta, existing) -> list[tuple]:
     return problems
 
 
+# Per type, the lists a file gives of an object's parts: DHIS2's property → (the row's relation, the meta's).
+RELATED = {
+    "categories": {"categoryOptions": ("options", "category_options")},
+    "categoryCombos": {"categories": ("categories", "categories")},
+    "categoryOptionCombos": {"categoryOptions": ("options", "category_options")},
+    "dataSets": {"dataSetElements": ("data_elements", "data_elements")},
+}
+
+
 def _upsert(run: _Run, kind: str, model, metas, extra) -> dict:
     """Create or update ``model`` rows by UID, each unless it has problems; returns uid → row stored.
 
     A row that exists and would not change is left untouched (its lastUpdated stays), but counts as
-    updated, as DHIS2 counts it."""
+    updated, as DHIS2 counts it. A row the user may not change is accepted only when the file changes
+    nothing of it (its parts included): it is then left as it is and marked kept."""
     rows = {}
     existing = {row.uid: row for row in model.objects.filter(uid__in=[m.uid for m in metas if m.uid])}
     for position, meta in enumerate(metas):
@@ -449,13 +470,65 @@ def _upsert(run: _Run, kind: str, model, metas, extra) -> dict:
             continue
         row = existing.get(uid)
         if row is None:
-            row = model.objects.create(uid=uid, **fields)
+            row = model.objects.create(uid=uid, country_id=run.scope.own_country_id, **fields)
             run.report.count(kind, "created", index=index, uid=uid, name=meta.name)
-        else:
+        elif run.scope.may_change_metadata(row.country_id):
             _save_if_changed(row, fields)
+            run.report.count(kind, "updated", index=index, uid=uid, name=meta.name)
+        else:
+            changes = _changes(row, fields) + _related_changes(kind, row, meta)
+            if changes:
+                run.report.error(
+                    kind, index=index, uid=meta.uid, name=meta.name, code="E3001", prop=changes[0],
+                    message=_not_yours(row, changes), args=tuple(changes),
+                )  # fmt: skip
+                run.report.count(kind, "ignored", index=index, uid=meta.uid, name=meta.name)
+                continue
+            run.kept.add((kind, uid))
             run.report.count(kind, "updated", index=index, uid=uid, name=meta.name)
         rows[meta.uid or uid] = row
     return rows
+
+
+def _changes(row, fields: dict) -> list[str]:
+    """The properties the file would change on ``row`` (those it leaves empty are not counted: a DHIS2 client
+    that assigns its org units to a shared data set names the data set, not all of it), by DHIS2's names."""
+    return [
+        _dhis2_property(name)
+        for name, value in fields.items()
+        if value not in (None, "")
+        and getattr(row, name) != value
+        and not (name == "attribute_values" and not value)
+    ]
+
+
+def _related_changes(kind: str, row, meta) -> list[str]:
+    changed = []
+    for prop, (relation, listed) in RELATED.get(kind, {}).items():
+        uids = set(getattr(meta, listed) or ())
+        if uids and uids != set(getattr(row, relation).values_list("uid", flat=True)):
+            changed.append(prop)
+    return changed
+
+
+def _dhis2_property(field: str) -> str:
+    first, *rest = field.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _not_yours(row, changes: list[str]) -> str:
+    if row.country_id is None:
+        return _(
+            "%(name)s is shared by the network's countries: only its coordinators change it (this file "
+            "changes %(properties)s)"
+        ) % {"name": row.name, "properties": ", ".join(changes)}
+    return _(
+        "%(name)s is kept by %(country)s: only its data people change it (this file changes %(properties)s)"
+    ) % {
+        "name": row.name,
+        "country": row.country.name,
+        "properties": ", ".join(changes),
+    }
 
 
 def _unless_default(combo, default_combo):
@@ -514,7 +587,11 @@ def _import_org_units(run: _Run) -> None:
                 meta.parent,
             )
             continue
-        target = country if parent is None else Country.objects.get(pk=parent[3])
+        now = existing.get(uid)
+        if parent is None and now is not None and not meta.parent:
+            target = now.country  # a root stays in its country
+        else:
+            target = country if parent is None else Country.objects.get(pk=parent[3])
         if parent is None and target is None:
             target = _country_named(meta)
         if target is None:
@@ -528,12 +605,7 @@ def _import_org_units(run: _Run) -> None:
                 "parent",
             )
             continue
-        if country is not None and target.pk != country.pk:
-            fail(
-                "E3000", _("Organisation unit %(name)s is in another country") % {"name": meta.name}, "parent"
-            )
-            continue
-        problems = _problems(run, "organisationUnits", OrgUnit, replace(meta, uid=uid), existing.get(uid))
+        problems = _problems(run, "organisationUnits", OrgUnit, replace(meta, uid=uid), now)
         if problems:
             for code, message, prop, value in problems:
                 report.error(
@@ -556,11 +628,31 @@ def _import_org_units(run: _Run) -> None:
             "closed_date": meta.closed_date,
             **_attribute_values(meta),
         }
+        refusal = None
+        if not run.scope.may_place_org_unit(now.country_id if now else None, target.pk):
+            where = (
+                now.country if now is not None and not run.scope.writes_country(now.country_id) else target
+            )
+            refusal = _(
+                "Organisation unit %(name)s is in %(country)s: only those who manage %(country)s's data "
+                "change it"
+            ) % {"name": meta.name, "country": where.name}
+        elif country is not None and target.pk != country.pk:
+            refusal = _("Organisation unit %(name)s is in another country") % {"name": meta.name}
+        if refusal is not None:
+            if now is not None and not _changes(now, fields):  # sent back as it is: nothing to refuse
+                report.count("organisationUnits", "updated", index=index, uid=uid, name=meta.name)
+                known[uid] = (now.pk, now.path, now.level, now.country_id)
+            else:
+                fail("E3000", refusal, "parent", meta.parent)
+            continue
         row = existing.get(uid)
         if row is None:
             row = OrgUnit.objects.create(uid=uid, **fields)
             report.count("organisationUnits", "created", index=index, uid=uid, name=meta.name)
         else:
+            if row.path != path or row.country_id != target.pk:
+                run.moved.append((row.path, path, row.country_id, target.pk))
             _save_if_changed(row, fields)
             report.count("organisationUnits", "updated", index=index, uid=uid, name=meta.name)
         known[uid] = (row.pk, path, level, target.pk)
@@ -572,3 +664,24 @@ def _country_named(meta) -> Country | None:
     for key in keys:
         query |= Q(iso2__iexact=key) | Q(iso3__iexact=key) | Q(name__iexact=key)
     return Country.objects.filter(query).first() if keys else None
+
+
+def _follow_moves(run: _Run) -> None:
+    """Org units that moved take their subtrees along (paths, levels, country), and the analytics table is
+    recomputed for the countries they left and joined, for every period with values below them."""
+    for old_path, new_path, old_country, new_country in run.moved:
+        shift = new_path.count("/") - old_path.count("/")
+        below = list(OrgUnit.objects.filter(path__startswith=old_path + "/"))
+        for unit in below:
+            unit.path = new_path + unit.path[len(old_path) :]
+            unit.level += shift
+            unit.country_id = new_country
+        OrgUnit.objects.bulk_update(below, ["path", "level", "country"], batch_size=500)
+        subtree = OrgUnit.objects.filter(Q(path=new_path) | Q(path__startswith=new_path + "/"))
+        periods = set(
+            DataValue.objects.filter(org_unit__in=subtree)
+            .values_list("period_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+        refresh_aggregates((country, period) for country in {old_country, new_country} for period in periods)

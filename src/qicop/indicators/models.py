@@ -39,6 +39,24 @@ class MetadataObject(TimeStampedModel):
         return self.name
 
 
+class SharedMetadataObject(MetadataObject):
+    """Metadata the network's countries may share: empty ``country`` means the network's own, changed by
+    coordinators only; a country's data people change what their country keeps (permissions.WriteScope)."""
+
+    country = models.ForeignKey(
+        "network.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kept by"),
+        help_text=_("The country that keeps it; empty when the network shares it (coordinators change it)."),
+    )
+
+    class Meta(MetadataObject.Meta):
+        abstract = True
+
+
 class OrgUnit(MetadataObject):
     """A node of a country's hierarchy: the country itself, its regions, districts and facilities."""
 
@@ -60,7 +78,7 @@ class OrgUnit(MetadataObject):
         indexes = [models.Index(fields=["country", "level"])]
 
 
-class Category(MetadataObject):
+class Category(SharedMetadataObject):
     class DimensionType(models.TextChoices):
         DISAGGREGATION = "DISAGGREGATION", _("Disaggregation")
         ATTRIBUTE = "ATTRIBUTE", _("Attribute")
@@ -75,13 +93,13 @@ class Category(MetadataObject):
         verbose_name_plural = _("categories")
 
 
-class CategoryOption(MetadataObject):
+class CategoryOption(SharedMetadataObject):
     class Meta(MetadataObject.Meta):
         verbose_name = _("category option")
         verbose_name_plural = _("category options")
 
 
-class CategoryCombo(MetadataObject):
+class CategoryCombo(SharedMetadataObject):
     data_dimension_type = models.CharField(
         max_length=16, choices=Category.DimensionType.choices, default=Category.DimensionType.DISAGGREGATION
     )
@@ -92,7 +110,7 @@ class CategoryCombo(MetadataObject):
         verbose_name_plural = _("category combinations")
 
 
-class CategoryOptionCombo(MetadataObject):
+class CategoryOptionCombo(SharedMetadataObject):
     """A disaggregation such as "Female, 15-24y", or an attribute such as a funding mechanism."""
 
     category_combo = models.ForeignKey(CategoryCombo, on_delete=models.PROTECT, related_name="option_combos")
@@ -118,7 +136,7 @@ class ValueType(models.TextChoices):
     DATE = "DATE", _("Date")
 
 
-class DataElement(MetadataObject):
+class DataElement(SharedMetadataObject):
     value_type = models.CharField(
         _("value type"), max_length=32, choices=ValueType.choices, default=ValueType.NUMBER
     )
@@ -131,7 +149,7 @@ class DataElement(MetadataObject):
         verbose_name_plural = _("data elements")
 
 
-class DataSet(MetadataObject):
+class DataSet(SharedMetadataObject):
     period_type = models.CharField(_("period type"), max_length=32, default="Monthly")
     open_future_periods = models.PositiveSmallIntegerField(_("open future periods"), default=0)
     data_elements = models.ManyToManyField(DataElement, related_name="data_sets", blank=True)

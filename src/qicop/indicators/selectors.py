@@ -30,12 +30,14 @@ def readable(rows: QuerySet, user) -> QuerySet:
     scope = ReadScope(user)
     if scope.everything:
         return rows
-    if not scope.published and scope.own_country_id is None:
+    if not scope.published and not scope.countries:
         return rows.none()
-    published = published_condition()
+    published = Q(published_condition())
     if scope.national_only:
-        return rows.filter(published, org_unit__level=1)
-    return rows.filter(Q(org_unit__country_id=scope.own_country_id) | Q(published))
+        published &= Q(org_unit__level=1)
+    if not scope.countries:
+        return rows.filter(published)
+    return rows.filter(Q(org_unit__country_id__in=scope.countries) | published)
 
 
 def visible_values(user) -> QuerySet[DataValue]:
@@ -89,6 +91,13 @@ def export_rows(
     ``last_updated``: only values changed since then (deletions too, with ``include_deleted``), DHIS2's
     incremental sync; ``limit``: at most that many values."""
     schemes = id_schemes or IdSchemes()
+    scope = ReadScope(user)
+    if scope.national_only and not scope.everything and not scope.countries:
+        yield from _national_totals(
+            user, schemes, data_elements=data_elements, periods=periods, start=start, end=end,
+            org_units=org_units, limit=limit,
+        )  # fmt: skip
+        return
     values = visible_values(user)
     if data_elements:
         values = values.filter(
@@ -140,6 +149,67 @@ def export_rows(
         )
 
 
+def _national_totals(user, schemes: IdSchemes, *, data_elements, periods, start, end, org_units, limit):
+    """What an observer reads: each country's published national totals, as the dashboard shows them — the
+    analytics table's sums at the country's org unit (the values stored there included), written as values
+    of that org unit with the default attribute option combo. A country's org unit without children has no
+    sums: its own values are its totals. ``lastUpdated`` does not narrow them (a sum has no time of its
+    own)."""
+    from qicop.indicators.models import AggregateValue, CategoryOptionCombo
+
+    def narrowed(rows: QuerySet) -> QuerySet:
+        rows = readable(rows.filter(org_unit__level=1), user)
+        if data_elements:
+            rows = rows.filter(
+                Q(data_element__uid__in=data_elements) | Q(data_element__code__in=data_elements)
+            )
+        if periods:
+            rows = rows.filter(period__dhis2_id__in=periods)
+        if start:
+            rows = rows.filter(period__start_date__gte=start)
+        if end:
+            rows = rows.filter(period__end_date__lte=end)
+        if org_units:
+            rows = rows.filter(Q(org_unit__uid__in=org_units) | Q(org_unit__code__in=org_units))
+        return rows.order_by(
+            "period__start_date", "org_unit_id", "data_element_id", "category_option_combo_id"
+        )
+
+    names = (
+        schemes.data_elements.expression("data_element__"),
+        "period__dhis2_id",
+        schemes.org_units.expression("org_unit__"),
+        schemes.category_option_combos.expression("category_option_combo__"),
+    )
+    default = (
+        CategoryOptionCombo.objects.filter(name="default")
+        .values_list(schemes.attribute_option_combos.expression(), flat=True)
+        .first()
+    )
+    sums = narrowed(AggregateValue.objects.all()).values_list(*names, "total")
+    alone = narrowed(DataValue.objects.filter(org_unit__children__isnull=True, deleted=False)).values_list(
+        *names, "value"
+    )
+    index = 0
+    for rows in (sums, alone):
+        for row in rows.iterator(chunk_size=5000):
+            if limit is not None and index >= limit:
+                return
+            value = row[4]
+            if isinstance(value, float):
+                value = str(int(value)) if value.is_integer() else repr(value)
+            yield DataValueRow(
+                data_element=row[0],
+                period=row[1],
+                org_unit=row[2],
+                category_option_combo=row[3],
+                attribute_option_combo=default,
+                value=value,
+                index=index,
+            )
+            index += 1
+
+
 def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
 
@@ -152,8 +222,13 @@ def imports_for_user(user, job_type: str = "DATAVALUE_IMPORT") -> QuerySet:
     imports = (
         DataImport.objects.filter(job_type=job_type).select_related("user__member").order_by("-created_at")
     )
-    if viewer_for(user).is_coordinator_anywhere():
+    viewer = viewer_for(user)
+    if viewer.is_superuser:
         return imports
+    countries = viewer.coordinated_country_ids()
+    if countries:
+        # A coordinator follows the imports of the people of their networks' countries, and their own.
+        return imports.filter(Q(user=user) | Q(user__member__country_id__in=countries))
     return imports.filter(user=user)
 
 

@@ -244,7 +244,7 @@ def may_read_live(user, chart: CaseStudyChart) -> bool:
     from qicop.indicators.permissions import ReadScope
 
     scope = ReadScope(user)
-    if scope.everything:
+    if scope.everything or chart.org_unit.country_id in scope.countries:
         return True
     if scope.national_only:
         return chart.org_unit.level == 1
@@ -292,7 +292,7 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
         kind=(chart.options or {}).get("kind", ""),
         settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
     )
-    annotations = dashboards.annotations_for(indicator, unit)
+    annotations = dashboards.annotations_for(indicator, unit, user)
     values = drawn.series.value(indicator.factor or 1)
     has_data = bool(drawn.flags) or not all(v != v for v in values)
     drawing = chart_drawing(drawn, indicator, unit, annotations)

@@ -240,17 +240,27 @@ FIXED_LOGINS = [
     ("member.ht@example.org", "Haiti: member", "HT", Role.MEMBER, "Responsable qualité"),
     ("observer.na@example.org", "Namibia: observer (CDC)", "NA", Role.OBSERVER, "Public Health Advisor"),
 ]
+# A coordinator of a regional network only: she answers for its countries' data, not for Kenya's or Haiti's.
+REGIONAL_LOGIN = (
+    "coordinator.sadc@example.org",
+    "Southern Africa regional network coordinator (Lusaka): its countries only",
+    "ZM",
+    Role.COORDINATOR,
+    "Regional QI Coaching Coordinator",
+)
+REGIONAL_COUNTRIES = ("BW", "MW", "MZ", "NA", "ZM", "ZW")
 FIXED_NAMES = {
     "coordinator@example.org": "Siriporn Rattanakul",
     "focal.ke@example.org": "Wanjiru Mwangi",
     "data.ke@example.org": "Otieno Odhiambo",
     "member.ht@example.org": "Nadège Jean-Baptiste",
     "observer.na@example.org": "Hilma Shikongo",
+    "coordinator.sadc@example.org": "Mutinta Hamoonga",
 }
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [(email, description) for email, description, *_rest in FIXED_LOGINS]
+    return [(email, description) for email, description, *_rest in [*FIXED_LOGINS, REGIONAL_LOGIN]]
 
 
 @transaction.atomic
@@ -292,7 +302,44 @@ def load_network_demo(seed: int = 2026) -> bool:
     organisations = _create_organisations(countries)
     _create_fixed_logins(countries, organisations, virtual, in_person)
     _create_people(rng, countries, organisations, virtual, in_person)
+    _create_regional_network(countries, organisations)
     return True
+
+
+def _create_regional_network(countries, organisations):
+    """Six southern African countries exchange QI coaches and compare their data between the network's
+    sessions; their regional coordinator coordinates this network and no other."""
+    regional = Network.objects.create(
+        slug="southern-africa",
+        name="Southern Africa Regional QI Exchange",
+        programme=PROGRAMME,
+        kind=Network.Kind.VIRTUAL,
+        description="Botswana, Malawi, Mozambique, Namibia, Zambia and Zimbabwe exchange QI coaches and "
+        "compare viral-load results between the network's sessions.",
+    )
+    regional.countries.set([countries[iso2][0] for iso2 in REGIONAL_COUNTRIES])
+    email, _description, iso2, role, title = REGIONAL_LOGIN
+    country, seed_row = countries[iso2]
+    _add_member(
+        email=email,
+        name=FIXED_NAMES[email],
+        country=country,
+        organisation=organisations[iso2]["moh"],
+        title=title,
+        languages=sorted({"en", *seed_row.languages}),
+        password=DEMO_PASSWORD,
+        networks_roles=[(regional, role)],
+    )
+    # The countries' focal points take part in the regional network too.
+    focal_points = Membership.objects.filter(
+        role=Role.FOCAL_POINT, member__country__iso2__in=REGIONAL_COUNTRIES, network__slug="virtual"
+    ).values_list("member_id", flat=True)
+    Membership.objects.bulk_create(
+        [
+            Membership(member_id=member_id, network=regional, role=Role.FOCAL_POINT)
+            for member_id in focal_points
+        ]
+    )
 
 
 def _create_organisations(countries):

@@ -18,6 +18,8 @@ class Viewer:
     member_id: int | None = None
     country_id: int | None = None
     roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Answers that need the database, asked at most once per request (coordinated_country_ids).
+    _asked: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -42,6 +44,25 @@ class Viewer:
 
     def is_coordinator_anywhere(self) -> bool:
         return self.is_superuser or any(Role.COORDINATOR in roles for roles in self.roles.values())
+
+    def coordinated_network_ids(self) -> set[int]:
+        return {network_id for network_id, roles in self.roles.items() if Role.COORDINATOR in roles}
+
+    def coordinated_country_ids(self) -> set[int]:
+        """The countries of the networks this viewer coordinates: a coordinator of one network answers for
+        its countries, not for the countries of every network (one query, once per request)."""
+        if "countries" not in self._asked:
+            networks = self.coordinated_network_ids()
+            self._asked["countries"] = (
+                set(
+                    Network.countries.through.objects.filter(network_id__in=networks).values_list(
+                        "country_id", flat=True
+                    )
+                )
+                if networks
+                else set()
+            )
+        return self._asked["countries"]
 
 
 ANONYMOUS = Viewer(user_id=None)
