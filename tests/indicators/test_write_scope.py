@@ -334,3 +334,33 @@ def test_a_coordinator_answers_for_the_countries_of_their_own_networks_only(worl
     assert not scope.writes_country(world.kenya.pk)
     assert scope.writes_country(bea.country_id)
     assert visible_values(world.carla.user).count() == 1  # Kenya is in the network Carla coordinates
+
+
+# ------------------------------------------------------------------------------------ the administration
+
+
+def test_the_administration_follows_the_same_rule(world, data, bea):
+    from django.test import Client
+
+    carla, regional = world.client_for("carla"), Client()
+    regional.force_login(bea.user)
+    jacmel = f"/admin/indicators/orgunit/{data.jacmel.pk}/change/"
+    element = f"/admin/indicators/dataelement/{data.vl_tested.pk}/change/"
+
+    assert "Hôpital de Jacmel" in carla.get("/admin/indicators/orgunit/").content.decode()
+    assert "Hôpital de Jacmel" not in regional.get("/admin/indicators/orgunit/").content.decode()
+    assert regional.get(jacmel).status_code == 302  # "does not exist", as Django's admin says it
+
+    # Where an org unit sits changes only through an import, which checks both countries.
+    form = carla.get(jacmel).content.decode()
+    assert 'name="parent"' not in form and 'name="country"' not in form
+    carla.post(jacmel, {"name": "Hôpital Saint-Michel", "uid": "JacmelHosp1", "code": "HT_JACMEL",
+                        "short_name": "", "attribute_values": "{}"})  # fmt: skip
+    assert OrgUnit.objects.get(pk=data.jacmel.pk).name == "Hôpital Saint-Michel"
+
+    # Shared metadata is listed to every coordinator, changed only by one of every country.
+    assert "Viral load tested" in regional.get("/admin/indicators/dataelement/").content.decode()
+    answer = regional.post(element, {"name": "Renamed", "uid": "VlTested01a", "code": "VL_TESTED"})
+    assert answer.status_code == 403
+    assert DataElement.objects.get(pk=data.vl_tested.pk).name == "Viral load tested"
+    assert 'name="name"' in carla.get(element).content.decode()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from qicop.indicators.models import (
     CategoryOptionCombo,
@@ -11,20 +12,58 @@ from qicop.indicators.models import (
     OrgUnit,
     Publication,
 )
+from qicop.indicators.permissions import WriteScope
+from qicop.indicators.selectors import imports_for_user
 from qicop.network.admin_site import CoordinatorAdmin
 
 
+class ScopedAdmin(CoordinatorAdmin):
+    """The admin of rows a country owns, under the one write rule (``permissions.WriteScope``): a
+    coordinator lists and changes the rows of the countries of the networks they coordinate; with
+    ``shared_metadata``, rows no country keeps are listed to every coordinator and changed only by those
+    who may change what the countries share."""
+
+    country_field = "country"
+    shared_metadata = False
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        scope = WriteScope.of(request.user)
+        if scope.countries is None:
+            return rows
+        mine = Q(**{f"{self.country_field}__in": scope.countries})
+        if self.shared_metadata:
+            mine |= Q(**{f"{self.country_field}__isnull": True})
+        return rows.filter(mine)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        scope = WriteScope.of(request.user)
+        kept_by = getattr(obj, f"{self.country_field}_id")
+        return scope.may_change_metadata(kept_by) if self.shared_metadata else scope.writes_country(kept_by)
+
+
 @admin.register(OrgUnit)
-class OrgUnitAdmin(CoordinatorAdmin):
+class OrgUnitAdmin(ScopedAdmin):
     list_display = ["name", "uid", "code", "level", "country"]
     list_filter = ["country", "level"]
     search_fields = ["name", "uid", "code"]
     list_select_related = ["country"]
-    raw_id_fields = ["parent"]
+    # Where an org unit sits (and so whose it is) changes through a metadata import, which checks the
+    # country it leaves and the one it joins and moves its subtree along: here it is read only.
+    readonly_fields = ["parent", "path", "level", "country"]
+
+    def has_add_permission(self, request):
+        return False  # org units come from DHIS2 metadata (the import places them in a country)
 
 
 @admin.register(DataElement)
-class DataElementAdmin(CoordinatorAdmin):
+class DataElementAdmin(ScopedAdmin):
+    shared_metadata = True
+    readonly_fields = ["country"]
     list_display = ["name", "uid", "code", "value_type", "category_combo"]
     list_filter = ["value_type"]
     search_fields = ["name", "uid", "code"]
@@ -32,20 +71,26 @@ class DataElementAdmin(CoordinatorAdmin):
 
 
 @admin.register(CategoryOptionCombo)
-class CategoryOptionComboAdmin(CoordinatorAdmin):
+class CategoryOptionComboAdmin(ScopedAdmin):
+    shared_metadata = True
+    readonly_fields = ["country"]
     list_display = ["name", "uid", "code", "category_combo"]
     search_fields = ["name", "uid", "code"]
     list_select_related = ["category_combo"]
 
 
 @admin.register(DataSet)
-class DataSetAdmin(CoordinatorAdmin):
+class DataSetAdmin(ScopedAdmin):
+    shared_metadata = True
+    readonly_fields = ["country"]
     list_display = ["name", "uid", "period_type", "open_future_periods"]
     search_fields = ["name", "uid", "code"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CoordinatorAdmin):
+class IndicatorAdmin(ScopedAdmin):
+    shared_metadata = True
+    readonly_fields = ["country"]
     list_display = ["name", "uid", "code", "factor", "country"]
     list_filter = ["country"]
     search_fields = ["name", "uid", "code"]
@@ -67,6 +112,10 @@ class NetworkIndicatorAdmin(CoordinatorAdmin):
 
 @admin.register(DataImport)
 class DataImportAdmin(CoordinatorAdmin):
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows.filter(pk__in=imports_for_user(request.user, job_type=None).values("pk"))
+
     list_display = ["created_at", "user", "filename", "format", "status", "rows_read"]
     list_filter = ["status", "format"]
     search_fields = ["filename", "user__email"]
@@ -75,7 +124,7 @@ class DataImportAdmin(CoordinatorAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(CoordinatorAdmin):
+class PublicationAdmin(ScopedAdmin):
     list_display = ["country", "period", "published_by", "published_at"]
     list_filter = ["country"]
     list_select_related = ["country", "period", "published_by"]

@@ -214,14 +214,15 @@ def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
 
 
-def imports_for_user(user, job_type: str = "DATAVALUE_IMPORT") -> QuerySet:
-    """The imports ``user`` may follow: their own, or everyone's for a coordinator."""
+def imports_for_user(user, job_type: str | None = "DATAVALUE_IMPORT") -> QuerySet:
+    """The imports (of ``job_type``, or of every type) ``user`` may follow: their own, and a coordinator's
+    those of the people of their networks' countries."""
     from qicop.indicators.models import DataImport
     from qicop.network.permissions import viewer_for
 
-    imports = (
-        DataImport.objects.filter(job_type=job_type).select_related("user__member").order_by("-created_at")
-    )
+    imports = DataImport.objects.select_related("user__member").order_by("-created_at")
+    if job_type is not None:
+        imports = imports.filter(job_type=job_type)
     viewer = viewer_for(user)
     if viewer.is_superuser:
         return imports
