@@ -100,8 +100,10 @@ def test_the_proxy_headers_and_hsts_can_be_configured():
     assert direct["SECURE_PROXY_SSL_HEADER"] is None
 
 
-@pytest.mark.parametrize(("forwarded", "expected"), [({"HTTP_X_FORWARDED_PROTO": "https"}, "max-age=31536000"),
-                                                    ({}, None)])  # fmt: skip
+HTTPS_PROXY = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+@pytest.mark.parametrize(("forwarded", "expected"), [(HTTPS_PROXY, "max-age=31536000"), ({}, None)])
 def test_behind_the_proxy_an_https_request_gets_hsts_and_a_plain_one_does_not(
     db, settings, forwarded, expected
 ):
