@@ -17,5 +17,5 @@ def test_an_org_unit_named_like_a_formula_is_neutralised_in_the_comparison_csv(w
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     names = [row[0] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://evil.example\",\"Nakuru\")" in names
+    assert '\'=HYPERLINK("http://evil.example","Nakuru")' in names
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
