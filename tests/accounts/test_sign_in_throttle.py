@@ -238,3 +238,12 @@ def guess_at_many_accounts(count, clock, *, first=0):
         clock.shift(timedelta(minutes=1))  # as long as any delay before the lock
         response = sign_in(f"guess-{i // 3}@example.org", "wrong")
         assert response.status_code == 200, i
+
+
+def test_each_lock_is_written_in_the_audit_log_without_the_address_or_the_email(world, stopped_clock):
+    from qicop.core.models import AuditEntry
+
+    fail_until_locked("faith@example.org", stopped_clock)
+    entries = AuditEntry.objects.filter(verb="sign_in.lock")
+    assert [(e.data["kind"], e.data["failures"]) for e in entries] == [("account", 10)]
+    assert "faith@example.org" not in str(entries[0].data) and ATTACKER not in str(entries[0].data)

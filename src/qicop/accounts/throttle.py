@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qicop.accounts.models import SignInFailures, User, normalize_email
+from qicop.core.audit import audit
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ def record_failure(request, *, email: str | None) -> Wait | None:
             row.locks += 1
             duration = min(policy.lock * 2 ** (row.locks - 1), MAX_LOCK)
             row.blocked_until = now + duration
+            row.save()
+            audit(actor=None, verb="sign_in.lock", target=row, until=row.blocked_until.isoformat(),
+                  kind="account" if counted_email else "address", failures=row.failures)  # fmt: skip
             if counted_email:
                 _tell_the_owner(counted_email, row, client_address(request))
         elif row.failures > policy.free:
