@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "qicop.core",
     "qicop.accounts",
     "qicop.network",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before URL resolution (strips /api/<version>/) and last to see the response (errors as WebMessages).
     "qicop.api.dhis2.middleware.Dhis2ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qicop.api.errors.ThrottledMiddleware",
     "qicop.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,12 +220,51 @@ TASKS = {
     }
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# Headers, HTTPS and sign-in throttling (issue 12). Kept together: each reads QICOP_BASE_URL or a proxy's
+# headers, and each is documented in the README's "Behind a proxy" table.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+HTTPS = BASE_URL.startswith("https://")
+# Cookies only over HTTPS, and browsers told to use nothing else, when the public address is https.
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("QICOP_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QICOP_HSTS_INCLUDE_SUBDOMAINS", default=False)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"QICOP_HSTS_SECONDS: must be 0 or more, got {SECURE_HSTS_SECONDS}")
+# Behind a proxy that ends TLS, the proxy says the request came over HTTPS in this header, which it must
+# set itself on every request (nginx: `proxy_set_header X-Forwarded-Proto $scheme;`). Empty: no proxy,
+# gunicorn itself is reached over HTTPS.
+_ssl_header = env_str("QICOP_PROXY_SSL_HEADER", "X-Forwarded-Proto") if HTTPS else ""
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https") if _ssl_header else None
+# The header in which a trusted reverse proxy names the client's address (X-Forwarded-For, X-Real-IP); the
+# last address in it is used. Empty: the connection's address (no header is believed).
+QICOP_CLIENT_IP_HEADER = env_str("QICOP_CLIENT_IP_HEADER", "")
+
+# Content-Security-Policy on every response (django-csp; Django 6 has it built in as SECURE_CSP): only this
+# server's own scripts, styles, images and fonts, no plugin, no framing. Styles may be inline, scripts never:
+# the SPC charts are SVG drawn inline with their own <style> (also in downloads and published snapshots,
+# which must stand alone); see docs/decisions/0013-content-security-policy.md.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+# ---------------------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

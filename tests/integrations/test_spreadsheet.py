@@ -237,3 +237,20 @@ def test_people_csv_from_mappings_follows_the_given_columns():
     out = io.StringIO()
     sp.write_people_csv([{"b": 2, "a": "=1"}, {"a": "x"}], out, columns=["a", "b"])
     assert out.getvalue().removeprefix(sp.BOM).splitlines() == ["a,b", "'=1,2", "x,"]
+
+
+def test_people_xlsx_marks_formula_text_with_excels_quote_prefix_and_leaves_other_text_alone(tmp_path):
+    """The apostrophe a person would type, kept as Excel keeps it: beside the value, not in it."""
+    path = tmp_path / "people.xlsx"
+    with path.open("wb") as f:
+        sp.write_people_xlsx([[text] for text in DANGEROUS] + [["plain"]], f, columns=["name"])
+    sheet = load_workbook(path).active
+    cells = [sheet.cell(row=r, column=1) for r in range(2, 3 + len(DANGEROUS))]
+    assert [c.quotePrefix for c in cells] == [True] * len(DANGEROUS) + [False]
+    assert cells[0].value == DANGEROUS[0]
+
+
+def test_one_rule_decides_what_looks_like_a_formula_for_csv_and_xlsx():
+    assert [sp.looks_like_formula(t) for t in DANGEROUS] == [True] * len(DANGEROUS)
+    assert not sp.looks_like_formula("Nakuru =1")
+    assert sp.neutralise("-5 patients") == "'-5 patients"

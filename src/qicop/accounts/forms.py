@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.forms import TimeZoneField
+from qicop.core.i18n import time_from_now
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -18,6 +20,33 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is disabled. Ask your network coordinator."),
     }
+
+    def get_invalid_login_error(self):
+        """The usual error, or, when sign-ins are being throttled (``qicop.accounts.throttle``), when the
+        next attempt will be heard."""
+        wait = getattr(self.request, "sign_in_wait", None)
+        if wait is None:
+            return super().get_invalid_login_error()
+        when = time_from_now(wait.seconds())
+        if getattr(self.request, "sign_in_refused", False):
+            if wait.locked:
+                message = _(
+                    "Too many failed sign-ins to this account or from your network: signing in is paused. "
+                    "Try again %(when)s, or reset your password by e-mail."
+                )
+            else:
+                message = _(
+                    "Too many failed sign-ins in a row: your attempt was not checked. Try again %(when)s."
+                )
+            return ValidationError(message, code="throttled", params={"when": when})
+        return ValidationError(
+            "%(wrong)s %(wait)s",
+            code="invalid_login",
+            params={
+                "wrong": self.error_messages["invalid_login"],
+                "wait": _("You can try again %(when)s.") % {"when": when},
+            },
+        )
 
 
 class PreferencesForm(forms.Form):

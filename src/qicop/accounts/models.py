@@ -117,3 +117,26 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInFailures(models.Model):
+    """Failed sign-ins counted for one account or one client address (see ``qicop.accounts.throttle``).
+
+    ``key`` is a hash of what is counted (``account:<e-mail>``, ``address:<ip>``), so that the table names
+    neither the addresses nor the e-mails people mistyped. ``blocked_until`` is when the next attempt is
+    heard again: the growing delay, or the end of a lock (``locks`` says how many locks in this run).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(db_index=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("failed sign-ins")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ({self.failures})"

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qicop.accounts import services
+from qicop.accounts import services, tasks, throttle
 from qicop.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -22,9 +22,26 @@ from qicop.network.services import update_member_profile
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in. Someone already signed in is asked whether to go on as that account or sign in as someone
+    else, never sent on silently: a session planted in a shared browser would otherwise carry whatever
+    its next user does into the planter's account."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
+    redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["continue_url"] = self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return context
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        wait = getattr(self.request, "sign_in_wait", None)
+        if wait is not None and form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+            response["Retry-After"] = str(wait.seconds())
+        return response
 
 
 @login_required
@@ -104,21 +121,36 @@ password_change = login_required(
 password_change_done = login_required(
     auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
 )
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-    form_class=LocalizedPasswordResetForm,
-    extra_email_context={"base_url": settings.BASE_URL},
-)
+
+
+def password_reset(request):
+    """Ask for a reset link. The request only queues the mail (``tasks.send_password_reset``): whether an
+    account has the address is looked up by the worker, so the answer is the same, in the same time,
+    for every address."""
+    form = LocalizedPasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tasks.send_password_reset.enqueue(form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The owner proved they read the account's mail: a pause after failed sign-ins ends here.
+        throttle.forget_account(form.user.email)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )

@@ -1,13 +1,14 @@
 from ninja.security import HttpBearer, SessionAuth
 
-from qicop.accounts.services import user_for_api_token
+from qicop.accounts import throttle
 
 
 class PersonalTokenAuth(HttpBearer):
-    """``Authorization: Bearer qicop_…`` with a token created on the profile page."""
+    """``Authorization: Bearer qicop_…`` with a token created on the profile page. Wrong tokens are
+    throttled per client address (``Throttled``, answered 429 by the API's exception handler)."""
 
     def authenticate(self, request, token):
-        user = user_for_api_token(token)
+        user = throttle.user_for_token(request, token)
         if user is not None:
             request.user = user
         return user

@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from qicop.accounts.throttle import Throttled
 from qicop.core import errors as pages
 
 
@@ -28,7 +29,14 @@ def _ninja(request, status: int, message: str) -> HttpResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-FHIR_ISSUE_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 413: "too-costly"}
+FHIR_ISSUE_CODES = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    413: "too-costly",
+    429: "throttled",
+}
 
 
 def _fhir(request, status: int, message: str) -> HttpResponse:
@@ -90,3 +98,35 @@ def server_error(request):
     if render is None:
         return pages.server_error(request)
     return render(request, 500, _("Something went wrong on the server; it has been logged. Try again later."))
+
+
+def throttled(request, exception: Throttled) -> HttpResponse:
+    """429 with ``Retry-After`` for a sign-in refused unheard (``qicop.accounts.throttle``), in the API's
+    own format (a DHIS2 WebMessage under ``/api/``)."""
+    seconds = exception.wait.seconds()
+    render = _renderer(request)
+    if render is None:
+        response = pages.too_many_requests(request, seconds)
+    else:
+        message = _(
+            "Too many failed sign-ins from this address or to this account: "
+            "nothing is checked for %(seconds)d seconds (see Retry-After)."
+        ) % {"seconds": seconds}
+        response = render(request, 429, message)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class ThrottledMiddleware:
+    """Answers :class:`Throttled` wherever a view lets it out (the DHIS2 and FHIR APIs' ``api_user``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Throttled):
+            return throttled(request, exception)
+        return None

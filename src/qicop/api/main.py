@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from qicop.accounts.throttle import Throttled
+from qicop.api import errors
 from qicop.api.auth import PersonalTokenAuth, SignedInSession
 from qicop.api.network import router as network_router
 
@@ -20,6 +22,11 @@ api.add_router("/", network_router)
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    return errors.throttled(request, exc)
 
 
 @api.exception_handler(AuthenticationError)

@@ -17,6 +17,13 @@ def page_not_found(request, exception=None):
     return render(request, "core/error.html", {"code": 404, "kind": "not_found"}, status=404)
 
 
+def too_many_requests(request, seconds: int):
+    from qicop.core.i18n import time_from_now
+
+    context = {"code": 429, "kind": "throttled", "when": time_from_now(seconds)}
+    return render(request, "core/error.html", context, status=429)
+
+
 def server_error(request):
     # No context processors: the failure may be in one of them, or in the database.
     return HttpResponseServerError(get_template("core/500.html").render({}))

@@ -72,6 +72,16 @@ def _territory_name(code: str, language: str) -> str | None:
     return _cldr(language).territories.get(code.upper())
 
 
+def time_from_now(seconds: float) -> str:
+    """A wait as people say it, in the active language: "in 8 seconds", "dans 15 minutes", "em 1 hora"."""
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return format_timedelta(timedelta(seconds=seconds), locale=_cldr(language), add_direction=True)
+
+
 def country_display_name(code: str, fallback: str) -> str:
     """The country's name in the active language (Babel's CLDR data), e.g. 'Moçambique' in Portuguese."""
     return _territory_name(code, translation.get_language() or settings.LANGUAGE_CODE) or fallback

@@ -18,10 +18,12 @@ template), are skipped. Numbers come out as text the way people wrote them: an X
 ``"12"``, ``12.5`` is ``"12.5"``. Problems raise :class:`FormatError` with the 1-based ``line`` (row) and
 ``column`` and the 0-based data ``index``. XLSX is read with openpyxl in read-only mode, row by row.
 
-People exports (``write_people_csv``/``write_people_xlsx``): numbers are written as numbers, and text that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return —
-OWASP "CSV injection") is neutralised: in CSV it gets a leading apostrophe; in XLSX it is stored as a
-string cell, never a formula. A people CSV starts with a UTF-8 byte order mark: without it, Excel on Windows
+People exports (``write_people_csv``/``write_people_xlsx``, the only writers of files for people): numbers
+are written as numbers, and text that a spreadsheet would run as a formula (``looks_like_formula``:
+starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return — OWASP "CSV injection") is neutralised:
+in CSV it gets a leading apostrophe; in XLSX it is a string cell, never a formula, marked with Excel's own
+"quote prefix" (the apostrophe a person types), so that editing the cell keeps it text while its value
+stays exactly what was stored. A people CSV starts with a UTF-8 byte order mark: without it, Excel on Windows
 reads the file in the machine's code page, and "Haïti" or "Moçambique" come out garbled.
 """
 
@@ -197,9 +199,14 @@ def read_xlsx(fileobj: IO[bytes]) -> Iterator[TemplateRow]:
 # ---------------------------------------------------------------------------------------------------- write
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula (the one rule every people export uses)."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
 def neutralise(text: str) -> str:
     """Text made safe for a CSV cell: a leading apostrophe stops spreadsheets running it as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def _csv_value(value: Any) -> str:
@@ -262,6 +269,8 @@ def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=…" as a formula; force a plain string
+        if looks_like_formula(value):
+            cell.quotePrefix = True  # and Excel keeps it text even when someone edits the cell
     if bold:
         cell.font = Font(bold=True)
     return cell

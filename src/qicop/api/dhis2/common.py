@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from qicop.accounts.services import user_for_api_token
+from qicop.accounts import throttle
 from qicop.api.dhis2.routing import wants_xml
 from qicop.indicators import services
 from qicop.integrations.compressed import TooLarge, compression_of, expand
@@ -25,18 +25,22 @@ SPOOL_IN_MEMORY = 10 * 1024 * 1024
 
 def api_user(request):
     """The user a request speaks for, as DHIS2 authenticates (ApiToken, Bearer, Basic); the session for
-    reads; None when it speaks for nobody."""
+    reads; None when it speaks for nobody. Failed attempts are throttled: while this client or account
+    must wait, raises ``Throttled``, which the API answers 429 with ``Retry-After``."""
     header = request.headers.get("Authorization", "")
     scheme, _sep, credential = header.partition(" ")
     scheme = scheme.lower()
     if scheme in {"apitoken", "bearer"}:
-        return user_for_api_token(credential.strip())
+        return throttle.user_for_token(request, credential.strip())
     if scheme == "basic":
         try:
             email, _colon, password = base64.b64decode(credential).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        return authenticate(request, username=email, password=password)
+        user = authenticate(request, username=email, password=password)
+        if user is None and getattr(request, "sign_in_refused", False):
+            raise throttle.Throttled(request.sign_in_wait)  # 429 (qicop.api.errors.ThrottledMiddleware)
+        return user
     # The browser's session only for reads: these endpoints skip the CSRF check that DHIS2 scripts cannot do,
     # so a write on a session cookie could be forged by another site.
     if request.method in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
