@@ -46,7 +46,9 @@ class PostgresServer:
 
         name = urlsplit(url).path.lstrip("/")
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def _binaries() -> str | None:
@@ -68,11 +70,14 @@ def _free_port() -> int:
     raise RuntimeError("no free port between 55200 and 55299 for a throw-away PostgreSQL")
 
 
+def suite_uses_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").split(":", 1)[0].lower() in ("postgres", "postgresql", "pgsql")
+
+
 @contextlib.contextmanager
 def postgres_server() -> Iterator[PostgresServer | None]:
-    suite_url = os.environ.get("DATABASE_URL", "")
-    if suite_url.split(":", 1)[0].lower() in ("postgres", "postgresql", "pgsql"):
-        parts = urlsplit(suite_url)
+    if suite_uses_postgres():
+        parts = urlsplit(os.environ["DATABASE_URL"])
         yield PostgresServer(urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, "")), False)
         return
     binaries = _binaries()

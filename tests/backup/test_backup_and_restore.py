@@ -6,7 +6,7 @@ token). Each restore goes into a new folder and a new, empty database, and is co
 by table (row counts, and a checksum of every row of a few tables) and file by file (SHA-256).
 
 PostgreSQL is the suite's server in CI's PostgreSQL run, or one started for this module; without PostgreSQL
-binaries those tests skip, saying so.
+binaries those tests skip, saying so. qicop runs as its own processes, on the real clock (``live_qicop``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 
 from throwaway_postgres import postgres_server
+
+pytestmark = pytest.mark.live_qicop
 
 # Tables whose every row is compared, not only counted.
 COMPARED_TABLES = (
