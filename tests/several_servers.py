@@ -62,11 +62,12 @@ class Cluster:
     folder: Path
     mailbox: Mailbox
     world: dict
+    postgres: object  # tests/throwaway_postgres.PostgresServer
     pids: list[int] = field(default_factory=list)
 
-    def qicop(self, name: str, *args: str) -> subprocess.CompletedProcess:
-        """Run a qicop command as the machine ``name`` would (its own folder)."""
-        env = {**self.env, "QICOP_VAR_DIR": str(self.folder / name)}
+    def qicop(self, name: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """Run a qicop command as the machine ``name`` would (its own folder), with ``env`` changed."""
+        env = {**self.env, "QICOP_VAR_DIR": str(self.folder / name), **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "qicop.cli", *args], env=env, capture_output=True, text=True, timeout=120
         )
@@ -119,6 +120,7 @@ def running_cluster(folder: Path, postgres) -> Iterator[Cluster]:
         folder=folder,
         mailbox=mailbox,
         world={},
+        postgres=postgres,
     )
     s3.start()
     smtp.start()

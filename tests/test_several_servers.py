@@ -94,32 +94,40 @@ def test_a_session_made_on_one_server_works_on_the_other_and_ends_on_both(cluste
     assert on_first.get("/accounts/profile/").status_code == 302
 
 
+def add_material(client: httpx.Client, meeting: int, title: str) -> int:
+    """Upload a PDF to the meeting's materials page; the new material's id."""
+    page = f"/n/vln/meetings/{meeting}/materials/"
+    form = client.get(page)
+    listed = set(re.findall(rf"{page}(\d+)/", form.text))
+    added = client.post(
+        page,
+        data={"title": title, "csrfmiddlewaretoken": _csrf(form.text)},
+        files={"file": ("slides.pdf", PDF, "application/pdf")},
+    )
+    assert added.status_code == 302, added.text[-2000:]
+    (material,) = set(re.findall(rf"{page}(\d+)/", client.get(page).text)) - listed
+    return int(material)
+
+
 def test_a_material_uploaded_through_one_server_is_kept_in_the_bucket_and_served_by_the_other(cluster):
     first, second = cluster.servers
     meeting = cluster.world["meeting"]
-    page = f"/n/vln/meetings/{meeting}/materials/"
-    carla = sign_in(first, "carla@example.org")
-    form = carla.get(page)
+    before = set(bucket_keys(cluster))
 
-    added = carla.post(
-        page,
-        data={"title": "Slides of the session", "csrfmiddlewaretoken": _csrf(form.text)},
-        files={"file": ("slides.pdf", PDF, "application/pdf")},
-    )
+    material = add_material(sign_in(first, "carla@example.org"), meeting, "Slides of the session")
 
-    assert added.status_code == 302, added.text[-2000:]
-    (material,) = set(re.findall(rf"{page}(\d+)/", carla.get(page).text))
-    (stored,) = [key for key in bucket_keys(cluster) if key.startswith(f"private/materials/{meeting}/")]
+    (stored,) = set(bucket_keys(cluster)) - before
+    assert stored.startswith(f"private/materials/{meeting}/")  # under the private prefix
     kim = sign_in(second, "kim@example.org")
-    download = kim.get(f"{page}{material}/")
+    download = kim.get(f"/n/vln/meetings/{meeting}/materials/{material}/")
     assert download.status_code == 200  # streamed by the server, not a redirect to the bucket
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
-    assert (
-        "127.0.0.1:" + cluster.env["QICOP_STORAGE_URL"].split(":")[-1].split("&")[0] not in kim.get(page).text
-    )
-    assert sign_in(second, "oscar@example.org").get(f"{page}{material}/").status_code == 404
-    assert stored.startswith("private/")  # under the private prefix, never the media one
+    meeting_page = kim.get(f"/n/vln/meetings/{meeting}/").text
+    assert f'href="/n/vln/meetings/{meeting}/materials/{material}/">Slides of the session</a>' in meeting_page
+    assert cluster.s3_endpoint.removeprefix("http://") not in meeting_page  # no link to the bucket
+    outsider = sign_in(second, "oscar@example.org")
+    assert outsider.get(f"/n/vln/meetings/{meeting}/materials/{material}/").status_code == 404
 
 
 def test_an_import_uploaded_through_one_server_is_run_once_by_one_of_the_workers(cluster):
@@ -189,3 +197,31 @@ def test_a_reminder_queued_by_both_machines_cron_at_once_is_mailed_once_to_each_
         for recipient in recipients
     )
     assert reminded == cluster.world["registered"]
+
+
+def test_a_backup_reads_the_files_from_the_bucket_and_a_restore_writes_them_back_under_another_prefix(
+    cluster, tmp_path
+):
+    add_material(sign_in(cluster.servers[1], "carla@example.org"), cluster.world["meeting"], "Minutes")
+    archive = tmp_path / "cluster.tar.gz"
+    made = cluster.qicop("server-a", "backup", str(archive))
+    assert made.returncode == 0, made.stderr
+    stored = [key for key in bucket_keys(cluster) if not key.startswith("restored/")]
+    assert any(key.startswith("private/materials/") for key in stored)
+    database = cluster.postgres.create_database("qicop_restored")
+    elsewhere = {
+        "DATABASE_URL": database,
+        "QICOP_STORAGE_URL": cluster.env["QICOP_STORAGE_URL"].replace(
+            "qicop-files?", "qicop-files/restored?"
+        ),
+    }
+    try:
+        restored = cluster.qicop("restore-machine", "restore", str(archive), env=elsewhere)
+
+        assert restored.returncode == 0, restored.stderr
+        assert f"files: {len(stored)} (" in restored.stdout
+        assert sorted(key for key in bucket_keys(cluster) if key.startswith("restored/")) == [
+            f"restored/{key}" for key in stored
+        ]
+    finally:
+        cluster.postgres.drop_database(database)

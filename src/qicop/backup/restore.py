@@ -9,6 +9,7 @@ dropped, files deleted). Stop the server and the workers first: a restore change
 from __future__ import annotations
 
 import posixpath
+import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from qicop.backup.databases import database_for
 from qicop.backup.files import AREAS, storage_of, stored_names
 from qicop.backup.manifest import DATABASE_FOLDER, FILES_FOLDER, MANIFEST, Manifest, sha256_of
 
+SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 # The largest manifest read (a backup of a million files has a manifest of about 150 MB).
 MANIFEST_MAX_BYTES = 512 * 1024 * 1024
 
@@ -193,7 +195,11 @@ def _delete_every_file() -> None:
 
 def _put_back(member: tarfile.TarInfo, source) -> None:
     area, name = member.name[len(FILES_FOLDER) :].split("/", 1)
-    saved = storage_of(area).save(name, File(source, name=posixpath.basename(name)))
+    # Storages seek in what they save (object storage's uploads do); a member read from the stream cannot.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES) as spool:
+        shutil.copyfileobj(source, spool, 1024 * 1024)
+        spool.seek(0)
+        saved = storage_of(area).save(name, File(spool, name=posixpath.basename(name)))
     if saved != name:  # the storage renamed it: the rows would name a file that is not there
         raise BackupError(f"{area}/{name} could not be put back under its own name (stored as {saved})")
 
