@@ -253,6 +253,20 @@ def test_the_manifest_names_the_version_migrations_vendor_rows_and_every_file_wi
     assert manifest["database"]["path"] in ("database/qicop.sqlite3", "database/qicop.pgdump")
 
 
+def test_a_backup_names_the_files_its_rows_refer_to_that_were_lost_before_it(backup, new_site, tmp_path):
+    damaged = new_site()
+    damaged.qicop("restore", str(backup))
+    lost = sorted((damaged.var / "private" / "materials").rglob("*"))[-1]
+    lost.unlink()
+
+    done = damaged.qicop("backup", str(tmp_path / "later"))
+
+    name = f"private/{lost.relative_to(damaged.var / 'private')}"
+    (archive,) = (tmp_path / "later").glob("qicop-backup-*.tar.gz")
+    assert _manifest(archive)["missing_files"] == [name]
+    assert f"were already missing when the backup was made: 1, e.g. {name}" in done.stdout
+
+
 def test_a_backup_holds_no_secret_key(site, backup):
     with tarfile.open(backup) as opened:
         names = opened.getnames()

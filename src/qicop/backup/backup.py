@@ -33,11 +33,11 @@ from qicop.backup.manifest import (
 
 
 def create_backup(destination: Path) -> tuple[Path, Manifest]:
-    """Write a backup to ``destination`` (a file name, or a folder to name it in); returns its path and
-    manifest. The server and the workers may go on running meanwhile."""
+    """Write a backup to ``destination`` (a file name ending in .tar.gz or .tgz, or else a folder to name it
+    in, made if need be); returns its path and manifest. The server and the workers may go on running."""
     created = timezone.now()
-    if destination.is_dir():
-        destination = destination / f"qicop-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
+    if destination.is_dir() or not destination.name.endswith((".tar.gz", ".tgz")):
+        destination = destination / f"qicop-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"  # a folder
     if destination.exists():
         raise BackupError(f"{destination} exists already: name another file")
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -88,8 +88,8 @@ class Manifest:
         ]
         if self.missing_files:
             lines.append(
-                f"warning: {len(self.missing_files)} files that the database names were already missing when "
-                f"the backup was made, e.g. {self.missing_files[0]}"
+                "warning: files that the database names were already missing when the backup was made: "
+                f"{len(self.missing_files)}, e.g. {self.missing_files[0]}"
             )
         return lines
 
