@@ -1,4 +1,5 @@
-"""The ``qicop`` command: ``demo``, ``serve``, ``worker``, and every ``manage.py`` command passed through."""
+"""The ``qicop`` command: ``demo``, ``serve``, ``worker``, ``backup``, ``restore``, and every ``manage.py``
+command passed through."""
 
 from __future__ import annotations
 
@@ -137,6 +138,72 @@ def _collect_static_if_changed() -> bool:
     return True
 
 
+def backup(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qicop backup",
+        description="Write the database and every uploaded file into one archive (.tar.gz) with a manifest "
+        "of checksums, consistent while the server and the workers run. Secrets (SECRET_KEY, "
+        "QICOP_ENCRYPTION_KEYS) are not in it: keep them apart.",
+    )
+    parser.add_argument(
+        "destination",
+        nargs="?",
+        default=".",
+        help="the archive to write, or a folder to write qicop-backup-<time>.tar.gz in (default: here)",
+    )
+    args = parser.parse_args(argv)
+    _setup_django()
+    from pathlib import Path
+
+    from qicop.backup import BackupError
+    from qicop.backup.backup import create_backup
+
+    try:
+        path, manifest = create_backup(Path(args.destination))
+    except BackupError as error:
+        print(f"qicop backup: {error}", file=sys.stderr)
+        return 1
+    print(f"qicop backup: wrote {path} ({path.stat().st_size / 1_000_000:,.1f} MB)")
+    for line in manifest.summary():
+        print(f"  {line}")
+    return 0
+
+
+def restore(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qicop restore",
+        description="Restore a backup made by `qicop backup` into the database (DATABASE_URL) and the file "
+        "storages of this configuration, which must be empty. Stop the server and the workers first.",
+    )
+    parser.add_argument("archive", help="the backup (.tar.gz)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the database and the files that are there"
+    )
+    parser.add_argument("--check", action="store_true", help="only check the archive; write nothing")
+    args = parser.parse_args(argv)
+    _setup_django()
+    from pathlib import Path
+
+    from qicop.backup import BackupError
+    from qicop.backup.restore import check_backup, restore_backup
+
+    try:
+        if args.check:
+            lines = [
+                "the archive is complete: every member matched its SHA-256",
+                *check_backup(Path(args.archive)).summary(),
+            ]
+        else:
+            lines = ["restored the backup", *restore_backup(Path(args.archive), force=args.force).summary()]
+    except BackupError as error:
+        print(f"qicop restore: {error}", file=sys.stderr)
+        return 1
+    print(f"qicop restore: {lines[0]}")
+    for line in lines[1:]:
+        print(f"  {line}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -154,6 +221,10 @@ def _main(argv: list[str] | None) -> int:
         return demo(argv[1:])
     if command == "serve":
         return serve(argv[1:])
+    if command == "backup":
+        return backup(argv[1:])
+    if command == "restore":
+        return restore(argv[1:])
     _setup_django()
     from django.core.management import execute_from_command_line
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
-from qicop.core.env import env_bool, env_database, env_int, env_list, env_str
+from qicop.core.env import env_bool, env_database, env_int, env_list, env_object_storage, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("QICOP_VAR_DIR") or Path.cwd() / "var").resolve()
@@ -277,3 +277,31 @@ LOGGING = {
 # Pages and API lists never return more than this many rows at once.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 100
+
+# ------------------------------------------------------------------------------------------------------------
+# Uploads and the cache, for one server or several (README: "Running several servers"; issue 12).
+# By default uploads stay in PRIVATE_ROOT and MEDIA_ROOT and the cache in VAR_DIR/cache: one machine sees
+# them. Servers and workers on several machines share them instead: QICOP_STORAGE_URL puts every upload in a
+# bucket of S3-compatible object storage (s3://bucket[/prefix][?endpoint=…&region=…]; credentials in
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), and QICOP_CACHE=database keeps the cache (an import's
+# progress) in the database.
+QICOP_OBJECT_STORAGE = env_object_storage("QICOP_STORAGE_URL")
+if QICOP_OBJECT_STORAGE is None:
+    STORAGES["private"] = {"BACKEND": "qicop.core.storage.PrivateStorage"}
+else:
+    STORAGES["default"] = {
+        "BACKEND": "qicop.core.object_storage.ObjectMediaStorage",
+        "OPTIONS": dict(QICOP_OBJECT_STORAGE),
+    }
+    STORAGES["private"] = {
+        "BACKEND": "qicop.core.object_storage.ObjectPrivateStorage",
+        "OPTIONS": dict(QICOP_OBJECT_STORAGE),
+    }
+QICOP_CACHE = env_str("QICOP_CACHE") or "files"
+if QICOP_CACHE == "database":
+    # The table is made by `qicop createcachetable` (once, after `qicop migrate`).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qicop_cache"}
+    }
+elif QICOP_CACHE != "files":
+    raise ImproperlyConfigured(f"QICOP_CACHE: expected files or database, got {QICOP_CACHE!r}")

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from qicop.api.main import api
+from qicop.core import views as core_views
 
 urlpatterns = [
     path("", include("qicop.core.urls")),
@@ -20,7 +21,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG or settings.DEMO_MODE:
+if settings.QICOP_OBJECT_STORAGE is not None:
+    # Photos in object storage (several servers): qicop hands them out, so that no page links to the bucket.
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", core_views.media, name="media")]
+elif settings.DEBUG or settings.DEMO_MODE:
     # Uploaded photos; a production server serves MEDIA_ROOT itself.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from qicop.core.env import env_bool, env_database, env_int, env_list
+from qicop.core.env import env_bool, env_database, env_int, env_list, env_object_storage
 
 
 def start_with(env: dict) -> subprocess.CompletedProcess:
@@ -71,3 +71,58 @@ def test_database_urls_for_sqlite_and_postgresql():
     assert (pg["ENGINE"], pg["NAME"], pg["PORT"]) == ("django.db.backends.postgresql", "qicop", 5433)
     with pytest.raises(ImproperlyConfigured, match="D: no database name"):
         env_database("D", "", environ={"D": "postgres://u:p@h:5433/"})
+
+
+def test_object_storage_is_one_url_with_its_endpoint_and_region():
+    found = env_object_storage(
+        "S",
+        environ={
+            "S": "s3://qicop-files/prod?endpoint=https://objects.example.org&region=eu-1&addressing=path"
+        },
+    )
+    assert found == {
+        "bucket_name": "qicop-files",
+        "prefix": "prod",
+        "endpoint_url": "https://objects.example.org",
+        "region_name": "eu-1",
+        "addressing_style": "path",
+    }
+    assert env_object_storage("S", environ={}) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("ftp://qicop-files", "S: expected s3://bucket"),
+        ("s3://key:secret@qicop-files", "S: put no credentials in the URL"),
+        ("s3://Q_icop", "S: 'Q_icop' is not an S3 bucket name"),
+        ("s3://qicop-files?endpoint=objects.example.org", "S: endpoint must start with http"),
+        ("s3://qicop-files?bucket=other", "S: unknown parameter 'bucket'"),
+        ("s3://qicop-files?addressing=sideways", "S: addressing must be path or virtual"),
+    ],
+)
+def test_a_bad_object_storage_url_says_what_is_wrong(raw, message):
+    with pytest.raises(ImproperlyConfigured, match=message.replace("?", r"\?")):
+        env_object_storage("S", environ={"S": raw})
+
+
+def test_a_bad_storage_url_or_cache_stops_start_up_with_the_variables_name():
+    assert (
+        "QICOP_STORAGE_URL: expected s3://"
+        in start_with({"SECRET_KEY": "k" * 40, "QICOP_STORAGE_URL": "/srv/files"}).stderr
+    )
+    assert (
+        "QICOP_CACHE: expected files or database"
+        in start_with({"SECRET_KEY": "k" * 40, "QICOP_CACHE": "redis"}).stderr
+    )
+
+
+def test_object_storage_and_a_database_cache_start_cleanly():
+    result = start_with(
+        {
+            "SECRET_KEY": "k" * 40,
+            "QICOP_STORAGE_URL": "s3://qicop-files?endpoint=http://127.0.0.1:9000",
+            "QICOP_CACHE": "database",
+        }
+    )
+    assert result.returncode == 0, result.stderr

@@ -7,7 +7,9 @@ not by the first user who happens to reach the code path that needs it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -76,3 +78,44 @@ def _redact(url: str) -> str:
     credentials, host = rest.rsplit("@", 1)
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}"
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_STORAGE_PARAMETERS = {"endpoint", "region", "addressing"}
+
+
+def env_object_storage(name: str, *, environ: Mapping[str, str] | None = None) -> dict | None:
+    """Parse ``s3://bucket[/prefix][?endpoint=URL&region=NAME&addressing=path|virtual]`` into the options of
+    django-storages' S3 backend (without the credentials: boto3 reads ``AWS_ACCESS_KEY_ID`` and
+    ``AWS_SECRET_ACCESS_KEY`` itself, so that the URL can be shown in logs). None when it is not set."""
+    raw = env_str(name, environ=environ)
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme.lower() != "s3":
+        raise ImproperlyConfigured(f"{name}: expected s3://bucket[/prefix][?endpoint=…], got {raw!r}")
+    if parts.username or parts.password:
+        raise ImproperlyConfigured(
+            f"{name}: put no credentials in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    if not _BUCKET.match(parts.hostname or ""):
+        raise ImproperlyConfigured(f"{name}: {parts.netloc!r} is not an S3 bucket name")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - _STORAGE_PARAMETERS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name}: unknown parameter {unknown[0]!r}; expected {', '.join(sorted(_STORAGE_PARAMETERS))}"
+        )
+    endpoint = query.get("endpoint", [""])[-1]
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name}: endpoint must start with http:// or https://, got {endpoint!r}")
+    addressing = query.get("addressing", [""])[-1]
+    if addressing not in ("", "path", "virtual"):
+        raise ImproperlyConfigured(f"{name}: addressing must be path or virtual, got {addressing!r}")
+    return {
+        "bucket_name": parts.hostname,
+        "prefix": parts.path.strip("/"),
+        "endpoint_url": endpoint or None,
+        "region_name": query.get("region", [""])[-1] or None,
+        "addressing_style": addressing or None,
+    }

@@ -1,11 +1,15 @@
-"""Where uploaded files live: outside every served folder, handed out only by views that check permission."""
+"""Where uploaded files live: outside every served folder, handed out only by views that check permission.
+
+``settings.STORAGES["private"]`` says which storage: ``PrivateStorage`` (a local folder) by default, or a
+bucket of S3-compatible object storage (``qicop.core.object_storage``) when several servers share the files.
+"""
 
 from __future__ import annotations
 
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,6 +32,6 @@ class PrivateStorage(FileSystemStorage):
         return None  # never served by URL: views hand the files out
 
 
-def private_storage() -> FileSystemStorage:
+def private_storage() -> Storage:
     """Files no web server serves: uploaded data files, meeting materials, attachments."""
-    return PrivateStorage()
+    return storages["private"]
