@@ -15,7 +15,9 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from data_world import DataWorld
@@ -291,3 +293,19 @@ def test_a_running_import_beats_from_its_start_until_it_ends(data):
     time.sleep(0.2)
     assert during > queued.heartbeat_at
     assert last_sign_of_life(queued) - during < timedelta(seconds=0.1)  # no beat once it ended
+
+
+def test_checking_the_running_imports_of_the_list_costs_no_query_per_import(data, django_assert_num_queries):
+    dan = data.world.client_for("dan")
+    for _count in range(2):
+        left_running(upload(dan), heartbeat_age=timedelta(seconds=10))
+    dan.get("/n/vln/data/imports/")
+    with CaptureQueriesContext(connection) as two:
+        dan.get("/n/vln/data/imports/")
+    queries_for_two = len(two)  # the log empties at each request
+    for _count in range(6):
+        left_running(upload(dan), heartbeat_age=timedelta(seconds=10))
+
+    with django_assert_num_queries(queries_for_two):
+        page = dan.get("/n/vln/data/imports/").content.decode()
+    assert page.count("Running") == 8
