@@ -138,7 +138,7 @@ def test_an_import_whose_worker_still_beats_is_left_running(data, settings):
 
     running.refresh_from_db()
     assert running.status == DataImport.Status.RUNNING
-    assert 'http-equiv="refresh"' in page and "values read so far" in page
+    assert 'http-equiv="refresh"' in page and "read so far" in page
 
 
 def test_the_page_of_an_import_whose_worker_stopped_says_so_and_offers_to_run_it_again(data, settings):
