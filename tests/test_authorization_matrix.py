@@ -67,6 +67,7 @@ MATRIX = {
     "indicators:import_list": (lambda w: "/n/vln/data/imports/", members_only()),
     "indicators:import_detail": (lambda w: "/n/vln/data/imports/999/", members_only(404)),
     "indicators:import_conflicts_csv": (lambda w: "/n/vln/data/imports/999/conflicts.csv", members_only(404)),
+    "indicators:import_rerun": (lambda w: "/n/vln/data/imports/999/run-again/", post_only()),
     "indicators:completeness": (
         lambda w: "/n/vln/data/completeness/",
         expect(403, carla=200, oscar=404, anonymous=302),

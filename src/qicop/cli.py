@@ -228,8 +228,6 @@ def _main(argv: list[str] | None) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
 
-    if command == "worker":
-        argv = ["db_worker", *argv[1:]]
     execute_from_command_line(["qicop", *argv])
     return 0
 

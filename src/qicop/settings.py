@@ -176,6 +176,11 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PRIVATE_ROOT = Path(env_str("QICOP_PRIVATE_ROOT") or VAR_DIR / "private")
 # Data files larger than this are refused before anything is read.
 QICOP_IMPORT_MAX_BYTES = env_int("QICOP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+# A running import whose worker has not said it is alive for this many seconds is taken as orphaned (its
+# worker died) and marked failed; the worker says so every fifth of it, at most every 30 s.
+QICOP_IMPORT_STALE_AFTER = env_int("QICOP_IMPORT_STALE_AFTER", 300)
+if QICOP_IMPORT_STALE_AFTER <= 0:
+    raise ImproperlyConfigured("QICOP_IMPORT_STALE_AFTER: expected a number of seconds above 0")
 # Secrets that encrypt what qicop must give back to other servers (DHIS2 tokens): the first encrypts, all
 # decrypt, so a new one can be put first and the old one removed after `qicop reencrypt_secrets`.
 QICOP_ENCRYPTION_KEYS = env_list("QICOP_ENCRYPTION_KEYS", [])

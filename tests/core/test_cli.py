@@ -127,10 +127,12 @@ def test_the_demo_serves_the_network_over_http(demo_dir):
         server.wait(timeout=20)
 
 
-def test_worker_runs_the_database_task_worker(tmp_path):
+def test_worker_runs_the_database_task_worker_after_ending_jobs_a_stopped_worker_left(tmp_path):
     result = run(["worker", "--help"], cwd=tmp_path, SECRET_KEY="s" * 40)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: qicop db_worker")
+    assert result.stdout.startswith("usage: qicop worker")
+    assert "first end the jobs a stopped worker left running" in result.stdout
+    assert "--batch" in result.stdout and "--queue-name" in result.stdout  # db_worker's own options
 
 
 def test_migrate_on_a_fresh_machine_creates_the_database_folder(tmp_path):

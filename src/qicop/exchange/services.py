@@ -326,6 +326,31 @@ def _pull_and_import(pull: Pull, connection: Dhis2Connection, now: datetime):
     return data_import
 
 
+def fail_orphaned_pulls(*, data_import=None) -> list[Pull]:
+    """Mark as failed the pulls a worker that stopped left running: the pull of ``data_import`` (an import
+    just found orphaned), or, as a worker starts, every running pull whose import failed, or that has had
+    no import for ``STALE_AFTER`` (it died downloading). The connection is free for the next pull then."""
+    now = timezone.now()
+    running = Pull.objects.filter(status=Pull.Status.RUNNING).select_related(
+        "data_import", "connection__country"
+    )
+    if data_import is not None:
+        running = running.filter(data_import=data_import)
+    failed = []
+    for pull in running.order_by("pk")[:MAX_DUE_AT_ONCE]:
+        found = pull.data_import
+        if found is not None and found.status == found.Status.FAILED:
+            error = (found.summary or {}).get("description") or _("The import of the pull failed.")
+        elif found is None and pull.started_at is not None and pull.started_at < now - STALE_AFTER:
+            error = _("The worker stopped during the pull; nothing was stored.")
+        else:
+            continue
+        _finish(pull, error=error)
+        Dhis2Connection.objects.filter(pk=pull.connection_id).update(running_since=None)
+        failed.append(pull)
+    return failed
+
+
 class _mapped:
     """The downloaded answer with the connection's mapping applied: remote data element and org unit ids
     replaced by the network's (streamed, so memory stays flat). Without a mapping, the answer as it came."""

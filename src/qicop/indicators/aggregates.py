@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import AggregateValue, DataValue, OrgUnit
 
 CHUNK = 400  # periods per statement: bound parameters stay well under SQLite's limit
@@ -64,8 +65,11 @@ def _refresh(country_id: int, period_ids: list[int]) -> int:
         return cursor.rowcount
 
 
+@transaction.atomic
 def rebuild_all() -> int:
-    """Recompute every aggregate from scratch (the `qicop refresh_aggregates` command)."""
+    """Recompute every aggregate from scratch (the `qicop refresh_aggregates` command), while no import
+    writes: one committing in between would be counted twice, or not at all."""
+    lock_data_values(None)
     AggregateValue.objects.all().delete()
     pairs = (
         DataValue.objects.filter(deleted=False)
@@ -84,7 +88,9 @@ def apply_deltas(deltas: dict) -> None:
     if not deltas:
         return
     table = AggregateValue._meta.db_table
-    rows = [(*key, total, count) for key, (total, count) in deltas.items() if count or total]
+    # In key order: two imports adding to the same rows (an org unit above two countries) then lock them in
+    # the same order, and cannot deadlock.
+    rows = sorted((*key, total, count) for key, (total, count) in deltas.items() if count or total)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} "

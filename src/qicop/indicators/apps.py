@@ -6,3 +6,14 @@ class IndicatorsConfig(AppConfig):
     name = "qicop.indicators"
     label = "indicators"
     verbose_name = _("Indicators and data")
+
+    def ready(self):
+        from qicop.core.signals import worker_starting
+
+        worker_starting.connect(_end_orphaned_imports, dispatch_uid="indicators.end_orphaned_imports")
+
+
+def _end_orphaned_imports(sender, **kwargs) -> None:
+    from qicop.indicators.services import fail_orphaned_imports
+
+    fail_orphaned_imports()

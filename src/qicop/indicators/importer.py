@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.import_checks import ConflictLog, Resolver, _prepare_chunk
 from qicop.indicators.import_store import Counts, Slices, _store_chunk
+from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import (
     DataImport,
 )
@@ -144,6 +145,9 @@ def import_data_values(
     error: str | None = None
     try:
         with _without_cycle_collection(), transaction.atomic():
+            # Before reading any stored value: what this import replaces, audits and subtracts from the
+            # analytics table must be what another import committed, not what it is still writing.
+            lock_data_values(resolver.allowed_country_ids)
             rows_iter = iter(rows)
             while chunk := list(itertools.islice(rows_iter, CHUNK)):
                 read += len(chunk)

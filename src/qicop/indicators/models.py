@@ -326,6 +326,15 @@ class DataImport(TimeStampedModel):
     summary = models.JSONField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: When the worker running the import last said it was alive (heartbeat.py); an import whose heartbeat
+    #: stopped is taken as orphaned: the worker died with it (services.fail_orphaned_imports).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: The id of its task in the task backend, to ask whether the task failed or was lost.
+    task_id = models.CharField(max_length=64, blank=True)
+    #: The failed import this one runs again, from the same stored file.
+    rerun_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
 
     class Meta:
         verbose_name = _("data import")

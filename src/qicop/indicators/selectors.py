@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import DataValue, OrgUnit, Period, Publication
@@ -231,6 +232,78 @@ def imports_for_user(user, job_type: str | None = "DATAVALUE_IMPORT") -> QuerySe
         # A coordinator follows the imports of the people of their networks' countries, and their own.
         return imports.filter(Q(user=user) | Q(user__member__country_id__in=countries))
     return imports.filter(user=user)
+
+
+# Why an import that was queued or running will never end, as its page and DHIS2's task summary say it.
+WORKER_STOPPED = _("The worker stopped while importing; nothing was stored.")
+TASK_FAILED = _("The import stopped on an unexpected error; nothing was stored.")
+TASK_LOST = _("The import's task was lost before it ran; nothing was stored.")
+
+
+def orphan_reason(data_import, *, now: datetime):
+    """Why this queued or running import is orphaned — its worker stopped (no heartbeat for
+    ``QICOP_IMPORT_STALE_AFTER`` seconds), its task failed, or the task backend lost it — or None while it
+    may still end by itself. Imports are atomic: an orphaned one stored nothing."""
+    from django.conf import settings
+
+    from qicop.indicators.heartbeat import last_sign_of_life
+    from qicop.indicators.models import DataImport
+
+    stale_before = now - timedelta(seconds=settings.QICOP_IMPORT_STALE_AFTER)
+    if data_import.status == DataImport.Status.RUNNING:
+        alive = last_sign_of_life(data_import)
+        return WORKER_STOPPED if alive is None or alive < stale_before else None
+    if data_import.status != DataImport.Status.QUEUED:
+        return None
+    state = _task_state(data_import)
+    if state is None:
+        return None
+    status, started_at = state
+    if status == "FAILED":
+        return TASK_FAILED
+    if status in ("SUCCESSFUL", "MISSING"):
+        return TASK_LOST
+    if status == "RUNNING" and started_at is not None and started_at < stale_before:
+        return WORKER_STOPPED  # claimed by a worker that died before it began
+    return None
+
+
+def _task_state(data_import) -> tuple[str, datetime | None] | None:
+    """The task backend's status of the import's task and when it started ("MISSING" if the backend knows
+    no such task); None when the import has no task or the backend cannot say (the immediate backend)."""
+    from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+    from qicop.indicators import tasks
+    from qicop.indicators.models import DataImport
+
+    if not data_import.task_id:
+        return None
+    metadata = data_import.job_type == DataImport.JobType.METADATA_IMPORT
+    task = tasks.run_metadata_import if metadata else tasks.run_import
+    if not task.get_backend().supports_get_result:
+        return None
+    try:
+        result = task.get_result(data_import.task_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        return "MISSING", None
+    return str(result.status), result.started_at
+
+
+def can_run_again(user, data_import) -> bool:
+    """Whether ``user`` may run this import again: their own failed import of data values, not run again
+    yet, whose file is still kept."""
+    from qicop.indicators.models import DataImport
+    from qicop.indicators.permissions import can_import
+
+    return (
+        data_import.status == DataImport.Status.FAILED
+        and data_import.job_type == DataImport.JobType.DATAVALUE_IMPORT
+        and data_import.user_id == user.pk
+        and can_import(user)
+        and bool(data_import.file)
+        and data_import.file.storage.exists(data_import.file.name)
+        and not data_import.reruns.exists()
+    )
 
 
 def import_job_for_user(user, job_type: str, job_id: str):

@@ -8,15 +8,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
-from django.utils import timezone
+from django.db import DatabaseError, OperationalError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.indicators import permissions
+from qicop.indicators import permissions, selectors
+from qicop.indicators.heartbeat import Heartbeat
 from qicop.indicators.id_schemes import check_attributes_known
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataImport, Period, Publication
+from qicop.indicators.signals import import_orphaned
 from qicop.integrations.dhis2.formats import detect_format, open_reader
 from qicop.integrations.errors import FormatError
 
@@ -236,44 +238,92 @@ def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> Data
     )
     data_import.file.save(f"{data_import.pk}-{name.rsplit('/', 1)[-1]}"[-100:], File(upload), save=True)
     audit(actor=actor, verb="data_import.start", target=data_import, filename=name)
-    from qicop.indicators.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.enqueue(data_import.pk))
+    _enqueue(data_import)
     return data_import
 
 
+def _enqueue(data_import: DataImport) -> None:
+    """Queue the job's task once the transaction commits, and keep the task's id: the task backend then
+    says whether the task failed or was lost (selectors.orphan_reason)."""
+    from qicop.indicators import tasks
+
+    metadata = data_import.job_type == DataImport.JobType.METADATA_IMPORT
+    task = tasks.run_metadata_import if metadata else tasks.run_import
+
+    def enqueue() -> None:
+        result = task.enqueue(data_import.pk)
+        DataImport.objects.filter(pk=data_import.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+def _failed_summary(data_import: DataImport, message: str) -> dict:
+    """The summary of a job that failed before it could say anything of the file: DHIS2's shapes."""
+    if data_import.job_type == DataImport.JobType.METADATA_IMPORT:
+        return {"status": "ERROR", "message": message}
+    return {
+        "responseType": "ImportSummary",
+        "status": "ERROR",
+        "description": message,
+        "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
+        "conflicts": [],
+    }
+
+
+def _fail_on_the_way_out(data_import: DataImport, error: BaseException) -> None:
+    """Mark a job failed when its run ends on an error nobody expected, or because the worker is stopping
+    (the import's transaction is rolled back by then: nothing was stored). The caller re-raises."""
+    stopping = isinstance(error, KeyboardInterrupt | SystemExit)
+    reason = selectors.WORKER_STOPPED if stopping else selectors.TASK_FAILED
+    try:
+        with translation.override(data_import.user.language or settings.LANGUAGE_CODE):
+            summary = _failed_summary(data_import, str(reason))
+        DataImport.objects.filter(pk=data_import.pk).update(
+            status=DataImport.Status.FAILED, summary=summary, finished_at=timezone.now()
+        )
+    except DatabaseError:
+        pass  # the database is what failed: the next worker to start, or the next reader, marks it
+
+
 def run_import(import_id: int) -> None:
-    """Run a queued import (from the worker). Safe to retry: a finished import is not run again."""
+    """Run a queued import (from the worker). Safe to retry: a finished import is not run again.
+
+    While it runs, a heartbeat says the worker is alive; a job whose heartbeat stops is orphaned. The values
+    and the job's outcome commit together: a worker that dies at any moment leaves both or neither, so an
+    import left "running" by a dead worker stored nothing."""
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
         return
+    now = timezone.now()
     DataImport.objects.filter(pk=import_id).update(
-        status=DataImport.Status.RUNNING, started_at=timezone.now()
+        status=DataImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     try:
-        with data_import.file.open("rb") as fileobj:
-            summary = import_file(
-                actor=data_import.user,
-                fileobj=fileobj,
-                filename=data_import.filename,
-                params=data_import.options,
-                data_import=data_import,
-                fmt=data_import.format or None,
-            )
-        status = DataImport.Status.DONE
+        with transaction.atomic():
+            with Heartbeat(data_import), data_import.file.open("rb") as fileobj:
+                summary = import_file(
+                    actor=data_import.user,
+                    fileobj=fileobj,
+                    filename=data_import.filename,
+                    params=data_import.options,
+                    data_import=data_import,
+                    fmt=data_import.format or None,
+                )
+            _record_outcome(data_import, DataImport.Status.DONE, summary)
     except (ValidationError, PermissionDenied) as error:
-        summary = {
-            "status": "ERROR",
-            "description": " ".join(getattr(error, "messages", [str(error)])),
-            "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
-            "conflicts": [],
-        }
-        status = DataImport.Status.FAILED
-    DataImport.objects.filter(pk=import_id).update(
+        message = " ".join(getattr(error, "messages", [str(error)]))
+        _record_outcome(data_import, DataImport.Status.FAILED, _failed_summary(data_import, message))
+    except BaseException as error:
+        _fail_on_the_way_out(data_import, error)
+        raise
+
+
+def _record_outcome(data_import: DataImport, status: str, summary: dict) -> None:
+    DataImport.objects.filter(pk=data_import.pk).update(
         status=status,
         summary=summary,
         finished_at=timezone.now(),
-        rows_read=cache.get(progress_key(import_id), 0),
+        rows_read=cache.get(progress_key(data_import.pk), 0),
     )
 
 
@@ -293,9 +343,7 @@ def start_metadata_import(*, actor, upload, params: dict, fmt: str) -> DataImpor
     )
     data_import.file.save(f"{data_import.pk}-metadata", File(upload), save=True)
     audit(actor=actor, verb="metadata_import.start", target=data_import)
-    from qicop.indicators.tasks import run_metadata_import
-
-    transaction.on_commit(lambda: run_metadata_import.enqueue(data_import.pk))
+    _enqueue(data_import)
     return data_import
 
 
@@ -306,20 +354,28 @@ def run_metadata_import(import_id: int) -> None:
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
         return
+    now = timezone.now()
     DataImport.objects.filter(pk=import_id).update(
-        status=DataImport.Status.RUNNING, started_at=timezone.now()
+        status=DataImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     options = data_import.options
     try:
-        with data_import.file.open("rb") as fileobj:
-            content_type = "text/csv" if data_import.format == "metadata-csv" else "application/json"
-            bundle = read_bundle(fileobj, content_type=content_type, class_key=options.get("classKey"))
-            report = import_metadata(actor=data_import.user, metadata=bundle, **import_options(options))
-        status = DataImport.Status.DONE
+        with transaction.atomic():  # the metadata and the job's outcome commit together, as in run_import
+            with Heartbeat(data_import), data_import.file.open("rb") as fileobj:
+                content_type = "text/csv" if data_import.format == "metadata-csv" else "application/json"
+                bundle = read_bundle(fileobj, content_type=content_type, class_key=options.get("classKey"))
+                report = import_metadata(actor=data_import.user, metadata=bundle, **import_options(options))
+            DataImport.objects.filter(pk=import_id).update(
+                status=DataImport.Status.DONE, summary=report, finished_at=timezone.now()
+            )
     except (FormatError, ValidationError, PermissionDenied) as error:
         report = {"status": "ERROR", "message": " ".join(getattr(error, "messages", [str(error)]))}
-        status = DataImport.Status.FAILED
-    DataImport.objects.filter(pk=import_id).update(status=status, summary=report, finished_at=timezone.now())
+        DataImport.objects.filter(pk=import_id).update(
+            status=DataImport.Status.FAILED, summary=report, finished_at=timezone.now()
+        )
+    except BaseException as error:
+        _fail_on_the_way_out(data_import, error)
+        raise
 
 
 @transaction.atomic
@@ -343,3 +399,81 @@ def publish_period(*, actor, country, period_id: str) -> Publication:
     if created:
         audit(actor=actor, verb="data.publish", target=publication, country=country.iso2, period=parsed.id)
     return publication
+
+
+OPEN_JOBS = (DataImport.Status.QUEUED, DataImport.Status.RUNNING)
+ORPHANS_AT_ONCE = 500
+
+
+def fail_orphaned_imports(*, candidates: list[DataImport] | None = None) -> list[DataImport]:
+    """Mark as failed the queued or running imports that will never end (selectors.orphan_reason): their
+    worker stopped, or their task failed or was lost. Returns those marked.
+
+    Called by a worker as it starts (for every open import) and by the pages and the task API for the
+    imports they show (``candidates``, of any status; those marked are refreshed in place), so that nobody
+    waits on endless progress. Each is marked only if its row still holds what was read: a worker that beat
+    in between is alive. The summary says why, in the importer's language; an import whose worker in fact
+    lived on and finishes writes its own summary over it."""
+    now = timezone.now()
+    if candidates is None:
+        candidates = list(
+            DataImport.objects.filter(status__in=OPEN_JOBS)
+            .select_related("user")
+            .order_by("pk")[:ORPHANS_AT_ONCE]
+        )
+    failed = []
+    for data_import in candidates:
+        if data_import.status not in OPEN_JOBS:
+            continue
+        reason = selectors.orphan_reason(data_import, now=now)
+        if reason is None:
+            continue
+        with translation.override(data_import.user.language or settings.LANGUAGE_CODE):
+            message = str(reason)
+        try:
+            with transaction.atomic():
+                marked = DataImport.objects.filter(
+                    pk=data_import.pk, status=data_import.status, heartbeat_at=data_import.heartbeat_at
+                ).update(
+                    status=DataImport.Status.FAILED,
+                    summary=_failed_summary(data_import, message),
+                    finished_at=now,
+                )
+                if not marked:
+                    continue
+                audit(actor=None, verb="data_import.orphaned", target=data_import, reason=message)
+                import_orphaned.send(sender=DataImport, data_import=data_import, message=message)
+        except OperationalError:
+            # SQLite busy with a long write (an import that is alive after all): the next reader will see.
+            continue
+        data_import.refresh_from_db()
+        failed.append(data_import)
+    return failed
+
+
+@transaction.atomic
+def rerun_import(*, actor, data_import: DataImport) -> DataImport:
+    """Queue a failed import again, as a new import of the same stored file with the same options.
+
+    Preconditions (selectors.can_run_again): the actor started it and may still import; it failed; its file
+    is kept; it was not run again yet (two presses of the button make one new import). Effects: a new
+    queued import (``rerun_of`` the failed one) sharing the stored file, audited, its task queued."""
+    if data_import.user_id != actor.pk or not permissions.can_import(actor):
+        raise PermissionDenied(_("Only the person who started an import runs it again."))
+    failed = DataImport.objects.select_for_update().get(pk=data_import.pk)
+    if not selectors.can_run_again(actor, failed):
+        raise ValidationError(
+            _("This import cannot be run again: it did not fail, it ran again already, or its file is gone.")
+        )
+    rerun = DataImport.objects.create(
+        user=actor,
+        job_type=failed.job_type,
+        filename=failed.filename,
+        file=failed.file.name,  # the same stored file: nothing deletes an import's file
+        format=failed.format,
+        options=failed.options,
+        rerun_of=failed,
+    )
+    audit(actor=actor, verb="data_import.rerun", target=rerun, rerun_of=failed.pk, filename=failed.filename)
+    _enqueue(rerun)
+    return rerun

@@ -10,6 +10,7 @@ urlpatterns = [
     path("n/<slug:slug>/data/template.xlsx", views.template_download, name="template_download"),
     path("n/<slug:slug>/data/imports/", views.import_list, name="import_list"),
     path("n/<slug:slug>/data/imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("n/<slug:slug>/data/imports/<int:import_id>/run-again/", views.import_rerun, name="import_rerun"),
     path(
         "n/<slug:slug>/data/imports/<int:import_id>/conflicts.csv",
         views.import_conflicts_csv,

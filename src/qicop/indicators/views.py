@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qicop.core.pagination import paginate
 from qicop.indicators import permissions, selectors, services
@@ -66,6 +67,9 @@ def import_upload(request, slug):
 def import_list(request, slug):
     _viewer, network = _network(request, slug)
     page = paginate(request, selectors.imports_for_user(request.user))
+    # Imports shown as queued or running whose worker is gone are failed now, and shown so: a page never
+    # shows endless progress.
+    services.fail_orphaned_imports(candidates=list(page))
     return render(request, "indicators/import_list.html", {"network": network, "page": page})
 
 
@@ -80,6 +84,7 @@ def _import_for(request, import_id):
 def import_detail(request, slug, import_id):
     _viewer, network = _network(request, slug)
     data_import = _import_for(request, import_id)
+    services.fail_orphaned_imports(candidates=[data_import])
     summary = data_import.summary or {}
     conflicts = summary.get("conflicts", [])
     return render(
@@ -93,8 +98,25 @@ def import_detail(request, slug, import_id):
             "more_conflicts": max(0, len(conflicts) - 200),
             "running": data_import.status in ("queued", "running"),
             "rows_read": cache.get(services.progress_key(data_import.pk), data_import.rows_read),
+            "can_run_again": selectors.can_run_again(request.user, data_import),
+            "rerun": data_import.reruns.order_by("pk").first(),
         },
     )
+
+
+@login_required
+@require_POST
+def import_rerun(request, slug, import_id):
+    """Run a failed import again from the file it kept (the button on its page)."""
+    _viewer, network = _network(request, slug)
+    data_import = _import_for(request, import_id)
+    try:
+        rerun = services.rerun_import(actor=request.user, data_import=data_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("indicators:import_detail", slug=network.slug, import_id=data_import.pk)
+    messages.success(request, _("The import runs again from the same file."))
+    return redirect("indicators:import_detail", slug=network.slug, import_id=rerun.pk)
 
 
 @login_required

@@ -105,11 +105,15 @@ def _jobs(request, job_type: str, job_id: str | None):
             % {"type": job_type, "types": ", ".join(sorted(JOB_TYPES))},
         )
     if job_id is None:
-        return list(selectors.imports_for_user(user, job_type)[:RECENT_JOBS])
-    job = selectors.import_job_for_user(user, job_type, job_id)
-    if job is None:
-        return error_response(404, _("No such job: %(id)s") % {"id": job_id})
-    return job
+        jobs = list(selectors.imports_for_user(user, job_type)[:RECENT_JOBS])
+    else:
+        job = selectors.import_job_for_user(user, job_type, job_id)
+        if job is None:
+            return error_response(404, _("No such job: %(id)s") % {"id": job_id})
+        jobs = [job]
+    # A job whose worker is gone is answered as what it is, failed, never as running for ever.
+    services.fail_orphaned_imports(candidates=jobs)
+    return jobs if job_id is None else jobs[0]
 
 
 def notifications(job: DataImport) -> list[dict]:
