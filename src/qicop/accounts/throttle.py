@@ -22,7 +22,8 @@ reverse proxy sets (``X-Forwarded-For``, ``X-Real-IP``…), the last address in 
 proxy itself added. No header is believed unless configured, or anyone could send a new address each time.
 
 Counts are rows in the database, changed under a row lock
-(docs/decisions/0012-sign-in-throttling-of-our-own.md): exact when many workers or servers take guesses at once, and kept across restarts.
+(docs/decisions/0012-sign-in-throttling-of-our-own.md): exact when many workers or servers take guesses
+at once, and kept across restarts.
 """
 
 from __future__ import annotations
