@@ -8,7 +8,8 @@ same previous value and the analytics table counts one change twice. So each one
 transaction, an advisory lock per country it may write (docs/decisions/0018-one-writer-per-country.md):
 
 - a writer for some countries takes the shared "all countries" lock, then each country's lock, in id order;
-- a writer for every country (a coordinator) takes the "all countries" lock alone, exclusively;
+- a writer for every country (a superuser) takes the "all countries" lock alone, exclusively (a
+  coordinator writes the countries of their networks: a lock each);
 - rebuilding the whole analytics table takes the "all countries" lock exclusively too.
 
 Every transaction takes its locks at its start, in one order, and takes no other later: two writers can
