@@ -254,7 +254,8 @@ def test_what_a_country_creates_it_keeps_and_changes_and_other_countries_cannot(
     )
     report = run(haitian.user, dataElements=[{**renamed, "name": "Séances de conseil"}])
     assert messages(report) == [
-        "Counselling sessions is kept by Kenya: only its data people change it (this file changes name)"
+        "Counselling sessions is kept by Kenya: only those who manage its data change it (this file "
+        "changes name)"
     ]
     assert run(world.carla.user, dataElements=[{**renamed, "name": "Sessions"}])["status"] == "OK"
 

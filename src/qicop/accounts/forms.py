@@ -31,7 +31,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         if getattr(self.request, "sign_in_refused", False):
             if wait.locked:
                 message = _(
-                    "Too many failed sign-ins to this account or from your network: signing in is paused. "
+                    "Too many failed sign-ins to this account or from your address: signing in is paused. "
                     "Try again %(when)s, or reset your password by e-mail."
                 )
             else:

@@ -523,7 +523,8 @@ def _not_yours(row, changes: list[str]) -> str:
             "changes %(properties)s)"
         ) % {"name": row.name, "properties": ", ".join(changes)}
     return _(
-        "%(name)s is kept by %(country)s: only its data people change it (this file changes %(properties)s)"
+        "%(name)s is kept by %(country)s: only those who manage its data change it (this file changes "
+        "%(properties)s)"
     ) % {
         "name": row.name,
         "country": row.country.name,
