@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from qicop.accounts.models import User
 from qicop.core.i18n import first_time_zone, language_codes
@@ -39,9 +39,12 @@ def send_lock_notice(user_id: int, until: str, failures: int, address: str) -> b
     language, zone = reader_of(user)
     locked_until = datetime.fromisoformat(until)
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        local = timezone.localtime(locked_until)
         context = {
             "user": user,
             "until": locked_until,
+            # The day as the reader's language writes it ("18 de novembro de 2026"), the hour on 24 hours.
+            "until_text": f"{formats.date_format(local, 'DATE_FORMAT')}, {local:%H:%M}",
             "zone": zone,
             "failures": failures,
             "address": address,
