@@ -99,17 +99,7 @@ def export_rows(
             org_units=org_units, limit=limit,
         )  # fmt: skip
         return
-    values = visible_values(user)
-    if data_elements:
-        values = values.filter(
-            Q(data_element__uid__in=data_elements) | Q(data_element__code__in=data_elements)
-        )
-    if periods:
-        values = values.filter(period__dhis2_id__in=periods)
-    if start:
-        values = values.filter(period__start_date__gte=start)
-    if end:
-        values = values.filter(period__end_date__lte=end)
+    values = _matching(visible_values(user), data_elements, periods, start, end)
     if org_units:
         values = in_org_units(values, org_units, children=children)
     if not include_deleted:
@@ -150,6 +140,19 @@ def export_rows(
         )
 
 
+def _matching(rows: QuerySet, data_elements, periods, start, end) -> QuerySet:
+    """Rows (values or sums) of these data elements (UIDs or codes), periods (DHIS2 ids) and dates."""
+    if data_elements:
+        rows = rows.filter(Q(data_element__uid__in=data_elements) | Q(data_element__code__in=data_elements))
+    if periods:
+        rows = rows.filter(period__dhis2_id__in=periods)
+    if start:
+        rows = rows.filter(period__start_date__gte=start)
+    if end:
+        rows = rows.filter(period__end_date__lte=end)
+    return rows
+
+
 def _national_totals(user, schemes: IdSchemes, *, data_elements, periods, start, end, org_units, limit):
     """What an observer reads: each country's published national totals, as the dashboard shows them — the
     analytics table's sums at the country's org unit (the values stored there included), written as values
@@ -159,17 +162,7 @@ def _national_totals(user, schemes: IdSchemes, *, data_elements, periods, start,
     from qicop.indicators.models import AggregateValue, CategoryOptionCombo
 
     def narrowed(rows: QuerySet) -> QuerySet:
-        rows = readable(rows.filter(org_unit__level=1), user)
-        if data_elements:
-            rows = rows.filter(
-                Q(data_element__uid__in=data_elements) | Q(data_element__code__in=data_elements)
-            )
-        if periods:
-            rows = rows.filter(period__dhis2_id__in=periods)
-        if start:
-            rows = rows.filter(period__start_date__gte=start)
-        if end:
-            rows = rows.filter(period__end_date__lte=end)
+        rows = _matching(readable(rows.filter(org_unit__level=1), user), data_elements, periods, start, end)
         if org_units:
             rows = rows.filter(Q(org_unit__uid__in=org_units) | Q(org_unit__code__in=org_units))
         return rows.order_by(
