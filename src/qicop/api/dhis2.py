@@ -24,8 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from qicop.accounts.services import user_for_api_token
 from qicop.indicators import selectors, services
+from qicop.indicators.data_versions import import_metadata_and_bump
 from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, write_values
-from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataImport
 from qicop.integrations.dhis2 import metadata as metadata_format
 from qicop.integrations.dhis2.adx import NoValues
@@ -228,7 +228,7 @@ def metadata(request):
             bundle = metadata_format.read_csv(body, request.GET.get("classKey", "ORGANISATION_UNIT"))
         else:
             bundle = metadata_format.read_json(body)
-        report = import_metadata(
+        report = import_metadata_and_bump(
             actor=user,
             metadata=bundle,
             dry_run=request.GET.get("importMode", "").upper() == "VALIDATE"

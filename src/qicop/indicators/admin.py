@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from qicop.indicators.data_versions import bump_every_data_version
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -14,8 +15,25 @@ from qicop.indicators.models import (
 from qicop.network.admin_site import CoordinatorAdmin
 
 
+class ChangesDashboards(CoordinatorAdmin):
+    """What the dashboards show: a change here gives every country a new data version (data_versions.py), in
+    the admin's transaction, so that no page keeps showing what was before."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_every_data_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_every_data_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_every_data_version()
+
+
 @admin.register(OrgUnit)
-class OrgUnitAdmin(CoordinatorAdmin):
+class OrgUnitAdmin(ChangesDashboards):
     list_display = ["name", "uid", "code", "level", "country"]
     list_filter = ["country", "level"]
     search_fields = ["name", "uid", "code"]
@@ -24,7 +42,7 @@ class OrgUnitAdmin(CoordinatorAdmin):
 
 
 @admin.register(DataElement)
-class DataElementAdmin(CoordinatorAdmin):
+class DataElementAdmin(ChangesDashboards):
     list_display = ["name", "uid", "code", "value_type", "category_combo"]
     list_filter = ["value_type"]
     search_fields = ["name", "uid", "code"]
@@ -32,7 +50,7 @@ class DataElementAdmin(CoordinatorAdmin):
 
 
 @admin.register(CategoryOptionCombo)
-class CategoryOptionComboAdmin(CoordinatorAdmin):
+class CategoryOptionComboAdmin(ChangesDashboards):
     list_display = ["name", "uid", "code", "category_combo"]
     search_fields = ["name", "uid", "code"]
     list_select_related = ["category_combo"]
@@ -45,7 +63,7 @@ class DataSetAdmin(CoordinatorAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CoordinatorAdmin):
+class IndicatorAdmin(ChangesDashboards):
     list_display = ["name", "uid", "code", "factor", "country"]
     list_filter = ["country"]
     search_fields = ["name", "uid", "code"]
@@ -57,7 +75,7 @@ class MappingInline(admin.TabularInline):
 
 
 @admin.register(NetworkIndicator)
-class NetworkIndicatorAdmin(CoordinatorAdmin):
+class NetworkIndicatorAdmin(ChangesDashboards):
     network_path = "network"
     list_display = ["name", "code", "network", "chart_kind", "improvement", "target", "order"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter), "chart_kind", "topic"]
@@ -75,7 +93,7 @@ class DataImportAdmin(CoordinatorAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(CoordinatorAdmin):
+class PublicationAdmin(ChangesDashboards):
     list_display = ["country", "period", "published_by", "published_at"]
     list_filter = ["country"]
     list_select_related = ["country", "period", "published_by"]
