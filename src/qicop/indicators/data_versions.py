@@ -60,6 +60,7 @@ def import_metadata_and_bump(**kwargs) -> dict:
     with transaction.atomic():
         report = import_metadata(**kwargs)
         stats = report.get("stats", {})
-        if stats.get("created") or stats.get("updated") or stats.get("deleted"):
+        stored = stats.get("created") or stats.get("updated") or stats.get("deleted")
+        if stored and not kwargs.get("dry_run"):  # a dry run counts what it would have stored
             bump_every_data_version()
     return report
