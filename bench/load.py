@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--connections", default="16,64", help="comma-separated (default 16,64)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
     parser.add_argument("--user", default="coordinator@example.org", help="the demo user signed in")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of: {', '.join(PAGES)}")
     parser.add_argument("--workers", type=int, help="qicop serve --workers (default: qicop serve's own)")
     parser.add_argument("--workdir", type=Path, help="keep the databases here and reuse them next time")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
@@ -89,6 +90,10 @@ def main() -> None:
     for database in databases:
         if database not in BASELINE:
             sys.exit(f"--databases: expected sqlite and/or postgresql, got {database!r}")
+    args.pages = [page.strip() for page in args.pages.split(",")]
+    for page in args.pages:
+        if page not in PAGES:
+            sys.exit(f"--pages: expected some of {', '.join(PAGES)}, got {page!r}")
     workdir = args.workdir.resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="qicop-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(_conditions(wrk, args))
@@ -127,7 +132,7 @@ def bench(database: str, folder: Path, args, connections: list[int]) -> None:
         port = _free_port(8100, 8199)
         base = f"http://127.0.0.1:{port}"
         server = stack.enter_context(serve(env, port, folder / "server.log", args.workers))
-        urls = _urls(base, signed_in)
+        urls = {page: url for page, url in _urls(base, signed_in).items() if page in args.pages}
         cookie = f"{signed_in['cookie']}={signed_in['session']}"
         print(f"\n{database}")
         print(f"  {'page':<13}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
