@@ -34,7 +34,6 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from qicop.indicators.models import DataVersion
 from qicop.indicators.permissions import ReadScope
 from qicop.network.models import Country
 
@@ -66,12 +65,6 @@ def network_countries(network) -> list[ShownCountry]:
         .values_list("pk", "iso2", "data_version__token")
     )
     return [ShownCountry(*row) for row in rows]
-
-
-def countries_with_versions(country_ids: Iterable[int]) -> list[ShownCountry]:
-    ids = sorted(set(country_ids))
-    tokens = dict(DataVersion.objects.filter(country_id__in=ids).values_list("country_id", "token"))
-    return [ShownCountry(pk, "", tokens.get(pk)) for pk in ids]
 
 
 def read_scope_key(user, country_ids: Iterable[int]) -> str:

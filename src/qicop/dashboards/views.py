@@ -66,7 +66,7 @@ def chart_page(request, slug, code, uid):
         return _picture(drawn, indicator, unit, selectors.annotations_for(indicator, unit, request.user), fmt)
     # Only the parameters the page reads go into its links (and its cache key): nothing else is echoed.
     query = urlencode([(name, request.GET[name]) for name in CHART_PARAMETERS if name in request.GET])
-    countries = page_cache.countries_with_versions([unit.country_id])  # before the data: page_cache.py
+    countries = [page_cache.ShownCountry(unit.country_id, unit.country.iso2, unit.data_version)]
     key = page_cache.page_key(
         request.user,
         "chart",
