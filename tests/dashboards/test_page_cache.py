@@ -1,6 +1,7 @@
 """The dashboard, chart and comparison pages are kept per read scope and data version (page_cache.py): a
 write changes exactly the pages of the countries it wrote, and readers of different data never share one."""
 
+import base64
 import re
 from unittest import mock
 
@@ -62,7 +63,7 @@ def latest_kenyan_value():
     return (
         DataValue.objects.filter(org_unit__code="KE_N01", data_element__code="VL_TESTED", deleted=False)
         .filter(period__period_type="Monthly")
-        .select_related("period")
+        .select_related("period", "data_element", "org_unit")
         .order_by("-period__start_date")
         .first()
     )
@@ -149,6 +150,28 @@ class TestKeptPages:
         assert numbers_table(haiti_again) == numbers_table(haiti)
         assert kenya_queries > 9
         assert numbers_table(kenya_again) != numbers_table(kenya)
+
+    def test_a_single_value_sent_through_the_dhis2_api_changes_the_kept_chart_page(self):
+        from qicop.indicators.models import OrgUnit
+
+        client = signed_in(DATA_MANAGER_KE)
+        region = OrgUnit.objects.get(code="KE_NORTH")  # KE_N01's region: a chart of few facilities
+        url = f"/n/virtual/charts/third-95/{region.uid}/"
+        before, _queries = queries_of(client, url)
+        tested = latest_kenyan_value()
+        response = client.post(
+            "/api/dataValues",
+            {
+                "de": tested.data_element.uid,
+                "pe": tested.period.dhis2_id,
+                "ou": tested.org_unit.uid,
+                "value": str(int(tested.numeric) + 20000),
+            },
+            HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{DATA_MANAGER_KE}:demo".encode()).decode(),
+        )
+        assert response.status_code in (200, 201, 204), response.content
+        after, _queries = queries_of(client, url)
+        assert numbers_table(after) != numbers_table(before)
 
     def test_an_import_that_changes_nothing_keeps_every_page(self):
         client = signed_in(COORDINATOR)
