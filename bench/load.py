@@ -139,7 +139,7 @@ def bench(database: str, folder: Path, args, connections: list[int]) -> None:
               f"{'baseline':>10}{'ratio':>8}{'CPU ms/req':>12}{'2 free CPUs':>13}")  # fmt: skip
         for page, url in urls.items():
             _check(url, cookie, page)
-            _wrk(url, cookie, connections=8, seconds=2)  # warms every worker's cache and connections
+            _wrk(url, cookie, connections=8, seconds=5)  # every worker computes the page it keeps
             for count in connections:
                 cpu = _cpu_seconds(server)
                 result = _wrk(url, cookie, connections=count, seconds=args.seconds)
