@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import math
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -34,7 +37,28 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
 
 
-CHART_PARAMETERS = ("periods", "rules", "kind", "combo")
+@dataclass(frozen=True)
+class ChartChoice:
+    """What a reader chose to see of a chart, from the query string."""
+
+    period_type: str
+    rules: str
+    kind: str  # "run", or empty for the indicator's own chart
+    combo: str
+    #: the parameters the reader gave, for the page's links: nothing else of the query string is echoed
+    query: str
+
+    @classmethod
+    def of(cls, params) -> ChartChoice:
+        period_type = params.get("periods") if params.get("periods") in PERIOD_CHOICES else "Monthly"
+        given = [(name, params[name]) for name in ("periods", "rules", "kind", "combo") if name in params]
+        return cls(
+            period_type=period_type,
+            rules=params.get("rules") if params.get("rules") in selectors.RULE_SETS else "anhoej",
+            kind=params.get("kind", ""),
+            combo=params.get("combo", ""),
+            query=urlencode(given),
+        )
 
 
 @login_required
@@ -42,63 +66,64 @@ def chart_page(request, slug, code, uid):
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
     unit = selectors.org_unit_in_network(network, uid)
-    period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
-    rules = request.GET.get("rules") if request.GET.get("rules") in selectors.RULE_SETS else "anhoej"
-    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    combo, kind = request.GET.get("combo", ""), request.GET.get("kind", "")
-    period_ids = [p.id for p in periods]
+    choice = ChartChoice.of(request.GET)
+    periods = last_periods(choice.period_type, PERIOD_CHOICES[choice.period_type], timezone.localdate())
     if request.method == "POST":
-        return _change(request, indicator, unit, period_ids)
-    fmt = request.GET.get("format")
-    if fmt in {"svg", "png", "csv"}:
-        drawn = selectors.indicator_chart(
-            user=request.user,
-            indicator=indicator,
-            unit=unit,
-            periods=periods,
-            rules=rules,
-            kind=kind,
-            settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
-            combo=combo,
-        )
-        if fmt == "csv":
-            return _csv(indicator, unit, drawn)
-        return _picture(drawn, indicator, unit, selectors.annotations_for(indicator, unit, request.user), fmt)
-    # Only the parameters the page reads go into its links (and its cache key): nothing else is echoed.
-    query = urlencode([(name, request.GET[name]) for name in CHART_PARAMETERS if name in request.GET])
+        return _change(request, indicator, unit, [p.id for p in periods])
+    if request.GET.get("format") in {"svg", "png", "csv"}:
+        return _chart_export(request, indicator, unit, periods, choice, request.GET["format"])
     countries = [page_cache.ShownCountry(unit.country_id, unit.country.iso2, unit.data_version)]
     key = page_cache.page_key(
         request.user,
         "chart",
         network=network,
         countries=countries,
-        params=(indicator.pk, unit.pk, period_type, period_ids[-1], rules, kind, combo, query),
+        params=(indicator.pk, unit.pk, periods[-1].id, choice),
     )
     content = page_cache.fragment(
-        key,
-        lambda: _chart_fragment(
-            request.user, network, indicator, unit, periods, period_type, rules, kind, combo, query
-        ),
+        key, lambda: _chart_fragment(request.user, network, indicator, unit, periods, choice)
     )
     context = {"network": network, "indicator": indicator, "unit": unit, "content": content}
     if can_edit_chart(request.user, unit):
-        # The forms' fields are the same for every editor of the country: kept too, and put inside forms
-        # that carry this request's CSRF token (chart.html).
-        for name, form in (("settings_form", _settings_form), ("annotation_form", _annotation_form)):
-            form_key = page_cache.page_key(
-                request.user,
-                f"chart-{name}",
-                network=network,
-                countries=countries,
-                params=(indicator.pk, unit.pk, period_type, period_ids[-1]),
-            )
-            context[name] = page_cache.fragment(
-                form_key,
-                lambda form=form: render_to_string(
-                    "core/_form.html", {"form": form(indicator, unit, period_ids)}
-                ),
-            )
+        context.update(_editing_forms(request.user, network, indicator, unit, countries, periods))
     return render(request, "dashboards/chart.html", context)
+
+
+def _chart_export(request, indicator, unit, periods, choice: ChartChoice, fmt: str):
+    drawn = selectors.indicator_chart(
+        user=request.user,
+        indicator=indicator,
+        unit=unit,
+        periods=periods,
+        rules=choice.rules,
+        kind=choice.kind,
+        settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
+        combo=choice.combo,
+    )
+    if fmt == "csv":
+        return _csv(indicator, unit, drawn)
+    return _picture(drawn, indicator, unit, selectors.annotations_for(indicator, unit, request.user), fmt)
+
+
+def _editing_forms(user, network, indicator, unit, countries, periods) -> dict:
+    """The fields of a chart's baseline and note forms: the same for every editor of the country, so kept
+    too; chart.html puts them inside forms that carry the request's CSRF token."""
+    period_ids = [p.id for p in periods]
+    forms = {}
+    for name, form in (("settings_form", _settings_form), ("annotation_form", _annotation_form)):
+        key = page_cache.page_key(
+            user,
+            f"chart-{name}",
+            network=network,
+            countries=countries,
+            params=(indicator.pk, unit.pk, period_ids[0], period_ids[-1]),
+        )
+        forms[name] = page_cache.fragment(key, lambda form=form: _fields(form(indicator, unit, period_ids)))
+    return forms
+
+
+def _fields(form) -> str:
+    return render_to_string("core/_form.html", {"form": form})
 
 
 def _settings_form(indicator, unit, period_ids: list[str]) -> ChartSettingsForm:
@@ -116,7 +141,7 @@ def _annotation_form(_indicator, _unit, period_ids: list[str]) -> AnnotationForm
     return AnnotationForm(period_ids=period_ids)
 
 
-def _chart_fragment(user, network, indicator, unit, periods, period_type, rules, kind, combo, query) -> str:
+def _chart_fragment(user, network, indicator, unit, periods, choice: ChartChoice) -> str:
     """The chart page's part that is the same for every reader of the same data (page_cache.py)."""
     settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
     drawn = selectors.indicator_chart(
@@ -124,10 +149,10 @@ def _chart_fragment(user, network, indicator, unit, periods, period_type, rules,
         indicator=indicator,
         unit=unit,
         periods=periods,
-        rules=rules,
-        kind=kind,
+        rules=choice.rules,
+        kind=choice.kind,
         settings=settings,
-        combo=combo,
+        combo=choice.combo,
     )
     series, spc = drawn.series, drawn.spc
     annotations = selectors.annotations_for(indicator, unit, user)
@@ -178,14 +203,14 @@ def _chart_fragment(user, network, indicator, unit, periods, period_type, rules,
                 "level"
             ),
             "annotations": annotations,
-            "rules": rules,
-            "period_type": period_type,
+            "rules": choice.rules,
+            "period_type": choice.period_type,
             "rule_sets": selectors.RULE_SETS,
             "period_types": list(PERIOD_CHOICES),
             "mapping": series.mapping,
-            "query": query,
+            "query": choice.query,
             "combos": disaggregations(org_unit=unit, indicator=indicator),
-            "combo": combo,
+            "combo": choice.combo,
         },
     )
 
