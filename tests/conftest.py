@@ -103,3 +103,12 @@ def _private_files_of_its_own(request, tmp_path, settings):
     each other's files. (Tests of the shared demo read the demo's folder instead.)"""
     if SHARED_DEMO not in request.fixturenames:
         settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no page kept (dashboards/page_cache.py): a test's database is rolled back, and
+    countries of another test's world would have the same ids and versions."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

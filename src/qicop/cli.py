@@ -4,8 +4,10 @@ command passed through."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+from pathlib import Path
 
 DEFAULT_ADDR = "127.0.0.1:8000"
 
@@ -101,12 +103,43 @@ def _reset_demo_database(settings) -> None:
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="qicop serve", description="Run the production web server.")
     parser.add_argument("--addr", type=_parse_addr, default=DEFAULT_ADDR)
-    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2 + 1))
+    # gunicorn's rule for its workers, two per CPU and one: each has 4 threads, so that a worker waiting on
+    # the database serves others meanwhile. Measured on 2 CPUs (bench/load.py), 3 workers did no better than
+    # 5; the pages kept by page_cache.py are computed once per worker, which fewer workers would save.
+    parser.add_argument("--workers", type=int, default=max(2, usable_cpus() * 2 + 1))
     args = parser.parse_args(argv)
     _setup_django()
     _collect_static_if_changed()
+    _create_cache_tables()
     _serve(args.addr, workers=args.workers)
     return 0
+
+
+def _create_cache_tables() -> None:
+    """The page cache's table, when it is kept in the database (QICOP_PAGE_CACHE=database); a no-op when
+    it is there already."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if any(cache["BACKEND"].endswith("DatabaseCache") for cache in settings.CACHES.values()):
+        call_command("createcachetable", verbosity=0)
+
+
+def usable_cpus(*, cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The CPUs this process may use: those it may run on (taskset, cpusets), fewer under a cgroup's CPU
+    quota (a container's ``--cpus``). ``os.cpu_count()`` counts the host's: on a 64-CPU host a 2-CPU
+    container would start 129 workers, and run out of memory."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    try:
+        quota, period = cgroup.read_text().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota here
+    return count
 
 
 STATIC_STAMP = ".qicop-static"
@@ -117,7 +150,6 @@ def _collect_static_if_changed() -> bool:
     are of the same files: compressing takes a quarter of a minute of CPU, which every restart paid.
     Returns whether it gathered them."""
     import hashlib
-    from pathlib import Path
 
     from django.conf import settings
     from django.contrib.staticfiles.finders import get_finders

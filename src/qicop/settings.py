@@ -310,3 +310,47 @@ if QICOP_CACHE == "database":
     }
 elif QICOP_CACHE != "files":
     raise ImproperlyConfigured(f"QICOP_CACHE: expected files or database, got {QICOP_CACHE!r}")
+
+# --- Load and slow links (issue 12): the dashboards' page cache, compression -------------------------------
+# The network dashboard, chart and comparison pages keep what they show for readers of the same data, keyed
+# by each country's data version (dashboards/page_cache.py). The versions live in the database, so a cache
+# local to each process is correct with any number of servers; a shared one only saves computing a page
+# once per process. QICOP_PAGE_CACHE: "memory" (default), "database" (a table of the database, made by
+# `qicop serve`), "redis://host:6379/0" (needs the redis package), or "off".
+
+
+def _page_cache(value: str) -> dict:
+    if value == "memory":
+        # About 50 KB a page: at most some 25 MB per server process.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "qicop-pages",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    if value == "database":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qicop_page_cache"}
+    if value.startswith(("redis://", "rediss://")):
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ImproperlyConfigured(
+                "QICOP_PAGE_CACHE: a Redis cache needs the redis package (uv pip install redis)"
+            ) from None
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    if value == "off":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"QICOP_PAGE_CACHE: expected memory, database, redis://… or off, got {value!r}"
+    )
+
+
+CACHES["pages"] = _page_cache(env_str("QICOP_PAGE_CACHE") or "memory")
+# How long a page is kept at most: data changes replace it at once; this bounds what the versions do not
+# follow (a member's new name on a chart note, a country renamed in the admin).
+QICOP_PAGE_CACHE_SECONDS = env_int("QICOP_PAGE_CACHE_SECONDS", 60 * 60)
+# gzip for text answers (core/compression.py); first, so that it sees every answer last.
+MIDDLEWARE.insert(0, "qicop.core.compression.CompressionMiddleware")
+# BREACH needs many requests that carry the victim's session: no other site's page may send them
+# (docs/decisions/0013). Lax is Django's default; said here because compression depends on it.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"

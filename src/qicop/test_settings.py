@@ -17,3 +17,4 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 PRIVATE_ROOT = VAR_DIR / "test-private"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"}

@@ -160,3 +160,34 @@ def test_serve_gathers_static_files_only_when_they_changed(tmp_path, settings):
     os.utime(own / "site.css", ns=(later, later))
     assert _collect_static_if_changed() is True
     assert (tmp_path / "static" / "site.css").read_text() == "body { color: navy; }"
+
+
+def test_serve_makes_the_page_caches_table_when_pages_are_kept_in_the_database(settings, db):
+    from django.core.cache import caches
+
+    from qicop.cli import _create_cache_tables
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qicop_page_cache"},
+    }
+    _create_cache_tables()
+    caches["pages"].set("qicop:page:test", "<p>kept</p>")
+    assert caches["pages"].get("qicop:page:test") == "<p>kept</p>"
+    _create_cache_tables()  # again: it is there already
+
+
+def test_serve_counts_the_cpus_a_containers_quota_allows_not_the_hosts(tmp_path):
+    import os
+
+    from qicop.cli import usable_cpus
+
+    mine = len(os.sched_getaffinity(0))
+    quota = tmp_path / "cpu.max"
+    quota.write_text("100000 100000\n")  # docker run --cpus 1
+    assert usable_cpus(cgroup=quota) == 1
+    quota.write_text("150000 100000\n")  # 1.5 CPUs: two workers' worth of CPU time
+    assert usable_cpus(cgroup=quota) == min(mine, 2)
+    quota.write_text("max 100000\n")  # no quota
+    assert usable_cpus(cgroup=quota) == mine
+    assert usable_cpus(cgroup=tmp_path / "absent") == mine

@@ -126,3 +126,19 @@ def test_object_storage_and_a_database_cache_start_cleanly():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_misspelt_page_cache_is_named():
+    result = start_with({"SECRET_KEY": "k" * 40, "QICOP_PAGE_CACHE": "memcache"})
+    assert "QICOP_PAGE_CACHE: expected memory, database, redis://… or off, got 'memcache'" in result.stderr
+
+
+def test_a_redis_page_cache_without_its_client_library_says_what_to_install():
+    # redis is not among qicop's dependencies: whoever configures a Redis cache installs it
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        result = start_with({"SECRET_KEY": "k" * 40, "QICOP_PAGE_CACHE": "redis://localhost:6379/0"})
+        assert "QICOP_PAGE_CACHE: a Redis cache needs the redis package" in result.stderr
+    else:
+        pytest.skip("the redis package is installed here: nothing to explain")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import F
 from django.http import Http404
 
 from qicop.analytics.spc import ChartResult, chart
@@ -25,8 +26,13 @@ def indicator_in_network(network, code: str) -> NetworkIndicator:
 
 
 def org_unit_in_network(network, uid: str) -> OrgUnit:
+    """The org unit, with its country's data version (``data_version``, None if never written): read in the
+    same query, before the data, for the page cache (page_cache.py)."""
     unit = (
-        OrgUnit.objects.filter(uid=uid, country__networks=network).select_related("country", "parent").first()
+        OrgUnit.objects.filter(uid=uid, country__networks=network)
+        .select_related("country", "parent")
+        .annotate(data_version=F("country__data_version__token"))
+        .first()
     )
     if unit is None:
         raise Http404("No such organisation unit")

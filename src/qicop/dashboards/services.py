@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.dashboards.models import Annotation, ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
+from qicop.indicators.data_versions import bump_data_versions
 
 
 @transaction.atomic
@@ -23,6 +24,7 @@ def save_chart_settings(
         defaults={"freeze": freeze, "phase_starts": phase_starts, "updated_by": actor},
     )
     audit(actor=actor, verb="chart.settings", target=settings, freeze=freeze, phase_starts=phase_starts)
+    bump_data_versions([org_unit.country_id])
     return settings
 
 
@@ -34,4 +36,5 @@ def annotate(*, actor, indicator, org_unit, period: str, text: str) -> Annotatio
         indicator=indicator, org_unit=org_unit, period=period, text=text.strip(), author=actor
     )
     audit(actor=actor, verb="chart.annotate", target=annotation, period=period)
+    bump_data_versions([org_unit.country_id])
     return annotation

@@ -1,17 +1,21 @@
+from __future__ import annotations
+
 import math
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.pagination import paginate
-from qicop.dashboards import quality, selectors, services
+from qicop.dashboards import page_cache, quality, selectors, services
 from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
 from qicop.dashboards.models import ChartSettings
@@ -33,35 +37,125 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
 
 
+@dataclass(frozen=True)
+class ChartChoice:
+    """What a reader chose to see of a chart, from the query string."""
+
+    period_type: str
+    rules: str
+    kind: str  # "run", or empty for the indicator's own chart
+    combo: str
+    #: the parameters the reader gave, for the page's links: nothing else of the query string is echoed
+    query: str
+
+    @classmethod
+    def of(cls, params) -> ChartChoice:
+        period_type = params.get("periods") if params.get("periods") in PERIOD_CHOICES else "Monthly"
+        given = [(name, params[name]) for name in ("periods", "rules", "kind", "combo") if name in params]
+        return cls(
+            period_type=period_type,
+            rules=params.get("rules") if params.get("rules") in selectors.RULE_SETS else "anhoej",
+            kind=params.get("kind", ""),
+            combo=params.get("combo", ""),
+            query=urlencode(given),
+        )
+
+
 @login_required
 def chart_page(request, slug, code, uid):
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
     unit = selectors.org_unit_in_network(network, uid)
-    period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
-    rules = request.GET.get("rules") if request.GET.get("rules") in selectors.RULE_SETS else "anhoej"
-    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    combo = request.GET.get("combo", "")
-    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+    choice = ChartChoice.of(request.GET)
+    periods = last_periods(choice.period_type, PERIOD_CHOICES[choice.period_type], timezone.localdate())
+    if request.method == "POST":
+        return _change(request, indicator, unit, [p.id for p in periods])
+    if request.GET.get("format") in {"svg", "png", "csv"}:
+        return _chart_export(request, indicator, unit, periods, choice, request.GET["format"])
+    countries = [page_cache.ShownCountry(unit.country_id, unit.country.iso2, unit.data_version)]
+    key = page_cache.page_key(
+        request.user,
+        "chart",
+        network=network,
+        countries=countries,
+        params=(indicator.pk, unit.pk, periods[-1].id, choice),
+    )
+    content = page_cache.fragment(
+        key, lambda: _chart_fragment(request.user, network, indicator, unit, periods, choice)
+    )
+    context = {"network": network, "indicator": indicator, "unit": unit, "content": content}
+    if can_edit_chart(request.user, unit):
+        context.update(_editing_forms(request.user, network, indicator, unit, countries, periods))
+    return render(request, "dashboards/chart.html", context)
+
+
+def _chart_export(request, indicator, unit, periods, choice: ChartChoice, fmt: str):
     drawn = selectors.indicator_chart(
         user=request.user,
         indicator=indicator,
         unit=unit,
         periods=periods,
-        rules=rules,
-        kind=request.GET.get("kind", ""),
-        settings=settings,
-        combo=combo,
+        rules=choice.rules,
+        kind=choice.kind,
+        settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
+        combo=choice.combo,
     )
-    series, spc = drawn.series, drawn.spc
-    if request.method == "POST":
-        return _change(request, network, indicator, unit, series, settings)
-    annotations = selectors.annotations_for(indicator, unit, request.user)
-    fmt = request.GET.get("format")
-    if fmt in {"svg", "png"}:
-        return _picture(drawn, indicator, unit, annotations, fmt)
     if fmt == "csv":
         return _csv(indicator, unit, drawn)
+    return _picture(drawn, indicator, unit, selectors.annotations_for(indicator, unit, request.user), fmt)
+
+
+def _editing_forms(user, network, indicator, unit, countries, periods) -> dict:
+    """The fields of a chart's baseline and note forms: the same for every editor of the country, so kept
+    too; chart.html puts them inside forms that carry the request's CSRF token."""
+    period_ids = [p.id for p in periods]
+    forms = {}
+    for name, form in (("settings_form", _settings_form), ("annotation_form", _annotation_form)):
+        key = page_cache.page_key(
+            user,
+            f"chart-{name}",
+            network=network,
+            countries=countries,
+            params=(indicator.pk, unit.pk, period_ids[0], period_ids[-1]),
+        )
+        forms[name] = page_cache.fragment(key, lambda form=form: _fields(form(indicator, unit, period_ids)))
+    return forms
+
+
+def _fields(form) -> str:
+    return render_to_string("core/_form.html", {"form": form})
+
+
+def _settings_form(indicator, unit, period_ids: list[str]) -> ChartSettingsForm:
+    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+    return ChartSettingsForm(
+        period_ids=period_ids,
+        initial={
+            "freeze": settings.freeze if settings else None,
+            "phase_starts": ", ".join(settings.phase_starts) if settings else "",
+        },
+    )
+
+
+def _annotation_form(_indicator, _unit, period_ids: list[str]) -> AnnotationForm:
+    return AnnotationForm(period_ids=period_ids)
+
+
+def _chart_fragment(user, network, indicator, unit, periods, choice: ChartChoice) -> str:
+    """The chart page's part that is the same for every reader of the same data (page_cache.py)."""
+    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+    drawn = selectors.indicator_chart(
+        user=user,
+        indicator=indicator,
+        unit=unit,
+        periods=periods,
+        rules=choice.rules,
+        kind=choice.kind,
+        settings=settings,
+        combo=choice.combo,
+    )
+    series, spc = drawn.series, drawn.spc
+    annotations = selectors.annotations_for(indicator, unit, user)
     values = series.value(indicator.factor or 1)
     flags = {flag.index: flag for flag in drawn.flags}
     rows = [
@@ -88,10 +182,8 @@ def chart_page(request, slug, code, uid):
             )
         )
     ]
-    editable = can_edit_chart(request.user, unit)
-    return render(
-        request,
-        "dashboards/chart.html",
+    return render_to_string(
+        "dashboards/_chart.html",
         {
             "network": network,
             "indicator": indicator,
@@ -100,7 +192,7 @@ def chart_page(request, slug, code, uid):
             "rows": rows,
             "flags": drawn.flags,
             "problem": series.problem,
-            "quality_url": selectors.quality_url(request.user, network, unit),
+            "quality_url": selectors.quality_url(user, network, unit),
             "svg": chart_drawing(drawn, indicator, unit, annotations).to_svg(),
             # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
             "svg_narrow": chart_drawing(drawn, indicator, unit, annotations, width=360, height=280).to_svg(),
@@ -111,40 +203,30 @@ def chart_page(request, slug, code, uid):
                 "level"
             ),
             "annotations": annotations,
-            "rules": rules,
-            "period_type": period_type,
+            "rules": choice.rules,
+            "period_type": choice.period_type,
             "rule_sets": selectors.RULE_SETS,
             "period_types": list(PERIOD_CHOICES),
-            "settings_form": ChartSettingsForm(
-                period_ids=series.ids,
-                initial={
-                    "freeze": settings.freeze if settings else None,
-                    "phase_starts": ", ".join(settings.phase_starts) if settings else "",
-                },
-            )
-            if editable
-            else None,
-            "annotation_form": AnnotationForm(period_ids=series.ids) if editable else None,
             "mapping": series.mapping,
-            "query": request.GET.urlencode(),
+            "query": choice.query,
             "combos": disaggregations(org_unit=unit, indicator=indicator),
-            "combo": combo,
+            "combo": choice.combo,
         },
     )
 
 
-def _change(request, network, indicator, unit, series, settings):
+def _change(request, indicator, unit, period_ids: list[str]):
     if not can_edit_chart(request.user, unit):
         raise PermissionDenied
     if request.POST.get("form") == "annotation":
-        form = AnnotationForm(request.POST, period_ids=series.ids)
+        form = AnnotationForm(request.POST, period_ids=period_ids)
         if form.is_valid():
             services.annotate(actor=request.user, indicator=indicator, org_unit=unit, **form.cleaned_data)
             messages.success(request, _("Note added to the chart."))
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
-        form = ChartSettingsForm(request.POST, period_ids=series.ids)
+        form = ChartSettingsForm(request.POST, period_ids=period_ids)
         if form.is_valid():
             services.save_chart_settings(
                 actor=request.user, indicator=indicator, org_unit=unit, **form.cleaned_data
@@ -228,21 +310,32 @@ def dashboard(request, slug):
     _viewer, network = _network(request, slug)
     period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    context = build_dashboard(
-        request.user,
-        network,
-        periods,
-        translate=_,
-        selected=request.GET.get("indicator", ""),
-        combo=request.GET.get("combo", ""),
-    )
+    selected, combo = request.GET.get("indicator", ""), request.GET.get("combo", "")
+
+    def built():
+        return build_dashboard(request.user, network, periods, translate=_, selected=selected, combo=combo)
+
     if request.GET.get("cascade") and request.GET.get("format") in {"svg", "png", "csv"}:
-        return _cascade_export(context, request.GET["cascade"], request.GET["format"])
-    return render(
-        request,
-        "dashboards/dashboard.html",
-        {"network": network, "period_type": period_type, "period_types": list(PERIOD_CHOICES), **context},
+        return _cascade_export(built(), request.GET["cascade"], request.GET["format"])
+    countries = page_cache.network_countries(network)  # before the data: page_cache.py
+    key = page_cache.page_key(
+        request.user,
+        "dashboard",
+        network=network,
+        countries=countries,
+        params=(period_type, periods[-1].id, selected, combo),
     )
+    content = page_cache.fragment(
+        key,
+        lambda: render_to_string(
+            "dashboards/_dashboard.html",
+            {"network": network, "period_type": period_type, "period_types": list(PERIOD_CHOICES), **built()},
+        ),
+    )
+    return render(request, "dashboards/dashboard.html", {"network": network, "content": content})
+
+
+COMPARE_PARAMETERS = ("period", "country", "page")
 
 
 @login_required
@@ -255,18 +348,54 @@ def compare(request, slug, code):
     indicator = selectors.indicator_in_network(network, code)
     periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
     page = request.GET.get("page", "1")
-    context = build_comparison(
-        request.user,
-        network,
-        indicator,
-        periods,
-        country=request.GET.get("country", ""),
-        period_id=request.GET.get("period", ""),
-        translate=_,
-        page=int(page) if page.isdigit() else 1,
-    )
+    country, period_id = request.GET.get("country", ""), request.GET.get("period", "")
+    allowed = quality_countries(request.user)
+    quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
+
+    def built():
+        return build_comparison(
+            request.user,
+            network,
+            indicator,
+            periods,
+            country=country,
+            period_id=period_id,
+            translate=_,
+            page=int(page) if page.isdigit() else 1,
+        )
+
     fmt = request.GET.get("format")
-    if fmt in {"svg", "png"} and context.get("funnel_drawing") is not None:
+    if fmt in {"svg", "png", "csv"}:
+        exported = built()
+        if fmt == "csv" or exported.get("funnel_drawing") is not None:
+            return _comparison_export(exported, indicator, fmt)
+    # Only the parameters the page reads go into its links (and its cache key): nothing else is echoed.
+    query = urlencode([(name, request.GET[name]) for name in COMPARE_PARAMETERS if name in request.GET])
+
+    def rendered():
+        context = {"network": network, "indicator": indicator, "quality_url": quality_url, **built()}
+        return render_to_string("dashboards/_compare.html", {**context, "query": query})
+
+    countries = page_cache.network_countries(network)  # before the data: page_cache.py
+    if country and country.upper() not in {c.iso2 for c in countries}:
+        content = rendered()  # a country outside the network: its version is not in the key, so not kept
+    else:
+        key = page_cache.page_key(
+            request.user,
+            "compare",
+            network=network,
+            countries=countries,
+            params=(indicator.pk, periods[-1].id, country, period_id, page, quality_url is not None, query),
+        )
+        content = page_cache.fragment(key, rendered)
+    return render(
+        request, "dashboards/compare.html", {"network": network, "indicator": indicator, "content": content}
+    )
+
+
+def _comparison_export(context: dict, indicator, fmt: str):
+    """The funnel plot's drawing (SVG, PNG), or the numbers behind it (CSV)."""
+    if fmt in {"svg", "png"}:
         drawing = context["funnel_drawing"]
         response = HttpResponse(
             drawing.to_svg() if fmt == "svg" else drawing.to_png(),
@@ -274,32 +403,22 @@ def compare(request, slug, code):
         )
         response["Content-Disposition"] = f'attachment; filename="{indicator.code}-funnel.{fmt}"'
         return response
-    if fmt == "csv":
-        response = _people_csv(f"{indicator.code}-{context['period']}.csv")
-        rows = (
-            [
-                name,
-                _cell(numerator),
-                _cell(denominator),
-                _cell(numerator / denominator * (indicator.factor or 1)),
-            ]
-            for name, numerator, denominator in context["rows"]
-        )
-        spreadsheet.write_people_csv(rows, response, columns=["unit", "numerator", "denominator", "value"])
-        return response
-    allowed = quality_countries(request.user)
-    quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
-    return render(
-        request,
-        "dashboards/compare.html",
-        {"network": network, "indicator": indicator, "quality_url": quality_url, **context},
+    response = _people_csv(f"{indicator.code}-{context['period']}.csv")
+    rows = (
+        [
+            name,
+            _cell(numerator),
+            _cell(denominator),
+            _cell(numerator / denominator * (indicator.factor or 1)),
+        ]
+        for name, numerator, denominator in context["rows"]
     )
+    spreadsheet.write_people_csv(rows, response, columns=["unit", "numerator", "denominator", "value"])
+    return response
 
 
 def _cascade_export(context, iso2: str, fmt: str):
     """One country's cascade as the numbers behind it (CSV), or its drawing (SVG, PNG)."""
-    from django.http import Http404
-
     from qicop.dashboards.dashboard import cascade_drawing, cascade_steps
 
     root = next((r for r in context["roots"] if r.country.iso2 == iso2.upper()), None)

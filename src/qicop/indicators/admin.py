@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Q
 
+from qicop.indicators.data_versions import bump_every_data_version
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -17,7 +18,24 @@ from qicop.indicators.selectors import imports_for_user
 from qicop.network.admin_site import CoordinatorAdmin
 
 
-class ScopedAdmin(CoordinatorAdmin):
+class ChangesDashboards(CoordinatorAdmin):
+    """What the dashboards show: a change here gives every country a new data version (data_versions.py), in
+    the admin's transaction, so that no page keeps showing what was before."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_every_data_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_every_data_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_every_data_version()
+
+
+class ScopedAdmin(ChangesDashboards):
     """The admin of rows a country owns, under the one write rule (``permissions.WriteScope``): a
     coordinator lists and changes the rows of the countries of the networks they coordinate; with
     ``shared_metadata``, rows no country keeps are listed to every coordinator and changed only by those
@@ -102,7 +120,7 @@ class MappingInline(admin.TabularInline):
 
 
 @admin.register(NetworkIndicator)
-class NetworkIndicatorAdmin(CoordinatorAdmin):
+class NetworkIndicatorAdmin(ChangesDashboards):
     network_path = "network"
     list_display = ["name", "code", "network", "chart_kind", "improvement", "target", "order"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter), "chart_kind", "topic"]

@@ -19,6 +19,7 @@ from functools import cached_property
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.import_checks import ConflictLog, Resolver, _prepare_chunk
 from qicop.indicators.import_store import Counts, Slices, _store_chunk
@@ -143,6 +144,7 @@ def import_data_values(
     user_label = getattr(actor, "email", "") or ""
     read = 0
     error: str | None = None
+    changed_countries = _ChangedCountries(resolver)
     try:
         with _without_cycle_collection(), transaction.atomic():
             # Before reading any stored value: what this import replaces, audits and subtracts from the
@@ -154,6 +156,7 @@ def import_data_values(
                 _warn_of_unknown_keys(chunk, conflicts)
                 plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
                 counts.ignored += len(chunk) - len(plain) - len(prepared)  # refused, or repeated
+                written = _written(counts)
                 _store_chunk(
                     plain,
                     prepared,
@@ -165,6 +168,8 @@ def import_data_values(
                     deltas=deltas,
                     ancestors_of=resolver.ancestors_of,
                 )
+                if _written(counts) > written:
+                    changed_countries.add(plain, prepared)
                 if progress:
                     progress(read)
             if options.dry_run or (options.atomic and conflicts.blocking_indexes):
@@ -172,11 +177,32 @@ def import_data_values(
             from qicop.indicators.aggregates import apply_deltas
 
             apply_deltas(deltas)
+            bump_data_versions(changed_countries.ids)
     except _Rollback:
         pass
     except FormatError as format_error:
         error = str(format_error)
     return _summary(options, counts, conflicts, read=read, error=error)
+
+
+def _written(counts: Counts) -> int:
+    return counts.imported + counts.updated + counts.deleted
+
+
+class _ChangedCountries:
+    """The countries whose values an import changed: their data versions change with it (data_versions.py)."""
+
+    def __init__(self, resolver: Resolver):
+        self._resolver = resolver
+        self.ids: set[int] = set()
+
+    @cached_property
+    def _country_of(self) -> dict[int, int]:
+        return dict(self._resolver.org_units.values())  # org unit id → country id
+
+    def add(self, plain: list, prepared: list) -> None:
+        units = {row[2] for row in plain} | {row.key[2] for row in prepared}
+        self.ids |= {self._country_of[unit] for unit in units if unit in self._country_of}
 
 
 def _warn_of_unknown_keys(chunk: list[DataValueRow], conflicts: ConflictLog) -> None:

@@ -475,3 +475,26 @@ class AggregateValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id}/{self.period_id}/{self.data_element_id}: {self.total}"
+
+
+class DataVersion(models.Model):
+    """What a country's data looks like now, as a token that changes with every write that changes what the
+    dashboards show of it (values, publications, chart settings and notes, indicators, mappings, metadata).
+
+    Written in the same transaction as the change (data_versions.py), so a reader that reads the token
+    before the data never keeps old data under a new token. The token is random, not a counter: a rolled
+    back transaction or a restored backup goes back to an earlier state, and a counter would then reach
+    again numbers that a cache keeps for other data."""
+
+    country = models.OneToOneField(
+        "network.Country", primary_key=True, on_delete=models.CASCADE, related_name="data_version"
+    )
+    token = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.token}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.indicators import permissions, selectors
+from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.heartbeat import Heartbeat
 from qicop.indicators.id_schemes import check_attributes_known
 from qicop.indicators.importer import ImportOptions, import_data_values
@@ -349,7 +350,8 @@ def start_metadata_import(*, actor, upload, params: dict, fmt: str) -> DataImpor
 
 def run_metadata_import(import_id: int) -> None:
     """Run a queued metadata import (from the worker); safe to retry, as run_import."""
-    from qicop.indicators.metadata_import import import_metadata, import_options, read_bundle
+    from qicop.indicators.data_versions import import_metadata_and_bump
+    from qicop.indicators.metadata_import import import_options, read_bundle
 
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:
@@ -364,7 +366,9 @@ def run_metadata_import(import_id: int) -> None:
             with Heartbeat(data_import), data_import.file.open("rb") as fileobj:
                 content_type = "text/csv" if data_import.format == "metadata-csv" else "application/json"
                 bundle = read_bundle(fileobj, content_type=content_type, class_key=options.get("classKey"))
-                report = import_metadata(actor=data_import.user, metadata=bundle, **import_options(options))
+                report = import_metadata_and_bump(
+                    actor=data_import.user, metadata=bundle, **import_options(options)
+                )
             DataImport.objects.filter(pk=import_id).update(
                 status=DataImport.Status.DONE, summary=report, finished_at=timezone.now()
             )
@@ -398,6 +402,7 @@ def publish_period(*, actor, country, period_id: str) -> Publication:
     )
     if created:
         audit(actor=actor, verb="data.publish", target=publication, country=country.iso2, period=parsed.id)
+        bump_data_versions([country.pk])
     return publication
 
 

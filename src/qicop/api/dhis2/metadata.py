@@ -35,8 +35,9 @@ from qicop.api.dhis2.metadata_lists import (
     filtered,
 )
 from qicop.api.dhis2.schemas import SCHEMAS, IndicatorType
+from qicop.indicators.data_versions import import_metadata_and_bump
 from qicop.indicators.metadata_export import complete_bundle
-from qicop.indicators.metadata_import import import_metadata, import_options, read_bundle
+from qicop.indicators.metadata_import import import_options, read_bundle
 from qicop.integrations.dhis2.fields import FieldsError, parse_fields
 from qicop.integrations.dhis2.query import QueryError
 from qicop.integrations.errors import FormatError
@@ -81,7 +82,7 @@ def _import(request, user, options: dict):
         return error_response(413, " ".join(error.messages))
     try:
         bundle = read_bundle(body, content_type=request.content_type, class_key=request.GET.get("classKey"))
-        report = import_metadata(actor=user, metadata=bundle, **options)
+        report = import_metadata_and_bump(actor=user, metadata=bundle, **options)
     except FormatError as error:
         return error_response(400, str(error))
     except ValidationError as error:

@@ -95,7 +95,7 @@ class Command(BaseCommand):
         return summary
 
     def _metadata(self, user, fileobj, fmt, dry_run):
-        from qicop.indicators.metadata_import import import_metadata
+        from qicop.indicators.data_versions import import_metadata_and_bump
         from qicop.integrations.dhis2 import metadata
         from qicop.integrations.errors import FormatError
 
@@ -105,7 +105,7 @@ class Command(BaseCommand):
                 if fmt == "metadata-json"
                 else metadata.read_csv(fileobj, "organisationUnits")
             )
-            return import_metadata(actor=user, metadata=bundle, dry_run=dry_run)
+            return import_metadata_and_bump(actor=user, metadata=bundle, dry_run=dry_run)
         except FormatError as error:
             raise CommandError(str(error)) from None
         except PermissionDenied as error:

@@ -3,8 +3,10 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.data_versions import bump_every_data_version
 
 
 class Command(BaseCommand):
@@ -12,5 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        rows = rebuild_all()
+        # One transaction: pages read the old table until the new one is whole, then compute afresh.
+        with transaction.atomic():
+            rows = rebuild_all()
+            bump_every_data_version()
         self.stdout.write(f"{rows} aggregate rows written in {time.monotonic() - started:.1f} s")
