@@ -1,6 +1,6 @@
 """Compressed answers for slow links: a 90 KB dashboard crosses a 2G link as about 12 KB.
 
-Django's GZipMiddleware, narrowed to what is worth compressing and safe to (docs/decisions/0013):
+Django's GZipMiddleware, narrowed to what is worth compressing and safe to (docs/decisions/0020):
 
 - text only (HTML, CSV, JSON, XML, SVG, calendars…): pictures and PDFs are compressed already;
 - answers to GET and HEAD only: the answer to a form posted may carry a secret shown once (a new API
