@@ -351,6 +351,6 @@ QICOP_PAGE_CACHE_SECONDS = env_int("QICOP_PAGE_CACHE_SECONDS", 60 * 60)
 # gzip for text answers (core/compression.py); first, so that it sees every answer last.
 MIDDLEWARE.insert(0, "qicop.core.compression.CompressionMiddleware")
 # BREACH needs many requests that carry the victim's session: no other site's page may send them
-# (docs/decisions/0013). Lax is Django's default; said here because compression depends on it.
+# (docs/decisions/0020). Lax is Django's default; said here because compression depends on it.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

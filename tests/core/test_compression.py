@@ -1,5 +1,5 @@
 """Text answers travel compressed to browsers that ask; answers to forms and files do not
-(core/compression.py, docs/decisions/0013)."""
+(core/compression.py, docs/decisions/0020)."""
 
 import gzip
 
