@@ -19,12 +19,13 @@ document or in each streamed item. It never decodes the JSON itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import IO
 
 import numpy as np
 
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class JsonGuard:
             newline = chunk.rfind(b"\n", 0, offset)
             line = self._lines + chunk.count(b"\n", 0, offset) + 1
             column = (offset - newline) if newline >= 0 else self._column + offset + 1
-            raise FormatError(message or problem, line=line, column=column)
+            raise LimitExceeded(message or problem, line=line, column=column)
         newline = chunk.rfind(b"\n")
         self._lines += chunk.count(b"\n")
         self._column = len(chunk) - newline - 1 if newline >= 0 else self._column + len(chunk)
@@ -154,7 +155,7 @@ def check_json(data: bytes, limits: ParseLimits | None = None) -> None:
     """Check a whole JSON document held in memory against the limits (FormatError when it passes one)."""
     limits = limits or current()
     if len(data) > limits.max_document:
-        raise FormatError(
+        raise LimitExceeded(
             f"The document is larger than {megabytes(limits.max_document)}, the most that is read at once"
         )
     guard = JsonGuard(None, limits)  # type: ignore[arg-type]
@@ -167,7 +168,7 @@ def read_document(fileobj: IO, limits: ParseLimits | None = None) -> bytes | str
     limits = limits or current()
     data = fileobj.read(limits.max_document + 1)
     if len(data) > limits.max_document:
-        raise FormatError(
+        raise LimitExceeded(
             f"The document is larger than {megabytes(limits.max_document)}, the most that is read at once"
         )
     return data
@@ -294,3 +295,44 @@ def _scan_exact(
             return offset, _item_message(limits)
     state.escaped = escaped
     return len(chunk), None
+
+
+def load_json(source: IO | bytes | str, limits: ParseLimits | None = None, **options):
+    """A JSON document read whole (``json.loads`` with ``options``), after checking its size, depth, strings
+    and number of values; a UTF-8 byte-order mark is dropped. Raises FormatError for a document over a
+    limit, one that is not UTF-8 (naming the byte) or not JSON (line and column)."""
+    limits = limits or current()
+    data = source if isinstance(source, (bytes, str)) else read_document(source, limits)
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > limits.max_document:
+        raise LimitExceeded(
+            f"The document is larger than {megabytes(limits.max_document)}, the most that is read at once"
+        )
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    check_json(data, limits)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise not_utf8(data, error) from None
+    try:
+        return json.loads(text, **options)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno) from None
+
+
+def not_utf8(
+    data: bytes, error: UnicodeDecodeError, *, offset: int = 0, line: int | None = None
+) -> FormatError:
+    """The FormatError for bytes that are not UTF-8: which byte, where (byte offset from the start of the
+    file, line), and what to do. ``offset`` and ``line`` place ``data`` in the file when it is a part."""
+    position = offset + error.start
+    if line is None:
+        line = data.count(b"\n", 0, error.start) + 1
+    else:
+        line += data.count(b"\n", 0, error.start)
+    return FormatError(
+        f"The file is not UTF-8 text: byte 0x{data[error.start]:02x} at byte offset {position:,} "
+        f"({error.reason}); save it as UTF-8",
+        line=line,
+    )

@@ -49,7 +49,7 @@ import ijson
 
 from qicop.integrations.dhis2.formats import binary_stream, line_and_column, parse_flag
 from qicop.integrations.dhis2.rows import VALUE_KEYS, DataValueRow, DataValueSetHeader
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
 from qicop.integrations.limits import JsonGuard, current
 
 try:
@@ -190,7 +190,7 @@ def _head_members(stream: IO[bytes]) -> tuple[dict[str, object], bool]:
             elif prefix == key and event in ("string", "number", "boolean", "null"):
                 members[key] = value
                 if len(members) > most:
-                    raise FormatError(
+                    raise LimitExceeded(
                         f"The data value set has more than {most:,} members at its top level (the limit)"
                     )
             elif prefix == "" and event == "end_map":
