@@ -71,8 +71,10 @@ def configure(limits: ParseLimits) -> None:
 
 def megabytes(size: int) -> str:
     """A byte count for messages: ``50 MB``, ``1 MB``, ``200 KB``."""
+    if size >= 10_000_000:
+        return f"{size / 1_000_000:,.0f} MB"
     if size >= 1_000_000:
-        return f"{size / 1_000_000:g} MB"
+        return f"{size / 1_000_000:.3g} MB"
     if size >= 1_000:
         return f"{size / 1_000:g} KB"
     return f"{size} bytes"
