@@ -20,6 +20,8 @@ document or in each streamed item. It never decodes the JSON itself.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import IO
 
@@ -338,3 +340,67 @@ def not_utf8(
         f"({error.reason}); save it as UTF-8",
         line=line,
     )
+
+
+# ------------------------------------------------------------------------------------------------------ text
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_AFTER_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def text_lines(stream: IO[bytes], limits: ParseLimits | None = None) -> Iterator[str]:
+    """The lines of a UTF-8 byte stream, each with its line ending (what ``csv.reader`` wants), read one at
+    a time: a UTF-8 byte-order mark is dropped; ``\\r\\n``, ``\\n`` and a lone ``\\r`` end lines.
+
+    Raises FormatError naming the line and the byte offset of the first byte that is not UTF-8, and
+    LimitExceeded for a line longer than ``max_text`` bytes (found before the line is read whole)."""
+    limits = limits or current()
+    offset, number = 0, 1
+    line = stream.readline(limits.max_text + 1)
+    if line.startswith(b"\xef\xbb\xbf"):
+        line, offset = line[3:], 3
+    while line:
+        if len(line) > limits.max_text and not line.endswith(b"\n"):
+            raise LimitExceeded(
+                f"Line {number:,} is longer than {megabytes(limits.max_text)} (the limit for one line)",
+                line=number,
+            )
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise not_utf8(line, error, offset=offset, line=number) from None
+        offset += len(line)
+        if _LONE_CR.search(text):
+            pieces = [piece for piece in _AFTER_LONE_CR.split(text) if piece]
+            number += len(pieces)
+            yield from pieces
+        else:
+            number += 1
+            yield text
+        line = stream.readline(limits.max_text + 1)
+
+
+def check_utf8(stream: IO[bytes], *, chunk_size: int = 1024 * 1024) -> None:
+    """Check that a whole byte stream is UTF-8 text, a megabyte at a time; FormatError naming the line and
+    byte offset of the first byte that is not. The stream is left at its start."""
+    start = stream.tell()
+    offset, lines, carry = 0, 0, b""
+    try:
+        while chunk := stream.read(chunk_size):
+            data = carry + chunk
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as error:
+                if error.reason != "unexpected end of data" or error.end != len(data):
+                    raise not_utf8(data, error, offset=offset, line=lines + 1) from None
+                carry, data = data[error.start :], data[: error.start]  # a character cut by the chunk's end
+            offset += len(data)
+            lines += data.count(b"\n")
+        if carry:
+            try:
+                carry.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise not_utf8(carry, error, offset=offset, line=lines + 1) from None
+    finally:
+        stream.seek(start)

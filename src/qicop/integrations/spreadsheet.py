@@ -47,7 +47,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from qicop.integrations.errors import FormatError, LimitExceeded
-from qicop.integrations.limits import ParseLimits, current, megabytes
+from qicop.integrations.limits import ParseLimits, current, megabytes, text_lines
 
 COLUMNS = (
     "org_unit", "period", "indicator_or_data_element", "value", "numerator", "denominator",
@@ -158,17 +158,13 @@ def _rows(source: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[TemplateRow]:
 
 def read_csv(fileobj: IO) -> Iterator[TemplateRow]:
     """Read the template from CSV (UTF-8, BOM allowed; comma, semicolon or tab separated)."""
-    text = fileobj.read()
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"the file is not UTF-8 text (save it as 'CSV UTF-8'): {exc.reason}") from None
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
+    # Streamed line by line: a byte that is not UTF-8 is a FormatError naming its line and offset (Excel's
+    # "CSV UTF-8" is what to save as), a line longer than the limit for one text a LimitExceeded.
+    lines = iter(fileobj) if isinstance(fileobj, io.TextIOBase) else text_lines(fileobj)
+    first = next(lines, "").removeprefix("\ufeff")
     # Excel in many European locales saves CSV with ';'; pick the separator the header uses most.
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         try:
