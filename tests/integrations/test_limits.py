@@ -1,13 +1,16 @@
 """The JSON guard: depth, string length and value counts checked on the bytes, before a parser sees them."""
 
+import gzip
 import io
 import json
+import os
+import zipfile
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
 from qicop.integrations.limits import (
     JsonGuard,
     ParseLimits,
@@ -15,7 +18,9 @@ from qicop.integrations.limits import (
     _scan_exact,
     _scan_fast,
     check_json,
+    check_utf8,
     read_document,
+    text_lines,
 )
 
 SMALL = ParseLimits(max_depth=4, max_text=20, max_nodes=30, max_item_nodes=5)
@@ -112,3 +117,54 @@ def test_the_fast_scan_agrees_with_reading_byte_by_byte(data, cut, item_depth):
             exact.escaped,
             exact.item_nodes,
         )
+
+
+def test_text_lines_gives_each_line_with_its_ending_and_drops_the_byte_order_mark():
+    stream = io.BytesIO('\ufeffa,b\r\nc,"d\ne"\rf\n'.encode())
+    assert list(text_lines(stream)) == ["a,b\r\n", 'c,"d\n', 'e"\r', "f\n"]
+
+
+def test_text_lines_names_the_line_and_byte_offset_of_a_byte_that_is_not_utf8():
+    stream = io.BytesIO(b"\xef\xbb\xbfab\ncd\nx\xffy\n")
+    with pytest.raises(FormatError) as refused:
+        list(text_lines(stream))
+    assert "byte 0xff at byte offset 10 (invalid start byte)" in refused.value.message
+    assert refused.value.line == 3
+
+
+def test_text_lines_refuses_a_line_longer_than_the_limit_without_reading_it_whole():
+    with pytest.raises(LimitExceeded, match="Line 2 is longer than 10 bytes"):
+        list(text_lines(io.BytesIO(b"short\n" + b"x" * 1_000_000), ParseLimits(max_text=10)))
+
+
+def test_check_utf8_finds_a_bad_byte_across_chunks_and_accepts_characters_cut_by_them():
+    text = "é€😀\n" * 1000
+    check_utf8(io.BytesIO(text.encode()), chunk_size=7)
+    with pytest.raises(FormatError) as refused:
+        check_utf8(io.BytesIO(text.encode() + b"\n\xc3("), chunk_size=7)
+    assert f"byte offset {len(text.encode()) + 1:,}" in refused.value.message
+    assert refused.value.line == 1002
+
+
+def test_a_gzip_that_expands_more_than_the_ratio_is_refused_as_it_expands():
+    from qicop.integrations.compressed import TooLarge, expand
+
+    bomb = io.BytesIO(gzip.compress(b"0" * 50_000_000))
+    with pytest.raises(LimitExceeded, match="at most 200 times is taken"):
+        expand(bomb, "gzip", limit=10**9)
+    with pytest.raises(TooLarge):
+        expand(io.BytesIO(gzip.compress(b"0" * 3_000_000)), "gzip", limit=1_000_000)
+    readable = os.urandom(6_000_000).hex().encode()  # compresses about twofold
+    inner, _name = expand(io.BytesIO(gzip.compress(readable)), "gzip", limit=10**9)
+    assert inner.read() == readable
+
+
+def test_a_zipped_upload_that_declares_a_bomb_is_refused_before_it_is_expanded():
+    from qicop.integrations.compressed import expand
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("values.json", b" " * 30_000_000)
+    archive.seek(0)
+    with pytest.raises(LimitExceeded, match="expands"):
+        expand(archive, "zip", limit=10**9)
