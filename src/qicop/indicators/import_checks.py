@@ -6,7 +6,7 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from qicop.indicators.import_conflicts import ConflictLog
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -28,36 +29,6 @@ from qicop.integrations.dhis2.rows import DataValueRow
 if TYPE_CHECKING:
     from qicop.indicators.id_schemes import IdScheme
     from qicop.indicators.importer import ImportOptions
-
-
-@dataclass
-class ConflictLog:
-    """Conflicts merged as DHIS2 does: one entry per (object, message, code, property) with its indexes."""
-
-    entries: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)
-    blocking_indexes: set[int] = field(default_factory=set)
-    limit: int = 10_000
-
-    def add(self, index: int, *, obj: str, message: str, code: str, prop: str, blocking: bool = True) -> None:
-        key = (obj, message, code, prop)
-        indexes = self.entries.get(key)
-        if indexes is None:
-            if len(self.entries) >= self.limit:
-                key = ("", _("More conflicts than can be listed"), code, prop)
-                indexes = self.entries.setdefault(key, [])
-            else:
-                indexes = self.entries[key] = []
-        indexes.append(index)
-        if blocking:
-            self.blocking_indexes.add(index)
-
-    def as_dicts(self) -> list[dict]:
-        """DHIS2's conflicts; a warning of ours that DHIS2 has no code for has no ``errorCode``."""
-        return [
-            {"object": obj, "value": message, **({"errorCode": code} if code else {}), "property": prop}
-            | {"indexes": indexes}
-            for (obj, message, code, prop), indexes in self.entries.items()
-        ]
 
 
 MAX_CANDIDATES = 5  # candidates a conflict names; the rest are counted
