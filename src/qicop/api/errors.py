@@ -61,6 +61,12 @@ def _renderer(request) -> Callable[..., HttpResponse] | None:
     return None
 
 
+def refuse(request, status: int, message: str) -> HttpResponse | None:
+    """An error in the language of the API the request is for; None outside the APIs."""
+    render = _renderer(request)
+    return render(request, status, message) if render is not None else None
+
+
 def bad_request(request, exception=None):
     render = _renderer(request)
     if render is None:

@@ -12,7 +12,9 @@ router = Router(tags=["network"])
 
 class Pages(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        # At most QICOP_API_MAX_PAGE (a million): past any database integer the offset was a 500 on
+        # PostgreSQL. A page past the end of the list is an empty page.
+        page: int = Field(1, ge=1, le=settings.QICOP_API_MAX_PAGE)
         page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
     def paginate_queryset(self, queryset, pagination: Input, **params):

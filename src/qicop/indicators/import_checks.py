@@ -326,6 +326,8 @@ def _prepare(
             % {"coc": _combo_label(row), "de": row.data_element},
         )
         return None
+    if _holds_nul(row, conflicts):
+        return None
     delete = bool(row.deleted) or options.strategy == "DELETE"
     value, numeric, comment = row.value, None, row.comment
     if options.values_in_annotations and de[1] not in NUMERIC_TYPES and not delete:
@@ -434,6 +436,7 @@ def _prepare_chunk(
             and value.isdigit()
             and not (row.attribute_option_combo or row.category_options or row.attribute_options)
             and not (row.deleted or row.comment or row.follow_up)
+            and not (row.stored_by and "\x00" in row.stored_by)
         ):
             de = data_elements.get(row.data_element)
             ou = org_units.get(row.org_unit)
@@ -477,6 +480,28 @@ def _prepare_chunk(
         else:
             add_prepared(slow)
     return plain, prepared
+
+
+def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:
+    """Whether a text of the value holds a NUL character (a conflict): no text may, and PostgreSQL
+    refuses to store one (the whole import ended in a 500)."""
+    for text, prop, code in (
+        (row.value, "value", "E7619"),
+        (row.annotation, "value", "E7619"),
+        (row.comment, "comment", "E7620"),
+        (row.stored_by, "storedBy", "E7619"),
+    ):
+        if text and "\x00" in text:
+            conflicts.add(
+                row.index,
+                obj=row.data_element,
+                code=code,
+                prop=prop,
+                message=_("The %(property)s holds a NUL character, which no text may contain")
+                % {"property": prop},
+            )
+            return True
+    return False
 
 
 def _duplicate(conflicts: ConflictLog, row: DataValueRow) -> None:

@@ -162,6 +162,7 @@ def _export(request, user, extension: str | None = None):
     )
 
 
+MAX_LIMIT = 2**31 - 1
 DURATION = re.compile(r"^(\d+)([dhms])$")
 DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -188,6 +189,10 @@ def _sync_options(params, request) -> tuple[datetime | None, int | None, str | N
         if not params["limit"].lstrip("-").isdigit():
             raise ValueError(_("limit must be a whole number, not %(value)s") % {"value": params["limit"]})
         limit = int(params["limit"])
+        if limit > MAX_LIMIT:  # past the databases' integers: a 500 on PostgreSQL
+            raise ValueError(
+                _("limit must be at most %(most)d, not %(value)s") % {"most": MAX_LIMIT, "value": limit}
+            )
     compression = (params.get("compression") or "").lower() or getattr(request, "dhis2_compression", None)
     if compression not in (None, "gzip", "zip"):
         raise ValueError(_("compression must be gzip or zip, not %(value)s") % {"value": compression})

@@ -222,7 +222,14 @@ def _text(obj: dict, key: str) -> str | None:
     if value is None:
         return None
     value = str(value).strip()
+    _no_nul(value, key)
     return value or None
+
+
+def _no_nul(value: str, key: str) -> None:
+    # No name or code holds one, and PostgreSQL refuses to store text that does.
+    if "\x00" in value:
+        raise _Skip(f"{key} holds a NUL character, which no text may contain")
 
 
 def _uid(value: Any, what: str = "uid") -> str | None:
@@ -305,6 +312,7 @@ def _attribute_values(obj: dict) -> AttributeValues | None:
         if uid in pairs:
             raise _Skip(f"attribute {uid} has two values")
         text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+        _no_nul(text, f"attribute {uid}")
         if text:
             pairs[uid] = text
     return tuple(sorted(pairs.items()))
