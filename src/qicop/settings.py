@@ -262,3 +262,5 @@ QICOP_SPREADSHEET_MAX_COLUMNS = _at_least_one("QICOP_SPREADSHEET_MAX_COLUMNS", 1
 QICOP_IMPORT_CONFLICTS_LISTED = _at_least_one("QICOP_IMPORT_CONFLICTS_LISTED", 100)
 # The highest page number an API list takes (a larger one is refused with 400/422 saying so).
 QICOP_API_MAX_PAGE = _at_least_one("QICOP_API_MAX_PAGE", 1_000_000)
+# A NUL character in an address is a 400 saying so, never a 500 from PostgreSQL (issue 12).
+MIDDLEWARE = [*MIDDLEWARE, "qicop.core.request_checks.RefuseNulCharactersMiddleware"]

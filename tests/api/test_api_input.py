@@ -117,3 +117,18 @@ def api_token(persona) -> str:
 
     name = f"script {persona.user.api_tokens.count()}"
     return "ApiToken " + create_api_token(user=persona.user, name=name)[1]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/n/vln/data/export/?q=%00&action=search",
+        "/n/vln/dashboard/?combo=%00",
+        "/n/vln/members/?q=a%00",
+    ],
+)
+def test_pages_refuse_a_nul_character_with_a_400_page_saying_so(world, address):
+    response = world.client_for("carla").get(address)
+
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -61,18 +61,14 @@ def _renderer(request) -> Callable[..., HttpResponse] | None:
     return None
 
 
-def refuse(request, status: int, message: str) -> HttpResponse | None:
-    """An error in the language of the API the request is for; None outside the APIs."""
-    render = _renderer(request)
-    return render(request, status, message) if render is not None else None
-
-
 def bad_request(request, exception=None):
     render = _renderer(request)
     if render is None:
         return pages.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return render(request, 413, _("The request is too large."))
+    if isinstance(exception, BadRequest) and str(exception):
+        return render(request, 400, str(exception))  # a reason given on purpose (core.request_checks)
     return render(request, 400, _("The request could not be read."))
 
 

@@ -34,9 +34,6 @@ class Dhis2ApiMiddleware:
     def __call__(self, request):
         path = request.path_info
         if path.startswith("/api/"):
-            refused = refuse_nul_characters(request)
-            if refused is not None:
-                return refused
             unversioned = VERSIONED.sub("/api/", path, count=1)
             if is_dhis2_path(unversioned) and len(unversioned) > len("/api/") and unversioned.endswith("/"):
                 unversioned = unversioned.rstrip("/")
@@ -47,19 +44,6 @@ class Dhis2ApiMiddleware:
         if is_dhis2_path(request.path_info):
             response = as_web_message(request, response)
         return response
-
-
-def refuse_nul_characters(request) -> HttpResponse | None:
-    """400 for a NUL character in the path or a query parameter, in the API's own error format: no
-    identifier, filter or search holds one, and PostgreSQL refuses to store or compare text that does
-    (its error was a 500)."""
-    from qicop.api.errors import refuse
-
-    if "\x00" not in request.path_info and not any(
-        "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
-    ):
-        return None
-    return refuse(request, 400, _("The address holds a NUL character (%00), which no parameter may contain."))
 
 
 def as_web_message(request, response: HttpResponse) -> HttpResponse:
