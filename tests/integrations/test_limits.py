@@ -168,3 +168,8 @@ def test_a_zipped_upload_that_declares_a_bomb_is_refused_before_it_is_expanded()
     archive.seek(0)
     with pytest.raises(LimitExceeded, match="expands"):
         expand(archive, "zip", limit=10**9)
+
+
+def test_text_lines_splits_after_a_lone_carriage_return_wherever_it_is():
+    lines = list(text_lines(io.BytesIO(b"a\r\nb\rc\r\n\rd\r")))
+    assert lines == ["a\r\n", "b\r", "c\r\n", "\r", "d\r"]

@@ -355,29 +355,32 @@ def text_lines(stream: IO[bytes], limits: ParseLimits | None = None) -> Iterator
     Raises FormatError naming the line and the byte offset of the first byte that is not UTF-8, and
     LimitExceeded for a line longer than ``max_text`` bytes (found before the line is read whole)."""
     limits = limits or current()
+    most = limits.max_text
+    readline = stream.readline
     offset, number = 0, 1
-    line = stream.readline(limits.max_text + 1)
+    line = readline(most + 1)
     if line.startswith(b"\xef\xbb\xbf"):
         line, offset = line[3:], 3
     while line:
-        if len(line) > limits.max_text and not line.endswith(b"\n"):
+        if len(line) > most and not line.endswith(b"\n"):
             raise LimitExceeded(
-                f"Line {number:,} is longer than {megabytes(limits.max_text)} (the limit for one line)",
-                line=number,
+                f"Line {number:,} is longer than {megabytes(most)} (the limit for one line)", line=number
             )
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as error:
             raise not_utf8(line, error, offset=offset, line=number) from None
         offset += len(line)
-        if _LONE_CR.search(text):
+        carriage = text.find("\r")
+        # Most lines end with "\n" or "\r\n" alone: only others need the search for a lone "\r".
+        if carriage >= 0 and not (carriage == len(text) - 2 and text[-1] == "\n") and _LONE_CR.search(text):
             pieces = [piece for piece in _AFTER_LONE_CR.split(text) if piece]
             number += len(pieces)
             yield from pieces
         else:
             number += 1
             yield text
-        line = stream.readline(limits.max_text + 1)
+        line = readline(most + 1)
 
 
 def check_utf8(stream: IO[bytes], *, chunk_size: int = 1024 * 1024) -> None:
