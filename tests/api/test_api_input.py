@@ -132,3 +132,22 @@ def test_pages_refuse_a_nul_character_with_a_400_page_saying_so(world, address):
 
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+def test_fields_nested_thousands_deep_are_refused_before_they_are_parsed(world):
+    fields = "id," + "a[" * 3000 + "id" + "]" * 3000
+
+    response = world.client_for("carla").get("/api/dataElements", {"fields": fields})
+
+    assert response.status_code == 400
+    assert "fields nest deeper than 10 levels" in response.json()["message"]
+
+
+def test_a_change_duration_longer_than_the_calendar_asks_for_every_change(world):
+    DataWorld(world)
+    query = {"dataSet": "MonthlyHiv1", "orgUnit": "KenyaRoot01", "lastUpdatedDuration": "9" * 40 + "d"}
+
+    response = world.client_for("carla").get("/api/dataValueSets", query)
+
+    assert response.status_code == 200
+    assert json.loads(b"".join(response.streaming_content)) == {"dataValues": []}

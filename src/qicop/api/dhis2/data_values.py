@@ -9,7 +9,7 @@ import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -183,7 +183,10 @@ def _sync_options(params, request) -> tuple[datetime | None, int | None, str | N
                 _("Duration is not valid: `%(value)s`; give a number and d, h, m or s, such as 10d.")
                 % {"value": duration}
             )
-        since = timezone.now() - timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+        try:
+            since = timezone.now() - timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+        except OverflowError:  # longer than the calendar goes back: every change is asked for
+            since = datetime(1, 1, 2, tzinfo=UTC)
     limit = None
     if params.get("limit"):
         if not params["limit"].lstrip("-").isdigit():
