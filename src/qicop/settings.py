@@ -354,3 +354,32 @@ MIDDLEWARE.insert(0, "qicop.core.compression.CompressionMiddleware")
 # (docs/decisions/0020). Lax is Django's default; said here because compression depends on it.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Bounded parsing (issue 12). What one uploaded or posted file may hold before it is refused with a message
+# naming the limit (README, "Limits on files"); each is read from the environment variable of the same name.
+
+
+def _at_least_one(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}: must be at least 1, got {value}")
+    return value
+
+
+QICOP_PARSE_MAX_DEPTH = _at_least_one("QICOP_PARSE_MAX_DEPTH", 64)  # JSON arrays/objects, XML elements
+QICOP_PARSE_MAX_TEXT_BYTES = _at_least_one("QICOP_PARSE_MAX_TEXT_BYTES", 1_000_000)  # a string, line, cell
+QICOP_PARSE_MAX_DOCUMENT_BYTES = _at_least_one("QICOP_PARSE_MAX_DOCUMENT_BYTES", 50_000_000)  # read whole
+QICOP_PARSE_MAX_VALUES = _at_least_one("QICOP_PARSE_MAX_VALUES", 2_000_000)  # in a document read whole
+QICOP_PARSE_MAX_VALUES_PER_ITEM = _at_least_one("QICOP_PARSE_MAX_VALUES_PER_ITEM", 1_000)  # one data value
+QICOP_XLSX_MAX_EXPANDED_BYTES = _at_least_one("QICOP_XLSX_MAX_EXPANDED_BYTES", 100_000_000)
+QICOP_ARCHIVE_MAX_RATIO = _at_least_one("QICOP_ARCHIVE_MAX_RATIO", 200)  # expanded size / compressed size
+QICOP_SPREADSHEET_MAX_ROWS = _at_least_one("QICOP_SPREADSHEET_MAX_ROWS", 1_048_576)
+QICOP_SPREADSHEET_MAX_COLUMNS = _at_least_one("QICOP_SPREADSHEET_MAX_COLUMNS", 100)
+# An import's answer lists this many conflicts, with a count per kind; its page offers every one as CSV.
+QICOP_IMPORT_CONFLICTS_LISTED = _at_least_one("QICOP_IMPORT_CONFLICTS_LISTED", 100)
+# The highest page number an API list takes (a larger one is refused with 400/422 saying so).
+QICOP_API_MAX_PAGE = _at_least_one("QICOP_API_MAX_PAGE", 1_000_000)
+# A NUL character in an address is a 400 saying so, never a 500 from PostgreSQL (issue 12).
+MIDDLEWARE = [*MIDDLEWARE, "qicop.core.request_checks.RefuseNulCharactersMiddleware"]

@@ -352,7 +352,8 @@ def test_paging_false_refuses_a_list_longer_than_its_cap(world, data, monkeypatc
     [
         ("pageSize=1000000", "pageSize must be from 1 to 10000, not 1000000"),
         ("pageSize=0", "pageSize must be from 1 to 10000, not 0"),
-        ("page=0", "page must be at least 1"),
+        ("page=0", "page must be from 1 to 1000000, not 0"),
+        ("page=99999999999999999999", "page must be from 1 to 1000000, not 99999999999999999999"),
         ("page=two", "page must be a whole number, not two"),
         ("paging=maybe", "paging is true or false, not maybe"),
     ],

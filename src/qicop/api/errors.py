@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,8 @@ def bad_request(request, exception=None):
         return pages.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return render(request, 413, _("The request is too large."))
+    if isinstance(exception, BadRequest) and str(exception):
+        return render(request, 400, str(exception))  # a reason given on purpose (core.request_checks)
     return render(request, 400, _("The request could not be read."))
 
 

@@ -12,12 +12,34 @@ router = Router(tags=["network"])
 
 class Pages(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        # At most QICOP_API_MAX_PAGE (a million): past any database integer the offset was a 500 on
+        # PostgreSQL. A page past the end of the list is an empty page.
+        page: int = Field(1, ge=1, le=settings.QICOP_API_MAX_PAGE)
         page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
         self.page_size = pagination.page_size
         return super().paginate_queryset(queryset, pagination, **params)
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="What was wrong, in the caller's language.")
+
+
+class InvalidField(Schema):
+    type: str = Field(..., description="The kind of problem, e.g. int_parsing or less_than_equal.")
+    loc: list[str | int] = Field(..., description='Where: e.g. ["query", "page"].')
+    msg: str
+
+
+class InvalidInputOut(Schema):
+    detail: list[InvalidField]
+
+
+# The errors every endpoint may answer, in its OpenAPI document: 400 for an address no API takes (a NUL
+# character), 401 without a valid token or session, 404 for what is missing or not the caller's to see,
+# 422 for a parameter that does not fit (a page past QICOP_API_MAX_PAGE, a member id that is not a number).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidInputOut}
 
 
 class NetworkOut(Schema):
@@ -82,31 +104,31 @@ def _member_out(viewer, network, member: Member) -> MemberOut:
     )
 
 
-@router.get("/networks", response=list[NetworkOut])
+@router.get("/networks", response={200: list[NetworkOut], **ERRORS})
 @paginate(Pages)
 def list_networks(request):
     return selectors.networks_for_viewer(permissions.viewer_for(request.user))
 
 
-@router.get("/networks/{slug}", response=NetworkOut)
+@router.get("/networks/{slug}", response={200: NetworkOut, **ERRORS})
 def get_network(request, slug: str):
     return selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
 
 
-@router.get("/networks/{slug}/countries", response=list[CountryOut])
+@router.get("/networks/{slug}/countries", response={200: list[CountryOut], **ERRORS})
 @paginate(Pages)
 def list_countries(request, slug: str):
     network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
     return selectors.countries_of_network(network)
 
 
-@router.get("/networks/{slug}/countries/{iso2}", response=CountryOut)
+@router.get("/networks/{slug}/countries/{iso2}", response={200: CountryOut, **ERRORS})
 def get_country(request, slug: str, iso2: str):
     network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
     return selectors.country_in_network(network, iso2)
 
 
-@router.get("/networks/{slug}/organisations", response=list[OrganisationOut])
+@router.get("/networks/{slug}/organisations", response={200: list[OrganisationOut], **ERRORS})
 @paginate(Pages)
 def list_organisations(request, slug: str, country: str = ""):
     network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
@@ -116,7 +138,7 @@ def list_organisations(request, slug: str, country: str = ""):
     return organisations
 
 
-@router.get("/networks/{slug}/members", response=list[MemberOut])
+@router.get("/networks/{slug}/members", response={200: list[MemberOut], **ERRORS})
 @paginate(Pages)
 def list_members(request, slug: str, filters: Query[MemberFilters]):
     viewer = permissions.viewer_for(request.user)
@@ -131,7 +153,7 @@ def list_members(request, slug: str, filters: Query[MemberFilters]):
     return _LazyMembers(members, viewer, network)
 
 
-@router.get("/networks/{slug}/members/{member_id}", response=MemberOut)
+@router.get("/networks/{slug}/members/{member_id}", response={200: MemberOut, **ERRORS})
 def get_member(request, slug: str, member_id: int):
     viewer = permissions.viewer_for(request.user)
     network = selectors.network_for_viewer(viewer, slug)
@@ -163,7 +185,7 @@ class MeOut(Schema):
     networks: list[NetworkOut]
 
 
-@router.get("/me", response=MeOut, tags=["accounts"])
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"])
 def me(request):
     """The signed-in account, its profile and its networks."""
     viewer = permissions.viewer_for(request.user)

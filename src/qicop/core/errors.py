@@ -1,12 +1,17 @@
 """Error pages that say what happened in the user's language and offer a way on."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 
 
 def bad_request(request, exception=None):
-    return render(request, "core/error.html", {"code": 400, "kind": "bad_request"}, status=400)
+    # A BadRequest raised with a reason (core.request_checks) says it; Django's own stay generic.
+    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(
+        request, "core/error.html", {"code": 400, "kind": "bad_request", "reason": reason}, status=400
+    )
 
 
 def permission_denied(request, exception=None):

@@ -9,7 +9,6 @@ Compressed answers (gzip, deflate) are unpacked as they arrive; the size limit c
 from __future__ import annotations
 
 import contextlib
-import json
 import ssl
 from dataclasses import dataclass
 from typing import IO
@@ -19,9 +18,13 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from qicop.integrations.errors import FormatError
+from qicop.integrations.limits import load_json
+
 # Hosts where plain http is allowed: a DHIS2 on the same machine (tests, a local demo). Anywhere else the
 # token would cross the network in clear.
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+SMALL_ANSWER = 1024 * 1024  # /api/system/info and /api/me are a few kilobytes
 USER_AGENT = "qicop (DHIS2 pull)"
 
 
@@ -115,12 +118,16 @@ class Dhis2Server:
     # ------------------------------------------------------------------------------------------ plumbing
 
     def _json(self, path: str, params: dict | None = None) -> dict:
+        """A small JSON answer (system info, the account): read up to ``SMALL_ANSWER`` bytes and parsed
+        within the parsing limits, so that a server answering endlessly or ``[[[[…`` costs nothing."""
         with self._request(path, params=params) as response:
             self._check(response)
-            body = response.read()
+            body = _read_at_most(response, SMALL_ANSWER)
+            if body is None:
+                raise RemoteError(_too_large(SMALL_ANSWER))
         try:
-            data = json.loads(body)
-        except ValueError:
+            data = load_json(body)
+        except FormatError:
             raise RemoteError(_not_json(response)) from None
         if not isinstance(data, dict):
             raise RemoteError(_not_json(response))
@@ -233,12 +240,22 @@ def _reason(error: Exception) -> str:
     return str(error) or error.__class__.__name__
 
 
+def _read_at_most(response: httpx.Response, size: int) -> bytes | None:
+    """The answer's body if it is at most ``size`` bytes (unpacked), else None; never reads more."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > size:
+            return None
+    return bytes(body)
+
+
 def _message_of(response: httpx.Response) -> str:
     """DHIS2's own message in a WebMessage error answer, if there is one (at most 300 characters)."""
     try:
-        body = response.read()[:65536]
-        data = json.loads(body)
-    except (ValueError, httpx.HTTPError):
+        body = _read_at_most(response, 65536)
+        data = load_json(body) if body is not None else None
+    except (FormatError, httpx.HTTPError):
         return ""
     message = data.get("message") if isinstance(data, dict) else None
     return f"DHIS2: “{str(message)[:300]}”" if message else ""

@@ -20,6 +20,8 @@ from qicop.exchange import crypto, permissions
 from qicop.exchange.models import Dhis2Connection, Pull
 from qicop.exchange.remote import Dhis2Server, RemoteError, ServerInfo, check_base_url
 from qicop.exchange.schedule import next_run
+from qicop.integrations.errors import FormatError
+from qicop.integrations.limits import JsonGuard
 from qicop.network.permissions import viewer_for
 
 # DHIS2 reads lastUpdated in its own time zone, which may be up to 14 hours from UTC: asking from the day
@@ -367,13 +369,15 @@ class _mapped:
         self._spool = tempfile.TemporaryFile()
         self._spool.write(b'{"dataValues":[')
         try:
-            for index, value in enumerate(ijson.items(self.answer, "dataValues.item")):
+            # Through the JSON guard: a server answering `{"dataValues":[[[[…` is refused, not parsed.
+            answer = JsonGuard(self.answer, item_depth=3)
+            for index, value in enumerate(ijson.items(answer, "dataValues.item")):
                 if isinstance(value, dict):
                     element, unit = value.get("dataElement"), value.get("orgUnit")
                     value["dataElement"] = self.elements.get(element, element)
                     value["orgUnit"] = self.units.get(unit, unit)
                 self._spool.write((b"," if index else b"") + json.dumps(value, default=str).encode())
-        except ijson.JSONError as error:
+        except (ijson.JSONError, FormatError) as error:
             raise RemoteError(_("DHIS2's answer is not valid JSON: %(error)s") % {"error": error}) from None
         self._spool.write(b"]}")
         self._spool.seek(0)

@@ -6,7 +6,7 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from qicop.indicators.import_conflicts import ConflictLog
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -28,36 +29,6 @@ from qicop.integrations.dhis2.rows import DataValueRow
 if TYPE_CHECKING:
     from qicop.indicators.id_schemes import IdScheme
     from qicop.indicators.importer import ImportOptions
-
-
-@dataclass
-class ConflictLog:
-    """Conflicts merged as DHIS2 does: one entry per (object, message, code, property) with its indexes."""
-
-    entries: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)
-    blocking_indexes: set[int] = field(default_factory=set)
-    limit: int = 10_000
-
-    def add(self, index: int, *, obj: str, message: str, code: str, prop: str, blocking: bool = True) -> None:
-        key = (obj, message, code, prop)
-        indexes = self.entries.get(key)
-        if indexes is None:
-            if len(self.entries) >= self.limit:
-                key = ("", _("More conflicts than can be listed"), code, prop)
-                indexes = self.entries.setdefault(key, [])
-            else:
-                indexes = self.entries[key] = []
-        indexes.append(index)
-        if blocking:
-            self.blocking_indexes.add(index)
-
-    def as_dicts(self) -> list[dict]:
-        """DHIS2's conflicts; a warning of ours that DHIS2 has no code for has no ``errorCode``."""
-        return [
-            {"object": obj, "value": message, **({"errorCode": code} if code else {}), "property": prop}
-            | {"indexes": indexes}
-            for (obj, message, code, prop), indexes in self.entries.items()
-        ]
 
 
 MAX_CANDIDATES = 5  # candidates a conflict names; the rest are counted
@@ -355,6 +326,8 @@ def _prepare(
             % {"coc": _combo_label(row), "de": row.data_element},
         )
         return None
+    if _holds_nul(row, conflicts):
+        return None
     delete = bool(row.deleted) or options.strategy == "DELETE"
     value, numeric, comment = row.value, None, row.comment
     if options.values_in_annotations and de[1] not in NUMERIC_TYPES and not delete:
@@ -463,6 +436,7 @@ def _prepare_chunk(
             and value.isdigit()
             and not (row.attribute_option_combo or row.category_options or row.attribute_options)
             and not (row.deleted or row.comment or row.follow_up)
+            and not (row.stored_by and "\x00" in row.stored_by)
         ):
             de = data_elements.get(row.data_element)
             ou = org_units.get(row.org_unit)
@@ -506,6 +480,28 @@ def _prepare_chunk(
         else:
             add_prepared(slow)
     return plain, prepared
+
+
+def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:
+    """Whether a text of the value holds a NUL character (a conflict): no text may, and PostgreSQL
+    refuses to store one (the whole import ended in a 500)."""
+    for text, prop, code in (
+        (row.value, "value", "E7619"),
+        (row.annotation, "value", "E7619"),
+        (row.comment, "comment", "E7620"),
+        (row.stored_by, "storedBy", "E7619"),
+    ):
+        if text and "\x00" in text:
+            conflicts.add(
+                row.index,
+                obj=row.data_element,
+                code=code,
+                prop=prop,
+                message=_("The %(property)s holds a NUL character, which no text may contain")
+                % {"property": prop},
+            )
+            return True
+    return False
 
 
 def _duplicate(conflicts: ConflictLog, row: DataValueRow) -> None:

@@ -9,19 +9,24 @@ seconds, not hours.
 from __future__ import annotations
 
 import gc
+import io
 import itertools
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
-from qicop.indicators.import_checks import ConflictLog, Resolver, _prepare_chunk
+from qicop.indicators.import_checks import Resolver, _prepare_chunk
+from qicop.indicators.import_conflicts import ConflictLog
 from qicop.indicators.import_store import Counts, Slices, _store_chunk
 from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import (
@@ -139,7 +144,11 @@ def import_data_values(
     from qicop.integrations.errors import FormatError
 
     resolver = Resolver(options, allowed_country_ids=data_countries_for(actor))
-    conflicts, counts, seen, slices = ConflictLog(), Counts(), set(), Slices()
+    # Every conflict goes to a file as it is found when the import has a page to offer it from.
+    spool = tempfile.TemporaryFile() if data_import is not None else None  # noqa: SIM115 - closed below
+    sink = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="") if spool is not None else None
+    conflicts = ConflictLog(listed=settings.QICOP_IMPORT_CONFLICTS_LISTED, sink=sink)
+    counts, seen, slices = Counts(), set(), Slices()
     deltas: dict = {}
     user_label = getattr(actor, "email", "") or ""
     read = 0
@@ -182,7 +191,27 @@ def import_data_values(
         pass
     except FormatError as format_error:
         error = str(format_error)
-    return _summary(options, counts, conflicts, read=read, error=error)
+    finally:
+        if sink is not None:
+            _keep_conflicts(data_import, conflicts, sink)
+    return _summary(options, counts, conflicts, read=read, error=error, kept=data_import is not None)
+
+
+def _keep_conflicts(data_import: DataImport, conflicts: ConflictLog, sink) -> None:
+    """Keep the file of every conflict where the import's page finds it (none when there was none)."""
+    from django.core.files import File
+
+    from qicop.core.storage import private_storage
+
+    conflicts.finish()
+    spool = sink.detach()  # flushed
+    try:
+        if conflicts.kinds:
+            spool.seek(0)
+            private_storage().delete(data_import.conflicts_path)  # a re-run replaces it
+            private_storage().save(data_import.conflicts_path, File(spool))
+    finally:
+        spool.close()
 
 
 def _written(counts: Counts) -> int:
@@ -222,7 +251,13 @@ def _warn_of_unknown_keys(chunk: list[DataValueRow], conflicts: ConflictLog) -> 
 
 
 def _summary(
-    options: ImportOptions, counts: Counts, conflicts: ConflictLog, *, read: int, error: str | None
+    options: ImportOptions,
+    counts: Counts,
+    conflicts: ConflictLog,
+    *,
+    read: int,
+    error: str | None,
+    kept: bool = False,
 ) -> dict:
     rolled_back = error is not None or (options.atomic and bool(conflicts.blocking_indexes))
     if rolled_back:
@@ -246,6 +281,8 @@ def _summary(
         status, description = "SUCCESS", _("Import process completed successfully")
     if options.dry_run and error is None and not rolled_back:
         description = _("Dry run: nothing was stored. %(description)s") % {"description": description}
+    if conflicts.truncated:
+        description += " " + _listed(conflicts, kept=kept)
     return {
         "responseType": "ImportSummary",
         "status": status,
@@ -265,5 +302,21 @@ def _summary(
             "deleted": counts.deleted,
         },
         "conflicts": conflicts.as_dicts(),
-        "rejectedIndexes": sorted(conflicts.blocking_indexes),
+        "rejectedIndexes": conflicts.blocking_indexes.first(conflicts.listed),
     }
+
+
+def _listed(conflicts: ConflictLog, *, kept: bool) -> str:
+    """What the answer leaves out of a long list of conflicts, and where the whole list is."""
+    total = sum(kind.count for kind in conflicts.kinds.values())
+    text = _(
+        "There are %(total)s conflicts of %(kinds)s kinds: the first %(listed)s kinds are listed, each with "
+        "how many values it concerns and the first %(listed)s of them."
+    ) % {
+        "total": number_format(total, force_grouping=True),
+        "kinds": number_format(len(conflicts.kinds), force_grouping=True),
+        "listed": conflicts.listed,
+    }
+    if kept:
+        return text + " " + _("The import's page offers every conflict as a CSV file.")
+    return text + " " + _("Import with async=true to have every conflict on the import's page, as CSV.")

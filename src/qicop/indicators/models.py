@@ -344,6 +344,12 @@ class DataImport(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.filename or self.format} ({self.get_status_display()})"
 
+    @property
+    def conflicts_path(self) -> str:
+        """Where, in the private storage, the import's full list of conflicts is kept (as CSV), if it had
+        any: the summary lists only the first ones."""
+        return f"imports/conflicts/{self.uid}.csv"
+
 
 class DataValue(models.Model):
     """One value, unique on its five keys. ``numeric`` mirrors ``value`` for numeric types, for fast sums.

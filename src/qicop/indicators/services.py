@@ -223,13 +223,44 @@ def check_upload_size(size: int | None) -> None:
         )
 
 
+def check_upload(upload, *, fmt: str | None = None) -> None:
+    """Refuse at once, before it is kept, a file whose import would only fail: a spreadsheet that expands
+    past the limits (a decompression bomb) or a CSV that is not UTF-8. The other checks need the whole
+    import; its summary gives them. Raises ValidationError with the reader's reason (limit, line, byte)."""
+    from qicop.integrations.limits import check_utf8
+    from qicop.integrations.spreadsheet import check_workbook
+
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    name = getattr(upload, "name", None)
+    fmt = (
+        fmt
+        or _template_format(name, head)
+        or detect_format(name, getattr(upload, "content_type", None), head)
+    )
+    try:
+        if fmt == "template-xlsx":
+            check_workbook(upload)
+        elif fmt in ("csv", "template-csv"):
+            check_utf8(upload)
+    except FormatError as error:
+        raise ValidationError(
+            _("This file cannot be imported: %(error)s. Nothing was stored.") % {"error": error}
+        ) from None
+    finally:
+        upload.seek(0)
+
+
 @transaction.atomic
 def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> DataImport:
-    """Keep the uploaded file and queue its import; the page follows its progress and shows the summary."""
+    """Keep the uploaded file and queue its import; the page follows its progress and shows the summary.
+    A file refused by ``check_upload`` is not kept (ValidationError)."""
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     check_upload_size(getattr(upload, "size", None))
     options_from_parameters(params)  # a bad parameter is the caller's to see now, not the job's later
+    check_upload(upload, fmt=fmt)
     name = getattr(upload, "name", "") or "upload"
     data_import = DataImport.objects.create(
         user=actor,

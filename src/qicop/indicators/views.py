@@ -94,7 +94,11 @@ def import_detail(request, slug, import_id):
             "network": network,
             "data_import": data_import,
             "summary": summary,
-            "conflicts": conflicts[:200],
+            # A long list's conflicts list their first values and say how many they concern in all.
+            "conflicts": [
+                {**conflict, "values": conflict.get("count", len(conflict.get("indexes", [])))}
+                for conflict in conflicts[:200]
+            ],
             "more_conflicts": max(0, len(conflicts) - 200),
             "running": data_import.status in ("queued", "running"),
             "rows_read": cache.get(services.progress_key(data_import.pk), data_import.rows_read),
@@ -121,10 +125,24 @@ def import_rerun(request, slug, import_id):
 
 @login_required
 def import_conflicts_csv(request, slug, import_id):
+    """Every conflict of an import the viewer may read, as CSV: the file the import wrote as it went,
+    streamed (an import's summary lists only the first ones); for older imports, the summary's."""
+    from django.http import FileResponse
+
+    from qicop.core.storage import private_storage
+
     _network(request, slug)
     data_import = _import_for(request, import_id)
+    filename = f"import-{data_import.pk}-conflicts.csv"
+    if private_storage().exists(data_import.conflicts_path):
+        return FileResponse(
+            private_storage().open(data_import.conflicts_path, "rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="text/csv; charset=utf-8",
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{data_import.pk}-conflicts.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     rows = (
         [
             conflict.get("errorCode", ""),

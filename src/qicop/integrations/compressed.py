@@ -3,8 +3,10 @@
 DHIS2 accepts data value sets gzipped or zipped (it looks at the first bytes, and clients also say
 ``Content-Encoding: gzip``). :func:`expand` gives the file inside, counting every byte while it
 decompresses, so that a small archive that expands to gigabytes (a "zip bomb") is refused as soon as it
-passes the limit, never written out whole. A zip must hold exactly one file (folders aside); an Office
-document (XLSX, itself a zip) is not an archive of an upload and is left as it is.
+passes the limit, never written out whole, and as soon as it expands more than ``max_ratio`` times (from
+``qicop.integrations.limits``) its compressed size once past a few megabytes: data compresses ten- to
+thirtyfold, a bomb a thousandfold. A zip must hold exactly one file (folders aside); an Office document
+(XLSX, itself a zip) is not an archive of an upload and is left as it is.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import zipfile
 import zlib
 from typing import IO
 
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import current
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1024 * 1024
 SPOOL_IN_MEMORY = 10 * 1024 * 1024
+# The ratio is judged once this much has come out: small files compress unevenly.
+RATIO_FROM = 5 * 1024 * 1024
 
 
 class TooLarge(ValueError):
@@ -54,8 +59,14 @@ def expand(fileobj: IO[bytes], compression: str, *, limit: int) -> tuple[IO[byte
     try:
         if compression == "gzip":
             name = None
+            start = fileobj.tell()
             try:
-                _copy(gzip.GzipFile(fileobj=fileobj, mode="rb"), out, limit)
+                _copy(
+                    gzip.GzipFile(fileobj=fileobj, mode="rb"),
+                    out,
+                    limit,
+                    compressed=lambda: fileobj.tell() - start,
+                )
             except (EOFError, gzip.BadGzipFile, zlib.error) as error:
                 raise FormatError(
                     f"The gzip stream is damaged or cut short ({error}): send the whole file"
@@ -81,21 +92,37 @@ def _copy_only_member(fileobj: IO[bytes], out: IO[bytes], limit: int) -> str:
                 f"A zip archive must hold exactly one file; this one holds {len(members)}"
                 + (f" ({', '.join(m.filename for m in members[:5])})" if members else "")
             )
+        member = members[0]
+        if member.file_size > limit:
+            raise TooLarge(limit)
+        if member.file_size > RATIO_FROM and member.file_size > current().max_ratio * member.compress_size:
+            raise _bomb(member.file_size, member.compress_size)
         try:
-            with archive.open(members[0]) as inner:
-                _copy(inner, out, limit)
+            with archive.open(member) as inner:
+                _copy(inner, out, limit, compressed=lambda: member.compress_size)
         except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as error:
             raise FormatError(f"The file in the zip archive cannot be read: {error}") from None
         return members[0].filename
 
 
-def _copy(source: IO[bytes], out: IO[bytes], limit: int) -> None:
+def _copy(source: IO[bytes], out: IO[bytes], limit: int, *, compressed) -> None:
+    """Copy what comes out of ``source``; ``compressed()`` is how many compressed bytes it took so far."""
     total = 0
+    ratio = current().max_ratio
     while chunk := source.read(_CHUNK):
         total += len(chunk)
         if total > limit:
             raise TooLarge(limit)
+        if total > RATIO_FROM and total > ratio * max(compressed(), 1):
+            raise _bomb(total, compressed())
         out.write(chunk)
+
+
+def _bomb(expanded: int, compressed: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"The archive expands {expanded // max(compressed, 1):,} times its size (at most "
+        f"{current().max_ratio} times is taken): a file that compresses so much is a decompression bomb"
+    )
 
 
 def _is_office_document(fileobj: IO[bytes]) -> bool:

@@ -32,3 +32,8 @@ class FormatError(ValueError):
         if self.column is not None:
             where.append(f"column {self.column}")
         return f"{self.message} ({', '.join(where)})" if where else self.message
+
+
+class LimitExceeded(FormatError):
+    """A file refused because it passes one of the parsing limits (``qicop.integrations.limits``): too deep,
+    too large, too many values, a text too long, an archive that expands too much."""

@@ -34,11 +34,13 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,7 +48,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import ParseLimits, current, megabytes, text_lines
 
 COLUMNS = (
     "org_unit", "period", "indicator_or_data_element", "value", "numerator", "denominator",
@@ -157,17 +160,13 @@ def _rows(source: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[TemplateRow]:
 
 def read_csv(fileobj: IO) -> Iterator[TemplateRow]:
     """Read the template from CSV (UTF-8, BOM allowed; comma, semicolon or tab separated)."""
-    text = fileobj.read()
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"the file is not UTF-8 text (save it as 'CSV UTF-8'): {exc.reason}") from None
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
+    # Streamed line by line: a byte that is not UTF-8 is a FormatError naming its line and offset (Excel's
+    # "CSV UTF-8" is what to save as), a line longer than the limit for one text a LimitExceeded.
+    lines = iter(fileobj) if isinstance(fileobj, io.TextIOBase) else text_lines(fileobj)
+    first = next(lines, "").removeprefix("\ufeff")
     # Excel in many European locales saves CSV with ';'; pick the separator the header uses most.
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -179,17 +178,89 @@ def read_csv(fileobj: IO) -> Iterator[TemplateRow]:
     return _rows(numbered())
 
 
+MAX_PARTS = 10_000  # files inside one workbook: a real one has a few dozen
+
+
+def check_workbook(fileobj: IO[bytes], limits: ParseLimits | None = None) -> None:
+    """Refuse an XLSX (a zip of XML parts) that would expand past the limits, before anything parses it.
+
+    The parts' declared sizes must add up to at most ``max_expanded`` bytes and none may declare a
+    compression ratio above ``max_ratio``; then each part is expanded once, counting what actually comes
+    out (a zip may lie about its sizes), and stops at the first limit passed. Raises FormatError (a
+    LimitExceeded for a limit) saying which. The stream is left at its start.
+    """
+    limits = limits or current()
+    start = fileobj.tell()
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise LimitExceeded(f"The workbook holds more than {MAX_PARTS:,} parts: not a spreadsheet")
+            declared = sum(part.file_size for part in parts)
+            if declared > limits.max_expanded:
+                raise _too_large(declared, limits)
+            expanded = 0
+            for part in parts:
+                _check_ratio(part.filename, part.file_size, part.compress_size, limits)
+                with archive.open(part) as inner:
+                    size = 0
+                    while chunk := inner.read(1024 * 1024):
+                        size += len(chunk)
+                        expanded += len(chunk)
+                        if expanded > limits.max_expanded:
+                            raise _too_large(expanded, limits)
+                        _check_ratio(part.filename, size, part.compress_size, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"not an XLSX workbook: {exc}") from None
+    finally:
+        fileobj.seek(start)
+
+
+def _too_large(size: int, limits: ParseLimits) -> LimitExceeded:
+    return LimitExceeded(
+        f"The workbook expands to more than {megabytes(size)}; at most {megabytes(limits.max_expanded)} "
+        "is read. Split it, or save it as CSV"
+    )
+
+
+def _check_ratio(name: str, size: int, compressed: int, limits: ParseLimits) -> None:
+    # Small parts compress unevenly (an empty sheet's XML shrinks a hundredfold): judge from a megabyte on.
+    if size > 1_000_000 and size > limits.max_ratio * max(compressed, 1):
+        raise LimitExceeded(
+            f"The part {name} of the workbook expands {size // max(compressed, 1):,} times its size "
+            f"(at most {limits.max_ratio} times is taken): a decompression bomb, not a spreadsheet"
+        )
+
+
 def read_xlsx(fileobj: IO[bytes]) -> Iterator[TemplateRow]:
-    """Read the template from the first sheet of an XLSX workbook, streaming (openpyxl read-only)."""
+    """Read the template from the first sheet of an XLSX workbook, streaming (openpyxl read-only), after
+    :func:`check_workbook`. At most ``max_columns`` columns and ``max_rows`` rows of the sheet are read, and
+    no cell may hold more than ``max_text`` characters (``qicop.integrations.limits``)."""
+    limits = current()
+    check_workbook(fileobj, limits)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError) as exc:
         raise FormatError(f"not an XLSX workbook: {exc}") from None
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         try:
             sheet = workbook.worksheets[0]
-            yield from enumerate(sheet.iter_rows(values_only=True), 1)
+            for line, cells in enumerate(sheet.iter_rows(values_only=True, max_col=limits.max_columns), 1):
+                if line > limits.max_rows:
+                    raise LimitExceeded(
+                        f"The sheet has more than {limits.max_rows:,} rows (the limit)", line=line
+                    )
+                for column, cell in enumerate(cells, 1):
+                    if isinstance(cell, str) and len(cell) > limits.max_text:
+                        raise LimitExceeded(
+                            f"A cell holds more than {limits.max_text:,} characters (the limit for one text)",
+                            line=line,
+                            column=column,
+                        )
+                yield line, cells
+        except (zipfile.BadZipFile, zlib.error, ParseError) as exc:
+            raise FormatError(f"the workbook cannot be read: {exc}") from None
         finally:
             workbook.close()
 

@@ -335,3 +335,13 @@ def test_periods_and_expressions_import_neither_django_nor_the_rest_of_qicop():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_expression_nested_too_deep_to_evaluate_is_refused_with_the_reason():
+    from qicop.integrations.dhis2.expressions import MAX_DEPTH
+
+    for text in ("-" * 5000 + "1", "1" + "+1" * 50_000):
+        with pytest.raises(ExpressionError, match=f"nests more than {MAX_DEPTH} operations"):
+            parse_expression(text)
+    parse_expression("1" + "+#{fbfJHSPpUQD}" * 250)  # a long sum is fine
+    parse_expression("(" * 5000 + "1" + ")" * 5000)  # parentheses alone do not nest the tree

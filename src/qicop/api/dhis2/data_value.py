@@ -13,8 +13,6 @@ Writes go through the same importer as data value sets, so checks, audit and ana
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +25,7 @@ from qicop.integrations.dhis2.formats import parse_flag
 from qicop.integrations.dhis2.periods import PeriodError, parse_period
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.integrations.errors import FormatError
+from qicop.integrations.limits import load_json
 
 MAX_BODY = 64 * 1024
 
@@ -63,23 +62,35 @@ def _parameters(request) -> dict:
         if len(body) > MAX_BODY:
             raise _Refused(413, _("A single data value is sent in a small body."))
         try:
-            dto = json.loads(body or b"{}")
-        except ValueError as error:
+            dto = load_json(body or b"{}")  # depth and values limited: `[[[[…` must not cost memory
+        except FormatError as error:
             raise _Refused(400, _("The body is not JSON: %(error)s") % {"error": error}) from None
         if not isinstance(dto, dict):
             raise _Refused(400, _("The body must be one data value, a JSON object."))
         attribute = dto.get("attribute") or {}
+        options = attribute.get("options") if isinstance(attribute, dict) else None
+        nested = [key for key, value in dto.items() if isinstance(value, (dict, list)) and key != "attribute"]
+        if (
+            nested
+            or not isinstance(options, (list, type(None)))
+            or any(isinstance(o, (dict, list)) for o in options or ())
+        ):
+            raise _Refused(
+                400,
+                _("The data value's fields must be text, numbers or true/false: %(fields)s is not.")
+                % {"fields": ", ".join(nested) or "attribute.options"},
+            )
         given.update(
-            de=dto.get("dataElement") or given["de"],
-            pe=dto.get("period") or given["pe"],
-            ou=dto.get("orgUnit") or given["ou"],
-            co=dto.get("categoryOptionCombo") or given["co"],
-            cc=attribute.get("combo") if isinstance(attribute, dict) else None,
-            cp=";".join(attribute.get("options") or ()) if isinstance(attribute, dict) else None,
+            de=_text(dto.get("dataElement")) or given["de"],
+            pe=_text(dto.get("period")) or given["pe"],
+            ou=_text(dto.get("orgUnit")) or given["ou"],
+            co=_text(dto.get("categoryOptionCombo")) or given["co"],
+            cc=_text(attribute.get("combo")) if isinstance(attribute, dict) else None,
+            cp=";".join(_text(option) for option in options or ()) if options else None,
             value=_text(dto.get("value", given["value"])),
             comment=_text(dto.get("comment", given["comment"])),
             followUp=dto.get("followUp", dto.get("followup", given["followUp"])),
-            aoc=dto.get("attributeOptionCombo"),
+            aoc=_text(dto.get("attributeOptionCombo")),
         )
     elif request.method == "POST":
         for key in ("de", "pe", "ou", "co", "cc", "cp", "value", "comment", "followUp"):

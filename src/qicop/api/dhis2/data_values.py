@@ -9,7 +9,7 @@ import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -162,6 +162,7 @@ def _export(request, user, extension: str | None = None):
     )
 
 
+MAX_LIMIT = 2**31 - 1
 DURATION = re.compile(r"^(\d+)([dhms])$")
 DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -182,12 +183,19 @@ def _sync_options(params, request) -> tuple[datetime | None, int | None, str | N
                 _("Duration is not valid: `%(value)s`; give a number and d, h, m or s, such as 10d.")
                 % {"value": duration}
             )
-        since = timezone.now() - timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+        try:
+            since = timezone.now() - timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+        except OverflowError:  # longer than the calendar goes back: every change is asked for
+            since = datetime(1, 1, 2, tzinfo=UTC)
     limit = None
     if params.get("limit"):
         if not params["limit"].lstrip("-").isdigit():
             raise ValueError(_("limit must be a whole number, not %(value)s") % {"value": params["limit"]})
         limit = int(params["limit"])
+        if limit > MAX_LIMIT:  # past the databases' integers: a 500 on PostgreSQL
+            raise ValueError(
+                _("limit must be at most %(most)d, not %(value)s") % {"most": MAX_LIMIT, "value": limit}
+            )
     compression = (params.get("compression") or "").lower() or getattr(request, "dhis2_compression", None)
     if compression not in (None, "gzip", "zip"):
         raise ValueError(_("compression must be gzip or zip, not %(value)s") % {"value": compression})

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -135,7 +136,8 @@ class ListParams:
         if paging not in ("true", "false"):
             raise BadRequest(_("paging is true or false, not %(value)s") % {"value": paging})
         self.paging = paging == "true"
-        self.page = _whole(get, "page", 1, 1, None)
+        # A page past any integer the database takes would be a 500 there: the highest is a setting.
+        self.page = _whole(get, "page", 1, 1, settings.QICOP_API_MAX_PAGE)
         self.page_size = _whole(get, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
 
 

@@ -97,15 +97,28 @@ def separator(text: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
+# Lines of one meeting's report: a webinar of thousands with every rejoin is a few tens of thousands. The
+# table is held whole, so a 5 MB file of a million tiny lines (300 MB as lists) is refused instead.
+MAX_ROWS = 100_000
+
+
 def rows(text: str, sep: str) -> list[list[str]]:
     """All rows with cells stripped and trailing empty cells dropped (Teams pads section titles with
-    separators); a BOM left inside the text by a re-save is removed too."""
+    separators); a BOM left inside the text by a re-save is removed too. Broken CSV (a cell longer than
+    the csv module takes) and more than ``MAX_ROWS`` lines are AttendanceFormatErrors."""
     text = text.replace("\ufeff", "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     result = []
-    for raw in reader:
-        cells = [cell.strip() for cell in raw]
-        while cells and not cells[-1]:
-            cells.pop()
-        result.append(cells)
+    try:
+        for raw in reader:
+            cells = [cell.strip() for cell in raw]
+            while cells and not cells[-1]:
+                cells.pop()
+            result.append(cells)
+            if len(result) > MAX_ROWS:
+                raise AttendanceFormatError(
+                    f"The file has more than {MAX_ROWS:,} lines: not the attendance report of one meeting"
+                )
+    except csv.Error as exc:
+        raise AttendanceFormatError(f"Line {reader.line_num}: not valid CSV ({exc})") from None
     return result

@@ -23,6 +23,9 @@ Rules applied by :func:`read`:
 - The data set of a CSV import is not in the file (DHIS2 takes ``?dataSet=`` from the URL), so the header
   returned is empty.
 - Rows carry the 1-based line where they start and their 0-based index among data rows.
+- The file must be UTF-8: the first byte that is not is a FormatError naming its line and byte offset. A
+  line may be at most ``max_text`` bytes long and a cell at most the csv module's 131,072 characters
+  (``qicop.integrations.limits``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import IO
 from qicop.integrations.dhis2.formats import parse_flag
 from qicop.integrations.dhis2.rows import DataValueRow, DataValueSetHeader
 from qicop.integrations.errors import FormatError
+from qicop.integrations.limits import text_lines
 
 # Canonical field → accepted header spellings (compared lower-cased).
 _ALIASES = {
@@ -80,11 +84,12 @@ HEADER = (
 )
 
 
-def _text_stream(fileobj: IO[bytes] | IO[str]) -> IO[str]:
+def _text_stream(fileobj: IO[bytes] | IO[str]) -> Iterable[str]:
     if isinstance(fileobj, io.TextIOBase):
         return fileobj
-    # utf-8-sig drops a byte-order mark; newline="" lets the csv module see quoted line breaks.
-    return io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    # Line by line, with their endings (the csv module needs them for quoted line breaks); a byte that is
+    # not UTF-8 is a FormatError naming its line and offset, a line past the limit a LimitExceeded.
+    return text_lines(fileobj)
 
 
 def is_header(cells: list[str]) -> bool:
@@ -100,7 +105,7 @@ def read(
     return DataValueSetHeader(), _rows(_text_stream(fileobj), first_row_is_header)
 
 
-def _rows(stream: IO[str], first_row_is_header: bool | None) -> Iterator[DataValueRow]:
+def _rows(stream: Iterable[str], first_row_is_header: bool | None) -> Iterator[DataValueRow]:
     # skipinitialspace: `,  "WQa4uNduUev"` is a quoted cell after padding, not a cell holding quotes.
     reader = csv.reader(stream, skipinitialspace=True, strict=False)
     previous_end = 0

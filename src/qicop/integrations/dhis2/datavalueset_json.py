@@ -29,6 +29,10 @@ Rules applied by :func:`read`:
   of ``/api/dataValues`` and of ``data_value.json``) is read as a set of that one value.
 - Malformed JSON raises :class:`FormatError` with the line and column where the parser stopped, when the rows
   generator reaches it (rows before it have been yielded).
+- Limits (``qicop.integrations.limits``): the document may nest at most ``max_depth`` levels, each string
+  hold at most ``max_text`` bytes, each data value at most ``max_item_nodes`` JSON values, and the top level
+  at most ``max_item_nodes`` members. The bytes are checked before the parser sees them, so a small hostile
+  file (``[[[[…]]]]``) is refused with a FormatError naming the limit instead of costing gigabytes.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ import ijson
 
 from qicop.integrations.dhis2.formats import binary_stream, line_and_column, parse_flag
 from qicop.integrations.dhis2.rows import VALUE_KEYS, DataValueRow, DataValueSetHeader
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import JsonGuard, current
 
 try:
     _ijson = ijson.get_backend("yajl2_c")
@@ -67,6 +72,8 @@ ID_SCHEME_KEYS = (
 _HEADER_KEYS = frozenset(
     ("dataSet", "completeDate", "completedDate", "period", "orgUnit", "attributeOptionCombo", *ID_SCHEME_KEYS)
 )
+# The values of `{"dataValues": [{…}, …]}` are at depth 3: the document, its array, the value.
+_ITEM_DEPTH = 3
 # End of a document whose last member is an array of objects (or an empty array): `}` `]` `}` or `[` `]` `}`.
 _ENDS_WITH_VALUES = re.compile(rb"[}\[]\s*\]\s*}\s*$")
 
@@ -166,8 +173,9 @@ def _locate(window: bytes, rendering: str, floor: int) -> int:
 def _head_members(stream: IO[bytes]) -> tuple[dict[str, object], bool]:
     """Top-level scalar members up to ``dataValues`` (reading only the beginning of the file)."""
     start = stream.tell()
-    tracked = _Tracked(stream)
+    tracked = _Tracked(JsonGuard(stream, item_depth=_ITEM_DEPTH))
     members: dict[str, object] = {}
+    most = current().max_item_nodes
     key = None
     try:
         events = _ijson.parse(tracked, buf_size=16 * 1024)
@@ -181,6 +189,10 @@ def _head_members(stream: IO[bytes]) -> tuple[dict[str, object], bool]:
                     return members, True
             elif prefix == key and event in ("string", "number", "boolean", "null"):
                 members[key] = value
+                if len(members) > most:
+                    raise LimitExceeded(
+                        f"The data value set has more than {most:,} members at its top level (the limit)"
+                    )
             elif prefix == "" and event == "end_map":
                 break
     except ijson.JSONError as exc:
@@ -216,7 +228,7 @@ def _all_members(stream: IO[bytes], start: int) -> dict[str, object]:
             elif depth == 1:
                 if event == "map_key":
                     key = value
-                elif key is not None:
+                elif key in _HEADER_KEYS:
                     members[key] = value
     except ijson.JSONError:
         pass  # the rows pass meets the same error where it is, after yielding the rows before it
@@ -255,7 +267,7 @@ def _single(members: dict[str, object], header: DataValueSetHeader) -> Iterator[
 
 
 def _rows(stream: IO[bytes], header: DataValueSetHeader) -> Iterator[DataValueRow]:
-    tracked = _Tracked(stream)
+    tracked = _Tracked(JsonGuard(stream, item_depth=_ITEM_DEPTH))
     period, org_unit, aoc = header.period or "", header.org_unit or "", header.attribute_option_combo
     index = 0
     try:
@@ -266,6 +278,9 @@ def _rows(stream: IO[bytes], header: DataValueSetHeader) -> Iterator[DataValueRo
         error = tracked.error(exc)
         error.index = index
         raise error from None
+    except FormatError as error:  # a limit passed
+        error.index = index
+        raise
 
 
 def _row(item: object, index: int, period: str, org_unit: str, aoc: str | None) -> DataValueRow:

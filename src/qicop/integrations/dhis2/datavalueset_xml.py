@@ -26,6 +26,8 @@ Rules applied by :func:`read`:
 - Malformed XML raises FormatError with expat's line and column, when the rows generator reaches it. Errors
   before the root element (prolog, DTD) are raised by :func:`read` itself, since the header comes from the
   root.
+- Limits (``qicop.integrations.limits``): at most ``max_depth`` levels of elements, and no tag or text
+  longer than ``max_text`` bytes; a document past one is refused with a FormatError naming the limit.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from qicop.integrations.dhis2.formats import binary_stream, parse_flag
 from qicop.integrations.dhis2.rows import VALUE_KEYS, DataValueRow, DataValueSetHeader
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import ParseLimits, current, megabytes
 
 DXF_NAMESPACE = "http://dhis2.org/schema/dxf/2.0"
 START, END = 1, 2
@@ -61,45 +64,96 @@ class _Recorder:
     """Parser target that records start/end events with the line and column of each start tag.
 
     The events of one chunk are drained by :func:`xml_events` before the next chunk is fed, so memory holds
-    one
-    chunk's worth of events and never a tree. ``with_text`` also records the text directly inside each element
-    (ADX needs ``<annotation>``); DXF has none, and skipping it is faster.
+    one chunk's worth of events and never a tree. ``with_text`` also records the text directly inside each
+    element (ADX needs ``<annotation>``); DXF has none, and skipping it is faster. The recorder refuses a
+    document nested deeper than ``limits.max_depth``, with more than ``max_elements`` elements, or with a
+    text longer than ``limits.max_text``.
     """
 
-    def __init__(self, with_text: bool):
+    def __init__(self, with_text: bool, limits: ParseLimits, max_elements: int | None):
         self.events: list[tuple] = []
         self.expat = None
         self._text: list[str] = []
+        self._text_length = 0
+        self._depth = 0
+        self._elements = 0
+        self._limits = limits
+        self._max_elements = max_elements
         if with_text:
-            self.data = self._text.append
+            self.data = self._data
+
+    def _data(self, text: str) -> None:
+        self._text.append(text)
+        self._text_length += len(text)
+        if self._text_length > self._limits.max_text:
+            raise self._refusal(
+                f"A text is longer than {megabytes(self._limits.max_text)} (the limit for one text)"
+            )
+
+    def _refusal(self, message: str) -> FormatError:
+        return LimitExceeded(
+            message, line=self.expat.CurrentLineNumber, column=self.expat.CurrentColumnNumber + 1
+        )
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         self._text.clear()
+        self._text_length = 0
+        self._depth += 1
+        if self._depth > self._limits.max_depth:
+            raise self._refusal(
+                f"The XML is nested more than {self._limits.max_depth} levels deep (the limit)"
+            )
+        self._elements += 1
+        if self._max_elements is not None and self._elements > self._max_elements:
+            raise self._refusal(f"The XML holds more than {self._max_elements:,} elements (the limit)")
         self.events.append(
             (START, tag, attrib, self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
         )
 
     def end(self, tag: str) -> None:
+        self._depth -= 1
         text = "".join(self._text)
         self._text.clear()
+        self._text_length = 0
         self.events.append((END, tag, text))
 
     def close(self) -> None:
         return None
 
 
-def xml_events(stream: IO[bytes], *, with_text: bool = False) -> Iterator[tuple]:
+def xml_events(
+    stream: IO[bytes],
+    *,
+    with_text: bool = False,
+    limits: ParseLimits | None = None,
+    max_elements: int | None = None,
+) -> Iterator[tuple]:
     """Stream ``(START, tag, attrib, line, column)`` and ``(END, tag, text)`` events from untrusted XML.
 
-    Tags are ``{namespace}local`` as in ElementTree. Raises FormatError for DTDs/entities and malformed XML.
+    Tags are ``{namespace}local`` as in ElementTree. Raises FormatError for DTDs/entities, malformed XML,
+    and a document past a limit (``limits``, by default those in force): nesting, a tag or text longer than
+    ``max_text`` bytes (checked on the bytes, before the parser buffers them), more than ``max_elements``
+    elements when given.
     """
-    recorder = _Recorder(with_text)
+    limits = limits or current()
+    recorder = _Recorder(with_text, limits, max_elements)
     parser = DefusedXMLParser(target=recorder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     expat = parser.parser
     recorder.expat = expat
     events = recorder.events
+    since_tag_end = 0  # bytes since the last ">": expat keeps a whole start tag in memory before its event
     while True:
         chunk = stream.read(_CHUNK)
+        if chunk:
+            first = chunk.find(b">")
+            since_tag_end += len(chunk) if first < 0 else first
+            if since_tag_end > limits.max_text:
+                raise LimitExceeded(
+                    f"A tag or text is longer than {megabytes(limits.max_text)} (the limit for one text)",
+                    line=expat.CurrentLineNumber,
+                )
+            if first >= 0:
+                since_tag_end = len(chunk) - chunk.rfind(b">") - 1
         try:
             if chunk:
                 parser.feed(chunk)

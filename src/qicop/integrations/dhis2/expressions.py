@@ -598,8 +598,33 @@ def parse_expression(text: str) -> Expression:
         raise
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
+    except RecursionError:
+        raise _too_deep() from None
+    if _depth(root) > MAX_DEPTH:
+        raise _too_deep()
     operands = tuple(dict.fromkeys(node.operand for node in _walk(root) if isinstance(node, DataItem)))
     return Expression(root, text, operands)
+
+
+# Operations nested in one another (a sum of n terms nests n - 1 deep). Evaluating the tree recurses once
+# per level, so a deeper one (`--------…1`, a sum of thousands of terms) would end in a RecursionError.
+MAX_DEPTH = 300
+
+
+def _depth(root: Node) -> int:
+    """How deep the tree nests, counted without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children())
+    return deepest
+
+
+def _too_deep() -> ExpressionError:
+    return ExpressionError(
+        f"The expression nests more than {MAX_DEPTH} operations (signs, or terms of one sum): split it"
+    )
 
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> ExpressionError:

@@ -161,6 +161,7 @@ def parse_fields(text: str) -> tuple[Item, ...]:
     """Parse a ``fields`` expression (several ``fields`` parameters may be joined with commas first)."""
     if len(text) > MAX_LENGTH:
         raise FieldsError(f"the fields expression is longer than {MAX_LENGTH} characters")
+    _check_nesting(text)
     try:
         tree = _PARSER.parse(text)
         items = _Build().transform(tree)
@@ -188,6 +189,19 @@ def parse_fields(text: str) -> tuple[Item, ...]:
         raise FieldsError("the fields expression does not parse", position=error.pos_in_stream + 1) from None
     _check_depth(items, 1)
     return items
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse brackets nested deeper than ``MAX_DEPTH`` before parsing: building the tree recurses once per
+    level, and ``a[a[a[…`` thousands deep ended in a RecursionError (a 500)."""
+    depth = 0
+    for position, char in enumerate(text, 1):
+        if char in "[(":
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # a transformer's own parentheses sit one level deeper
+                raise FieldsError(f"fields nest deeper than {MAX_DEPTH} levels", position=position)
+        elif char in "])":
+            depth -= 1
 
 
 def _check_depth(items: tuple[Item, ...], depth: int) -> None:

@@ -25,6 +25,10 @@ Only a file that is not JSON/CSV at all raises :class:`FormatError`, with line a
 UIDs are ``[A-Za-z][A-Za-z0-9]{10}``. An object **without** a UID is kept (``uid=None``): DHIS2 assigns
 one on import (``ou_with_levels.json``), so the importer matches it by code or name or generates one.
 Org units without ``path``/``level`` get them from their parents when the parents are in the same file.
+
+A bundle is read whole, so the parsing limits (``qicop.integrations.limits``) apply before it is: at most
+``max_document`` bytes, ``max_depth`` levels, ``max_nodes`` JSON values or CSV cells, ``max_text`` bytes in
+one string. A file past one raises FormatError (a LimitExceeded) naming the limit.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import current, load_json, not_utf8, read_document
 
 UID_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{10}\Z")
 
@@ -217,7 +222,14 @@ def _text(obj: dict, key: str) -> str | None:
     if value is None:
         return None
     value = str(value).strip()
+    _no_nul(value, key)
     return value or None
+
+
+def _no_nul(value: str, key: str) -> None:
+    # No name or code holds one, and PostgreSQL refuses to store text that does.
+    if "\x00" in value:
+        raise _Skip(f"{key} holds a NUL character, which no text may contain")
 
 
 def _uid(value: Any, what: str = "uid") -> str | None:
@@ -300,6 +312,7 @@ def _attribute_values(obj: dict) -> AttributeValues | None:
         if uid in pairs:
             raise _Skip(f"attribute {uid} has two values")
         text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+        _no_nul(text, f"attribute {uid}")
         if text:
             pairs[uid] = text
     return tuple(sorted(pairs.items()))
@@ -527,12 +540,14 @@ def _complete_hierarchy(meta: Metadata) -> None:
 
 
 def _read_text(fileobj: IO) -> str:
-    data = fileobj.read()
+    """The whole file as text (a metadata bundle is read at once), refused past the document size limit."""
+    data = read_document(fileobj)
     if isinstance(data, bytes):
+        data = data.removeprefix(b"\xef\xbb\xbf")
         try:
-            data = data.decode("utf-8-sig")
+            data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FormatError(f"the file is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+            raise not_utf8(data, exc) from None
     return data.removeprefix("\ufeff")
 
 
@@ -545,11 +560,7 @@ def read_json(fileobj: IO, kind: str | None = None) -> Metadata:
     """
     if kind is not None and kind not in _KINDS:
         raise ValueError(f"unknown metadata kind {kind!r}; one of {', '.join(KINDS)}")
-    text = _read_text(fileobj)
-    try:
-        doc = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    doc = load_json(fileobj, parse_float=Decimal)
     meta = Metadata()
     if isinstance(doc, list):
         _read_loose(meta, doc, kind)
@@ -632,8 +643,14 @@ def read_csv(fileobj: IO, kind: str) -> Metadata:
     meta = Metadata()
     objects: list[dict] = []
     first_line = 1
+    cells, most = 0, current().max_nodes
     try:
         for row in reader:
+            cells += len(row) + 1
+            if cells > most:
+                raise LimitExceeded(
+                    f"The file holds more than {most:,} cells (the limit)", line=reader.line_num
+                )
             if not any(cell.strip() for cell in row):
                 continue
             if not objects and first_line == 1 and _looks_like_header(row, known):

@@ -17,11 +17,15 @@ Format rules (spec ``formats.md`` §3; http://hl7.org/fhir/R4/measurereport.html
 * XML: namespace ``http://hl7.org/fhir`` is required; DTDs and entities are refused (defusedxml), and a
   draft containing a literal ``...`` line is reported as such. Primitive elements carry ``value=``;
   narrative (XHTML) is skipped.
+* Limits (``qicop.integrations.limits``): a document is read whole, so it may be at most ``max_document``
+  bytes, nest ``max_depth`` levels and hold ``max_nodes`` values or elements; past one it is refused with
+  a FormatError naming the limit, before anything is built.
 """
 
 from __future__ import annotations
 
 import calendar
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +39,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from qicop.integrations.dhis2.rows import DataValueRow
-from qicop.integrations.errors import FormatError
+from qicop.integrations.errors import FormatError, LimitExceeded
+from qicop.integrations.limits import current, load_json, read_document
 
 FHIR_NS = "http://hl7.org/fhir"
 POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population"
@@ -270,19 +275,13 @@ def _reports(doc: Any) -> MeasureReportData | list[MeasureReportData]:
 
 
 def _read(fileobj: IO) -> bytes | str:
-    data = fileobj.read()
+    data = read_document(fileobj)
     return data.removeprefix(b"\xef\xbb\xbf") if isinstance(data, bytes) else data.removeprefix("\ufeff")
 
 
 def read_json(fileobj: IO) -> MeasureReportData | list[MeasureReportData]:
     """Read a MeasureReport (→ one report) or a Bundle (→ list of its MeasureReports) from FHIR JSON."""
-    try:
-        doc = json.loads(_read(fileobj), parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"the file is not UTF-8 text: {exc.reason}") from None
-    return _reports(doc)
+    return _reports(load_json(fileobj, parse_float=Decimal))
 
 
 # ------------------------------------------------------------------------------------------------------ XML
@@ -314,9 +313,25 @@ def _xml_to_json(element: Element) -> Any:
     return node
 
 
+def _check_xml_limits(data: bytes | str) -> None:
+    """Refuse a document past the parsing limits (depth, elements, tag length) before a tree is built;
+    any other problem is left for the parser below to report in its own words."""
+    from qicop.integrations.dhis2.datavalueset_xml import xml_events
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        for _event in xml_events(io.BytesIO(raw), max_elements=current().max_nodes):
+            pass
+    except LimitExceeded:
+        raise
+    except FormatError:
+        pass
+
+
 def read_xml(fileobj: IO) -> MeasureReportData | list[MeasureReportData]:
     """Read a MeasureReport or Bundle from FHIR XML (namespace ``http://hl7.org/fhir``), entities refused."""
     data = _read(fileobj)
+    _check_xml_limits(data)
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
