@@ -11,8 +11,15 @@ import pytest
 
 QICOP = [sys.executable, "-m", "qicop.cli"]
 
-# The commands run as processes of their own, on the real clock: the suite's other clocks do not reach them.
-pytestmark = pytest.mark.real_clock
+# The commands run as processes of their own, on the real clock and their own SQLite database: the suite's
+# other clocks and its PostgreSQL do not reach them, so they run once, in the SQLite run.
+pytestmark = [
+    pytest.mark.real_clock,
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the commands run on their own SQLite database: once, in the SQLite run",
+    ),
+]
 
 
 def run(args, cwd, **env):
