@@ -39,6 +39,12 @@ class World:
     """The personas' network, with attribute access to everyone in it."""
 
     def __init__(self):
+        from qicop.search.index import batched
+
+        with batched():  # each person is put in the search index once, not once per membership
+            self._build()
+
+    def _build(self):
         from qicop.accounts.models import User
         from qicop.network.models import Network, Organisation, Role
 

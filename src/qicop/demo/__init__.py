@@ -11,7 +11,15 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     """Load every part of the demo that is not there yet. Returns whether anything was created.
 
     ``with_data=False`` leaves out the three years of indicator data (tests of pages that do not show it).
+    Each demo object is put in the search index once, at the end, however many steps touched it.
     """
+    from qicop.search.index import batched
+
+    with batched():
+        return _load(seed, with_data)
+
+
+def _load(seed: int, with_data: bool) -> bool:
     from qicop.accounts.models import User
     from qicop.indicators.demo import load_indicators_demo
     from qicop.knowledge import demo_cases

@@ -6,11 +6,17 @@
 hidden post). Saves and deletes update the index when their transaction commits, so the index is never
 ahead of the data and a rolled-back change leaves no trace; ``rebuild()`` recreates it from scratch
 (``qicop rebuild_search_index``).
+
+A change touches an entry several times (a member, then each of their memberships; a meeting, then its
+agenda): inside ``batched()`` each entry is brought up to date once, when the block ends, however many
+changes touched it. Loaders that write many objects (the demo, the suite's personas) use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +54,36 @@ class Provider:
 
 PROVIDERS: dict[str, Provider] = {}
 
+# The entries waiting for the end of the innermost ``batched()`` block, per thread: (kind, object id).
+_batches = threading.local()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Bring each entry touched in the block up to date once, after the block (and, as always, only when
+    the transaction commits). Blocks nest: the outermost one does the work."""
+    stack = _batches.__dict__.setdefault("stack", [])
+    stack.append({})
+    try:
+        yield
+    finally:
+        waiting = stack.pop()
+    if stack:
+        stack[-1].update(waiting)
+        return
+    for kind, pk in waiting:
+        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+
+
+def _later(kind: str, pk) -> None:
+    """Re-index the object when its transaction commits (or, in a batch, once at the batch's end).
+    Re-indexing an object that no longer exists removes its entries."""
+    stack = getattr(_batches, "stack", None)
+    if stack:
+        stack[-1][(kind, str(pk))] = None
+    else:
+        transaction.on_commit(lambda: reindex(kind, pk))
+
 
 def register(model, kind: str, *, build, queryset=None, related: dict | None = None) -> None:
     """Make ``model`` findable as ``kind``; call from the app's ``AppConfig.ready``.
@@ -68,7 +104,7 @@ def register(model, kind: str, *, build, queryset=None, related: dict | None = N
             # From the indexed side the object is ``instance``; from the other side, the ids in pk_set.
             pks = [instance.pk] if isinstance(instance, owner) else sorted(pk_set or ())
             for pk in pks:
-                transaction.on_commit(lambda pk=pk: reindex(kind, pk))
+                _later(kind, pk)
 
         uid = f"search-m2m-{kind}-{m2m.name}"
         m2m_changed.connect(m2m_saved, sender=through, dispatch_uid=uid, weak=False)
@@ -77,7 +113,7 @@ def register(model, kind: str, *, build, queryset=None, related: dict | None = N
         def changed(sender, instance, raw=False, attribute=attribute, kind=kind, **kwargs):
             parent = getattr(instance, attribute, None)
             if parent is not None and not raw:
-                transaction.on_commit(lambda: reindex(kind, parent))
+                _later(kind, parent)
 
         uid = f"search-related-{kind}-{other._meta.label}"
         post_save.connect(changed, sender=other, dispatch_uid=f"{uid}-save", weak=False)
@@ -92,14 +128,12 @@ def _saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     for provider in _providers_for(sender):
-        kind, pk = provider.kind, instance.pk
-        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+        _later(provider.kind, instance.pk)
 
 
 def _deleted(sender, instance, **kwargs):
     for provider in _providers_for(sender):
-        kind, pk = provider.kind, str(instance.pk)
-        transaction.on_commit(lambda kind=kind, pk=pk: remove(kind, pk))
+        _later(provider.kind, instance.pk)
 
 
 def reindex(kind: str, pk) -> None:
@@ -126,8 +160,7 @@ def _entries(pk, built) -> list[tuple[str, Entry]]:
 def reindex_object(obj) -> None:
     """After a change the save signal does not see (e.g. topics added to a saved object)."""
     for provider in _providers_for(type(obj)):
-        kind, pk = provider.kind, obj.pk
-        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+        _later(provider.kind, obj.pk)
 
 
 def remove(kind: str, object_id: str) -> None:
