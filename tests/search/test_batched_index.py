@@ -55,9 +55,13 @@ def test_nested_batches_leave_the_work_to_the_outermost(world, reindexed):
 
 
 def test_a_batch_that_fails_indexes_nothing(world, reindexed):
-    with pytest.raises(RuntimeError), index.batched():
-        world.kim.save()
-        raise RuntimeError("the loader stopped")
+    def loader_that_stops():
+        with index.batched():
+            world.kim.save()
+            raise RuntimeError("the loader stopped")
+
+    with pytest.raises(RuntimeError):
+        loader_that_stops()
 
     assert reindexed == []
     with index.batched():
