@@ -13,13 +13,18 @@ from qicop.search.models import SearchEntry
 def reindexed(monkeypatch):
     """What was re-indexed, in order, as (kind, id)."""
     seen: list[tuple[str, str]] = []
-    real = index.reindex
+    one, many = index.reindex, index.reindex_many
 
-    def spy(kind, pk):
+    def spy_one(kind, pk):
         seen.append((kind, str(pk)))
-        real(kind, pk)
+        one(kind, pk)
 
-    monkeypatch.setattr(index, "reindex", spy)
+    def spy_many(kind, pks, **options):
+        seen.extend((kind, str(pk)) for pk in pks)
+        many(kind, pks, **options)
+
+    monkeypatch.setattr(index, "reindex", spy_one)
+    monkeypatch.setattr(index, "reindex_many", spy_many)
     return seen
 
 
@@ -77,3 +82,31 @@ def test_an_object_deleted_in_a_batch_leaves_no_entry(world):
 
     assert not SearchEntry.objects.filter(kind="member", object_id__startswith=f"{pk}@").exists()
     assert not SearchEntry.objects.filter(kind="member", object_id=str(pk)).exists()
+
+
+def test_a_batch_indexes_what_one_change_at_a_time_would(world):
+    """The entries a batch writes at once are those the entries re-indexed one by one would be."""
+    world.kim.bio = "Coaches three facilities in Nakuru"
+    world.kim.save()
+    one_by_one = _entries()
+
+    with index.batched():
+        world.kim.save()
+        world.henri.save()
+        world.faith.save()
+
+    assert _entries() == one_by_one
+
+
+def test_a_batch_of_more_objects_than_a_chunk_indexes_every_one(world):
+    members = [world.kim, world.henri, world.faith, world.dan, world.carla]
+    index.reindex_many("member", [m.pk for m in members], chunk=2)
+
+    for member in members:
+        assert SearchEntry.objects.filter(kind="member", object_id__startswith=f"{member.pk}@").exists()
+
+
+def _entries():
+    return sorted(
+        SearchEntry.objects.values_list("kind", "object_id", "network_id", "title", "body", "terms")
+    )

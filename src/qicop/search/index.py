@@ -71,8 +71,11 @@ def batched() -> Iterator[None]:
     if stack:
         stack[-1].update(waiting)
         return
+    by_kind: dict[str, list[str]] = {}
     for kind, pk in waiting:
-        transaction.on_commit(lambda kind=kind, pk=pk: reindex(kind, pk))
+        by_kind.setdefault(kind, []).append(pk)
+    for kind, pks in by_kind.items():
+        transaction.on_commit(lambda kind=kind, pks=pks: reindex_many(kind, pks))
 
 
 def _later(kind: str, pk) -> None:
@@ -146,6 +149,35 @@ def reindex(kind: str, pk) -> None:
         remove(kind, str(pk))
         for object_id, entry in _entries(pk, built):
             store(kind, object_id, entry)
+
+
+def reindex_many(kind: str, pks: list[str], *, chunk: int = 200) -> None:
+    """Bring many objects' entries up to date at once: a few queries per ``chunk`` objects instead of a
+    few per object (what ``reindex`` does for one)."""
+    provider = PROVIDERS[kind]
+    manager = provider.queryset() if provider.queryset else provider.model._default_manager
+    for start in range(0, len(pks), chunk):
+        ids = [str(pk) for pk in pks[start : start + chunk]]
+        found = {str(obj.pk): obj for obj in manager.filter(pk__in=ids)}
+        rows = [
+            _row(kind, object_id, entry)
+            for pk in ids
+            if pk in found
+            for object_id, entry in _entries(pk, provider.build(found[pk]))
+        ]
+        with transaction.atomic():
+            SearchEntry.objects.filter(kind=kind).filter(
+                models.Q(object_id__in=ids) | _any_of(models.Q(object_id__startswith=f"{pk}@") for pk in ids)
+            ).delete()
+            SearchEntry.objects.bulk_create(rows)
+            _add_vocabulary(rows)
+
+
+def _any_of(conditions: Iterable[models.Q]) -> models.Q:
+    combined = models.Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
 def _entries(pk, built) -> list[tuple[str, Entry]]:
