@@ -11,7 +11,7 @@ import numpy as np
 
 from qicop.analytics import _text
 from qicop.analytics._constants import MDC_MIN_POINTS, ihi_runs_limits
-from qicop.analytics._rules import UNDIRECTED
+from qicop.analytics._signal_rules import UNDIRECTED
 
 
 @dataclass(frozen=True)

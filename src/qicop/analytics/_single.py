@@ -36,7 +36,7 @@ import numpy as np
 from qicop.analytics._constants import ANHOEJ, D2, D4
 from qicop.analytics._inputs import AGGS
 from qicop.analytics._result import ChartResult
-from qicop.analytics._rules import FEW_CROSSINGS, OUTSIDE, SHIFT, UNDIRECTED
+from qicop.analytics._signal_rules import FEW_CROSSINGS, OUTSIDE, SHIFT, UNDIRECTED
 
 KINDS = frozenset(("run", "i", "c", "p", "u"))
 _RATIO = frozenset(("p", "u"))
@@ -309,7 +309,7 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
 
 
 def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
-    """``_runs.anhoej`` and ``_rules.anhoej_rules`` (shift, few crossings) for one part."""
+    """``_runs.anhoej`` and ``_signal_rules.anhoej_flags`` (shift, few crossings) for one part."""
     length = d.shape[0]
     useful = include & ~np.isnan(d) & (d != 0)
     sign = np.sign(d[useful]) if not useful.all() else np.sign(d)

@@ -22,7 +22,7 @@ The pipeline follows the reference specification section by section:
 4. Anhøj runs analysis per part (:mod:`._runs`);
 5. ``multiply``, non-finite limits made missing, sigma signal, runs signal off
    for MR and categorical charts, ``y_neg``;
-6. the selected rule set (:mod:`._rules`) and the results.
+6. the selected rule set (:mod:`._signal_rules`) and the results.
 
 A single chart of the common kinds skips this machinery: :mod:`._single` computes
 the same numbers on 1-D arrays, bit for bit, and declines (returns None) whatever
@@ -53,13 +53,13 @@ from qicop.analytics._inputs import (
 )
 from qicop.analytics._limits import CHARTS, Lines, Segments
 from qicop.analytics._result import ChartResult, Signal
-from qicop.analytics._rules import RULE_SETS, evaluate
 from qicop.analytics._runs import anhoej
+from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
 from qicop.analytics._single import KINDS as SINGLE_KINDS
 from qicop.analytics._single import single_chart
 from qicop.analytics._text import gettext_noop
 
-__all__ = ["ChartResult", "Signal", "chart", "charts", "gettext_noop"]
+__all__ = ["SIGNAL_RULE_SETS", "ChartResult", "Signal", "chart", "charts", "gettext_noop"]
 
 _LIMIT_NAMES = ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_1", "ucl_1")
 
@@ -75,7 +75,7 @@ class _Options:
     agg: str
     y_neg: bool
     screened_mr: bool
-    rules: str
+    rule_set: str  # the signal rule set: "anhoej", "ihi" or "mdc"
     improvement: str | None
 
 
@@ -84,8 +84,8 @@ def _options(kind, freeze, part, exclude, cl, multiply, agg, y_neg, screened_mr,
         raise ValueError(f"Unknown chart kind {kind!r}; choose one of: {', '.join(KINDS)}.")
     if agg not in AGGS:
         raise ValueError(f"Unknown aggregation {agg!r}; choose one of: {', '.join(AGGS)}.")
-    if rules not in RULE_SETS:
-        raise ValueError(f"Unknown rule set {rules!r}; choose one of: {', '.join(RULE_SETS)}.")
+    if rules not in SIGNAL_RULE_SETS:
+        raise ValueError(f"Unknown rule set {rules!r}; choose one of: {', '.join(SIGNAL_RULE_SETS)}.")
     if improvement not in (None, "up", "down"):
         raise ValueError('improvement must be "up" (higher is better), "down" (lower is better) or None.')
     if freeze is not None and (not isinstance(freeze, numbers.Integral) or freeze < 0):
@@ -130,7 +130,7 @@ def chart(
     plotted and still checked against the limits). ``cl``: fixed centre line,
     scalar or one per subgroup (for g: the mean; displayed as 0.693 * cl).
     ``screened_mr``: qicharts2's ``qic.screenedmr`` (on when the package is
-    attached). ``rules``: "anhoej", "ihi" or "mdc" (see :mod:`._rules`).
+    attached). ``rules``: "anhoej", "ihi" or "mdc" (see :mod:`._signal_rules`).
     ``improvement``: "up" or "down", to class signals.
 
     Raises ValueError with a readable message for unknown kinds, mismatched
@@ -311,7 +311,7 @@ def _segments(batch: Batch, lay: _Layout, opts: _Options) -> Segments:
         cl_user=None if user is None else g(user),
         screened=opts.screened_mr,
         categorical=batch.categorical,
-        mdc=opts.rules == "mdc",
+        mdc=opts.rule_set == "mdc",
     ), g(baseline, False)
 
 
@@ -348,7 +348,7 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
     runs_signal = runs.runs_signal
     if opts.kind == "mr" or batch.categorical:
         runs_signal = np.zeros_like(runs_signal)
-    flags = evaluate(opts.rules, opts.kind, lines, runs, included)
+    flags = signal_flags(opts.rule_set, opts.kind, lines, runs, included)
     exists = batch.exists
     back = lambda a: _scatter(a, lay, exists)  # noqa: E731
     per_part = lambda v: back(v) if lay.row is not None else np.repeat(v[:, None], exists.shape[1], axis=1)  # noqa: E731
@@ -385,7 +385,7 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
 def _trial_limits(raw: Lines, seg: Segments, opts: _Options) -> np.ndarray:
     """Per part: MDC limits computed from fewer than 12 points are trial limits."""
     rows = seg.calc.shape[0]
-    if opts.rules != "mdc" or opts.kind == "run":
+    if opts.rule_set != "mdc" or opts.kind == "run":
         return np.zeros(rows, bool)
     # The points the limits come from: the calculation set, where the chart has a value
     # (for an MR chart the first point of a part has no moving range).
@@ -409,7 +409,7 @@ def _results(batch: Batch, columns: dict, flags: dict, opts: _Options) -> list[C
     flag_dicts = [dict(zip(rule_names, r, strict=True)) for r in zip(*rule_cols, strict=True)]
     if not rule_cols:
         flag_dicts = [{} for _ in lengths]
-    common = {"kind": opts.kind, "rules": opts.rules, "improvement": opts.improvement}
+    common = {"kind": opts.kind, "rules": opts.rule_set, "improvement": opts.improvement}
     out = []
     new = object.__new__
     # Built without the dataclass __init__ (which sets 23 frozen fields one by one):

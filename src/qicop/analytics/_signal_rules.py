@@ -1,4 +1,7 @@
-"""Rule sets that turn a chart into signals (spec sections 4, 5 and 8).
+"""Signal rule sets: the rules that turn a chart into signals (spec sections 4, 5 and 8).
+
+("Signal rules" here; the apps' *permission* rules live in their ``permissions``
+modules and have nothing to do with these.)
 
 Every rule yields an int8 array per point: 0 = did not fire, +1 = fired upwards
 (above the centre line, rising), -1 = fired downwards, 2 = fired without a
@@ -46,7 +49,7 @@ TOO_MANY_RUNS = "too many runs"
 TWO_OF_THREE = "2 of 3 near limit"
 NEAR_CENTRE = "15 near centre line"
 
-RULE_SETS = ("anhoej", "ihi", "mdc")
+SIGNAL_RULE_SETS = ("anhoej", "ihi", "mdc")
 
 
 def _directed(up: np.ndarray, down: np.ndarray) -> np.ndarray:
@@ -136,7 +139,7 @@ def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(flag_rows[:, None] & mask, UNDIRECTED, NONE).astype(np.int8)
 
 
-def anhoej_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def anhoej_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     flags = {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
     shifted = np.zeros(lines.y.shape, np.int8)
     too_long = a.longest_run > a.longest_run_max
@@ -150,7 +153,7 @@ def anhoej_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     return flags
 
 
-def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def ihi_run_chart_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
     n = a.n_useful
     lower, upper = ihi_runs_table(n)
@@ -163,7 +166,7 @@ def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     }
 
 
-def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def hcdg_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
     return {
         OUTSIDE: outside(lines.y, lines.lcl, lines.ucl),
@@ -176,22 +179,22 @@ def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     }
 
 
-def mdc_rules(lines, a: Anhoej, valid, run_chart: bool) -> dict[str, np.ndarray]:
+def mdc_flags(lines, a: Anhoej, valid, run_chart: bool) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
-    rules = {} if run_chart else {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
-    rules[TREND] = trend(lines.y, valid, 7, ties_break=True)
+    flags = {} if run_chart else {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
+    flags[TREND] = trend(lines.y, valid, 7, ties_break=True)
     if not run_chart:
-        rules[TWO_OF_THREE] = two_of_three(
+        flags[TWO_OF_THREE] = two_of_three(
             lines.y, lines.cl, lines.lcl, lines.ucl, lines.lcl_95, lines.ucl_95, valid, same_side=True
         )
-    rules[SHIFT] = shift(d, valid, 7, line_breaks=True)
-    return rules
+    flags[SHIFT] = shift(d, valid, 7, line_breaks=True)
+    return flags
 
 
-def evaluate(rule_set: str, kind: str, lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def signal_flags(rule_set: str, kind: str, lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     """Flags of every rule of ``rule_set`` (segment layout)."""
     if rule_set == "anhoej":
-        return anhoej_rules(lines, a, valid)
+        return anhoej_flags(lines, a, valid)
     if rule_set == "ihi":
-        return ihi_run_rules(lines, a, valid) if kind == "run" else hcdg_rules(lines, a, valid)
-    return mdc_rules(lines, a, valid, run_chart=kind == "run")
+        return ihi_run_chart_flags(lines, a, valid) if kind == "run" else hcdg_flags(lines, a, valid)
+    return mdc_flags(lines, a, valid, run_chart=kind == "run")
