@@ -65,10 +65,7 @@ def shift(d: np.ndarray, valid: np.ndarray, min_points: int, line_breaks: bool) 
     sign = np.sign(d)
     part = valid & ~np.isnan(d) if line_breaks else valid & ~np.isnan(d) & (d != 0)
     runs = sign_runs(sign, part)
-    long = (runs.length >= min_points) & (sign != 0)
-    up = span(runs.start & long & (sign > 0), runs.end & long & (sign > 0))
-    down = span(runs.start & long & (sign < 0), runs.end & long & (sign < 0))
-    return _directed(up, down)
+    return runs.mark((runs.size >= min_points) & (runs.sign != 0), runs.sign)
 
 
 def trend(y: np.ndarray, valid: np.ndarray, min_points: int, ties_break: bool) -> np.ndarray:
@@ -129,8 +126,8 @@ def near_centre(y, lcl_1, ucl_1, valid, min_points: int = 15) -> np.ndarray:
     ok = valid & ~np.isnan(y)
     inner = ((y > lcl_1) & (y < ucl_1)).astype(float)
     runs = sign_runs(inner, ok)
-    long = (runs.length >= min_points) & (inner > 0)
-    return np.where(span(runs.start & long, runs.end & long), UNDIRECTED, NONE).astype(np.int8)
+    undirected = np.full(runs.size.shape, UNDIRECTED, np.int8)
+    return runs.mark((runs.size >= min_points) & (runs.sign > 0), undirected)
 
 
 def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -142,12 +139,9 @@ def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def anhoej_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     flags = {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
     shifted = np.zeros(lines.y.shape, np.int8)
-    too_long = a.longest_run > a.longest_run_max
-    if too_long.any():  # most charts have no signal: skip the per-point work
-        long = (a.runs.length > np.where(too_long, a.longest_run_max, np.inf)[:, None]) & a.useful
-        up = span(a.runs.start & long & (a.sign > 0), a.runs.end & long & (a.sign > 0))
-        down = span(a.runs.start & long & (a.sign < 0), a.runs.end & long & (a.sign < 0))
-        shifted = _directed(up, down)
+    if np.any(a.longest_run > a.longest_run_max):  # most charts have no signal: skip the per-point work
+        runs = a.runs
+        shifted = runs.mark(runs.size > a.longest_run_max[runs.run_row], runs.sign)
     flags[SHIFT] = shifted
     flags[FEW_CROSSINGS] = _fill_rows(a.n_crossings < a.n_crossings_min, a.useful)
     return flags
