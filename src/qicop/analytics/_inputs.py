@@ -31,7 +31,7 @@ class Batch:
     """
 
     keys: list
-    x: list  # one array of sorted subgroup keys per series
+    x: list | None  # one array of sorted subgroup keys per series; None: the positions 0..k-1
     lengths: np.ndarray
     exists: np.ndarray
     y: np.ndarray
@@ -42,7 +42,7 @@ class Batch:
     ysd: np.ndarray
     has_n: bool
     categorical: bool
-    first_row: list  # per series: index of the first raw row of each subgroup (for part labels)
+    first_row: list | None  # per series: first raw row of each subgroup (part labels); None: 0..k-1
 
 
 def _is_scalar(v) -> bool:
@@ -202,10 +202,9 @@ def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
     else:
         n = np.full(y.shape, np.nan)
         plotted = y
-    xs = [np.arange(k) for k in lengths.tolist()]
     return Batch(
         keys=keys,
-        x=xs,
+        x=None,
         lengths=lengths,
         exists=exists,
         y=plotted,
@@ -216,7 +215,7 @@ def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
         ysd=np.full(y.shape, np.nan),
         has_n=has_n,
         categorical=False,
-        first_row=xs,
+        first_row=None,
     )
 
 

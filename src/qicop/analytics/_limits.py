@@ -96,8 +96,9 @@ def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -
     amr = row_mean(mr, valid)[0]
     if screened:
         kept = valid & (mr < D4 * amr[:, None])
-        if not np.array_equal(kept, valid):  # usually nothing is screened out
-            amr = row_mean(mr, kept)[0]
+        screened = np.flatnonzero(np.any(kept != valid, axis=1))
+        if screened.size:  # usually few rows lose a range: average only those again
+            amr[screened] = row_mean(mr[screened], kept[screened])[0]
     return amr
 
 

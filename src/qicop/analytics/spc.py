@@ -52,7 +52,7 @@ from qicop.analytics._inputs import (
     split_series,
 )
 from qicop.analytics._limits import CHARTS, Lines, Segments
-from qicop.analytics._result import ChartResult, Signal
+from qicop.analytics._result import BatchColumns, ChartResult, Signal
 from qicop.analytics._runs import anhoej
 from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
 from qicop.analytics._single import KINDS as SINGLE_KINDS
@@ -219,7 +219,8 @@ def _phases(batch: Batch, items, opts: _Options) -> np.ndarray | None:
     for s, (_, (_, y, _)) in enumerate(items):
         if len(opts.part) != len(y):
             raise ValueError(f"part has {len(opts.part)} labels but the series has {len(y)} values.")
-        lab = np.asarray(opts.part, dtype=object)[batch.first_row[s]]
+        first = np.arange(len(y)) if batch.first_row is None else batch.first_row[s]
+        lab = np.asarray(opts.part, dtype=object)[first]
         new = np.concatenate([[False], lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, bool)
         if len(set(lab.tolist())) != int(new.sum()) + (1 if len(lab) else 0):
             raise ValueError("part labels must form contiguous blocks (each phase in one stretch of time).")
@@ -351,9 +352,10 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
     flags = signal_flags(opts.rule_set, opts.kind, lines, runs, included)
     exists = batch.exists
     back = lambda a: _scatter(a, lay, exists)  # noqa: E731
-    per_part = lambda v: back(v) if lay.row is not None else np.repeat(v[:, None], exists.shape[1], axis=1)  # noqa: E731
+    # A value per part: one value per series (1-D) when each series is one part.
+    per_part = back if lay.row is not None else (lambda v: v)  # noqa: E731
     phase = (
-        np.zeros(exists.shape, np.int64)
+        np.zeros(exists.shape[0], np.int64)
         if lay.row is None
         else _scatter(np.repeat(np.arange(lay.parts)[None, :], exists.shape[0], 0).ravel(), lay, exists)
     )
@@ -393,31 +395,18 @@ def _trial_limits(raw: Lines, seg: Segments, opts: _Options) -> np.ndarray:
     return used < MDC_MIN_POINTS
 
 
-def _rows(a: np.ndarray, lengths: list[int], same: bool) -> list[np.ndarray]:
-    if same:
-        return [a[0]] if len(lengths) == 1 else list(a)
-    return [a[i, :k] for i, k in enumerate(lengths)]
-
-
 def _results(batch: Batch, columns: dict, flags: dict, opts: _Options) -> list[ChartResult]:
-    lengths = batch.lengths.tolist()
-    same = len(set(lengths)) <= 1 and (not lengths or lengths[0] == batch.y.shape[1])
-    names = [*columns, "x", "rule_flags"]
-    cols = [_rows(np.ascontiguousarray(c), lengths, same) for c in columns.values()]
-    rule_names = list(flags)
-    rule_cols = [_rows(f, lengths, same) for f in flags.values()]
-    flag_dicts = [dict(zip(rule_names, r, strict=True)) for r in zip(*rule_cols, strict=True)]
-    if not rule_cols:
-        flag_dicts = [{} for _ in lengths]
-    common = {"kind": opts.kind, "rules": opts.rule_set, "improvement": opts.improvement}
+    """One result per series, each a window on the batch's columns (see BatchColumns)."""
+    columns = {name: np.ascontiguousarray(c) for name, c in columns.items()}
+    source = BatchColumns(columns, flags, batch.lengths.tolist(), batch.x)
+    common = {"kind": opts.kind, "rules": opts.rule_set, "improvement": opts.improvement, "_batch": source}
     out = []
     new = object.__new__
-    # Built without the dataclass __init__ (which sets 23 frozen fields one by one):
-    # for 10,000 series that alone would take longer than the statistics.
-    for values in zip(*cols, batch.x, flag_dicts, strict=True):
+    # Built without the dataclass __init__ (which sets 23 frozen fields one by one).
+    for row in range(len(batch.keys)):
         result = new(ChartResult)
         state = result.__dict__
-        state.update(zip(names, values, strict=True))
         state.update(common)
+        state["_row"] = row
         out.append(result)
     return out
