@@ -353,7 +353,7 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
     exists = batch.exists
     back = lambda a: _scatter(a, lay, exists)  # noqa: E731
     # A value per part: one value per series (1-D) when each series is one part.
-    per_part = back if lay.row is not None else (lambda v: v)  # noqa: E731
+    per_part = back if lay.row is not None else (lambda v: v)
     phase = (
         np.zeros(exists.shape[0], np.int64)
         if lay.row is None
