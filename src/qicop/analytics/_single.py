@@ -212,11 +212,12 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     if exclude:
         include[[i for i in exclude if i < length]] = False
     calc_all = freeze is None or freeze >= length
-    if exclude and not _all(include):
+    all_included = not exclude or _all(include)
+    if all_included:
+        calc = baseline
+    else:
         calc = baseline & include
         calc_all = False
-    else:
-        calc = baseline
     ok = calc & ~missing
     values = y if _all(ok) else y[ok]
     first_kept = bool(ok[0])
@@ -230,9 +231,9 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         dev = y - cl
         packed = dev if calc_all else dev[calc]
         mr = np.abs(packed[1:] - packed[:-1])
-        valid = ~np.isnan(mr)
-        if not _all(valid):
-            mr = mr[valid]
+        gaps = np.isnan(mr)
+        if _any(gaps):
+            mr = mr[~gaps]
         amr = _dd_mean(mr)
         if screened_mr:
             kept = mr < D4 * amr
@@ -297,7 +298,7 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     above = plotted > ucl
     below = plotted < lcl
     sigma_signal = above | below
-    runs, flags = _anhoej(raw_y - raw_cl, include)
+    runs, flags = _anhoej(raw_y - raw_cl, include, all_included)
     flags = {OUTSIDE: above.view(np.int8) - below.view(np.int8), **flags}
     state = {
         "y": plotted,
@@ -324,12 +325,14 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     return result
 
 
-def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
+def _anhoej(d: np.ndarray, include: np.ndarray, all_included: bool) -> tuple[dict, dict]:
     """``_runs.anhoej`` and ``_signal_rules.anhoej_flags`` (shift, few crossings) for one part."""
     length = d.shape[0]
-    useful = include & ~np.isnan(d) & (d != 0)
-    sign = np.sign(d[useful]) if not _all(useful) else np.sign(d)
-    n_useful = sign.shape[0]
+    useful = np.abs(d) > 0  # False on the centre line and where d is missing (NaN)
+    if not all_included:
+        useful &= include
+    n_useful = int(np.count_nonzero(useful))
+    sign = np.sign(d) if n_useful == length else np.sign(d[useful])
     shift = np.zeros(length, np.int8)
     few = np.zeros(length, np.int8)
     if n_useful == 0:
@@ -340,32 +343,29 @@ def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
             ANHOEJ.lookup(np.array([n_useful]))  # grow the table
         longest_max = float(ANHOEJ.longest_max[n_useful])
         crossings_min = float(ANHOEJ.crossings_min[n_useful])
-        # Last point of each run: where the next useful point has the other sign.
-        bounds = np.empty(n_useful + 1, _INT)
-        changes = (sign[1:] != sign[:-1]).nonzero()[0]
-        runs_count = changes.shape[0] + 1
-        bounds[0] = -1
-        bounds[1:runs_count] = changes
-        bounds[runs_count] = n_useful - 1
-        sizes = bounds[1 : runs_count + 1] - bounds[:runs_count]
-        crossings = float(runs_count - 1)
-        longest = float(sizes.max())
+        # Index (among useful points) of the last point of each run: where the next
+        # useful point has the other sign, and the last useful point. A chart has a few
+        # dozen runs at most, so plain lists beat numpy's per-call cost here.
+        changes = (sign[1:] != sign[:-1]).nonzero()[0].tolist()
+        lasts = [*changes, n_useful - 1]
+        befores = [-1, *changes]  # the point before each run's first one
+        sizes = [last - before for before, last in zip(befores, lasts, strict=True)]
+        crossings = float(len(changes))
+        longest = float(max(sizes))
         if longest > longest_max:  # rare: only then is the per-point shift flag needed
-            cols = np.flatnonzero(useful).tolist()
+            cols = useful.nonzero()[0].tolist()
             directions = sign.tolist()
-            shift = np.zeros(length, np.int8)
-            for first, last, size in zip(
-                bounds[:runs_count].tolist(), bounds[1 : runs_count + 1].tolist(), sizes.tolist(), strict=True
-            ):
+            for before, last, size in zip(befores, lasts, sizes, strict=True):
                 if size > longest_max:  # every column from the run's first to last point
-                    shift[cols[first + 1] : cols[last] + 1] = int(directions[last])
+                    shift[cols[before + 1] : cols[last] + 1] = int(directions[last])
         if crossings < crossings_min:
             few = useful.astype(np.int8) * np.int8(UNDIRECTED)
         signal = longest > longest_max or crossings < crossings_min
     stats = np.empty((4, length))
     stats[:] = np.array([longest, longest_max, crossings, crossings_min])[:, None]
     counts = np.empty((2, length), _INT)
-    counts[:] = np.array([int(include.sum()), n_useful], _INT)[:, None]
+    n_obs = length if all_included else np.count_nonzero(include)
+    counts[:] = np.array([n_obs, n_useful], _INT)[:, None]
     runs = {
         "runs_signal": _filled(length, signal, bool),
         "longest_run": stats[0],
