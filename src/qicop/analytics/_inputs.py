@@ -46,12 +46,14 @@ class Batch:
 
 
 def _is_scalar(v) -> bool:
+    if isinstance(v, np.ndarray):  # the usual series: no need for the (slow) ABC check below
+        return v.ndim == 0
     return v is None or isinstance(v, (numbers.Number, str, bytes)) or np.ndim(v) == 0
 
 
 def split_series(value) -> tuple:
     """Accept ``y``, ``(y, n)`` or ``(x, y, n)`` and return ``(x, y, n)``."""
-    if isinstance(value, tuple) and len(value) in (2, 3) and not any(_is_scalar(v) for v in value[-2:-1]):
+    if isinstance(value, tuple) and len(value) in (2, 3) and not _is_scalar(value[-2]):
         if len(value) == 2:
             return None, value[0], value[1]
         return value
