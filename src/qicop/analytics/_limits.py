@@ -43,6 +43,14 @@ class Segments:
 
 @dataclass
 class Lines:
+    """The plotted value and the lines of each point, in the segment layout.
+
+    A line that is one value per row (the centre line, and the limits of I, C and
+    MR charts without a user ``cl``) is kept as a column, shape (rows, 1): numpy
+    broadcasts it against the points, which spares a full (rows x subgroups) array
+    and its arithmetic; it is spread to each subgroup only when a result reads it.
+    """
+
     y: np.ndarray
     cl: np.ndarray
     lcl: np.ndarray
@@ -59,18 +67,21 @@ def _full(v: np.ndarray, like: np.ndarray) -> np.ndarray:
 
 
 def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
-    """The user's centre line where the whole part has one, else the computed one."""
+    """The user's centre line where the whole part has one, else the computed one.
+
+    Without a user ``cl`` it is one value per row, a (rows, 1) column (see Lines).
+    """
+    if seg.cl_user is None:
+        return computed[:, None]
     cl = np.repeat(computed[:, None], seg.y.shape[1], axis=1)
-    if seg.cl_user is not None:
-        usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
-        cl[usable] = seg.cl_user[usable]
+    usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
+    cl[usable] = seg.cl_user[usable]
     return cl
 
 
 def _symmetric(y, cl, sigma) -> Lines:
-    return Lines(
-        y, cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma, cl - sigma, cl + sigma
-    )
+    three, two = 3 * sigma, 2 * sigma
+    return Lines(y, cl, cl - three, cl + three, cl - two, cl + two, cl - sigma, cl + sigma)
 
 
 def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -> np.ndarray:
@@ -113,7 +124,7 @@ def _xmr(values: np.ndarray, seg: Segments) -> tuple[np.ndarray, np.ndarray]:
 def run_chart(seg: Segments) -> Lines:
     ok = seg.calc & ~np.isnan(seg.y)
     cl = _centre(seg, row_median(seg.y, ok))
-    na = np.full(seg.y.shape, np.nan)
+    na = np.full((seg.y.shape[0], 1), np.nan)  # no limits: one missing value per row
     return Lines(seg.y, cl, na, na, na, na, na, na)
 
 

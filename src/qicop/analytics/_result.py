@@ -54,8 +54,9 @@ def format_key(value) -> str:
 class BatchColumns:
     """The columns of every chart of one ``charts()`` call, one row per series.
 
-    ``columns`` maps a :class:`ChartResult` field to a 2-D array (one value per
-    subgroup) or a 1-D array (one value per series, the same at every subgroup);
+    ``columns`` maps a :class:`ChartResult` field to a (series, subgroups) array,
+    or to one value per series (a 1-D array, or a (series, 1) column) that every
+    subgroup of the series shows;
     ``flags`` maps each rule to its 2-D flags. Cutting twenty arrays for each of
     thousands of series costs more than the statistics, and a caller of a batch
     usually reads two or three of them: so a column is cut into its rows when a
@@ -93,8 +94,8 @@ class BatchColumns:
         column = self.columns.get(name)
         if column is None:
             raise AttributeError(name)
-        if column.ndim == 1:  # one value per series, shown at each of its subgroups
-            column = np.repeat(column[:, None], width, axis=1)
+        if column.ndim == 1 or column.shape[1] == 1:  # one value per series, shown at each subgroup
+            column = np.repeat(column.reshape(-1, 1), width, axis=1)
         return self._split_rows(column)
 
     def _split_rows(self, a: np.ndarray) -> list[np.ndarray]:

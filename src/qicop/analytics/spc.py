@@ -252,6 +252,8 @@ def _gather(a: np.ndarray, lay: _Layout, exists: np.ndarray, fill=np.nan) -> np.
 def _scatter(a: np.ndarray, lay: _Layout, exists: np.ndarray) -> np.ndarray:
     if lay.row is None:
         return a
+    if a.ndim == 2 and a.shape[1] == 1:  # one value per segment row (see Lines)
+        a = np.broadcast_to(a, (a.shape[0], lay.width))
     if a.ndim == 1:  # one value per part: copy it to every subgroup of the part
         out = np.zeros(exists.shape, a.dtype)
         out[exists] = a[lay.row[exists]]
