@@ -27,7 +27,8 @@ class Batch:
 
     ``exists[s, t]`` marks real subgroups; everything else is padding. ``y`` is the
     plotted value before any chart transformation (Σy/Σn with a denominator,
-    otherwise the aggregate of the raw values).
+    otherwise the aggregate of the raw values). A column that holds one value per
+    series (``n`` without denominators) may be a (series, 1) array.
     """
 
     keys: list
@@ -196,13 +197,14 @@ def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
     check_values(y, nraw, kind, keys)
     ok = ~np.isnan(y)
     if has_n:
-        n = np.where(np.isnan(nraw), 0.0, nraw)
-        num = np.where(ok, y, 0.0)
+        n = nraw  # fresh from _pad or complete_cases: changed in place, one array fewer
+        n[np.isnan(n)] = 0.0
+        num = y if ok.all() else np.where(ok, y, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             plotted = num / n
         n[~exists] = np.nan
     else:
-        n = np.full(y.shape, np.nan)
+        n = np.full((len(ys), 1), np.nan)  # no denominators: one missing value per series
         plotted = y
     return Batch(
         keys=keys,
@@ -212,9 +214,11 @@ def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
         y=plotted,
         n=n,
         ysum=y,
-        ylen=ok.astype(np.int64),
+        # Every subgroup holds one value (or none): sizes 0/1 as a view, SDs missing.
+        # Only xbar and s charts read these, and they refuse series without x.
+        ylen=ok.view(np.int8),
         ymean=y,
-        ysd=np.full(y.shape, np.nan),
+        ysd=np.full((len(ys), 1), np.nan),
         has_n=has_n,
         categorical=False,
         first_row=None,

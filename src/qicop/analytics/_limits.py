@@ -102,7 +102,8 @@ def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -
         dest = np.cumsum(members, axis=1) - 1
         r, c = np.nonzero(members)
         packed[r, dest[r, c]] = values[r, c]
-    mr = np.abs(packed[:, 1:] - packed[:, :-1])
+    mr = packed[:, 1:] - packed[:, :-1]
+    np.abs(mr, out=mr)
     valid = ~np.isnan(mr)
     amr = row_mean(mr, valid)[0]
     if screened:

@@ -37,11 +37,21 @@ def row_sum_dd(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.nda
     operation over all rows, where the per-row cumsum pays numpy's per-row loop
     overhead on rows of a few dozen values.
     """
-    x = np.where(mask, values, 0.0)
-    rows, cols = x.shape
-    if cols < 2:
-        return _last(x.cumsum(axis=1)), np.zeros(rows)
-    hi, lo = _sum_columns(x) if rows >= _TALL * cols else _sum_rows(x)
+    rows, cols = values.shape
+    if cols >= 2 and rows >= _TALL * cols:
+        # Masked-out values are +0.0 in both ways; here they are written straight into
+        # the transposed layout the column walk reads (no row-major copy in between).
+        # (np.empty + fill rather than np.zeros: a large calloc maps fresh pages, whose
+        # first touch costs more than the sums.)
+        columns = np.empty((cols, rows))
+        columns.fill(0.0)
+        np.copyto(columns, values.T, where=mask.T)
+        hi, lo = _sum_columns(columns)
+    else:
+        x = np.where(mask, values, 0.0)
+        if cols < 2:
+            return _last(x.cumsum(axis=1)), np.zeros(rows)
+        hi, lo = _sum_rows(x)
     finite = np.isfinite(hi)
     if not finite.all():  # an infinite sum has no meaningful rounding error
         lo[~finite] = 0.0
@@ -61,9 +71,9 @@ def _sum_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[:, -1], err.cumsum(axis=1)[:, -1]
 
 
-def _sum_columns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_sum_rows` one column at a time over all rows (same operations, same order)."""
-    columns = np.ascontiguousarray(x.T)
+def _sum_columns(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_sum_rows` of ``columns.T``, one column at a time over all rows (same
+    operations in the same order)."""
     a = columns[0].copy()
     lo = None
     for b in columns[1:]:

@@ -244,6 +244,7 @@ def _layout(phase: np.ndarray | None, exists: np.ndarray) -> _Layout:
 def _gather(a: np.ndarray, lay: _Layout, exists: np.ndarray, fill=np.nan) -> np.ndarray:
     if lay.row is None:
         return a
+    a = np.broadcast_to(a, exists.shape)  # a (series, 1) column: its value at every subgroup
     out = np.full((exists.shape[0] * lay.parts, lay.width), fill, dtype=a.dtype)
     out[lay.row[exists], lay.col[exists]] = a[exists]
     return out
