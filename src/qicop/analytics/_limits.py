@@ -8,8 +8,9 @@ are then assigned to every row of the part.
 Each function returns a :class:`Lines` with the plotted value, the CL, the
 3-sigma limits, the 2-sigma lines (display and zone rules only) and the 1-sigma
 lines (used only by the Health Care Data Guide's "15 points near the centre line"
-rule). Truncation at 0 and 1 happens here; turning non-finite limits into
-missing values and ``multiply`` happen afterwards, for every chart alike.
+rule, so left out, None, unless ``seg.one_sigma``). Truncation at 0 and 1
+happens here; turning non-finite limits into missing values and ``multiply``
+happen afterwards, for every chart alike.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Segments:
     screened: bool
     categorical: bool
     mdc: bool
+    one_sigma: bool = True  # whether a rule reads the 1-sigma lines
 
 
 @dataclass
@@ -57,8 +59,8 @@ class Lines:
     ucl: np.ndarray
     lcl_95: np.ndarray
     ucl_95: np.ndarray
-    lcl_1: np.ndarray
-    ucl_1: np.ndarray
+    lcl_1: np.ndarray | None
+    ucl_1: np.ndarray | None
 
 
 def _full(v: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -79,9 +81,14 @@ def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
     return cl
 
 
-def _symmetric(y, cl, sigma) -> Lines:
-    three, two = 3 * sigma, 2 * sigma
-    return Lines(y, cl, cl - three, cl + three, cl - two, cl + two, cl - sigma, cl + sigma)
+def _symmetric(y, cl, sigma, one_sigma: bool) -> Lines:
+    three = 3 * sigma
+    lcl, ucl = cl - three, cl + three
+    two = np.multiply(sigma, 2, out=three)  # reuses three's memory: one array fewer
+    lcl_95, ucl_95 = cl - two, cl + two
+    if not one_sigma:
+        return Lines(y, cl, lcl, ucl, lcl_95, ucl_95, None, None)
+    return Lines(y, cl, lcl, ucl, lcl_95, ucl_95, cl - sigma, cl + sigma)
 
 
 def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -> np.ndarray:
@@ -135,7 +142,7 @@ def i_chart(seg: Segments) -> Lines:
         # Making Data Count applies 2.66 * AMR literally as the 3-sigma distance.
         d3 = MDC_E2 * amr
         return Lines(seg.y, cl, cl - d3, cl + d3, cl - d3 * 2 / 3, cl + d3 * 2 / 3, cl - d3 / 3, cl + d3 / 3)
-    return _symmetric(seg.y, cl, amr / D2)
+    return _symmetric(seg.y, cl, amr / D2, seg.one_sigma)
 
 
 def mr_chart(seg: Segments) -> Lines:
@@ -197,8 +204,9 @@ def t_chart(seg: Segments) -> Lines:
     user = None if seg.cl_user is None else seg.cl_user ** (1 / T_POWER)
     useg = Segments(**{**seg.__dict__, "y": u, "cl_user": user})
     cl, amr = _xmr(u, useg)
-    lines = _symmetric(u, cl, amr / D2)
-    back = {name: getattr(lines, name) ** T_POWER for name in Lines.__dataclass_fields__}
+    lines = _symmetric(u, cl, amr / D2, seg.one_sigma)
+    back = {name: getattr(lines, name) for name in Lines.__dataclass_fields__}
+    back = {name: None if v is None else v**T_POWER for name, v in back.items()}
     back["lcl"] = np.where(lines.lcl < 0, 0.0, back["lcl"])
     return Lines(**back)
 
@@ -209,10 +217,11 @@ def _attribute(seg: Segments, poisson: bool, laney: bool) -> Lines:
     # A row with n = 0 still adds its numerator to the CL sum [quirk].
     centre = row_sum(seg.ysum, ok) / row_sum(seg.n, seg.calc & ~np.isnan(seg.n))
     cl = _centre(seg, centre)
-    sigma = np.sqrt(cl / seg.n) if poisson else np.sqrt(cl * (1 - cl) / seg.n)
+    variance = cl / seg.n if poisson else cl * (1 - cl) / seg.n
+    sigma = np.sqrt(variance, out=variance)  # in place: one full array fewer
     if laney:
         sigma = sigma * _laney_sigma_z(seg, cl, sigma)[:, None]
-    lines = _symmetric(seg.y, cl, sigma)
+    lines = _symmetric(seg.y, cl, sigma, seg.one_sigma)
     # Only finite limits are truncated: an infinite one (n = 0) must stay
     # infinite here so that it is made missing later.
     for lower in (lines.lcl, lines.lcl_95):
@@ -257,7 +266,7 @@ def c_chart(seg: Segments) -> Lines:
     y = seg.ysum  # the count itself; a denominator is ignored, as in qicharts2
     ok = seg.calc & ~np.isnan(y)
     cl = _centre(seg, row_mean(y, ok)[0])
-    lines = _symmetric(y, cl, np.sqrt(cl))
+    lines = _symmetric(y, cl, np.sqrt(cl), seg.one_sigma)
     for lower in (lines.lcl, lines.lcl_95):
         lower[lower < 0] = 0.0
     return lines

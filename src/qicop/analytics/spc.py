@@ -316,6 +316,8 @@ def _segments(batch: Batch, lay: _Layout, opts: _Options) -> Segments:
         screened=opts.screened_mr,
         categorical=batch.categorical,
         mdc=opts.rule_set == "mdc",
+        # Only the Health Care Data Guide's rules (ihi on a control chart) read them.
+        one_sigma=opts.rule_set == "ihi" and opts.kind != "run",
     ), g(baseline, False)
 
 
@@ -325,8 +327,10 @@ def _post_process(lines: Lines, seg: Segments, parts: int, opts: _Options) -> Li
     scale = (lambda v: v) if m == 1 else (lambda v: v * m)  # x * 1 is x: skip the pass
     out = {"y": scale(lines.y), "cl": scale(lines.cl)}
     for name in _LIMIT_NAMES:
-        v = scale(getattr(lines, name))
-        v[~np.isfinite(v)] = np.nan
+        v = getattr(lines, name)
+        if v is not None:
+            v = scale(v)
+            v[~np.isfinite(v)] = np.nan
         out[name] = v
     if not opts.y_neg:
         with np.errstate(invalid="ignore"):
