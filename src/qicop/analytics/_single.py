@@ -43,6 +43,8 @@ _RATIO = frozenset(("p", "u"))
 _SPLIT = 134217729.0  # 2**27 + 1, as in _sums
 _NAN = math.nan
 _INT = np.dtype(np.int64)
+# The limits travel as one (4, length) block with rows LCL, 2-sigma LCL, UCL, 2-sigma UCL:
+# both lower lines are one contiguous slice for the truncation at 0, both upper ones for 1.
 
 
 # ndarray.all(), .any(), np.ones and np.full go through Python wrappers (1-2 µs each,
@@ -240,14 +242,14 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
             if not _all(kept):  # usually nothing is screened out
                 amr = _dd_mean(mr[kept])
         sigma = amr / D2
-        lines = [cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma]
+        lines = [cl - 3 * sigma, cl - 2 * sigma, cl + 3 * sigma, cl + 2 * sigma]
     elif kind == "c":
         cl = _dd_mean(values, first_kept)
         sigma = math.sqrt(cl) if cl >= 0 else _NAN
-        lines = [cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma]
+        lines = [cl - 3 * sigma, cl - 2 * sigma, cl + 3 * sigma, cl + 2 * sigma]
         # LCL >= 0 (NaN stays NaN; -inf cannot arise: cl - 3 * sqrt(cl) is NaN for cl = inf).
         lines[0] = 0.0 if lines[0] < 0 else lines[0]
-        lines[2] = 0.0 if lines[2] < 0 else lines[2]
+        lines[1] = 0.0 if lines[1] < 0 else lines[1]
     else:
         total = _dd_sum(values, first_kept)[0]
         n_kept = n if calc_all else n[calc]
@@ -255,18 +257,18 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         cl = float(np.float64(total) / _dd_sum(n_kept, bool(calc[0]))[0])
         sigma = np.sqrt(cl / n) if kind == "u" else np.sqrt(cl * (1 - cl) / n)
         three, two = 3 * sigma, 2 * sigma
-        block = np.empty((4, length))
+        block = np.empty((4, length))  # rows: LCL, LCL 2-sigma, UCL, UCL 2-sigma
         np.subtract(cl, three, out=block[0])
-        np.add(cl, three, out=block[1])
-        np.subtract(cl, two, out=block[2])
+        np.subtract(cl, two, out=block[1])
+        np.add(cl, three, out=block[2])
         np.add(cl, two, out=block[3])
         # Non-finite limits become missing; doing it before the truncation gives the
         # same result as the general order (truncate finite values, then NaN).
         block[~np.isfinite(block)] = _NAN
-        lower = block[0::2]
+        lower = block[:2]
         lower[lower < 0] = 0.0
         if kind == "p":
-            upper = block[1::2]
+            upper = block[2:]
             upper[upper > 1] = 1.0
     # --- post-processing (spec 6): multiply, non-finite limits missing, y_neg
     raw_y, raw_cl = plotted, cl
@@ -284,9 +286,9 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     if not y_neg and not _any(plotted < 0):
         if scalar:
             lines[0] = 0.0 if lines[0] < 0 else lines[0]
-            lines[2] = 0.0 if lines[2] < 0 else lines[2]
+            lines[1] = 0.0 if lines[1] < 0 else lines[1]
         else:
-            lower = block[0::2]
+            lower = block[:2]
             lower[lower < 0] = 0.0
     if scalar:
         block = np.empty((5, length))
@@ -294,7 +296,7 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         cl_col = block[4]
     else:
         cl_col = _filled(length, cl)
-    lcl, ucl = block[0], block[1]
+    lcl, ucl = block[0], block[2]
     above = plotted > ucl
     below = plotted < lcl
     sigma_signal = above | below
@@ -306,7 +308,7 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         "cl": cl_col,
         "lcl": lcl,
         "ucl": ucl,
-        "lcl_95": block[2],
+        "lcl_95": block[1],
         "ucl_95": block[3],
         "phase": np.zeros(length, _INT),
         "baseline": baseline,
@@ -343,16 +345,21 @@ def _anhoej(d: np.ndarray, include: np.ndarray, all_included: bool) -> tuple[dic
             ANHOEJ.lookup(np.array([n_useful]))  # grow the table
         longest_max = float(ANHOEJ.longest_max[n_useful])
         crossings_min = float(ANHOEJ.crossings_min[n_useful])
-        # Index (among useful points) of the last point of each run: where the next
-        # useful point has the other sign, and the last useful point. A chart has a few
-        # dozen runs at most, so plain lists beat numpy's per-call cost here.
+        # Index (among useful points) of the last point of each run but the last one:
+        # where the next useful point has the other sign. A chart has a few dozen runs
+        # at most, so a plain loop beats numpy's per-call cost here.
         changes = (sign[1:] != sign[:-1]).nonzero()[0].tolist()
-        lasts = [*changes, n_useful - 1]
-        befores = [-1, *changes]  # the point before each run's first one
-        sizes = [last - before for before, last in zip(befores, lasts, strict=True)]
         crossings = float(len(changes))
-        longest = float(max(sizes))
+        before, longest = -1, 0  # the point before the run, the longest run so far
+        for last in changes:
+            if last - before > longest:
+                longest = last - before
+            before = last
+        longest = float(max(longest, n_useful - 1 - before))
         if longest > longest_max:  # rare: only then is the per-point shift flag needed
+            lasts = [*changes, n_useful - 1]
+            befores = [-1, *changes]
+            sizes = [last - before for before, last in zip(befores, lasts, strict=True)]
             cols = useful.nonzero()[0].tolist()
             directions = sign.tolist()
             for before, last, size in zip(befores, lasts, sizes, strict=True):
