@@ -27,11 +27,12 @@ class Batch:
 
     ``exists[s, t]`` marks real subgroups; everything else is padding. ``y`` is the
     plotted value before any chart transformation (Σy/Σn with a denominator,
-    otherwise the aggregate of the raw values).
+    otherwise the aggregate of the raw values). A column that holds one value per
+    series (``n`` without denominators) may be a (series, 1) array.
     """
 
     keys: list
-    x: list  # one array of sorted subgroup keys per series
+    x: list | None  # one array of sorted subgroup keys per series; None: the positions 0..k-1
     lengths: np.ndarray
     exists: np.ndarray
     y: np.ndarray
@@ -42,16 +43,18 @@ class Batch:
     ysd: np.ndarray
     has_n: bool
     categorical: bool
-    first_row: list  # per series: index of the first raw row of each subgroup (for part labels)
+    first_row: list | None  # per series: first raw row of each subgroup (part labels); None: 0..k-1
 
 
 def _is_scalar(v) -> bool:
+    if isinstance(v, np.ndarray):  # the usual series: no need for the (slow) ABC check below
+        return v.ndim == 0
     return v is None or isinstance(v, (numbers.Number, str, bytes)) or np.ndim(v) == 0
 
 
 def split_series(value) -> tuple:
     """Accept ``y``, ``(y, n)`` or ``(x, y, n)`` and return ``(x, y, n)``."""
-    if isinstance(value, tuple) and len(value) in (2, 3) and not any(_is_scalar(v) for v in value[-2:-1]):
+    if isinstance(value, tuple) and len(value) in (2, 3) and not _is_scalar(value[-2]):
         if len(value) == 2:
             return None, value[0], value[1]
         return value
@@ -194,29 +197,31 @@ def batch_without_x(keys, ys, ns, has_n: bool, kind: str) -> Batch:
     check_values(y, nraw, kind, keys)
     ok = ~np.isnan(y)
     if has_n:
-        n = np.where(np.isnan(nraw), 0.0, nraw)
-        num = np.where(ok, y, 0.0)
+        n = nraw  # fresh from _pad or complete_cases: changed in place, one array fewer
+        n[np.isnan(n)] = 0.0
+        num = y if ok.all() else np.where(ok, y, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             plotted = num / n
         n[~exists] = np.nan
     else:
-        n = np.full(y.shape, np.nan)
+        n = np.full((len(ys), 1), np.nan)  # no denominators: one missing value per series
         plotted = y
-    xs = [np.arange(k) for k in lengths.tolist()]
     return Batch(
         keys=keys,
-        x=xs,
+        x=None,
         lengths=lengths,
         exists=exists,
         y=plotted,
         n=n,
         ysum=y,
-        ylen=ok.astype(np.int64),
+        # Every subgroup holds one value (or none): sizes 0/1 as a view, SDs missing.
+        # Only xbar and s charts read these, and they refuse series without x.
+        ylen=ok.view(np.int8),
         ymean=y,
-        ysd=np.full(y.shape, np.nan),
+        ysd=np.full((len(ys), 1), np.nan),
         has_n=has_n,
         categorical=False,
-        first_row=xs,
+        first_row=None,
     )
 
 

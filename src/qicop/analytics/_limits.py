@@ -8,8 +8,9 @@ are then assigned to every row of the part.
 Each function returns a :class:`Lines` with the plotted value, the CL, the
 3-sigma limits, the 2-sigma lines (display and zone rules only) and the 1-sigma
 lines (used only by the Health Care Data Guide's "15 points near the centre line"
-rule). Truncation at 0 and 1 happens here; turning non-finite limits into
-missing values and ``multiply`` happen afterwards, for every chart alike.
+rule, so left out, None, unless ``seg.one_sigma``). Truncation at 0 and 1
+happens here; turning non-finite limits into missing values and ``multiply``
+happen afterwards, for every chart alike.
 """
 
 from __future__ import annotations
@@ -39,18 +40,27 @@ class Segments:
     screened: bool
     categorical: bool
     mdc: bool
+    one_sigma: bool = True  # whether a rule reads the 1-sigma lines
 
 
 @dataclass
 class Lines:
+    """The plotted value and the lines of each point, in the segment layout.
+
+    A line that is one value per row (the centre line, and the limits of I, C and
+    MR charts without a user ``cl``) is kept as a column, shape (rows, 1): numpy
+    broadcasts it against the points, which spares a full (rows x subgroups) array
+    and its arithmetic; it is spread to each subgroup only when a result reads it.
+    """
+
     y: np.ndarray
     cl: np.ndarray
     lcl: np.ndarray
     ucl: np.ndarray
     lcl_95: np.ndarray
     ucl_95: np.ndarray
-    lcl_1: np.ndarray
-    ucl_1: np.ndarray
+    lcl_1: np.ndarray | None
+    ucl_1: np.ndarray | None
 
 
 def _full(v: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -59,18 +69,26 @@ def _full(v: np.ndarray, like: np.ndarray) -> np.ndarray:
 
 
 def _centre(seg: Segments, computed: np.ndarray) -> np.ndarray:
-    """The user's centre line where the whole part has one, else the computed one."""
+    """The user's centre line where the whole part has one, else the computed one.
+
+    Without a user ``cl`` it is one value per row, a (rows, 1) column (see Lines).
+    """
+    if seg.cl_user is None:
+        return computed[:, None]
     cl = np.repeat(computed[:, None], seg.y.shape[1], axis=1)
-    if seg.cl_user is not None:
-        usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
-        cl[usable] = seg.cl_user[usable]
+    usable = np.all(np.isfinite(seg.cl_user) | ~seg.exists, axis=1)
+    cl[usable] = seg.cl_user[usable]
     return cl
 
 
-def _symmetric(y, cl, sigma) -> Lines:
-    return Lines(
-        y, cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma, cl - sigma, cl + sigma
-    )
+def _symmetric(y, cl, sigma, one_sigma: bool) -> Lines:
+    three = 3 * sigma
+    lcl, ucl = cl - three, cl + three
+    two = np.multiply(sigma, 2, out=three)  # reuses three's memory: one array fewer
+    lcl_95, ucl_95 = cl - two, cl + two
+    if not one_sigma:
+        return Lines(y, cl, lcl, ucl, lcl_95, ucl_95, None, None)
+    return Lines(y, cl, lcl, ucl, lcl_95, ucl_95, cl - sigma, cl + sigma)
 
 
 def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -> np.ndarray:
@@ -91,13 +109,15 @@ def moving_range_mean(values: np.ndarray, members: np.ndarray, screened: bool) -
         dest = np.cumsum(members, axis=1) - 1
         r, c = np.nonzero(members)
         packed[r, dest[r, c]] = values[r, c]
-    mr = np.abs(packed[:, 1:] - packed[:, :-1])
+    mr = packed[:, 1:] - packed[:, :-1]
+    np.abs(mr, out=mr)
     valid = ~np.isnan(mr)
     amr = row_mean(mr, valid)[0]
     if screened:
         kept = valid & (mr < D4 * amr[:, None])
-        if not np.array_equal(kept, valid):  # usually nothing is screened out
-            amr = row_mean(mr, kept)[0]
+        screened = np.flatnonzero(np.any(kept != valid, axis=1))
+        if screened.size:  # usually few rows lose a range: average only those again
+            amr[screened] = row_mean(mr[screened], kept[screened])[0]
     return amr
 
 
@@ -112,7 +132,7 @@ def _xmr(values: np.ndarray, seg: Segments) -> tuple[np.ndarray, np.ndarray]:
 def run_chart(seg: Segments) -> Lines:
     ok = seg.calc & ~np.isnan(seg.y)
     cl = _centre(seg, row_median(seg.y, ok))
-    na = np.full(seg.y.shape, np.nan)
+    na = np.full((seg.y.shape[0], 1), np.nan)  # no limits: one missing value per row
     return Lines(seg.y, cl, na, na, na, na, na, na)
 
 
@@ -122,7 +142,7 @@ def i_chart(seg: Segments) -> Lines:
         # Making Data Count applies 2.66 * AMR literally as the 3-sigma distance.
         d3 = MDC_E2 * amr
         return Lines(seg.y, cl, cl - d3, cl + d3, cl - d3 * 2 / 3, cl + d3 * 2 / 3, cl - d3 / 3, cl + d3 / 3)
-    return _symmetric(seg.y, cl, amr / D2)
+    return _symmetric(seg.y, cl, amr / D2, seg.one_sigma)
 
 
 def mr_chart(seg: Segments) -> Lines:
@@ -184,8 +204,9 @@ def t_chart(seg: Segments) -> Lines:
     user = None if seg.cl_user is None else seg.cl_user ** (1 / T_POWER)
     useg = Segments(**{**seg.__dict__, "y": u, "cl_user": user})
     cl, amr = _xmr(u, useg)
-    lines = _symmetric(u, cl, amr / D2)
-    back = {name: getattr(lines, name) ** T_POWER for name in Lines.__dataclass_fields__}
+    lines = _symmetric(u, cl, amr / D2, seg.one_sigma)
+    back = {name: getattr(lines, name) for name in Lines.__dataclass_fields__}
+    back = {name: None if v is None else v**T_POWER for name, v in back.items()}
     back["lcl"] = np.where(lines.lcl < 0, 0.0, back["lcl"])
     return Lines(**back)
 
@@ -196,10 +217,11 @@ def _attribute(seg: Segments, poisson: bool, laney: bool) -> Lines:
     # A row with n = 0 still adds its numerator to the CL sum [quirk].
     centre = row_sum(seg.ysum, ok) / row_sum(seg.n, seg.calc & ~np.isnan(seg.n))
     cl = _centre(seg, centre)
-    sigma = np.sqrt(cl / seg.n) if poisson else np.sqrt(cl * (1 - cl) / seg.n)
+    variance = cl / seg.n if poisson else cl * (1 - cl) / seg.n
+    sigma = np.sqrt(variance, out=variance)  # in place: one full array fewer
     if laney:
         sigma = sigma * _laney_sigma_z(seg, cl, sigma)[:, None]
-    lines = _symmetric(seg.y, cl, sigma)
+    lines = _symmetric(seg.y, cl, sigma, seg.one_sigma)
     # Only finite limits are truncated: an infinite one (n = 0) must stay
     # infinite here so that it is made missing later.
     for lower in (lines.lcl, lines.lcl_95):
@@ -244,7 +266,7 @@ def c_chart(seg: Segments) -> Lines:
     y = seg.ysum  # the count itself; a denominator is ignored, as in qicharts2
     ok = seg.calc & ~np.isnan(y)
     cl = _centre(seg, row_mean(y, ok)[0])
-    lines = _symmetric(y, cl, np.sqrt(cl))
+    lines = _symmetric(y, cl, np.sqrt(cl), seg.one_sigma)
     for lower in (lines.lcl, lines.lcl_95):
         lower[lower < 0] = 0.0
     return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import numpy as np
 
 from qicop.analytics import _text
 from qicop.analytics._constants import MDC_MIN_POINTS, ihi_runs_limits
-from qicop.analytics._rules import UNDIRECTED
+from qicop.analytics._signal_rules import UNDIRECTED
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,60 @@ def format_key(value) -> str:
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+class BatchColumns:
+    """The columns of every chart of one ``charts()`` call, one row per series.
+
+    ``columns`` maps a :class:`ChartResult` field to a (series, subgroups) array,
+    or to one value per series (a 1-D array, or a (series, 1) column) that every
+    subgroup of the series shows;
+    ``flags`` maps each rule to its 2-D flags. Cutting twenty arrays for each of
+    thousands of series costs more than the statistics, and a caller of a batch
+    usually reads two or three of them: so a column is cut into its rows when a
+    result first reads it (:class:`_BatchColumn`), for every series at once, and
+    each result keeps its row.
+    """
+
+    __slots__ = ("_rows", "columns", "flags", "lengths", "x")
+
+    def __init__(self, columns: dict, flags: dict, lengths: list[int], x: list | None) -> None:
+        self.columns = columns
+        self.flags = flags
+        self.lengths = lengths
+        self.x = x  # one array of keys per series, or None: keys are the positions 0..k-1
+        self._rows: dict[str, list] = {}
+
+    def cut(self, name: str, row: int):
+        rows = self._rows.get(name)
+        if rows is None:
+            rows = self._rows[name] = self._split(name)
+        return rows[row]
+
+    def _split(self, name: str) -> list:
+        width = max(self.lengths, default=0)
+        if name == "rule_flags":
+            rules = list(self.flags)
+            per_rule = [self._split_rows(flags) for flags in self.flags.values()]
+            if not rules:
+                return [{} for _ in self.lengths]
+            return [dict(zip(rules, row, strict=True)) for row in zip(*per_rule, strict=True)]
+        if name == "x":
+            if self.x is not None:
+                return self.x
+            return self._split_rows(np.tile(np.arange(width), (len(self.lengths), 1)))
+        column = self.columns.get(name)
+        if column is None:
+            raise AttributeError(name)
+        if column.ndim == 1 or column.shape[1] == 1:  # one value per series, shown at each subgroup
+            column = np.repeat(column.reshape(-1, 1), width, axis=1)
+        return self._split_rows(column)
+
+    def _split_rows(self, a: np.ndarray) -> list[np.ndarray]:
+        width = a.shape[1]
+        if all(k == width for k in self.lengths):
+            return list(a)  # whole rows: the cheapest views numpy makes
+        return [a[i, :k] for i, k in enumerate(self.lengths)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +149,12 @@ class ChartResult:
     kind: str = "run"
     rules: str = "anhoej"
     improvement: str | None = None
+
+    def __getstate__(self) -> dict:
+        # A copy or a pickle holds the chart's own columns, not its whole batch.
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state.update((k, v) for k, v in self.__dict__.items() if k not in ("_batch", "_row"))
+        return state
 
     def __len__(self) -> int:
         return len(self.y)
@@ -185,3 +246,28 @@ class ChartResult:
             lower, upper = ihi_runs_limits(int(self.n_useful[head]))
             values["minimum"], values["maximum"] = lower, upper
         return values
+
+
+class _BatchColumn:
+    """A column of a result of ``charts()``, cut from its batch on first read.
+
+    A non-data descriptor: once the row is stored in the instance, reads find it
+    there and never come back here; results of ``chart()`` hold every column from
+    the start and never get here either.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, result, owner=None):
+        if result is None:
+            return self
+        state = result.__dict__
+        value = state[self.name] = state["_batch"].cut(self.name, state["_row"])
+        return value
+
+
+for _field in dataclasses.fields(ChartResult):
+    if _field.default is dataclasses.MISSING:  # the columns (kind, rules... have defaults)
+        setattr(ChartResult, _field.name, _BatchColumn(_field.name))
+del _field

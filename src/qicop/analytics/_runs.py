@@ -17,34 +17,81 @@ from qicop.analytics._constants import ANHOEJ
 
 
 class Runs:
-    """Runs of equal sign per row; per-point run lengths are computed only if asked."""
+    """Runs of equal sign per row among the taking-part points.
+
+    The taking-part points are packed into one flat sequence, row after row
+    (``np.flatnonzero`` of the mask): within a row, neighbours in that sequence
+    are consecutive taking-part points whatever lies between them, so a run
+    starts wherever the sign changes or a new row begins. Every step is then a
+    1-D pass over contiguous memory, with no per-row work. Per-point arrays
+    (``start``, ``end``, ``length``) are built only when a rule asks for them.
+    """
 
     def __init__(self, sign: np.ndarray, part: np.ndarray) -> None:
-        rows, cols = sign.shape
-        prev = previous_index(part)
-        prev_sign = sign[np.arange(rows)[:, None], np.maximum(prev, 0)]
+        rows = part.shape[0]
         self.part = part
-        self.prev = prev  # column of the previous taking-part point (-1 if none)
-        self.start = part & ~((prev >= 0) & (sign == prev_sign))  # first point of each run
-        self.ordinal = part.cumsum(axis=1)
-        first = np.maximum.accumulate(np.where(self.start, self.ordinal, 0), axis=1)
-        self.position = np.where(part, self.ordinal - first + 1, 0)  # 1-based place in its run
-        self.count = self.ordinal[:, -1] if cols else np.zeros(rows, np.int64)
-        self.crossings = np.maximum(self.start.sum(axis=1) - 1, 0)  # runs - 1
-        self.longest = self.position.max(axis=1, initial=0)
+        self.shape = part.shape
+        self.where = np.flatnonzero(part)  # flat position of each taking-part point
+        packed = np.ravel(sign)[self.where]
+        self.count = np.count_nonzero(part, axis=1)  # taking-part points per row
+        bounds = np.zeros(rows + 1, np.int64)  # row r owns packed[bounds[r]:bounds[r + 1]]
+        np.cumsum(self.count, out=bounds[1:])
+        total = packed.shape[0]
+        opens = np.zeros(total + 1, bool)  # one spare slot: the bound of the last row
+        opens[bounds[:-1]] = True  # the first point of each (non-empty) row opens a run
+        opens[1:total] |= packed[1:] != packed[:-1]
+        self.first = np.flatnonzero(opens[:total])  # packed index of each run's first point
+        self.size = np.diff(self.first, append=total)  # points in each run
+        self.sign = packed[self.first]  # the sign of each run
+        # Runs per row: runs that open before the row's bound, minus those of earlier rows.
+        opened = np.searchsorted(self.first, bounds)
+        runs = np.diff(opened)
+        self.run_row = np.repeat(np.arange(rows), runs)  # the row of each run
+        self.crossings = np.maximum(runs - 1, 0)
+        self.longest = np.zeros(rows, np.int64)
+        filled = runs > 0
+        if filled.any():
+            # reduceat over each row's block of runs (blocks are contiguous and in order).
+            self.longest[filled] = np.maximum.reduceat(self.size, opened[:-1][filled])
+
+    def _per_point(self, packed_values: np.ndarray, dtype) -> np.ndarray:
+        out = np.zeros(self.part.size, dtype)
+        out[self.where] = packed_values
+        return out.reshape(self.shape)
 
     @cached_property
-    def length(self) -> np.ndarray:
-        """Length of the run each point belongs to (0 for points not taking part)."""
-        rows, cols = self.part.shape
-        run_id = self.start.cumsum(axis=1) + (np.arange(rows) * (cols + 1))[:, None]
-        sizes = np.bincount(run_id[self.part], minlength=rows * (cols + 1))
-        return np.where(self.part, sizes[run_id], 0)
+    def start(self) -> np.ndarray:
+        """First point of each run."""
+        first = np.zeros(self.where.size, bool)
+        first[self.first] = True
+        return self._per_point(first, bool)
 
     @cached_property
     def end(self) -> np.ndarray:
         """Last point of each run."""
-        return self.part & (self.position == self.length)
+        last = np.zeros(self.where.size, bool)
+        last[self.first + self.size - 1] = True
+        return self._per_point(last, bool)
+
+    @cached_property
+    def length(self) -> np.ndarray:
+        """Length of the run each point belongs to (0 for points not taking part)."""
+        return self._per_point(np.repeat(self.size, self.size), np.int64)
+
+    def mark(self, selected: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """int8 array with ``values[k]`` on every column from the first to the last point
+        of each selected run ``k`` (points not taking part in between included).
+
+        A difference array over the flat layout: +v at a run's first column, -v just
+        after its last one, then a running sum. Runs never overlap and never cross a
+        row, so the flat running sum restarts at 0 at each row's first column.
+        """
+        diff = np.zeros(self.part.size + 1, np.int8)
+        first = self.first[selected]
+        value = values[selected].astype(np.int8)
+        diff[self.where[first]] = value
+        diff[self.where[first + self.size[selected] - 1] + 1] -= value
+        return np.cumsum(diff[:-1], dtype=np.int8).reshape(self.shape)
 
 
 def previous_index(mask: np.ndarray) -> np.ndarray:
@@ -82,7 +129,6 @@ def span(start: np.ndarray, end: np.ndarray, start_cols: np.ndarray | None = Non
 @dataclass
 class Anhoej:
     useful: np.ndarray
-    sign: np.ndarray
     runs: Runs
     n_obs: np.ndarray
     n_useful: np.ndarray
@@ -103,9 +149,11 @@ def anhoej(y: np.ndarray, cl: np.ndarray, included: np.ndarray) -> Anhoej:
     useful point all four statistics are missing and there is no signal.
     """
     d = y - cl
-    useful = included & ~np.isnan(d) & (d != 0)
-    sign = np.sign(d)
-    runs = sign_runs(sign, useful)
+    above, below = d > 0, d < 0  # a missing d (NaN) is neither
+    useful = included & (above | below)
+    # The side of the centre line as int8 (+1 above, -1 below): 1 byte a point, not 8.
+    side = above.view(np.int8) - below.view(np.int8)
+    runs = sign_runs(side, useful)
     n_useful = runs.count
     longest_max, crossings_min = ANHOEJ.lookup(n_useful)
     none = n_useful == 0
@@ -114,9 +162,8 @@ def anhoej(y: np.ndarray, cl: np.ndarray, included: np.ndarray) -> Anhoej:
     signal = (longest > longest_max) | (crossings < crossings_min)
     return Anhoej(
         useful=useful,
-        sign=sign,
         runs=runs,
-        n_obs=included.sum(axis=1),
+        n_obs=np.count_nonzero(included, axis=1),
         n_useful=n_useful,
         longest_run=longest,
         longest_run_max=longest_max,

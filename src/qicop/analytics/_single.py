@@ -36,13 +36,32 @@ import numpy as np
 from qicop.analytics._constants import ANHOEJ, D2, D4
 from qicop.analytics._inputs import AGGS
 from qicop.analytics._result import ChartResult
-from qicop.analytics._rules import FEW_CROSSINGS, OUTSIDE, SHIFT, UNDIRECTED
+from qicop.analytics._signal_rules import FEW_CROSSINGS, OUTSIDE, SHIFT, UNDIRECTED
 
 KINDS = frozenset(("run", "i", "c", "p", "u"))
 _RATIO = frozenset(("p", "u"))
 _SPLIT = 134217729.0  # 2**27 + 1, as in _sums
 _NAN = math.nan
 _INT = np.dtype(np.int64)
+# The limits travel as one (4, length) block with rows LCL, 2-sigma LCL, UCL, 2-sigma UCL:
+# both lower lines are one contiguous slice for the truncation at 0, both upper ones for 1.
+_LIMIT_SIGMAS = np.array([-3.0, -2.0, 3.0, 2.0])
+
+
+# ndarray.all(), .any(), np.ones and np.full go through Python wrappers (1-2 µs each,
+# a few percent of a chart apiece); these do the same in one C call.
+def _all(mask: np.ndarray) -> bool:
+    return np.count_nonzero(mask) == mask.shape[0]
+
+
+def _any(mask: np.ndarray) -> bool:
+    return np.count_nonzero(mask) > 0
+
+
+def _filled(length: int, value, dtype=float) -> np.ndarray:
+    out = np.empty(length, dtype)
+    out.fill(value)
+    return out
 
 
 def _dd_sum(v: np.ndarray, first_kept: bool) -> tuple[float, float]:
@@ -171,12 +190,12 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     # --- inputs (spec 1): complete cases and the checks of _inputs.check_values
     if n is not None:
         gone = np.isnan(y) | np.isnan(n)
-        bad = (y < 0) | (n < 0)
+        bad = np.fmin(y, n) < 0  # (y < 0) | (n < 0): fmin passes over a NaN
         if kind == "p":
             bad |= (y > n) & (n > 0)
-        if bad.any():
+        if _any(bad):
             return None
-        if gone.any():
+        if _any(gone):
             y = np.where(gone, _NAN, y)
             n = np.where(gone, 0.0, n)
             plotted = np.where(gone, 0.0, y) / n
@@ -184,25 +203,26 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
             plotted = y / n
         missing = gone
     else:
-        if kind == "c" and (y < 0).any():
+        if kind == "c" and _any(y < 0):
             return None
         plotted = y
         missing = np.isnan(y)
     # --- baseline, inclusion and calculation set (spec 3)
-    baseline = np.ones(length, bool)
+    baseline = _filled(length, True, bool)
     if freeze is not None:
         baseline[freeze:] = False
-    include = np.ones(length, bool)
+    include = _filled(length, True, bool)
     if exclude:
         include[[i for i in exclude if i < length]] = False
     calc_all = freeze is None or freeze >= length
-    if exclude and not include.all():
+    all_included = not exclude or _all(include)
+    if all_included:
+        calc = baseline
+    else:
         calc = baseline & include
         calc_all = False
-    else:
-        calc = baseline
     ok = calc & ~missing
-    values = y if ok.all() else y[ok]
+    values = y if _all(ok) else y[ok]
     first_kept = bool(ok[0])
     # --- centre line and limits (spec 2), before multiply
     scalar = kind != "p" and kind != "u"
@@ -214,42 +234,40 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         dev = y - cl
         packed = dev if calc_all else dev[calc]
         mr = np.abs(packed[1:] - packed[:-1])
-        valid = ~np.isnan(mr)
-        if not valid.all():
-            mr = mr[valid]
+        gaps = np.isnan(mr)
+        if _any(gaps):
+            mr = mr[~gaps]
         amr = _dd_mean(mr)
         if screened_mr:
             kept = mr < D4 * amr
-            if not kept.all():  # usually nothing is screened out
+            if not _all(kept):  # usually nothing is screened out
                 amr = _dd_mean(mr[kept])
         sigma = amr / D2
-        lines = [cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma]
+        lines = [cl - 3 * sigma, cl - 2 * sigma, cl + 3 * sigma, cl + 2 * sigma]
     elif kind == "c":
         cl = _dd_mean(values, first_kept)
         sigma = math.sqrt(cl) if cl >= 0 else _NAN
-        lines = [cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma]
+        lines = [cl - 3 * sigma, cl - 2 * sigma, cl + 3 * sigma, cl + 2 * sigma]
         # LCL >= 0 (NaN stays NaN; -inf cannot arise: cl - 3 * sqrt(cl) is NaN for cl = inf).
         lines[0] = 0.0 if lines[0] < 0 else lines[0]
-        lines[2] = 0.0 if lines[2] < 0 else lines[2]
+        lines[1] = 0.0 if lines[1] < 0 else lines[1]
     else:
         total = _dd_sum(values, first_kept)[0]
         n_kept = n if calc_all else n[calc]
         # numpy division keeps R's 0/0 = NaN and x/0 = Inf (Python would raise).
         cl = float(np.float64(total) / _dd_sum(n_kept, bool(calc[0]))[0])
         sigma = np.sqrt(cl / n) if kind == "u" else np.sqrt(cl * (1 - cl) / n)
-        three, two = 3 * sigma, 2 * sigma
-        block = np.empty((4, length))
-        np.subtract(cl, three, out=block[0])
-        np.add(cl, three, out=block[1])
-        np.subtract(cl, two, out=block[2])
-        np.add(cl, two, out=block[3])
+        # Rows LCL, LCL 2-sigma, UCL, UCL 2-sigma as cl + (-3 sigma) ...: the same bits as
+        # cl - 3 * sigma (negation is exact), in two numpy calls instead of six.
+        block = np.multiply.outer(_LIMIT_SIGMAS, sigma)
+        block += cl
         # Non-finite limits become missing; doing it before the truncation gives the
         # same result as the general order (truncate finite values, then NaN).
         block[~np.isfinite(block)] = _NAN
-        lower = block[0::2]
+        lower = block[:2]
         lower[lower < 0] = 0.0
         if kind == "p":
-            upper = block[1::2]
+            upper = block[2:]
             upper[upper > 1] = 1.0
     # --- post-processing (spec 6): multiply, non-finite limits missing, y_neg
     raw_y, raw_cl = plotted, cl
@@ -264,32 +282,32 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
         else:
             block *= multiply
             block[~np.isfinite(block)] = _NAN
-    if not y_neg and not (plotted < 0).any():
+    if not y_neg and not _any(plotted < 0):
         if scalar:
             lines[0] = 0.0 if lines[0] < 0 else lines[0]
-            lines[2] = 0.0 if lines[2] < 0 else lines[2]
+            lines[1] = 0.0 if lines[1] < 0 else lines[1]
         else:
-            lower = block[0::2]
+            lower = block[:2]
             lower[lower < 0] = 0.0
     if scalar:
         block = np.empty((5, length))
         block[:] = np.array([*lines, cl])[:, None]
         cl_col = block[4]
     else:
-        cl_col = np.full(length, cl)
-    lcl, ucl = block[0], block[1]
+        cl_col = _filled(length, cl)
+    lcl, ucl = block[0], block[2]
     above = plotted > ucl
     below = plotted < lcl
     sigma_signal = above | below
-    runs, flags = _anhoej(raw_y - raw_cl, include)
+    runs, flags = _anhoej(raw_y - raw_cl, include, all_included)
     flags = {OUTSIDE: above.view(np.int8) - below.view(np.int8), **flags}
     state = {
         "y": plotted,
-        "n": n if n is not None else np.full(length, _NAN),
+        "n": n if n is not None else _filled(length, _NAN),
         "cl": cl_col,
         "lcl": lcl,
         "ucl": ucl,
-        "lcl_95": block[2],
+        "lcl_95": block[1],
         "ucl_95": block[3],
         "phase": np.zeros(length, _INT),
         "baseline": baseline,
@@ -308,12 +326,14 @@ def _draw(y, n, keys, kind, freeze, exclude, multiply, y_neg, screened_mr, impro
     return result
 
 
-def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
-    """``_runs.anhoej`` and ``_rules.anhoej_rules`` (shift, few crossings) for one part."""
+def _anhoej(d: np.ndarray, include: np.ndarray, all_included: bool) -> tuple[dict, dict]:
+    """``_runs.anhoej`` and ``_signal_rules.anhoej_flags`` (shift, few crossings) for one part."""
     length = d.shape[0]
-    useful = include & ~np.isnan(d) & (d != 0)
-    sign = np.sign(d[useful]) if not useful.all() else np.sign(d)
-    n_useful = sign.shape[0]
+    useful = np.abs(d) > 0  # False on the centre line and where d is missing (NaN)
+    if not all_included:
+        useful &= include
+    n_useful = int(np.count_nonzero(useful))
+    sign = np.sign(d) if n_useful == length else np.sign(d[useful])
     shift = np.zeros(length, np.int8)
     few = np.zeros(length, np.int8)
     if n_useful == 0:
@@ -324,34 +344,36 @@ def _anhoej(d: np.ndarray, include: np.ndarray) -> tuple[dict, dict]:
             ANHOEJ.lookup(np.array([n_useful]))  # grow the table
         longest_max = float(ANHOEJ.longest_max[n_useful])
         crossings_min = float(ANHOEJ.crossings_min[n_useful])
-        # Last point of each run: where the next useful point has the other sign.
-        bounds = np.empty(n_useful + 1, _INT)
-        changes = np.flatnonzero(sign[1:] != sign[:-1])
-        runs_count = changes.shape[0] + 1
-        bounds[0] = -1
-        bounds[1:runs_count] = changes
-        bounds[runs_count] = n_useful - 1
-        sizes = bounds[1 : runs_count + 1] - bounds[:runs_count]
-        crossings = float(runs_count - 1)
-        longest = float(sizes.max())
+        # Index (among useful points) of the last point of each run but the last one:
+        # where the next useful point has the other sign. A chart has a few dozen runs
+        # at most, so a plain loop beats numpy's per-call cost here.
+        changes = (sign[1:] != sign[:-1]).nonzero()[0].tolist()
+        crossings = float(len(changes))
+        before, longest = -1, 0  # the point before the run, the longest run so far
+        for last in changes:
+            if last - before > longest:
+                longest = last - before
+            before = last
+        longest = float(max(longest, n_useful - 1 - before))
         if longest > longest_max:  # rare: only then is the per-point shift flag needed
-            cols = np.flatnonzero(useful).tolist()
+            lasts = [*changes, n_useful - 1]
+            befores = [-1, *changes]
+            sizes = [last - before for before, last in zip(befores, lasts, strict=True)]
+            cols = useful.nonzero()[0].tolist()
             directions = sign.tolist()
-            shift = np.zeros(length, np.int8)
-            for first, last, size in zip(
-                bounds[:runs_count].tolist(), bounds[1 : runs_count + 1].tolist(), sizes.tolist(), strict=True
-            ):
+            for before, last, size in zip(befores, lasts, sizes, strict=True):
                 if size > longest_max:  # every column from the run's first to last point
-                    shift[cols[first + 1] : cols[last] + 1] = int(directions[last])
+                    shift[cols[before + 1] : cols[last] + 1] = int(directions[last])
         if crossings < crossings_min:
             few = useful.astype(np.int8) * np.int8(UNDIRECTED)
         signal = longest > longest_max or crossings < crossings_min
     stats = np.empty((4, length))
     stats[:] = np.array([longest, longest_max, crossings, crossings_min])[:, None]
     counts = np.empty((2, length), _INT)
-    counts[:] = np.array([int(include.sum()), n_useful], _INT)[:, None]
+    n_obs = length if all_included else np.count_nonzero(include)
+    counts[:] = np.array([n_obs, n_useful], _INT)[:, None]
     runs = {
-        "runs_signal": np.full(length, signal, bool),
+        "runs_signal": _filled(length, signal, bool),
         "longest_run": stats[0],
         "longest_run_max": stats[1],
         "n_crossings": stats[2],

@@ -23,25 +23,67 @@ def _last(a: np.ndarray) -> np.ndarray:
     return a[:, -1] if a.shape[1] else np.zeros(a.shape[0])
 
 
+#: From this many rows per column on, a batch is summed column by column (see row_sum_dd).
+_TALL = 8
+
+
 def row_sum_dd(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Double-double sum of ``values`` where ``mask`` is true, per row: (hi, lo)."""
-    x = np.where(mask, values, 0.0)
-    s = x.cumsum(axis=1)
-    if x.shape[1] < 2:
-        return _last(s), np.zeros(x.shape[0])
-    a, b, t = s[:, :-1], x[:, 1:], s[:, 1:]
-    bb = t - a
-    err = (a - (t - bb)) + (b - bb)  # TwoSum: the exact rounding error of each step
-    hi = s[:, -1]
+    """Double-double sum of ``values`` where ``mask`` is true, per row: (hi, lo).
+
+    Two ways to the same bits. A short batch (a few charts) runs numpy's cumsum
+    along each row and TwoSum on the shifted running sums. A tall one (thousands
+    of series) walks the columns instead, adding column j of every row at once:
+    the same additions in the same order, but each step is one contiguous vector
+    operation over all rows, where the per-row cumsum pays numpy's per-row loop
+    overhead on rows of a few dozen values.
+    """
+    rows, cols = values.shape
+    if cols >= 2 and rows >= _TALL * cols:
+        # Masked-out values are +0.0 in both ways; here they are written straight into
+        # the transposed layout the column walk reads (no row-major copy in between).
+        # (np.empty + fill rather than np.zeros: a large calloc maps fresh pages, whose
+        # first touch costs more than the sums.)
+        columns = np.empty((cols, rows))
+        columns.fill(0.0)
+        np.copyto(columns, values.T, where=mask.T)
+        hi, lo = _sum_columns(columns)
+    else:
+        x = np.where(mask, values, 0.0)
+        if cols < 2:
+            return _last(x.cumsum(axis=1)), np.zeros(rows)
+        hi, lo = _sum_rows(x)
     finite = np.isfinite(hi)
     if not finite.all():  # an infinite sum has no meaningful rounding error
-        err[~finite] = 0.0
-    lo = err.cumsum(axis=1)[:, -1]
+        lo[~finite] = 0.0
     total = hi + lo
     lo = lo - (total - hi)
     if not finite.all():
         lo[~finite] = 0.0
     return total, lo
+
+
+def _sum_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Running sum along each row, and the sum of each step's rounding error."""
+    s = x.cumsum(axis=1)
+    a, b, t = s[:, :-1], x[:, 1:], s[:, 1:]
+    bb = t - a
+    err = (a - (t - bb)) + (b - bb)  # TwoSum: the exact rounding error of each step
+    return s[:, -1], err.cumsum(axis=1)[:, -1]
+
+
+def _sum_columns(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_sum_rows` of ``columns.T``, one column at a time over all rows (same
+    operations in the same order)."""
+    a = columns[0].copy()
+    lo = None
+    for b in columns[1:]:
+        t = a + b
+        bb = t - a
+        err = (a - (t - bb)) + (b - bb)
+        # The row-wise cumsum of the errors starts from the first error itself (not 0.0 + it).
+        lo = err if lo is None else np.add(lo, err, out=lo)
+        a = t
+    return a, lo
 
 
 def row_sum(values: np.ndarray, mask: np.ndarray) -> np.ndarray:

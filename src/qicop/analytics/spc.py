@@ -22,7 +22,7 @@ The pipeline follows the reference specification section by section:
 4. Anhøj runs analysis per part (:mod:`._runs`);
 5. ``multiply``, non-finite limits made missing, sigma signal, runs signal off
    for MR and categorical charts, ``y_neg``;
-6. the selected rule set (:mod:`._rules`) and the results.
+6. the selected rule set (:mod:`._signal_rules`) and the results.
 
 A single chart of the common kinds skips this machinery: :mod:`._single` computes
 the same numbers on 1-D arrays, bit for bit, and declines (returns None) whatever
@@ -52,14 +52,14 @@ from qicop.analytics._inputs import (
     split_series,
 )
 from qicop.analytics._limits import CHARTS, Lines, Segments
-from qicop.analytics._result import ChartResult, Signal
-from qicop.analytics._rules import RULE_SETS, evaluate
+from qicop.analytics._result import BatchColumns, ChartResult, Signal
 from qicop.analytics._runs import anhoej
+from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
 from qicop.analytics._single import KINDS as SINGLE_KINDS
 from qicop.analytics._single import single_chart
 from qicop.analytics._text import gettext_noop
 
-__all__ = ["ChartResult", "Signal", "chart", "charts", "gettext_noop"]
+__all__ = ["SIGNAL_RULE_SETS", "ChartResult", "Signal", "chart", "charts", "gettext_noop"]
 
 _LIMIT_NAMES = ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_1", "ucl_1")
 
@@ -75,7 +75,7 @@ class _Options:
     agg: str
     y_neg: bool
     screened_mr: bool
-    rules: str
+    rule_set: str  # the signal rule set: "anhoej", "ihi" or "mdc"
     improvement: str | None
 
 
@@ -84,8 +84,8 @@ def _options(kind, freeze, part, exclude, cl, multiply, agg, y_neg, screened_mr,
         raise ValueError(f"Unknown chart kind {kind!r}; choose one of: {', '.join(KINDS)}.")
     if agg not in AGGS:
         raise ValueError(f"Unknown aggregation {agg!r}; choose one of: {', '.join(AGGS)}.")
-    if rules not in RULE_SETS:
-        raise ValueError(f"Unknown rule set {rules!r}; choose one of: {', '.join(RULE_SETS)}.")
+    if rules not in SIGNAL_RULE_SETS:
+        raise ValueError(f"Unknown rule set {rules!r}; choose one of: {', '.join(SIGNAL_RULE_SETS)}.")
     if improvement not in (None, "up", "down"):
         raise ValueError('improvement must be "up" (higher is better), "down" (lower is better) or None.')
     if freeze is not None and (not isinstance(freeze, numbers.Integral) or freeze < 0):
@@ -130,7 +130,7 @@ def chart(
     plotted and still checked against the limits). ``cl``: fixed centre line,
     scalar or one per subgroup (for g: the mean; displayed as 0.693 * cl).
     ``screened_mr``: qicharts2's ``qic.screenedmr`` (on when the package is
-    attached). ``rules``: "anhoej", "ihi" or "mdc" (see :mod:`._rules`).
+    attached). ``rules``: "anhoej", "ihi" or "mdc" (see :mod:`._signal_rules`).
     ``improvement``: "up" or "down", to class signals.
 
     Raises ValueError with a readable message for unknown kinds, mismatched
@@ -219,7 +219,8 @@ def _phases(batch: Batch, items, opts: _Options) -> np.ndarray | None:
     for s, (_, (_, y, _)) in enumerate(items):
         if len(opts.part) != len(y):
             raise ValueError(f"part has {len(opts.part)} labels but the series has {len(y)} values.")
-        lab = np.asarray(opts.part, dtype=object)[batch.first_row[s]]
+        first = np.arange(len(y)) if batch.first_row is None else batch.first_row[s]
+        lab = np.asarray(opts.part, dtype=object)[first]
         new = np.concatenate([[False], lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, bool)
         if len(set(lab.tolist())) != int(new.sum()) + (1 if len(lab) else 0):
             raise ValueError("part labels must form contiguous blocks (each phase in one stretch of time).")
@@ -243,6 +244,7 @@ def _layout(phase: np.ndarray | None, exists: np.ndarray) -> _Layout:
 def _gather(a: np.ndarray, lay: _Layout, exists: np.ndarray, fill=np.nan) -> np.ndarray:
     if lay.row is None:
         return a
+    a = np.broadcast_to(a, exists.shape)  # a (series, 1) column: its value at every subgroup
     out = np.full((exists.shape[0] * lay.parts, lay.width), fill, dtype=a.dtype)
     out[lay.row[exists], lay.col[exists]] = a[exists]
     return out
@@ -251,6 +253,8 @@ def _gather(a: np.ndarray, lay: _Layout, exists: np.ndarray, fill=np.nan) -> np.
 def _scatter(a: np.ndarray, lay: _Layout, exists: np.ndarray) -> np.ndarray:
     if lay.row is None:
         return a
+    if a.ndim == 2 and a.shape[1] == 1:  # one value per segment row (see Lines)
+        a = np.broadcast_to(a, (a.shape[0], lay.width))
     if a.ndim == 1:  # one value per part: copy it to every subgroup of the part
         out = np.zeros(exists.shape, a.dtype)
         out[exists] = a[lay.row[exists]]
@@ -311,7 +315,9 @@ def _segments(batch: Batch, lay: _Layout, opts: _Options) -> Segments:
         cl_user=None if user is None else g(user),
         screened=opts.screened_mr,
         categorical=batch.categorical,
-        mdc=opts.rules == "mdc",
+        mdc=opts.rule_set == "mdc",
+        # Only the Health Care Data Guide's rules (ihi on a control chart) read them.
+        one_sigma=opts.rule_set == "ihi" and opts.kind != "run",
     ), g(baseline, False)
 
 
@@ -321,8 +327,10 @@ def _post_process(lines: Lines, seg: Segments, parts: int, opts: _Options) -> Li
     scale = (lambda v: v) if m == 1 else (lambda v: v * m)  # x * 1 is x: skip the pass
     out = {"y": scale(lines.y), "cl": scale(lines.cl)}
     for name in _LIMIT_NAMES:
-        v = scale(getattr(lines, name))
-        v[~np.isfinite(v)] = np.nan
+        v = getattr(lines, name)
+        if v is not None:
+            v = scale(v)
+            v[~np.isfinite(v)] = np.nan
         out[name] = v
     if not opts.y_neg:
         with np.errstate(invalid="ignore"):
@@ -348,12 +356,13 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
     runs_signal = runs.runs_signal
     if opts.kind == "mr" or batch.categorical:
         runs_signal = np.zeros_like(runs_signal)
-    flags = evaluate(opts.rules, opts.kind, lines, runs, included)
+    flags = signal_flags(opts.rule_set, opts.kind, lines, runs, included)
     exists = batch.exists
     back = lambda a: _scatter(a, lay, exists)  # noqa: E731
-    per_part = lambda v: back(v) if lay.row is not None else np.repeat(v[:, None], exists.shape[1], axis=1)  # noqa: E731
+    # A value per part: one value per series (1-D) when each series is one part.
+    per_part = back if lay.row is not None else (lambda v: v)
     phase = (
-        np.zeros(exists.shape, np.int64)
+        np.zeros(exists.shape[0], np.int64)
         if lay.row is None
         else _scatter(np.repeat(np.arange(lay.parts)[None, :], exists.shape[0], 0).ravel(), lay, exists)
     )
@@ -385,7 +394,7 @@ def _compute(batch: Batch, items, opts: _Options) -> list[ChartResult]:
 def _trial_limits(raw: Lines, seg: Segments, opts: _Options) -> np.ndarray:
     """Per part: MDC limits computed from fewer than 12 points are trial limits."""
     rows = seg.calc.shape[0]
-    if opts.rules != "mdc" or opts.kind == "run":
+    if opts.rule_set != "mdc" or opts.kind == "run":
         return np.zeros(rows, bool)
     # The points the limits come from: the calculation set, where the chart has a value
     # (for an MR chart the first point of a part has no moving range).
@@ -393,31 +402,18 @@ def _trial_limits(raw: Lines, seg: Segments, opts: _Options) -> np.ndarray:
     return used < MDC_MIN_POINTS
 
 
-def _rows(a: np.ndarray, lengths: list[int], same: bool) -> list[np.ndarray]:
-    if same:
-        return [a[0]] if len(lengths) == 1 else list(a)
-    return [a[i, :k] for i, k in enumerate(lengths)]
-
-
 def _results(batch: Batch, columns: dict, flags: dict, opts: _Options) -> list[ChartResult]:
-    lengths = batch.lengths.tolist()
-    same = len(set(lengths)) <= 1 and (not lengths or lengths[0] == batch.y.shape[1])
-    names = [*columns, "x", "rule_flags"]
-    cols = [_rows(np.ascontiguousarray(c), lengths, same) for c in columns.values()]
-    rule_names = list(flags)
-    rule_cols = [_rows(f, lengths, same) for f in flags.values()]
-    flag_dicts = [dict(zip(rule_names, r, strict=True)) for r in zip(*rule_cols, strict=True)]
-    if not rule_cols:
-        flag_dicts = [{} for _ in lengths]
-    common = {"kind": opts.kind, "rules": opts.rules, "improvement": opts.improvement}
+    """One result per series, each a window on the batch's columns (see BatchColumns)."""
+    columns = {name: np.ascontiguousarray(c) for name, c in columns.items()}
+    source = BatchColumns(columns, flags, batch.lengths.tolist(), batch.x)
+    common = {"kind": opts.kind, "rules": opts.rule_set, "improvement": opts.improvement, "_batch": source}
     out = []
     new = object.__new__
-    # Built without the dataclass __init__ (which sets 23 frozen fields one by one):
-    # for 10,000 series that alone would take longer than the statistics.
-    for values in zip(*cols, batch.x, flag_dicts, strict=True):
+    # Built without the dataclass __init__ (which sets 23 frozen fields one by one).
+    for row in range(len(batch.keys)):
         result = new(ChartResult)
         state = result.__dict__
-        state.update(zip(names, values, strict=True))
         state.update(common)
+        state["_row"] = row
         out.append(result)
     return out

@@ -1,4 +1,7 @@
-"""Rule sets that turn a chart into signals (spec sections 4, 5 and 8).
+"""Signal rule sets: the rules that turn a chart into signals (spec sections 4, 5 and 8).
+
+("Signal rules" here; the apps' *permission* rules live in their ``permissions``
+modules and have nothing to do with these.)
 
 Every rule yields an int8 array per point: 0 = did not fire, +1 = fired upwards
 (above the centre line, rising), -1 = fired downwards, 2 = fired without a
@@ -46,7 +49,7 @@ TOO_MANY_RUNS = "too many runs"
 TWO_OF_THREE = "2 of 3 near limit"
 NEAR_CENTRE = "15 near centre line"
 
-RULE_SETS = ("anhoej", "ihi", "mdc")
+SIGNAL_RULE_SETS = ("anhoej", "ihi", "mdc")
 
 
 def _directed(up: np.ndarray, down: np.ndarray) -> np.ndarray:
@@ -62,10 +65,7 @@ def shift(d: np.ndarray, valid: np.ndarray, min_points: int, line_breaks: bool) 
     sign = np.sign(d)
     part = valid & ~np.isnan(d) if line_breaks else valid & ~np.isnan(d) & (d != 0)
     runs = sign_runs(sign, part)
-    long = (runs.length >= min_points) & (sign != 0)
-    up = span(runs.start & long & (sign > 0), runs.end & long & (sign > 0))
-    down = span(runs.start & long & (sign < 0), runs.end & long & (sign < 0))
-    return _directed(up, down)
+    return runs.mark((runs.size >= min_points) & (runs.sign != 0), runs.sign)
 
 
 def trend(y: np.ndarray, valid: np.ndarray, min_points: int, ties_break: bool) -> np.ndarray:
@@ -126,8 +126,8 @@ def near_centre(y, lcl_1, ucl_1, valid, min_points: int = 15) -> np.ndarray:
     ok = valid & ~np.isnan(y)
     inner = ((y > lcl_1) & (y < ucl_1)).astype(float)
     runs = sign_runs(inner, ok)
-    long = (runs.length >= min_points) & (inner > 0)
-    return np.where(span(runs.start & long, runs.end & long), UNDIRECTED, NONE).astype(np.int8)
+    undirected = np.full(runs.size.shape, UNDIRECTED, np.int8)
+    return runs.mark((runs.size >= min_points) & (runs.sign > 0), undirected)
 
 
 def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -136,21 +136,18 @@ def _fill_rows(flag_rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(flag_rows[:, None] & mask, UNDIRECTED, NONE).astype(np.int8)
 
 
-def anhoej_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def anhoej_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     flags = {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
     shifted = np.zeros(lines.y.shape, np.int8)
-    too_long = a.longest_run > a.longest_run_max
-    if too_long.any():  # most charts have no signal: skip the per-point work
-        long = (a.runs.length > np.where(too_long, a.longest_run_max, np.inf)[:, None]) & a.useful
-        up = span(a.runs.start & long & (a.sign > 0), a.runs.end & long & (a.sign > 0))
-        down = span(a.runs.start & long & (a.sign < 0), a.runs.end & long & (a.sign < 0))
-        shifted = _directed(up, down)
+    if np.any(a.longest_run > a.longest_run_max):  # most charts have no signal: skip the per-point work
+        runs = a.runs
+        shifted = runs.mark(runs.size > a.longest_run_max[runs.run_row], runs.sign)
     flags[SHIFT] = shifted
     flags[FEW_CROSSINGS] = _fill_rows(a.n_crossings < a.n_crossings_min, a.useful)
     return flags
 
 
-def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def ihi_run_chart_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
     n = a.n_useful
     lower, upper = ihi_runs_table(n)
@@ -163,7 +160,7 @@ def ihi_run_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     }
 
 
-def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def hcdg_flags(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
     return {
         OUTSIDE: outside(lines.y, lines.lcl, lines.ucl),
@@ -176,22 +173,22 @@ def hcdg_rules(lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     }
 
 
-def mdc_rules(lines, a: Anhoej, valid, run_chart: bool) -> dict[str, np.ndarray]:
+def mdc_flags(lines, a: Anhoej, valid, run_chart: bool) -> dict[str, np.ndarray]:
     d = lines.y - lines.cl
-    rules = {} if run_chart else {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
-    rules[TREND] = trend(lines.y, valid, 7, ties_break=True)
+    flags = {} if run_chart else {OUTSIDE: outside(lines.y, lines.lcl, lines.ucl)}
+    flags[TREND] = trend(lines.y, valid, 7, ties_break=True)
     if not run_chart:
-        rules[TWO_OF_THREE] = two_of_three(
+        flags[TWO_OF_THREE] = two_of_three(
             lines.y, lines.cl, lines.lcl, lines.ucl, lines.lcl_95, lines.ucl_95, valid, same_side=True
         )
-    rules[SHIFT] = shift(d, valid, 7, line_breaks=True)
-    return rules
+    flags[SHIFT] = shift(d, valid, 7, line_breaks=True)
+    return flags
 
 
-def evaluate(rule_set: str, kind: str, lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
+def signal_flags(rule_set: str, kind: str, lines, a: Anhoej, valid) -> dict[str, np.ndarray]:
     """Flags of every rule of ``rule_set`` (segment layout)."""
     if rule_set == "anhoej":
-        return anhoej_rules(lines, a, valid)
+        return anhoej_flags(lines, a, valid)
     if rule_set == "ihi":
-        return ihi_run_rules(lines, a, valid) if kind == "run" else hcdg_rules(lines, a, valid)
-    return mdc_rules(lines, a, valid, run_chart=kind == "run")
+        return ihi_run_chart_flags(lines, a, valid) if kind == "run" else hcdg_flags(lines, a, valid)
+    return mdc_flags(lines, a, valid, run_chart=kind == "run")
