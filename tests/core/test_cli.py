@@ -3,13 +3,12 @@
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-QICOP = [sys.executable, "-m", "qicop.cli"]
+from demo_folder import QICOP, copy_of_demo, environment, loaded_demo
 
 # The commands run as processes of their own, on the real clock and their own SQLite database: the suite's
 # other clocks and its PostgreSQL do not reach them, so they run once, in the SQLite run.
@@ -23,35 +22,33 @@ pytestmark = [
 
 
 def run(args, cwd, **env):
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "QICOP_VAR_DIR"}
-    }
-    environment.update(env)
     return subprocess.run(
-        [*QICOP, *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=240
+        [*QICOP, *args], cwd=cwd, capture_output=True, text=True, env=environment(**env), timeout=240
     )
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
+    """A folder of its own where the demo was loaded: a copy of the run's one ``qicop demo --no-serve``
+    (tests/demo_folder.py)."""
     path = tmp_path_factory.mktemp("demo")
-    first = run(["demo", "--no-serve"], cwd=path)
-    assert first.returncode == 0, first.stderr
-    return path, first
+    copy_of_demo(tmp_path_factory, path / "var")
+    return path
 
 
-def test_the_demo_creates_var_with_its_database_and_secret_and_prints_the_logins(demo_dir):
-    path, first = demo_dir
-    assert (path / "var" / "qicop.sqlite3").exists()
-    assert (path / "var" / "secret_key").stat().st_mode & 0o077 == 0
-    assert "loaded the demo network" in first.stdout
-    assert "coordinator@example.org" in first.stdout and "password: demo" in first.stdout
+def test_the_demo_creates_var_with_its_database_and_secret_and_prints_the_logins(tmp_path_factory):
+    # The run's demo was made in a folder holding nothing, with no settings, as in a fresh clone.
+    first = loaded_demo(tmp_path_factory)
+    assert first.returncode == 0, first.errors
+    assert first.var.name == "var"
+    assert (first.var / "qicop.sqlite3").exists()
+    assert (first.var / "secret_key").stat().st_mode & 0o077 == 0
+    assert "loaded the demo network" in first.printed
+    assert "coordinator@example.org" in first.printed and "password: demo" in first.printed
 
 
 def test_running_the_demo_again_reuses_the_database_without_duplicates(demo_dir):
-    path, _first = demo_dir
+    path = demo_dir
     again = run(["demo", "--no-serve"], cwd=path)
     assert again.returncode == 0, again.stderr
     assert "using the existing demo database" in again.stdout
@@ -65,7 +62,7 @@ def test_running_the_demo_again_reuses_the_database_without_duplicates(demo_dir)
 
 
 def test_reset_starts_afresh(demo_dir):
-    path, _first = demo_dir
+    path = demo_dir
     marker = "from qicop.network.models import Network; Network.objects.create(slug='extra', name='Extra')"
     run(["shell", "-c", marker], cwd=path, QICOP_DEMO="1")
     reset = run(["demo", "--reset", "--no-serve"], cwd=path)
@@ -100,7 +97,7 @@ def _free_port() -> int:
 
 
 def test_the_demo_serves_the_network_over_http(demo_dir):
-    path, _first = demo_dir
+    path = demo_dir
     port = _free_port()
     env = {
         k: v

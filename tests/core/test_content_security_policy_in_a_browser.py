@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from demo_folder import copy_of_demo
+
 pytestmark = pytest.mark.live_qicop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,7 +45,8 @@ def demo_server(tmp_path_factory):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         # The demo it walks runs on its own SQLite whatever the suite's database: once, in the SQLite run.
         pytest.skip("runs in the SQLite run: the demo it walks has its own SQLite database")
-    var = tmp_path_factory.mktemp("csp-demo")
+    # The demo, loaded once for the run (tests/demo_folder.py), copied into a folder of its own.
+    var = copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp("csp-demo") / "var")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

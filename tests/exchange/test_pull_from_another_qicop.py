@@ -21,6 +21,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from demo_folder import copy_of_demo
 from qicop.exchange.models import Pull
 from qicop.exchange.services import pull_parameters, request_pull, save_connection
 from qicop.indicators.models import DataValue
@@ -51,11 +52,11 @@ def _qicop(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def other_qicop(tmp_path_factory):
     """The other server: its address, a token of its Kenyan data manager, and a way to run its commands."""
-    var = tmp_path_factory.mktemp("other-qicop")
+    # The demo, loaded once for the run (tests/demo_folder.py), copied into a folder of its own.
+    var = copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp("other-qicop") / "var")
     port = _free_port()
     # Only what the other server needs: not the test settings, not the suite's DATABASE_URL.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "QICOP_VAR_DIR": str(var), "LANG": "C.UTF-8"}
-    _qicop(env, "demo", "--no-serve", timeout=600)
     demo_env = {**env, "QICOP_DEMO": "1"}
     token = _qicop(
         demo_env, "create_api_token", "--user", "data.ke@example.org", "--name", "pull", timeout=120
