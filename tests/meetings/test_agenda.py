@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from qicop.meetings import agenda, views_agenda
+from qicop.meetings.agenda import services as agenda
+from qicop.meetings.agenda import views as views_agenda
 from qicop.meetings.models import AgendaItem, Meeting
 from qicop.network.permissions import viewer_for
 

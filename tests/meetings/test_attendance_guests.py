@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from qicop.core.models import AuditEntry
-from qicop.meetings import delegations
+from qicop.meetings.delegations import services as delegations
 from qicop.meetings.models import Attendance
 
 ZOOM = (

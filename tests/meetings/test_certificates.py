@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import services as delegations
 from qicop.meetings.models import Attendance, Meeting
 
 

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from qicop.meetings import delegations, mail
+from qicop.meetings.delegations import services as delegations
+from qicop.meetings.mail import sending as mail
 from qicop.meetings.models import Delegate, MailOptOut, Meeting, SentMail
 
 WANJIRU = "wanjiru.kamau@health.go.ke"
@@ -245,7 +246,7 @@ def test_an_address_whose_account_unsubscribed_is_not_mailed(world, summit):
 
 
 def test_invited_delegates_get_the_update_when_the_meeting_is_moved_and_made_virtual(world, summit):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     mail.send_invitations(summit.pk)
     meeting = Meeting.objects.get(pk=summit.pk)
@@ -275,7 +276,7 @@ def test_invited_delegates_get_the_update_when_the_meeting_is_moved_and_made_vir
 
 
 def test_an_invited_delegate_whose_row_was_removed_gets_the_cancellation(world, summit):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     mail.send_invitations(summit.pk)
     uid = f"UID:{summit.uid}@qicop"

@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import services as delegations
 from qicop.meetings.models import Attendance, Delegate, Meeting
 
 

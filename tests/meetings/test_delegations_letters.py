@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import services as delegations
 from qicop.meetings.models import Delegate, Meeting
 
 

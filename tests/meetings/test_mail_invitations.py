@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.core import mail as outbox
 
-from qicop.meetings import mail
+from qicop.meetings.mail import sending as mail
 from qicop.meetings.models import MailOptOut, Meeting, Registration, SentMail
 
 PAST = datetime(2020, 3, 10, 13, tzinfo=UTC)
@@ -237,7 +237,7 @@ def test_a_cancellation_is_sent_as_method_cancel_to_everyone_invited(world):
 
 
 def test_the_planning_services_edits_and_cancellation_reach_the_invited_as_one_event(world):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     send_invitations(world)
     outbox.outbox.clear()

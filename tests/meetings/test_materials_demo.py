@@ -3,7 +3,7 @@
 import zipfile
 from io import BytesIO
 
-from qicop.meetings import materials
+from qicop.meetings.materials import services as materials
 from qicop.meetings.models import Material, Meeting
 
 

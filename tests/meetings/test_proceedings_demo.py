@@ -3,8 +3,8 @@ proceedings, minutes, attendance and evaluations; the proceedings PDF renders.""
 
 from django.test import Client
 
-from qicop.meetings import proceedings
 from qicop.meetings.models import Attendance, Evaluation, Meeting, Proceedings
+from qicop.meetings.proceedings import selectors as proceedings
 
 
 def signed_in(email):

@@ -9,7 +9,7 @@ from django.core import mail as outbox
 from django.core.management import call_command
 from django.utils import timezone
 
-from qicop.meetings import mail
+from qicop.meetings.mail import sending as mail
 from qicop.meetings.models import CasePresentation, MailOptOut, Meeting, Registration, SentMail
 
 

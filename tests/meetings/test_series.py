@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qicop.core.models import AuditEntry
-from qicop.meetings import series as series_service
 from qicop.meetings.models import Meeting, MeetingSeries
+from qicop.meetings.series import selectors as series_service
 
 LIST = "/n/vln/meetings/series/"
 NEW = LIST + "new/"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core import mail as outbox
 from django.test import Client
 
-from qicop.meetings import mail
+from qicop.meetings.mail import sending as mail
 from qicop.meetings.models import MailOptOut
 
 

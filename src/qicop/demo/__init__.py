@@ -14,7 +14,7 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     """
     from qicop.accounts.models import User
     from qicop.indicators.demo import load_indicators_demo
-    from qicop.knowledge import demo_cases
+    from qicop.knowledge.cases import demo as demo_cases
     from qicop.meetings.demo import load_meetings_demo
 
     created = load_network_demo(seed=seed)
@@ -31,7 +31,10 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings import delegations, demo_agenda, materials, proceedings
+    from qicop.meetings.agenda import demo as demo_agenda
+    from qicop.meetings.delegations import services as delegations
+    from qicop.meetings.materials import services as materials
+    from qicop.meetings.proceedings import selectors as proceedings
 
     demo_agenda.load_demo()  # presenters, panellists, case presentations and topics
     materials.load_demo()  # slides, documents and recordings
@@ -41,7 +44,8 @@ def _enrich_meetings() -> None:
 
 def _knowledge() -> None:
     """Case studies, resources and discussions (each step is idempotent)."""
-    from qicop.knowledge import demo_cases, demo_discussions
+    from qicop.knowledge.cases import demo as demo_cases
+    from qicop.knowledge.discussions import demo as demo_discussions
 
     demo_cases.load_demo()  # case studies (their live charts once the data is there), resources, topics
     demo_discussions.load_demo()

@@ -1,17 +1,15 @@
 from django.urls import path
 
-from qicop.meetings import (
-    urls_agenda,
-    urls_delegations,
-    urls_mail,
-    urls_materials,
-    urls_proceedings,
-    urls_series,
-    views,
-    views_attendance,
-    views_find_time,
-    views_minutes,
-)
+from qicop.meetings import views
+from qicop.meetings.agenda import urls as urls_agenda
+from qicop.meetings.attendance import views as views_attendance
+from qicop.meetings.delegations import urls as urls_delegations
+from qicop.meetings.mail import urls as urls_mail
+from qicop.meetings.materials import urls as urls_materials
+from qicop.meetings.minutes import views as views_minutes
+from qicop.meetings.proceedings import urls as urls_proceedings
+from qicop.meetings.series import find_a_time as views_find_time
+from qicop.meetings.series import urls as urls_series
 
 app_name = "meetings"
 

@@ -9,19 +9,14 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
-from qicop.meetings import (
-    calendars,
-    permissions,
-    selectors,
-    services,
-    views_agenda,
-    views_delegations,
-    views_mail,
-    views_materials,
-    views_proceedings,
-)
+from qicop.meetings import calendars, permissions, selectors, services
 from qicop.meetings.access import meetings_network
+from qicop.meetings.agenda import views as views_agenda
+from qicop.meetings.delegations import views as views_delegations
+from qicop.meetings.mail import views as views_mail
+from qicop.meetings.materials import views as views_materials
 from qicop.meetings.models import ActionItem, CalendarFeed, Registration
+from qicop.meetings.proceedings import views as views_proceedings
 from qicop.network import selectors as network_selectors
 from qicop.scheduling import local_time_table
 
