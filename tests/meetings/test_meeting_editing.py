@@ -15,7 +15,7 @@ def announced(monkeypatch):
     """Every call the mail engineer's ``meeting_changed`` receives."""
     calls = []
     monkeypatch.setattr(
-        "qicop.meetings.mail.sending.meeting_changed",
+        "qicop.meetings.mail.triggers.meeting_changed",
         lambda meeting, cancelled=False: calls.append((meeting.pk, cancelled)),
     )
     return calls

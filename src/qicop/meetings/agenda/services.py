@@ -3,7 +3,7 @@ the network's topics, and the countries' case presentations (Project ECHO's rhyt
 approved, or changes requested and submitted again; recommendations recorded after the session).
 
 Every write here is atomic and audited. A change that calendars must hear about raises the meeting's
-SEQUENCE and, once committed, hands the meeting to ``mail.meeting_changed``: the same event, updated —
+SEQUENCE and, once committed, hands the meeting to ``triggers.meeting_changed``: the same event, updated —
 never a second invitation.
 """
 
@@ -26,7 +26,7 @@ from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone
 from qicop.meetings import permissions
 from qicop.meetings.calendars import calendar_status
-from qicop.meetings.mail import sending as mail
+from qicop.meetings.mail import triggers
 from qicop.meetings.materials.services import delete_material, store_material
 from qicop.meetings.models import AgendaItem, CasePresentation, Material, Meeting
 from qicop.network.models import Member, Network, Topic
@@ -147,7 +147,7 @@ def _moved_span(move, start: datetime, end: datetime) -> tuple[datetime, datetim
 def _announce(meeting: Meeting) -> None:
     cancelled = meeting.status == Meeting.Status.CANCELLED
     # Looked up when the transaction commits, so that the mail module's current function is called.
-    transaction.on_commit(lambda: mail.meeting_changed(meeting, cancelled=cancelled))
+    transaction.on_commit(lambda: triggers.meeting_changed(meeting, cancelled=cancelled))
 
 
 @transaction.atomic
@@ -170,7 +170,7 @@ def update_meeting(
     *, actor, meeting: Meeting, topics=None, countries=None, move_agenda: bool = False, **fields
 ) -> bool:
     """Apply ``fields`` (among MEETING_FIELDS) to ``meeting``. When a calendar field changed, SEQUENCE
-    grows by one and, on commit, ``mail.meeting_changed`` sends the update. ``move_agenda`` moves the
+    grows by one and, on commit, ``triggers.meeting_changed`` sends the update. ``move_agenda`` moves the
     agenda items by as much as the start moved on the organiser's wall clock. Returns whether calendars
     were told."""
     _require_planner(actor, meeting.network_id)

@@ -23,6 +23,7 @@ from qicop.core.i18n import country_language, reader_language
 from qicop.core.pdf import html_to_pdf
 from qicop.meetings import permissions
 from qicop.meetings.attendance.services import GUEST, can_record_attendance, is_guest
+from qicop.meetings.mail import triggers
 from qicop.meetings.models import Attendance, Delegate, Meeting
 from qicop.network.models import Country, Member, Membership
 from qicop.network.permissions import Viewer, viewer_for
@@ -251,10 +252,9 @@ def update_delegate(
 
 
 def _invite_if_late(meeting: Meeting) -> None:
-    """A delegate named after the invitations went out gets theirs too (see mail.delegation_changed)."""
-    from qicop.meetings.mail import sending as mail
+    """A delegate named after the invitations went out gets theirs too (see triggers.delegation_changed)."""
 
-    mail.delegation_changed(meeting)
+    triggers.delegation_changed(meeting)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -10,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qicop.core.i18n import reader_language
 from qicop.meetings import permissions, selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.mail import sending as mail
+from qicop.meetings.mail import recipients, summary, triggers
+from qicop.meetings.mail import unsubscribe as unsubscribing
+from qicop.meetings.mail.forms import MailPreferencesForm
 from qicop.meetings.models import Delegate, MailOptOut, Meeting
 from qicop.network.models import Member
 
@@ -32,10 +32,10 @@ def detail_panel(request, viewer, network, meeting) -> dict:
     return {
         **panel,
         "manage": True,
-        **mail.mail_summary(meeting),
+        **summary.mail_summary(meeting),
         "can_invite": upcoming,
         "can_follow_up": bool(meeting.minutes.strip()),
-        "reminders": mail.reminder_schedule(meeting) if upcoming else [],
+        "reminders": summary.reminder_schedule(meeting) if upcoming else [],
     }
 
 
@@ -44,7 +44,9 @@ def detail_panel(request, viewer, network, meeting) -> dict:
 def send_invitations(request, slug, meeting_id):
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    return _request(request, network, meeting, mail.request_invitations, _("Invitations are on their way."))
+    return _request(
+        request, network, meeting, triggers.request_invitations, _("Invitations are on their way.")
+    )
 
 
 @login_required
@@ -53,7 +55,7 @@ def send_follow_up(request, slug, meeting_id):
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     return _request(
-        request, network, meeting, mail.request_follow_up, _("The follow-up e-mail is on its way.")
+        request, network, meeting, triggers.request_follow_up, _("The follow-up e-mail is on its way.")
     )
 
 
@@ -72,7 +74,7 @@ def _request(request, network, meeting, service, done: str):
 def unsubscribe(request, token):
     """No sign-in: GET asks for confirmation (link scanners only GET), POST records the opt-out."""
     try:
-        member_id, email, kind = mail.read_unsubscribe_target(token)
+        member_id, email, kind = unsubscribing.read_unsubscribe_target(token)
     except signing.SignatureExpired:
         return _bad_link(request, expired=True)
     except signing.BadSignature:
@@ -80,14 +82,14 @@ def unsubscribe(request, token):
     done = request.method == "POST"
     if email is not None:  # a delegate who is not a member: the address is what unsubscribes
         if done:
-            mail.opt_out_address(email=email, kind=kind, actor=_actor(request))
+            unsubscribing.opt_out_address(email=email, kind=kind, actor=_actor(request))
         language = _address_language(email)
     else:
         member = Member.objects.select_related("user", "country").filter(pk=member_id).first()
         if member is None:
             return _bad_link(request, expired=False)
         if done:
-            mail.opt_out(member=member, kind=kind, actor=_actor(request))
+            unsubscribing.opt_out(member=member, kind=kind, actor=_actor(request))
         email, language = member.user.email, reader_language(member)
     with translation.override(language):
         return render(
@@ -114,22 +116,11 @@ def _address_language(email: str) -> str:
     )
     if delegate is None:
         return translation.get_language()
-    return mail.Address(email, delegate.full_name, delegate.country).language
+    return recipients.Address(email, delegate.full_name, delegate.country).language
 
 
 def _bad_link(request, *, expired: bool):
     return render(request, "meetings/unsubscribe_invalid.html", {"expired": expired}, status=400)
-
-
-class MailPreferencesForm(forms.Form):
-    opt_outs = forms.MultipleChoiceField(
-        label=gettext_lazy("Do not send me"),
-        choices=MailOptOut.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=gettext_lazy("Tick the meeting e-mails you do not want; untick one to receive it again."),
-        error_messages={"invalid_choice": gettext_lazy("%(value)s is not a kind of meeting e-mail.")},
-    )
 
 
 @login_required
@@ -143,7 +134,7 @@ def mail_preferences(request, slug):
     posted = request.POST if request.method == "POST" else None
     form = MailPreferencesForm(posted, initial={"opt_outs": current})
     if request.method == "POST" and form.is_valid():
-        mail.set_opt_outs(actor=request.user, member=member, kinds=form.cleaned_data["opt_outs"])
+        unsubscribing.set_opt_outs(actor=request.user, member=member, kinds=form.cleaned_data["opt_outs"])
         messages.success(request, _("Your e-mail preferences are saved."))
         return redirect("meetings:mail_preferences", slug=network.slug)
     return render(
