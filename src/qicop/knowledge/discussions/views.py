@@ -34,7 +34,7 @@ from qicop.knowledge.discussions.forms import (
 from qicop.knowledge.models import CaseStudy, Post
 from qicop.meetings import selectors as meeting_selectors
 from qicop.network import selectors as network_selectors
-from qicop.network.models import Member, Topic
+from qicop.network.models import Member
 from qicop.network.permissions import viewer_for
 
 # ASCII only, as the dashboards' URLs take them (a slug and a DHIS2-style uid): a thread whose chart
@@ -120,7 +120,7 @@ def _attached_to(thread) -> dict | None:
 @login_required
 def discussion_list(request, slug):
     viewer, network = _network(request, slug)
-    topics = Topic.objects.filter(network=network).order_by("name")
+    topics = network_selectors.topics_of_network(network)
     topic = topics.filter(slug=request.GET.get("topic", "")).first() if request.GET.get("topic") else None
     page = paginate(request, selectors.threads_of_network(viewer, network, topic=topic))
     return render(
@@ -165,7 +165,7 @@ def discussion_new(request, slug):
     viewer, network = _network(request, slug)
     author = _author(viewer, network)
     attached = _context_from_query(request, viewer, network)
-    topics = Topic.objects.filter(network=network).order_by("name")
+    topics = network_selectors.topics_of_network(network)
     form = ThreadForm(request.POST or None, topics=topics)
     error = None
     if request.method == "POST" and form.is_valid():

@@ -12,12 +12,10 @@ from __future__ import annotations
 import itertools
 import statistics
 import zoneinfo
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,12 +23,14 @@ from django.utils.translation import gettext as _
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone
 from qicop.meetings import permissions
+from qicop.meetings.agenda.permissions import can_plan_meetings
+from qicop.meetings.agenda.selectors import case_state, topic_usage
 from qicop.meetings.calendars import calendar_status
 from qicop.meetings.mail import triggers
 from qicop.meetings.materials.services import delete_material, store_material
 from qicop.meetings.models import AgendaItem, CasePresentation, Material, Meeting
 from qicop.network.models import Member, Network, Topic
-from qicop.network.permissions import Viewer, viewer_for
+from qicop.network.permissions import viewer_for
 
 # The meeting's own fields a coordinator sets (many-to-many ones apart).
 MEETING_FIELDS = (
@@ -69,20 +69,10 @@ CALENDAR_FIELDS = (
     "status",
 )
 MAX_MEETING_LENGTH = timedelta(days=14)
-MEMBER_PICKER_LIMIT = 300
 
 
 # ---------------------------------------------------------------------------------------------------
-# Permissions beyond meetings.permissions, one condition a line.
-
-
-def can_plan_meetings(viewer: Viewer, network: Network | int) -> bool:
-    """Create, edit, copy and cancel meetings, edit agendas and topics, assign and review cases."""
-    return permissions.can_manage_meetings(viewer, network)
-
-
-def can_review_case(viewer: Viewer, case: CasePresentation) -> bool:
-    return permissions.can_manage_meetings(viewer, case.meeting.network_id)
+# Every write checks its actor first.
 
 
 def _require_planner(actor, network: Network | int) -> None:
@@ -348,49 +338,6 @@ def delete_agenda_item(*, actor, item: AgendaItem) -> None:
     item.delete()
 
 
-def agenda_of(meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's agenda with everything the panel and the editing page show, in five queries."""
-    return list(
-        meeting.agenda.select_related("country", "moderator", "case_presentation")
-        .prefetch_related(
-            Prefetch("presenters", queryset=Member.objects.order_by("full_name")),
-            Prefetch("panellists", queryset=Member.objects.order_by("full_name")),
-            Prefetch("materials", queryset=Material.objects.order_by("title", "id")),
-        )
-        .order_by("start", "id")[:200]
-    )
-
-
-def agenda_warnings(meeting: Meeting, items: list[AgendaItem]) -> dict[int, list[str]]:
-    """Item id → what is wrong with its time: overlapping another item, or outside the meeting."""
-    warnings: dict[int, list[str]] = {}
-    ordered = sorted(items, key=lambda i: (i.start, i.pk))
-    for index, item in enumerate(ordered):
-        if item.start < meeting.start or item.end > meeting.end:
-            warnings.setdefault(item.pk, []).append(_("Outside the meeting's time."))
-        for other in ordered[index + 1 :]:
-            if other.start >= item.end:
-                break  # sorted by start: nothing later can overlap this item
-            warnings.setdefault(item.pk, []).append(_("Overlaps “%(title)s”.") % {"title": other.title})
-            warnings.setdefault(other.pk, []).append(_("Overlaps “%(title)s”.") % {"title": item.title})
-    return warnings
-
-
-def members_for_picker(network: Network, *, include=()) -> QuerySet[Member] | list[Member]:
-    """The network's members to choose presenters and moderators from: ordered by country and name,
-    capped, and always with the people already chosen."""
-    members = list(
-        Member.objects.filter(memberships__network=network)
-        .distinct()
-        .select_related("country")
-        .order_by("country__name", "full_name", "id")[:MEMBER_PICKER_LIMIT]
-    )
-    missing = {m.pk for m in include} - {m.pk for m in members}
-    if missing:
-        members += list(Member.objects.filter(pk__in=missing).select_related("country"))
-    return members
-
-
 # ---------------------------------------------------------------------------------------------------
 # Topics
 
@@ -429,16 +376,6 @@ def rename_topic(*, actor, topic: Topic, name: str, description: str = "") -> To
     return topic
 
 
-def topic_usage(topic: Topic) -> dict[str, int]:
-    """How many items of each kind carry ``topic`` (what deleting it would untag)."""
-    return {
-        "case_studies": topic.case_studies.count(),
-        "resources": topic.resources.count(),
-        "meetings": topic.meetings.count(),
-        "discussions": topic.threads.count(),
-    }
-
-
 @transaction.atomic
 def delete_topic(*, actor, topic: Topic) -> dict[str, int]:
     """Delete ``topic``. What carried it (case studies, resources, meetings, discussions) stays as it is,
@@ -468,25 +405,6 @@ CAN_SUBMIT_FROM = {
     CasePresentation.Status.CHANGES_REQUESTED,
 }
 CAN_REVIEW_FROM = {CasePresentation.Status.SUBMITTED}
-
-
-@dataclass(frozen=True)
-class CaseState:
-    """What the pages say about a case presentation at this moment."""
-
-    late: bool  # submitted after the deadline
-    overdue: bool  # not submitted yet, and the deadline has passed
-    awaiting_country: bool  # the country's focal point has something to do
-
-
-def case_state(case: CasePresentation, now: datetime | None = None) -> CaseState:
-    now = now or timezone.now()
-    waiting = case.status in (CasePresentation.Status.ASSIGNED, CasePresentation.Status.CHANGES_REQUESTED)
-    return CaseState(
-        late=case.submitted_at is not None and case.submitted_at > case.deadline,
-        overdue=waiting and now > case.deadline,
-        awaiting_country=waiting,
-    )
 
 
 def _lock_status(case: CasePresentation) -> None:
@@ -605,11 +523,3 @@ def record_recommendations(*, actor, case: CasePresentation, recommendations: st
     case.recommendations = recommendations.strip()
     case.save(update_fields=["recommendations", "updated_at"])
     audit(actor=actor, verb="case.recommendations", target=case)
-
-
-def cases_of(meeting: Meeting) -> list[CasePresentation]:
-    return list(
-        meeting.case_presentations.select_related("country", "agenda_item", "presentation").order_by(
-            "deadline", "id"
-        )[:50]
-    )

@@ -19,6 +19,8 @@ from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.meetings import permissions, selectors
 from qicop.meetings.access import meetings_network
+from qicop.meetings.agenda import permissions as agenda_permissions
+from qicop.meetings.agenda import selectors as agenda_selectors
 from qicop.meetings.agenda import services as agenda
 from qicop.meetings.agenda.forms import (
     AgendaItemForm,
@@ -32,17 +34,18 @@ from qicop.meetings.agenda.forms import (
     utc_to_local,
 )
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
+from qicop.network import selectors as network_selectors
 from qicop.network.models import Topic
 
 
 def detail_panel(request, viewer, network, meeting) -> dict:
     """What the meeting page shows of this feature (rendered by meetings/_panel_agenda.html)."""
-    items = agenda.agenda_of(meeting)
-    warnings = agenda.agenda_warnings(meeting, items)
-    cases = agenda.cases_of(meeting)
+    items = agenda_selectors.agenda_of(meeting)
+    warnings = agenda_selectors.agenda_warnings(meeting, items)
+    cases = agenda_selectors.cases_of(meeting)
     now = timezone.now()
     for case in cases:
-        case.state = agenda.case_state(case, now)
+        case.state = agenda_selectors.case_state(case, now)
         case.mine = viewer.is_focal_point_for(network, case.country_id)
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
     return {
@@ -51,7 +54,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
         "several_days": start.date() != end.date(),
         "cases": cases,
         "my_cases": [c for c in cases if c.mine and c.state.awaiting_country],
-        "can_plan": agenda.can_plan_meetings(viewer, network),
+        "can_plan": agenda_permissions.can_plan_meetings(viewer, network),
         "can_cancel": meeting.status not in (Meeting.Status.CANCELLED, Meeting.Status.HELD),
     }
 
@@ -59,7 +62,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
 def _planner(request, slug, meeting_id=None):
     """A coordinator's planning page: the viewer, the network and (when asked) the meeting."""
     viewer, network = meetings_network(request, slug)
-    if not agenda.can_plan_meetings(viewer, network):
+    if not agenda_permissions.can_plan_meetings(viewer, network):
         raise PermissionDenied
     meeting = selectors.meeting_in_network(network, meeting_id) if meeting_id is not None else None
     return viewer, network, meeting
@@ -147,8 +150,8 @@ def meeting_cancel(request, slug, meeting_id):
 
 
 def _agenda_context(network, meeting, form, item=None) -> dict:
-    items = agenda.agenda_of(meeting)
-    warnings = agenda.agenda_warnings(meeting, items)
+    items = agenda_selectors.agenda_of(meeting)
+    warnings = agenda_selectors.agenda_warnings(meeting, items)
     return {
         "network": network,
         "meeting": meeting,
@@ -167,7 +170,7 @@ def _item_form(request, network, meeting, item=None):
             *item.panellists.all(),
             *([item.moderator] if item.moderator else []),
         ]
-    members = agenda.members_for_picker(network, include=chosen)
+    members = agenda_selectors.members_for_picker(network, include=chosen)
     return AgendaItemForm(request.POST or None, meeting=meeting, members=members, item=item)
 
 
@@ -178,7 +181,7 @@ def _save_item(request, network, meeting, form, item=None):
     except ValidationError as error:
         add_service_errors(form, error)
         return None
-    warnings = agenda.agenda_warnings(meeting, agenda.agenda_of(meeting)).get(saved.pk)
+    warnings = agenda_selectors.agenda_warnings(meeting, agenda_selectors.agenda_of(meeting)).get(saved.pk)
     if warnings:
         messages.warning(
             request, _("Saved, but check its time: %(problems)s") % {"problems": " ".join(warnings)}
@@ -266,7 +269,7 @@ def topics(request, slug):
             "network": network,
             "form": form,
             "topic": topic,
-            "page": paginate(request, Topic.objects.filter(network=network).order_by("name", "id")),
+            "page": paginate(request, network_selectors.topics_of_network(network)),
         },
         status=400 if form.errors else 200,
     )
@@ -290,9 +293,9 @@ def _topic_delete(request, network, topic):
             "network": network,
             "topic": topic,
             "deleting": True,
-            "usage": agenda.topic_usage(topic) if topic else None,
+            "usage": agenda_selectors.topic_usage(topic) if topic else None,
             "error": None if topic else _("Choose the topic to delete: its “Delete” link in the list."),
-            "page": paginate(request, Topic.objects.filter(network=network).order_by("name", "id")),
+            "page": paginate(request, network_selectors.topics_of_network(network)),
         },
         status=200 if topic else 400,
     )
@@ -337,7 +340,7 @@ def case_detail(request, slug, meeting_id, case_id):
     case.meeting = meeting  # the network is already loaded there
     step = request.POST.get("form") if request.method == "POST" else None
     can_submit = permissions.can_submit_case(viewer, case)
-    can_review = agenda.can_review_case(viewer, case)
+    can_review = agenda_permissions.can_review_case(viewer, case)
     if step and not {"submit": can_submit, "review": can_review, "recommendations": can_review}.get(step):
         raise PermissionDenied
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
@@ -371,7 +374,7 @@ def case_detail(request, slug, meeting_id, case_id):
             "network": network,
             "meeting": meeting,
             "case": case,
-            "state": agenda.case_state(case),
+            "state": agenda_selectors.case_state(case),
             "recommendations_html": render_markdown(case.recommendations) if case.recommendations else "",
             **context,
         },
@@ -391,7 +394,7 @@ def _case_step(request, case, step, form) -> bool:
                 question=data["question"],
                 upload=data.get("presentation"),
             )
-            late = agenda.case_state(case).late
+            late = agenda_selectors.case_state(case).late
             messages.success(
                 request,
                 _("Sent, after the deadline: it is marked late.") if late else _("Sent to the coordinators."),

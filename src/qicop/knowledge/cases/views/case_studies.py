@@ -39,7 +39,8 @@ from qicop.knowledge.cases.forms import (
     ReviewCommentForm,
 )
 from qicop.knowledge.models import CaseStudy
-from qicop.network.models import Member, Topic
+from qicop.network import selectors as network_selectors
+from qicop.network.models import Member
 
 # Files are shown (PDF, images) or downloaded, never run: no script, no plugin, no frame of ours.
 SECTIONS = [
@@ -90,7 +91,7 @@ def _query_string(request) -> str:
 @login_required
 def case_list(request, slug):
     viewer, network = selectors.knowledge_network(request, slug)
-    topics = Topic.objects.filter(network=network).order_by("name")[:200]
+    topics = network_selectors.topics_of_network(network)[:200]
     form = CaseStudyFilterForm(
         request.GET or None,
         countries=network.countries.order_by("name"),
@@ -201,7 +202,7 @@ def _case_form(request, viewer, network, case=None):
         request.POST if request.method == "POST" else None,
         initial=initial,
         countries=network.countries.filter(pk=country.pk),
-        topics=Topic.objects.filter(network=network).order_by("name"),
+        topics=network_selectors.topics_of_network(network),
         org_units=selectors.org_unit_choices(country.pk),
         authors=authors,
     )
@@ -548,7 +549,7 @@ def resource_list(request, slug):
     form = ResourceFilterForm(
         request.GET or None,
         countries=network.countries.order_by("name"),
-        topics=Topic.objects.filter(network=network).order_by("name")[:200],
+        topics=network_selectors.topics_of_network(network)[:200],
         years=selectors.resource_years(network),
     )
     found = selectors.resources_for_viewer(viewer, network, **_filter_data(form))
@@ -582,7 +583,7 @@ def _resource_form(request, network, limit, resource=None):
         request.FILES if posted else None,
         initial=initial,
         countries=network.countries.order_by("name"),
-        topics=Topic.objects.filter(network=network).order_by("name"),
+        topics=network_selectors.topics_of_network(network),
         has_file=bool(resource and resource.file),
         too_large=limit.too_large,
     )
@@ -697,7 +698,7 @@ def topic_list(request, slug):
         "knowledge/topic_list.html",
         {
             "network": network,
-            "page": paginate(request, Topic.objects.filter(network=network).order_by("name", "id")),
+            "page": paginate(request, network_selectors.topics_of_network(network)),
             "can_manage": rules.can_manage_topics(viewer, network),
         },
     )
