@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from qicop.meetings.agenda import selectors
-from qicop.meetings.agenda import services as agenda
 from qicop.meetings.agenda import views as views_agenda
 from qicop.meetings.models import AgendaItem, Meeting
 from qicop.network.permissions import viewer_for

@@ -31,15 +31,15 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings.agenda import demo as demo_agenda
-    from qicop.meetings.delegations import services as delegations
-    from qicop.meetings.materials import services as materials
-    from qicop.meetings.proceedings import selectors as proceedings
+    from qicop.meetings.agenda import demo as agenda_demo
+    from qicop.meetings.delegations import demo as delegations_demo
+    from qicop.meetings.materials import demo as materials_demo
+    from qicop.meetings.proceedings import demo as proceedings_demo
 
-    demo_agenda.load_demo()  # presenters, panellists, case presentations and topics
-    materials.load_demo()  # slides, documents and recordings
-    delegations.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
-    proceedings.load_demo()  # minutes, evaluations and published proceedings
+    agenda_demo.load_demo()  # presenters, panellists, case presentations and topics
+    materials_demo.load_demo()  # slides, documents and recordings
+    delegations_demo.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
+    proceedings_demo.load_demo()  # minutes, evaluations and published proceedings
 
 
 def _knowledge() -> None:

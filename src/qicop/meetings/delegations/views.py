@@ -17,6 +17,9 @@ from qicop.meetings import permissions, selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.attendance import statistics
 from qicop.meetings.attendance.services import can_record_attendance
+from qicop.meetings.delegations import documents
+from qicop.meetings.delegations import permissions as delegations_permissions
+from qicop.meetings.delegations import selectors as delegations_selectors
 from qicop.meetings.delegations import services as delegations
 from qicop.meetings.delegations.forms import AttendanceRecordForm, DelegateForm, StatisticsFilterForm
 from qicop.meetings.models import Attendance, Delegate, Meeting, Registration
@@ -32,7 +35,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
     if meeting.capacity is not None:
         taken = Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED).count()
         panel["seats"] = {"taken": taken, "capacity": meeting.capacity, "full": taken >= meeting.capacity}
-    if delegations.has_delegations(meeting):
+    if delegations_permissions.has_delegations(meeting):
         summary = Delegate.objects.filter(meeting=meeting).aggregate(
             delegates=Count("id"),
             countries=Count("country", distinct=True),
@@ -59,7 +62,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
 def _meeting_with_delegations(request, slug, meeting_id):
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    if not delegations.has_delegations(meeting):
+    if not delegations_permissions.has_delegations(meeting):
         raise Http404("Virtual meetings have no delegations")
     return viewer, network, meeting
 
@@ -87,7 +90,7 @@ def _apply(form, call) -> bool:
 def delegations_page(request, slug, meeting_id):
     """Every participant sees the delegations; focal points and coordinators add delegates here."""
     viewer, network, meeting = _meeting_with_delegations(request, slug, meeting_id)
-    countries = delegations.manageable_countries(viewer, meeting)
+    countries = delegations_permissions.manageable_countries(viewer, meeting)
     form = None
     if countries:
         form = DelegateForm(
@@ -109,14 +112,14 @@ def delegations_page(request, slug, meeting_id):
             return redirect("meetings:delegations", slug=network.slug, meeting_id=meeting.pk)
     managed = {c.pk for c in countries}
     by_country: dict = {}
-    for delegate in delegations.delegates_of(meeting)[:MAX_CHOICES]:
+    for delegate in delegations_selectors.delegates_of(meeting)[:MAX_CHOICES]:
         by_country.setdefault(delegate.country, []).append(delegate)
     groups = [
         {
             "country": country,
             "delegates": people,
             "manage": country.pk in managed,
-            "emails": delegations.can_see_delegate_email(viewer, meeting, country.pk),
+            "emails": delegations_permissions.can_see_delegate_email(viewer, meeting, country.pk),
         }
         for country, people in by_country.items()
     ]
@@ -137,7 +140,7 @@ def delegations_page(request, slug, meeting_id):
 
 
 def _delegate(meeting, delegate_id) -> Delegate:
-    delegate = delegations.delegates_of(meeting).filter(pk=delegate_id).first()
+    delegate = delegations_selectors.delegates_of(meeting).filter(pk=delegate_id).first()
     if delegate is None:
         raise Http404
     delegate.meeting = meeting
@@ -201,9 +204,9 @@ def delegate_letter(request, slug, meeting_id, delegate_id):
     """The invitation letter of one delegate: for coordinators, the country's focal point, the delegate."""
     viewer, _network, meeting = _meeting_with_delegations(request, slug, meeting_id)
     delegate = _delegate(meeting, delegate_id)
-    if not delegations.can_download_letter(viewer, delegate):
+    if not delegations_permissions.can_download_letter(viewer, delegate):
         raise PermissionDenied
-    return _pdf(delegations.invitation_letters_pdf([delegate]), f"invitation-{meeting.pk}-{delegate.pk}.pdf")
+    return _pdf(documents.invitation_letters_pdf([delegate]), f"invitation-{meeting.pk}-{delegate.pk}.pdf")
 
 
 @login_required
@@ -215,12 +218,12 @@ def delegation_letters(request, slug, meeting_id, iso2):
         raise Http404
     if not permissions.can_manage_delegation(viewer, meeting, country.pk):
         raise PermissionDenied
-    people = list(delegations.delegates_of(meeting).filter(country=country))
+    people = list(delegations_selectors.delegates_of(meeting).filter(country=country))
     if not people:
         raise Http404("No delegation named yet")
     for delegate in people:
         delegate.meeting = meeting
-    return _pdf(delegations.invitation_letters_pdf(people), f"invitations-{meeting.pk}-{country.iso2}.pdf")
+    return _pdf(documents.invitation_letters_pdf(people), f"invitations-{meeting.pk}-{country.iso2}.pdf")
 
 
 @login_required
@@ -307,19 +310,19 @@ def certificate(request, slug, meeting_id, attendance_id):
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
     row = Attendance.objects.filter(meeting=meeting, pk=attendance_id).select_related("member__user").first()
-    if row is None or not delegations.has_certificate(row):
+    if row is None or not delegations_permissions.has_certificate(row):
         raise Http404  # an unmatched row of a report has no certificate
     row.meeting = meeting
-    if not delegations.can_download_certificate(viewer, row):
+    if not delegations_permissions.can_download_certificate(viewer, row):
         raise Http404  # someone else's attendance is not shown to exist
     who = row.member_id or f"guest-{row.pk}"
-    return _pdf(delegations.certificate_pdf(row), f"certificate-{meeting.pk}-{who}.pdf")
+    return _pdf(documents.certificate_pdf(row), f"certificate-{meeting.pk}-{who}.pdf")
 
 
 def certificate_verify(request):
     """Public: whether a certificate's code is genuine, naming only the person and the meeting."""
     code = request.GET.get("code", "").strip()
-    row = delegations.attendance_for_code(code) if code else None
+    row = documents.attendance_for_code(code) if code else None
     return render(
         request,
         "meetings/certificate_verify.html",

@@ -14,10 +14,7 @@ from django.utils import timezone, translation
 from qicop.core.i18n import reader_language, reader_zone
 from qicop.meetings.mail.recipients import Address
 from qicop.meetings.mail.unsubscribe import address_unsubscribe_url, unsubscribe_url
-from qicop.meetings.models import (
-    MailOptOut,
-    Meeting,
-)
+from qicop.meetings.models import MailOptOut, Meeting
 from qicop.network.models import Member
 
 Kind = MailOptOut.Kind

@@ -42,7 +42,7 @@ from qicop.meetings.models import (
     Meeting,
     SentMail,
 )
-from qicop.meetings.proceedings import evaluation
+from qicop.meetings.proceedings import permissions
 from qicop.network.models import Member
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def send_follow_up(meeting_id: int) -> int:
         # which stays open from the meeting's start on.
         "survey_url": (
             settings.BASE_URL + reverse("meetings:evaluation", args=[slug, meeting.pk])
-            if evaluation.survey_is_open(meeting)
+            if permissions.survey_is_open(meeting)
             else ""
         ),
     }

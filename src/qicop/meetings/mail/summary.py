@@ -8,10 +8,7 @@ from django.db.models import Count, Max, Q
 
 from qicop.meetings.mail.recipients import INVITATION_PREFIX
 from qicop.meetings.mail.triggers import parse_offsets
-from qicop.meetings.models import (
-    Meeting,
-    SentMail,
-)
+from qicop.meetings.models import Meeting, SentMail
 
 # --------------------------------------------------------------------------------------------- the panel
 

@@ -26,11 +26,7 @@ from qicop.meetings.mail.recipients import (
     reminder_recipients,
 )
 from qicop.meetings.mail.sending import OPEN_CASES
-from qicop.meetings.models import (
-    CasePresentation,
-    Meeting,
-    SentMail,
-)
+from qicop.meetings.models import CasePresentation, Meeting, SentMail
 from qicop.network.models import Member
 from qicop.network.permissions import viewer_for
 

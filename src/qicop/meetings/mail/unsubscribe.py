@@ -10,9 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from qicop.core.audit import audit
-from qicop.meetings.models import (
-    MailOptOut,
-)
+from qicop.meetings.models import MailOptOut
 from qicop.network.models import Member
 
 Kind = MailOptOut.Kind

@@ -17,7 +17,8 @@ from qicop.core import uploads
 from qicop.core.pagination import paginate
 from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.materials import pack
+from qicop.meetings.materials import pack, permissions
+from qicop.meetings.materials import selectors as materials_selectors
 from qicop.meetings.materials import services as materials
 from qicop.meetings.materials.forms import MaterialForm
 from qicop.meetings.models import Material
@@ -38,14 +39,14 @@ def detail_panel(request, viewer, network, meeting) -> dict:
                 groups[-1][1].append(material)
             else:
                 groups.append((material.agenda_item, [material]))
-    targets = materials.upload_targets(viewer, meeting)
+    targets = materials_selectors.upload_targets(viewer, meeting)
     return {
         "groups": groups,
         "recordings": [
             link for link in pack.recordings_and_links(meeting, found) if link.kind == Material.Kind.RECORDING
         ],
         "pack_size": pack.approximate_size(found),
-        "can_add": materials.can_add_materials(viewer, meeting, targets),
+        "can_add": permissions.can_add_materials(viewer, meeting, targets),
         "network": network,
         "meeting": meeting,
     }
@@ -64,8 +65,8 @@ def materials_page(request, slug, meeting_id):
 def _materials_page(request, slug, meeting_id, limit):
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    targets = materials.upload_targets(viewer, meeting)
-    if not materials.can_add_materials(viewer, meeting, targets):
+    targets = materials_selectors.upload_targets(viewer, meeting)
+    if not permissions.can_add_materials(viewer, meeting, targets):
         raise PermissionDenied
     coordinator = viewer.is_coordinator(network)
     form = MaterialForm(
@@ -96,7 +97,7 @@ def _materials_page(request, slug, meeting_id, limit):
     listed = Material.objects.filter(meeting=meeting).select_related("agenda_item", "uploaded_by")
     page = paginate(request, listed.order_by("agenda_item__start", "title", "id"))
     for material in page:
-        material.deletable = materials.can_delete_material(viewer, material, network.pk)
+        material.deletable = permissions.can_delete_material(viewer, material, network.pk)
     return render(
         request,
         "meetings/materials.html",
@@ -113,7 +114,7 @@ def material_delete(request, slug, meeting_id, material_id):
     material = Material.objects.filter(meeting=meeting, pk=material_id).first()
     if material is None:
         raise Http404
-    if not materials.can_delete_material(viewer, material, network.pk):
+    if not permissions.can_delete_material(viewer, material, network.pk):
         raise PermissionDenied
     materials.delete_material(actor=request.user, material=material)
     messages.success(request, _("“%(title)s” is removed.") % {"title": material.title})

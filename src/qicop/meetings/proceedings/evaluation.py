@@ -8,41 +8,18 @@ answer (without names, so that people write freely); everyone sees the count and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.meetings import permissions
 from qicop.meetings.models import Evaluation, Meeting
-from qicop.network.permissions import Viewer, viewer_for
+from qicop.meetings.proceedings.permissions import can_evaluate
+from qicop.network.permissions import viewer_for
 
 SCALE = (1, 2, 3, 4, 5)
-
-
-# Rules, one condition a line.
-
-
-def survey_is_open(meeting: Meeting, now: datetime | None = None) -> bool:
-    """Open from the start of the meeting on; a cancelled meeting has nothing to evaluate."""
-    return meeting.status != Meeting.Status.CANCELLED and meeting.start <= (now or timezone.now())
-
-
-def can_evaluate(viewer: Viewer, meeting: Meeting) -> bool:
-    return (
-        viewer.member_id is not None
-        and permissions.is_participant(viewer, meeting.network_id)
-        and survey_is_open(meeting)
-    )
-
-
-def can_read_answers(viewer: Viewer, network) -> bool:
-    """Every answer, one by one: coordinators. Everyone else sees the summary."""
-    return permissions.can_manage_meetings(viewer, network)
 
 
 # Reads.

@@ -20,7 +20,7 @@ from qicop.core.pagination import paginate
 from qicop.core.pdf import html_to_pdf
 from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.proceedings import evaluation
+from qicop.meetings.proceedings import evaluation, permissions, services
 from qicop.meetings.proceedings import selectors as proceedings
 from qicop.meetings.proceedings.forms import EvaluationForm, IntroductionForm
 from qicop.network import permissions as network_permissions
@@ -30,14 +30,14 @@ from qicop.network import selectors as network_selectors
 def detail_panel(request, viewer, network, meeting) -> dict:
     """What the meeting page shows of this feature (rendered by meetings/_panel_proceedings.html):
     the way to the survey, its summary, and the year's proceedings. Two queries."""
-    can_evaluate = evaluation.can_evaluate(viewer, meeting)
+    can_evaluate = permissions.can_evaluate(viewer, meeting)
     return {
         "meeting": meeting,
-        "open": evaluation.survey_is_open(meeting),
+        "open": permissions.survey_is_open(meeting),
         "can_evaluate": can_evaluate,
         "answered": can_evaluate and evaluation.evaluation_of(meeting, viewer.member_id) is not None,
         "summary": evaluation.summary(meeting),
-        "can_read_answers": evaluation.can_read_answers(viewer, network),
+        "can_read_answers": permissions.can_read_answers(viewer, network),
         "year": meeting.start.astimezone(UTC).year,
     }
 
@@ -50,7 +50,7 @@ def evaluation_form(request, slug, meeting_id):
     """A participant's answer to the survey: a new one, or their earlier answer to change."""
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    allowed = evaluation.can_evaluate(viewer, meeting)
+    allowed = permissions.can_evaluate(viewer, meeting)
     if request.method == "POST" and not allowed:
         raise PermissionDenied
     existing = evaluation.evaluation_of(meeting, viewer.member_id) if allowed else None
@@ -71,7 +71,7 @@ def evaluation_form(request, slug, meeting_id):
             "meeting": meeting,
             "form": form,
             "allowed": allowed,
-            "open": evaluation.survey_is_open(meeting),
+            "open": permissions.survey_is_open(meeting),
             "existing": existing,
         },
         status=400 if form.errors else 200,
@@ -83,7 +83,7 @@ def evaluation_results(request, slug, meeting_id):
     """Coordinators: the count, the means, how the ratings spread, and every written answer."""
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    if not evaluation.can_read_answers(viewer, network):
+    if not permissions.can_read_answers(viewer, network):
         raise PermissionDenied
     return render(
         request,
@@ -115,7 +115,7 @@ def _readable_year(viewer, network, year):
     if not proceedings.FIRST_YEAR <= year <= proceedings.LAST_YEAR:
         raise Http404
     row = proceedings.proceedings_of(network, year)
-    if not proceedings.can_read_proceedings(viewer, network, row):
+    if not permissions.can_read_proceedings(viewer, network, row):
         raise Http404
     return row
 
@@ -132,8 +132,8 @@ def _year_context(viewer, network, year, *, base_url: str = "") -> dict:
         "published": row is not None and row.published_at is not None,
         "introduction_html": render_markdown(row.introduction) if row and row.introduction else "",
         "records": records,
-        "can_download": proceedings.can_download_materials(viewer, network),
-        "can_edit": proceedings.can_edit_proceedings(viewer, network),
+        "can_download": permissions.can_download_materials(viewer, network),
+        "can_edit": permissions.can_edit_proceedings(viewer, network),
         "base_url": base_url,
     }
 
@@ -147,7 +147,7 @@ def proceedings_index(request, slug):
         {
             "network": network,
             "years": proceedings.years_for_viewer(viewer, network),
-            "can_edit": proceedings.can_edit_proceedings(viewer, network),
+            "can_edit": permissions.can_edit_proceedings(viewer, network),
         },
     )
 
@@ -163,14 +163,14 @@ def proceedings_edit(request, slug, year):
     """Coordinators write the year's introduction (the proceedings are created on the first save)."""
     viewer, network = _proceedings_network(request, slug)
     row = _readable_year(viewer, network, year)
-    if not proceedings.can_edit_proceedings(viewer, network):
+    if not permissions.can_edit_proceedings(viewer, network):
         raise PermissionDenied
     form = IntroductionForm(
         request.POST if request.method == "POST" else None,
         initial={"introduction": row.introduction if row else ""},
     )
     if request.method == "POST" and form.is_valid():
-        proceedings.save_introduction(
+        services.save_introduction(
             actor=request.user, network=network, year=year, introduction=form.cleaned_data["introduction"]
         )
         messages.success(request, _("Saved."))
@@ -188,13 +188,13 @@ def proceedings_edit(request, slug, year):
 def proceedings_publish(request, slug, year):
     viewer, network = _proceedings_network(request, slug)
     _readable_year(viewer, network, year)
-    if not proceedings.can_edit_proceedings(viewer, network):
+    if not permissions.can_edit_proceedings(viewer, network):
         raise PermissionDenied
     choice = request.POST.get("publish")
     if choice not in ("yes", "no"):  # a stray or truncated POST must not take published proceedings back
         return HttpResponseBadRequest(_("Choose whether to publish these proceedings."))
     published = choice == "yes"
-    proceedings.set_published(actor=request.user, network=network, year=year, published=published)
+    services.set_published(actor=request.user, network=network, year=year, published=published)
     messages.success(
         request,
         _("Published: observers of the network can now read these proceedings.")
