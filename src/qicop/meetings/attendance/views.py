@@ -1,4 +1,5 @@
-"""The attendance page of a meeting: import the Zoom or Teams report, match and link people."""
+"""Attendance pages: a meeting's attendance (import the Zoom or Teams report, match and link people) and
+the network's attendance statistics."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,10 @@ from django.utils.translation import gettext as _
 from qicop.core.params import id_or_none
 from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
+from qicop.meetings.attendance import permissions, statistics
+from qicop.meetings.attendance import selectors as attendance_selectors
 from qicop.meetings.attendance import services as attendance
+from qicop.meetings.attendance.forms import StatisticsFilterForm
 from qicop.meetings.models import Attendance
 from qicop.network import selectors as network_selectors
 
@@ -28,7 +32,7 @@ def attendance_page(request, slug, meeting_id):
     report of hundreds of people light."""
     _viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    if not attendance.can_record_attendance(request.user, meeting):
+    if not permissions.can_record_attendance(request.user, meeting):
         raise PermissionDenied
     members = list(network_selectors.members_of_network(network).select_related("country")[:MAX_MEMBERS])
     error = None
@@ -58,9 +62,9 @@ def attendance_page(request, slug, meeting_id):
     elif request.method == "POST":
         error = _("Choose the report file to import.")
     rows = list(Attendance.objects.filter(meeting=meeting).select_related("member__country"))
-    suggested = attendance.suggestions(rows, members)
+    suggested = attendance_selectors.suggestions(rows, members)
     for row in rows:
-        row.is_guest = attendance.is_guest(row)
+        row.is_guest = attendance_selectors.is_guest(row)
         row.suggested = suggested.get(row.pk, [])
     return render(
         request,
@@ -70,7 +74,7 @@ def attendance_page(request, slug, meeting_id):
             "meeting": meeting,
             "rows": rows,
             "error": error,
-            "stats": attendance.statistics(meeting),
+            "stats": attendance_selectors.statistics(meeting),
             "members": members if rows else [],
         },
         status=400 if error else 200,
@@ -109,3 +113,29 @@ def _decide(request, meeting, members) -> str | None:
     else:
         return _("Unknown action: link, add as guest or unlink.")
     return None
+
+
+@login_required
+def statistics_page(request, slug):
+    """Attendance per series, per meeting and per country, for every participant of the network."""
+    _viewer, network = meetings_network(request, slug)
+    series, years = statistics.filter_choices(network)
+    form = StatisticsFilterForm(request.GET or None, series=series, years=years)
+    chosen = form.cleaned_data if request.GET and form.is_valid() else {}
+    selection = None
+    if not form.errors:
+        selection = statistics.selection_statistics(
+            network, series_id=chosen.get("series"), year=chosen.get("year")
+        )
+    return render(
+        request,
+        "meetings/statistics.html",
+        {
+            "network": network,
+            "form": form,
+            "series_rows": statistics.series_totals(network),
+            "selection": selection,
+            "max_meetings": statistics.MAX_MEETINGS,
+        },
+        status=400 if form.errors else 200,
+    )

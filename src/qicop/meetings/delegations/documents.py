@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from qicop.core.i18n import country_language, reader_language
 from qicop.core.pdf import html_to_pdf
-from qicop.meetings.attendance.services import GUEST
+from qicop.meetings.attendance.selectors import GUEST
 from qicop.meetings.models import Attendance, Delegate
 from qicop.network.models import Member
 

@@ -101,13 +101,3 @@ class AttendanceRecordForm(forms.Form):
         elif not (cleaned.get("member") or name or {"member", "guest_name"} & set(self.errors)):
             self.add_error("member", _("Choose a member, or type the guest's name."))
         return cleaned
-
-
-class StatisticsFilterForm(forms.Form):
-    series = forms.TypedChoiceField(label=_("Series"), required=False, coerce=int, empty_value=None)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, series, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["series"].choices = [("", _("All series")), *list(series)]
-        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]

@@ -4,7 +4,7 @@ one condition a line."""
 from __future__ import annotations
 
 from qicop.meetings import permissions
-from qicop.meetings.attendance.services import is_guest
+from qicop.meetings.attendance.selectors import is_guest
 from qicop.meetings.models import Attendance, Delegate, Meeting
 from qicop.network.models import Country
 from qicop.network.permissions import Viewer

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.meetings import permissions
-from qicop.meetings.attendance.services import GUEST, can_record_attendance
+from qicop.meetings.attendance.permissions import can_record_attendance
+from qicop.meetings.attendance.selectors import GUEST
 from qicop.meetings.delegations.permissions import has_delegations
 from qicop.meetings.mail import triggers
 from qicop.meetings.models import Attendance, Delegate, Meeting

@@ -9,7 +9,6 @@ from qicop.meetings.delegations import views
 MEETING = "n/<slug:slug>/meetings/<int:meeting_id>/"
 
 urlpatterns: list = [
-    path("n/<slug:slug>/meetings/statistics/", views.statistics_page, name="statistics"),
     path(MEETING + "delegations/", views.delegations_page, name="delegations"),
     path(MEETING + "delegations/<int:delegate_id>/", views.delegate_edit, name="delegate_edit"),
     path(MEETING + "delegations/<int:delegate_id>/remove/", views.delegate_remove, name="delegate_remove"),

@@ -15,13 +15,12 @@ from django.views.decorators.http import require_POST
 
 from qicop.meetings import permissions, selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.attendance import statistics
-from qicop.meetings.attendance.services import can_record_attendance
+from qicop.meetings.attendance.permissions import can_record_attendance
 from qicop.meetings.delegations import documents
 from qicop.meetings.delegations import permissions as delegations_permissions
 from qicop.meetings.delegations import selectors as delegations_selectors
 from qicop.meetings.delegations import services as delegations
-from qicop.meetings.delegations.forms import AttendanceRecordForm, DelegateForm, StatisticsFilterForm
+from qicop.meetings.delegations.forms import AttendanceRecordForm, DelegateForm
 from qicop.meetings.models import Attendance, Delegate, Meeting, Registration
 from qicop.network.models import Member, Role
 
@@ -273,32 +272,6 @@ def attendance_record(request, slug, meeting_id):
         request,
         "meetings/attendance_record.html",
         {"network": network, "meeting": meeting, "form": form, "rows": rows},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def statistics_page(request, slug):
-    """Attendance per series, per meeting and per country, for every participant of the network."""
-    _viewer, network = meetings_network(request, slug)
-    series, years = statistics.filter_choices(network)
-    form = StatisticsFilterForm(request.GET or None, series=series, years=years)
-    chosen = form.cleaned_data if request.GET and form.is_valid() else {}
-    selection = None
-    if not form.errors:
-        selection = statistics.selection_statistics(
-            network, series_id=chosen.get("series"), year=chosen.get("year")
-        )
-    return render(
-        request,
-        "meetings/statistics.html",
-        {
-            "network": network,
-            "form": form,
-            "series_rows": statistics.series_totals(network),
-            "selection": selection,
-            "max_meetings": statistics.MAX_MEETINGS,
-        },
         status=400 if form.errors else 200,
     )
 

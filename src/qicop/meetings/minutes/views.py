@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qicop.core.params import id_or_none
-from qicop.meetings import selectors, services
+from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
+from qicop.meetings.minutes import services
 from qicop.meetings.minutes.forms import ActionForm, DecisionForm, MinutesForm
 from qicop.meetings.models import ActionItem
 from qicop.network import selectors as network_selectors

@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 from qicop.core.params import id_or_none
 from qicop.meetings.access import meetings_network
 from qicop.meetings.models import Meeting, MeetingSeries
-from qicop.meetings.series import selectors as series_service
-from qicop.meetings.series.forms_find_time import FindTimeForm
+from qicop.meetings.series import selectors as series_selectors
+from qicop.meetings.series.forms import FindTimeForm
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member
 from qicop.network.permissions import PARTICIPANT_ROLES
@@ -83,8 +83,8 @@ def _search(network, countries, data) -> dict:
     series = data.get("series")
     sessions, inconvenience = [], {}
     if series is not None:
-        sessions = series_service.past_sessions(series)
-        found = series_service.inconvenience_of_series(sessions, working_hours=working_hours)
+        sessions = series_selectors.past_sessions(series)
+        found = series_selectors.inconvenience_of_series(sessions, working_hours=working_hours)
         inconvenience = {c.pk: found[c.pk] for c in chosen if c.pk in found}
     slots = rank_slots(
         participants,
@@ -129,7 +129,7 @@ def _counted(country, people: int) -> str:
     }
 
 
-def _burden_sentence(entry: series_service.Inconvenience) -> str:
+def _burden_sentence(entry: series_selectors.Inconvenience) -> str:
     """In words: when the country met outside its working hours at the series' past sessions."""
     values = {
         "country": entry.country.display_name,

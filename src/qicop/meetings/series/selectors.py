@@ -1,4 +1,5 @@
-"""Meeting series: the reads of the series pages and the writes (create, edit), each audited.
+"""Reads of meeting series: the series pages' lists, and the inconvenience each country bore in a series'
+past sessions (what "find a time" rotates).
 
 A series (e.g. the virtual network's sessions) holds meetings; carrying actions forward, the proposed
 interval of a copy and the rotation of the inconvenience in "find a time" all work per series.
@@ -10,14 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from qicop.core.audit import audit
 from qicop.meetings.models import Meeting, MeetingSeries
 from qicop.network.models import Country, Network
 from qicop.scheduling import WORKING_HOURS, hours_outside, penalty
@@ -78,48 +75,6 @@ def title_taken(network: Network, title: str, *, exclude: MeetingSeries | None =
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     return others.exists()
-
-
-def _refuse_duplicate(network: Network, title: str, exclude: MeetingSeries | None = None) -> None:
-    if title_taken(network, title, exclude=exclude):
-        raise ValidationError(
-            {
-                "title": _(
-                    "This network already has a series called “%(title)s”. Choose another title, "
-                    "or add the meetings to that series."
-                )
-                % {"title": title.strip()}
-            }
-        )
-
-
-@transaction.atomic
-def create_series(*, actor, network: Network, title: str, description: str = "") -> MeetingSeries:
-    """A new series of the network. Raises ValidationError (on "title") when the title is taken."""
-    # Lock the network row so that two coordinators creating the same title at once cannot both pass the
-    # check (the model has no unique constraint on the title).
-    Network.objects.select_for_update().filter(pk=network.pk).first()
-    _refuse_duplicate(network, title)
-    series = MeetingSeries.objects.create(network=network, title=title.strip(), description=description)
-    audit(actor=actor, verb="series.create", target=series, title=series.title)
-    return series
-
-
-@transaction.atomic
-def update_series(*, actor, series: MeetingSeries, title: str, description: str = "") -> MeetingSeries:
-    """Rename or re-describe a series. Raises ValidationError (on "title") when the title is taken."""
-    Network.objects.select_for_update().filter(pk=series.network_id).first()
-    _refuse_duplicate(series.network, title, exclude=series)
-    changed = {}
-    if series.title != title.strip():
-        changed["title"] = [series.title, title.strip()]
-    if series.description != description:
-        changed["description"] = True
-    series.title, series.description = title.strip(), description
-    series.save(update_fields=["title", "description", "updated_at"])
-    if changed:
-        audit(actor=actor, verb="series.update", target=series, **changed)
-    return series
 
 
 @dataclass

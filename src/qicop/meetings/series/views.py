@@ -13,7 +13,8 @@ from qicop.core.forms import add_service_errors
 from qicop.core.pagination import paginate
 from qicop.meetings import permissions
 from qicop.meetings.access import meetings_network
-from qicop.meetings.series import selectors as series_service
+from qicop.meetings.series import selectors as series_selectors
+from qicop.meetings.series import services
 from qicop.meetings.series.forms import SeriesForm
 
 
@@ -32,7 +33,7 @@ def series_list(request, slug):
         "meetings/series_list.html",
         {
             "network": network,
-            "page": paginate(request, series_service.series_of_network(network)),
+            "page": paginate(request, series_selectors.series_of_network(network)),
             "can_manage": permissions.can_manage_meetings(viewer, network),
         },
     )
@@ -41,14 +42,14 @@ def series_list(request, slug):
 @login_required
 def series_detail(request, slug, series_id):
     viewer, network = meetings_network(request, slug)
-    series = series_service.series_in_network(network, series_id)
+    series = series_selectors.series_in_network(network, series_id)
     return render(
         request,
         "meetings/series_detail.html",
         {
             "network": network,
             "series": series,
-            "page": paginate(request, series_service.meetings_of_series(series)),
+            "page": paginate(request, series_selectors.meetings_of_series(series)),
             "can_manage": permissions.can_manage_meetings(viewer, network),
         },
     )
@@ -60,7 +61,7 @@ def series_create(request, slug):
     form = SeriesForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            series = series_service.create_series(actor=request.user, network=network, **form.cleaned_data)
+            series = services.create_series(actor=request.user, network=network, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -77,11 +78,11 @@ def series_create(request, slug):
 @login_required
 def series_edit(request, slug, series_id):
     _viewer, network = _coordinator(request, slug)
-    series = series_service.series_in_network(network, series_id)
+    series = series_selectors.series_in_network(network, series_id)
     form = SeriesForm(request.POST or None, network=network, series=series)
     if request.method == "POST" and form.is_valid():
         try:
-            series_service.update_series(actor=request.user, series=series, **form.cleaned_data)
+            services.update_series(actor=request.user, series=series, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
