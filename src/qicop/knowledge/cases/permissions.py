@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from qicop.knowledge.models import CaseStudy, Resource
+from qicop.knowledge.models import CaseStudy, CaseStudyChart, Resource
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, is_participant
 
@@ -109,3 +109,15 @@ def can_see_meetings_and_discussions(viewer: Viewer, network: Network | int) -> 
 
 def can_manage_topics(viewer: Viewer, network: Network | int) -> bool:
     return viewer.is_coordinator(network)
+
+
+def may_read_live(user, chart: CaseStudyChart) -> bool:
+    """Whether ``user`` may see this chart's current data: observers see national totals only."""
+    from qicop.indicators.permissions import ReadScope
+
+    scope = ReadScope(user)
+    if scope.everything or chart.org_unit.country_id in scope.countries:
+        return True
+    if scope.national_only:
+        return chart.org_unit.level == 1
+    return scope.published or scope.own_country_id is not None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from qicop.indicators.models import OrgUnit
 from qicop.knowledge.cases import permissions as rules
+from qicop.knowledge.cases.permissions import may_read_live
 from qicop.knowledge.discussions.permissions import readable_threads
 from qicop.knowledge.models import Attachment, CaseStudy, CaseStudyChart, CaseStudyVersion, Resource, Thread
 from qicop.network import permissions as network_permissions
@@ -237,18 +238,6 @@ def version_diff(case: CaseStudy, number: int) -> tuple[CaseStudyVersion, CaseSt
 
 
 # Live charts
-
-
-def may_read_live(user, chart: CaseStudyChart) -> bool:
-    """Whether ``user`` may see this chart's current data: observers see national totals only."""
-    from qicop.indicators.permissions import ReadScope
-
-    scope = ReadScope(user)
-    if scope.everything or chart.org_unit.country_id in scope.countries:
-        return True
-    if scope.national_only:
-        return chart.org_unit.level == 1
-    return scope.published or scope.own_country_id is not None
 
 
 @dataclass(frozen=True)
