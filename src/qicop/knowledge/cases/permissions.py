@@ -33,6 +33,11 @@ def can_see_unpublished(viewer: Viewer, network: Network | int) -> bool:
     return is_participant(viewer, network)
 
 
+def writes_about_any_country(viewer: Viewer, network: Network | int) -> bool:
+    """Writes about, and reviews, any of the network's countries: coordinators (everyone else: their own)."""
+    return viewer.is_coordinator(network)
+
+
 def reviews_in(viewer: Viewer, network: Network | int) -> bool:
     """Reviews some of the network's case studies: a coordinator (all), a focal point (their country's)."""
     return viewer.is_coordinator(network) or viewer.is_focal_point_for(network, viewer.country_id)

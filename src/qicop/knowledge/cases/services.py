@@ -1,7 +1,7 @@
 """Writes of case studies, their charts and attachments, and resources: each atomic and audited.
 
 Every save of a case study writes a CaseStudyVersion (the whole text as it then was, who, and why), so the
-history page can say who changed what. Permission is the caller's to check (permissions_cases); these
+history page can say who changed what. Permission is the caller's to check (``cases.permissions``); these
 functions refuse only what is wrong whoever asks (a transition from the wrong status, a file that is not
 what it claims to be).
 """

@@ -3,7 +3,7 @@
 Members read and discuss in their networks; observers do not take part in discussions (they read
 published case studies and resources only). Coordinators moderate: hide and lock. A thread attached to a
 case study that is not published yet is read only by those who may read the draft: its authors (and
-whoever started it), its country's focal point and the coordinators, as in permissions_cases.py.
+whoever started it), its country's focal point and the coordinators, as in cases/permissions.py.
 Hidden threads are seen by coordinators only.
 """
 

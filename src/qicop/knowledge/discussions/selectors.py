@@ -70,7 +70,7 @@ def post_in_thread(thread: Thread, post_id: int) -> Post:
 # page holds at most PAGE_SIZE posts *and* at most PAGE_BUDGET characters, each post counted for what the
 # page shows of it (POST_EXCERPT characters at most; the whole post has its own page), its quote
 # (QUOTE_EXCERPT) and POST_COST for its header and buttons. What is shown of a text is also capped once
-# rendered (see views_discussions.excerpt_html: at most twice its characters in bytes), so the bound holds
+# rendered (see discussions.views.excerpt_html: at most twice its characters in bytes), so the bound holds
 # even for Markdown that escapes to more than it was. The layout is the same for everyone (a post's
 # address names its page), and takes one query of lengths, not of texts.
 PAGE_BUDGET = 30_000

@@ -1,5 +1,9 @@
 """Meeting e-mails: invitations, updates, cancellations, reminders, deadline reminders and follow-ups.
 
+Who gets which mail is in ``recipients``; one mail for one recipient in ``rendering``; the batches in
+``sending``; what sets them off in ``triggers``; unsubscribe links and opt-outs in ``unsubscribe``; the
+mail panel of a meeting page in ``summary``.
+
 Every mail is rendered for one recipient — in their language and time zone, with their own unsubscribe
 link — and recorded in ``SentMail`` under a key that names it, in the transaction that sends it. A key
 already recorded for a member is never sent to them again, so the tasks and the cron command

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from qicop.meetings.materials import views as views_materials
+from qicop.meetings.materials import views
 
 urlpatterns: list = [
     path(
         "n/<slug:slug>/meetings/<int:meeting_id>/materials/",
-        views_materials.materials_page,
+        views.materials_page,
         name="materials",
     ),
     path(
         "n/<slug:slug>/meetings/<int:meeting_id>/materials/<int:material_id>/",
-        views_materials.material,
+        views.material,
         name="material",
     ),
     path(
         "n/<slug:slug>/meetings/<int:meeting_id>/materials/<int:material_id>/delete/",
-        views_materials.material_delete,
+        views.material_delete,
         name="material_delete",
     ),
-    path("n/<slug:slug>/meetings/<int:meeting_id>/pack.zip", views_materials.pack_download, name="pack"),
+    path("n/<slug:slug>/meetings/<int:meeting_id>/pack.zip", views.pack_download, name="pack"),
 ]

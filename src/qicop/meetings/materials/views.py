@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qicop.core import uploads
 from qicop.core.pagination import paginate
+from qicop.meetings import permissions as meeting_permissions
 from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.materials import pack, permissions
@@ -68,7 +69,7 @@ def _materials_page(request, slug, meeting_id, limit):
     targets = materials_selectors.upload_targets(viewer, meeting)
     if not permissions.can_add_materials(viewer, meeting, targets):
         raise PermissionDenied
-    coordinator = viewer.is_coordinator(network)
+    coordinator = meeting_permissions.can_manage_meetings(viewer, network)
     form = MaterialForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qicop.core.params import id_or_none
-from qicop.meetings import selectors
+from qicop.meetings import permissions, selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.minutes import services
 from qicop.meetings.minutes.forms import ActionForm, DecisionForm, MinutesForm
@@ -30,7 +30,7 @@ def minutes_page(request, slug, meeting_id):
     """Coordinators write the minutes, record, change and delete decisions and actions, and close actions."""
     viewer, network = meetings_network(request, slug)
     meeting = selectors.meeting_in_network(network, meeting_id)
-    if not viewer.is_coordinator(network):
+    if not permissions.can_manage_meetings(viewer, network):
         raise PermissionDenied
     members = list(network_selectors.members_of_network(network).select_related("country")[:500])
     countries = list(network.countries.order_by("name"))

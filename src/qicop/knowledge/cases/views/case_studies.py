@@ -77,7 +77,7 @@ def _waiting_for_review(viewer, network) -> dict | None:
     if not rules.reviews_in(viewer, network):
         return None
     query = {"status": CaseStudy.Status.REVIEW}
-    if not viewer.is_coordinator(network):
+    if not rules.writes_about_any_country(viewer, network):
         query["country"] = viewer.country_id
     return {
         "count": selectors.waiting_for_review(viewer, network).count(),
@@ -89,7 +89,7 @@ def _allowed_countries(viewer, network, case=None) -> list:
     """The countries one may write about: any of the network's for coordinators, else one's own (and the
     case study's, for a focal point or author editing it)."""
     countries = network.countries.order_by("name")
-    if not viewer.is_coordinator(network):
+    if not rules.writes_about_any_country(viewer, network):
         allowed = {viewer.country_id} | ({case.country_id} if case else set())
         countries = countries.filter(pk__in=allowed)
     return list(countries)
