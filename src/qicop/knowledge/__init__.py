@@ -12,7 +12,7 @@ root), grouped by feature into rooms with the usual names inside (``permissions`
     following, accepting an answer, reporting and moderating.
 At the root: ``models`` every table · ``notifications`` what a member is told (in-app and by e-mail,
     digests) about case studies and discussions · ``whats_new`` the page of recent activity · ``tasks``
-    (ids in, mail out) · ``templatetags`` (a page's discussions) · ``admin`` · ``apps``.
+    (ids in, mail out) · ``templatetags`` (a page's discussions) · ``apps``.
 
 Topics belong to the network (``network.selectors.topics_of_network`` lists them for every page); case
 studies' rules are in ``cases/permissions.py``, discussions' in ``discussions/permissions.py``.
