@@ -200,8 +200,8 @@ def test_no_page_answers_500_whatever_was_accepted(data, scenario):
 
 
 def test_publishing_a_case_study_keeps_a_drawing_of_flagged_data(data):
+    from qicop.knowledge.cases.selectors import snapshot_svg
     from qicop.knowledge.models import CaseStudyChart
-    from qicop.knowledge.selectors_cases import snapshot_svg
 
     numerator_above_denominator(data)
     _case_study(data)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from qicop.core.models import AuditEntry
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy, CaseStudyVersion, Notification, ReviewComment
 from qicop.network.models import Topic
 

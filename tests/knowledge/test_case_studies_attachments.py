@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import Attachment, CaseStudy
 
 PDF = (

@@ -13,7 +13,7 @@ from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import IndicatorMapping, NetworkIndicator
 from qicop.indicators.services import publish_period
 from qicop.integrations.dhis2.rows import DataValueRow
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy, CaseStudyChart
 
 

@@ -3,7 +3,7 @@ successes and honest challenges, one draft; live charts of the demo data at the 
 
 from __future__ import annotations
 
-from qicop.knowledge.demo_cases import load_demo
+from qicop.knowledge.cases.demo import load_demo
 from qicop.knowledge.models import CaseStudy, CaseStudyChart, Resource
 
 

@@ -3,7 +3,7 @@ Portuguese; drafts have no entry at all, and leave the index when a case study g
 
 from __future__ import annotations
 
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy
 from qicop.search.models import SearchEntry
 

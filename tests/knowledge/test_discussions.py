@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import CaseStudy, Post, Subscription, Thread
 from qicop.network.models import Topic
 from qicop.search.models import SearchEntry
@@ -134,7 +134,7 @@ def test_members_follow_and_unfollow(world):
 
 
 def test_threads_started_from_a_meeting_link_back_and_are_listed_for_it(world):
-    from qicop.knowledge.selectors_discussions import threads_for
+    from qicop.knowledge.discussions.selectors import threads_for
     from qicop.network.permissions import viewer_for
 
     response = world.client_for("kim").post(
@@ -153,7 +153,7 @@ def test_threads_started_from_a_meeting_link_back_and_are_listed_for_it(world):
 def test_the_threads_include_renders_for_other_pages(world):
     from django.template.loader import render_to_string
 
-    from qicop.knowledge.selectors_discussions import threads_for
+    from qicop.knowledge.discussions.selectors import threads_for
     from qicop.network.permissions import viewer_for
 
     start(world, title="On this chart", chart=("VL_SUPPRESSION", "KeNyA000001"))

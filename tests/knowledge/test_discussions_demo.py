@@ -3,7 +3,7 @@ and followers; loading twice changes nothing."""
 
 from __future__ import annotations
 
-from qicop.knowledge import demo_discussions
+from qicop.knowledge.discussions import demo as demo_discussions
 from qicop.knowledge.models import Notification, Post, Subscription, Thread
 from qicop.network.models import Member
 

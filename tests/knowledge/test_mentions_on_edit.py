@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core import mail
 
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import Notification, Thread
 
 THREADS = "/n/vln/discussions/"

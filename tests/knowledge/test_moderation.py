@@ -3,7 +3,7 @@ Hidden posts say so to participants and show their text to coordinators only."""
 
 from __future__ import annotations
 
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import Post, PostReport, Thread
 
 THREADS = "/n/vln/discussions/"

@@ -2,7 +2,7 @@
 
 from django.core import mail
 
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 
 
 def test_a_french_speaking_follower_reads_the_reply_notice_in_french(world):

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from qicop.knowledge import discussions, notifications
+from qicop.knowledge import notifications
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings, Subscription, Thread
 
 THREADS = "/n/vln/discussions/"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core import mail
 from django.utils import timezone
 
-from qicop.knowledge import discussions, notifications
+from qicop.knowledge import notifications
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import Notification, NotificationSettings, PostReport
 from qicop.network.models import Membership, Role
 

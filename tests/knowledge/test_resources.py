@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import Resource
 from qicop.network.models import Topic
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from knowledge.test_case_studies import make_case
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import CaseStudy, Post, Thread
 from qicop.network.models import Topic
 

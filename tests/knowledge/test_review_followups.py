@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from knowledge.test_case_studies import form_data, make_case, url
-from qicop.knowledge import cases
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy
 
 PDF = (
@@ -157,7 +157,7 @@ def test_a_member_still_writes_about_their_own_country_only(world):
 
 
 def _thread(world, persona, title, **attached):
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     member = getattr(world, persona)
     return discussions.thread_start(
@@ -166,14 +166,14 @@ def _thread(world, persona, title, **attached):
 
 
 def _reply(world, thread, persona):
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     member = getattr(world, persona)
     return discussions.post_reply(actor=member.user, author=member, thread=thread, body="Same here.")
 
 
 def test_notifications_never_name_a_thread_hidden_since(world):
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     thread = _thread(world, "kim", "Courier secrets of Nakuru")
     _reply(world, thread, "henri")
@@ -203,7 +203,7 @@ def test_notifications_never_name_a_thread_of_a_case_study_gone_back_to_draft(wo
 @pytest.mark.parametrize("persona", ["kim", "carla"])
 @pytest.mark.parametrize("text", ["x", "Réunion à l’hôpital — données. ", '"&<', "[a](https://e.org/) "])
 def test_every_page_of_a_thread_of_long_posts_stays_under_100_kb(world, persona, text):
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     body = (text * 20_000)[:20_000]
     thread = _thread(world, "kim", "Long reports")
@@ -232,7 +232,7 @@ def test_every_page_of_a_thread_of_long_posts_stays_under_100_kb(world, persona,
 
 
 def test_short_posts_still_fill_a_page(world):
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     thread = _thread(world, "kim", "Quick answers")
     for n in range(20):
@@ -271,7 +271,7 @@ def test_the_private_feed_works_without_a_session_and_lists_published_case_studi
 def test_a_bad_private_feed_token_is_not_found(world, mangle):
     from django.test import Client
 
-    from qicop.knowledge.feeds import feed_token
+    from qicop.knowledge.cases.feeds import feed_token
 
     good = feed_token(world.kim, world.network)
     token = {

@@ -10,7 +10,8 @@ import re
 from django.core import mail
 
 from knowledge.test_case_studies import make_case, url
-from qicop.knowledge import cases, notifications
+from qicop.knowledge import notifications
+from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings
 from qicop.network.models import Membership, Role
 

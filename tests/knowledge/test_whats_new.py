@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from qicop.knowledge import discussions
+from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import CaseStudy, Resource
 
 URL = "/n/vln/whats-new/"

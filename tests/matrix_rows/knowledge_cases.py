@@ -59,7 +59,7 @@ def _attachment(w) -> str:
 
 
 def _private_feed(w) -> str:
-    from qicop.knowledge.feeds import private_feed_path
+    from qicop.knowledge.cases.feeds import private_feed_path
 
     return private_feed_path(w.kim, w.network)
 

@@ -6,7 +6,7 @@ from matrix_rows.common import expect, participants_only, post_only
 
 
 def _unsubscribe_path(w) -> str:
-    from qicop.meetings.mail import unsubscribe_token
+    from qicop.meetings.mail.unsubscribe import unsubscribe_token
 
     return f"/meetings/unsubscribe/{unsubscribe_token(w.kim.pk, 'reminders')}/"
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from qicop.meetings import agenda, views_agenda
+from qicop.meetings.agenda import selectors
+from qicop.meetings.agenda import views as views_agenda
 from qicop.meetings.models import AgendaItem, Meeting
 from qicop.network.permissions import viewer_for
 
@@ -145,9 +146,9 @@ def test_only_coordinators_change_the_agenda(world):
 
 
 def test_the_member_picker_is_capped_but_keeps_the_people_already_chosen(world, monkeypatch):
-    monkeypatch.setattr(agenda, "MEMBER_PICKER_LIMIT", 2)
+    monkeypatch.setattr(selectors, "MEMBER_PICKER_LIMIT", 2)
     add(world, presenters=[world.olga.pk])  # Namibia sorts after Haiti and Kenya
-    members = agenda.members_for_picker(world.network, include=[world.olga])
+    members = selectors.members_for_picker(world.network, include=[world.olga])
     assert len(members) == 3 and members[-1] == world.olga
 
 

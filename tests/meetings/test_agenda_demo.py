@@ -3,7 +3,7 @@ topics; loading twice changes nothing."""
 
 from django.test import Client
 
-from qicop.meetings import demo_agenda
+from qicop.meetings.agenda import demo as demo_agenda
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 from qicop.network.models import Topic
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from test_meeting_editing import announced, edit_data, form_data  # noqa: F401 - the fixture
 
-from qicop.meetings import agenda
+from qicop.meetings.agenda import services as agenda
 from qicop.meetings.models import AgendaItem, Meeting
 
 # Haiti's clocks jump from 02:00 to 03:00 on Sunday 10 March 2030 (UTC-5 → UTC-4).

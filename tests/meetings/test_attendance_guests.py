@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from qicop.core.models import AuditEntry
-from qicop.meetings import delegations
+from qicop.meetings.delegations import documents
 from qicop.meetings.models import Attendance
 
 ZOOM = (
@@ -160,18 +160,18 @@ def test_a_guest_recorded_by_hand_gets_a_verifiable_certificate_in_their_name(wo
     guest = Attendance.objects.get(meeting=world.meeting, member=None)
     response = client.get(certificate_url(world, guest))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert "Amara Okafor" in delegations.certificate_html(guest)
-    code = delegations.certificate_code(guest)
+    assert "Amara Okafor" in documents.certificate_html(guest)
+    code = documents.certificate_code(guest)
     verified = Client().get(f"/certificates/verify/?code={quote(code)}").content.decode()
     assert "This certificate is genuine" in verified and "Amara Okafor" in verified
 
 
 def test_a_guest_certificate_is_no_longer_genuine_once_the_row_is_unlinked(world, imported):
     imported.post(page_url(world), {"attendance": row("Grace Visitor").pk, "op": "guest"})
-    code = delegations.certificate_code(row("Grace Visitor"))
-    assert delegations.attendance_for_code(code) == row("Grace Visitor")
+    code = documents.certificate_code(row("Grace Visitor"))
+    assert documents.attendance_for_code(code) == row("Grace Visitor")
     # a re-import renumbers the rows; the code still finds the guest by name
     imported.post(page_url(world), {"report": SimpleUploadedFile("participants.csv", ZOOM)})
-    assert delegations.attendance_for_code(code) == row("Grace Visitor")
+    assert documents.attendance_for_code(code) == row("Grace Visitor")
     imported.post(page_url(world), {"attendance": row("Grace Visitor").pk, "op": "unlink"})
-    assert delegations.attendance_for_code(code) is None
+    assert documents.attendance_for_code(code) is None

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from personas import make_member
-from qicop.meetings.attendance import MAX_BYTES
+from qicop.meetings.attendance.services import MAX_BYTES
 from qicop.meetings.models import Attendance
 from qicop.network.models import Role
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import documents
 from qicop.meetings.models import Attendance, Meeting
 
 
@@ -43,16 +43,16 @@ def test_unmatched_attendance_has_no_certificate(world):
 
 
 def test_the_certificate_names_the_person_the_meeting_its_date_the_minutes_and_a_code(world, attended):
-    html = delegations.certificate_html(attended)
+    html = documents.certificate_html(attended)
     assert "Kim Member" in html and "Reaching the second 95" in html
     assert "March 10, 2030" in html  # in the meeting's time zone (Nairobi)
     assert "Time attended: 80 minutes" in html
-    code = delegations.certificate_code(attended)
+    code = documents.certificate_code(attended)
     assert code in html and "/certificates/verify/?code=" in html
 
 
 def test_a_genuine_code_is_confirmed_publicly_with_name_and_meeting_only(world, attended):
-    code = delegations.certificate_code(attended)
+    code = documents.certificate_code(attended)
     page = Client().get(f"/certificates/verify/?code={quote(code)}").content.decode()
     assert "This certificate is genuine" in page
     assert "Kim Member" in page and "Reaching the second 95" in page
@@ -63,7 +63,7 @@ def test_a_genuine_code_is_confirmed_publicly_with_name_and_meeting_only(world, 
 
 
 def test_a_forged_or_mistyped_code_is_not_genuine(world, attended):
-    code = delegations.certificate_code(attended)
+    code = documents.certificate_code(attended)
     forged = code.replace(f"{attended.pk}-", f"{attended.pk + 1}-", 1)
     for bad in (forged, code[:-2], "nonsense"):
         page = Client().get(f"/certificates/verify/?code={quote(bad)}").content.decode()
@@ -71,7 +71,7 @@ def test_a_forged_or_mistyped_code_is_not_genuine(world, attended):
 
 
 def test_a_certificate_stays_genuine_after_the_report_is_imported_again(world, attended):
-    code = delegations.certificate_code(attended)
+    code = documents.certificate_code(attended)
     report = (
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "Kim Member,kim@example.org,03/10/2030 01:00:12 PM,03/10/2030 02:20:00 PM,80,No\n"
@@ -81,13 +81,13 @@ def test_a_certificate_stays_genuine_after_the_report_is_imported_again(world, a
         {"report": SimpleUploadedFile("participants.csv", report.encode())},
     )
     assert not Attendance.objects.filter(pk=attended.pk).exists()  # the import replaced the row
-    assert delegations.attendance_for_code(code).member == world.kim
+    assert documents.attendance_for_code(code).member == world.kim
 
 
 def test_a_withdrawn_attendance_voids_the_certificate(world, attended):
-    code = delegations.certificate_code(attended)
+    code = documents.certificate_code(attended)
     attended.delete()
-    assert delegations.attendance_for_code(code) is None
+    assert documents.attendance_for_code(code) is None
 
 
 def test_the_meeting_page_offers_the_certificate_to_those_who_attended(world, attended):
@@ -100,7 +100,7 @@ def test_a_french_members_certificate_is_in_french(world, attended):
     world.kim.user.language = "fr"
     world.kim.user.save()
     attended.refresh_from_db()
-    html = delegations.certificate_html(attended)
+    html = documents.certificate_html(attended)
     assert 'lang="fr"' in html and "10 mars 2030" in html
 
 
@@ -110,7 +110,7 @@ def test_the_verification_page_dates_the_meeting_as_the_certificate_does(world, 
         start=datetime(2030, 3, 10, 22, 30, tzinfo=UTC), end=datetime(2030, 3, 11, 0, 0, tzinfo=UTC)
     )
     attended.refresh_from_db()
-    assert "March 11, 2030" in delegations.certificate_html(attended)
-    code = delegations.certificate_code(attended)
+    assert "March 11, 2030" in documents.certificate_html(attended)
+    code = documents.certificate_code(attended)
     page = Client().get(f"/certificates/verify/?code={quote(code)}").content.decode()
     assert "on March 11, 2030." in page

@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from qicop.meetings import delegations, mail
+from qicop.meetings.delegations import services as delegations
+from qicop.meetings.mail import sending as mail
+from qicop.meetings.mail import unsubscribe
 from qicop.meetings.models import Delegate, MailOptOut, Meeting, SentMail
 
 WANJIRU = "wanjiru.kamau@health.go.ke"
@@ -135,8 +137,8 @@ def test_a_delegate_unsubscribes_by_the_link_in_the_mail_without_an_account(worl
 
 
 def test_an_address_token_cannot_be_forged_into_a_members(world, summit):
-    token = mail.address_unsubscribe_token(WANJIRU, "reminders")
-    assert mail.read_unsubscribe_target(token) == (None, WANJIRU, "reminders")
+    token = unsubscribe.address_unsubscribe_token(WANJIRU, "reminders")
+    assert unsubscribe.read_unsubscribe_target(token) == (None, WANJIRU, "reminders")
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert Client().get(f"/meetings/unsubscribe/{tampered}/").status_code == 400
 
@@ -245,7 +247,7 @@ def test_an_address_whose_account_unsubscribed_is_not_mailed(world, summit):
 
 
 def test_invited_delegates_get_the_update_when_the_meeting_is_moved_and_made_virtual(world, summit):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     mail.send_invitations(summit.pk)
     meeting = Meeting.objects.get(pk=summit.pk)
@@ -275,7 +277,7 @@ def test_invited_delegates_get_the_update_when_the_meeting_is_moved_and_made_vir
 
 
 def test_an_invited_delegate_whose_row_was_removed_gets_the_cancellation(world, summit):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     mail.send_invitations(summit.pk)
     uid = f"UID:{summit.uid}@qicop"

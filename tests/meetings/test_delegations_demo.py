@@ -2,13 +2,13 @@
 
 from django.test import Client
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import demo as delegations_demo
 from qicop.meetings.models import Attendance, Delegate, Meeting
 
 
 def test_the_demo_fills_delegations_and_attendance_and_loads_only_once(demo):
     counts = (Delegate.objects.count(), Attendance.objects.count())
-    delegations.load_demo()
+    delegations_demo.load_demo()
     assert (Delegate.objects.count(), Attendance.objects.count()) == counts
 
     for meeting in Meeting.objects.filter(network__slug="all-country"):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from qicop.meetings import delegations
+from qicop.meetings.delegations import documents, selectors
 from qicop.meetings.models import Delegate, Meeting
 
 
@@ -41,7 +41,7 @@ def kim(world, meeting):
 
 
 def letters_html(meeting, **filters):
-    return delegations.invitation_letters_html(list(delegations.delegates_of(meeting).filter(**filters)))
+    return documents.invitation_letters_html(list(selectors.delegates_of(meeting).filter(**filters)))
 
 
 def test_the_letter_names_the_delegate_the_meeting_the_venue_the_role_and_the_network(world, meeting, kim):

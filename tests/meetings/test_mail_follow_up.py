@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core import mail as outbox
 
-from qicop.meetings import views_mail
+from qicop.meetings.mail import views as views_mail
 from qicop.meetings.models import (
     ActionItem,
     Attendance,

@@ -7,7 +7,8 @@ import icalendar
 import pytest
 from django.core import mail as outbox
 
-from qicop.meetings import mail
+from qicop.meetings.mail import sending as mail
+from qicop.meetings.mail import triggers, unsubscribe
 from qicop.meetings.models import MailOptOut, Meeting, Registration, SentMail
 
 PAST = datetime(2020, 3, 10, 13, tzinfo=UTC)
@@ -139,7 +140,7 @@ def test_every_invitation_has_its_own_one_click_unsubscribe_link(world):
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = header.strip("<>")
     assert url in message.body
-    assert mail.read_unsubscribe_token(url.rsplit("/", 2)[1]) == (world.kim.pk, "invitations")
+    assert unsubscribe.read_unsubscribe_token(url.rsplit("/", 2)[1]) == (world.kim.pk, "invitations")
 
 
 def test_only_coordinators_send_invitations(world):
@@ -171,8 +172,8 @@ def test_an_edit_after_the_invitations_sends_one_update_with_the_same_uid_and_a_
     meeting.start += timedelta(hours=1)
     meeting.end += timedelta(hours=1)
     meeting.save()
-    mail.meeting_changed(meeting)
-    mail.meeting_changed(meeting)  # called twice for one change: still one update each
+    triggers.meeting_changed(meeting)
+    triggers.meeting_changed(meeting)  # called twice for one change: still one update each
     assert len(outbox.outbox) == 5
     (message,) = to(world.kim)
     update = event_of(message)
@@ -189,13 +190,13 @@ def test_an_editor_that_raised_the_sequence_itself_is_not_raised_again(world):
     send_invitations(world)
     outbox.outbox.clear()
     Meeting.objects.filter(pk=world.meeting.pk).update(sequence=1, title="Reaching the second 95 (moved)")
-    mail.meeting_changed(Meeting.objects.get(pk=world.meeting.pk))
+    triggers.meeting_changed(Meeting.objects.get(pk=world.meeting.pk))
     assert Meeting.objects.get(pk=world.meeting.pk).sequence == 1
     assert event_of(to(world.kim)[0])["SEQUENCE"] == 1
 
 
 def test_a_change_before_any_invitation_sends_nothing(world):
-    mail.meeting_changed(world.meeting)
+    triggers.meeting_changed(world.meeting)
     assert not outbox.outbox
     assert Meeting.objects.get(pk=world.meeting.pk).sequence == 0
 
@@ -222,7 +223,7 @@ def test_a_cancellation_is_sent_as_method_cancel_to_everyone_invited(world):
     meeting = Meeting.objects.get(pk=world.meeting.pk)
     meeting.status = "cancelled"
     meeting.save()
-    mail.meeting_changed(meeting, cancelled=True)
+    triggers.meeting_changed(meeting, cancelled=True)
     assert len(outbox.outbox) == 5
     (message,) = to(world.kim)
     mimetype, calendar = calendar_part(message)
@@ -232,12 +233,12 @@ def test_a_cancellation_is_sent_as_method_cancel_to_everyone_invited(world):
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
     assert str(event["UID"]) == f"{world.meeting.uid}@qicop"
     assert message.subject.startswith("Cancelled:")
-    mail.meeting_changed(meeting, cancelled=True)
+    triggers.meeting_changed(meeting, cancelled=True)
     assert len(outbox.outbox) == 5  # told twice, sent once
 
 
 def test_the_planning_services_edits_and_cancellation_reach_the_invited_as_one_event(world):
-    from qicop.meetings import agenda
+    from qicop.meetings.agenda import services as agenda
 
     send_invitations(world)
     outbox.outbox.clear()

@@ -288,7 +288,7 @@ def test_a_link_must_be_a_web_address(world):
 
 
 def stored(world, name="slides.pdf", content=None, **fields) -> Material:
-    from qicop.meetings.materials import store_material
+    from qicop.meetings.materials.services import store_material
 
     return store_material(
         actor=world.carla.user,
@@ -418,7 +418,7 @@ def test_the_add_link_shows_only_to_those_who_may_add(world):
 
 
 def test_the_panel_asks_the_database_a_bounded_number_of_times(world, django_assert_max_num_queries):
-    from qicop.meetings import views_materials
+    from qicop.meetings.materials import views as views_materials
 
     for index in range(3):
         item = item_presented_by(world, world.kim, title=f"Item {index}")
@@ -453,7 +453,7 @@ def test_the_service_refuses_a_wrong_file_without_writing_anything(world):
 
 
 def test_a_failure_after_the_file_is_written_removes_the_file_again(world, monkeypatch):
-    from qicop.meetings import materials
+    from qicop.meetings.materials import services as materials
 
     def broken_audit(**kwargs):
         raise RuntimeError("the audit log is unavailable")

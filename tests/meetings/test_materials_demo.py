@@ -3,7 +3,7 @@
 import zipfile
 from io import BytesIO
 
-from qicop.meetings import materials
+from qicop.meetings.materials import demo as materials_demo
 from qicop.meetings.models import Material, Meeting
 
 
@@ -21,7 +21,7 @@ def test_demo_meetings_get_files_on_their_agenda_and_recordings(demo):
 
 def test_loading_the_demo_materials_twice_adds_nothing(demo):
     count = Material.objects.count()
-    materials.load_demo()
+    materials_demo.load_demo()
     assert Material.objects.count() == count > 0
 
 

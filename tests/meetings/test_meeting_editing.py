@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from qicop.integrations.ical import read_events
-from qicop.meetings import agenda
+from qicop.meetings.agenda import services as agenda
 from qicop.meetings.models import AgendaItem, Meeting, MeetingSeries, Registration
 from qicop.network.models import Topic
 
@@ -15,7 +15,7 @@ def announced(monkeypatch):
     """Every call the mail engineer's ``meeting_changed`` receives."""
     calls = []
     monkeypatch.setattr(
-        "qicop.meetings.mail.meeting_changed",
+        "qicop.meetings.mail.triggers.meeting_changed",
         lambda meeting, cancelled=False: calls.append((meeting.pk, cancelled)),
     )
     return calls

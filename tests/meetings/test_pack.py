@@ -14,7 +14,7 @@ from test_materials import (
     upload,
 )
 
-from qicop.meetings.materials import store_material
+from qicop.meetings.materials.services import store_material
 from qicop.meetings.models import Material, Meeting
 
 
@@ -162,7 +162,7 @@ def test_the_panel_gives_the_size_of_the_pack_before_download(furnished):
     sizes = sum(Material.objects.values_list("size", flat=True))
     from django.template.defaultfilters import filesizeformat
 
-    from qicop.meetings.pack import TEXT_ALLOWANCE
+    from qicop.meetings.materials.pack import TEXT_ALLOWANCE
 
     assert f"Everything in one file: {filesizeformat(sizes + TEXT_ALLOWANCE)}" in page
 

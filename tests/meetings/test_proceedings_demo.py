@@ -3,8 +3,8 @@ proceedings, minutes, attendance and evaluations; the proceedings PDF renders.""
 
 from django.test import Client
 
-from qicop.meetings import proceedings
 from qicop.meetings.models import Attendance, Evaluation, Meeting, Proceedings
+from qicop.meetings.proceedings import demo as proceedings_demo
 
 
 def signed_in(email):
@@ -17,7 +17,7 @@ def signed_in(email):
 
 def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_without_duplicates(demo):
     counts = (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count())
-    proceedings.load_demo()
+    proceedings_demo.load_demo()
     assert (Proceedings.objects.count(), Evaluation.objects.count(), Attendance.objects.count()) == counts
     published = set(
         Proceedings.objects.filter(published_at__isnull=False).values_list("network__slug", "year")

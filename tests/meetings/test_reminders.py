@@ -9,7 +9,7 @@ from django.core import mail as outbox
 from django.core.management import call_command
 from django.utils import timezone
 
-from qicop.meetings import mail
+from qicop.meetings.mail import triggers, unsubscribe
 from qicop.meetings.models import CasePresentation, MailOptOut, Meeting, Registration, SentMail
 
 
@@ -61,19 +61,19 @@ def test_reminders_carry_the_join_link_in_the_members_language_and_zone(world):
     assert f"{local:%H:%M}" in message.body and "(America/Port-au-Prince)" in message.body
     assert "https://zoom.example.org/j/123" in message.body
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
-    assert mail.read_unsubscribe_token(url.rsplit("/", 2)[1]) == (world.henri.pk, "reminders")
+    assert unsubscribe.read_unsubscribe_token(url.rsplit("/", 2)[1]) == (world.henri.pk, "reminders")
 
 
 def test_each_offset_goes_out_once_and_a_late_reminder_never_follows_an_earlier_one(world):
     meeting = starting_in(world, timedelta(days=10), reminder_offsets="7d,1d,2h")
     register(world, "kim")
     now = timezone.now()
-    assert mail.enqueue_due(now) == []  # ten days ahead: nothing yet
-    assert [d.offset for d in mail.enqueue_due(now + timedelta(days=3, hours=1))] == ["7d"]
-    assert mail.enqueue_due(now + timedelta(days=4)) == []
-    assert [d.offset for d in mail.enqueue_due(now + timedelta(days=9, hours=23))] == ["2h"]
-    assert mail.enqueue_due(now + timedelta(days=9, hours=23)) == []
-    assert [d.offset for d in mail.due_now(now + timedelta(days=9, hours=23))] == []
+    assert triggers.enqueue_due(now) == []  # ten days ahead: nothing yet
+    assert [d.offset for d in triggers.enqueue_due(now + timedelta(days=3, hours=1))] == ["7d"]
+    assert triggers.enqueue_due(now + timedelta(days=4)) == []
+    assert [d.offset for d in triggers.enqueue_due(now + timedelta(days=9, hours=23))] == ["2h"]
+    assert triggers.enqueue_due(now + timedelta(days=9, hours=23)) == []
+    assert [d.offset for d in triggers.due_now(now + timedelta(days=9, hours=23))] == []
     assert len(to(world.kim)) == 2
     keys = set(SentMail.objects.filter(meeting=meeting).values_list("key", flat=True))
     assert keys == {f"reminder:{meeting.pk}:7d", f"reminder:{meeting.pk}:2h"}

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qicop.core.models import AuditEntry
-from qicop.meetings import series as series_service
 from qicop.meetings.models import Meeting, MeetingSeries
+from qicop.meetings.series import services
 
 LIST = "/n/vln/meetings/series/"
 NEW = LIST + "new/"
@@ -96,7 +96,7 @@ def test_the_service_itself_refuses_a_duplicate_title(world, sessions):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        series_service.create_series(actor=world.carla.user, network=world.network, title="Virtual Sessions")
+        services.create_series(actor=world.carla.user, network=world.network, title="Virtual Sessions")
     assert "title" in error.value.message_dict
     assert not AuditEntry.objects.filter(verb="series.create").exists()
 

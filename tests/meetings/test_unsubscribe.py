@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.core import mail as outbox
 from django.test import Client
 
-from qicop.meetings import mail
+from qicop.meetings.mail import unsubscribe
 from qicop.meetings.models import MailOptOut
 
 
 def link(member, kind="invitations") -> str:
-    return f"/meetings/unsubscribe/{mail.unsubscribe_token(member.pk, kind)}/"
+    return f"/meetings/unsubscribe/{unsubscribe.unsubscribe_token(member.pk, kind)}/"
 
 
 def test_the_link_asks_for_confirmation_before_changing_anything(world):
@@ -55,7 +55,7 @@ def test_the_link_that_went_out_in_a_mail_works(world):
 
 
 def test_a_changed_or_truncated_link_gives_a_clear_400_page(world):
-    token = mail.unsubscribe_token(world.kim.pk, "all")
+    token = unsubscribe.unsubscribe_token(world.kim.pk, "all")
     for bad in (token[:-3], token.replace(token[2], "x" if token[2] != "x" else "y", 1), "not-a-token"):
         response = Client().post(f"/meetings/unsubscribe/{bad}/")
         assert response.status_code == 400
@@ -64,8 +64,8 @@ def test_a_changed_or_truncated_link_gives_a_clear_400_page(world):
 
 
 def test_an_expired_link_says_so(world, monkeypatch):
-    token = mail.unsubscribe_token(world.kim.pk, "all")
-    monkeypatch.setattr(mail, "UNSUBSCRIBE_MAX_AGE", timedelta(seconds=-1))
+    token = unsubscribe.unsubscribe_token(world.kim.pk, "all")
+    monkeypatch.setattr(unsubscribe, "UNSUBSCRIBE_MAX_AGE", timedelta(seconds=-1))
     response = Client().get(f"/meetings/unsubscribe/{token}/")
     assert response.status_code == 400
     assert "The link has expired" in response.content.decode()
@@ -76,7 +76,7 @@ def test_a_link_for_another_purpose_is_not_an_unsubscribe_link(world):
 
     forged = signing.dumps({"m": world.kim.pk, "k": "all"}, salt="something else")
     assert Client().post(f"/meetings/unsubscribe/{forged}/").status_code == 400
-    unknown_kind = signing.dumps({"m": world.kim.pk, "k": "everything"}, salt=mail.UNSUBSCRIBE_SALT)
+    unknown_kind = signing.dumps({"m": world.kim.pk, "k": "everything"}, salt=unsubscribe.UNSUBSCRIBE_SALT)
     assert Client().post(f"/meetings/unsubscribe/{unknown_kind}/").status_code == 400
 
 

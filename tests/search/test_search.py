@@ -166,7 +166,7 @@ def test_a_page_past_the_last_shows_the_last_page(world):
 def test_a_portuguese_discussion_is_found_by_another_form_of_its_words(world):
     """Discussions have no language of their own: their words are stemmed in all three languages, so a
     thread about "avaliações" is found by "avaliação" even when other results match the word exactly."""
-    from qicop.knowledge import discussions
+    from qicop.knowledge.discussions import services as discussions
 
     discussions.thread_start(
         actor=world.henri.user,

@@ -22,7 +22,7 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
 def _load(seed: int, with_data: bool) -> bool:
     from qicop.accounts.models import User
     from qicop.indicators.demo import load_indicators_demo
-    from qicop.knowledge import demo_cases
+    from qicop.knowledge.cases import demo as demo_cases
     from qicop.meetings.demo import load_meetings_demo
 
     created = load_network_demo(seed=seed)
@@ -39,17 +39,21 @@ def _load(seed: int, with_data: bool) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings import delegations, demo_agenda, materials, proceedings
+    from qicop.meetings.agenda import demo as agenda_demo
+    from qicop.meetings.delegations import demo as delegations_demo
+    from qicop.meetings.materials import demo as materials_demo
+    from qicop.meetings.proceedings import demo as proceedings_demo
 
-    demo_agenda.load_demo()  # presenters, panellists, case presentations and topics
-    materials.load_demo()  # slides, documents and recordings
-    delegations.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
-    proceedings.load_demo()  # minutes, evaluations and published proceedings
+    agenda_demo.load_demo()  # presenters, panellists, case presentations and topics
+    materials_demo.load_demo()  # slides, documents and recordings
+    delegations_demo.load_demo()  # delegations 2010–2012 and attendance of the virtual sessions
+    proceedings_demo.load_demo()  # minutes, evaluations and published proceedings
 
 
 def _knowledge() -> None:
     """Case studies, resources and discussions (each step is idempotent)."""
-    from qicop.knowledge import demo_cases, demo_discussions
+    from qicop.knowledge.cases import demo as demo_cases
+    from qicop.knowledge.discussions import demo as demo_discussions
 
     demo_cases.load_demo()  # case studies (their live charts once the data is there), resources, topics
     demo_discussions.load_demo()

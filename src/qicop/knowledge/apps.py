@@ -9,8 +9,8 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from qicop.knowledge.search_cases import register_case_studies
-        from qicop.knowledge.search_discussions import register_discussions
+        from qicop.knowledge.cases.search import register_case_studies
+        from qicop.knowledge.discussions.search import register_discussions
 
         register_case_studies()
         register_discussions()

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from qicop.core.audit import audit
 from qicop.core.i18n import reader_language, reader_zone
-from qicop.knowledge import permissions_discussions as rules
+from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings, Post, PostReport, Thread
 from qicop.network.models import Member, Membership, Role
 

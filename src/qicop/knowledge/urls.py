@@ -1,4 +1,5 @@
-from qicop.knowledge import urls_cases, urls_discussions
+from qicop.knowledge.cases import urls as urls_cases
+from qicop.knowledge.discussions import urls as urls_discussions
 
 app_name = "knowledge"
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from qicop.knowledge import permissions_discussions as rules
+from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.models import CaseStudy, Post, Resource, Thread
 from qicop.meetings import permissions as meeting_permissions
 from qicop.meetings import selectors as meeting_selectors

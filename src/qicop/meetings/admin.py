@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qicop.meetings import agenda
+from qicop.meetings.agenda import services as agenda
 from qicop.meetings.models import AgendaItem, Meeting, MeetingSeries, Registration
 from qicop.network.admin_site import CoordinatorAdmin
 

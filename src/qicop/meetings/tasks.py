@@ -1,4 +1,4 @@
-"""Background tasks of the meetings app: ids in, one batch of mail out (see qicop.meetings.mail).
+"""Background tasks of the meetings app: ids in, one batch of mail out (see qicop.meetings.mail.sending).
 
 Each is safe to run again: what went out is recorded in SentMail and skipped the next time.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from qicop.meetings import mail
+from qicop.meetings.mail import sending as mail
 
 
 @task()

@@ -9,19 +9,14 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
-from qicop.meetings import (
-    calendars,
-    permissions,
-    selectors,
-    services,
-    views_agenda,
-    views_delegations,
-    views_mail,
-    views_materials,
-    views_proceedings,
-)
+from qicop.meetings import calendars, permissions, selectors, services
 from qicop.meetings.access import meetings_network
+from qicop.meetings.agenda import views as agenda_views
+from qicop.meetings.delegations import views as delegations_views
+from qicop.meetings.mail import views as mail_views
+from qicop.meetings.materials import views as materials_views
 from qicop.meetings.models import ActionItem, CalendarFeed, Registration
+from qicop.meetings.proceedings import views as proceedings_views
 from qicop.network import selectors as network_selectors
 from qicop.scheduling import local_time_table
 
@@ -56,7 +51,7 @@ def meeting_detail(request, slug, meeting_id):
     registration = selectors.registration_of(meeting, viewer.member_id)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     zones = {c.display_name: c.time_zone for c in meeting.countries.all()}
-    is_coordinator = viewer.is_coordinator(network)
+    is_coordinator = permissions.can_manage_meetings(viewer, network)
     return render(
         request,
         "meetings/detail.html",
@@ -79,11 +74,11 @@ def meeting_detail(request, slug, meeting_id):
             "actions": meeting.actions.select_related("owner", "country"),
             "carried_forward": selectors.carried_forward_actions(meeting),
             # Each feature adds its panel to the meeting page.
-            "agenda_panel": views_agenda.detail_panel(request, viewer, network, meeting),
-            "delegations_panel": views_delegations.detail_panel(request, viewer, network, meeting),
-            "mail_panel": views_mail.detail_panel(request, viewer, network, meeting),
-            "materials_panel": views_materials.detail_panel(request, viewer, network, meeting),
-            "proceedings_panel": views_proceedings.detail_panel(request, viewer, network, meeting),
+            "agenda_panel": agenda_views.detail_panel(request, viewer, network, meeting),
+            "delegations_panel": delegations_views.detail_panel(request, viewer, network, meeting),
+            "mail_panel": mail_views.detail_panel(request, viewer, network, meeting),
+            "materials_panel": materials_views.detail_panel(request, viewer, network, meeting),
+            "proceedings_panel": proceedings_views.detail_panel(request, viewer, network, meeting),
         },
     )
 

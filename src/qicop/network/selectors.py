@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from qicop.network.models import Country, Invitation, Member, Membership, Network, Organisation
+from qicop.network.models import Country, Invitation, Member, Membership, Network, Organisation, Topic
 from qicop.network.permissions import Viewer
 
 
@@ -90,6 +90,12 @@ def member_in_network(network: Network, member_id: int) -> Member:
     if member is None:
         raise Http404("No such member in this network")
     return member
+
+
+def topics_of_network(network: Network) -> QuerySet[Topic]:
+    """The network's topics, by name: the one query behind every topic list and topic choice (meetings,
+    case studies, resources, discussions). Callers that offer them in a form cap the list."""
+    return Topic.objects.filter(network=network).order_by("name", "id")
 
 
 def invitations_for_viewer(viewer: Viewer, network: Network) -> QuerySet[Invitation]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from qicop.knowledge.selectors_discussions import threads_for
+from qicop.knowledge.discussions.selectors import threads_for
 from qicop.network.permissions import viewer_for
 
 register = template.Library()

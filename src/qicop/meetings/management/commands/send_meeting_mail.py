@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from qicop.meetings.mail import due_now, enqueue_due
+from qicop.meetings.mail.triggers import due_now, enqueue_due
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Discussions: threads and posts, following, accepted answers, reports and moderation."""

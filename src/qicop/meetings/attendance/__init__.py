@@ -1,0 +1,2 @@
+"""A meeting's attendance (imported Zoom or Teams reports, matched to members) and the attendance
+statistics."""

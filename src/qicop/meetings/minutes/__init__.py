@@ -1,0 +1,1 @@
+"""The minutes, decisions and action items of a meeting."""

@@ -1,0 +1,1 @@
+"""A network's yearly proceedings and the survey after each meeting."""

@@ -1,0 +1,1 @@
+"""Meeting series (list, create, edit, a series' meetings) and "find a time"."""
