@@ -21,7 +21,6 @@ from qicop.core.pdf import html_to_pdf
 from qicop.meetings import evaluation, proceedings, selectors
 from qicop.meetings.access import meetings_network
 from qicop.meetings.forms_proceedings import EvaluationForm, IntroductionForm
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
 
@@ -103,8 +102,7 @@ def evaluation_results(request, slug, meeting_id):
 def _proceedings_network(request, slug):
     """Proceedings have their own rule: observers read them too (published years only), so the
     meetings pages' rule (observers 403) does not apply. Outsiders get 404, as everywhere."""
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    return network_selectors.network_page(request.user, slug)
 
 
 def _readable_year(viewer, network, year):
