@@ -11,15 +11,14 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from qicop.accounts.forms import LocalizedPasswordResetForm
 from qicop.accounts.models import User
-from qicop.core.i18n import first_time_zone, language_codes
+from qicop.core.i18n import first_time_zone, language_codes, reader_language, reader_zone
 
 
 def reader_of(user: User) -> tuple[str, str]:
     """(language, time zone) to write to an account's owner in: their member profile's when they have
     one (a Haitian member reads French), else the account's own, else the site's."""
-    from qicop.core.i18n import reader_language, reader_zone
-
     Member = apps.get_model("network", "Member")  # accounts sits below the network app
     member = Member.objects.select_related("user", "country").filter(user=user).first()
     if member is not None:
@@ -59,8 +58,6 @@ def send_lock_notice(user_id: int, until: str, failures: int, address: str) -> b
 def send_password_reset(email: str) -> int:
     """Mail a password-reset link to each active account with this address that has a usable password
     (Django's rules), in the account's language. Returns how many were sent."""
-    from qicop.accounts.forms import LocalizedPasswordResetForm
-
     form = LocalizedPasswordResetForm({"email": email})
     if not form.is_valid():
         return 0

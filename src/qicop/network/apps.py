@@ -9,7 +9,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from qicop.network.search import register_members
+        from qicop.network.search import register_members  # local: it loads models, which wait for ready()
 
         register_members()
 
