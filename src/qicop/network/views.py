@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from qicop.core.pagination import paginate
 from qicop.network import permissions, selectors, services
 from qicop.network.forms import AcceptInvitationForm, DirectoryFilterForm, InvitationForm, MemberRolesForm
+from qicop.network.invitation_links import invitation_from_token
 
 
 @login_required
@@ -147,7 +148,7 @@ def invitation_revoke(request, slug, invitation_id):
 
 def accept_invitation(request, token):
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = invitation_from_token(token)
         services.check_invitation_usable(invitation)
     except ValidationError as error:
         return render(
