@@ -5,7 +5,6 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -14,13 +13,13 @@ from django.utils import formats, timezone, translation
 from qicop.accounts.forms import LocalizedPasswordResetForm
 from qicop.accounts.models import User
 from qicop.core.i18n import first_time_zone, language_codes, reader_language, reader_zone
+from qicop.core.readers import member_of
 
 
 def reader_of(user: User) -> tuple[str, str]:
     """(language, time zone) to write to an account's owner in: their member profile's when they have
     one (a Haitian member reads French), else the account's own, else the site's."""
-    Member = apps.get_model("network", "Member")  # accounts sits below the network app
-    member = Member.objects.select_related("user", "country").filter(user=user).first()
+    member = member_of(user)
     if member is not None:
         return reader_language(member), reader_zone(member)
     language = user.language if user.language in language_codes() else settings.LANGUAGE_CODE

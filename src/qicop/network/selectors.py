@@ -35,6 +35,12 @@ def network_page(user, slug: str) -> tuple[Viewer, Network]:
     return viewer, network_for_viewer(viewer, slug)
 
 
+def member_of_account(user) -> Member | None:
+    """The member an account belongs to, with its account and country (one query); None for an account
+    that is no member (a superuser, say)."""
+    return Member.objects.select_related("user", "country").filter(user_id=user.pk).first()
+
+
 def countries_of_network(network: Network) -> QuerySet[Country]:
     """The network's countries, each with the number of its people in this network."""
     return network.countries.annotate(
