@@ -28,13 +28,13 @@ from personas import PERSONAS
 # url name → (path builder, expected status by persona); each feature of the meetings app keeps its rows in
 # its own module of matrix_rows/, merged below.
 MATRIX = {
-    "core:home": (lambda w: "/", expect(302, oscar=200, anonymous=200)),
-    "core:set_language": (lambda w: "/language/", expect(405)),
+    "portal:home": (lambda w: "/", expect(302, oscar=200, anonymous=200)),
+    "portal:set_language": (lambda w: "/language/", expect(405)),
     "core:healthz": (lambda w: "/healthz/", expect(200)),
     # Everyone gets the page: someone signed in is asked whether to continue or switch account (issue 12).
     "accounts:login": (lambda w: "/accounts/login/", expect(200)),
     "accounts:logout": (lambda w: "/accounts/logout/", expect(405)),
-    "accounts:profile": (lambda w: "/accounts/profile/", expect(200, anonymous=302)),
+    "portal:profile": (lambda w: "/accounts/profile/", expect(200, anonymous=302)),
     "accounts:api_tokens": (lambda w: "/accounts/profile/tokens/", expect(200, anonymous=302)),
     "accounts:api_token_revoke": (lambda w: "/accounts/profile/tokens/1/revoke/", post_only()),
     "accounts:password_change": (lambda w: "/accounts/password/", expect(200, anonymous=302)),
@@ -44,8 +44,8 @@ MATRIX = {
     "accounts:password_reset_confirm": (lambda w: "/accounts/password/reset/MQ/bad-token/", expect(200)),
     "accounts:password_reset_complete": (lambda w: "/accounts/password/reset/complete/", expect(200)),
     "network:accept_invitation": (lambda w: "/invite/not-a-real-token/", expect(404)),
-    "network:network_home": (lambda w: "/n/vln/", members_only()),
-    "network:country_detail": (lambda w: "/n/vln/countries/KE/", members_only()),
+    "portal:network_home": (lambda w: "/n/vln/", members_only()),
+    "portal:country_detail": (lambda w: "/n/vln/countries/KE/", members_only()),
     "network:member_directory": (lambda w: "/n/vln/members/", members_only()),
     "network:member_detail": (lambda w: f"/n/vln/members/{w.kim.pk}/", members_only()),
     "network:member_roles": (lambda w: f"/n/vln/members/{w.kim.pk}/roles/", post_only()),
@@ -99,7 +99,7 @@ MATRIX = {
         expect(403, carla=200, oscar=404, anonymous=302),
     ),
     "meetings:feed": (lambda w: "/calendar/not-a-token.ics", expect(404)),
-    "search:search": (lambda w: "/n/vln/search/?q=second+95", members_only()),
+    "portal:search": (lambda w: "/n/vln/search/?q=second+95", members_only()),
     "dhis2:data_value_sets": (lambda w: "/api/dataValueSets", expect(409, anonymous=401)),
     "dhis2:data_values": (lambda w: "/api/dataValues", expect(400, anonymous=401)),
     "dhis2:metadata": (lambda w: "/api/metadata", expect(200, anonymous=401)),

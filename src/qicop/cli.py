@@ -17,7 +17,7 @@ def _setup_django() -> None:
     import django
 
     django.setup()
-    from qicop.core.i18n import compile_catalogs
+    from qicop.core.i18n import compile_catalogs  # local: Django is set up first, by _setup_django()
 
     compile_catalogs()
 
@@ -32,7 +32,7 @@ def _parse_addr(value: str) -> tuple[str, int]:
 def _serve(addr: tuple[str, int], workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    from qicop.wsgi import application
+    from qicop.wsgi import application  # local: sets Django up; only `serve` needs it
 
     class Server(BaseApplication):
         def load_config(self):
@@ -68,7 +68,11 @@ def demo(argv: list[str]) -> int:
     if args.reset:
         _reset_demo_database(settings)
     call_command("migrate", interactive=False, verbosity=0)
-    from qicop.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+    from qicop.demo import (  # local: Django is set up first, by _setup_django()
+        DEMO_LOGINS,
+        DEMO_PASSWORD,
+        load_demo,
+    )
 
     created = load_demo()
     print(
@@ -187,8 +191,8 @@ def backup(argv: list[str]) -> int:
     _setup_django()
     from pathlib import Path
 
-    from qicop.backup import BackupError
-    from qicop.backup.backup import create_backup
+    from qicop.backup import BackupError  # local: Django is set up first, by _setup_django()
+    from qicop.backup.backup import create_backup  # local: Django is set up first, by _setup_django()
 
     try:
         path, manifest = create_backup(Path(args.destination))
@@ -216,8 +220,11 @@ def restore(argv: list[str]) -> int:
     _setup_django()
     from pathlib import Path
 
-    from qicop.backup import BackupError
-    from qicop.backup.restore import check_backup, restore_backup
+    from qicop.backup import BackupError  # local: Django is set up first, by _setup_django()
+    from qicop.backup.restore import (  # local: Django is set up first, by _setup_django()
+        check_backup,
+        restore_backup,
+    )
 
     try:
         if args.check:

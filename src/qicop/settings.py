@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qicop.knowledge",
     "qicop.search",
     "qicop.exchange",
+    "qicop.portal",
 ]
 
 MIDDLEWARE = [
@@ -139,8 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for slow mail, short enough to be safe
 INVITATION_VALID_DAYS = env_int("QICOP_INVITATION_VALID_DAYS", 14)
 

@@ -8,13 +8,13 @@ from qicop.core import views as core_views
 
 urlpatterns = [
     path("", include("qicop.core.urls")),
+    path("", include("qicop.portal.urls")),
     path("accounts/", include("qicop.accounts.urls")),
     path("", include("qicop.network.urls")),
     path("", include("qicop.indicators.urls")),
     path("", include("qicop.exchange.urls")),
     path("", include("qicop.dashboards.urls")),
     path("", include("qicop.meetings.urls")),
-    path("", include("qicop.search.urls")),
     path("", include("qicop.knowledge.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),

@@ -5,23 +5,21 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from qicop.accounts.forms import LocalizedPasswordResetForm
 from qicop.accounts.models import User
-from qicop.core.i18n import first_time_zone, language_codes
+from qicop.core.i18n import first_time_zone, language_codes, reader_language, reader_zone
+from qicop.core.readers import member_of
 
 
 def reader_of(user: User) -> tuple[str, str]:
     """(language, time zone) to write to an account's owner in: their member profile's when they have
     one (a Haitian member reads French), else the account's own, else the site's."""
-    from qicop.core.i18n import reader_language, reader_zone
-
-    Member = apps.get_model("network", "Member")  # accounts sits below the network app
-    member = Member.objects.select_related("user", "country").filter(user=user).first()
+    member = member_of(user)
     if member is not None:
         return reader_language(member), reader_zone(member)
     language = user.language if user.language in language_codes() else settings.LANGUAGE_CODE
@@ -59,8 +57,6 @@ def send_lock_notice(user_id: int, until: str, failures: int, address: str) -> b
 def send_password_reset(email: str) -> int:
     """Mail a password-reset link to each active account with this address that has a usable password
     (Django's rules), in the account's language. Returns how many were sent."""
-    from qicop.accounts.forms import LocalizedPasswordResetForm
-
     form = LocalizedPasswordResetForm({"email": email})
     if not form.is_valid():
         return 0

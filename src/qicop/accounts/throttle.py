@@ -39,7 +39,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from qicop.accounts import tasks
 from qicop.accounts.models import SignInFailures, User, normalize_email
+from qicop.accounts.services import user_for_api_token
 from qicop.core.audit import audit
 
 
@@ -175,8 +177,6 @@ def record_failure(request, *, email: str | None) -> Wait | None:
 
 
 def _tell_the_owner(email: str, row: SignInFailures, address: str | None) -> None:
-    from qicop.accounts import tasks
-
     user_id = User.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()
     if user_id is None:
         return
@@ -196,8 +196,6 @@ def forget_account(email: str) -> None:
 def user_for_token(request, secret: str):
     """The user a personal API token belongs to, or None; a wrong token counts against the client
     address. Raises :class:`Throttled` while the address must wait."""
-    from qicop.accounts.services import user_for_api_token
-
     wait = wait_for(request, email=None)
     if wait is not None:
         raise Throttled(wait)

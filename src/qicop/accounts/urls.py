@@ -8,7 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.api_tokens, name="api_tokens"),
     path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("password/", views.password_change, name="password_change"),

@@ -14,11 +14,7 @@ from qicop.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
     LocalizedPasswordResetForm,
-    PreferencesForm,
 )
-from qicop.network.forms import ProfileForm
-from qicop.network.models import Member
-from qicop.network.services import update_member_profile
 
 
 class LoginView(auth_views.LoginView):
@@ -42,43 +38,6 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(wait.seconds())
         return response
-
-
-@login_required
-def profile(request):
-    user = request.user
-    member = Member.objects.filter(user=user).select_related("country", "organisation").first()
-    prefs_form = PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
-    profile_form = ProfileForm(instance=member) if member else None
-    if request.method == "POST" and request.POST.get("form") == "preferences":
-        prefs_form = PreferencesForm(request.POST)
-        if prefs_form.is_valid():
-            services.update_preferences(user=user, **prefs_form.cleaned_data)
-            messages.success(request, _("Preferences saved."))
-            response = redirect("accounts:profile")
-            response.delete_cookie("qicop_language")
-            return response
-    elif request.method == "POST" and request.POST.get("form") == "profile" and member:
-        profile_form = ProfileForm(request.POST, request.FILES, instance=member)
-        if profile_form.is_valid():
-            try:
-                update_member_profile(actor=user, member=member, **profile_form.cleaned_data)
-            except ValidationError as error:
-                profile_form.add_error(None, error)
-            else:
-                messages.success(request, _("Profile saved."))
-                return redirect("accounts:profile")
-    status = 400 if prefs_form.errors or (profile_form is not None and profile_form.errors) else 200
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "member": member,
-            "prefs_form": prefs_form,
-            "profile_form": profile_form,
-        },
-        status=status,
-    )
 
 
 @login_required

@@ -15,13 +15,12 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from qicop.accounts.throttle import Throttled
+from qicop.api.dhis2.common import error_response
 from qicop.core import errors as pages
 
 
 def _dhis2(request, status: int, message: str) -> HttpResponse:
     # JSON here; the DHIS2 API middleware gives XML to clients that asked for it.
-    from qicop.api.dhis2.common import error_response
-
     return error_response(status, message)
 
 

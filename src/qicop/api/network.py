@@ -120,26 +120,27 @@ def list_networks(request):
 
 @router.get("/networks/{slug}", response={200: NetworkOut, **ERRORS})
 def get_network(request, slug: Slug):
-    return selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    _viewer, network = selectors.network_page(request.user, slug)
+    return network
 
 
 @router.get("/networks/{slug}/countries", response={200: list[CountryOut], **ERRORS})
 @paginate(Pages)
 def list_countries(request, slug: Slug):
-    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    _viewer, network = selectors.network_page(request.user, slug)
     return selectors.countries_of_network(network)
 
 
 @router.get("/networks/{slug}/countries/{iso2}", response={200: CountryOut, **ERRORS})
 def get_country(request, slug: Slug, iso2: Code):
-    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    _viewer, network = selectors.network_page(request.user, slug)
     return selectors.country_in_network(network, iso2)
 
 
 @router.get("/networks/{slug}/organisations", response={200: list[OrganisationOut], **ERRORS})
 @paginate(Pages)
 def list_organisations(request, slug: Slug, country: str = Query("", pattern=NO_NUL)):
-    network = selectors.network_for_viewer(permissions.viewer_for(request.user), slug)
+    _viewer, network = selectors.network_page(request.user, slug)
     organisations = selectors.organisations_of_network(network)
     if country:
         organisations = organisations.filter(country__iso2=country.upper())
@@ -149,8 +150,7 @@ def list_organisations(request, slug: Slug, country: str = Query("", pattern=NO_
 @router.get("/networks/{slug}/members", response={200: list[MemberOut], **ERRORS})
 @paginate(Pages)
 def list_members(request, slug: Slug, filters: Query[MemberFilters]):
-    viewer = permissions.viewer_for(request.user)
-    network = selectors.network_for_viewer(viewer, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     members = selectors.members_of_network(
         network,
         query=filters.q,
@@ -163,8 +163,7 @@ def list_members(request, slug: Slug, filters: Query[MemberFilters]):
 
 @router.get("/networks/{slug}/members/{member_id}", response={200: MemberOut, **ERRORS})
 def get_member(request, slug: Slug, member_id: int):
-    viewer = permissions.viewer_for(request.user)
-    network = selectors.network_for_viewer(viewer, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     return _member_out(viewer, network, selectors.member_in_network(network, member_id))
 
 

@@ -23,6 +23,8 @@ from qicop.backup import BackupError
 from qicop.backup.databases import database_for
 from qicop.backup.files import AREAS, storage_of, stored_names
 from qicop.backup.manifest import DATABASE_FOLDER, FILES_FOLDER, MANIFEST, Manifest, sha256_of
+from qicop.exchange import crypto
+from qicop.exchange.models import Dhis2Connection
 
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 # The largest manifest read (a backup of a million files has a manifest of about 150 MB).
@@ -217,9 +219,6 @@ def _check_rows(manifest: Manifest, database) -> None:
 def _stored_tokens() -> tuple[int, int]:
     """Stored DHIS2 tokens, and how many of them the keys of this server (SECRET_KEY or
     QICOP_ENCRYPTION_KEYS) do not open: those must be given again, or the old keys set."""
-    from qicop.exchange import crypto
-    from qicop.exchange.models import Dhis2Connection
-
     total = unreadable = 0
     try:
         for stored in Dhis2Connection.objects.values_list("token_encrypted", flat=True).iterator():

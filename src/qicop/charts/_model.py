@@ -149,12 +149,12 @@ class Drawing:
         ]
 
     def to_svg(self, id_prefix: str | None = None) -> str:
-        from qicop.charts._svg import render_svg
+        from qicop.charts._svg import render_svg  # local: _svg imports this module
 
         return render_svg(self, id_prefix)
 
     def to_png(self, scale: float = 2.0) -> bytes:
-        from qicop.charts._png import render_png
+        from qicop.charts._png import render_png  # local: _png imports this module
 
         return render_png(self, scale)
 

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 
+from qicop.core.parse_limits import configure_from_settings, on_setting_changed
+
 
 class CoreConfig(AppConfig):
     name = "qicop.core"
@@ -9,7 +11,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from qicop.core.parse_limits import configure_from_settings, on_setting_changed
-
         configure_from_settings()
         setting_changed.connect(on_setting_changed)

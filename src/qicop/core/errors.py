@@ -5,6 +5,8 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 
+from qicop.core.i18n import time_from_now
+
 
 def bad_request(request, exception=None):
     # A BadRequest raised with a reason (core.request_checks) says it; Django's own stay generic.
@@ -23,8 +25,6 @@ def page_not_found(request, exception=None):
 
 
 def too_many_requests(request, seconds: int):
-    from qicop.core.i18n import time_from_now
-
     context = {"code": 429, "kind": "throttled", "when": time_from_now(seconds)}
     return render(request, "core/error.html", context, status=429)
 

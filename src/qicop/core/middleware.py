@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from qicop.core.i18n import is_valid_time_zone
+from qicop.core.readers import member_of
 
 
 class UserPreferencesMiddleware:
@@ -37,7 +38,5 @@ class UserPreferencesMiddleware:
 
 def _country_time_zone(user) -> str | None:
     """An account without a chosen time zone sees times in its country's zone."""
-    from django.apps import apps
-
-    Member = apps.get_model("network", "Member")  # core must not import the network app
-    return Member.objects.filter(user_id=user.pk).values_list("country__time_zone", flat=True).first()
+    member = member_of(user)
+    return member.country.time_zone if member is not None else None

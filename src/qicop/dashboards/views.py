@@ -24,13 +24,11 @@ from qicop.dashboards.series import disaggregations, last_periods
 from qicop.indicators.models import OrgUnit
 from qicop.indicators.permissions import can_import, quality_countries
 from qicop.integrations import spreadsheet
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
 
 def _network(request, slug):
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    return network_selectors.network_page(request.user, slug)
 
 
 def _number(value):

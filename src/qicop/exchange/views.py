@@ -16,14 +16,9 @@ from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
 
-def _network(request, slug):
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
-
-
 @login_required
 def connection_list(request, slug):
-    viewer, network = _network(request, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     countries = selectors.manageable_countries(viewer, network)
     if not countries:
         raise PermissionDenied
@@ -51,14 +46,14 @@ def _detail(request, network, country, connection, *, test=None, test_error="", 
 
 @login_required
 def connection_detail(request, slug, iso2):
-    viewer, network = _network(request, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     country, connection = selectors.country_for_connection(viewer, network, iso2)
     return _detail(request, network, country, connection)
 
 
 @login_required
 def connection_edit(request, slug, iso2):
-    viewer, network = _network(request, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     country, connection = selectors.country_for_connection(viewer, network, iso2)
     owners = selectors.possible_owners(country)
     initial = {}
@@ -97,7 +92,7 @@ def connection_edit(request, slug, iso2):
 @login_required
 @require_POST
 def connection_test(request, slug, iso2):
-    viewer, network = _network(request, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     country, connection = selectors.country_for_connection(viewer, network, iso2)
     if connection is None:
         return redirect("exchange:connection_edit", slug=network.slug, iso2=country.iso2)
@@ -111,7 +106,7 @@ def connection_test(request, slug, iso2):
 @login_required
 @require_POST
 def pull_now(request, slug, iso2):
-    viewer, network = _network(request, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     country, connection = selectors.country_for_connection(viewer, network, iso2)
     if connection is None:
         return redirect("exchange:connection_edit", slug=network.slug, iso2=country.iso2)

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.models import CategoryCombo, CategoryOptionCombo, DataElement, DataSet
+from qicop.indicators.selectors import in_org_units, visible_values
 from qicop.indicators.values import NUMERIC_TYPES
+from qicop.integrations.dhis2 import adx, datavalueset_csv, datavalueset_json, datavalueset_xml
 from qicop.integrations.dhis2.periods import parse_period
 from qicop.integrations.dhis2.rows import DataValueRow, DataValueSetHeader
 
@@ -45,8 +47,6 @@ def write_values(
     same data element. An ADX export with no value raises :class:`~qicop.integrations.dhis2.adx.NoValues`
     before writing anything.
     """
-    from qicop.integrations.dhis2 import adx, datavalueset_csv, datavalueset_json, datavalueset_xml
-
     schemes = id_schemes or IdSchemes()
     header = DataValueSetHeader(id_scheme=schemes.file_attributes()) if id_schemes else None
     if fmt == "csv":
@@ -181,8 +181,6 @@ def people_rows(user, **filters):
     """Rows for a person's spreadsheet: names instead of UIDs, numbers as numbers."""
     from decimal import Decimal, InvalidOperation
 
-    from qicop.indicators.selectors import visible_values
-
     for row in _people_source(user, visible_values, **filters):
         country, unit, code, period, element, combo, value, comment = row
         try:
@@ -195,8 +193,6 @@ def people_rows(user, **filters):
 
 
 def _people_source(user, visible_values, *, data_elements, org_units, children, start, end):
-    from qicop.indicators.selectors import in_org_units
-
     values = visible_values(user).filter(
         deleted=False,
         data_element__uid__in=data_elements,

@@ -21,6 +21,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
+from qicop.indicators.models import CategoryOptionCombo, DataElement, OrgUnit
+
 PLAIN_KINDS = ("UID", "CODE", "NAME")
 _UID = re.compile(r"[A-Za-z][A-Za-z0-9]{10}\Z")
 
@@ -164,8 +166,6 @@ class IdSchemes:
 
 def known_attributes(uids) -> set[str]:
     """Which of these attribute UIDs some data element, org unit or category option combo has a value of."""
-    from qicop.indicators.models import CategoryOptionCombo, DataElement, OrgUnit
-
     known = set()
     for uid in uids:
         for model in (DataElement, OrgUnit, CategoryOptionCombo):

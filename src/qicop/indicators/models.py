@@ -10,12 +10,14 @@ import secrets
 import string
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.models import TimeStampedModel
 from qicop.core.storage import private_storage  # also named by migration 0002
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 uid_validator = RegexValidator(
     r"^[A-Za-z][A-Za-z0-9]{10}$", _("A DHIS2 UID is a letter and ten letters or digits.")
@@ -188,10 +190,6 @@ class ChartKind(models.TextChoices):
 
 def validate_expression(text: str) -> None:
     """An indicator expression must parse with the DHIS2 grammar (integrations.dhis2.expressions)."""
-    from django.core.exceptions import ValidationError
-
-    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
-
     try:
         parse_expression(text)
     except ExpressionError as error:

@@ -11,13 +11,11 @@ from qicop.core.pagination import paginate
 from qicop.indicators import permissions, selectors, services
 from qicop.indicators.forms import ImportForm, PublishForm
 from qicop.integrations import spreadsheet
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
 
 def _network(request, slug):
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    return network_selectors.network_page(request.user, slug)
 
 
 @login_required

@@ -6,14 +6,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from qicop.network.invitation_links import invitation_token
 from qicop.network.models import Invitation
 
 
 def send_invitation(invitation_id: int) -> bool:
     """Send the invitation e-mail in the language chosen for the invitee. Safe to retry: a used,
     withdrawn or expired invitation is not sent again."""
-    from qicop.network.services import invitation_token
-
     invitation = (
         Invitation.objects.select_related("network", "country", "invited_by__member")
         .filter(pk=invitation_id)

@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qicop.accounts.models import User
 from qicop.core.forms import TimeZoneField
 from qicop.network.models import Member, Organisation, Role
 
@@ -80,8 +81,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
         elif p1:
-            from qicop.accounts.models import User
-
             try:
                 password_validation.validate_password(p1, User(email=self.email))
             except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from qicop.network.models import Member, Membership
 from qicop.search.index import Entry, register
 from qicop.search.models import SearchEntry
 
@@ -35,14 +36,10 @@ def member_entries(member) -> list[Entry]:
 
 
 def member_queryset():
-    from qicop.network.models import Member
-
     return Member.objects.select_related("organisation", "country").prefetch_related("memberships__network")
 
 
 def register_members() -> None:
-    from qicop.network.models import Member, Membership
-
     register(
         Member,
         "member",

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from qicop.network.models import Country, Invitation, Member, Membership, Network, Organisation, Topic
-from qicop.network.permissions import Viewer
+from qicop.network.permissions import Viewer, viewer_for
 
 
 def networks_for_viewer(viewer: Viewer) -> QuerySet[Network]:
@@ -26,6 +26,19 @@ def network_for_viewer(viewer: Viewer, slug: str) -> Network:
     if network is None:
         raise Http404("No such network")
     return network
+
+
+def network_page(user, slug: str) -> tuple[Viewer, Network]:
+    """The opening step of every page and endpoint under ``/n/<slug>/``: who is asking, and the network
+    they may see (404 whether it is missing or not theirs)."""
+    viewer = viewer_for(user)
+    return viewer, network_for_viewer(viewer, slug)
+
+
+def member_of_account(user) -> Member | None:
+    """The member an account belongs to, with its account and country (one query); None for an account
+    that is no member (a superuser, say)."""
+    return Member.objects.select_related("user", "country").filter(user_id=user.pk).first()
 
 
 def countries_of_network(network: Network) -> QuerySet[Country]:

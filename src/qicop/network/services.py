@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,29 +16,7 @@ from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone, language_codes
 from qicop.network import permissions
 from qicop.network.models import Country, Invitation, Member, Membership, Network, Organisation, Role
-
-INVITATION_SALT = "qicop.network.invitation"
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The secret part of an invitation link: a signature over the invitation's id and nonce."""
-    return signing.dumps([invitation.pk, invitation.nonce], salt=INVITATION_SALT, compress=True)
-
-
-def invitation_from_token(token: str) -> Invitation:
-    """The invitation a link points to, whatever its state; ValidationError if the link is not ours."""
-    try:
-        pk, nonce = signing.loads(token, salt=INVITATION_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError(
-            _("This invitation link is not valid. Check that you copied all of it."), code="invalid"
-        ) from None
-    invitation = Invitation.objects.select_related("network", "country", "organisation").filter(pk=pk).first()
-    if invitation is None or not secrets.compare_digest(invitation.nonce, str(nonce)):
-        raise ValidationError(
-            _("This invitation link is no longer valid: it was replaced or withdrawn."), code="invalid"
-        )
-    return invitation
+from qicop.network.tasks import send_invitation_email
 
 
 def check_invitation_usable(invitation: Invitation) -> None:
@@ -114,8 +91,6 @@ def invite_member(
     audit(
         actor=actor, verb="invitation.create", target=invitation, email=email, role=role, country=country.iso2
     )
-    from qicop.network.tasks import send_invitation_email
-
     transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
     return invitation
 

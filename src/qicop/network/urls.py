@@ -6,8 +6,6 @@ app_name = "network"
 
 urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("n/<slug:slug>/", views.network_home, name="network_home"),
-    path("n/<slug:slug>/countries/<str:iso2>/", views.country_detail, name="country_detail"),
     path("n/<slug:slug>/members/", views.member_directory, name="member_directory"),
     path("n/<slug:slug>/members/<int:member_id>/", views.member_detail, name="member_detail"),
     path("n/<slug:slug>/members/<int:member_id>/roles/", views.member_roles, name="member_roles"),

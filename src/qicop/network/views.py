@@ -8,65 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.core.pagination import paginate
-from qicop.meetings.permissions import can_see_meetings
-from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors, services
 from qicop.network.forms import AcceptInvitationForm, DirectoryFilterForm, InvitationForm, MemberRolesForm
-from qicop.network.models import Role
-
-
-def _network(request, slug):
-    viewer = permissions.viewer_for(request.user)
-    return viewer, selectors.network_for_viewer(viewer, slug)
-
-
-@login_required
-def network_home(request, slug):
-    viewer, network = _network(request, slug)
-    return render(
-        request,
-        "network/network_home.html",
-        {
-            "network": network,
-            "countries": list(selectors.countries_of_network(network)),
-            "overview": selectors.network_overview(network),
-            "can_invite": permissions.can_manage_invitations(viewer, network),
-            "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
-        },
-    )
-
-
-@login_required
-def country_detail(request, slug, iso2):
-    viewer, network = _network(request, slug)
-    country = selectors.country_in_network(network, iso2)
-    members = selectors.members_of_network(network, country=country.iso2)
-    page = paginate(request, members, per_page=50)
-    from django.utils import timezone
-
-    from qicop.dashboards.dashboard import country_panel
-    from qicop.dashboards.series import last_periods
-
-    data = country_panel(request.user, network, country, last_periods("Monthly", 36, timezone.localdate()))
-    return render(
-        request,
-        "network/country_detail.html",
-        {
-            "network": network,
-            "country": country,
-            "organisations": selectors.organisations_of_network(network, country=country),
-            "page": page,
-            "focal_points": [m for m in page if any(r.role == Role.FOCAL_POINT for r in m.network_roles)],
-            "can_see_emails": viewer.is_coordinator(network)
-            or viewer.is_focal_point_for(network, country.pk),
-            "data": data,
-        },
-    )
+from qicop.network.invitation_links import invitation_from_token
 
 
 @login_required
 def member_directory(request, slug):
-    viewer, network = _network(request, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     countries = list(selectors.countries_of_network(network))
     organisations = list(selectors.organisations_of_network(network))
     form = DirectoryFilterForm(request.GET or None, countries=countries, organisations=organisations)
@@ -97,7 +46,7 @@ def member_directory(request, slug):
 
 @login_required
 def member_detail(request, slug, member_id):
-    viewer, network = _network(request, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     member = selectors.member_in_network(network, member_id)
     roles_form = None
     if permissions.can_manage_member(viewer, network, member):
@@ -124,7 +73,7 @@ def member_detail(request, slug, member_id):
 @login_required
 @require_POST
 def member_roles(request, slug, member_id):
-    viewer, network = _network(request, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     member = selectors.member_in_network(network, member_id)
     if not permissions.can_manage_member(viewer, network, member):
         raise PermissionDenied
@@ -148,7 +97,7 @@ def member_roles(request, slug, member_id):
 
 @login_required
 def invitations(request, slug):
-    viewer, network = _network(request, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     roles = permissions.invitable_roles(viewer, network)
     if not roles:
         raise PermissionDenied
@@ -184,7 +133,7 @@ def invitations(request, slug):
 @login_required
 @require_POST
 def invitation_revoke(request, slug, invitation_id):
-    viewer, network = _network(request, slug)
+    viewer, network = selectors.network_page(request.user, slug)
     invitation = selectors.invitations_for_viewer(viewer, network).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
@@ -199,7 +148,7 @@ def invitation_revoke(request, slug, invitation_id):
 
 def accept_invitation(request, token):
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = invitation_from_token(token)
         services.check_invitation_usable(invitation)
     except ValidationError as error:
         return render(
@@ -243,7 +192,7 @@ def accept_invitation(request, token):
                 _attach_errors(form, error)
         else:
             messages.success(request, _("Welcome to %(network)s.") % {"network": invitation.network.name})
-            return redirect("network:network_home", slug=invitation.network.slug)
+            return redirect("portal:network_home", slug=invitation.network.slug)
     return render(
         request,
         "network/invitation_accept.html",

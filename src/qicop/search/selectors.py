@@ -1,4 +1,8 @@
-"""Searching what the viewer may see: their networks, observers only what observers may read."""
+"""Running a query against the index: words parsed, matches ranked, excerpts marked, typos widened.
+
+Whom a search is for is decided by the caller through ``query.Filters`` (which networks, which audiences):
+the engine knows no permissions and no app.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from qicop.network.permissions import is_participant
 from qicop.search import query, text
 from qicop.search.models import SearchEntry, SearchTerm
 
@@ -32,14 +35,6 @@ class SearchPage:
     pages: int = 1
     similar_words: list[str] = field(default_factory=list)  # used when the words typed found nothing
     seconds: float = 0.0
-
-
-def filters_for(viewer, network_ids: list[int], **chosen) -> query.Filters:
-    """The networks searched: those given that the viewer belongs to; participants see meetings and
-    discussions, observers case studies, resources and members only."""
-    member = [n for n in network_ids if viewer.is_superuser or n in viewer.network_ids()]
-    participant = [n for n in member if is_participant(viewer, n)]
-    return query.Filters(member_networks=member, participant_networks=participant, **chosen)
 
 
 def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:

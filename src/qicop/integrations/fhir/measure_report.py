@@ -38,6 +38,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from qicop.integrations.dhis2.datavalueset_xml import xml_events
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.integrations.errors import FormatError, LimitExceeded
 from qicop.integrations.limits import current, load_json, read_document
@@ -316,8 +317,6 @@ def _xml_to_json(element: Element) -> Any:
 def _check_xml_limits(data: bytes | str) -> None:
     """Refuse a document past the parsing limits (depth, elements, tag length) before a tree is built;
     any other problem is left for the parser below to report in its own words."""
-    from qicop.integrations.dhis2.datavalueset_xml import xml_events
-
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         for _event in xml_events(io.BytesIO(raw), max_elements=current().max_nodes):

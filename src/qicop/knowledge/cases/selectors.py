@@ -32,8 +32,7 @@ ORG_UNIT_MAX_LEVEL = 3
 
 def knowledge_network(request, slug: str) -> tuple[Viewer, Network]:
     """The viewer and the network of a knowledge page; 404 for anyone outside the network."""
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    return network_selectors.network_page(request.user, slug)
 
 
 # Case studies

@@ -592,8 +592,7 @@ def notification_settings(request):
 
 @login_required
 def whats_new_page(request, slug):
-    viewer = viewer_for(request.user)
-    network = network_selectors.network_for_viewer(viewer, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     since = whats_new.since_last_visit(request, network)
     news = whats_new.whats_new(viewer, network, since=since)
     for case_study in news["case_studies"]:

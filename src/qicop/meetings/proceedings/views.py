@@ -23,7 +23,6 @@ from qicop.meetings.access import meetings_network
 from qicop.meetings.proceedings import evaluation, permissions, services
 from qicop.meetings.proceedings import selectors as proceedings
 from qicop.meetings.proceedings.forms import EvaluationForm, IntroductionForm
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 
 
@@ -105,8 +104,7 @@ def evaluation_results(request, slug, meeting_id):
 def _proceedings_network(request, slug):
     """Proceedings have their own rule: observers read them too (published years only), so the
     meetings pages' rule (observers 403) does not apply. Outsiders get 404, as everywhere."""
-    viewer = network_permissions.viewer_for(request.user)
-    return viewer, network_selectors.network_for_viewer(viewer, slug)
+    return network_selectors.network_page(request.user, slug)
 
 
 def _readable_year(viewer, network, year):

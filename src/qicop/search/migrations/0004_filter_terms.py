@@ -9,7 +9,7 @@ from django.db import migrations
 def rebuild(apps, schema_editor):
     from django.db import transaction
 
-    from qicop.search.index import rebuild as rebuild_index
+    from qicop.search.index import rebuild as rebuild_index  # local: loaded only when this migration runs
 
     # The providers use today's models; should a later migration be needed first, say so and go on.
     try:

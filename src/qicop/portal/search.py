@@ -1,4 +1,5 @@
-"""One search box across case studies, resources, meetings, discussions and members of a network."""
+"""The search page of a network: one box across its case studies, resources, meetings, discussions and
+members. The engine (``qicop.search``) finds; this page decides whom it searches for."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
-from qicop.search import selectors
+from qicop.network.permissions import is_participant
+from qicop.search import query
+from qicop.search.selectors import search as find
 from qicop.search.text import LANGUAGES
 
 KINDS = [
@@ -45,10 +47,17 @@ class SearchForm(forms.Form):
         ]
 
 
+def filters_for(viewer, network_ids: list[int], **chosen) -> query.Filters:
+    """The networks searched: those given that the viewer belongs to; participants see meetings and
+    discussions, observers case studies, resources and members only."""
+    member = [n for n in network_ids if viewer.is_superuser or n in viewer.network_ids()]
+    participant = [n for n in member if is_participant(viewer, n)]
+    return query.Filters(member_networks=member, participant_networks=participant, **chosen)
+
+
 @login_required
 def search(request, slug):
-    viewer = network_permissions.viewer_for(request.user)
-    network = network_selectors.network_for_viewer(viewer, slug)
+    viewer, network = network_selectors.network_page(request.user, slug)
     countries = list(network_selectors.countries_of_network(network))
     topics = list(network.topics.all()[:200])
     form = SearchForm(request.GET or None, countries=countries, topics=topics)
@@ -57,7 +66,7 @@ def search(request, slug):
     if request.GET:
         if form.is_valid():
             data = form.cleaned_data
-            filters = selectors.filters_for(
+            filters = filters_for(
                 viewer,
                 [network.pk],
                 kind=data["kind"] or "",
@@ -71,14 +80,14 @@ def search(request, slug):
             except ValueError:
                 page = 1
             if data["q"]:
-                results = selectors.search(data["q"], filters, page=min(max(page, 1), 50))
+                results = find(data["q"], filters, page=min(max(page, 1), 50))
         else:
             status = 400
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
         request,
-        "search/search.html",
+        "portal/search.html",
         {
             "network": network,
             "form": form,

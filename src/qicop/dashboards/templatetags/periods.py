@@ -1,0 +1,17 @@
+"""Periods as the charts' axes name them, for the pages around the charts: ``{% load periods %}``."""
+
+from django import template
+from django.utils.translation import gettext
+
+from qicop.charts.axes import axis_labels
+
+register = template.Library()
+
+
+@register.filter
+def period_label(period_id) -> str:
+    """A DHIS2 period id as readers say it, in their language: "202610" → "Oct 2026", "2026Q3" → "2026 Q3".
+    Ids of other kinds are shown as they are."""
+    if period_id in (None, ""):
+        return ""
+    return axis_labels([str(period_id)], translate=gettext)[0]
