@@ -280,7 +280,7 @@ def test_a_search_costs_a_bounded_number_of_queries(data, django_assert_max_num_
 
 def test_a_stock_counts_its_latest_month_in_a_quarter_as_on_the_dashboard(data):
     """People on ART are a stock (aggregation LAST): a quarter holds March's count, not Jan + Feb + Mar."""
-    from qicop.dashboards.series import indicator_series
+    from qicop.dashboards.indicator_series import indicator_series
     from qicop.indicators.models import DataElement, OrgUnit
     from qicop.integrations.dhis2.periods import parse_period
 

@@ -10,8 +10,8 @@ from django.http import Http404
 
 from qicop.analytics.spc import ChartResult, chart
 from qicop.dashboards.checks import Flag
+from qicop.dashboards.indicator_series import Series, indicator_series
 from qicop.dashboards.models import Annotation, ChartSettings
-from qicop.dashboards.series import Series, indicator_series
 from qicop.indicators.models import NetworkIndicator, OrgUnit
 
 RULE_SETS = ("anhoej", "ihi", "mdc")

@@ -18,9 +18,9 @@ from qicop.core.pagination import paginate
 from qicop.dashboards import page_cache, quality, selectors, services
 from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
+from qicop.dashboards.indicator_series import disaggregations, last_periods
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
-from qicop.dashboards.series import disaggregations, last_periods
 from qicop.indicators.models import OrgUnit
 from qicop.indicators.permissions import can_import, quality_countries
 from qicop.integrations import spreadsheet

@@ -277,8 +277,8 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
     The series, SPC, saved phases (ChartSettings) and annotations all come from the dashboards' own code."""
     from qicop.dashboards import selectors as dashboards
     from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
+    from qicop.dashboards.indicator_series import last_periods
     from qicop.dashboards.models import ChartSettings
-    from qicop.dashboards.series import last_periods
 
     rules_set, period_type = _chart_options(chart)
     periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())

@@ -45,7 +45,7 @@ def country_detail(request, slug, iso2):
     from django.utils import timezone
 
     from qicop.dashboards.dashboard import country_panel
-    from qicop.dashboards.series import last_periods
+    from qicop.dashboards.indicator_series import last_periods
 
     data = country_panel(request.user, network, country, last_periods("Monthly", 36, timezone.localdate()))
     return render(

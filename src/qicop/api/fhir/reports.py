@@ -4,7 +4,7 @@ A Measure per network indicator (a proportion: numerator, denominator, score × 
 summary MeasureReport per indicator × org unit (its whole subtree) × period. The org unit is the report's
 subject, a contained Location (as IHE mADX does); the reporter is the country's Ministry of Health as
 registered among the network's organisations (else the country), a contained Organization. Values are
-those ``indicators.aggregation.indicator_value`` counts for the viewer, so a member sees what the pages show
+those ``indicators.arithmetic.indicator_value`` counts for the viewer, so a member sees what the pages show
 them (another country's unpublished values never), an observer only published national totals.
 """
 
@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qicop.core.i18n import first_time_zone
-from qicop.indicators.aggregation import as_decimal, indicator_value
+from qicop.indicators.arithmetic import as_decimal, indicator_value
 from qicop.indicators.models import NetworkIndicator, OrgUnit, Period
 from qicop.integrations.dhis2.periods import PeriodError, parse_period
 from qicop.integrations.fhir import ids, resources

@@ -1,9 +1,8 @@
-"""Network indicator series for an org unit over time, from the analytics table (or a facility's values).
+"""The series the charts draw: a network indicator's numerator and denominator per period for an org unit,
+read from the analytics table (or, for a facility, its values).
 
-The numerator and denominator of the country's mapping are evaluated per target period over arrays: each
-operand is the sum over the org unit's subtree of the stored periods inside the target period (SUM), or the
-last of them (LAST: stocks such as people on ART). A stock stored for a longer period than the target (a
-yearly estimate on a monthly chart) carries to every target period inside it.
+This module reads; the arithmetic (the country's mapping, SUM and LAST over time, the expressions) is
+``indicators/arithmetic.py``'s array form, the same rule the FHIR MeasureReports use for one period.
 """
 
 from __future__ import annotations
@@ -13,18 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from qicop.dashboards import checks
-from qicop.indicators.models import (
-    AggregateValue,
-    DataElement,
-    DataValue,
-    IndicatorMapping,
-    OrgUnit,
-)
+from qicop.indicators import arithmetic
+from qicop.indicators.models import AggregateValue, DataValue, IndicatorMapping, OrgUnit
 from qicop.indicators.selectors import readable
-from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError
 from qicop.integrations.dhis2.periods import Period as PeriodSpan
 from qicop.integrations.dhis2.periods import period_of
 
@@ -67,14 +61,7 @@ class Series:
         )
 
 
-def _evaluate(expression, values, count: int) -> np.ndarray:
-    """The expression per period, always one number per period: an expression without data items (the
-    default denominator "1") gives a single number, held for every period."""
-    result = np.asarray(expression.evaluate_arrays(values), dtype=float)
-    return np.broadcast_to(result, (count,)).copy()
-
-
-def _unmappable(periods, mapping, error: ExpressionError) -> Series:
+def _unmappable(periods, mapping, error) -> Series:
     empty = np.full(len(periods), np.nan)
     return Series(periods, empty, empty.copy(), mapping, problem=str(error))
 
@@ -91,61 +78,45 @@ def last_periods(period_type: str, count: int, today: date) -> list[PeriodSpan]:
 def indicator_series(
     *, user, indicator, org_unit: OrgUnit, periods: list[PeriodSpan], combo: str = ""
 ) -> Series:
-    """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them.
+    """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them,
+    computed by the indicator arithmetic (``indicators/arithmetic.py``). Five queries.
 
     ``combo`` (a category option combo UID) narrows every disaggregated element to that disaggregation, e.g.
     women only; elements without it (a total) are left as they are, so a denominator can stay a total."""
     empty = np.full(len(periods), np.nan)
-    mapping = IndicatorMapping.objects.filter(
-        network_indicator=indicator, country_id=org_unit.country_id
-    ).first()
-    if mapping is None or not periods:
-        return Series(periods, empty, empty.copy(), mapping)
-    try:
-        numerator, denominator = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
-    except ExpressionError as error:  # a mapping written around its form's check
-        return _unmappable(periods, mapping, error)
-    operands = numerator.operands() | denominator.operands()
+    mapping = arithmetic.mapping_of(indicator, org_unit.country_id)
+    if mapping.row is None or not periods:
+        return Series(periods, empty, empty.copy(), mapping.row)
+    if not mapping.usable:
+        return _unmappable(periods, mapping.row, mapping.problem)
     parent = OrgUnit.objects.filter(parent=org_unit).exists()
-    elements = {o.data_element for o in operands}
+    elements = mapping.elements
     stored = _stored(user, org_unit, elements, periods[0].start, periods[-1].end, parent=parent)
-    kinds = dict(
-        DataElement.objects.filter(uid__in={o.data_element for o in operands}).values_list(
-            "uid", "aggregation_type"
-        )
-    )
-
+    stocks = arithmetic.stock_elements(elements)
     if combo:
         stored = _narrowed(stored, combo)
-
-    def values(operand):
-        return _per_period(stored, operand, periods, last=kinds.get(operand.data_element) == "LAST")
-
+    starts, ends = arithmetic.period_bounds(periods)
     try:
-        num, den = _evaluate(numerator, values, len(periods)), _evaluate(denominator, values, len(periods))
+        num, den = arithmetic.series_of(mapping, stored, starts, ends, stocks)
     except ExpressionError as error:
-        return _unmappable(periods, mapping, error)
+        return _unmappable(periods, mapping.row, error)
     text = _text_periods(user, org_unit, elements, periods, parent=parent)
-    return Series(periods, num, den, mapping, text=text)
+    return Series(periods, num, den, mapping.row, text=text)
 
 
 def _narrowed(stored: dict, combo: str) -> dict:
-    elements_with_combo = {element for element, c in stored if c == combo}
-    return {(e, c): spans for (e, c), spans in stored.items() if e not in elements_with_combo or c == combo}
+    elements_with_combo = {element for element, c, _aoc in stored if c == combo}
+    return {
+        key: spans for key, spans in stored.items() if key[0] not in elements_with_combo or key[1] == combo
+    }
 
 
 def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
     """The category option combos (uid, name) the indicator's numerator elements are reported by here."""
     from qicop.indicators.models import CategoryOptionCombo
 
-    mapping = IndicatorMapping.objects.filter(
-        network_indicator=indicator, country_id=org_unit.country_id
-    ).first()
-    if mapping is None:
-        return []
-    try:
-        elements = {o.data_element for o in parse_expression(mapping.numerator).operands()}
-    except ExpressionError:
+    elements = arithmetic.mapping_of(indicator, org_unit.country_id).numerator_elements
+    if not elements:
         return []
     combos = (
         CategoryOptionCombo.objects.filter(category_combo__data_elements__uid__in=elements)
@@ -157,7 +128,8 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
 
 
 def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date, *, parent: bool):
-    """(element uid, coc uid) → list of (start, end, total) stored periods overlapping [start, end]."""
+    """The arithmetic's stored totals: (element uid, coc uid, None) → (start, end, total) of each stored
+    period overlapping [start, end], from the analytics table (an org unit with children) or the values."""
     overlapping = Q(period__start_date__lte=end) & Q(period__end_date__gte=start)
     if parent:
         rows = AggregateValue.objects.filter(overlapping, org_unit=org_unit, data_element__uid__in=elements)
@@ -176,16 +148,22 @@ def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date,
             deleted=False,
             numeric__isnull=False,
         )
-        rows = readable(rows, user).values_list(
-            "data_element__uid",
-            "category_option_combo__uid",
-            "period__start_date",
-            "period__end_date",
-            "numeric",
+        # Summed over attribute option combos, as the analytics table sums them: a stock reported under
+        # two AOCs counts both.
+        rows = (
+            readable(rows, user)
+            .values_list(
+                "data_element__uid",
+                "category_option_combo__uid",
+                "period__start_date",
+                "period__end_date",
+            )
+            .annotate(total=Sum("numeric"))
+            .order_by()
         )
     stored = defaultdict(list)
     for element, combo, first, last, total in rows:
-        stored[(element, combo)].append((first, last, total))
+        stored[(element, combo, None)].append((first, last, total))
     return stored
 
 
@@ -211,29 +189,6 @@ def _text_periods(
     )
 
 
-def _per_period(stored, operand, periods: list[PeriodSpan], *, last: bool) -> np.ndarray:
-    out = np.full(len(periods), np.nan)
-    for (element, combo), spans in stored.items():
-        if element != operand.data_element or operand.category_option_combo not in (None, combo):
-            continue
-        for i, period in enumerate(periods):
-            value = _combine(spans, period, last=last)
-            if value is not None:
-                out[i] = value if np.isnan(out[i]) else out[i] + value
-    return out
-
-
-def _combine(spans, period: PeriodSpan, *, last: bool) -> float | None:
-    inside = [(s, total) for s, e, total in spans if s >= period.start and e <= period.end]
-    if inside:
-        return max(inside)[1] if last else sum(total for _s, total in inside)
-    if last:  # a stock stored for a longer period (a yearly estimate) holds for each period inside it
-        covering = [total for s, e, total in spans if s <= period.start and e >= period.end]
-        if covering:
-            return covering[0]
-    return None
-
-
 def network_series(
     *, user, indicators, units: list[OrgUnit], periods: list[PeriodSpan], combo: str = ""
 ) -> dict:
@@ -241,20 +196,9 @@ def network_series(
     (indicator id, org unit id) → Series. Org units must have children (countries, regions)."""
     if not periods or not units:
         return {}
-    mappings = {
-        (m.network_indicator_id, m.country_id): m
-        for m in IndicatorMapping.objects.filter(
-            network_indicator__in=indicators, country_id__in={u.country_id for u in units}
-        )
-    }
-    parsed, broken = {}, {}
-    for key, m in mappings.items():
-        try:
-            parsed[key] = (parse_expression(m.numerator), parse_expression(m.denominator))
-        except ExpressionError as error:  # a mapping written around its form's check
-            broken[key] = error
-    elements = {o.data_element for num, den in parsed.values() for o in num.operands() | den.operands()}
-    kinds = dict(DataElement.objects.filter(uid__in=elements).values_list("uid", "aggregation_type"))
+    mappings = arithmetic.mappings_of(indicators, {u.country_id for u in units})
+    elements = {element for mapping in mappings.values() for element in mapping.elements}
+    stocks = arithmetic.stock_elements(elements)
     start, end = periods[0].start, periods[-1].end
     rows = AggregateValue.objects.filter(
         org_unit__in=units,
@@ -272,34 +216,24 @@ def network_series(
     )
     stored: dict[int, dict] = defaultdict(lambda: defaultdict(list))
     for unit_id, element, row_combo, first, last, total in rows:
-        stored[unit_id][(element, row_combo)].append((first, last, total))
+        stored[unit_id][(element, row_combo, None)].append((first, last, total))
     out = {}
     empty = np.full(len(periods), np.nan)
+    starts, ends = arithmetic.period_bounds(periods)
     for indicator in indicators:
         for unit in units:
-            key = (indicator.pk, unit.country_id)
-            if key in broken:
-                out[(indicator.pk, unit.pk)] = _unmappable(periods, mappings[key], broken[key])
-                continue
-            if key not in parsed:
+            mapping = mappings.get((indicator.pk, unit.country_id))
+            if mapping is None:
                 out[(indicator.pk, unit.pk)] = Series(periods, empty.copy(), empty.copy(), None)
                 continue
-            num, den = parsed[key]
-
+            if not mapping.usable:
+                out[(indicator.pk, unit.pk)] = _unmappable(periods, mapping.row, mapping.problem)
+                continue
             unit_stored = _narrowed(stored[unit.pk], combo) if combo else stored[unit.pk]
-
-            def values(operand, unit_values=unit_stored):
-                return _per_period(
-                    unit_values, operand, periods, last=kinds.get(operand.data_element) == "LAST"
-                )
-
             try:
-                out[(indicator.pk, unit.pk)] = Series(
-                    periods,
-                    _evaluate(num, values, len(periods)),
-                    _evaluate(den, values, len(periods)),
-                    mappings[key],
-                )
+                num, den = arithmetic.series_of(mapping, unit_stored, starts, ends, stocks)
             except ExpressionError as error:
-                out[(indicator.pk, unit.pk)] = _unmappable(periods, mappings[key], error)
+                out[(indicator.pk, unit.pk)] = _unmappable(periods, mapping.row, error)
+                continue
+            out[(indicator.pk, unit.pk)] = Series(periods, num, den, mapping.row)
     return out
