@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
-from django.db.models import Q, Sum
 
 from qicop.dashboards import checks
 from qicop.indicators import arithmetic
@@ -79,7 +78,7 @@ def indicator_series(
     *, user, indicator, org_unit: OrgUnit, periods: list[PeriodSpan], combo: str = ""
 ) -> Series:
     """The numerator and denominator per period for the org unit's subtree, as ``user`` may see them,
-    computed by the indicator arithmetic (``indicators/arithmetic.py``). Five queries.
+    computed by the indicator arithmetic (``indicators/arithmetic.py``). Four queries.
 
     ``combo`` (a category option combo UID) narrows every disaggregated element to that disaggregation, e.g.
     women only; elements without it (a total) are left as they are, so a denominator can stay a total."""
@@ -90,17 +89,16 @@ def indicator_series(
     if not mapping.usable:
         return _unmappable(periods, mapping.row, mapping.problem)
     parent = OrgUnit.objects.filter(parent=org_unit).exists()
-    elements = mapping.elements
-    stored = _stored(user, org_unit, elements, periods[0].start, periods[-1].end, parent=parent)
-    stocks = arithmetic.stock_elements(elements)
-    if combo:
-        stored = _narrowed(stored, combo)
+    stored = arithmetic.stored_totals(
+        user, org_unit, mapping, periods[0].start, periods[-1].end, parent=parent
+    )
+    spans = _narrowed(stored.spans, combo) if combo else stored.spans
     starts, ends = arithmetic.period_bounds(periods)
     try:
-        num, den = arithmetic.series_of(mapping, stored, starts, ends, stocks)
+        num, den = arithmetic.series_of(mapping, spans, starts, ends, stored.stocks)
     except ExpressionError as error:
         return _unmappable(periods, mapping.row, error)
-    text = _text_periods(user, org_unit, elements, periods, parent=parent)
+    text = _text_periods(user, org_unit, mapping.elements, periods, parent=parent)
     return Series(periods, num, den, mapping.row, text=text)
 
 
@@ -125,46 +123,6 @@ def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
         .order_by("name")
     )
     return list(combos.values_list("uid", "name")[:50])
-
-
-def _stored(user, org_unit: OrgUnit, elements: set[str], start: date, end: date, *, parent: bool):
-    """The arithmetic's stored totals: (element uid, coc uid, None) → (start, end, total) of each stored
-    period overlapping [start, end], from the analytics table (an org unit with children) or the values."""
-    overlapping = Q(period__start_date__lte=end) & Q(period__end_date__gte=start)
-    if parent:
-        rows = AggregateValue.objects.filter(overlapping, org_unit=org_unit, data_element__uid__in=elements)
-        rows = readable(rows, user).values_list(
-            "data_element__uid",
-            "category_option_combo__uid",
-            "period__start_date",
-            "period__end_date",
-            "total",
-        )
-    else:
-        rows = DataValue.objects.filter(
-            overlapping,
-            org_unit=org_unit,
-            data_element__uid__in=elements,
-            deleted=False,
-            numeric__isnull=False,
-        )
-        # Summed over attribute option combos, as the analytics table sums them: a stock reported under
-        # two AOCs counts both.
-        rows = (
-            readable(rows, user)
-            .values_list(
-                "data_element__uid",
-                "category_option_combo__uid",
-                "period__start_date",
-                "period__end_date",
-            )
-            .annotate(total=Sum("numeric"))
-            .order_by()
-        )
-    stored = defaultdict(list)
-    for element, combo, first, last, total in rows:
-        stored[(element, combo, None)].append((first, last, total))
-    return stored
 
 
 def _text_periods(
@@ -192,13 +150,12 @@ def _text_periods(
 def network_series(
     *, user, indicators, units: list[OrgUnit], periods: list[PeriodSpan], combo: str = ""
 ) -> dict:
-    """Series of many indicators x org units at once, in three queries whatever their number:
+    """Series of many indicators x org units at once, in two queries whatever their number:
     (indicator id, org unit id) → Series. Org units must have children (countries, regions)."""
     if not periods or not units:
         return {}
     mappings = arithmetic.mappings_of(indicators, {u.country_id for u in units})
     elements = {element for mapping in mappings.values() for element in mapping.elements}
-    stocks = arithmetic.stock_elements(elements)
     start, end = periods[0].start, periods[-1].end
     rows = AggregateValue.objects.filter(
         org_unit__in=units,
@@ -209,14 +166,18 @@ def network_series(
     rows = readable(rows, user).values_list(
         "org_unit_id",
         "data_element__uid",
+        "data_element__aggregation_type",
         "category_option_combo__uid",
         "period__start_date",
         "period__end_date",
         "total",
     )
     stored: dict[int, dict] = defaultdict(lambda: defaultdict(list))
-    for unit_id, element, row_combo, first, last, total in rows:
+    stocks = set()
+    for unit_id, element, aggregation, row_combo, first, last, total in rows:
         stored[unit_id][(element, row_combo, None)].append((first, last, total))
+        if aggregation == "LAST":
+            stocks.add(element)
     out = {}
     empty = np.full(len(periods), np.nan)
     starts, ends = arithmetic.period_bounds(periods)

@@ -22,8 +22,8 @@ and FHIR MeasureReports (one period: ``indicator_value``, built on ``combine``, 
 3. **Evaluate.** An operand's value is the sum of the stored totals it names (``#{element}`` is every
    disaggregation); the expressions are evaluated on those values, per period or for one.
 
-Only values the viewer may read are ever combined: the callers read them through
-``selectors.readable`` / ``selectors.values_counting_for``.
+What is stored is read once, the same way for both (``stored_totals``): an org unit with children from the
+analytics table, a facility from its values, only what the viewer may read (``selectors.readable``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,16 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import CharField, Q, Sum, Value
 
-from qicop.indicators.models import DataElement, IndicatorMapping, NetworkIndicator, OrgUnit, Period
-from qicop.indicators.selectors import values_counting_for
+from qicop.indicators.models import (
+    AggregateValue,
+    IndicatorMapping,
+    NetworkIndicator,
+    OrgUnit,
+    Period,
+)
+from qicop.indicators.selectors import readable, values_counting_for
 from qicop.integrations.dhis2.expressions import Expression, ExpressionError, Operand, parse_expression
 
 #: a stored period's first day, last day and total
@@ -102,16 +108,6 @@ def mappings_of(indicators: Iterable[NetworkIndicator], country_ids: Iterable[in
     return {(row.network_indicator_id, row.country_id): Mapping.of(row) for row in rows}
 
 
-def stock_elements(uids: Iterable[str]) -> set[str]:
-    """The data elements among ``uids`` that are stocks (aggregation type LAST); one query."""
-    uids = set(uids)
-    if not uids:
-        return set()
-    return set(
-        DataElement.objects.filter(uid__in=uids, aggregation_type="LAST").values_list("uid", flat=True)
-    )
-
-
 # --- 2. combine over time -----------------------------------------------------------------------------------
 
 
@@ -169,6 +165,73 @@ def totals_for(stored: dict[Key, list[Span]], start: date, end: date, stocks: se
         if total is not None:
             totals[key] = total
     return totals
+
+
+# --- reading what is stored --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is stored for a mapping's elements at an org unit over a window: Key → spans, which of the
+    elements are stocks (LAST), and the disaggregations' names (coc uid → name)."""
+
+    spans: dict[Key, list[Span]]
+    stocks: set[str]
+    names: dict[str, str]
+
+
+def stored_totals(
+    user, org_unit: OrgUnit, mapping: Mapping, start: date, end: date, *, parent: bool | None = None
+) -> Stored:
+    """The stored periods overlapping [start, end] of the mapping's elements, summed over ``org_unit``'s
+    subtree, as ``user`` may count them; one query (two when ``parent``, whether the org unit has children,
+    is not given).
+
+    An org unit with children is read from the analytics table (AggregateValue: the subtree's sums, kept by
+    every import), a facility from its values. The analytics table sums every attribute option combo: a
+    mapping that names one (``#{element.combo.aoc}``) is read from the subtree's values instead, so that
+    the AOC is applied on every page and interface alike."""
+    if parent is None:
+        parent = OrgUnit.objects.filter(parent=org_unit).exists()
+    elements = mapping.elements
+    overlapping = Q(period__start_date__lte=end, period__end_date__gte=start, data_element__uid__in=elements)
+    names_an_aoc = any(operand.attribute_option_combo for operand in mapping.operands)
+    columns = [
+        "data_element__uid",
+        "data_element__aggregation_type",
+        "category_option_combo__uid",
+        "category_option_combo__name",
+    ]
+    if parent and not names_an_aoc:
+        rows = readable(AggregateValue.objects.filter(overlapping, org_unit=org_unit), user).values_list(
+            *columns, Value(None, output_field=CharField()), "period__start_date", "period__end_date", "total"
+        )
+    else:
+        # values_counting_for: an observer counts the published values of the whole country into its
+        # national total, as the analytics table's national row holds them, and nothing below it.
+        values = values_counting_for(user, org_unit).filter(overlapping, deleted=False, numeric__isnull=False)
+        if parent:
+            values = values.filter(org_unit__path__startswith=org_unit.path)
+        else:
+            values = values.filter(org_unit=org_unit)
+        rows = (
+            values.values_list(
+                *columns, "attribute_option_combo__uid", "period__start_date", "period__end_date"
+            )
+            .annotate(total=Sum("numeric"))
+            .order_by()
+        )
+    spans: dict[Key, list[Span]] = defaultdict(list)
+    stocks: set[str] = set()
+    names: dict[str, str] = {}
+    for element, aggregation, combo, name, aoc, first, last, total in rows:
+        if total is None:
+            continue
+        spans[(element, combo, aoc)].append((first, last, float(total)))
+        names[combo] = name
+        if aggregation == "LAST":
+            stocks.add(element)
+    return Stored(dict(spans), stocks, names)
 
 
 # --- 3. evaluate --------------------------------------------------------------------------------------------
@@ -242,53 +305,36 @@ class IndicatorValue:
     strata: dict[tuple[str, str], tuple[float | None, float | None]] = field(default_factory=dict)
 
 
+def indicator_values(
+    *, user, indicator: NetworkIndicator, org_unit: OrgUnit, periods: Sequence[Period]
+) -> list[IndicatorValue]:
+    """The indicator for ``org_unit``'s subtree over each of ``periods``, None parts where data are
+    missing; three queries whatever the number of periods (what is stored is read once, as the charts
+    read it: ``stored_totals``), then each period by ``combine``."""
+    mapping = mapping_of(indicator, org_unit.country_id)
+    if not mapping.usable or not periods:
+        return [IndicatorValue(None, None, None) for _period in periods]
+    start, end = min(p.start_date for p in periods), max(p.end_date for p in periods)
+    stored = stored_totals(user, org_unit, mapping, start, end)
+    return [_value(indicator, mapping, stored, period) for period in periods]
+
+
 def indicator_value(
     *, user, indicator: NetworkIndicator, org_unit: OrgUnit, period: Period
 ) -> IndicatorValue:
-    """The indicator for ``org_unit``'s subtree over ``period``, None parts where data are missing; three
-    queries. Values are summed from the stored values the viewer may count (``values_counting_for``)."""
-    mapping = mapping_of(indicator, org_unit.country_id)
-    if not mapping.usable:
-        return IndicatorValue(None, None, None)
-    totals, names = _period_totals(user, mapping.elements, org_unit, period)
+    """The indicator for ``org_unit``'s subtree over one period (``indicator_values``)."""
+    return indicator_values(user=user, indicator=indicator, org_unit=org_unit, periods=[period])[0]
+
+
+def _value(indicator: NetworkIndicator, mapping: Mapping, stored: Stored, period: Period) -> IndicatorValue:
+    totals = totals_for(stored.spans, period.start_date, period.end_date, stored.stocks)
     try:
         num = mapping.numerator.evaluate(lambda operand: operand_value(totals, operand))
         den = mapping.denominator.evaluate(lambda operand: operand_value(totals, operand))
     except ExpressionError:  # the mapping needs a constant (C{…}) or [days] that qicop does not hold
         return IndicatorValue(None, None, None)
     value = num / den * indicator.factor if num is not None and den not in (None, 0) else None
-    return IndicatorValue(num, den, value, _strata(totals, names, mapping))
-
-
-def _period_totals(user, elements: set[str], org_unit: OrgUnit, period: Period):
-    """Key → the subtree's total over the period (combined by the module's rule), and coc uid → name."""
-    stocks = stock_elements(elements)
-    rows = (
-        values_counting_for(user, org_unit)
-        .filter(
-            deleted=False,
-            data_element__uid__in=elements,
-            org_unit__path__startswith=org_unit.path,
-            period__start_date__lte=period.end_date,
-            period__end_date__gte=period.start_date,
-        )
-        .values_list(
-            "data_element__uid",
-            "category_option_combo__uid",
-            "category_option_combo__name",
-            "attribute_option_combo__uid",
-            "period__start_date",
-            "period__end_date",
-        )
-        .annotate(total=Sum("numeric"))
-    )
-    stored: dict[Key, list[Span]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for element, combo, name, aoc, start, end, total in rows:
-        if total is not None:
-            stored[(element, combo, aoc)].append((start, end, float(total)))
-            names[combo] = name
-    return totals_for(stored, period.start_date, period.end_date, stocks), names
+    return IndicatorValue(num, den, value, _strata(totals, stored.names, mapping))
 
 
 def _strata(totals: dict[Key, float], names: dict[str, str], mapping: Mapping) -> dict:
