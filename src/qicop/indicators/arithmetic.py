@@ -137,12 +137,27 @@ def combine_over(spans: Sequence[Span], starts: np.ndarray, ends: np.ndarray, *,
     covering = (first[None, :] <= starts[:, None]) & (final[None, :] >= ends[:, None]) & ~has_inside[:, None]
     has_covering = covering.any(axis=1)
     if has_covering.any():
-        length = (final - first).astype(int)
-        # covering: the shortest, then the latest start, then the larger value
-        preferred = np.lexsort((totals, first, -length))
+        preferred = _covering_preference(first, final, totals)
         picked = _last_true(covering[:, preferred])
         out[has_covering] = totals[preferred][picked[has_covering]]
     return out
+
+
+def _covering_preference(first: np.ndarray, final: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Indices of stored periods from the least to the most preferred when several cover a target: the
+    shortest, then the latest start, then the larger value (the module's rule)."""
+    length = (final - first).astype(int)
+    return np.lexsort((totals, first, -length))
+
+
+def covering_order(spans: Sequence[Span]) -> np.ndarray:
+    """``spans``' indices from the least to the most preferred to stand for a period they all cover: for
+    code that paints longer periods onto shorter ones in turn (the data-quality grid), the last one wins."""
+    if not len(spans):
+        return np.array([], dtype=int)
+    first = _days([s for s, _e, _t in spans])
+    final = _days([e for _s, e, _t in spans])
+    return _covering_preference(first, final, np.array([t for _s, _e, t in spans], dtype=float))
 
 
 def _last_true(matrix: np.ndarray) -> np.ndarray:
