@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from data_world import DataWorld
-from qicop.dashboards.drawing import PERIOD_CHOICES
 from qicop.dashboards.indicator_series import indicator_series, last_periods
+from qicop.dashboards.pipeline import PERIOD_CHOICES
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataElement, IndicatorMapping, NetworkIndicator, OrgUnit
 from qicop.integrations.dhis2.periods import parse_period
