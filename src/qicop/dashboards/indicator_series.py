@@ -109,11 +109,11 @@ def _narrowed(stored: dict, combo: str) -> dict:
     }
 
 
-def disaggregations(*, org_unit: OrgUnit, indicator) -> list[tuple[str, str]]:
-    """The category option combos (uid, name) the indicator's numerator elements are reported by here."""
+def disaggregations(mapping: IndicatorMapping | None) -> list[tuple[str, str]]:
+    """The category option combos (uid, name) the mapping's numerator elements are reported by; one query."""
     from qicop.indicators.models import CategoryOptionCombo
 
-    elements = arithmetic.mapping_of(indicator, org_unit.country_id).numerator_elements
+    elements = arithmetic.Mapping.of(mapping).numerator_elements
     if not elements:
         return []
     combos = (

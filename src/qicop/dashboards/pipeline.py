@@ -32,7 +32,7 @@ from qicop.charts import FlaggedPoint, spc_chart
 from qicop.charts.axes import axis_labels
 from qicop.dashboards import selectors
 from qicop.dashboards.checks import Flag
-from qicop.dashboards.indicator_series import Series, indicator_series, last_periods
+from qicop.dashboards.indicator_series import Series, disaggregations, indicator_series, last_periods
 from qicop.dashboards.models import ChartSettings
 
 #: Period types a chart offers, with how many periods each shows, and their names for readers.
@@ -249,6 +249,10 @@ class ChartResult:
             }
             for i, (p, n, d, v, c, lo, hi) in enumerate(columns)
         ]
+
+    def disaggregation_choices(self) -> list[tuple[str, str]]:
+        """(uid, name) of the disaggregations a reader may narrow the numerator to; one query."""
+        return disaggregations(self.series.mapping)
 
     @property
     def file_name(self) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from qicop.core.pagination import paginate
 from qicop.dashboards import page_cache, pipeline, quality, selectors, services
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
-from qicop.dashboards.indicator_series import disaggregations, last_periods
+from qicop.dashboards.indicator_series import last_periods
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
 from qicop.indicators.models import OrgUnit
@@ -146,7 +146,7 @@ def _chart_fragment(user, network, indicator, unit, options, today, settings) ->
             "period_types": pipeline.period_choices(),
             "mapping": result.series.mapping,
             "query": options.query,
-            "combos": disaggregations(org_unit=unit, indicator=indicator),
+            "combos": result.disaggregation_choices(),
             "combo": options.combo,
         },
     )
