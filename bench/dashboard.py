@@ -226,7 +226,7 @@ def _measure(client, url, connection, capture) -> dict:
 
 
 def _refresh_one_month() -> tuple[float, int]:
-    from qicop.indicators.aggregates import refresh_aggregates
+    from qicop.indicators.analytics_table import refresh_aggregates
     from qicop.indicators.models import DataValue, Period
     from qicop.network.models import Country
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from data_world import DataWorld
 from qicop.core.i18n import reader_zone
-from qicop.dashboards.series import last_periods
-from qicop.indicators.aggregates import rebuild_all
+from qicop.dashboards.indicator_series import last_periods
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import (
     DataElement,

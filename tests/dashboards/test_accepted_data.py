@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.models import DataElement, DataValue, IndicatorMapping, OrgUnit
 from viral_load_world import (
     COUNTRY,

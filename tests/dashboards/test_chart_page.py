@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from data_world import DataWorld
 from qicop.core.i18n import reader_zone
+from qicop.dashboards.indicator_series import last_periods
 from qicop.dashboards.models import Annotation, ChartSettings
-from qicop.dashboards.series import last_periods
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import IndicatorMapping, NetworkIndicator
 from qicop.integrations.dhis2.rows import DataValueRow

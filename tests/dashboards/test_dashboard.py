@@ -53,7 +53,7 @@ class TestDashboard:
     def test_unpublished_facilities_give_an_empty_state_not_their_values(self, settings):
         from django.utils import timezone
 
-        from qicop.dashboards.series import last_periods
+        from qicop.dashboards.indicator_series import last_periods
 
         latest = last_periods("Monthly", 1, timezone.localdate())[0].id  # Lao PDR has not published it
         client = client_for("member.ht@example.org", settings)

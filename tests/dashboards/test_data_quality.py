@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from qicop.charts.axes import axis_labels
 from qicop.core.i18n import reader_zone
-from qicop.dashboards.series import last_periods
+from qicop.dashboards.indicator_series import last_periods
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataElement, DataImport, DataValue, IndicatorMapping
 from qicop.integrations.dhis2.rows import DataValueRow
@@ -73,7 +73,7 @@ def test_sums_are_checked_at_every_level_and_each_row_names_its_imports(data):
     DataValue.objects.filter(
         data_element__uid="VlTested01a", org_unit__uid=OTHER_FACILITY, period__dhis2_id=data.bad
     ).delete()
-    from qicop.indicators.aggregates import rebuild_all
+    from qicop.indicators.analytics_table import rebuild_all
 
     rebuild_all()
     page = data.world.client_for("carla").get(URL).content.decode()
@@ -227,7 +227,7 @@ def test_a_stock_stored_for_a_year_holds_for_each_of_its_months(data):
     assert _rows(data.world.client_for("carla").get(f"{URL}?check=ratio").content.decode()) == []
     # Without the estimates, the country's months without a figure of their own lack a denominator.
     DataValue.objects.filter(period__period_type="Yearly").delete()
-    from qicop.indicators.aggregates import rebuild_all
+    from qicop.indicators.analytics_table import rebuild_all
 
     rebuild_all()
     rows = _rows(data.world.client_for("carla").get(f"{URL}?check=ratio").content.decode())

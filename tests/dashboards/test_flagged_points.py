@@ -75,7 +75,7 @@ def test_a_sum_above_its_denominator_is_flagged_though_each_facility_is_below_it
     DataValue.objects.filter(
         data_element__uid="VlTested01a", org_unit__uid=OTHER_FACILITY, period__dhis2_id=data.bad
     ).delete()
-    from qicop.indicators.aggregates import rebuild_all
+    from qicop.indicators.analytics_table import rebuild_all
 
     rebuild_all()
     client = data.world.client_for("carla")

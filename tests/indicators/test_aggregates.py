@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import AggregateValue
 from qicop.integrations.dhis2.rows import DataValueRow

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from qicop.indicators import importer
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import AggregateValue, DataValue, DataValueAudit
 from qicop.integrations.dhis2.rows import DataValueRow

@@ -27,7 +27,7 @@ from data_world import DataWorld
 from personas import make_member
 from qicop.accounts.services import create_api_token
 from qicop.indicators import importer
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import AggregateValue, DataValue, DataValueAudit, Period
 from qicop.integrations.dhis2.periods import parse_period, period_of

@@ -13,7 +13,7 @@ import pytest
 from data_world import DataWorld
 from metadata_reports import messages, outcomes
 from personas import make_country, make_member
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import (

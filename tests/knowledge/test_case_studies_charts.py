@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from data_world import DataWorld
 from qicop.dashboards import services as dashboards
-from qicop.dashboards.series import last_periods
+from qicop.dashboards.indicator_series import last_periods
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import IndicatorMapping, NetworkIndicator
 from qicop.indicators.services import publish_period

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 import numpy as np
 from django.db.models import Sum
@@ -10,9 +11,10 @@ from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import chart
 from qicop.dashboards import checks
-from qicop.dashboards.series import network_series
-from qicop.indicators.models import IndicatorMapping, OrgUnit
-from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+from qicop.dashboards.indicator_series import network_series
+from qicop.indicators import arithmetic
+from qicop.indicators.models import OrgUnit
+from qicop.integrations.dhis2.expressions import ExpressionError
 
 MAX_UNITS = 1000
 
@@ -33,7 +35,8 @@ def build_comparison(
     )
     context = {"periods": list(reversed(ids)), "period": period.id, "countries": roots, "country": country}
     if country:
-        units = _facility_values(user, indicator, country, period)
+        chosen = next((r.country_id for r in roots if r.country.iso2 == country.upper()), None)
+        units = _facility_values(user, indicator, chosen, period)
     else:
         series = {
             key: s.checked(indicator)[0]
@@ -101,48 +104,53 @@ def _ok(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def _facility_values(user, indicator, iso2: str, period) -> list[tuple[str, float, float]]:
-    """Numerator and denominator of every facility of a country for one period, in two queries."""
+def _facility_values(user, indicator, country_id: int | None, period) -> list[tuple[str, float, float]]:
+    """Numerator and denominator of every facility of a country for one period, in two queries, by the
+    indicator arithmetic (``indicators/arithmetic.py``) as on each facility's chart."""
     from qicop.indicators.selectors import visible_values
 
-    mapping = IndicatorMapping.objects.filter(network_indicator=indicator, country__iso2=iso2.upper()).first()
-    if mapping is None:
+    if country_id is None:
         return []
-    try:
-        num, den = parse_expression(mapping.numerator), parse_expression(mapping.denominator)
-    except ExpressionError:
+    mapping = arithmetic.mapping_of(indicator, country_id)
+    if not mapping.usable:
         return []
-    operands = num.operands() | den.operands()
     rows = (
         visible_values(user)
         .filter(
-            org_unit__country=mapping.country,
+            org_unit__country_id=country_id,
             org_unit__children__isnull=True,
             deleted=False,
-            data_element__uid__in={o.data_element for o in operands},
-            period__start_date__gte=period.start,
-            period__end_date__lte=period.end,
+            numeric__isnull=False,
+            data_element__uid__in=mapping.elements,
+            period__start_date__lte=period.end,
+            period__end_date__gte=period.start,
         )
-        .values_list("org_unit__name", "data_element__uid", "category_option_combo__uid")
+        .values_list(
+            "org_unit__name",
+            "data_element__uid",
+            "data_element__aggregation_type",
+            "category_option_combo__uid",
+            "period__start_date",
+            "period__end_date",
+        )
         .annotate(total=Sum("numeric"))
         .order_by()[: MAX_UNITS * 20]
     )
     per_unit: dict[str, dict] = {}
-    for name, element, combo, total in rows:
-        per_unit.setdefault(name, {})[(element, combo)] = total
+    stocks = set()
+    for name, element, aggregation, combo, start, end, total in rows:
+        per_unit.setdefault(name, defaultdict(list))[(element, combo, None)].append((start, end, total))
+        if aggregation == "LAST":
+            stocks.add(element)
     out = []
-    for name, values in per_unit.items():
+    for name, stored in per_unit.items():
+        totals = arithmetic.totals_for(stored, period.start, period.end, stocks)
 
-        def value_of(operand, values=values):
-            found = [
-                t
-                for (e, c), t in values.items()
-                if e == operand.data_element and operand.category_option_combo in (None, c) and t is not None
-            ]
-            return sum(found) if found else None
+        def value_of(operand, totals=totals):
+            return arithmetic.operand_value(totals, operand)
 
         try:
-            out.append((name, num.evaluate(value_of), den.evaluate(value_of)))
+            out.append((name, mapping.numerator.evaluate(value_of), mapping.denominator.evaluate(value_of)))
         except ExpressionError:  # the mapping needs a constant qicop does not hold: nothing to compare
             return []
     return out[:MAX_UNITS]

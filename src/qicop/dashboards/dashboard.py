@@ -9,8 +9,8 @@ from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
 from qicop.dashboards import checks
-from qicop.dashboards.selectors import LARGE_DENOMINATOR
-from qicop.dashboards.series import network_series
+from qicop.dashboards.indicator_series import network_series
+from qicop.dashboards.pipeline import LARGE_DENOMINATOR
 from qicop.indicators.models import NetworkIndicator, OrgUnit
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from qicop.analytics.spc import charts
 from qicop.dashboards import checks
+from qicop.indicators import arithmetic
 from qicop.indicators.models import (
     AggregateValue,
     CategoryOptionCombo,
@@ -42,7 +43,7 @@ from qicop.indicators.models import (
     Period,
 )
 from qicop.indicators.selectors import readable
-from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError
 
 # The checks' thresholds, named on the page.
 OUTLIER_RATIO = 3.0  # at least three times the median, or at most a third of it
@@ -139,10 +140,9 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
     )
     parsed = {}
     for mapping in mappings:
-        try:
-            parsed[mapping.pk] = (parse_expression(mapping.numerator), parse_expression(mapping.denominator))
-        except ExpressionError:
-            continue  # a mapping saved before its text was checked: nothing to compute
+        expressions = arithmetic.Mapping.of(mapping)
+        if expressions.usable:  # else a mapping saved before its text was checked: nothing to compute
+            parsed[mapping.pk] = (expressions.numerator, expressions.denominator)
     uids = {o.data_element for num, den in parsed.values() for o in num.operands() | den.operands()}
     elements = {
         e.pk: e
@@ -174,6 +174,14 @@ def find(*, user, network, countries, periods, check: str = "") -> list[Finding]
             findings += _missing_findings(country_data, elements, ids, first_use)
     findings.sort(key=lambda f: (-f.sort_index, f.country.name, f.unit.level, f.unit.name, f.check))
     return findings
+
+
+def _longer_in_order(col, period, number, longer) -> np.ndarray:
+    """The rows of longer periods, the one the indicator arithmetic prefers for a month last (it is painted
+    over the others): the same value for a month as on its chart and in FHIR."""
+    held = np.flatnonzero(col < 0)
+    order = arithmetic.covering_order([(*longer[period[i]], number[i]) for i in held])
+    return held[order]
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -232,7 +240,7 @@ def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
     for country_id, (unit, element, combo, period, number, text, origin) in _by_country(rows, lookup):
         c = data[country_id]
         row, col = lookup.row[unit], lookup.column(period)
-        for i in np.flatnonzero(col < 0):  # a stock of a longer period
+        for i in _longer_in_order(col, period, number, longer):  # a stock of a longer period
             if not math.isnan(number[i]):
                 c.grid(c.own_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = (
                     number[i]
@@ -262,7 +270,7 @@ def _load(user, countries, elements, periods, starts) -> dict[int, _Country]:
     for country_id, (unit, element, combo, period, total) in _by_country(rows, lookup):
         c = data[country_id]
         row, col = lookup.row[unit], lookup.column(period)
-        for i in np.flatnonzero(col < 0):  # a stock of a longer period
+        for i in _longer_in_order(col, period, total, longer):  # a stock of a longer period
             c.grid(c.sums_held, int(element[i]), int(combo[i]))[row[i], covered(*longer[period[i]])] = total[
                 i
             ]

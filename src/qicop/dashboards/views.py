@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.pagination import paginate
-from qicop.dashboards import page_cache, quality, selectors, services
-from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
+from qicop.dashboards import page_cache, pipeline, quality, selectors, services
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
+from qicop.dashboards.indicator_series import last_periods
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.permissions import can_edit_chart
-from qicop.dashboards.series import disaggregations, last_periods
 from qicop.indicators.models import OrgUnit
 from qicop.indicators.permissions import can_import, quality_countries
 from qicop.integrations import spreadsheet
@@ -31,79 +29,56 @@ def _network(request, slug):
     return network_selectors.network_page(request.user, slug)
 
 
-def _number(value):
-    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
-
-
-@dataclass(frozen=True)
-class ChartChoice:
-    """What a reader chose to see of a chart, from the query string."""
-
-    period_type: str
-    rules: str
-    kind: str  # "run", or empty for the indicator's own chart
-    combo: str
-    #: the parameters the reader gave, for the page's links: nothing else of the query string is echoed
-    query: str
-
-    @classmethod
-    def of(cls, params) -> ChartChoice:
-        period_type = params.get("periods") if params.get("periods") in PERIOD_CHOICES else "Monthly"
-        given = [(name, params[name]) for name in ("periods", "rules", "kind", "combo") if name in params]
-        return cls(
-            period_type=period_type,
-            rules=params.get("rules") if params.get("rules") in selectors.RULE_SETS else "anhoej",
-            kind=params.get("kind", ""),
-            combo=params.get("combo", ""),
-            query=urlencode(given),
-        )
-
-
 @login_required
 def chart_page(request, slug, code, uid):
+    """An indicator's SPC chart at an org unit (pipeline.py), its numbers, notes and downloads."""
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
     unit = selectors.org_unit_in_network(network, uid)
-    choice = ChartChoice.of(request.GET)
-    periods = last_periods(choice.period_type, PERIOD_CHOICES[choice.period_type], timezone.localdate())
+    options, today = pipeline.ChartOptions.of(request.GET), timezone.localdate()
+    periods = options.periods(today)
     if request.method == "POST":
         return _change(request, indicator, unit, [p.id for p in periods])
-    if request.GET.get("format") in {"svg", "png", "csv"}:
-        return _chart_export(request, indicator, unit, periods, choice, request.GET["format"])
+    settings = _ChartSettings(indicator, unit)  # read once, only if something below needs them
+    fmt = request.GET.get("format")
+    if fmt in {"svg", "png", "csv"}:
+        result = pipeline.indicator_chart(
+            request.user, indicator, unit, options, today=today, settings=settings()
+        )
+        if fmt == "csv":
+            return _csv(result)
+        return pipeline.drawing_download(result.drawing(), fmt, result.file_name)
     countries = [page_cache.ShownCountry(unit.country_id, unit.country.iso2, unit.data_version)]
     key = page_cache.page_key(
         request.user,
         "chart",
         network=network,
         countries=countries,
-        params=(indicator.pk, unit.pk, periods[-1].id, choice),
+        params=(indicator.pk, unit.pk, periods[-1].id, options),
     )
     content = page_cache.fragment(
-        key, lambda: _chart_fragment(request.user, network, indicator, unit, periods, choice)
+        key, lambda: _chart_fragment(request.user, network, indicator, unit, options, today, settings)
     )
     context = {"network": network, "indicator": indicator, "unit": unit, "content": content}
     if can_edit_chart(request.user, unit):
-        context.update(_editing_forms(request.user, network, indicator, unit, countries, periods))
+        context.update(_editing_forms(request.user, network, indicator, unit, countries, periods, settings))
     return render(request, "dashboards/chart.html", context)
 
 
-def _chart_export(request, indicator, unit, periods, choice: ChartChoice, fmt: str):
-    drawn = selectors.indicator_chart(
-        user=request.user,
-        indicator=indicator,
-        unit=unit,
-        periods=periods,
-        rules=choice.rules,
-        kind=choice.kind,
-        settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
-        combo=choice.combo,
-    )
-    if fmt == "csv":
-        return _csv(indicator, unit, drawn)
-    return _picture(drawn, indicator, unit, selectors.annotations_for(indicator, unit, request.user), fmt)
+class _ChartSettings:
+    """A chart's saved baseline and phases, read at the first call and kept for the request."""
+
+    def __init__(self, indicator, unit):
+        self.indicator, self.unit, self.read, self.value = indicator, unit, False, None
+
+    def __call__(self) -> ChartSettings | None:
+        if not self.read:
+            self.value = ChartSettings.objects.filter(indicator=self.indicator, org_unit=self.unit).first()
+            self.read = True
+        return self.value
 
 
-def _editing_forms(user, network, indicator, unit, countries, periods) -> dict:
+def _editing_forms(user, network, indicator, unit, countries, periods, settings) -> dict:
     """The fields of a chart's baseline and note forms: the same for every editor of the country, so kept
     too; chart.html puts them inside forms that carry the request's CSRF token."""
     period_ids = [p.id for p in periods]
@@ -116,7 +91,7 @@ def _editing_forms(user, network, indicator, unit, countries, periods) -> dict:
             countries=countries,
             params=(indicator.pk, unit.pk, period_ids[0], period_ids[-1]),
         )
-        forms[name] = page_cache.fragment(key, lambda form=form: _fields(form(indicator, unit, period_ids)))
+        forms[name] = page_cache.fragment(key, lambda form=form: _fields(form(settings, period_ids)))
     return forms
 
 
@@ -124,8 +99,8 @@ def _fields(form) -> str:
     return render_to_string("core/_form.html", {"form": form})
 
 
-def _settings_form(indicator, unit, period_ids: list[str]) -> ChartSettingsForm:
-    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+def _settings_form(saved, period_ids: list[str]) -> ChartSettingsForm:
+    settings = saved()
     return ChartSettingsForm(
         period_ids=period_ids,
         initial={
@@ -135,80 +110,42 @@ def _settings_form(indicator, unit, period_ids: list[str]) -> ChartSettingsForm:
     )
 
 
-def _annotation_form(_indicator, _unit, period_ids: list[str]) -> AnnotationForm:
+def _annotation_form(_saved, period_ids: list[str]) -> AnnotationForm:
     return AnnotationForm(period_ids=period_ids)
 
 
-def _chart_fragment(user, network, indicator, unit, periods, choice: ChartChoice) -> str:
+def _chart_fragment(user, network, indicator, unit, options, today, settings) -> str:
     """The chart page's part that is the same for every reader of the same data (page_cache.py)."""
-    settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
-    drawn = selectors.indicator_chart(
-        user=user,
-        indicator=indicator,
-        unit=unit,
-        periods=periods,
-        rules=choice.rules,
-        kind=choice.kind,
-        settings=settings,
-        combo=choice.combo,
-    )
-    series, spc = drawn.series, drawn.spc
-    annotations = selectors.annotations_for(indicator, unit, user)
-    values = series.value(indicator.factor or 1)
-    flags = {flag.index: flag for flag in drawn.flags}
-    rows = [
-        {
-            "period": p,
-            "numerator": _number(float(n)),
-            "denominator": _number(float(d)),
-            "value": _number(float(v)),
-            "cl": _number(float(c)),
-            "lcl": _number(float(lo)),
-            "ucl": _number(float(hi)),
-            "flag": flags.get(i),
-        }
-        for i, (p, n, d, v, c, lo, hi) in enumerate(
-            zip(
-                series.ids,
-                series.numerator,
-                series.denominator,
-                values,
-                spc.result.cl,
-                spc.result.lcl,
-                spc.result.ucl,
-                strict=True,
-            )
-        )
-    ]
+    result = pipeline.indicator_chart(user, indicator, unit, options, today=today, settings=settings())
     return render_to_string(
         "dashboards/_chart.html",
         {
             "network": network,
             "indicator": indicator,
             "unit": unit,
-            "spc": spc,
-            "rows": rows,
-            "flags": drawn.flags,
-            "problem": series.problem,
+            "spc": result.spc,
+            "rows": result.rows(),
+            "flags": result.flags,
+            "problem": result.series.problem,
             "quality_url": selectors.quality_url(user, network, unit),
-            "svg": chart_drawing(drawn, indicator, unit, annotations).to_svg(),
-            # A narrow drawing for phones: the wide one, scaled down to 360 px, has 6 px text.
-            "svg_narrow": chart_drawing(drawn, indicator, unit, annotations, width=360, height=280).to_svg(),
-            "summary": spc.result.summary(translate=_),
-            "has_data": any(r["value"] is not None for r in rows) or bool(drawn.flags),
+            "svg": result.drawing().to_svg(),
+            # A narrow layout for phones: the wide drawing, scaled down to 360 px, has 6 px text.
+            "svg_narrow": result.drawing(width=360, height=280).to_svg(),
+            "summary": result.summary,
+            "has_data": result.has_data,
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
             "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
                 "level"
             ),
-            "annotations": annotations,
-            "rules": choice.rules,
-            "period_type": choice.period_type,
-            "rule_sets": selectors.RULE_SETS,
-            "period_types": list(PERIOD_CHOICES),
-            "mapping": series.mapping,
-            "query": choice.query,
-            "combos": disaggregations(org_unit=unit, indicator=indicator),
-            "combo": choice.combo,
+            "annotations": result.annotations,
+            "rules": options.rules,
+            "period_type": options.period_type,
+            "rule_sets": pipeline.rule_set_choices(),
+            "period_types": pipeline.period_choices(),
+            "mapping": result.series.mapping,
+            "query": options.query,
+            "combos": result.disaggregation_choices(),
+            "combo": options.combo,
         },
     )
 
@@ -235,24 +172,19 @@ def _change(request, indicator, unit, period_ids: list[str]):
     return redirect(request.get_full_path())
 
 
-def _picture(drawn, indicator, unit, annotations, fmt):
-    drawing = chart_drawing(drawn, indicator, unit, annotations)
-    name = f"{indicator.code}-{unit.code or unit.uid}"
-    if fmt == "svg":
-        response = HttpResponse(drawing.to_svg(), content_type="image/svg+xml; charset=utf-8")
-    else:
-        response = HttpResponse(drawing.to_png(), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
-def _csv(indicator, unit, drawn):
+def _csv(result: pipeline.ChartResult):
     """The numbers as stored, with the chart's lines; a flagged row says why it was left out of them."""
-    series, spc = drawn.series, drawn.spc
-    flags = {flag.index: flag.why for flag in drawn.flags}
-    response = _people_csv(f"{indicator.code}-{unit.code or unit.uid}.csv")
-    values = series.value(indicator.factor or 1)
-    lines = (series.numerator, series.denominator, values, spc.result.cl, spc.result.lcl, spc.result.ucl)
+    series, spc = result.series, result.spc
+    flags = {flag.index: flag.why for flag in result.flags}
+    response = _people_csv(f"{result.file_name}.csv")
+    lines = (
+        series.numerator,
+        series.denominator,
+        result.values,
+        spc.result.cl,
+        spc.result.lcl,
+        spc.result.ucl,
+    )
 
     def rows():
         for i, period in enumerate(series.periods):
@@ -269,6 +201,10 @@ def _csv(indicator, unit, drawn):
 
     spreadsheet.write_people_csv(rows(), response, columns=CHART_CSV_COLUMNS)
     return response
+
+
+def _limits(result) -> tuple:
+    return result.cl, result.lcl, result.ucl
 
 
 CHART_CSV_COLUMNS = [
@@ -306,8 +242,8 @@ def dashboard(request, slug):
     from qicop.dashboards.dashboard import build_dashboard
 
     _viewer, network = _network(request, slug)
-    period_type = request.GET.get("periods") if request.GET.get("periods") in PERIOD_CHOICES else "Monthly"
-    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
+    period_type = pipeline.ChartOptions.of(request.GET).period_type
+    periods = last_periods(period_type, pipeline.PERIOD_CHOICES[period_type], timezone.localdate())
     selected, combo = request.GET.get("indicator", ""), request.GET.get("combo", "")
 
     def built():
@@ -327,7 +263,12 @@ def dashboard(request, slug):
         key,
         lambda: render_to_string(
             "dashboards/_dashboard.html",
-            {"network": network, "period_type": period_type, "period_types": list(PERIOD_CHOICES), **built()},
+            {
+                "network": network,
+                "period_type": period_type,
+                "period_types": pipeline.period_choices(),
+                **built(),
+            },
         ),
     )
     return render(request, "dashboards/dashboard.html", {"network": network, "content": content})
@@ -344,7 +285,7 @@ def compare(request, slug, code):
 
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
-    periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
+    periods = last_periods("Monthly", pipeline.PERIOD_CHOICES["Monthly"], timezone.localdate())
     page = request.GET.get("page", "1")
     country, period_id = request.GET.get("country", ""), request.GET.get("period", "")
     allowed = quality_countries(request.user)
@@ -394,13 +335,7 @@ def compare(request, slug, code):
 def _comparison_export(context: dict, indicator, fmt: str):
     """The funnel plot's drawing (SVG, PNG), or the numbers behind it (CSV)."""
     if fmt in {"svg", "png"}:
-        drawing = context["funnel_drawing"]
-        response = HttpResponse(
-            drawing.to_svg() if fmt == "svg" else drawing.to_png(),
-            content_type="image/svg+xml; charset=utf-8" if fmt == "svg" else "image/png",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{indicator.code}-funnel.{fmt}"'
-        return response
+        return pipeline.drawing_download(context["funnel_drawing"], fmt, f"{indicator.code}-funnel")
     response = _people_csv(f"{indicator.code}-{context['period']}.csv")
     rows = (
         [
@@ -427,16 +362,11 @@ def _cascade_export(context, iso2: str, fmt: str):
         response = _people_csv(f"cascade-{root.country.iso2}.csv")
         rows = ([label, "" if number is None else _cell(number)] for label, number in steps)
         spreadsheet.write_people_csv(rows, response, columns=["step", "people"])
-    else:
-        drawing = cascade_drawing(context["indicators"], root, context["series"], _)
-        if drawing is None:
-            raise Http404
-        response = HttpResponse(
-            drawing.to_svg() if fmt == "svg" else drawing.to_png(),
-            content_type="image/svg+xml; charset=utf-8" if fmt == "svg" else "image/png",
-        )
-    response["Content-Disposition"] = f'attachment; filename="cascade-{root.country.iso2}.{fmt}"'
-    return response
+        return response
+    drawing = cascade_drawing(context["indicators"], root, context["series"], _)
+    if drawing is None:
+        raise Http404
+    return pipeline.drawing_download(drawing, fmt, f"cascade-{root.country.iso2}")
 
 
 QUALITY_PAGE_SIZE = 50
@@ -454,7 +384,7 @@ def data_quality(request, slug):
     shown = [c for c in countries if c.iso2 == iso2] or countries
     check = request.GET.get("check", "")
     check = check if check in quality.CHECKS else ""
-    periods = last_periods("Monthly", PERIOD_CHOICES["Monthly"], timezone.localdate())
+    periods = last_periods("Monthly", pipeline.PERIOD_CHOICES["Monthly"], timezone.localdate())
     findings = quality.find(user=request.user, network=network, countries=shown, periods=periods)
     counts = {name: sum(f.check == name for f in findings) for name in quality.CHECKS}
     if check:

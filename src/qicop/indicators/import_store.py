@@ -194,7 +194,7 @@ def _store_chunk(
     The rows are those _prepare_chunk kept: checked, and each key once; ``plain`` the values with nothing
     but a value (and who stored it), ``prepared`` the rest (deletions, comments, follow-ups). ``deltas``
     collects, per (ancestor org unit, period, data element, combo), what the changes add to the analytics
-    table's sums and counts (see aggregates.apply_deltas)."""
+    table's sums and counts (see analytics_table.apply_deltas)."""
     # Adapted once per chunk: the SQLite driver would otherwise format the same datetime twice a row.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     new_plain, updates, deletes, audits = [], [], [], []

@@ -183,7 +183,7 @@ def import_data_values(
                     progress(read)
             if options.dry_run or (options.atomic and conflicts.blocking_indexes):
                 raise _Rollback
-            from qicop.indicators.aggregates import apply_deltas
+            from qicop.indicators.analytics_table import apply_deltas
 
             apply_deltas(deltas)
             bump_data_versions(changed_countries.ids)

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.indicators.aggregates import refresh_aggregates
+from qicop.indicators.analytics_table import refresh_aggregates
 from qicop.indicators.models import (
     Category,
     CategoryCombo,

@@ -17,7 +17,7 @@ from qicop.accounts.services import update_preferences
 from qicop.core.i18n import language_codes
 from qicop.core.pagination import paginate
 from qicop.dashboards.dashboard import country_panel
-from qicop.dashboards.series import last_periods
+from qicop.dashboards.indicator_series import last_periods
 from qicop.meetings.permissions import can_see_meetings
 from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors

@@ -4,7 +4,7 @@ A Measure per network indicator (a proportion: numerator, denominator, score × 
 summary MeasureReport per indicator × org unit (its whole subtree) × period. The org unit is the report's
 subject, a contained Location (as IHE mADX does); the reporter is the country's Ministry of Health as
 registered among the network's organisations (else the country), a contained Organization. Values are
-those ``indicators.aggregation.indicator_value`` counts for the viewer, so a member sees what the pages show
+those ``indicators.arithmetic.indicator_value`` counts for the viewer, so a member sees what the pages show
 them (another country's unpublished values never), an observer only published national totals.
 """
 
@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qicop.core.i18n import first_time_zone
-from qicop.indicators.aggregation import as_decimal, indicator_value
+from qicop.indicators.arithmetic import IndicatorValue, as_decimal, indicator_values
 from qicop.indicators.models import NetworkIndicator, OrgUnit, Period
 from qicop.integrations.dhis2.periods import PeriodError, parse_period
 from qicop.integrations.fhir import ids, resources
@@ -157,7 +157,19 @@ class Reports:
         return self._reporters[unit.country_id]
 
     def report(self, indicator: NetworkIndicator, unit: OrgUnit, period: Period) -> dict:
-        result = indicator_value(user=self.user, indicator=indicator, org_unit=unit, period=period)
+        return self.reports(indicator, unit, [period])[0]
+
+    def reports(self, indicator: NetworkIndicator, unit: OrgUnit, periods: list[Period]) -> list[dict]:
+        """The reports of one indicator at one org unit for several periods; what is stored is read once."""
+        values = indicator_values(user=self.user, indicator=indicator, org_unit=unit, periods=periods)
+        return [
+            self._report(indicator, unit, period, value)
+            for period, value in zip(periods, values, strict=True)
+        ]
+
+    def _report(
+        self, indicator: NetworkIndicator, unit: OrgUnit, period: Period, result: IndicatorValue
+    ) -> dict:
         unit_fields = tuple((resources.score_unit(indicator.factor) or {}).items())
         strata = tuple(
             fhir.Stratum(

@@ -182,8 +182,7 @@ def measure_reports(request):
     builder = reports.Reports(user)
     matches = []
     for indicator, unit in pairs:
-        for period in periods:
-            report = builder.report(indicator, unit, period)
+        for report in builder.reports(indicator, unit, periods):
             matches.append((f"{reports.base_url()}/MeasureReport/{report['id']}", report))
     note = None
     warnings = list(dict.fromkeys(warnings))  # an org unit missing for two measures is said once

@@ -433,8 +433,8 @@ def _chart(network, case: CaseStudy, seed: CaseSeed, actor) -> None:
     """A live chart of the seed's indicator where the country's change shows, with the change saved on it
     as a new phase and a note (unless the chart already has settings of its own)."""
     from qicop.dashboards import services as dashboards
+    from qicop.dashboards.indicator_series import indicator_series, last_periods
     from qicop.dashboards.models import ChartSettings
-    from qicop.dashboards.series import indicator_series, last_periods
     from qicop.indicators.models import NetworkIndicator, OrgUnit
 
     indicator = NetworkIndicator.objects.filter(network=network, code=seed.indicator).first()

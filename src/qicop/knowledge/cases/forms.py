@@ -148,19 +148,14 @@ class ChartForm(forms.Form):
     def __init__(self, *args, indicators, org_units, country_units, **kwargs):
         """``org_units``: the places offered in the list; ``country_units``: every place of the case study's
         country, which a code or UID may name."""
-        from qicop.dashboards.selectors import RULE_SETS
+        from qicop.dashboards.pipeline import period_choices, rule_set_choices
 
         super().__init__(*args, **kwargs)
         self._country_units = country_units
         self.fields["indicator"].queryset = indicators
         self.fields["org_unit"].queryset = org_units
-        names = {
-            "anhoej": _("Anhøj (qicharts2)"),
-            "ihi": _("IHI / Health Care Data Guide"),
-            "mdc": _("NHS Making Data Count"),
-        }
-        self.fields["rules"].choices = [(r, names.get(r, r)) for r in RULE_SETS]
-        self.fields["periods"].choices = [("Monthly", _("Months")), ("Quarterly", _("Quarters"))]
+        self.fields["rules"].choices = rule_set_choices()
+        self.fields["periods"].choices = period_choices()
         self.fields["org_unit"].label_from_instance = lambda u: ("— " * (u.level - 1)) + u.name
 
     def clean(self):

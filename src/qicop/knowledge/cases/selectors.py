@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qicop.indicators.models import OrgUnit
@@ -250,42 +248,15 @@ class ChartView:
     quality_url: str | None = None  # where the viewer may see them listed
 
 
-def _chart_options(chart: CaseStudyChart) -> tuple[str, str]:
-    from qicop.dashboards.drawing import PERIOD_CHOICES
-    from qicop.dashboards.selectors import RULE_SETS
-
-    options = chart.options or {}
-    rules_set = options.get("rules") if options.get("rules") in RULE_SETS else "anhoej"
-    periods = options.get("periods") if options.get("periods") in PERIOD_CHOICES else "Monthly"
-    return rules_set, periods
-
-
 def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
-    """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data, flagged points).
-    The series, SPC, saved phases (ChartSettings) and annotations all come from the dashboards' own code."""
-    from qicop.dashboards import selectors as dashboards
-    from qicop.dashboards.drawing import PERIOD_CHOICES, chart_drawing
-    from qicop.dashboards.models import ChartSettings
-    from qicop.dashboards.series import last_periods
+    """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data, flagged points), by
+    the dashboards' chart pipeline (series, SPC, saved phases and notes), with the case study's options."""
+    from qicop.dashboards import pipeline
 
-    rules_set, period_type = _chart_options(chart)
-    periods = last_periods(period_type, PERIOD_CHOICES[period_type], timezone.localdate())
-    indicator, unit = chart.indicator, chart.org_unit
-    drawn = dashboards.indicator_chart(
-        user=user,
-        indicator=indicator,
-        unit=unit,
-        periods=periods,
-        rules=rules_set,
-        kind=(chart.options or {}).get("kind", ""),
-        settings=ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first(),
-    )
-    annotations = dashboards.annotations_for(indicator, unit, user)
-    values = drawn.series.value(indicator.factor or 1)
-    has_data = bool(drawn.flags) or not all(v != v for v in values)
-    drawing = chart_drawing(drawn, indicator, unit, annotations)
-    summary = drawn.spc.result.summary(translate=_)
-    return drawing.to_svg(id_prefix=f"cs{chart.pk}"), summary, has_data, tuple(drawn.flags)
+    options = pipeline.ChartOptions.of(chart.options or {})
+    result = pipeline.indicator_chart(user, chart.indicator, chart.org_unit, options)
+    svg = result.drawing().to_svg(id_prefix=f"cs{chart.pk}")
+    return svg, result.summary, result.has_data, tuple(result.flags)
 
 
 def snapshot_svg(chart: CaseStudyChart) -> str:

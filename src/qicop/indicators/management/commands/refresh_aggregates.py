@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from qicop.indicators.aggregates import rebuild_all
+from qicop.indicators.analytics_table import rebuild_all
 from qicop.indicators.data_versions import bump_every_data_version
 
 
