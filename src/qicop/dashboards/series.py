@@ -25,7 +25,7 @@ from qicop.indicators.models import (
 )
 from qicop.indicators.selectors import readable
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
-from qicop.integrations.dhis2.periods import Period as PeriodSpan
+from qicop.integrations.dhis2.periods import ParsedPeriod as PeriodSpan
 from qicop.integrations.dhis2.periods import period_of
 
 

@@ -6,7 +6,6 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qicop.indicators.import_conflicts import ConflictLog
+from qicop.indicators.import_types import PlainRow, PreparedValue
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
     DataSet,
     OrgUnit,
-    Period,
 )
+from qicop.indicators.periods import parsed_period, period_for
 from qicop.indicators.values import NUMERIC_TYPES, ValueRejected, normalise
-from qicop.integrations.dhis2.periods import PeriodError, parse_adx_period, parse_period
+from qicop.integrations.dhis2.periods import PeriodError, parse_period
 from qicop.integrations.dhis2.rows import DataValueRow
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class Resolver:
             CategoryOptionCombo.objects.filter(name="default").values_list("id", "category_combo_id").first()
         )
         self.default_combo = default
-        self.periods: dict[str, tuple[int, date] | None] = {}
+        self.periods: dict[str, tuple[int | None, date] | None] = {}
         self.period_errors: dict[str, str] = {}
         self.latest_open = self._latest_open_date(options.data_set)
         self._adx_combos: dict | None = None
@@ -146,21 +146,22 @@ class Resolver:
             period = period.next()
         return period.start
 
-    def period(self, raw: str) -> tuple[int, date] | None:
-        """The Period row for a DHIS2 (or ADX) period id, created on first sight. None when invalid."""
+    def period(self, raw: str) -> tuple[int | None, date] | None:
+        """(Period row id, first day) for a DHIS2 (or ADX) period id; None when invalid. The row is created
+        on first sight (``period_for``), but not for a period that is not open yet: its values are refused
+        (E7641) before the id is used, and a refused value leaves no period behind (the id is None)."""
         if raw in self.periods:
             return self.periods[raw]
         try:
-            parsed = parse_adx_period(raw) if "/" in raw else parse_period(raw)
+            parsed = parsed_period(raw)
         except PeriodError as error:
             self.period_errors[raw] = str(error)
             self.periods[raw] = None
             return None
-        row, _created = Period.objects.get_or_create(
-            dhis2_id=parsed.id,
-            defaults={"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end},
-        )
-        self.periods[raw] = (row.pk, row.start_date)
+        if parsed.start > self.latest_open:
+            self.periods[raw] = (None, parsed.start)
+        else:
+            self.periods[raw] = (period_for(parsed).pk, parsed.start)
         return self.periods[raw]
 
     def adx_combos(self, options: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
@@ -261,24 +262,9 @@ def _combos_by_option_codes() -> dict[frozenset[str], list[tuple[int, int]]]:
     return by_codes
 
 
-@dataclass(slots=True)
-class _Prepared:
-    """A row that passed every check, ready to be compared with what is stored."""
-
-    index: int
-    key: tuple[int, int, int, int, int]
-    element: str
-    value: str | None
-    numeric: float | None
-    comment: str | None
-    follow_up: bool
-    stored_by: str
-    delete: bool
-
-
 def _prepare(
     row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, options: ImportOptions, user_label: str
-) -> _Prepared | None:
+) -> PreparedValue | None:
     """Check one row; record its conflicts and return None when it cannot be stored."""
     index = row.index
     de = resolver.data_elements.get(row.data_element)
@@ -378,7 +364,7 @@ def _prepare(
                 % {"id": row.data_element, "reason": reason},
             )
             return None
-    return _Prepared(
+    return PreparedValue(
         index=index,
         key=(de[0], period[0], ou[0], coc[0], aoc[0]),
         element=row.data_element,
@@ -394,10 +380,6 @@ def _prepare(
 # Value types whose every plain ASCII number is valid: the fast path of _prepare_chunk takes them.
 _PLAIN_NUMBER_TYPES = frozenset({"NUMBER", "INTEGER", "INTEGER_ZERO_OR_POSITIVE"})
 
-# A value as the store inserts it: (data element, period, org unit, combo, attribute combo, value, numeric,
-# stored by), with no comment and no follow-up. DHIS2 exports name who stored each value, so stored_by varies.
-PlainRow = tuple[int, int, int, int, int, str, float | None, str]
-
 
 def _prepare_chunk(
     chunk: list[DataValueRow],
@@ -406,13 +388,13 @@ def _prepare_chunk(
     options: ImportOptions,
     user_label: str,
     seen: set[tuple[int, ...]],
-) -> tuple[list[PlainRow], list[_Prepared]]:
+) -> tuple[list[PlainRow], list[PreparedValue]]:
     """Check a chunk of rows and drop repeated keys (the first in the file wins); returns the rows to store.
 
     The common row (known ids, default combos, a plain whole number, no comment or flag) is checked
     inline with dictionary lookups only and comes back as a ``PlainRow`` tuple, ready to be bound as it is;
     anything else goes through _prepare, which explains every refusal, and comes back as a ``PlainRow`` too
-    when it is neither a deletion nor carries a comment or a follow-up, else as a ``_Prepared``.
+    when it is neither a deletion nor carries a comment or a follow-up, else as a ``PreparedValue``.
     Duplicates are found here, in file order across both kinds, so "the first" means the first in the file.
     ``seen`` holds the keys as tuples, without the combos when both are the default (most values): packing
     them into one int each would take less memory, but the big-int arithmetic and hashing made the whole
@@ -425,7 +407,7 @@ def _prepare_chunk(
     option_combos = resolver.option_combos
     fast = options.strategy != "DELETE" and default is not None
     plain: list[PlainRow] = []
-    prepared: list[_Prepared] = []
+    prepared: list[PreparedValue] = []
     add_plain, add_prepared, add_seen = plain.append, prepared.append, seen.add
     for row in chunk:
         value = row.value

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.utils import timezone
 
+from qicop.indicators.import_types import Counts, PlainRow, PreparedValue
 from qicop.indicators.models import (
     DataValue,
     DataValueAudit,
@@ -21,16 +22,6 @@ from qicop.indicators.models import (
 
 if TYPE_CHECKING:
     from qicop.indicators.importer import ImportOptions
-
-from qicop.indicators.import_checks import PlainRow, _Prepared
-
-
-@dataclass
-class Counts:
-    imported: int = 0
-    updated: int = 0
-    ignored: int = 0
-    deleted: int = 0
 
 
 @dataclass
@@ -179,7 +170,7 @@ def _marks(count: int, width: int) -> str:
 
 def _store_chunk(
     plain: list[PlainRow],
-    prepared: list[_Prepared],
+    prepared: list[PreparedValue],
     *,
     options: ImportOptions,
     counts: Counts,
@@ -233,7 +224,7 @@ def _store_chunk(
 
 
 def _compare_others(
-    others: list[_Prepared],
+    others: list[PreparedValue],
     *,
     options: ImportOptions,
     counts: Counts,

@@ -27,19 +27,14 @@ from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.import_checks import Resolver, _prepare_chunk
 from qicop.indicators.import_conflicts import ConflictLog
-from qicop.indicators.import_store import Counts, Slices, _store_chunk
+from qicop.indicators.import_store import Slices, _store_chunk
+from qicop.indicators.import_types import STRATEGIES, Counts
 from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import (
     DataImport,
 )
+from qicop.integrations.dhis2.import_summary import ImportCount, ImportSummary
 from qicop.integrations.dhis2.rows import DataValueRow
-
-STRATEGIES = ("CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE")
-
-
-# The schemes the import page offers; ATTRIBUTE:<uid> is accepted everywhere else too (id_schemes.py).
-ID_SCHEMES = ("UID", "CODE", "NAME")
-
 
 CHUNK = 2000  # rows per round trip: 16,000 bound parameters, well under SQLite's limit of 32,766
 
@@ -283,26 +278,26 @@ def _summary(
         description = _("Dry run: nothing was stored. %(description)s") % {"description": description}
     if conflicts.truncated:
         description += " " + _listed(conflicts, kept=kept)
+    summary = ImportSummary(
+        status=status,
+        description=description,
+        import_count=ImportCount(counts.imported, counts.updated, counts.ignored, counts.deleted),
+        conflicts=conflicts.as_conflicts(),
+        rejected_indexes=conflicts.blocking_indexes.first(conflicts.listed),
+        import_options=import_options(options),
+    )
+    return summary.to_dict()
+
+
+def import_options(options: ImportOptions) -> dict:
+    """The ``importOptions`` member of the answer, as DHIS2 writes it."""
     return {
-        "responseType": "ImportSummary",
-        "status": status,
-        "importOptions": {
-            "dryRun": options.dry_run,
-            "importStrategy": options.strategy,
-            "atomicMode": "ALL" if options.atomic else "NONE",
-            # Empty, as DHIS2 writes it: DHIS2's own clients (the aggregate data exchange among them) read
-            # this object into IdScheme fields that cannot be built from text, and would reject the answer.
-            "idSchemes": {},
-        },
-        "description": description,
-        "importCount": {
-            "imported": counts.imported,
-            "updated": counts.updated,
-            "ignored": counts.ignored,
-            "deleted": counts.deleted,
-        },
-        "conflicts": conflicts.as_dicts(),
-        "rejectedIndexes": conflicts.blocking_indexes.first(conflicts.listed),
+        "dryRun": options.dry_run,
+        "importStrategy": options.strategy,
+        "atomicMode": "ALL" if options.atomic else "NONE",
+        # Empty, as DHIS2 writes it: DHIS2's own clients (the aggregate data exchange among them) read
+        # this object into IdScheme fields that cannot be built from text, and would reject the answer.
+        "idSchemes": {},
     }
 
 

@@ -108,6 +108,8 @@ class Conflict:
     property: str | None = None
     indexes: list[int] = field(default_factory=list)
     objects: dict[str, str] = field(default_factory=dict)
+    #: how many values had it, when more than ``indexes`` lists (a long import lists only the first)
+    count: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"object": self.object}
@@ -119,6 +121,8 @@ class Conflict:
         if self.property is not None:
             data["property"] = self.property
         data["indexes"] = list(self.indexes)
+        if self.count is not None:
+            data["count"] = self.count
         return data
 
     @classmethod
@@ -130,6 +134,7 @@ class Conflict:
             property=data.get("property"),
             indexes=[int(index) for index in data.get("indexes") or ()],
             objects={str(key): str(value) for key, value in (data.get("objects") or {}).items()},
+            count=int(data["count"]) if data.get("count") is not None else None,
         )
 
 
@@ -171,6 +176,19 @@ class ImportSummary:
                 self._rejected.add(index)
                 self.rejected_indexes.append(index)
         return conflict
+
+    @classmethod
+    def failed(cls, description: str, *, import_options: dict[str, Any] | None = None) -> ImportSummary:
+        """The answer of an import that stored nothing and could say nothing of the values: a file that
+        cannot be read, a job that failed or whose worker stopped. Complete like any other (no conflict,
+        no rejected index, every count zero), as DHIS2 answers a payload it cannot read."""
+        return cls(status=ERROR, description=description, import_options=import_options)
+
+    @classmethod
+    def normalised(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored or received summary in the complete shape and DHIS2's order (one stored before every
+        member was written gains the missing ones, empty)."""
+        return cls.from_dict(data).to_dict()
 
     def finish(self, description: str | None = None) -> ImportSummary:
         """Set the status from the conflicts and counts (ERROR if nothing was stored despite conflicts)."""
