@@ -7,6 +7,8 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 from __future__ import annotations
 
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -24,7 +26,7 @@ from qicop.indicators.models import (
 from qicop.indicators.periods import parsed_period, period_for
 from qicop.indicators.values import NUMERIC_TYPES, ValueRejected, normalise
 from qicop.integrations.dhis2.periods import PeriodError, parse_period
-from qicop.integrations.dhis2.rows import DataValueRow
+from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
 
 if TYPE_CHECKING:
     from qicop.indicators.id_schemes import IdScheme
@@ -377,6 +379,8 @@ def _prepare(
     )
 
 
+_FIRST, _THIRD = itemgetter(0), itemgetter(2)
+
 # Value types whose every plain ASCII number is valid: the fast path of _prepare_chunk takes them.
 _PLAIN_NUMBER_TYPES = frozenset({"NUMBER", "INTEGER", "INTEGER_ZERO_OR_POSITIVE"})
 
@@ -462,6 +466,109 @@ def _prepare_chunk(
         else:
             add_prepared(slow)
     return plain, prepared
+
+
+def prepare_columns(
+    columns: ValueColumns,
+    resolver: Resolver,
+    options: ImportOptions,
+    user_label: str,
+    seen: set[tuple[int, ...]],
+) -> list[PlainRow] | None:
+    """The fast path of ``_prepare_chunk`` on whole columns: the rows to store when every value of the run
+    is a plain whole number of known ids, default combos and no comment, follow-up or deletion, and no key
+    repeats; else None, having changed nothing (but periods met for the first time), and the run is checked
+    row by row. Each condition is the fast path's, tested on a column at once (C-level joins, maps and
+    sets), so a plain file costs no Python work per value here."""
+    default_pair = resolver.default_combo
+    if options.strategy == "DELETE" or default_pair is None:
+        return None
+    count = len(columns)
+    values = columns.value
+    if (
+        columns.attribute_option_combo.count(None) != count
+        or columns.comment.count(None) + columns.comment.count("") != count
+        or columns.follow_up.count(True)
+        or columns.deleted.count(True)
+        or None in values
+        or "" in values
+    ):
+        return None
+    digits = "".join(values)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    stored_by = columns.stored_by
+    if "\x00" in "".join(filter(None, stored_by)):
+        return None
+    elements = list(map(resolver.data_elements.get, columns.data_element))
+    if None in elements:
+        return None
+    units = list(map(resolver.org_units.get, columns.org_unit))
+    if None in units:
+        return None
+    periods = resolver.periods
+    for raw in set(columns.period) - periods.keys():
+        resolver.period(raw)
+    found = list(map(periods.get, columns.period))
+    latest = resolver.latest_open
+    if None in found or any(period[1] > latest for period in set(found)):
+        return None
+    kinds = set(elements)
+    if not {element[1] for element in kinds} <= _PLAIN_NUMBER_TYPES:
+        return None
+    # Leading zeros, zeros of elements whose zeros do not count: the row path says what becomes of them.
+    for position in [i for i, value in enumerate(values) if value[0] == "0"]:
+        if values[position] != "0" or not elements[position][3]:
+            return None
+    default = default_pair[0]
+    element_ids = list(map(_FIRST, elements))
+    period_ids = list(map(_FIRST, found))
+    unit_ids = list(map(_FIRST, units))
+    combos = columns.category_option_combo
+    if combos.count(None) == count:
+        combo_ids = [default] * count
+    else:
+        option_combos = resolver.option_combos
+        if None in combos or "" in combos:
+            pairs = [option_combos.get(combo) if combo else default_pair for combo in combos]
+        else:
+            pairs = list(map(option_combos.get, combos))
+        if None in pairs:
+            return None
+        # A combo of another disaggregation than its element's: the row path explains (E7634).
+        if any(
+            pair[0] != default and pair[1] != combo
+            for pair, combo in set(zip(pairs, map(_THIRD, elements), strict=True))
+        ):
+            return None
+        combo_ids = list(map(_FIRST, pairs))
+    if combo_ids.count(default) == count:
+        keys = list(zip(element_ids, period_ids, unit_ids, strict=True))
+    else:
+        keys = [
+            (de, pe, ou) if coc == default else (de, pe, ou, coc, default)
+            for de, pe, ou, coc in zip(element_ids, period_ids, unit_ids, combo_ids, strict=True)
+        ]
+    if len(set(keys)) != count or not seen.isdisjoint(keys):
+        return None  # a repeated key: the row path keeps the first and says so of the others
+    seen.update(keys)
+    if stored_by.count(None) + stored_by.count("") == count:
+        stored_by = [user_label] * count
+    elif None in stored_by or "" in stored_by:
+        stored_by = [label or user_label for label in stored_by]
+    return list(
+        zip(
+            element_ids,
+            period_ids,
+            unit_ids,
+            combo_ids,
+            repeat(default, count),
+            values,
+            map(float, values),
+            stored_by,
+            strict=False,
+        )
+    )
 
 
 def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:
