@@ -141,3 +141,17 @@ def test_sums_added_in_bulk_are_those_added_value_by_value(monkeypatch):
     monkeypatch.setattr(import_store, "_add_in_bulk", lambda *args: False)
     import_store._collect_deltas(one_by_one, ancestors_of, rows, [], [])
     assert in_bulk == one_by_one and len(in_bulk) > 100
+
+
+def test_zeros_of_an_element_whose_zeros_do_not_count_are_cleared_as_by_the_row_checks(data):
+    from qicop.indicators.models import DataElement
+
+    DataElement.objects.filter(uid="VlSupp0001a").update(zero_is_significant=False)
+    values = [plain(i) for i in range(4000)]
+    for i in range(1, 4000, 50):
+        values[i]["value"] = "0"  # VlSupp0001a, every 50th value
+    body = json.dumps({"dataValues": values}).encode()
+    by_columns = imported(data.world.dan.user, body, through_rows=False, options=ImportOptions())
+    by_rows = imported(data.world.dan.user, body, through_rows=True, options=ImportOptions())
+    assert by_columns == by_rows
+    assert not [row for row in by_columns[1] if row[0] == "VlSupp0001a" and row[4] == "0"]

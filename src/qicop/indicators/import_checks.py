@@ -6,6 +6,7 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
@@ -380,6 +381,7 @@ def _prepare(
 
 
 _FIRST, _THIRD = itemgetter(0), itemgetter(2)
+_LEADING_ZERO = re.compile(r"^0[0-9]", re.MULTILINE)
 
 # Value types whose every plain ASCII number is valid: the fast path of _prepare_chunk takes them.
 _PLAIN_NUMBER_TYPES = frozenset({"NUMBER", "INTEGER", "INTEGER_ZERO_OR_POSITIVE"})
@@ -517,8 +519,13 @@ def prepare_columns(
     if not {element[1] for element in kinds} <= _PLAIN_NUMBER_TYPES:
         return None
     # Leading zeros, zeros of elements whose zeros do not count: the row path says what becomes of them.
-    for position in [i for i, value in enumerate(values) if value[0] == "0"]:
-        if values[position] != "0" or not elements[position][3]:
+    if "0" in digits:
+        if _LEADING_ZERO.search("\n".join(values)):
+            return None
+        insignificant = "0" in values and not all(kind[3] for kind in kinds)
+        if insignificant and any(
+            value == "0" and not element[3] for value, element in zip(values, elements, strict=True)
+        ):
             return None
     default = default_pair[0]
     element_ids = list(map(_FIRST, elements))
@@ -549,9 +556,10 @@ def prepare_columns(
             (de, pe, ou) if coc == default else (de, pe, ou, coc, default)
             for de, pe, ou, coc in zip(element_ids, period_ids, unit_ids, combo_ids, strict=True)
         ]
-    if len(set(keys)) != count or not seen.isdisjoint(keys):
+    new = set(keys)  # hashed once: the set operations below reuse the hashes
+    if len(new) != count or not seen.isdisjoint(new):
         return None  # a repeated key: the row path keeps the first and says so of the others
-    seen.update(keys)
+    seen |= new
     if stored_by.count(None) + stored_by.count("") == count:
         stored_by = [user_label] * count
     elif None in stored_by or "" in stored_by:
