@@ -187,7 +187,8 @@ class ImportSummary:
     @classmethod
     def normalised(cls, data: dict[str, Any]) -> dict[str, Any]:
         """A stored or received summary in the complete shape and DHIS2's order (one stored before every
-        member was written gains the missing ones, empty)."""
+        member was written gains the missing ones, empty; PostgreSQL keeps JSON members in an order of its
+        own, which scripts that print what they get would show)."""
         return cls.from_dict(data).to_dict()
 
     def finish(self, description: str | None = None) -> ImportSummary:
@@ -251,34 +252,6 @@ class ImportSummary:
         summary.rejected_indexes = [int(index) for index in data.get("rejectedIndexes") or ()]
         summary._rejected = set(summary.rejected_indexes)
         return summary
-
-
-# DHIS2's order of an import summary's members, of its counts and of each conflict's.
-SUMMARY_KEYS = (
-    "responseType", "status", "importOptions", "description", "importCount", "conflicts", "rejectedIndexes",
-    "dataSetComplete",
-)  # fmt: skip
-COUNT_KEYS = ("imported", "updated", "ignored", "deleted")
-CONFLICT_KEYS = ("object", "objects", "value", "errorCode", "property", "indexes")
-
-
-def in_dhis2_order(summary: dict[str, Any]) -> dict[str, Any]:
-    """A stored summary with its members in DHIS2's order, members DHIS2 does not have last.
-
-    PostgreSQL keeps JSON objects in an order of its own: a summary read back from it would otherwise
-    list ``deleted`` before ``imported``, which scripts that print what they get show as it comes."""
-    ordered = _ordered(summary, SUMMARY_KEYS)
-    if isinstance(ordered.get("importCount"), dict):
-        ordered["importCount"] = _ordered(ordered["importCount"], COUNT_KEYS)
-    if isinstance(ordered.get("conflicts"), list):
-        ordered["conflicts"] = [
-            _ordered(item, CONFLICT_KEYS) if isinstance(item, dict) else item for item in ordered["conflicts"]
-        ]
-    return ordered
-
-
-def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {key: data[key] for key in keys if key in data} | data
 
 
 def read_import_summaries_xml(fileobj: IO[bytes]) -> list[ImportSummary]:
