@@ -128,7 +128,7 @@ def test_a_job_that_fails_before_reading_its_file_answers_a_complete_failed_summ
     services.run_import(failed.pk)
     failed.refresh_from_db()
     assert failed.status == DataImport.Status.FAILED
-    assert_shape(failed.summary)
+    assert set(failed.summary) == set(SHAPE)  # stored: PostgreSQL keeps JSON members in an order of its own
     summary = task_summary(client, failed)
     assert_shape(summary)
     assert summary["status"] == "ERROR" and summary["rejectedIndexes"] == []
