@@ -8,10 +8,16 @@
 Prints, per database: values/second of the first import, of a re-import of the same file (everything
 unchanged, so ignored), the peak memory (RSS) of the importing process, and the ratio to the raw floor:
 inserting the same already-parsed rows with one executemany (SQLite) or COPY (PostgreSQL) and nothing else.
-Targets (issue 4): >= 100,000 values/s on SQLite, >= 1/3 of the raw floor, peak memory < 400 MB, and the
-re-import at least as fast as the first. Each phase runs in its own process so that memory is its own.
-On SQLite it also prints, for information, a second floor: the same rows with one multi-row INSERT per
-2,000, which is how the importer now writes plain values and runs well under executemany's time.
+On SQLite it also prints a second floor: the same rows with one multi-row INSERT per 2,000, which is how
+the importer writes plain values. Each phase runs in its own process so that memory is its own.
+
+Targets (issue 13): first import on SQLite >= 200,000 values/s and >= 1/3 of the multi-row floor; peak
+memory < 300 MB; on PostgreSQL, the first import >= 1/2 of the COPY floor. (Issue 4's: >= 100,000 values/s,
+>= 1/3 of executemany, < 400 MB, the re-import at least as fast as the first.)
+
+Each figure is given twice: by the clock, and by the CPU time of the phase's process ("cpu"), which a
+machine shared with other work inflates far less. SQLite runs in that process, so its CPU time is all of
+the work but the disk's; PostgreSQL's server runs elsewhere, so there only the clock tells.
 """
 
 from __future__ import annotations
@@ -46,24 +52,32 @@ def bench(name: str, database_url: str, facilities: int, workdir: Path) -> None:
     )
     print(
         f"  first import : {first['seconds']:7.2f} s = {values / first['seconds']:>10,.0f} values/s   "
+        f"(cpu {first['cpu']:6.2f} s = {values / first['cpu']:>9,.0f}/s)   "
         f"peak RSS {first['peak_rss_mb']:,.0f} MB   ({first['summary']})"
     )
     print(
         f"  re-import    : {again['seconds']:7.2f} s = {values / again['seconds']:>10,.0f} values/s   "
+        f"(cpu {again['cpu']:6.2f} s = {values / again['cpu']:>9,.0f}/s)   "
         f"peak RSS {again['peak_rss_mb']:,.0f} MB   ({again['summary']})"
     )
-    print(f"  raw floor    : {floor['seconds']:7.2f} s = {floor_rate:>10,.0f} values/s   ({floor['method']})")
+    print(
+        f"  raw floor    : {floor['seconds']:7.2f} s = {floor_rate:>10,.0f} values/s   "
+        f"(cpu {floor['cpu']:6.2f} s)   ({floor['method']})"
+    )
     print(
         f"  ratio to the raw floor: first import {values / first['seconds'] / floor_rate:.2f}, "
-        f"re-import {values / again['seconds'] / floor_rate:.2f}   (target >= 0.33)"
+        f"re-import {values / again['seconds'] / floor_rate:.2f}   "
+        f"(target: {'>= 0.5, COPY' if floor['method'] == 'COPY' else '>= 0.33, issue 4'})"
     )
     if "multirow_seconds" in floor:
         # Not the issue's floor (that one is executemany), shown because the importer now inserts faster.
         multirow_rate = values / floor["multirow_seconds"]
         print(
             f"  multi-row floor: {floor['multirow_seconds']:7.2f} s = {multirow_rate:>10,.0f} values/s   "
+            f"(cpu {floor['multirow_cpu']:6.2f} s)   "
             f"ratio: first import {values / first['seconds'] / multirow_rate:.2f}, "
-            f"re-import {values / again['seconds'] / multirow_rate:.2f}   (for information)"
+            f"re-import {values / again['seconds'] / multirow_rate:.2f}   (target >= 0.33); "
+            f"by cpu: first import {floor['multirow_cpu'] / first['cpu']:.2f}"
         )
 
 
@@ -142,13 +156,14 @@ def phase_import(path: str) -> dict:
     from qicop.indicators.services import import_file
 
     user = User.objects.get(email="bench@example.org")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with open(path, "rb") as fileobj:
         summary = import_file(actor=user, fileobj=fileobj, filename=path)
     seconds = time.perf_counter() - started
     counts = summary["importCount"]
     return {
         "seconds": seconds,
+        "cpu": time.process_time() - cpu,
         "summary": f"{summary['status']}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
     }
 
@@ -199,7 +214,7 @@ def phase_floor(path: str) -> dict:
         cursor.execute("DELETE FROM indicators_datavalueaudit")
     from django.db import transaction
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY indicators_datavalue ({columns}) FROM STDIN") as copy:
@@ -211,13 +226,13 @@ def phase_floor(path: str) -> dict:
                 f"INSERT INTO indicators_datavalue ({columns}) VALUES ({', '.join(['%s'] * 13)})", rows
             )
             method = "executemany"
-    result = {"seconds": time.perf_counter() - started, "method": method}
+    result = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "method": method}
     if connection.vendor == "sqlite":
-        result["multirow_seconds"] = _floor_multirow(rows, columns)
+        result["multirow_seconds"], result["multirow_cpu"] = _floor_multirow(rows, columns)
     return result
 
 
-def _floor_multirow(rows: list[tuple], columns: str) -> float:
+def _floor_multirow(rows: list[tuple], columns: str) -> tuple[float, float]:
     """The same rows with one multi-row INSERT per 2,000, what varies per row bound and the rest bound once a
     statement, as the importer writes plain values: SQLite's fastest way in, faster than executemany."""
     from django.db import connection, transaction
@@ -228,7 +243,7 @@ def _floor_multirow(rows: list[tuple], columns: str) -> float:
     adapt = connection.ops.adapt_datetimefield_value
     shared = [comment, follow_up, stored_by, adapt(created), adapt(last_updated), deleted]
     one = "(" + ", ".join(["?"] * 7) + ")"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with transaction.atomic():
         raw = connection.connection
         for start in range(0, len(rows), 2000):
@@ -241,7 +256,7 @@ def _floor_multirow(rows: list[tuple], columns: str) -> float:
                 f"column5, column6, column7, ?, ?, ?, ?, ?, ? FROM (VALUES {', '.join([one] * len(batch))})",
                 params,
             )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:

@@ -292,3 +292,19 @@ def test_paths_the_server_does_not_serve_get_an_operation_outcome_not_a_web_page
     outcome = valid_json(client.get(path), status=404)
     assert outcome["issue"][0]["code"] == "not-supported"
     assert "MeasureReport" in outcome["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/fhir/MeasureReport/vln.vl-coverage.KenyaRoot01.2024Q1",
+        "/api/fhir/MeasureReport?measure=vln.vl-coverage&subject=KenyaRoot01&period=2024Q1",
+        "/api/fhir/MeasureReport?measure=vln.vl-coverage&subject=KenyaRoot01&period=2023",
+    ],
+)
+def test_reading_a_report_of_a_period_never_stored_writes_no_period(data, path):
+    stored = set(Period.objects.values_list("dhis2_id", flat=True))
+    response = data.world.client_for("carla").get(path)
+    assert response.status_code == 200, response.content
+    assert set(Period.objects.values_list("dhis2_id", flat=True)) == stored
+    assert "2024Q1" not in stored and "2023" not in stored

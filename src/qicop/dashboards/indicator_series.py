@@ -18,7 +18,7 @@ from qicop.indicators import arithmetic
 from qicop.indicators.models import AggregateValue, DataValue, IndicatorMapping, OrgUnit
 from qicop.indicators.selectors import readable
 from qicop.integrations.dhis2.expressions import ExpressionError
-from qicop.integrations.dhis2.periods import Period as PeriodSpan
+from qicop.integrations.dhis2.periods import ParsedPeriod as PeriodSpan
 from qicop.integrations.dhis2.periods import period_of
 
 

@@ -304,7 +304,7 @@ def series_of(
 
 
 def period_bounds(periods: Sequence) -> tuple[np.ndarray, np.ndarray]:
-    """The first and last days of DHIS2 periods (``integrations.dhis2.periods.Period``) as arrays."""
+    """The first and last days of DHIS2 periods (``integrations.dhis2.periods.ParsedPeriod``) as arrays."""
     return _days([p.start for p in periods]), _days([p.end for p in periods])
 
 

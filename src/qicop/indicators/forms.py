@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qicop.indicators.importer import ID_SCHEMES, STRATEGIES
+from qicop.indicators.import_types import ID_SCHEMES, STRATEGIES
 
 
 class ImportForm(forms.Form):

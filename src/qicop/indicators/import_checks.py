@@ -6,8 +6,10 @@ dictionary lookups only. Used by ``importer.import_data_values``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -15,16 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qicop.indicators.import_conflicts import ConflictLog
+from qicop.indicators.import_types import PlainRow, PreparedValue
 from qicop.indicators.models import (
     CategoryOptionCombo,
     DataElement,
     DataSet,
     OrgUnit,
-    Period,
 )
+from qicop.indicators.periods import parsed_period, period_for
 from qicop.indicators.values import NUMERIC_TYPES, ValueRejected, normalise
-from qicop.integrations.dhis2.periods import PeriodError, parse_adx_period, parse_period
-from qicop.integrations.dhis2.rows import DataValueRow
+from qicop.integrations.dhis2.periods import PeriodError, parse_period
+from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
 
 if TYPE_CHECKING:
     from qicop.indicators.id_schemes import IdScheme
@@ -119,7 +122,7 @@ class Resolver:
             CategoryOptionCombo.objects.filter(name="default").values_list("id", "category_combo_id").first()
         )
         self.default_combo = default
-        self.periods: dict[str, tuple[int, date] | None] = {}
+        self.periods: dict[str, tuple[int | None, date] | None] = {}
         self.period_errors: dict[str, str] = {}
         self.latest_open = self._latest_open_date(options.data_set)
         self._adx_combos: dict | None = None
@@ -146,21 +149,22 @@ class Resolver:
             period = period.next()
         return period.start
 
-    def period(self, raw: str) -> tuple[int, date] | None:
-        """The Period row for a DHIS2 (or ADX) period id, created on first sight. None when invalid."""
+    def period(self, raw: str) -> tuple[int | None, date] | None:
+        """(Period row id, first day) for a DHIS2 (or ADX) period id; None when invalid. The row is created
+        on first sight (``period_for``), but not for a period that is not open yet: its values are refused
+        (E7641) before the id is used, and a refused value leaves no period behind (the id is None)."""
         if raw in self.periods:
             return self.periods[raw]
         try:
-            parsed = parse_adx_period(raw) if "/" in raw else parse_period(raw)
+            parsed = parsed_period(raw)
         except PeriodError as error:
             self.period_errors[raw] = str(error)
             self.periods[raw] = None
             return None
-        row, _created = Period.objects.get_or_create(
-            dhis2_id=parsed.id,
-            defaults={"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end},
-        )
-        self.periods[raw] = (row.pk, row.start_date)
+        if parsed.start > self.latest_open:
+            self.periods[raw] = (None, parsed.start)
+        else:
+            self.periods[raw] = (period_for(parsed).pk, parsed.start)
         return self.periods[raw]
 
     def adx_combos(self, options: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
@@ -261,24 +265,9 @@ def _combos_by_option_codes() -> dict[frozenset[str], list[tuple[int, int]]]:
     return by_codes
 
 
-@dataclass(slots=True)
-class _Prepared:
-    """A row that passed every check, ready to be compared with what is stored."""
-
-    index: int
-    key: tuple[int, int, int, int, int]
-    element: str
-    value: str | None
-    numeric: float | None
-    comment: str | None
-    follow_up: bool
-    stored_by: str
-    delete: bool
-
-
 def _prepare(
     row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, options: ImportOptions, user_label: str
-) -> _Prepared | None:
+) -> PreparedValue | None:
     """Check one row; record its conflicts and return None when it cannot be stored."""
     index = row.index
     de = resolver.data_elements.get(row.data_element)
@@ -378,7 +367,7 @@ def _prepare(
                 % {"id": row.data_element, "reason": reason},
             )
             return None
-    return _Prepared(
+    return PreparedValue(
         index=index,
         key=(de[0], period[0], ou[0], coc[0], aoc[0]),
         element=row.data_element,
@@ -391,12 +380,11 @@ def _prepare(
     )
 
 
+_FIRST, _THIRD = itemgetter(0), itemgetter(2)
+_LEADING_ZERO = re.compile(r"^0[0-9]", re.MULTILINE)
+
 # Value types whose every plain ASCII number is valid: the fast path of _prepare_chunk takes them.
 _PLAIN_NUMBER_TYPES = frozenset({"NUMBER", "INTEGER", "INTEGER_ZERO_OR_POSITIVE"})
-
-# A value as the store inserts it: (data element, period, org unit, combo, attribute combo, value, numeric,
-# stored by), with no comment and no follow-up. DHIS2 exports name who stored each value, so stored_by varies.
-PlainRow = tuple[int, int, int, int, int, str, float | None, str]
 
 
 def _prepare_chunk(
@@ -406,13 +394,13 @@ def _prepare_chunk(
     options: ImportOptions,
     user_label: str,
     seen: set[tuple[int, ...]],
-) -> tuple[list[PlainRow], list[_Prepared]]:
+) -> tuple[list[PlainRow], list[PreparedValue]]:
     """Check a chunk of rows and drop repeated keys (the first in the file wins); returns the rows to store.
 
     The common row (known ids, default combos, a plain whole number, no comment or flag) is checked
     inline with dictionary lookups only and comes back as a ``PlainRow`` tuple, ready to be bound as it is;
     anything else goes through _prepare, which explains every refusal, and comes back as a ``PlainRow`` too
-    when it is neither a deletion nor carries a comment or a follow-up, else as a ``_Prepared``.
+    when it is neither a deletion nor carries a comment or a follow-up, else as a ``PreparedValue``.
     Duplicates are found here, in file order across both kinds, so "the first" means the first in the file.
     ``seen`` holds the keys as tuples, without the combos when both are the default (most values): packing
     them into one int each would take less memory, but the big-int arithmetic and hashing made the whole
@@ -425,7 +413,7 @@ def _prepare_chunk(
     option_combos = resolver.option_combos
     fast = options.strategy != "DELETE" and default is not None
     plain: list[PlainRow] = []
-    prepared: list[_Prepared] = []
+    prepared: list[PreparedValue] = []
     add_plain, add_prepared, add_seen = plain.append, prepared.append, seen.add
     for row in chunk:
         value = row.value
@@ -480,6 +468,115 @@ def _prepare_chunk(
         else:
             add_prepared(slow)
     return plain, prepared
+
+
+def prepare_columns(
+    columns: ValueColumns,
+    resolver: Resolver,
+    options: ImportOptions,
+    user_label: str,
+    seen: set[tuple[int, ...]],
+) -> list[PlainRow] | None:
+    """The fast path of ``_prepare_chunk`` on whole columns: the rows to store when every value of the run
+    is a plain whole number of known ids, default combos and no comment, follow-up or deletion, and no key
+    repeats; else None, having changed nothing (but periods met for the first time), and the run is checked
+    row by row. Each condition is the fast path's, tested on a column at once (C-level joins, maps and
+    sets), so a plain file costs no Python work per value here."""
+    default_pair = resolver.default_combo
+    if options.strategy == "DELETE" or default_pair is None:
+        return None
+    count = len(columns)
+    values = columns.value
+    if (
+        columns.attribute_option_combo.count(None) != count
+        or columns.comment.count(None) + columns.comment.count("") != count
+        or columns.follow_up.count(True)
+        or columns.deleted.count(True)
+        or None in values
+        or "" in values
+    ):
+        return None
+    digits = "".join(values)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    stored_by = columns.stored_by
+    if "\x00" in "".join(filter(None, stored_by)):
+        return None
+    elements = list(map(resolver.data_elements.get, columns.data_element))
+    if None in elements:
+        return None
+    units = list(map(resolver.org_units.get, columns.org_unit))
+    if None in units:
+        return None
+    periods = resolver.periods
+    for raw in set(columns.period) - periods.keys():
+        resolver.period(raw)
+    found = list(map(periods.get, columns.period))
+    latest = resolver.latest_open
+    if None in found or any(period[1] > latest for period in set(found)):
+        return None
+    kinds = set(elements)
+    if not {element[1] for element in kinds} <= _PLAIN_NUMBER_TYPES:
+        return None
+    # Leading zeros, zeros of elements whose zeros do not count: the row path says what becomes of them.
+    if "0" in digits:
+        if _LEADING_ZERO.search("\n".join(values)):
+            return None
+        insignificant = "0" in values and not all(kind[3] for kind in kinds)
+        if insignificant and any(
+            value == "0" and not element[3] for value, element in zip(values, elements, strict=True)
+        ):
+            return None
+    default = default_pair[0]
+    element_ids = list(map(_FIRST, elements))
+    period_ids = list(map(_FIRST, found))
+    unit_ids = list(map(_FIRST, units))
+    combos = columns.category_option_combo
+    if combos.count(None) == count:
+        combo_ids = [default] * count
+    else:
+        option_combos = resolver.option_combos
+        if None in combos or "" in combos:
+            pairs = [option_combos.get(combo) if combo else default_pair for combo in combos]
+        else:
+            pairs = list(map(option_combos.get, combos))
+        if None in pairs:
+            return None
+        # A combo of another disaggregation than its element's: the row path explains (E7634).
+        if any(
+            pair[0] != default and pair[1] != combo
+            for pair, combo in set(zip(pairs, map(_THIRD, elements), strict=True))
+        ):
+            return None
+        combo_ids = list(map(_FIRST, pairs))
+    if combo_ids.count(default) == count:
+        keys = list(zip(element_ids, period_ids, unit_ids, strict=True))
+    else:
+        keys = [
+            (de, pe, ou) if coc == default else (de, pe, ou, coc, default)
+            for de, pe, ou, coc in zip(element_ids, period_ids, unit_ids, combo_ids, strict=True)
+        ]
+    new = set(keys)  # hashed once: the set operations below reuse the hashes
+    if len(new) != count or not seen.isdisjoint(new):
+        return None  # a repeated key: the row path keeps the first and says so of the others
+    seen |= new
+    if stored_by.count(None) + stored_by.count("") == count:
+        stored_by = [user_label] * count
+    elif None in stored_by or "" in stored_by:
+        stored_by = [label or user_label for label in stored_by]
+    return list(
+        zip(
+            element_ids,
+            period_ids,
+            unit_ids,
+            combo_ids,
+            repeat(default, count),
+            values,
+            map(float, values),
+            stored_by,
+            strict=False,
+        )
+    )
 
 
 def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:

@@ -25,6 +25,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from qicop.integrations.dhis2.import_summary import Conflict
 from qicop.integrations.spreadsheet import neutralise
 
 MAX_KINDS = 10_000  # kinds of conflict told apart in memory (the file keeps them all)
@@ -179,16 +180,17 @@ class ConflictLog:
             or any(kind.count > len(kind.indexes) for kind in self.kinds.values())
         )
 
-    def as_dicts(self) -> list[dict]:
+    def as_conflicts(self) -> list[Conflict]:
         """DHIS2's conflicts, the first ``listed`` kinds; a warning of ours that DHIS2 has no code for has
         no ``errorCode``. A kind met more often than its ``indexes`` list says also has ``count``."""
         out = []
         for (obj, message, code, prop), kind in self.kinds.items():
             if len(out) >= self.listed:
                 break
-            conflict = {"object": obj, "value": message, **({"errorCode": code} if code else {})}
-            conflict |= {"property": prop, "indexes": kind.indexes}
-            if kind.count > len(kind.indexes):
-                conflict["count"] = kind.count
-            out.append(conflict)
+            count = kind.count if kind.count > len(kind.indexes) else None
+            out.append(Conflict(obj, message, code or None, prop, list(kind.indexes), count=count))
         return out
+
+    def as_dicts(self) -> list[dict]:
+        """:meth:`as_conflicts` as JSON-ready dicts."""
+        return [conflict.to_dict() for conflict in self.as_conflicts()]

@@ -25,21 +25,16 @@ from django.utils.translation import gettext as _
 
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
-from qicop.indicators.import_checks import Resolver, _prepare_chunk
+from qicop.indicators.import_checks import Resolver, _prepare_chunk, prepare_columns
 from qicop.indicators.import_conflicts import ConflictLog
-from qicop.indicators.import_store import Counts, Slices, _store_chunk
+from qicop.indicators.import_store import Slices, _store_chunk
+from qicop.indicators.import_types import STRATEGIES, Counts
 from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import (
     DataImport,
 )
-from qicop.integrations.dhis2.rows import DataValueRow
-
-STRATEGIES = ("CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE")
-
-
-# The schemes the import page offers; ATTRIBUTE:<uid> is accepted everywhere else too (id_schemes.py).
-ID_SCHEMES = ("UID", "CODE", "NAME")
-
+from qicop.integrations.dhis2.import_summary import ImportCount, ImportSummary
+from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
 
 CHUNK = 2000  # rows per round trip: 16,000 bound parameters, well under SQLite's limit of 32,766
 
@@ -159,11 +154,17 @@ def import_data_values(
             # Before reading any stored value: what this import replaces, audits and subtracts from the
             # analytics table must be what another import committed, not what it is still writing.
             lock_data_values(resolver.allowed_country_ids)
-            rows_iter = iter(rows)
-            while chunk := list(itertools.islice(rows_iter, CHUNK)):
+            for chunk in _chunks(rows):
                 read += len(chunk)
-                _warn_of_unknown_keys(chunk, conflicts)
-                plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
+                plain = None
+                if chunk.__class__ is ValueColumns:
+                    plain = prepare_columns(chunk, resolver, options, user_label, seen)
+                    prepared = []
+                    if plain is None:
+                        chunk = chunk.rows()
+                if plain is None:
+                    _warn_of_unknown_keys(chunk, conflicts)
+                    plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
                 counts.ignored += len(chunk) - len(plain) - len(prepared)  # refused, or repeated
                 written = _written(counts)
                 _store_chunk(
@@ -195,6 +196,32 @@ def import_data_values(
         if sink is not None:
             _keep_conflicts(data_import, conflicts, sink)
     return _summary(options, counts, conflicts, read=read, error=error, kept=data_import is not None)
+
+
+def _chunks(rows: Iterable[DataValueRow]) -> Iterator[list[DataValueRow] | ValueColumns]:
+    """The rows in chunks of at most CHUNK: lists of rows, or runs of columns where the reader parsed in
+    bulk (``BatchedRows``), which the checks then take a column at a time."""
+    batches = getattr(rows, "batches", None)
+    if batches is None:
+        rows_iter = iter(rows)
+        while chunk := list(itertools.islice(rows_iter, CHUNK)):
+            yield chunk
+        return
+    pending: list[DataValueRow] = []
+    for batch in batches():
+        if batch.__class__ is not ValueColumns:
+            pending.append(batch)
+            if len(pending) >= CHUNK:
+                yield pending
+                pending = []
+            continue
+        if pending:
+            yield pending
+            pending = []
+        for start in range(0, len(batch), CHUNK):
+            yield batch.slice(start, start + CHUNK) if len(batch) > CHUNK else batch
+    if pending:
+        yield pending
 
 
 def _keep_conflicts(data_import: DataImport, conflicts: ConflictLog, sink) -> None:
@@ -283,26 +310,26 @@ def _summary(
         description = _("Dry run: nothing was stored. %(description)s") % {"description": description}
     if conflicts.truncated:
         description += " " + _listed(conflicts, kept=kept)
+    summary = ImportSummary(
+        status=status,
+        description=description,
+        import_count=ImportCount(counts.imported, counts.updated, counts.ignored, counts.deleted),
+        conflicts=conflicts.as_conflicts(),
+        rejected_indexes=conflicts.blocking_indexes.first(conflicts.listed),
+        import_options=import_options(options),
+    )
+    return summary.to_dict()
+
+
+def import_options(options: ImportOptions) -> dict:
+    """The ``importOptions`` member of the answer, as DHIS2 writes it."""
     return {
-        "responseType": "ImportSummary",
-        "status": status,
-        "importOptions": {
-            "dryRun": options.dry_run,
-            "importStrategy": options.strategy,
-            "atomicMode": "ALL" if options.atomic else "NONE",
-            # Empty, as DHIS2 writes it: DHIS2's own clients (the aggregate data exchange among them) read
-            # this object into IdScheme fields that cannot be built from text, and would reject the answer.
-            "idSchemes": {},
-        },
-        "description": description,
-        "importCount": {
-            "imported": counts.imported,
-            "updated": counts.updated,
-            "ignored": counts.ignored,
-            "deleted": counts.deleted,
-        },
-        "conflicts": conflicts.as_dicts(),
-        "rejectedIndexes": conflicts.blocking_indexes.first(conflicts.listed),
+        "dryRun": options.dry_run,
+        "importStrategy": options.strategy,
+        "atomicMode": "ALL" if options.atomic else "NONE",
+        # Empty, as DHIS2 writes it: DHIS2's own clients (the aggregate data exchange among them) read
+        # this object into IdScheme fields that cannot be built from text, and would reject the answer.
+        "idSchemes": {},
     }
 
 

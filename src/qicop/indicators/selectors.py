@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import DataValue, OrgUnit, Period, Publication
 from qicop.indicators.permissions import ReadScope
+from qicop.integrations.dhis2.import_summary import ImportSummary
 from qicop.integrations.dhis2.rows import DataValueRow
 
 
@@ -206,6 +207,16 @@ def _national_totals(user, schemes: IdSchemes, *, data_elements, periods, start,
 
 def period_rows(ids: list[str]) -> QuerySet[Period]:
     return Period.objects.filter(dhis2_id__in=ids)
+
+
+def import_answer(data_import) -> dict | None:
+    """What a finished data value import answered, in the one shape every answer has (DHIS2's import
+    summary, complete: a summary stored before every member was written gains the missing ones). A
+    metadata import's report as it was stored; None while the import has not finished."""
+    summary = data_import.summary
+    if summary is None or data_import.job_type != "DATAVALUE_IMPORT":
+        return summary
+    return ImportSummary.normalised(summary)
 
 
 def imports_for_user(user, job_type: str | None = "DATAVALUE_IMPORT") -> QuerySet:

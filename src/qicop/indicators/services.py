@@ -18,9 +18,13 @@ from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.heartbeat import Heartbeat
 from qicop.indicators.id_schemes import check_attributes_known
 from qicop.indicators.importer import ImportOptions, import_data_values
-from qicop.indicators.models import DataImport, Period, Publication
+from qicop.indicators.importer import import_options as answer_import_options
+from qicop.indicators.models import DataImport, Publication
+from qicop.indicators.periods import period_for
 from qicop.indicators.signals import import_orphaned
 from qicop.integrations.dhis2.formats import detect_format, open_reader
+from qicop.integrations.dhis2.import_summary import ImportSummary
+from qicop.integrations.dhis2.periods import PeriodError
 from qicop.integrations.errors import FormatError
 
 # DHIS2's names for the id-scheme parameters (query string or the file's root), and our option names.
@@ -148,9 +152,7 @@ def import_file(
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     options_from_parameters(params or {})  # the caller's own parameters: a ValidationError is theirs to see
-    head = fileobj.read(8192)
-    fileobj.seek(0)
-    fmt = fmt or _template_format(filename, head) or detect_format(filename, content_type, head)
+    fmt = import_format(fileobj, filename=filename, content_type=content_type, fmt=fmt)
     try:
         if fmt in TEMPLATE_FORMATS:
             rows, file_schemes, data_set = _template(fmt, fileobj), {"idScheme": "CODE"}, None
@@ -183,6 +185,24 @@ def import_file(
 TEMPLATE_FORMATS = ("template-csv", "template-xlsx")
 
 
+def import_format(
+    fileobj: IO[bytes],
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    fmt: str | None = None,
+) -> str:
+    """The format a data file is read as, decided here for every way in (API, page, CLI, sync or queued):
+    the one the caller names, else our spreadsheet template, else DHIS2's rules (Content-Type, extension,
+    content: json, xml, csv or adx). A compressed body is expanded before (the API's ``expand_body``).
+    The stream is left at its start."""
+    if fmt:
+        return fmt
+    head = fileobj.read(8192)
+    fileobj.seek(0)
+    return _template_format(filename, head) or detect_format(filename, content_type, head)
+
+
 def _template_format(filename: str | None, head: bytes) -> str | None:
     """The spreadsheet template: an XLSX workbook (a zip), or a CSV whose header names our columns."""
     if head.startswith(b"PK\x03\x04") or (filename or "").lower().endswith(".xlsx"):
@@ -201,14 +221,18 @@ def _template(fmt: str, fileobj):
 
 
 def _unreadable(error: FormatError, params) -> dict:
-    return {
-        "responseType": "ImportSummary",
-        "status": "ERROR",
-        "description": _("The file could not be read: %(error)s. Nothing was stored.") % {"error": error},
-        "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
-        "conflicts": [],
-        "rejectedIndexes": [],
-    }
+    description = _("The file could not be read: %(error)s. Nothing was stored.") % {"error": error}
+    return ImportSummary.failed(description, import_options=_answer_options(params)).to_dict()
+
+
+def _answer_options(params) -> dict:
+    """The ``importOptions`` of an answer that could not run the import: the caller's, when they make
+    sense, else the defaults (every answer has the same members)."""
+    try:
+        options = options_from_parameters(params or {})
+    except ValidationError:
+        options = ImportOptions()
+    return answer_import_options(options)
 
 
 def progress_key(import_id: int) -> str:
@@ -231,13 +255,11 @@ def check_upload(upload, *, fmt: str | None = None) -> None:
     from qicop.integrations.spreadsheet import check_workbook
 
     upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    name = getattr(upload, "name", None)
-    fmt = (
-        fmt
-        or _template_format(name, head)
-        or detect_format(name, getattr(upload, "content_type", None), head)
+    fmt = import_format(
+        upload,
+        filename=getattr(upload, "name", None),
+        content_type=getattr(upload, "content_type", None),
+        fmt=fmt,
     )
     try:
         if fmt == "template-xlsx":
@@ -253,19 +275,26 @@ def check_upload(upload, *, fmt: str | None = None) -> None:
 
 
 @transaction.atomic
-def start_import(*, actor, upload, params: dict, fmt: str | None = None) -> DataImport:
+def start_import(
+    *, actor, upload, params: dict, fmt: str | None = None, content_type: str | None = None
+) -> DataImport:
     """Keep the uploaded file and queue its import; the page follows its progress and shows the summary.
-    A file refused by ``check_upload`` is not kept (ValidationError)."""
+    A file refused by ``check_upload`` is not kept (ValidationError). The format is decided now
+    (``import_format``) and kept with the job, so the job reads the file as the caller sent it."""
     if not permissions.can_import(actor):
         raise PermissionDenied(_("Only coordinators, focal points and data managers import data."))
     check_upload_size(getattr(upload, "size", None))
     options_from_parameters(params)  # a bad parameter is the caller's to see now, not the job's later
-    check_upload(upload, fmt=fmt)
     name = getattr(upload, "name", "") or "upload"
+    upload.seek(0)
+    fmt = import_format(
+        upload, filename=name, content_type=content_type or getattr(upload, "content_type", None), fmt=fmt
+    )
+    check_upload(upload, fmt=fmt)
     data_import = DataImport.objects.create(
         user=actor,
         filename=name[-255:],
-        format=fmt or "",
+        format=fmt,
         options={k: v for k, v in params.items() if v not in ("", None)},
     )
     data_import.file.save(f"{data_import.pk}-{name.rsplit('/', 1)[-1]}"[-100:], File(upload), save=True)
@@ -293,13 +322,7 @@ def _failed_summary(data_import: DataImport, message: str) -> dict:
     """The summary of a job that failed before it could say anything of the file: DHIS2's shapes."""
     if data_import.job_type == DataImport.JobType.METADATA_IMPORT:
         return {"status": "ERROR", "message": message}
-    return {
-        "responseType": "ImportSummary",
-        "status": "ERROR",
-        "description": message,
-        "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0},
-        "conflicts": [],
-    }
+    return ImportSummary.failed(message, import_options=_answer_options(data_import.options)).to_dict()
 
 
 def _fail_on_the_way_out(data_import: DataImport, error: BaseException) -> None:
@@ -418,21 +441,17 @@ def publish_period(*, actor, country, period_id: str) -> Publication:
     """Make a country's values of a period (and of every shorter period inside it) visible to the network."""
     if not permissions.can_publish(actor, country.pk):
         raise PermissionDenied(_("Only the country's focal point or a coordinator publishes its data."))
-    from qicop.integrations.dhis2.periods import PeriodError, parse_period
-
     try:
-        parsed = parse_period(period_id)
+        period = period_for(period_id)
     except PeriodError as error:
         raise ValidationError({"period": [str(error)]}) from None
-    period, _created = Period.objects.get_or_create(
-        dhis2_id=parsed.id,
-        defaults={"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end},
-    )
     publication, created = Publication.objects.get_or_create(
         country=country, period=period, defaults={"published_by": actor}
     )
     if created:
-        audit(actor=actor, verb="data.publish", target=publication, country=country.iso2, period=parsed.id)
+        audit(
+            actor=actor, verb="data.publish", target=publication, country=country.iso2, period=period.dhis2_id
+        )
         bump_data_versions([country.pk])
     return publication
 

@@ -83,7 +83,7 @@ def import_detail(request, slug, import_id):
     _viewer, network = _network(request, slug)
     data_import = _import_for(request, import_id)
     services.fail_orphaned_imports(candidates=[data_import])
-    summary = data_import.summary or {}
+    summary = selectors.import_answer(data_import) or {}
     conflicts = summary.get("conflicts", [])
     return render(
         request,

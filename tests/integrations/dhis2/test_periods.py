@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from qicop.integrations.dhis2.periods import (
     PERIOD_TYPES,
-    Period,
+    ParsedPeriod,
     PeriodError,
     parse_adx_period,
     parse_period,
@@ -351,7 +351,7 @@ def test_periods_sort_by_start_then_end():
 def test_periods_are_hashable_values_and_parsing_is_cached():
     assert parse_period("2024Q1") is parse_period("2024Q1")
     assert len({parse_period("2024-03"), parse_period("202403")}) == 1
-    assert isinstance(parse_period("2024Q1"), Period)
+    assert isinstance(parse_period("2024Q1"), ParsedPeriod)
     assert parse_period.cache_info().hits > 0
 
 

@@ -86,7 +86,7 @@ def _import(request, user):
                 actor=user,
                 upload=_named(body, name or "payload"),
                 params=request.GET.dict(),
-                fmt=_format_of(request, body, name),
+                content_type=request.content_type,
             )
             return job_started(request, data_import)
         summary = services.import_file(
@@ -103,14 +103,6 @@ def _named(fileobj, name):
     from django.core.files import File
 
     return File(fileobj, name=name)
-
-
-def _format_of(request, body, name: str | None) -> str:
-    from qicop.integrations.dhis2.formats import detect_format
-
-    head = body.read(8192)
-    body.seek(0)
-    return detect_format(name, request.content_type, head)
 
 
 def _export(request, user, extension: str | None = None):

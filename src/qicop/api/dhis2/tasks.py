@@ -19,7 +19,6 @@ from qicop.api.dhis2.common import api_user, error_response, respond, unauthoriz
 from qicop.api.dhis2.system import dhis2_datetime
 from qicop.indicators import selectors, services
 from qicop.indicators.models import DataImport
-from qicop.integrations.dhis2.import_summary import in_dhis2_order
 
 JOB_TYPES = {choice.value for choice in DataImport.JobType}
 JOB_NAMES = {"DATAVALUE_IMPORT": "dataValueImport", "METADATA_IMPORT": "metadataImport"}
@@ -89,7 +88,7 @@ def _summary(job: DataImport) -> dict:
         from qicop.api.dhis2.metadata import task_summary_body
 
         return task_summary_body(job.summary)
-    return in_dhis2_order(job.summary)
+    return selectors.import_answer(job)
 
 
 def _jobs(request, job_type: str, job_id: str | None):

@@ -108,6 +108,8 @@ class Conflict:
     property: str | None = None
     indexes: list[int] = field(default_factory=list)
     objects: dict[str, str] = field(default_factory=dict)
+    #: how many values had it, when more than ``indexes`` lists (a long import lists only the first)
+    count: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"object": self.object}
@@ -119,6 +121,8 @@ class Conflict:
         if self.property is not None:
             data["property"] = self.property
         data["indexes"] = list(self.indexes)
+        if self.count is not None:
+            data["count"] = self.count
         return data
 
     @classmethod
@@ -130,6 +134,7 @@ class Conflict:
             property=data.get("property"),
             indexes=[int(index) for index in data.get("indexes") or ()],
             objects={str(key): str(value) for key, value in (data.get("objects") or {}).items()},
+            count=int(data["count"]) if data.get("count") is not None else None,
         )
 
 
@@ -171,6 +176,20 @@ class ImportSummary:
                 self._rejected.add(index)
                 self.rejected_indexes.append(index)
         return conflict
+
+    @classmethod
+    def failed(cls, description: str, *, import_options: dict[str, Any] | None = None) -> ImportSummary:
+        """The answer of an import that stored nothing and could say nothing of the values: a file that
+        cannot be read, a job that failed or whose worker stopped. Complete like any other (no conflict,
+        no rejected index, every count zero), as DHIS2 answers a payload it cannot read."""
+        return cls(status=ERROR, description=description, import_options=import_options)
+
+    @classmethod
+    def normalised(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored or received summary in the complete shape and DHIS2's order (one stored before every
+        member was written gains the missing ones, empty; PostgreSQL keeps JSON members in an order of its
+        own, which scripts that print what they get would show)."""
+        return cls.from_dict(data).to_dict()
 
     def finish(self, description: str | None = None) -> ImportSummary:
         """Set the status from the conflicts and counts (ERROR if nothing was stored despite conflicts)."""
@@ -233,34 +252,6 @@ class ImportSummary:
         summary.rejected_indexes = [int(index) for index in data.get("rejectedIndexes") or ()]
         summary._rejected = set(summary.rejected_indexes)
         return summary
-
-
-# DHIS2's order of an import summary's members, of its counts and of each conflict's.
-SUMMARY_KEYS = (
-    "responseType", "status", "importOptions", "description", "importCount", "conflicts", "rejectedIndexes",
-    "dataSetComplete",
-)  # fmt: skip
-COUNT_KEYS = ("imported", "updated", "ignored", "deleted")
-CONFLICT_KEYS = ("object", "objects", "value", "errorCode", "property", "indexes")
-
-
-def in_dhis2_order(summary: dict[str, Any]) -> dict[str, Any]:
-    """A stored summary with its members in DHIS2's order, members DHIS2 does not have last.
-
-    PostgreSQL keeps JSON objects in an order of its own: a summary read back from it would otherwise
-    list ``deleted`` before ``imported``, which scripts that print what they get show as it comes."""
-    ordered = _ordered(summary, SUMMARY_KEYS)
-    if isinstance(ordered.get("importCount"), dict):
-        ordered["importCount"] = _ordered(ordered["importCount"], COUNT_KEYS)
-    if isinstance(ordered.get("conflicts"), list):
-        ordered["conflicts"] = [
-            _ordered(item, CONFLICT_KEYS) if isinstance(item, dict) else item for item in ordered["conflicts"]
-        ]
-    return ordered
-
-
-def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {key: data[key] for key in keys if key in data} | data
 
 
 def read_import_summaries_xml(fileobj: IO[bytes]) -> list[ImportSummary]:

@@ -1,4 +1,5 @@
-"""DHIS2 periods: parse every period id of formats.md §1.7 and every ADX period of §2 into one `Period`.
+"""DHIS2 periods: parse every period id of formats.md §1.7 and every ADX period of §2 into one `ParsedPeriod`
+(a plain value; the stored period is the ``Period`` model of the indicators app).
 
 A period is a type plus an inclusive date span plus its canonical DHIS2 id. Three families of types exist:
 
@@ -27,7 +28,7 @@ from functools import lru_cache
 
 __all__ = [
     "PERIOD_TYPES",
-    "Period",
+    "ParsedPeriod",
     "PeriodError",
     "parse_adx_period",
     "parse_period",
@@ -44,7 +45,7 @@ class PeriodError(ValueError):
 
 
 @dataclass(frozen=True, slots=True, order=True)
-class Period:
+class ParsedPeriod:
     """One DHIS2 period: ``start`` and ``end`` are inclusive; ``id`` is the canonical DHIS2 id.
 
     Ordering is by start, then end (then type and id, only to keep the order total), so a month sorts
@@ -64,15 +65,15 @@ class Period:
         """The number of days in the period, both ends included."""
         return (self.end - self.start).days + 1
 
-    def contains(self, other: Period) -> bool:
+    def contains(self, other: ParsedPeriod) -> bool:
         """Whether every day of ``other`` lies within this period."""
         return self.start <= other.start and other.end <= self.end
 
-    def next(self) -> Period:
+    def next(self) -> ParsedPeriod:
         """The period of the same type that follows this one (across year ends too)."""
         return period_of(self.period_type, self.end + _ONE_DAY)
 
-    def previous(self) -> Period:
+    def previous(self) -> ParsedPeriod:
         """The period of the same type that precedes this one (across year ends too)."""
         return period_of(self.period_type, self.start - _ONE_DAY)
 
@@ -127,8 +128,8 @@ PERIOD_TYPES: tuple[str, ...] = ("Daily", *_WEEK_TYPES, "BiWeekly", *_MONTH_TYPE
 """Every period type this module knows, by its DHIS2 name, finest first."""
 
 
-def _month_block(period_type: str, year: int, k: int) -> Period:
-    """Period ``k`` (1-based) of ``year`` for a month-based type; a ``k`` out of range carries over."""
+def _month_block(period_type: str, year: int, k: int) -> ParsedPeriod:
+    """ParsedPeriod ``k`` (1-based) of ``year`` for a month-based type; a ``k`` out of range carries over."""
     months, offset, fmt = _MONTH_TYPES[period_type]
     per_year = 12 // months
     year, k = year + (k - 1) // per_year, (k - 1) % per_year + 1
@@ -136,7 +137,7 @@ def _month_block(period_type: str, year: int, k: int) -> Period:
     after = first + months
     start = date(first // 12, first % 12 + 1, 1)
     end = date(after // 12, after % 12 + 1, 1) - _ONE_DAY
-    return Period(start, end, period_type, fmt.format(y=year, k=k))
+    return ParsedPeriod(start, end, period_type, fmt.format(y=year, k=k))
 
 
 @lru_cache(maxsize=4096)
@@ -151,46 +152,46 @@ def weeks_in_year(year: int, weekday: int = 0) -> int:
     return (_week_one_start(year + 1, weekday) - _week_one_start(year, weekday)).days // 7
 
 
-def _week(period_type: str, year: int, n: int) -> Period:
+def _week(period_type: str, year: int, n: int) -> ParsedPeriod:
     weekday, infix = _WEEK_TYPES[period_type]
     start = _week_one_start(year, weekday) + timedelta(weeks=n - 1)
-    return Period(start, start + timedelta(days=6), period_type, f"{year:04d}{infix}{n}")
+    return ParsedPeriod(start, start + timedelta(days=6), period_type, f"{year:04d}{infix}{n}")
 
 
-def _bi_week(year: int, n: int) -> Period:
+def _bi_week(year: int, n: int) -> ParsedPeriod:
     # Bi-week n is made of ISO weeks 2n-1 and 2n. A 53-week year has a 27th bi-week; like DHIS2 we let it run
     # 14 days, into week 1 of the next year, which therefore also starts that year's bi-week 1.
     start = _week_one_start(year, 0) + timedelta(weeks=2 * n - 2)
-    return Period(start, start + timedelta(days=13), "BiWeekly", f"{year:04d}BiW{n}")
+    return ParsedPeriod(start, start + timedelta(days=13), "BiWeekly", f"{year:04d}BiW{n}")
 
 
-def _day(day: date) -> Period:
-    return Period(day, day, "Daily", f"{day.year:04d}{day.month:02d}{day.day:02d}")
+def _day(day: date) -> ParsedPeriod:
+    return ParsedPeriod(day, day, "Daily", f"{day.year:04d}{day.month:02d}{day.day:02d}")
 
 
 # --- period_of: the period of a type that holds a day ---------------------------------------------------
 
 
-def _week_of(period_type: str, day: date) -> Period:
+def _week_of(period_type: str, day: date) -> ParsedPeriod:
     weekday, _ = _WEEK_TYPES[period_type]
     start = day - timedelta(days=(day.weekday() - weekday) % 7)
     year = (start + timedelta(days=3)).year  # the year holding the week's 4th day owns the week
     return _week(period_type, year, (start - _week_one_start(year, weekday)).days // 7 + 1)
 
 
-def _bi_week_of(day: date) -> Period:
+def _bi_week_of(day: date) -> ParsedPeriod:
     year, week, _ = day.isocalendar()
     return _bi_week(year, (week + 1) // 2)
 
 
-def _month_block_of(period_type: str, day: date) -> Period:
+def _month_block_of(period_type: str, day: date) -> ParsedPeriod:
     months, offset, _ = _MONTH_TYPES[period_type]
     block = (day.year * 12 + day.month - 1 - offset) // months  # blocks since the first one of year 0
     per_year = 12 // months
     return _month_block(period_type, block // per_year, block % per_year + 1)
 
 
-def period_of(period_type: str, day: date) -> Period:
+def period_of(period_type: str, day: date) -> ParsedPeriod:
     """The period of ``period_type`` (a DHIS2 type name, see `PERIOD_TYPES`) that contains ``day``.
 
     For ``BiWeekly``, a day in week 1 of a year that follows a 53-week year lies in two bi-weeks (see
@@ -210,12 +211,12 @@ def period_of(period_type: str, day: date) -> Period:
     raise PeriodError(f"{period_type!r} is not a period type; expected one of {', '.join(PERIOD_TYPES)}")
 
 
-def periods_between(period_type: str, start: date, end: date) -> list[Period]:
+def periods_between(period_type: str, start: date, end: date) -> list[ParsedPeriod]:
     """Every period of ``period_type`` that overlaps the days ``start`` to ``end`` (inclusive), in order.
 
     The first and last periods may reach beyond ``start`` and ``end``; an empty range gives an empty list.
     """
-    periods: list[Period] = []
+    periods: list[ParsedPeriod] = []
     if start > end:
         return periods
     period = period_of(period_type, start)
@@ -225,7 +226,7 @@ def periods_between(period_type: str, start: date, end: date) -> list[Period]:
     return periods
 
 
-def rollup(period: Period, period_type: str, *, by_majority: bool = False) -> Period:
+def rollup(period: ParsedPeriod, period_type: str, *, by_majority: bool = False) -> ParsedPeriod:
     """The period of the coarser ``period_type`` that contains ``period``: 202403 → 2024Q1 → 2024.
 
     Rule: the period must fit **exactly** inside one period of the target type, otherwise `PeriodError` —
@@ -256,11 +257,12 @@ def rollup(period: Period, period_type: str, *, by_majority: bool = False) -> Pe
 
 # --- parsing DHIS2 ids -----------------------------------------------------------------------------------
 
-_PATTERNS: list[tuple[re.Pattern[str], Callable[[str, re.Match[str]], Period]]] = []
+_Parser = Callable[[str, re.Match[str]], ParsedPeriod]
+_PATTERNS: list[tuple[re.Pattern[str], _Parser]] = []
 
 
-def _pattern(regex: str) -> Callable[[Callable[[str, re.Match[str]], Period]], Callable[..., Period]]:
-    def register(handler: Callable[[str, re.Match[str]], Period]) -> Callable[..., Period]:
+def _pattern(regex: str) -> Callable[[_Parser], Callable[..., ParsedPeriod]]:
+    def register(handler: _Parser) -> Callable[..., ParsedPeriod]:
         _PATTERNS.append((re.compile(regex), handler))
         return handler
 
@@ -272,7 +274,7 @@ def _bad(text: str, reason: str) -> PeriodError:
 
 
 @_pattern(r"([0-9]{4})(-?)([0-9]{2})\2([0-9]{2})")  # 20240315 or 2024-03-15, not 2024-0315
-def _parse_daily(text: str, m: re.Match[str]) -> Period:
+def _parse_daily(text: str, m: re.Match[str]) -> ParsedPeriod:
     year, month, day = int(m[1]), int(m[3]), int(m[4])
     try:
         return _day(date(year, month, day))
@@ -281,39 +283,39 @@ def _parse_daily(text: str, m: re.Match[str]) -> Period:
 
 
 @_pattern(r"([0-9]{4})-?([0-9]{2})")
-def _parse_monthly(text: str, m: re.Match[str]) -> Period:
+def _parse_monthly(text: str, m: re.Match[str]) -> ParsedPeriod:
     return _checked_block(text, "Monthly", int(m[1]), int(m[2]), "months run from 01 to 12")
 
 
 @_pattern(r"([0-9]{4})")
-def _parse_yearly(text: str, m: re.Match[str]) -> Period:
+def _parse_yearly(text: str, m: re.Match[str]) -> ParsedPeriod:
     return _checked_block(text, "Yearly", int(m[1]), 1, "")
 
 
 @_pattern(r"([0-9]{4})([0-9]{2})B")
-def _parse_bi_monthly(text: str, m: re.Match[str]) -> Period:
+def _parse_bi_monthly(text: str, m: re.Match[str]) -> ParsedPeriod:
     return _checked_block(text, "BiMonthly", int(m[1]), int(m[2]), "bi-months run from 01 to 06")
 
 
 @_pattern(r"([0-9]{4})(Nov)?Q([0-9]+)")
-def _parse_quarterly(text: str, m: re.Match[str]) -> Period:
+def _parse_quarterly(text: str, m: re.Match[str]) -> ParsedPeriod:
     period_type = "QuarterlyNov" if m[2] else "Quarterly"
     return _checked_block(text, period_type, int(m[1]), int(m[3]), "quarters run from 1 to 4")
 
 
 @_pattern(r"([0-9]{4})(April|Nov)?S([0-9]+)")
-def _parse_six_monthly(text: str, m: re.Match[str]) -> Period:
+def _parse_six_monthly(text: str, m: re.Match[str]) -> ParsedPeriod:
     period_type = f"SixMonthly{m[2] or ''}"
     return _checked_block(text, period_type, int(m[1]), int(m[3]), "six-month periods are 1 and 2")
 
 
 @_pattern(r"([0-9]{4})(Feb|April|July|Aug|Sep|Oct|Nov)")
-def _parse_financial(text: str, m: re.Match[str]) -> Period:
+def _parse_financial(text: str, m: re.Match[str]) -> ParsedPeriod:
     return _checked_block(text, _FINANCIAL_SUFFIXES[m[2]], int(m[1]), 1, "")
 
 
 @_pattern(r"([0-9]{4})(W|WedW|ThuW|FriW|SatW|SunW|BiW)([0-9]{1,2})")
-def _parse_weekly(text: str, m: re.Match[str]) -> Period:
+def _parse_weekly(text: str, m: re.Match[str]) -> ParsedPeriod:
     year, infix, n = int(m[1]), m[2], int(m[3])
     if infix == "BiW":
         count = (weeks_in_year(year) + 1) // 2
@@ -329,14 +331,14 @@ def _parse_weekly(text: str, m: re.Match[str]) -> Period:
     return _week(period_type, year, n)
 
 
-def _checked_block(text: str, period_type: str, year: int, k: int, range_reason: str) -> Period:
+def _checked_block(text: str, period_type: str, year: int, k: int, range_reason: str) -> ParsedPeriod:
     if not 1 <= k <= 12 // _MONTH_TYPES[period_type][0]:
         raise _bad(text, range_reason)
     return _month_block(period_type, year, k)
 
 
 @lru_cache(maxsize=65536)
-def parse_period(text: str) -> Period:
+def parse_period(text: str) -> ParsedPeriod:
     """Parse a DHIS2 period id (formats.md §1.7).
 
     E.g. ``20240315``, ``2024W1``, ``2015WedW5``, ``2015BiW1``, ``202403``, ``2024-03``, ``202401B``,
@@ -377,7 +379,7 @@ _TYPES_BY_LENGTH: dict[tuple[int, str], tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=4096)
-def parse_adx_period(text: str) -> Period:
+def parse_adx_period(text: str) -> ParsedPeriod:
     """Parse an ADX period, an ISO 8601 start date and duration such as ``2024-01-01/P1M`` (formats.md §2).
 
     Durations ``PnD``, ``PnW``, ``PnM`` and ``PnY`` are accepted; the start date picks the DHIS2 type:

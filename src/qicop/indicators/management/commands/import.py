@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from qicop.indicators import services
-from qicop.indicators.importer import STRATEGIES
+from qicop.indicators.import_types import STRATEGIES
 from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
 
 

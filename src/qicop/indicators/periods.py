@@ -1,0 +1,37 @@
+"""The stored periods: one way to get the ``Period`` row of a DHIS2 period id, for every write.
+
+A ``Period`` row exists once some write needs it (an import storing a value, a publication). Reads never
+create one: they look rows up (``stored_period``) or compare dates, and a period nobody stored a value for
+simply has no data. Writes call :func:`period_for`, inside their own transaction, so a rolled-back import
+leaves no period behind.
+"""
+
+from __future__ import annotations
+
+from qicop.indicators.models import Period
+from qicop.integrations.dhis2.periods import ParsedPeriod, parse_adx_period, parse_period
+
+
+def parsed_period(text: str) -> ParsedPeriod:
+    """A DHIS2 period id (``202401``, ``2024Q1``, ``2024W5``…) or an ADX period (``2024-01-01/P1M``)
+    parsed; raises PeriodError when it names no period."""
+    return parse_adx_period(text) if "/" in text else parse_period(text)
+
+
+def period_for(period: str | ParsedPeriod) -> Period:
+    """The stored ``Period`` of a period id (or of a parsed period), created on first use.
+
+    For writes only. Raises PeriodError for a text that names no period."""
+    parsed = parsed_period(period) if isinstance(period, str) else period
+    row, _created = Period.objects.get_or_create(
+        dhis2_id=parsed.id,
+        defaults={"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end},
+    )
+    return row
+
+
+def stored_period(period: str | ParsedPeriod) -> Period | None:
+    """The stored ``Period`` of a period id, or None when no write has needed it yet (then it holds no
+    value). For reads: it never creates a row. Raises PeriodError for a text that names no period."""
+    parsed = parsed_period(period) if isinstance(period, str) else period
+    return Period.objects.filter(dhis2_id=parsed.id).first()
