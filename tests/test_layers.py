@@ -49,7 +49,6 @@ AWAITING_ROOMS = (
     "qicop/indicators/import_checks.py",
     "qicop/indicators/importer.py",
     "qicop/indicators/management/commands/import.py",
-    "qicop/indicators/permissions.py",
     "qicop/indicators/selectors.py",
     "qicop/indicators/services.py",
     "qicop/indicators/views.py",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from qicop.indicators.models import DataImport, OrgUnit
 from qicop.network.models import Role
 from qicop.network.permissions import Viewer, viewer_for
 
@@ -91,7 +92,6 @@ class WriteScope:
 def _coordinates_every_country_with_data(viewer: Viewer) -> bool:
     """Shared metadata is what every country's data is read by: it is changed by those who coordinate
     every country that has org units, not by the coordinator of a network of a few."""
-    from qicop.indicators.models import OrgUnit
 
     with_data = set(
         OrgUnit.objects.filter(level=1).values_list("country_id", flat=True).distinct().order_by()
@@ -155,3 +155,17 @@ def published_data_reader(network_id: int) -> Viewer:
     """Reads as a member of no country would: every country's published values, nothing unpublished.
     What a published case study keeps of its charts, whoever pressed "publish"."""
     return Viewer(user_id=-1, roles={network_id: frozenset({Role.MEMBER})})
+
+
+def can_run_again(user, data_import) -> bool:
+    """Whether ``user`` may run this import again: their own failed import of data values, not run again
+    yet, whose file is still kept."""
+    return (
+        data_import.status == DataImport.Status.FAILED
+        and data_import.job_type == DataImport.JobType.DATAVALUE_IMPORT
+        and data_import.user_id == user.pk
+        and can_import(user)
+        and bool(data_import.file)
+        and data_import.file.storage.exists(data_import.file.name)
+        and not data_import.reruns.exists()
+    )

@@ -293,23 +293,6 @@ def _task_state(data_import) -> tuple[str, datetime | None] | None:
     return str(result.status), result.started_at
 
 
-def can_run_again(user, data_import) -> bool:
-    """Whether ``user`` may run this import again: their own failed import of data values, not run again
-    yet, whose file is still kept."""
-    from qicop.indicators.models import DataImport
-    from qicop.indicators.permissions import can_import
-
-    return (
-        data_import.status == DataImport.Status.FAILED
-        and data_import.job_type == DataImport.JobType.DATAVALUE_IMPORT
-        and data_import.user_id == user.pk
-        and can_import(user)
-        and bool(data_import.file)
-        and data_import.file.storage.exists(data_import.file.name)
-        and not data_import.reruns.exists()
-    )
-
-
 def import_job_for_user(user, job_type: str, job_id: str):
     """One import by its DHIS2 job id (a UID; the integer ids of earlier links still work), or None alike
     when it does not exist and when ``user`` may not see it."""

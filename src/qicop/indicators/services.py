@@ -510,13 +510,13 @@ def fail_orphaned_imports(*, candidates: list[DataImport] | None = None) -> list
 def rerun_import(*, actor, data_import: DataImport) -> DataImport:
     """Queue a failed import again, as a new import of the same stored file with the same options.
 
-    Preconditions (selectors.can_run_again): the actor started it and may still import; it failed; its file
+    Preconditions (permissions.can_run_again): the actor started it and may still import; it failed; its file
     is kept; it was not run again yet (two presses of the button make one new import). Effects: a new
     queued import (``rerun_of`` the failed one) sharing the stored file, audited, its task queued."""
     if data_import.user_id != actor.pk or not permissions.can_import(actor):
         raise PermissionDenied(_("Only the person who started an import runs it again."))
     failed = DataImport.objects.select_for_update().get(pk=data_import.pk)
-    if not selectors.can_run_again(actor, failed):
+    if not permissions.can_run_again(actor, failed):
         raise ValidationError(
             _("This import cannot be run again: it did not fail, it ran again already, or its file is gone.")
         )

@@ -100,7 +100,7 @@ def import_detail(request, slug, import_id):
             "more_conflicts": max(0, len(conflicts) - 200),
             "running": data_import.status in ("queued", "running"),
             "rows_read": cache.get(services.progress_key(data_import.pk), data_import.rows_read),
-            "can_run_again": selectors.can_run_again(request.user, data_import),
+            "can_run_again": permissions.can_run_again(request.user, data_import),
             "rerun": data_import.reruns.order_by("pk").first(),
         },
     )
