@@ -10,10 +10,13 @@ from django.db.models import Sum
 from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import chart
+from qicop.charts import funnel_plot, small_multiples
+from qicop.charts.axes import axis_labels
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.indicators import arithmetic
 from qicop.indicators.models import OrgUnit
+from qicop.indicators.selectors import visible_values
 from qicop.integrations.dhis2.expressions import ExpressionError
 
 MAX_UNITS = 1000
@@ -25,8 +28,6 @@ MULTIPLES_PER_PAGE = 8  # small multiples of every country would pass the 100 KB
 def build_comparison(
     user, network, indicator, periods, *, country: str, period_id: str, translate, page: int = 1
 ) -> dict:
-    from qicop.charts import funnel_plot, small_multiples
-    from qicop.charts.axes import axis_labels
 
     ids = [p.id for p in periods]
     period = next((p for p in periods if p.id == period_id), periods[-2] if len(periods) > 1 else periods[-1])
@@ -107,7 +108,6 @@ def _ok(value) -> bool:
 def _facility_values(user, indicator, country_id: int | None, period) -> list[tuple[str, float, float]]:
     """Numerator and denominator of every facility of a country for one period, in two queries, by the
     indicator arithmetic (``indicators/arithmetic.py``) as on each facility's chart."""
-    from qicop.indicators.selectors import visible_values
 
     if country_id is None:
         return []

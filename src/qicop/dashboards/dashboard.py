@@ -8,10 +8,12 @@ import numpy as np
 from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
+from qicop.charts import cascade_bars, sparkline
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
-from qicop.indicators.models import NetworkIndicator, OrgUnit
+from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping, NetworkIndicator, OrgUnit
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
@@ -19,7 +21,6 @@ RECENT = 6  # a signal in the last six periods is news; older ones are history
 def build_dashboard(user, network, periods, *, translate, selected: str = "", combo: str = "") -> dict:
     """An overview of every indicator x country (latest value and signal), the selected indicator in detail
     with each country's trend, and every country's cascade: light enough for a 2G connection."""
-    from qicop.charts import sparkline
 
     indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
     roots = list(
@@ -151,7 +152,6 @@ def cascade_steps(indicators, root, series, translate) -> list[tuple[str, float 
 
 
 def cascade_drawing(indicators, root, series, translate):
-    from qicop.charts import cascade_bars
 
     steps = cascade_steps(indicators, root, series, translate)
     if steps is None:
@@ -216,8 +216,6 @@ def country_panel(user, network, country, periods) -> dict | None:
 
 def _combos(indicators) -> list[tuple[str, str]]:
     """Disaggregations (uid, name) reported for the indicators' numerators anywhere in the network."""
-    from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping
-    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
     elements = set()
     for mapping in IndicatorMapping.objects.filter(network_indicator__in=indicators).only("numerator"):

@@ -15,7 +15,7 @@ import numpy as np
 
 from qicop.dashboards import checks
 from qicop.indicators import arithmetic
-from qicop.indicators.models import AggregateValue, DataValue, IndicatorMapping, OrgUnit
+from qicop.indicators.models import AggregateValue, CategoryOptionCombo, DataValue, IndicatorMapping, OrgUnit
 from qicop.indicators.selectors import readable
 from qicop.integrations.dhis2.expressions import ExpressionError
 from qicop.integrations.dhis2.periods import ParsedPeriod as PeriodSpan
@@ -111,7 +111,6 @@ def _narrowed(stored: dict, combo: str) -> dict:
 
 def disaggregations(mapping: IndicatorMapping | None) -> list[tuple[str, str]]:
     """The category option combos (uid, name) the mapping's numerator elements are reported by; one query."""
-    from qicop.indicators.models import CategoryOptionCombo
 
     elements = arithmetic.Mapping.of(mapping).numerator_elements
     if not elements:

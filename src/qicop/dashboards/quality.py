@@ -37,12 +37,13 @@ from qicop.indicators.models import (
     AggregateValue,
     CategoryOptionCombo,
     DataElement,
+    DataImport,
     DataValue,
     IndicatorMapping,
     OrgUnit,
     Period,
 )
-from qicop.indicators.selectors import readable
+from qicop.indicators.selectors import imports_for_user, readable
 from qicop.integrations.dhis2.expressions import ExpressionError
 
 # The checks' thresholds, named on the page.
@@ -583,8 +584,6 @@ class ImportRef:
 
 def attach_imports(user, findings: list[Finding], *, shown: int = 3) -> None:
     """Name the imports behind each of these findings (the rows of one page): two queries."""
-    from qicop.indicators.models import DataImport
-    from qicop.indicators.selectors import imports_for_user
 
     ids = {id(f): f.source[0].imports_for(*f.source[1:])[:shown] if f.source else [] for f in findings}
     wanted = {pk for found in ids.values() for pk in found}

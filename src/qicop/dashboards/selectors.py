@@ -8,7 +8,9 @@ from django.db.models import F
 from django.http import Http404
 
 from qicop.dashboards.models import Annotation
-from qicop.indicators.models import NetworkIndicator, OrgUnit
+from qicop.indicators.models import NetworkIndicator, OrgUnit, Publication
+from qicop.indicators.permissions import ReadScope, quality_countries
+from qicop.integrations.dhis2.periods import PeriodError, parse_period
 
 
 def indicator_in_network(network, code: str) -> NetworkIndicator:
@@ -36,9 +38,6 @@ def annotations_for(indicator, org_unit, user):
     """The notes on the chart that ``user`` may read: a note on a month follows that month's values, so
     readers who see only what is published (other countries, observers) see notes on published periods
     only."""
-    from qicop.indicators.models import Publication
-    from qicop.indicators.permissions import ReadScope
-    from qicop.integrations.dhis2.periods import PeriodError, parse_period
 
     notes = list(
         Annotation.objects.filter(indicator=indicator, org_unit=org_unit).select_related("author__member")
@@ -65,8 +64,6 @@ def annotations_for(indicator, org_unit, user):
 def quality_url(user, network, unit) -> str | None:
     """The data-quality view of the unit's country, for readers who may see it (None for the others)."""
     from django.urls import reverse
-
-    from qicop.indicators.permissions import quality_countries
 
     countries = quality_countries(user)
     if countries is not None and unit.country_id not in countries:

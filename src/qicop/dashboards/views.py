@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from qicop.core.pagination import paginate
 from qicop.dashboards import page_cache, pipeline, quality, selectors, services
+from qicop.dashboards.compare import build_comparison
+from qicop.dashboards.dashboard import build_dashboard, cascade_drawing, cascade_steps
 from qicop.dashboards.forms import AnnotationForm, ChartSettingsForm
 from qicop.dashboards.indicator_series import last_periods
 from qicop.dashboards.models import ChartSettings
@@ -239,7 +241,6 @@ def _cell(value):
 @login_required
 def dashboard(request, slug):
     """Every network indicator: each country's latest value against the target, its trend and its signal."""
-    from qicop.dashboards.dashboard import build_dashboard
 
     _viewer, network = _network(request, slug)
     period_type = pipeline.ChartOptions.of(request.GET).period_type
@@ -281,7 +282,6 @@ COMPARE_PARAMETERS = ("period", "country", "page")
 def compare(request, slug, code):
     """One indicator for one period across countries, or across a country's facilities: a funnel plot, so that
     small units are judged by limits that fit their size, and every country's chart on one shared scale."""
-    from qicop.dashboards.compare import build_comparison
 
     _viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
@@ -352,7 +352,6 @@ def _comparison_export(context: dict, indicator, fmt: str):
 
 def _cascade_export(context, iso2: str, fmt: str):
     """One country's cascade as the numbers behind it (CSV), or its drawing (SVG, PNG)."""
-    from qicop.dashboards.dashboard import cascade_drawing, cascade_steps
 
     root = next((r for r in context["roots"] if r.country.iso2 == iso2.upper()), None)
     if root is None:

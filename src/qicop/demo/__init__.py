@@ -1,6 +1,16 @@
 """The demo network, assembled from each app's demo data. Loading is idempotent."""
 
+from qicop.accounts.models import User
+from qicop.indicators.demo import load_indicators_demo
+from qicop.knowledge.cases import demo as demo_cases
+from qicop.knowledge.discussions import demo as demo_discussions
+from qicop.meetings.agenda import demo as agenda_demo
+from qicop.meetings.delegations import demo as delegations_demo
+from qicop.meetings.demo import load_meetings_demo
+from qicop.meetings.materials import demo as materials_demo
+from qicop.meetings.proceedings import demo as proceedings_demo
 from qicop.network.demo import DEMO_PASSWORD, demo_logins, load_network_demo
+from qicop.search.index import batched
 
 DEMO_LOGINS = demo_logins()
 
@@ -13,17 +23,12 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     ``with_data=False`` leaves out the three years of indicator data (tests of pages that do not show it).
     Each demo object is put in the search index once, at the end, however many steps touched it.
     """
-    from qicop.search.index import batched
 
     with batched():
         return _load(seed, with_data)
 
 
 def _load(seed: int, with_data: bool) -> bool:
-    from qicop.accounts.models import User
-    from qicop.indicators.demo import load_indicators_demo
-    from qicop.knowledge.cases import demo as demo_cases
-    from qicop.meetings.demo import load_meetings_demo
 
     created = load_network_demo(seed=seed)
     created = load_meetings_demo() or created
@@ -39,10 +44,6 @@ def _load(seed: int, with_data: bool) -> bool:
 
 def _enrich_meetings() -> None:
     """Each feature of the meetings app adds its part to the demo meetings (each step is idempotent)."""
-    from qicop.meetings.agenda import demo as agenda_demo
-    from qicop.meetings.delegations import demo as delegations_demo
-    from qicop.meetings.materials import demo as materials_demo
-    from qicop.meetings.proceedings import demo as proceedings_demo
 
     agenda_demo.load_demo()  # presenters, panellists, case presentations and topics
     materials_demo.load_demo()  # slides, documents and recordings
@@ -52,8 +53,6 @@ def _enrich_meetings() -> None:
 
 def _knowledge() -> None:
     """Case studies, resources and discussions (each step is idempotent)."""
-    from qicop.knowledge.cases import demo as demo_cases
-    from qicop.knowledge.discussions import demo as demo_discussions
 
     demo_cases.load_demo()  # case studies (their live charts once the data is there), resources, topics
     demo_discussions.load_demo()

@@ -16,10 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.exchange import crypto, permissions
+from qicop.exchange import crypto, permissions, tasks
 from qicop.exchange.models import Dhis2Connection, Pull
 from qicop.exchange.remote import Dhis2Server, RemoteError, ServerInfo, check_base_url
 from qicop.exchange.schedule import next_run
+from qicop.indicators import services as indicator_services
+from qicop.indicators.models import DataImport
 from qicop.integrations.errors import FormatError
 from qicop.integrations.limits import JsonGuard
 from qicop.network.permissions import viewer_for
@@ -206,7 +208,6 @@ def due_connections(now: datetime | None = None) -> list[Dhis2Connection]:
 
 
 def _enqueue(pull: Pull) -> None:
-    from qicop.exchange import tasks
 
     transaction.on_commit(lambda: tasks.run_pull.enqueue(pull.pk))
 
@@ -284,8 +285,6 @@ def run_pull(pull_id: int) -> None:
 
 
 def _pull_and_import(pull: Pull, connection: Dhis2Connection, now: datetime):
-    from qicop.indicators import services as indicator_services
-    from qicop.indicators.models import DataImport
 
     owner = connection.owner
     if not permissions.can_own_pulls(owner, connection.country_id):

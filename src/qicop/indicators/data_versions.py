@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataVersion
+from qicop.network.models import Country
 
 
 def _token() -> int:
@@ -46,7 +48,6 @@ def bump_data_versions(country_ids: Iterable[int | None]) -> None:
 
 def bump_every_data_version() -> None:
     """A change every country's pages may show (shared metadata, a rebuilt analytics table)."""
-    from qicop.network.models import Country
 
     bump_data_versions(Country.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -55,7 +56,6 @@ def import_metadata_and_bump(**kwargs) -> dict:
     """``metadata_import.import_metadata``, and new data versions for every country when it stored
     anything, in the same transaction: a renamed org unit, a data element's new aggregation or a moved
     facility changes charts of any country."""
-    from qicop.indicators.metadata_import import import_metadata
 
     with transaction.atomic():
         report = import_metadata(**kwargs)

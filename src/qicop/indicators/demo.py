@@ -26,6 +26,7 @@ from qicop.indicators.models import (
     OrgUnit,
     Publication,
 )
+from qicop.indicators.services import publish_period
 from qicop.integrations.dhis2.periods import period_of
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.network.models import Country, Network
@@ -277,7 +278,6 @@ def _facility_month(rng: random.Random, size: int, month: int, improved: bool) -
 
 def _publish(actor, months: list[str]) -> None:
     """Most countries have published all but the latest month; two lag a quarter behind."""
-    from qicop.indicators.services import publish_period
 
     lagging = {"PG", "LA"}
     for country in Country.objects.all():

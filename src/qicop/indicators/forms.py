@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qicop.indicators.import_types import ID_SCHEMES, STRATEGIES
+from qicop.integrations.dhis2.periods import PeriodError, parse_period
 
 
 class ImportForm(forms.Form):
@@ -114,7 +115,6 @@ class ExportForm(forms.Form):
         self.fields["org_unit"].choices = [(o.uid, f"{'— ' * (o.level - 1)}{o.name}") for o in org_units]
 
     def _period(self, name):
-        from qicop.integrations.dhis2.periods import PeriodError, parse_period
 
         try:
             return parse_period(self.cleaned_data[name])

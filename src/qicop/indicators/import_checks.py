@@ -26,7 +26,7 @@ from qicop.indicators.models import (
 )
 from qicop.indicators.periods import parsed_period, period_for
 from qicop.indicators.values import NUMERIC_TYPES, ValueRejected, normalise
-from qicop.integrations.dhis2.periods import PeriodError, parse_period
+from qicop.integrations.dhis2.periods import PeriodError, parse_period, period_of
 from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
 
 if TYPE_CHECKING:
@@ -248,7 +248,6 @@ def _candidates(model, ids: list[int]) -> str:
 
 
 def _period_id_for(period_type: str, day: date) -> str:
-    from qicop.integrations.dhis2.periods import period_of
 
     return period_of(period_type, day).id
 

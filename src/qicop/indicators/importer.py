@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from qicop.core.storage import private_storage
+from qicop.indicators.analytics_table import apply_deltas
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.import_checks import Resolver, _prepare_chunk, prepare_columns
@@ -33,8 +35,10 @@ from qicop.indicators.locks import lock_data_values
 from qicop.indicators.models import (
     DataImport,
 )
+from qicop.indicators.permissions import data_countries_for
 from qicop.integrations.dhis2.import_summary import ImportCount, ImportSummary
 from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
+from qicop.integrations.errors import FormatError
 
 CHUNK = 2000  # rows per round trip: 16,000 bound parameters, well under SQLite's limit of 32,766
 
@@ -135,8 +139,6 @@ def import_data_values(
     change audited; nothing at all is written when ``options.dry_run``, or when ``options.atomic`` and any
     value has a blocking conflict. A file that cannot be read (FormatError) gives an ERROR summary.
     """
-    from qicop.indicators.permissions import data_countries_for
-    from qicop.integrations.errors import FormatError
 
     resolver = Resolver(options, allowed_country_ids=data_countries_for(actor))
     # Every conflict goes to a file as it is found when the import has a page to offer it from.
@@ -184,7 +186,6 @@ def import_data_values(
                     progress(read)
             if options.dry_run or (options.atomic and conflicts.blocking_indexes):
                 raise _Rollback
-            from qicop.indicators.analytics_table import apply_deltas
 
             apply_deltas(deltas)
             bump_data_versions(changed_countries.ids)
@@ -227,8 +228,6 @@ def _chunks(rows: Iterable[DataValueRow]) -> Iterator[list[DataValueRow] | Value
 def _keep_conflicts(data_import: DataImport, conflicts: ConflictLog, sink) -> None:
     """Keep the file of every conflict where the import's page finds it (none when there was none)."""
     from django.core.files import File
-
-    from qicop.core.storage import private_storage
 
     conflicts.finish()
     spool = sink.detach()  # flushed

@@ -8,11 +8,27 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from qicop.indicators import tasks
+from qicop.indicators.heartbeat import last_sign_of_life
 from qicop.indicators.id_schemes import IdSchemes
-from qicop.indicators.models import DataValue, OrgUnit, Period, Publication
+from qicop.indicators.models import (
+    AggregateValue,
+    CategoryOptionCombo,
+    DataImport,
+    DataSet,
+    DataValue,
+    IndicatorMapping,
+    NetworkIndicator,
+    OrgUnit,
+    Period,
+    Publication,
+)
 from qicop.indicators.permissions import ReadScope
+from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 from qicop.integrations.dhis2.import_summary import ImportSummary
+from qicop.integrations.dhis2.periods import period_of
 from qicop.integrations.dhis2.rows import DataValueRow
+from qicop.network.permissions import viewer_for
 
 
 def published_condition() -> Exists:
@@ -160,7 +176,6 @@ def _national_totals(user, schemes: IdSchemes, *, data_elements, periods, start,
     of that org unit with the default attribute option combo. A country's org unit without children has no
     sums: its own values are its totals. ``lastUpdated`` does not narrow them (a sum has no time of its
     own)."""
-    from qicop.indicators.models import AggregateValue, CategoryOptionCombo
 
     def narrowed(rows: QuerySet) -> QuerySet:
         rows = _matching(readable(rows.filter(org_unit__level=1), user), data_elements, periods, start, end)
@@ -222,8 +237,6 @@ def import_answer(data_import) -> dict | None:
 def imports_for_user(user, job_type: str | None = "DATAVALUE_IMPORT") -> QuerySet:
     """The imports (of ``job_type``, or of every type) ``user`` may follow: their own, and a coordinator's
     those of the people of their networks' countries."""
-    from qicop.indicators.models import DataImport
-    from qicop.network.permissions import viewer_for
 
     imports = DataImport.objects.select_related("user__member").order_by("-created_at")
     if job_type is not None:
@@ -250,9 +263,6 @@ def orphan_reason(data_import, *, now: datetime):
     may still end by itself. Imports are atomic: an orphaned one stored nothing."""
     from django.conf import settings
 
-    from qicop.indicators.heartbeat import last_sign_of_life
-    from qicop.indicators.models import DataImport
-
     stale_before = now - timedelta(seconds=settings.QICOP_IMPORT_STALE_AFTER)
     if data_import.status == DataImport.Status.RUNNING:
         alive = last_sign_of_life(data_import)
@@ -276,9 +286,6 @@ def _task_state(data_import) -> tuple[str, datetime | None] | None:
     """The task backend's status of the import's task and when it started ("MISSING" if the backend knows
     no such task); None when the import has no task or the backend cannot say (the immediate backend)."""
     from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
-
-    from qicop.indicators import tasks
-    from qicop.indicators.models import DataImport
 
     if not data_import.task_id:
         return None
@@ -306,8 +313,6 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
     """Values reported and publication per country and month, for the last ``months`` months."""
     from django.db.models import Count
     from django.utils import timezone
-
-    from qicop.integrations.dhis2.periods import period_of
 
     today = today or timezone.localdate()
     current = period_of("Monthly", today)
@@ -349,8 +354,6 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
 def network_indicators(network):
     from django.db.models import Prefetch
 
-    from qicop.indicators.models import IndicatorMapping, NetworkIndicator
-
     return NetworkIndicator.objects.filter(network=network).prefetch_related(
         Prefetch(
             "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
@@ -365,7 +368,6 @@ def country_roots(country_ids: set[int] | None) -> QuerySet[OrgUnit]:
 
 
 def data_set_uids() -> QuerySet:
-    from qicop.indicators.models import DataSet
 
     return DataSet.objects.order_by("name").values_list("uid", flat=True)
 
@@ -374,8 +376,6 @@ def network_data_element_uids(network) -> set[str]:
     """The data elements the network's indicators are computed from, in any country's mapping: what people
     of the network download first. Mappings whose text does not parse (written before validation) are left
     out."""
-    from qicop.indicators.models import IndicatorMapping
-    from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
     uids = set()
     expressions = IndicatorMapping.objects.filter(network_indicator__network=network).values_list(

@@ -13,19 +13,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.indicators import permissions, selectors
-from qicop.indicators.data_versions import bump_data_versions
+from qicop.indicators import permissions, selectors, tasks
+from qicop.indicators.data_versions import bump_data_versions, import_metadata_and_bump
 from qicop.indicators.heartbeat import Heartbeat
 from qicop.indicators.id_schemes import check_attributes_known
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.importer import import_options as answer_import_options
+from qicop.indicators.metadata_import import import_options, read_bundle
 from qicop.indicators.models import DataImport, Publication
 from qicop.indicators.periods import period_for
 from qicop.indicators.signals import import_orphaned
+from qicop.indicators.template_import import template_rows
+from qicop.integrations import spreadsheet
 from qicop.integrations.dhis2.formats import detect_format, open_reader
 from qicop.integrations.dhis2.import_summary import ImportSummary
 from qicop.integrations.dhis2.periods import PeriodError
 from qicop.integrations.errors import FormatError
+from qicop.integrations.limits import check_utf8
+from qicop.integrations.spreadsheet import check_workbook
 
 # DHIS2's names for the id-scheme parameters (query string or the file's root), and our option names.
 SCHEME_PARAMETERS = {
@@ -213,8 +218,6 @@ def _template_format(filename: str | None, head: bytes) -> str | None:
 
 
 def _template(fmt: str, fileobj):
-    from qicop.indicators.template_import import template_rows
-    from qicop.integrations import spreadsheet
 
     reader = spreadsheet.read_xlsx(fileobj) if fmt == "template-xlsx" else spreadsheet.read_csv(fileobj)
     return template_rows(reader)
@@ -251,8 +254,6 @@ def check_upload(upload, *, fmt: str | None = None) -> None:
     """Refuse at once, before it is kept, a file whose import would only fail: a spreadsheet that expands
     past the limits (a decompression bomb) or a CSV that is not UTF-8. The other checks need the whole
     import; its summary gives them. Raises ValidationError with the reader's reason (limit, line, byte)."""
-    from qicop.integrations.limits import check_utf8
-    from qicop.integrations.spreadsheet import check_workbook
 
     upload.seek(0)
     fmt = import_format(
@@ -306,7 +307,6 @@ def start_import(
 def _enqueue(data_import: DataImport) -> None:
     """Queue the job's task once the transaction commits, and keep the task's id: the task backend then
     says whether the task failed or was lost (selectors.orphan_reason)."""
-    from qicop.indicators import tasks
 
     metadata = data_import.job_type == DataImport.JobType.METADATA_IMPORT
     task = tasks.run_metadata_import if metadata else tasks.run_import
@@ -404,8 +404,6 @@ def start_metadata_import(*, actor, upload, params: dict, fmt: str) -> DataImpor
 
 def run_metadata_import(import_id: int) -> None:
     """Run a queued metadata import (from the worker); safe to retry, as run_import."""
-    from qicop.indicators.data_versions import import_metadata_and_bump
-    from qicop.indicators.metadata_import import import_options, read_bundle
 
     data_import = DataImport.objects.select_related("user").get(pk=import_id)
     if data_import.status in {DataImport.Status.DONE, DataImport.Status.FAILED}:

@@ -8,9 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.core.pagination import paginate
+from qicop.core.storage import private_storage
 from qicop.indicators import permissions, selectors, services
-from qicop.indicators.forms import ImportForm, PublishForm
+from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
+from qicop.indicators.forms import ExportForm, ImportForm, PublishForm
+from qicop.indicators.id_schemes import IdScheme, IdSchemes
+from qicop.indicators.models import DataElement, OrgUnit
 from qicop.integrations import spreadsheet
+from qicop.integrations.dhis2.adx import NoValues
+from qicop.integrations.dhis2.periods import period_of
 from qicop.network import selectors as network_selectors
 
 
@@ -127,8 +133,6 @@ def import_conflicts_csv(request, slug, import_id):
     streamed (an import's summary lists only the first ones); for older imports, the summary's."""
     from django.http import FileResponse
 
-    from qicop.core.storage import private_storage
-
     _network(request, slug)
     data_import = _import_for(request, import_id)
     filename = f"import-{data_import.pk}-conflicts.csv"
@@ -210,9 +214,6 @@ def template_download(request, slug):
     """An empty spreadsheet template for the viewer's country: its facilities x the last 12 months x codes."""
     from django.utils import timezone
 
-    from qicop.indicators.models import DataElement, OrgUnit
-    from qicop.integrations.dhis2.periods import period_of
-
     _network(request, slug)
     countries = permissions.data_countries_for(request.user)
     if countries == set():
@@ -243,9 +244,6 @@ def export(request, slug):
     The data elements to choose from: the network's own (those its indicators are computed from), the ones
     already ticked, and up to a hundred others matching the search box, with a count of what a longer
     search would show, so that a country with thousands of DATIM elements still finds the network's."""
-    from qicop.indicators.forms import ExportForm
-    from qicop.indicators.models import OrgUnit
-    from qicop.integrations.dhis2.adx import NoValues
 
     _viewer, network = _network(request, slug)
     org_units = OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500]
@@ -284,8 +282,6 @@ def _export_data_elements(network, query: str, ticked: list[str]):
     """The export page's data elements in groups, and (shown, total) of the others matching ``query``."""
     from django.db.models import Q
 
-    from qicop.indicators.models import DataElement
-
     own_uids = selectors.network_data_element_uids(network)
     own = list(DataElement.objects.filter(uid__in=own_uids).order_by("name"))
     others = DataElement.objects.exclude(uid__in=own_uids)
@@ -313,9 +309,6 @@ def _export_download(user, data):
     import tempfile
 
     from django.http import FileResponse
-
-    from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
-    from qicop.indicators.id_schemes import IdScheme, IdSchemes
 
     filters = {
         "data_elements": data["data_elements"],

@@ -9,8 +9,9 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # local: the search modules load models, which wait for ready()
         from qicop.knowledge.cases.search import register_case_studies
-        from qicop.knowledge.discussions.search import register_discussions
+        from qicop.knowledge.discussions.search import register_discussions  # local: as above
 
         register_case_studies()
         register_discussions()

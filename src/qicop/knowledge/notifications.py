@@ -93,7 +93,7 @@ def _create(rows: list[Notification]) -> list[Notification]:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from qicop.knowledge.tasks import send_notification_email
+    from qicop.knowledge.tasks import send_notification_email  # local: the tasks call this module
 
     for pk in ids:
         send_notification_email.enqueue(pk)

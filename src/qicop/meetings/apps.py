@@ -9,6 +9,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from qicop.meetings.search import register_meetings
+        from qicop.meetings.search import register_meetings  # local: loads models, which wait for ready()
 
         register_meetings()

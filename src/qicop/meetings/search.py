@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from qicop.meetings.models import AgendaItem, Decision, Meeting
 from qicop.search.index import Entry, register
 from qicop.search.models import SearchEntry
 
@@ -37,13 +38,11 @@ def meeting_entry(meeting) -> Entry:
 
 
 def meeting_queryset():
-    from qicop.meetings.models import Meeting
 
     return Meeting.objects.select_related("network").prefetch_related("agenda", "decisions", "topics")
 
 
 def register_meetings() -> None:
-    from qicop.meetings.models import AgendaItem, Decision, Meeting
 
     register(
         Meeting,

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from qicop.meetings.models import Meeting, Registration
+from qicop.meetings.models import ActionItem, Meeting, Registration
 
 
 def meetings_of_network(network) -> QuerySet[Meeting]:
@@ -42,7 +42,6 @@ def registration_of(meeting: Meeting, member_id: int | None) -> Registration | N
 
 def carried_forward_actions(meeting: Meeting):
     """Open actions of the series' earlier meetings: the next meeting opens with them."""
-    from qicop.meetings.models import ActionItem
 
     if meeting.series_id is None:
         return ActionItem.objects.none()

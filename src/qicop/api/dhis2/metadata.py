@@ -38,6 +38,7 @@ from qicop.api.dhis2.schemas import SCHEMAS, IndicatorType
 from qicop.indicators.data_versions import import_metadata_and_bump
 from qicop.indicators.metadata_export import complete_bundle
 from qicop.indicators.metadata_import import import_options, read_bundle
+from qicop.indicators.services import start_metadata_import
 from qicop.integrations.dhis2.fields import FieldsError, parse_fields
 from qicop.integrations.dhis2.query import QueryError
 from qicop.integrations.errors import FormatError
@@ -94,8 +95,7 @@ def _import(request, user, options: dict):
 
 def _start_async(request, user):
     """``async=true``: keep the bundle and import it in the background, as a METADATA_IMPORT job."""
-    from qicop.api.dhis2.tasks import job_started
-    from qicop.indicators.services import start_metadata_import
+    from qicop.api.dhis2.tasks import job_started  # local: tasks reads this module's summaries
 
     try:
         body = spool(request)

@@ -85,7 +85,7 @@ def task_summaries(request, job_type: str, job_id: str | None = None):
 
 def _summary(job: DataImport) -> dict:
     if job.job_type == DataImport.JobType.METADATA_IMPORT:
-        from qicop.api.dhis2.metadata import task_summary_body
+        from qicop.api.dhis2.metadata import task_summary_body  # local: metadata starts jobs from here
 
         return task_summary_body(job.summary)
     return selectors.import_answer(job)

@@ -98,13 +98,13 @@ def open_reader(fmt: str, fileobj: IO[bytes]) -> tuple[DataValueSetHeader, Itera
     """Read ``fileobj`` (binary) as ``fmt``; see each reader for the rules it applies."""
     # Imported here: the readers import the helpers below from this module.
     if fmt == "json":
-        from qicop.integrations.dhis2 import datavalueset_json as reader
+        from qicop.integrations.dhis2 import datavalueset_json as reader  # local: it imports this module
     elif fmt == "xml":
-        from qicop.integrations.dhis2 import datavalueset_xml as reader
+        from qicop.integrations.dhis2 import datavalueset_xml as reader  # local: it imports this module
     elif fmt == "csv":
-        from qicop.integrations.dhis2 import datavalueset_csv as reader
+        from qicop.integrations.dhis2 import datavalueset_csv as reader  # local: it imports this module
     elif fmt == "adx":
-        from qicop.integrations.dhis2 import adx as reader
+        from qicop.integrations.dhis2 import adx as reader  # local: it imports this module
     else:
         raise ValueError(f"unknown data value format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return reader.read(fileobj)

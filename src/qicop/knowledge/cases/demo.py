@@ -18,8 +18,13 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
+from qicop.dashboards import services as dashboards
+from qicop.dashboards.indicator_series import indicator_series, last_periods
+from qicop.dashboards.models import ChartSettings
+from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge.cases import services as cases
 from qicop.knowledge.models import CaseStudy, Notification, Resource
+from qicop.meetings.agenda.services import create_topic
 from qicop.network.models import Country, Member, Network, Role, Topic
 
 # key → (slug, name, description); the slugs of the meetings' demo topics are reused, so a topic page
@@ -369,7 +374,6 @@ def load_demo() -> None:
 
 
 def _topics(network: Network, actor) -> dict[str, Topic]:
-    from qicop.meetings.agenda.services import create_topic
 
     found = {}
     for key, (slug, name, description) in TOPICS.items():
@@ -432,10 +436,6 @@ def _write(network, seed: CaseSeed, country, topics, actor, index: int) -> CaseS
 def _chart(network, case: CaseStudy, seed: CaseSeed, actor) -> None:
     """A live chart of the seed's indicator where the country's change shows, with the change saved on it
     as a new phase and a note (unless the chart already has settings of its own)."""
-    from qicop.dashboards import services as dashboards
-    from qicop.dashboards.indicator_series import indicator_series, last_periods
-    from qicop.dashboards.models import ChartSettings
-    from qicop.indicators.models import NetworkIndicator, OrgUnit
 
     indicator = NetworkIndicator.objects.filter(network=network, code=seed.indicator).first()
     unit = OrgUnit.objects.filter(code=seed.unit or seed.country, country=case.country).first()

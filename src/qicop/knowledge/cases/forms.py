@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.uploads import check_upload, too_large_message
+from qicop.dashboards.pipeline import period_choices, rule_set_choices
 from qicop.knowledge.models import LANGUAGES, CaseStudy, Resource
 
 MAX_SECTION = 20_000  # characters in one section of a case study: a long report, not a book
@@ -148,7 +149,6 @@ class ChartForm(forms.Form):
     def __init__(self, *args, indicators, org_units, country_units, **kwargs):
         """``org_units``: the places offered in the list; ``country_units``: every place of the case study's
         country, which a code or UID may name."""
-        from qicop.dashboards.pipeline import period_choices, rule_set_choices
 
         super().__init__(*args, **kwargs)
         self._country_units = country_units

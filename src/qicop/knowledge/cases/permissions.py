@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from qicop.indicators.permissions import ReadScope
 from qicop.knowledge.models import CaseStudy, CaseStudyChart, Resource
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, is_participant
@@ -118,7 +119,6 @@ def can_manage_topics(viewer: Viewer, network: Network | int) -> bool:
 
 def may_read_live(user, chart: CaseStudyChart) -> bool:
     """Whether ``user`` may see this chart's current data: observers see national totals only."""
-    from qicop.indicators.permissions import ReadScope
 
     scope = ReadScope(user)
     if scope.everything or chart.org_unit.country_id in scope.countries:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.urls import reverse
 
+from qicop.knowledge.models import CaseStudy, Resource
 from qicop.network.models import Member, Topic
 from qicop.search.index import Entry, register, reindex_object
 from qicop.search.models import SearchEntry
 
 
 def case_study_entry(case) -> Entry | None:
-    from qicop.knowledge.models import CaseStudy
 
     if case.status != CaseStudy.Status.PUBLISHED:
         return None
@@ -48,7 +48,6 @@ def case_study_entry(case) -> Entry | None:
 
 
 def case_study_queryset():
-    from qicop.knowledge.models import CaseStudy
 
     return CaseStudy.objects.select_related("network", "country").prefetch_related(
         "org_units", "topics", "authors"
@@ -82,7 +81,6 @@ def resource_entry(resource) -> Entry:
 
 
 def resource_queryset():
-    from qicop.knowledge.models import Resource
 
     return Resource.objects.select_related("network", "country").prefetch_related("topics")
 
@@ -113,7 +111,6 @@ def _relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs
 
 def _named_thing_saved(sender, instance, raw=False, created=False, **kwargs):
     """A topic renamed, a member's name corrected: their names are in the entries' text."""
-    from qicop.knowledge.models import CaseStudy, Resource
 
     if raw or created:
         return
@@ -133,7 +130,6 @@ def _topic_deleting(sender, instance, **kwargs):
 
 
 def _topic_deleted(sender, instance, **kwargs):
-    from qicop.knowledge.models import CaseStudy, Resource
 
     cases, resources = getattr(instance, "_search_named_by", ((), ()))
     _reindex(CaseStudy, cases)  # each re-index waits for the commit (reindex_object)
@@ -143,7 +139,6 @@ def _topic_deleted(sender, instance, **kwargs):
 def register_case_studies() -> None:
     """Register "case_study" and "resource" with qicop.search.index.register, and follow the changes
     their entries' text depends on but whose post_save is not theirs."""
-    from qicop.knowledge.models import CaseStudy, Resource
 
     register(CaseStudy, "case_study", build=case_study_entry, queryset=case_study_queryset)
     register(Resource, "resource", build=resource_entry, queryset=resource_queryset)

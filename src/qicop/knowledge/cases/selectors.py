@@ -13,11 +13,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from qicop.dashboards import pipeline
+from qicop.dashboards.selectors import quality_url
 from qicop.indicators.models import OrgUnit
+from qicop.indicators.permissions import published_data_reader
 from qicop.knowledge.cases import permissions as rules
 from qicop.knowledge.cases.permissions import may_read_live
 from qicop.knowledge.discussions.permissions import readable_threads
 from qicop.knowledge.models import Attachment, CaseStudy, CaseStudyChart, CaseStudyVersion, Resource, Thread
+from qicop.meetings.models import Meeting
 from qicop.network import permissions as network_permissions
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member, Network, Topic
@@ -251,7 +255,6 @@ class ChartView:
 def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
     """The chart as the dashboards draw it now, for ``user``: (svg, summary, has data, flagged points), by
     the dashboards' chart pipeline (series, SPC, saved phases and notes), with the case study's options."""
-    from qicop.dashboards import pipeline
 
     options = pipeline.ChartOptions.of(chart.options or {})
     result = pipeline.indicator_chart(user, chart.indicator, chart.org_unit, options)
@@ -260,7 +263,6 @@ def draw_chart(user, chart: CaseStudyChart) -> tuple[str, str, bool, tuple]:
 
 
 def snapshot_svg(chart: CaseStudyChart) -> str:
-    from qicop.indicators.permissions import published_data_reader
 
     svg, _summary, _has_data, _flags = draw_chart(published_data_reader(chart.case_study.network_id), chart)
     return svg
@@ -274,8 +276,6 @@ def chart_views(user, case: CaseStudy) -> list[ChartView]:
     views = []
     for chart in charts_of(case):
         if may_read_live(user, chart):
-            from qicop.dashboards.selectors import quality_url
-
             svg, summary, has_data, flags = draw_chart(user, chart)
             where = quality_url(user, case.network, chart.org_unit) if flags else None
             views.append(ChartView(chart, svg, summary, has_data, True, flags, where))
@@ -352,7 +352,6 @@ def topic_in_network(network: Network, slug: str) -> Topic:
 
 def topic_page(viewer: Viewer, network: Network, topic: Topic) -> dict:
     """Everything on ``topic`` the viewer may read, each kind bounded."""
-    from qicop.meetings.models import Meeting
 
     cases = with_row_details(
         CaseStudy.objects.filter(network=network, status=CaseStudy.Status.PUBLISHED, topics=topic)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from qicop.core.audit import audit
 from qicop.core.uploads import check_upload, safe_file_name
 from qicop.knowledge import notifications
+from qicop.knowledge.cases.selectors import snapshot_svg
 from qicop.knowledge.models import (
     Attachment,
     CaseStudy,
@@ -250,7 +251,6 @@ def case_study_publish(*, actor, case_study: CaseStudy) -> CaseStudy:
 
 def snapshot_charts(case_study: CaseStudy) -> None:
     """Keep each chart's drawing of the published data (called on publication)."""
-    from qicop.knowledge.cases.selectors import snapshot_svg
 
     now = timezone.now()
     for chart in case_study.charts.select_related("indicator", "org_unit", "case_study"):

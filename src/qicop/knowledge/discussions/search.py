@@ -11,12 +11,12 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.urls import reverse
 
+from qicop.knowledge.models import CaseStudy, Post, Thread
 from qicop.search.index import MAX_BODY, Entry, register, reindex_object
 from qicop.search.models import SearchEntry
 
 
 def thread_entry(thread) -> Entry | None:
-    from qicop.knowledge.models import CaseStudy
 
     if thread.hidden:
         return None
@@ -41,7 +41,6 @@ def thread_entry(thread) -> Entry | None:
 
 
 def thread_queryset():
-    from qicop.knowledge.models import Post, Thread
 
     return Thread.objects.select_related("network", "case_study").prefetch_related(
         Prefetch("posts", queryset=Post.objects.filter(hidden=False).order_by("created_at", "id"))
@@ -57,7 +56,6 @@ def _case_study_saved(sender, instance, raw=False, **kwargs):
 
 def register_discussions() -> None:
     """Register "discussion" with qicop.search.index.register."""
-    from qicop.knowledge.models import CaseStudy, Post, Thread
 
     register(Thread, "discussion", build=thread_entry, queryset=thread_queryset, related={Post: "thread_id"})
     post_save.connect(

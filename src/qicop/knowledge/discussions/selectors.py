@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.http import Http404
 
+from qicop.knowledge.cases.permissions import can_see_case_study
+from qicop.knowledge.cases.selectors import author_ids
 from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
 from qicop.network import selectors as network_selectors
@@ -189,8 +191,6 @@ def readable_thread_ids(viewer: Viewer, threads) -> set[int]:
 
 def readable_case_study_ids(viewer: Viewer, case_studies) -> set[int]:
     """Which of ``case_studies`` the viewer may read now (a draft of someone else's is not)."""
-    from qicop.knowledge.cases.permissions import can_see_case_study
-    from qicop.knowledge.cases.selectors import author_ids
 
     readable = set()
     for case in case_studies:

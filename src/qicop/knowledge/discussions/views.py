@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.core.params import id_or_none
+from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge import notifications, whats_new
 from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.discussions import selectors
@@ -44,7 +45,6 @@ CHART = re.compile(r"(?P<code>[-A-Za-z0-9_]{1,50})/(?P<uid>[A-Za-z0-9]{1,11})", 
 
 def _chart_exists(network, code: str, uid: str) -> bool:
     """The chart names one of the network's indicators and a place in one of its countries."""
-    from qicop.indicators.models import NetworkIndicator, OrgUnit
 
     return (
         NetworkIndicator.objects.filter(network=network, code=code).exists()

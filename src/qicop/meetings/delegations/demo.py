@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from qicop.meetings.models import Attendance, Delegate, Meeting
+from qicop.network.demo import COUNTRIES
 from qicop.network.models import Member, Membership
 
 # ---------------------------------------------------------------------------------------------------------
@@ -25,8 +26,6 @@ def load_demo() -> None:
     """Delegations for the demo's all-country meetings and attendance for its held virtual sessions.
     Idempotent: a meeting that already has delegates, or attendance, is left as it is."""
     import random
-
-    from qicop.network.demo import COUNTRIES
 
     seeds = {s.iso2: s for s in COUNTRIES}
     for meeting in Meeting.objects.filter(network__slug="all-country").prefetch_related("countries"):

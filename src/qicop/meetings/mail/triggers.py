@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.meetings import permissions
+from qicop.meetings import permissions, tasks
 from qicop.meetings.mail.recipients import (
     CANCELLATION_PREFIX,
     INVITATION_PREFIX,
@@ -46,7 +46,6 @@ def meeting_changed(meeting: Meeting, *, cancelled: bool = False) -> None:
     saved after the last version went out without raising it (a script, the shell) has it raised here.
     Calling this twice for one change sends nothing more: each version is mailed once.
     """
-    from qicop.meetings import tasks
 
     sent = SentMail.objects.filter(meeting_id=meeting.pk).filter(
         Q(key__startswith=INVITATION_PREFIX.format(meeting=meeting.pk))
@@ -71,7 +70,6 @@ def meeting_changed(meeting: Meeting, *, cancelled: bool = False) -> None:
 def delegation_changed(meeting: Meeting) -> None:
     """Called when a delegate is named (or their e-mail changes): once the meeting's invitations went out,
     the new delegate gets theirs on commit; everyone who had one is not mailed again."""
-    from qicop.meetings import tasks
 
     if meeting.status == Meeting.Status.CANCELLED or meeting.end <= timezone.now():
         return
@@ -91,7 +89,6 @@ def _coordinator(actor, meeting: Meeting) -> None:
 @transaction.atomic
 def request_invitations(*, actor, meeting: Meeting) -> None:
     """Queue the invitations of an upcoming meeting (a coordinator presses "Send invitations")."""
-    from qicop.meetings import tasks
 
     _coordinator(actor, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
@@ -105,7 +102,6 @@ def request_invitations(*, actor, meeting: Meeting) -> None:
 @transaction.atomic
 def request_follow_up(*, actor, meeting: Meeting) -> None:
     """Queue the follow-up mail of a meeting whose minutes are written."""
-    from qicop.meetings import tasks
 
     _coordinator(actor, meeting)
     if not meeting.minutes.strip():
@@ -184,7 +180,6 @@ def _pending_addresses(key: str, addresses: list[Address]) -> bool:
 
 def enqueue_due(now: datetime | None = None) -> list[Due]:
     """Queue one task per due batch (the cron command's work)."""
-    from qicop.meetings import tasks
 
     due = due_now(now)
     for batch in due:

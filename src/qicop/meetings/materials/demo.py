@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qicop.accounts.models import User
+from qicop.core.pdf import html_to_pdf
 from qicop.meetings.materials.services import store_material
 from qicop.meetings.models import AgendaItem, Material, Meeting
 
@@ -12,8 +14,6 @@ def load_demo() -> None:
     """Give the demo meetings a few tiny materials and the held virtual sessions their recordings.
     Idempotent: a meeting that has materials already is left alone."""
     from django.core.files.base import ContentFile
-
-    from qicop.accounts.models import User
 
     actor = User.objects.filter(email="coordinator@example.org").first()
     meetings = list(
@@ -84,8 +84,6 @@ def _demo_files() -> dict[str, bytes]:
 
     from openpyxl import Workbook
     from PIL import Image, ImageDraw
-
-    from qicop.core.pdf import html_to_pdf
 
     pdf = html_to_pdf(
         "<html><head><style>@page { size: A5 landscape } body { font-family: sans-serif }</style></head>"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.meetings import permissions
-from qicop.meetings.models import Meeting
+from qicop.meetings.models import ActionItem, Decision, Meeting
 from qicop.network.permissions import viewer_for
 
 
@@ -28,7 +28,6 @@ def save_minutes(*, actor, meeting: Meeting, minutes: str) -> None:
 
 @transaction.atomic
 def add_decision(*, actor, meeting: Meeting, text: str):
-    from qicop.meetings.models import Decision
 
     _coordinator(actor, meeting)
     decision = Decision.objects.create(meeting=meeting, text=text.strip())
@@ -38,7 +37,6 @@ def add_decision(*, actor, meeting: Meeting, text: str):
 
 @transaction.atomic
 def add_action(*, actor, meeting: Meeting, description: str, owner=None, country=None, due=None):
-    from qicop.meetings.models import ActionItem
 
     _coordinator(actor, meeting)
     if country is None and owner is not None:

@@ -11,10 +11,12 @@ from django.db import transaction
 from qicop.meetings.models import (
     ActionItem,
     Attendance,
+    Decision,
+    Evaluation,
     Meeting,
     Proceedings,
 )
-from qicop.network.models import Network
+from qicop.network.models import Member, Network, Role
 
 DEMO_INTRODUCTIONS = {
     ("all-country", 2010): "The first all-country meeting brought the delegations of the Ministries of "
@@ -98,8 +100,6 @@ def load_demo() -> None:
 def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
     from datetime import timedelta
 
-    from qicop.meetings.models import Decision
-
     countries = sorted(meeting.countries.all(), key=lambda c: c.name)
     if meeting.kind == Meeting.Kind.VIRTUAL:
         presenter = next((a.country for a in meeting.agenda.all() if a.country_id), None) or countries[0]
@@ -141,7 +141,6 @@ def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
 
 def _demo_attendance(meeting: Meeting) -> list:
     """Up to four people of each participating country (and the coordinators), recorded by hand."""
-    from qicop.network.models import Member, Role
 
     rows = list(Attendance.objects.filter(meeting=meeting).select_related("member"))
     if rows:
@@ -179,7 +178,6 @@ def _demo_attendance(meeting: Meeting) -> list:
 
 
 def _demo_evaluations(meeting: Meeting, attendees: list) -> None:
-    from qicop.meetings.models import Evaluation
 
     if Evaluation.objects.filter(meeting=meeting).exists():
         return

@@ -9,8 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from qicop.indicators import services
+from qicop.indicators.data_versions import import_metadata_and_bump
 from qicop.indicators.import_types import STRATEGIES
 from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
+from qicop.integrations.dhis2 import metadata
+from qicop.integrations.errors import FormatError
 
 
 class Command(BaseCommand):
@@ -95,9 +98,6 @@ class Command(BaseCommand):
         return summary
 
     def _metadata(self, user, fileobj, fmt, dry_run):
-        from qicop.indicators.data_versions import import_metadata_and_bump
-        from qicop.integrations.dhis2 import metadata
-        from qicop.integrations.errors import FormatError
 
         try:
             bundle = (
