@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qicop.integrations.dhis2.import_summary import ImportCount
+
 #: DHIS2's import strategies, as our options name them
 STRATEGIES = ("CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE")
 
@@ -41,15 +43,5 @@ class PreparedValue:
     delete: bool
 
 
-@dataclass(slots=True)
-class Counts:
-    """What an import did so far, DHIS2's four counts."""
-
-    imported: int = 0
-    updated: int = 0
-    ignored: int = 0
-    deleted: int = 0
-
-    @property
-    def written(self) -> int:
-        return self.imported + self.updated + self.deleted
+# What an import did so far: DHIS2's four counts.
+Counts = ImportCount

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.conf import settings
@@ -36,7 +36,7 @@ from qicop.indicators.models import (
     DataImport,
 )
 from qicop.indicators.permissions import data_countries_for
-from qicop.integrations.dhis2.import_summary import ImportCount, ImportSummary
+from qicop.integrations.dhis2.import_summary import ImportSummary
 from qicop.integrations.dhis2.rows import DataValueRow, ValueColumns
 from qicop.integrations.errors import FormatError
 
@@ -168,7 +168,7 @@ def import_data_values(
                     _warn_of_unknown_keys(chunk, conflicts)
                     plain, prepared = _prepare_chunk(chunk, resolver, conflicts, options, user_label, seen)
                 counts.ignored += len(chunk) - len(plain) - len(prepared)  # refused, or repeated
-                written = _written(counts)
+                written = counts.written
                 _store_chunk(
                     plain,
                     prepared,
@@ -180,7 +180,7 @@ def import_data_values(
                     deltas=deltas,
                     ancestors_of=resolver.ancestors_of,
                 )
-                if _written(counts) > written:
+                if counts.written > written:
                     changed_countries.add(plain, prepared)
                 if progress:
                     progress(read)
@@ -240,10 +240,6 @@ def _keep_conflicts(data_import: DataImport, conflicts: ConflictLog, sink) -> No
         spool.close()
 
 
-def _written(counts: Counts) -> int:
-    return counts.imported + counts.updated + counts.deleted
-
-
 class _ChangedCountries:
     """The countries whose values an import changed: their data versions change with it (data_versions.py)."""
 
@@ -288,7 +284,7 @@ def _summary(
     rolled_back = error is not None or (options.atomic and bool(conflicts.blocking_indexes))
     if rolled_back:
         counts = Counts(ignored=read)
-    stored = counts.imported + counts.updated + counts.deleted
+    stored = counts.written
     if error is not None:
         status, description = (
             "ERROR",
@@ -312,7 +308,7 @@ def _summary(
     summary = ImportSummary(
         status=status,
         description=description,
-        import_count=ImportCount(counts.imported, counts.updated, counts.ignored, counts.deleted),
+        import_count=replace(counts),
         conflicts=conflicts.as_conflicts(),
         rejected_indexes=conflicts.blocking_indexes.first(conflicts.listed),
         import_options=import_options(options),

@@ -76,10 +76,17 @@ def error_message(code: str, *args: object) -> str:
 
 @dataclass(slots=True)
 class ImportCount:
+    """DHIS2's four counts of what an import did (the importer keeps its running counts in one too)."""
+
     imported: int = 0
     updated: int = 0
     ignored: int = 0
     deleted: int = 0
+
+    @property
+    def written(self) -> int:
+        """The values the import changed: imported, updated or deleted."""
+        return self.imported + self.updated + self.deleted
 
     def to_dict(self) -> dict[str, int]:
         return {
