@@ -11,20 +11,15 @@ from qicop.search.models import SearchEntry
 
 @pytest.fixture
 def reindexed(monkeypatch):
-    """What was re-indexed, in order, as (kind, id)."""
+    """What was re-indexed, in order, as (kind, id): one object or many, it is done by reindex_many."""
     seen: list[tuple[str, str]] = []
-    one, many = index.reindex, index.reindex_many
+    many = index.reindex_many
 
-    def spy_one(kind, pk):
-        seen.append((kind, str(pk)))
-        one(kind, pk)
-
-    def spy_many(kind, pks, **options):
+    def spy(kind, pks, **options):
         seen.extend((kind, str(pk)) for pk in pks)
         many(kind, pks, **options)
 
-    monkeypatch.setattr(index, "reindex", spy_one)
-    monkeypatch.setattr(index, "reindex_many", spy_many)
+    monkeypatch.setattr(index, "reindex_many", spy)
     return seen
 
 

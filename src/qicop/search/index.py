@@ -141,19 +141,12 @@ def _deleted(sender, instance, **kwargs):
 
 def reindex(kind: str, pk) -> None:
     """Bring one object's entry up to date (create, update, or remove it)."""
-    provider = PROVIDERS[kind]
-    manager = provider.queryset() if provider.queryset else provider.model._default_manager
-    obj = manager.filter(pk=pk).first()
-    built = provider.build(obj) if obj is not None else None
-    with transaction.atomic():
-        remove(kind, str(pk))
-        for object_id, entry in _entries(pk, built):
-            store(kind, object_id, entry)
+    reindex_many(kind, [pk])
 
 
 def reindex_many(kind: str, pks: list[str], *, chunk: int = 200) -> None:
-    """Bring many objects' entries up to date at once: a few queries per ``chunk`` objects instead of a
-    few per object (what ``reindex`` does for one)."""
+    """Bring many objects' entries up to date (create, update, or remove them), a few queries per
+    ``chunk`` objects."""
     provider = PROVIDERS[kind]
     manager = provider.queryset() if provider.queryset else provider.model._default_manager
     for start in range(0, len(pks), chunk):
@@ -195,13 +188,6 @@ def reindex_object(obj) -> None:
         _later(provider.kind, obj.pk)
 
 
-def remove(kind: str, object_id: str) -> None:
-    """Remove the object's entry, or its entries in several networks."""
-    SearchEntry.objects.filter(kind=kind).filter(
-        models.Q(object_id=object_id) | models.Q(object_id__startswith=f"{object_id}@")
-    ).delete()
-
-
 def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
     language = entry.language if entry.language in text.LANGUAGES else ""
     topics = list(entry.topic_ids)
@@ -234,33 +220,6 @@ def _row(kind: str, object_id: str, entry: Entry) -> SearchEntry:
         ),
         updated_at=entry.updated_at or timezone.now(),
     )
-
-
-FIELDS = [
-    "network_id",
-    "audience",
-    "country_id",
-    "topic_ids",
-    "year",
-    "language",
-    "title",
-    "body",
-    "url",
-    "title_terms",
-    "terms",
-    "updated_at",
-]
-
-
-def store(kind: str, object_id: str, entry: Entry) -> None:
-    row = _row(kind, object_id, entry)
-    with transaction.atomic():
-        updated = SearchEntry.objects.filter(kind=kind, object_id=object_id).update(
-            **{name: getattr(row, name) for name in FIELDS}
-        )
-        if not updated:
-            row.save()
-        _add_vocabulary([row])
 
 
 def _add_vocabulary(rows: list[SearchEntry]) -> None:
