@@ -61,8 +61,9 @@ def test_a_moment_is_written_in_the_readers_zone():
 
 def test_a_span_of_days_is_written_once_with_its_shared_month_and_year():
     thin = "\u2009"
-    assert when_range(dt.date(2012, 10, 12), dt.date(2012, 10, 14), language="en") == f"Oct 12{thin}–{thin}14, 2012"
-    assert when_range(dt.date(2012, 10, 12), dt.date(2012, 10, 14), language="fr") == "12–14 oct. 2012"
+    first, last = dt.date(2012, 10, 12), dt.date(2012, 10, 14)
+    assert when_range(first, last, language="en") == f"Oct 12{thin}–{thin}14, 2012"
+    assert when_range(first, last, language="fr") == "12–14 oct. 2012"
 
 
 def test_nothing_is_written_for_no_date_and_an_unknown_style_is_an_error():
