@@ -113,8 +113,9 @@ def when_range(start, end, style: str = "date", *, language: str | None = None, 
     time_skeleton = "Hm" if _24h(locale) else "hm"
     skeleton = {"date": "yMMMd", "day": "yMMMEd", "month": "yMMM", "time": time_skeleton}.get(style, "yMMMd")
     if style == "time":
-        start, end = (start.time() if isinstance(start, dt.datetime) else start), (
-            end.time() if isinstance(end, dt.datetime) else end
+        start, end = (
+            (start.time() if isinstance(start, dt.datetime) else start),
+            (end.time() if isinstance(end, dt.datetime) else end),
         )
     elif isinstance(start, dt.datetime):
         start, end = start.date(), end.date()

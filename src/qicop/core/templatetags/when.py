@@ -1,8 +1,8 @@
 """``{% load when %}``: every date and time on a page, through the one formatter (``qicop.core.when``).
 
-    {{ meeting.starts_at|when }}             Dec 27, 2026
-    {{ meeting.starts_at|when:"day_time" }}  Sun, Dec 27, 2026, 1:37 PM
-    {% when_range a b "date" %}              Oct 12 – 14, 2012
+{{ meeting.starts_at|when }}             Dec 27, 2026
+{{ meeting.starts_at|when:"day_time" }}  Sun, Dec 27, 2026, 1:37 PM
+{% when_range a b "date" %}              Oct 12 – 14, 2012
 """
 
 from django import template
