@@ -8,25 +8,14 @@ is its own process and keeps the real clock.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
-from demo_folder import copy_of_demo
+from demo_server import CHROMIUM, served_demo, skip_without_a_browser
 
 pytestmark = pytest.mark.live_qicop
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-STARTUP_SECONDS = 240
 
 # Collects what the browser reports, before any script of the page could run (init scripts are exempt).
 LISTEN = """
@@ -40,48 +29,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine (apt install chromium)")
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        # The demo it walks runs on its own SQLite whatever the suite's database: once, in the SQLite run.
-        pytest.skip("runs in the SQLite run: the demo it walks has its own SQLite database")
-    # The demo, loaded once for the run (tests/demo_folder.py), copied into a folder of its own.
-    var = copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp("csp-demo") / "var")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({"QICOP_VAR_DIR": str(var)})
-    log = (var / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "qicop.cli", "demo", "--addr", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server, var / "server.log")
+    skip_without_a_browser()
+    with served_demo(tmp_path_factory, "csp-demo") as url:
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"qicop demo stopped:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/accounts/login/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"qicop demo did not answer within {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
 def test_the_main_journeys_report_no_content_security_policy_violation(demo_server):

@@ -8,12 +8,13 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from qicop.accounts.forms import LocalizedPasswordResetForm
 from qicop.accounts.models import User
 from qicop.core.i18n import first_time_zone, language_codes, reader_language, reader_zone
 from qicop.core.readers import member_of
+from qicop.core.when import when
 
 
 def reader_of(user: User) -> tuple[str, str]:
@@ -41,8 +42,8 @@ def send_lock_notice(user_id: int, until: str, failures: int, address: str) -> b
         context = {
             "user": user,
             "until": locked_until,
-            # The day as the reader's language writes it ("18 de novembro de 2026"), the hour on 24 hours.
-            "until_text": f"{formats.date_format(local, 'DATE_FORMAT')}, {local:%H:%M}",
+            # The moment as the reader's language writes it ("18 de nov. de 2026, 15:30"), in their zone.
+            "until_text": when(local, "datetime"),
             "zone": zone,
             "failures": failures,
             "address": address,

@@ -1,0 +1,175 @@
+"""What every browser journey shares: the demo served as its own process, Chromium driven by Playwright, and
+a reader that checks every page it opens as a person would and as axe-core does.
+
+Skipped, with the reason, where there is no Chromium (Debian's ``chromium`` package) or no axe-core (this
+folder's package.json: ``npm ci`` here installs it; the tests run it themselves when npm is available).
+Screenshots of the page a failing journey was on go to ``test-results/e2e/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from demo_server import CHROMIUM, served_demo, skip_without_a_browser
+
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = HERE.parent.parent / "test-results" / "e2e"
+PASSWORD = "demo"
+
+# The accessibility rules the pages are held to: WCAG 2.2 A and AA, and axe's best practices.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ` +
+    v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+}"""
+
+# The text a person reads: the page without code, the values of fields and what is hidden.
+READABLE_TEXT = """() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll("code, pre, kbd, samp, script, style, textarea, select, [hidden], .code")
+      .forEach(e => e.remove());
+  return copy.innerText;
+}"""
+
+# What a person should never have to read: the codes and machine forms the pages are built from.
+CODES = {
+    "a DHIS2 period id": re.compile(
+        r"(?<![\d.,])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|Q[1-4]|S[12]|W\d{1,2})(?![\d.,%])"
+    ),
+    "a DHIS2 UID": re.compile(
+        r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z][A-Za-z0-9]{10}\b"
+    ),
+    "an ISO date in running text": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "a US numeric date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
+    "a doubled full stop after a time": re.compile(r"[ap]\.m\.\."),
+    "an unexpanded template variable": re.compile(r"\{\{|\{%|%\(\w+\)s"),
+}
+
+
+def codes_in(text: str) -> list[str]:
+    found = []
+    for what, pattern in CODES.items():
+        for match in pattern.finditer(text):
+            around = text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
+            found.append(f"{what} {match.group()!r} in “…{around}…”")
+    return found
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("no axe-core (run `npm ci` in tests/e2e; npm is not installed)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    skip_without_a_browser()
+    with served_demo(tmp_path_factory, "e2e-demo") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    skip_without_a_browser()
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Reader:
+    """A person at a browser, who reads every page the journey opens."""
+
+    page: object
+    site: str
+    axe: str
+    language: str
+    visited: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.site + path)
+        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+        self.read()
+
+    def read(self) -> None:
+        """Check the page the browser is on now."""
+        path = self.page.url.removeprefix(self.site)
+        self.visited.append(path)
+        language = self.page.evaluate("document.documentElement.lang")
+        if language.split("-")[0] != self.language:
+            self.problems.append(f"{path}: the page is in {language!r}, not {self.language!r}")
+        found = [f"{path}: {f}" for f in codes_in(self.page.evaluate(READABLE_TEXT))]
+        self.page.evaluate(self.axe)
+        found += [f"{path}: axe {v}" for v in self.page.evaluate(AXE_RUN)]
+        self.problems.extend(f for f in dict.fromkeys(found) if f not in self.problems)
+
+    def sign_in(self, email: str) -> None:
+        self.page.goto(self.site + "/accounts/login/")
+        self.page.fill("input[name=username]", email)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_load_state()
+        assert "/accounts/login/" not in self.page.url, f"{email} could not sign in"
+        self.choose_language()
+
+    def choose_language(self) -> None:
+        """The language switch every page carries (remembered on the profile)."""
+        button = self.page.locator(f"form.language-switch button[value={self.language}]")
+        if button.is_enabled():
+            button.click()
+            self.page.wait_for_load_state()
+
+    def links(self, pattern: str) -> list[str]:
+        hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        return [h for h in dict.fromkeys(h.split("#")[0] for h in hrefs) if re.fullmatch(pattern, h)]
+
+    def follow(self, pattern: str) -> str:
+        """Open the first link on the page whose address matches ``pattern``."""
+        found = self.links(pattern)
+        assert found, f"no link like {pattern} on {self.page.url}"
+        self.open(found[0])
+        return found[0]
+
+
+@pytest.fixture
+def reader(request, browser, demo_site, axe_source):
+    language, width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        bypass_csp=True,  # axe is injected; the policy itself has its own browser test
+        locale={"en": "en-GB", "fr": "fr-FR", "pt": "pt-PT"}[language],
+    )
+    page = context.new_page()
+    person = Reader(page=page, site=demo_site, axe=axe_source, language=language)
+    yield person
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report

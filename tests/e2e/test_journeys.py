@@ -1,0 +1,103 @@
+"""Each demo persona's main journeys, in a real browser, in English, French and Portuguese, on a wide screen
+and a phone: every page opens, is in the reader's language, shows no code where a person expects a name, and
+has no accessibility violation that axe-core finds (tests/e2e/conftest.py says what is read on each page).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.live_qicop
+
+# Each language once on a wide screen or a phone; the coordinator's journey on both in English.
+def readers(*shapes):
+    return [pytest.param(shape, id=f"{shape[0]}-{shape[1]}px") for shape in shapes]
+
+
+READERS = readers(("en", 1280), ("fr", 390), ("pt", 1280))
+NETWORK = "/n/virtual"
+
+
+@pytest.mark.parametrize("reader", [*READERS, *readers(("en", 390))], indirect=True)
+def test_the_coordinator_reads_the_network_its_data_and_its_meetings(reader):
+    reader.sign_in("coordinator@example.org")
+    reader.open("/")
+    reader.open(f"{NETWORK}/")
+    reader.open(f"{NETWORK}/dashboard/")
+    reader.follow(rf"{NETWORK}/charts/[^?]+/")
+    reader.open(f"{NETWORK}/meetings/")
+    reader.follow(rf"{NETWORK}/meetings/\d+/")
+    reader.open(f"{NETWORK}/meetings/find-a-time/")
+    reader.open("/n/all-country/meetings/")
+    reader.follow(r"/n/all-country/meetings/\d+/")
+    reader.open(f"{NETWORK}/search/?q=viral+load")
+    assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_a_data_manager_checks_a_file_and_reads_what_is_wrong_with_it(reader, tmp_path):
+    reader.sign_in("data.ke@example.org")
+    reader.open(f"{NETWORK}/data/")
+    reader.open(f"{NETWORK}/data/import/")
+    upload = tmp_path / "kenya.csv"
+    upload.write_text(
+        "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
+        "TX_CURR,202610,KE,,,1200\n"
+        "TX_CURR,202610,NOWHERE,,,1300\n"
+    )
+    page = reader.page
+    page.set_input_files("input[name=file]", str(upload))
+    page.select_option("select[name=id_scheme]", "CODE")
+    page.check("input[name=dry_run]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    reader.read()
+    # The result names the file's own line of the unknown org unit.
+    assert "NOWHERE" in page.inner_text("main")
+    reader.open(f"{NETWORK}/data/imports/")
+    reader.open(f"{NETWORK}/data/completeness/")
+    reader.open(f"{NETWORK}/data/publish/")
+    assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_a_member_finds_a_meeting_reads_its_proceedings_and_the_discussions(reader):
+    reader.sign_in("member.ht@example.org")
+    reader.open("/")
+    reader.open(f"{NETWORK}/meetings/")
+    reader.follow(rf"{NETWORK}/meetings/\d+/")
+    reader.open("/n/all-country/meetings/")
+    reader.follow(r"/n/all-country/meetings/\d+/proceedings/")
+    reader.open(f"{NETWORK}/discussions/")
+    reader.follow(rf"{NETWORK}/discussions/\d+/[^/]*/?")
+    reader.open(f"{NETWORK}/case-studies/")
+    reader.follow(rf"{NETWORK}/case-studies/\d+/")
+    assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_kenyas_focal_point_sees_what_is_owed_and_registers_for_a_meeting(reader):
+    reader.sign_in("focal.ke@example.org")
+    reader.open("/")
+    reader.open(f"{NETWORK}/")
+    reader.open(f"{NETWORK}/meetings/")
+    meeting = reader.follow(rf"{NETWORK}/meetings/\d+/")
+    register = reader.page.locator(f"form[action='{meeting}register/'] button[type=submit]")
+    if register.count():
+        register.first.click()
+        reader.page.wait_for_load_state()
+        reader.read()
+    reader.open(f"{NETWORK}/countries/KE/")
+    assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_an_observer_reads_the_dashboard_a_chart_and_the_funnel(reader):
+    reader.sign_in("observer.na@example.org")
+    reader.open(f"{NETWORK}/dashboard/")
+    reader.follow(rf"{NETWORK}/charts/[^?]+/")
+    funnels = reader.links(rf"{NETWORK}/[^?]*funnel[^?]*")
+    if funnels:
+        reader.open(funnels[0])
+    reader.open(f"{NETWORK}/members/")
+    assert reader.problems == [], "\n".join(reader.problems)
