@@ -28,6 +28,7 @@ def test_the_coordinator_reads_the_network_its_data_and_its_meetings(reader):
     reader.open(f"{NETWORK}/meetings/")
     reader.follow(rf"{NETWORK}/meetings/\d+/")
     reader.open(f"{NETWORK}/meetings/find-a-time/")
+    reader.open(f"{NETWORK}/data/completeness/")
     reader.open("/n/all-country/meetings/")
     reader.follow(r"/n/all-country/meetings/\d+/")
     reader.open(f"{NETWORK}/search/?q=viral+load")
@@ -55,8 +56,8 @@ def test_a_data_manager_checks_a_file_and_reads_what_is_wrong_with_it(reader, tm
     # The result names the file's own line of the unknown org unit.
     assert "NOWHERE" in page.inner_text("main")
     reader.open(f"{NETWORK}/data/imports/")
-    reader.open(f"{NETWORK}/data/completeness/")
     reader.open(f"{NETWORK}/data/publish/")
+    reader.open(f"{NETWORK}/data/export/")
     assert reader.problems == [], "\n".join(reader.problems)
 
 
@@ -66,8 +67,8 @@ def test_a_member_finds_a_meeting_reads_its_proceedings_and_the_discussions(read
     reader.open("/")
     reader.open(f"{NETWORK}/meetings/")
     reader.follow(rf"{NETWORK}/meetings/\d+/")
-    reader.open("/n/all-country/meetings/")
-    reader.follow(r"/n/all-country/meetings/\d+/proceedings/")
+    reader.open("/n/all-country/proceedings/")
+    reader.follow(r"/n/all-country/proceedings/\d{4}/")
     reader.open(f"{NETWORK}/discussions/")
     reader.follow(rf"{NETWORK}/discussions/\d+/[^/]*/?")
     reader.open(f"{NETWORK}/case-studies/")
