@@ -129,7 +129,8 @@ def test_the_lock_notice_gives_the_end_of_the_lock_in_the_owners_time_zone(world
     end = (timezone.now() + timedelta(minutes=15)).astimezone(ZoneInfo("Africa/Nairobi"))
     # Faith reads English: "Nov 18, 2026, 5:45 PM", written by the site's one formatter.
     hour = end.strftime("%I:%M %p").lstrip("0")
-    assert f"{end:%b} {end.day}, {end.year}, {hour} (Africa/Nairobi)" in mailoutbox[0].body.replace("\u202f", " ")
+    body = mailoutbox[0].body.replace("\u202f", " ")
+    assert f"{end:%b} {end.day}, {end.year}, {hour} (Africa/Nairobi)" in body
 
 
 def test_an_address_without_an_account_locks_alike_and_nobody_is_mailed(world, stopped_clock, mailoutbox):

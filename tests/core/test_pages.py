@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from qicop.network.models import Member
+from readable import codes_in, readable_text
 
 MAX_PAGE_BYTES = 100_000
 
@@ -64,6 +65,11 @@ def demo_pages():
         "/n/virtual/members/?page=5",
         "/n/virtual/countries/KE/",
         "/n/virtual/data/",
+        "/n/virtual/dashboard/",
+        "/n/virtual/data/completeness/",
+        "/n/virtual/data/export/",
+        "/n/virtual/data/publish/",
+        "/n/virtual/data/imports/",
         "/n/virtual/data/quality/",
         "/n/virtual/data/quality/?country=KE&check=missing",
         f"/n/virtual/members/{kim.pk}/",
@@ -86,6 +92,29 @@ def test_every_page_weighs_at_most_100_kb(coordinator, language):
         response = coordinator.get(path)
         assert response.status_code in (200, 404), path
         assert len(response.content) <= MAX_PAGE_BYTES, f"{path}: {len(response.content)} bytes"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "pt"])
+def test_no_page_shows_a_code_or_a_machine_date_where_a_person_reads(coordinator, language):
+    """Periods read "Nov 2026", not "202611"; elements by name, not by UID; dates as people write them."""
+    coordinator.cookies["qicop_language"] = language
+    dashboard = coordinator.get("/n/virtual/dashboard/").content.decode()
+    chart = re.search(r'href="(/n/virtual/charts/[^"?#]+)"', dashboard)
+    problems = []
+    for path in [*demo_pages(), chart.group(1)]:
+        response = coordinator.get(path)
+        if response.status_code == 200:
+            problems += [f"{path}: {found}" for found in codes_in(readable_text(response.content.decode()))]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_reading_check_can_fail():
+    page = "<body><p>Period 202611, element OOFPnlI4ly0, on 2026-11-03</p><code>202611 OOFPnlI4ly0</code>"
+    assert [found.split(" '")[0] for found in codes_in(readable_text(page))] == [
+        "a DHIS2 period id",
+        "a DHIS2 UID",
+        "an ISO date in running text",
+    ]
 
 
 def test_pages_fetch_nothing_from_other_servers(coordinator):

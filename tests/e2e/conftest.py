@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from demo_server import CHROMIUM, served_demo, skip_without_a_browser
+from readable import codes_in
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -40,29 +41,6 @@ READABLE_TEXT = """() => {
       .forEach(e => e.remove());
   return copy.innerText;
 }"""
-
-# What a person should never have to read: the codes and machine forms the pages are built from.
-CODES = {
-    "a DHIS2 period id": re.compile(
-        r"(?<![\d.,])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|Q[1-4]|S[12]|W\d{1,2})(?![\d.,%])"
-    ),
-    "a DHIS2 UID": re.compile(
-        r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z][A-Za-z0-9]{10}\b"
-    ),
-    "an ISO date in running text": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
-    "a US numeric date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
-    "a doubled full stop after a time": re.compile(r"[ap]\.m\.\."),
-    "an unexpanded template variable": re.compile(r"\{\{|\{%|%\(\w+\)s"),
-}
-
-
-def codes_in(text: str) -> list[str]:
-    found = []
-    for what, pattern in CODES.items():
-        for match in pattern.finditer(text):
-            around = text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
-            found.append(f"{what} {match.group()!r} in “…{around}…”")
-    return found
 
 
 @pytest.fixture(scope="session")

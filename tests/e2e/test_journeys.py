@@ -9,6 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.live_qicop
 
+
 # Each language once on a wide screen or a phone; the coordinator's journey on both in English.
 def readers(*shapes):
     return [pytest.param(shape, id=f"{shape[0]}-{shape[1]}px") for shape in shapes]
