@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,18 @@ def country_display_name(code: str, fallback: str) -> str:
 @lru_cache(maxsize=64)
 def _language_name(code: str, language: str) -> str | None:
     return _cldr(language).languages.get(code)
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts names as a reader expects in any of our languages: accents and case aside
+    ("Équateur" beside "Erythrée", "Ouganda" before "Papouasie")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def by_display_name(countries):
+    """Countries in the order of their names in the active language."""
+    return sorted(countries, key=lambda country: sort_key(country.display_name))
 
 
 def language_display_name(code: str) -> str:

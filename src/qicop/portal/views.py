@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from qicop.accounts.forms import PreferencesForm
 from qicop.accounts.services import update_preferences
-from qicop.core.i18n import language_codes
+from qicop.core.i18n import by_display_name, language_codes
 from qicop.core.pagination import paginate
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
@@ -107,7 +107,7 @@ def network_home(request, slug):
         "portal/network_home.html",
         {
             "network": network,
-            "countries": list(selectors.countries_of_network(network)),
+            "countries": by_display_name(selectors.countries_of_network(network)),
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
             "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
