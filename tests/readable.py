@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 CODES = {
     "a DHIS2 period id": re.compile(
-        r"(?<![\d.,])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|Q[1-4]|S[12]|W\d{1,2})(?![\d.,%])"
+        r"(?<!\d)(?<!\d[.,])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|Q[1-4]|S[12]|W\d{1,2})(?![\d%]|[.,]\d)"
     ),
     "a DHIS2 UID": re.compile(
         r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z][A-Za-z0-9]{10}\b"

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from qicop.core.when import STYLES, when, when_range
+from qicop.core.when import STYLES, when, when_range, zone_label
 
 pytestmark = pytest.mark.pure
 
@@ -78,3 +78,10 @@ def test_templates_use_the_same_formatter():
             Context({"d": MOMENT, "a": dt.date(2026, 1, 5), "b": dt.date(2026, 1, 7)})
         )
     assert page == "dim. 27 déc. 2026 · 5–7 janv. 2026"
+
+
+def test_a_zone_is_named_by_its_city_in_the_readers_language_with_its_offset():
+    assert zone_label("Africa/Nairobi", at=MOMENT, language="en") == "Nairobi (UTC+3)"
+    assert zone_label("America/Port-au-Prince", at=MOMENT, language="fr") == "Port-au-Prince (UTC−5)"
+    assert zone_label("Asia/Kolkata", at=MOMENT, language="pt") == "Kolkata (UTC+5:30)"
+    assert zone_label("UTC") == "UTC"

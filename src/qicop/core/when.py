@@ -13,10 +13,18 @@ do not go through here.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+    get_timezone_location,
+)
 from django.conf import settings
 from django.utils import timezone, translation
 
@@ -124,3 +132,21 @@ def when_range(start, end, style: str = "date", *, language: str | None = None, 
 
 def _24h(locale: Locale) -> bool:
     return "H" in locale.time_formats["short"].pattern
+
+
+def zone_label(zone, *, at: dt.datetime | None = None, language: str | None = None) -> str:
+    """A time zone as a person names it: its city in the reader's language and its offset from UTC at
+    ``at`` (now if not given), e.g. "Nairobi (UTC+3)", "Port-au-Prince (UTC−5)", "Kolkata (UTC+5:30)"."""
+    if not zone:
+        return ""
+    tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
+    locale = locale_for(_language(language))
+    key = getattr(tz, "key", str(tz))
+    if key == "UTC":
+        return "UTC"
+    city = get_timezone_location(tz, locale=locale, return_city=True)
+    offset = (at or timezone.now()).astimezone(tz).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{city} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"

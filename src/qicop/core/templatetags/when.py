@@ -9,6 +9,7 @@ from django import template
 
 from qicop.core.when import when as format_when
 from qicop.core.when import when_range as format_range
+from qicop.core.when import zone_label
 
 register = template.Library()
 
@@ -21,3 +22,9 @@ def when_filter(value, style: str = "date") -> str:
 @register.simple_tag(name="when_range")
 def when_range_tag(start, end, style: str = "date") -> str:
     return format_range(start, end, style)
+
+
+@register.filter(name="zone")
+def zone_filter(zone) -> str:
+    """``{{ country.time_zone|zone }}``: "Nairobi (UTC+3)" in the reader's language."""
+    return zone_label(zone)
