@@ -104,3 +104,15 @@ def test_the_network_home_page_query_count_is_bounded(world):
     with CaptureQueriesContext(connection) as queries:
         client.get("/n/vln/")
     assert len(queries) <= 11  # one of them: the meetings coming next
+
+
+def test_organisations_are_told_apart_by_their_country_not_by_a_code(demo):
+    from django.test import Client
+
+    client = Client()
+    client.login(username="coordinator@example.org", password="demo")
+    client.cookies["qicop_language"] = "fr"
+    page = client.get("/n/virtual/members/").content.decode()
+    assert '<optgroup label="Kenya">' in page and '<optgroup label="Ouganda">' in page
+    assert page.index('<optgroup label="Ouganda">') < page.index('<optgroup label="Papouasie-Nouvelle-Guinée">')
+    assert "(KE)" not in page

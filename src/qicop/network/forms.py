@@ -6,7 +6,20 @@ from django.utils.translation import gettext_lazy as _
 
 from qicop.accounts.models import User
 from qicop.core.forms import TimeZoneField
+from qicop.core.i18n import by_display_name, sort_key
 from qicop.network.models import Member, Organisation, Role
+
+
+def organisation_choices(organisations) -> list:
+    """Organisations grouped under their country's name in the reader's language, both in name order: ten
+    "Ministry of Health" are told apart by the country above them, not by a code."""
+    groups: dict = {}
+    for organisation in organisations:
+        groups.setdefault(organisation.country, []).append(organisation)
+    return [
+        (country.display_name, [(o.pk, o.name) for o in sorted(members, key=lambda o: sort_key(o.name))])
+        for country, members in sorted(groups.items(), key=lambda item: sort_key(item[0].display_name))
+    ]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -20,10 +33,11 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, countries, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any country"))] + [
-            (c.iso2, c.display_name) for c in countries
+            (c.iso2, c.display_name) for c in by_display_name(countries)
         ]
-        self.fields["organisation"].choices = [("", _("Any organisation"))] + [
-            (o.pk, o.name) for o in organisations
+        self.fields["organisation"].choices = [
+            ("", _("Any organisation")),
+            *organisation_choices(organisations),
         ]
 
 
@@ -40,9 +54,10 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, roles, countries, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
-        self.fields["country"].choices = [(c.iso2, c.display_name) for c in countries]
-        self.fields["organisation"].choices = [("", _("None or not listed"))] + [
-            (o.pk, f"{o.name} ({o.country.iso2})") for o in organisations
+        self.fields["country"].choices = [(c.iso2, c.display_name) for c in by_display_name(countries)]
+        self.fields["organisation"].choices = [
+            ("", _("None or not listed")),
+            *organisation_choices(organisations),
         ]
         self._countries = {c.iso2: c for c in countries}
         self._organisations = {o.pk: o for o in organisations}
