@@ -117,3 +117,14 @@ def test_organisations_are_told_apart_by_their_country_not_by_a_code(demo):
     uganda, papua = '<optgroup label="Ouganda">', '<optgroup label="Papouasie-Nouvelle-Guinée">'
     assert page.index(uganda) < page.index(papua)
     assert "(KE)" not in page
+
+
+def test_the_demos_newest_members_come_from_several_countries_and_joined_lately(demo):
+    from django.utils import timezone
+
+    from qicop.network.models import Network
+    from qicop.network.selectors import network_overview
+
+    newest = network_overview(Network.objects.get(slug="virtual"))["newest_members"]
+    assert len({member.country_id for member in newest}) == len(newest) == 6
+    assert all((timezone.now() - member.created_at).days < 70 for member in newest)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from qicop.accounts.models import User
 from qicop.network.models import Country, Member, Membership, Network, Organisation, Role
@@ -303,7 +305,29 @@ def load_network_demo(seed: int = 2026) -> bool:
     _create_fixed_logins(countries, organisations, virtual, in_person)
     _create_people(rng, countries, organisations, virtual, in_person)
     _create_regional_network(countries, organisations)
+    _date_the_joining(rng)
     return True
+
+
+def _date_the_joining(rng):
+    """Most people joined in the network's first years; a few joined in the last months, from several
+    countries, so that "new members" on the network's home page reads as a living network does."""
+    now = timezone.now()
+    members = list(Member.objects.select_related("user").order_by("id"))
+    for member in members:
+        member.created_at = now - timedelta(days=rng.randint(400, 3000))
+    recent_countries = set()
+    fixed = {email for email, _description in demo_logins()} | {"coordinator2@example.org"}
+    newcomers = [m for m in members if m.user.email not in fixed]
+    rng.shuffle(newcomers)
+    for member in newcomers:
+        if len(recent_countries) == 7:
+            break
+        if member.country_id in recent_countries:
+            continue
+        recent_countries.add(member.country_id)
+        member.created_at = now - timedelta(days=9 * len(recent_countries) + rng.randint(0, 6))
+    Member.objects.bulk_update(members, ["created_at"], batch_size=500)
 
 
 def _create_regional_network(countries, organisations):
