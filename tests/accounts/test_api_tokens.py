@@ -61,3 +61,9 @@ def test_a_token_needs_a_unique_name(world):
     assert response.status_code == 400
     assert "already have an active token with this name" in response.content.decode()
     assert ApiToken.objects.count() == 1
+
+
+def test_the_token_page_shows_the_header_to_send_with_its_placeholder(world):
+    """``<token>`` was sent as an HTML tag: the browser dropped it and the page read "Bearer  "."""
+    page = world.client_for("dan").get("/accounts/profile/tokens/").content.decode()
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from qicop.core.i18n import by_display_name
 from qicop.exchange import permissions
 from qicop.exchange.models import Dhis2Connection, Pull
 from qicop.network.models import Country, Role
@@ -16,9 +17,10 @@ MAX_OWNERS = 200
 
 
 def manageable_countries(viewer: Viewer, network) -> list[Country]:
-    """The network's countries whose connection the viewer manages, each with its connection (or None)."""
+    """The network's countries whose connection the viewer manages, each with its connection (or None), in
+    the order of their names in the reader's language."""
     countries = network.countries.order_by("name").select_related("dhis2_connection")[:500]
-    return [c for c in countries if permissions.can_manage_connection(viewer, network, c.pk)]
+    return by_display_name(c for c in countries if permissions.can_manage_connection(viewer, network, c.pk))
 
 
 def country_for_connection(viewer: Viewer, network, iso2: str) -> tuple[Country, Dhis2Connection | None]:
