@@ -94,6 +94,10 @@ class Reader:
         if language.split("-")[0] != self.language:
             self.problems.append(f"{path}: the page is in {language!r}, not {self.language!r}")
         found = [f"{path}: {f}" for f in codes_in(self.page.evaluate(READABLE_TEXT))]
+        # On a phone the page scrolls down, never sideways (wide tables scroll inside their own frame).
+        wide = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 1:
+            found.append(f"{path}: the page is {wide} px wider than the screen")
         self.page.evaluate(self.axe)
         found += [f"{path}: axe {v}" for v in self.page.evaluate(AXE_RUN)]
         self.problems.extend(f for f in dict.fromkeys(found) if f not in self.problems)
