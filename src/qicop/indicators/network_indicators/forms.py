@@ -284,9 +284,12 @@ class MappingForm(forms.Form):
         self.fields["numerator"].choices = options
         self.fields["denominator"].choices = options
         self.indicators = {i.uid: i for i in selectors.indicator_choices(country)[: selectors.CHOICE_LIMIT]}
-        self.fields["indicator"].choices = [("", gettext("None: use the data elements ticked below"))] + [
-            (uid, Choice(i.name, _code_line(i))) for uid, i in self.indicators.items()
-        ]
+        if self.indicators:
+            self.fields["indicator"].choices = [("", gettext("None: use the data elements ticked below"))] + [
+                (uid, Choice(i.name, _code_line(i))) for uid, i in self.indicators.items()
+            ]
+        else:
+            del self.fields["indicator"]  # the country keeps no indicator: data elements only
         attributes = list(selectors.attribute_choices(country)[: selectors.CHOICE_LIMIT])
         if attributes:
             self.fields["attribute"].choices = [("", gettext("All attributes"))] + [
