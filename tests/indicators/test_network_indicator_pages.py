@@ -412,3 +412,58 @@ class TestOnTheDemo:
         # the mapping's elements are ticked
         suppressed = page.split("Code: VL_SUPPRESSED")[0].rsplit("<input", 1)[1]
         assert "checked" in suppressed and 'name="numerator"' in suppressed
+
+
+def test_a_country_outside_the_network_or_another_network_is_not_found(data, second_95):
+    client = data.world.client_for("carla")
+    assert client.get(BASE + "third-95/countries/ZZ/").status_code == 404
+    assert client.get(BASE + "no-such-indicator/countries/KE/").status_code == 404
+    assert client.get("/n/acn/data/indicators/").status_code == 404  # Carla has no role there
+
+
+def test_a_long_list_of_data_elements_is_cut_and_says_how_to_find_the_rest(data, second_95, monkeypatch):
+    monkeypatch.setattr("qicop.indicators.network_indicators.selectors.OPERAND_LIMIT", 3)
+    _map(second_95, data.world.kenya, "#{VlTested01a}")  # beyond the first three by name, and kept listed
+    page = data.world.client_for("carla").get(BASE + "third-95/countries/KE/").content.decode()
+    assert "Showing 4 of 5 data elements: find the ones you need by name above." in page
+    assert "Viral load tested" in page and "Viral load suppressed" not in page
+
+
+def test_a_mapping_may_be_narrowed_to_one_attribute(data, second_95):
+    from qicop.indicators.models import Category, CategoryCombo, CategoryOptionCombo
+
+    combo = CategoryCombo.objects.create(
+        uid="MechCombo01", name="Mechanism", data_dimension_type=Category.DimensionType.ATTRIBUTE
+    )
+    CategoryOptionCombo.objects.create(
+        uid="MechanismA1", code="MECH_A", name="Mechanism A", category_combo=combo
+    )
+    client = data.world.client_for("carla")
+    page = client.get(BASE + "third-95/countries/KE/").content.decode()
+    assert "Mechanism A" in page and "Code: MECH_A" in page
+    client.post(
+        BASE + "third-95/countries/KE/",
+        {
+            "numerator": ["VlSupp0001a"],
+            "denominator": ["TxCurr0001a.CocFemale01"],
+            "attribute": "MechanismA1",
+        },
+    )
+    mapping = IndicatorMapping.objects.get()
+    assert mapping.numerator == "#{VlSupp0001a.*.MechanismA1}"
+    assert mapping.denominator == "#{TxCurr0001a.CocFemale01.MechanismA1}"
+    page = client.get(BASE + "third-95/").content.decode()
+    assert "Viral load suppressed (Mechanism A)" in page and "On ART (Female, Mechanism A)" in page
+
+
+def test_the_indicator_page_reads_a_fixed_number_of_queries(data, second_95, django_assert_max_num_queries):
+    client = data.world.client_for("dan")
+    _map(second_95, data.world.kenya, "#{TxCurr0001a.CocFemale01}", "#{VlTested01a}", "Stated.")
+    client.get(BASE + "third-95/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(BASE + "third-95/")
+    _map(second_95, data.world.haiti, "#{VlSupp0001a}", "#{TxCurr0001a.CocMale0001}")
+    _map(second_95, data.world.thailand, "#{VlSupp0001a}", "#{VlTested01a}")
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(BASE + "third-95/").content.decode()
+    assert "On ART (Male)" in page
