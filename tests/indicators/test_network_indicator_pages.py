@@ -162,7 +162,7 @@ def test_the_mapping_form_lists_data_elements_by_name_with_their_code_beneath_an
     data, second_95
 ):
     page = data.world.client_for("carla").get(BASE + "third-95/countries/KE/").content.decode()
-    assert "Viral load suppressed" in page and "Code: VL_SUPPRESSED" in page
+    assert "Viral load suppressed" in page and "Code: <code>VL_SUPPRESSED</code>" in page
     assert "On ART: Female" in page and "On ART (all disaggregations)" in page
     assert 'type="checkbox"' in page
     assert 'type="text"' not in page  # nothing is typed but the search and the stated differences
@@ -200,7 +200,7 @@ def test_a_mapping_may_take_a_country_indicator_as_it_is(data, second_95):
         country=data.world.kenya,
     )
     page = data.world.client_for("dan").get(BASE + "third-95/countries/KE/").content.decode()
-    assert "Kenya VL suppression" in page and "Code: KE_VLS" in page
+    assert "Kenya VL suppression" in page and "Code: <code>KE_VLS</code>" in page
     data.world.client_for("dan").post(BASE + "third-95/countries/KE/", {"indicator": "KeVlsIndic1"})
     mapping = IndicatorMapping.objects.get()
     assert (mapping.numerator, mapping.denominator) == ("#{VlSupp0001a}", "#{VlTested01a}")
@@ -407,10 +407,10 @@ class TestOnTheDemo:
             .get("/n/virtual/data/indicators/third-95/countries/KE/")
             .content.decode()
         )
-        assert "Code: VL_SUPPRESSED" in page
+        assert "Code: <code>VL_SUPPRESSED</code>" in page
         assert "People on ART with a suppressed viral load" in page
         # the mapping's elements are ticked
-        suppressed = page.split("Code: VL_SUPPRESSED")[0].rsplit("<input", 1)[1]
+        suppressed = page.split("Code: <code>VL_SUPPRESSED</code>")[0].rsplit("<input", 1)[1]
         assert "checked" in suppressed and 'name="numerator"' in suppressed
 
 
@@ -440,7 +440,7 @@ def test_a_mapping_may_be_narrowed_to_one_attribute(data, second_95):
     )
     client = data.world.client_for("carla")
     page = client.get(BASE + "third-95/countries/KE/").content.decode()
-    assert "Mechanism A" in page and "Code: MECH_A" in page
+    assert "Mechanism A" in page and "Code: <code>MECH_A</code>" in page
     client.post(
         BASE + "third-95/countries/KE/",
         {

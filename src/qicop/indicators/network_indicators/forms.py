@@ -159,9 +159,11 @@ class NetworkIndicatorForm(forms.Form):
 
 @dataclass(frozen=True)
 class Choice:
-    """A choice's label: its name, and a detail line (its code) for the data manager who needs it."""
+    """A choice's label: its name, and a detail line (its code, else its UID) for the data manager who
+    needs it."""
 
     name: str
+    detail_label: str = ""
     detail: str = ""
 
     def __str__(self) -> str:
@@ -176,12 +178,11 @@ class DetailedRadios(forms.RadioSelect):
     option_template_name = "indicators/network_indicators/_option.html"
 
 
-def _code_line(obj) -> str:
-    return (
-        gettext("Code: %(code)s") % {"code": obj.code}
-        if obj.code
-        else gettext("UID: %(uid)s") % {"uid": obj.uid}
-    )
+def _labelled(obj, name: str | None = None) -> Choice:
+    """``obj``'s name, with its code (or its UID where it has none) for the detail line."""
+    if obj.code:
+        return Choice(name or obj.name, gettext("Code"), obj.code)
+    return Choice(name or obj.name, "UID", obj.uid)
 
 
 def plain_sum(text: str) -> list | None:
@@ -226,14 +227,14 @@ class MappingForm(forms.Form):
         label=_("Numerator: data elements counted (added up)"),
         required=False,
         widget=DetailedCheckboxes,
-        error_messages={"invalid_choice": _("Choose data elements from the list (%(value)s is not one).")},
+        error_messages={"invalid_choice": _("Choose data elements from the list.")},
     )
     denominator = forms.MultipleChoiceField(
         label=_("Denominator: data elements counted (added up)"),
         required=False,
         widget=DetailedCheckboxes,
         help_text=_("Tick none for a count (the numerator is shown as it is)."),
-        error_messages={"invalid_choice": _("Choose data elements from the list (%(value)s is not one).")},
+        error_messages={"invalid_choice": _("Choose data elements from the list.")},
     )
     attribute = forms.ChoiceField(
         label=_("Only the values of one attribute (e.g. a funding mechanism)"),
@@ -276,24 +277,24 @@ class MappingForm(forms.Form):
                 if combos
                 else element.name
             )
-            options.append((element.uid, Choice(label, _code_line(element))))
+            options.append((element.uid, _labelled(element, label)))
             for coc in combos:
                 options.append(
-                    (f"{element.uid}.{coc.uid}", Choice(f"{element.name}: {coc.name}", _code_line(element)))
+                    (f"{element.uid}.{coc.uid}", _labelled(element, f"{element.name}: {coc.name}"))
                 )
         self.fields["numerator"].choices = options
         self.fields["denominator"].choices = options
         self.indicators = {i.uid: i for i in selectors.indicator_choices(country)[: selectors.CHOICE_LIMIT]}
         if self.indicators:
             self.fields["indicator"].choices = [("", gettext("None: use the data elements ticked below"))] + [
-                (uid, Choice(i.name, _code_line(i))) for uid, i in self.indicators.items()
+                (uid, _labelled(i)) for uid, i in self.indicators.items()
             ]
         else:
             del self.fields["indicator"]  # the country keeps no indicator: data elements only
         attributes = list(selectors.attribute_choices(country)[: selectors.CHOICE_LIMIT])
         if attributes:
             self.fields["attribute"].choices = [("", gettext("All attributes"))] + [
-                (a.uid, Choice(a.name, _code_line(a))) for a in attributes
+                (a.uid, _labelled(a)) for a in attributes
             ]
         else:
             del self.fields["attribute"]
