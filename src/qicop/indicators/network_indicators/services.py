@@ -151,6 +151,9 @@ def map_indicator(
         raise ValidationError(
             _("%(country)s is not a country of this network.") % {"country": country.display_name}
         )
+    # Lock the indicator: two people mapping the same country at once save one after the other, rather
+    # than both creating a mapping and one failing on the unique constraint.
+    NetworkIndicator.objects.select_for_update().filter(pk=indicator.pk).first()
     numerator = _check_expression(country, "numerator", numerator)
     denominator = _check_expression(country, "denominator", denominator or "1")
     mapping = (
