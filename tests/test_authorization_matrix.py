@@ -19,6 +19,7 @@ from matrix_rows import (
     knowledge_discussions,
     mail,
     materials,
+    network_indicators,
     proceedings,
     series,
 )
@@ -143,6 +144,7 @@ for feature in (
     fhir,
     mail,
     materials,
+    network_indicators,
     proceedings,
     series,
     knowledge_cases,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from qicop.indicators import views
+from qicop.indicators.network_indicators import urls as network_indicators
 
 app_name = "indicators"
 
@@ -20,3 +21,5 @@ urlpatterns = [
     path("n/<slug:slug>/data/completeness/", views.completeness, name="completeness"),
     path("n/<slug:slug>/data/publish/", views.publish, name="publish"),
 ]
+# The network's indicators, the countries' mappings and their differences (a room of its own).
+urlpatterns += network_indicators.urlpatterns
