@@ -133,7 +133,7 @@ def _chart_fragment(user, network, indicator, unit, options, today, settings) ->
             "svg": result.drawing().to_svg(),
             # A narrow layout for phones: the wide drawing, scaled down to 360 px, has 6 px text.
             "svg_narrow": result.drawing(width=360, height=280).to_svg(),
-            "summary": result.summary,
+            "story": result.story,
             "has_data": result.has_data,
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
             "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
