@@ -50,7 +50,8 @@ def sparkline(
 def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
     """One small chart in ``box`` (left, top, right, bottom): data, centre line, limits, signals."""
     left, top, right, bottom = box
-    drawing.text(left, top - 6, name, "small")
+    if name:
+        drawing.text(left, top - 6, name, "small")
     drawing.add("rect", [(left, top), (right, bottom)], "frame")
     n = max(len(result), 1)
     xs = [left + (i + 0.5) * (right - left) / n for i in range(len(result))]
@@ -68,7 +69,7 @@ def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
             continue  # plain points would be specks at this size; the line shows them
         tip = _parts.point_tooltip(labels[i], value, percent)
         tip += "\n" + _parts.signal_words(result.signals[i], tr)
-        marker(drawing, xs[i], py[i], _parts.SHAPES[cls], cls, 2.5, f"{name} — {tip}")
+        marker(drawing, xs[i], py[i], _parts.SHAPES[cls], cls, 2.5, f"{name} — {tip}" if name else tip)
     if labels:
         drawing.text(left, bottom + 13, labels[0], "small")
         drawing.text(right, bottom + 13, labels[-1], "small", "end")
@@ -97,8 +98,11 @@ def small_multiples(
     gutter = 14 + _parts.tick_label_width(ticks, percent)
     rows = math.ceil(len(items) / columns) if items else 0
     width = gutter + columns * (cell_width + 12)
-    entries = _parts.signal_legend({"imp", "det", "neu"}, tr)
-    height = 30 + rows * (cell_height + 40) + _parts.ROW
+    # The legend names the signals shown, and only those.
+    shown = {_parts.signal_class(s) for _name, result, _labels in items for s in result.signals}
+    entries = _parts.signal_legend(shown, tr)
+    legend = _parts.legend_rows(entries, width - 16) if entries else []
+    height = 30 + rows * (cell_height + 40) + len(legend) * _parts.ROW
     drawing = Drawing(width, height, title, description)
     drawing.text(8, 18, title, "title")
     for k, (name, result, labels) in enumerate(items):
@@ -112,5 +116,5 @@ def small_multiples(
                 drawing.add("line", [(left, y(tick)), (left + cell_width, y(tick))], "grid")
         box = (left, top, left + cell_width, top + cell_height)
         _cell(drawing, result, list(labels), name, box, y, percent, tr)
-    _parts.draw_legend(drawing, _parts.legend_rows(entries, width - 16), 8, height - 8)
+    _parts.draw_legend(drawing, legend, 8, height - 8 - (len(legend) - 1) * _parts.ROW)
     return drawing

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from qicop.analytics.spc import chart
 from qicop.charts import funnel_plot, small_multiples
 from qicop.charts.axes import axis_labels
+from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.indicators import arithmetic
@@ -34,6 +35,7 @@ def build_comparison(
     roots = list(
         OrgUnit.objects.filter(country__networks=network, level=1).select_related("country").order_by("name")
     )
+    roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
     context = {"periods": list(reversed(ids)), "period": period.id, "countries": roots, "country": country}
     if country:
         chosen = next((r.country_id for r in roots if r.country.iso2 == country.upper()), None)
@@ -49,7 +51,7 @@ def build_comparison(
         for root in roots:
             s = series[(indicator.pk, root.pk)]
             i = ids.index(period.id)
-            units.append((root.name, s.numerator[i], s.denominator[i]))
+            units.append((root.display_name, s.numerator[i], s.denominator[i]))
         pages = max(1, -(-len(roots) // MULTIPLES_PER_PAGE))
         page = min(max(page, 1), pages)
         shown = roots[(page - 1) * MULTIPLES_PER_PAGE : page * MULTIPLES_PER_PAGE]
@@ -166,6 +168,9 @@ def _range(indicator, roots, series) -> tuple[float, float] | None:
 
 
 def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_labels, *, y_range):
+    """Each country's chart as its own small drawing, all on one scale: the page lays them out in cards,
+    one beside the other on a wide screen and one under the other on a phone, so that their words are
+    never scaled down below a readable size."""
     items = []
     for root in roots:
         s = series[(indicator.pk, root.pk)]
@@ -175,13 +180,24 @@ def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_l
         result = chart(
             list(values), x=[p.start for p in s.periods], kind="run", improvement=indicator.improvement
         )
-        items.append((root.name, result, axis_labels(ids, translate=translate)))
+        items.append((root.display_name, result, axis_labels(ids, translate=translate)))
     if not items or y_range is None:
         return None
-    return small_multiples(
-        items,
-        y_range=y_range,
-        title=indicator.name,
-        description=translate(gettext_noop("Every country's series on one shared scale")),
-        translate=translate,
-    ).to_svg()
+    return [
+        {
+            "name": name,
+            "svg": small_multiples(
+                [("", result, labels)],
+                y_range=y_range,
+                title=name,
+                description=translate(
+                    gettext_noop("%(indicator)s in %(country)s, on the scale of every country")
+                )
+                % {"indicator": indicator.name, "country": name},
+                columns=1,
+                cell_width=250,
+                translate=translate,
+            ).to_svg(),
+        }
+        for name, result, labels in items
+    ]

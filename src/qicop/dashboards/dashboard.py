@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
 from qicop.charts import cascade_bars, sparkline
+from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
@@ -29,6 +30,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         .select_related("country")
         .order_by("name")
     )
+    roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
     series, flagged = _plausible(
         indicators,
         network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo),
@@ -47,7 +49,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
                 improvement, deterioration = signals.get(root.pk, (None, None))
                 row["spark"] = sparkline(
                     [None if math.isnan(v) else float(v) for v in values],
-                    title=f"{indicator.name}, {root.name}",
+                    title=f"{indicator.name}, {root.display_name}",
                     improvement_index=improvement,
                     deterioration_index=deterioration,
                 ).to_svg()
@@ -161,8 +163,9 @@ def cascade_drawing(indicators, root, series, translate):
     targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in cascade_indicators]
     return cascade_bars(
         steps,
-        title=root.name,
-        description=translate(gettext_noop("The HIV cascade of %(country)s")) % {"country": root.name},
+        title=root.display_name,
+        description=translate(gettext_noop("The HIV cascade of %(country)s"))
+        % {"country": root.display_name},
         targets=targets,
         translate=translate,
     )

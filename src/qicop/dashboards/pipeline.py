@@ -215,7 +215,7 @@ class ChartResult:
         return spc_chart(
             spc.result,
             labels=axis_labels(ids, translate=_),
-            title=f"{indicator.name} — {self.unit.name}",
+            title=f"{indicator.name} — {self.unit.display_name}",
             description=self.summary,
             y_label=indicator.name,
             numerators=list(series.numerator) if spc.ratio else None,

@@ -139,28 +139,26 @@ def _finding(finding: Finding, names: list[str]) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _words(finding: Finding) -> str:  # noqa: PLR0911 - one sentence per rule and direction
+def _words(finding: Finding) -> str:
     rule, up, count = finding.rule, finding.direction == "up", finding.count
     if rule == "outside limits" and up:
         return ngettext(
             "%(count)d point above the upper control limit, in %(last)s — special-cause variation.",
-            "%(count)d points above the upper control limit, the latest in %(last)s — special-cause variation.",
+            "%(count)d points above the upper control limit, the latest in %(last)s "
+            "— special-cause variation.",
             count,
         )
     if rule == "outside limits":
         return ngettext(
             "%(count)d point below the lower control limit, in %(last)s — special-cause variation.",
-            "%(count)d points below the lower control limit, the latest in %(last)s — special-cause variation.",
+            "%(count)d points below the lower control limit, the latest in %(last)s "
+            "— special-cause variation.",
             count,
         )
     if rule == "shift" and up:
-        return _(
-            "a run of %(count)d points above the centre line since %(start)s — unlikely to be chance."
-        )
+        return _("a run of %(count)d points above the centre line since %(start)s — unlikely to be chance.")
     if rule == "shift":
-        return _(
-            "a run of %(count)d points below the centre line since %(start)s — unlikely to be chance."
-        )
+        return _("a run of %(count)d points below the centre line since %(start)s — unlikely to be chance.")
     if rule == "trend" and up:
         return _("%(count)d points in a row going up since %(start)s — unlikely to be chance.")
     if rule == "trend":

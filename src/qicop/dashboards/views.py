@@ -136,9 +136,9 @@ def _chart_fragment(user, network, indicator, unit, options, today, settings) ->
             "story": result.story,
             "has_data": result.has_data,
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
-            "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
-                "level"
-            ),
+            "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1])
+            .select_related("country")
+            .order_by("level"),
             "annotations": result.annotations,
             "rules": options.rules,
             "period_type": options.period_type,
