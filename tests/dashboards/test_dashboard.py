@@ -75,10 +75,46 @@ class TestDashboard:
     def test_the_funnel_plot_exports_its_numbers_and_pictures(self, settings):
         client = client_for("coordinator@example.org", settings)
         csv_text = client.get("/n/virtual/compare/third-95/?format=csv").content.decode("utf-8-sig")
-        assert csv_text.splitlines()[0] == "unit,numerator,denominator,value"
+        assert csv_text.splitlines()[0] == "unit,numerator,denominator,value,outside_limits"
         assert len(csv_text.splitlines()) == 17  # a row per country
         assert client.get("/n/virtual/compare/third-95/?format=svg").content.startswith(b"<svg")
         assert client.get("/n/virtual/compare/third-95/?format=png").content.startswith(b"\x89PNG")
+
+    def test_the_funnel_plot_names_the_points_that_matter_and_its_table_says_which_lie_outside(
+        self, settings
+    ):
+        page = (
+            client_for("focal.ke@example.org", settings).get("/n/virtual/compare/third-95/").content.decode()
+        )
+        funnel = page[page.index("<figure") : page.index("</figure>")]
+        table = page[page.index("<h2>The numbers</h2>") :]
+        rows = re.findall(
+            r"<tr[^>]*><th scope=\"row\">(.*?)</th>.*?<td>([\d.]+)</td>\s*<td>(.*?)</td></tr>", table, re.S
+        )
+        assert len(rows) >= 3 and all(value for _name, value, _outside in rows)
+        outside = [
+            re.sub(r"<[^>]+>|\(your country\)", "", name).strip()
+            for name, _v, side in rows
+            if "limit" in side
+        ]
+        # Every unit outside the limits, and the reader's own country, is named on the plot itself.
+        named = re.findall(r'<text class="qc-label(?:-own)?"[^>]*>([^<]+)</text>', funnel)
+        assert set(outside) <= set(named)
+        assert re.search(r'<text class="qc-label-own"[^>]*>Kenya</text>', funnel)
+        assert "(your country)" in table
+
+    def test_the_comparison_opens_on_the_latest_period_with_data(self, settings):
+        from django.utils import timezone
+
+        from qicop.dashboards.indicator_series import last_periods
+        from qicop.dashboards.templatetags.periods import period_label
+
+        client = client_for("coordinator@example.org", settings)
+        page = client.get("/n/virtual/compare/third-95/").content.decode()
+        chosen = re.search(r'<option value="(\w+)" selected>', page).group(1)
+        periods = [p.id for p in last_periods("Monthly", 36, timezone.localdate())]
+        assert chosen == periods[-1]  # the demo's countries have reported the last complete month
+        assert f"Period: {period_label(chosen)}" in page
 
     def test_a_cascade_exports_its_numbers_and_pictures(self, settings):
         client = client_for("coordinator@example.org", settings)

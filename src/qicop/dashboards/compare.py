@@ -6,12 +6,13 @@ import math
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import chart
 from qicop.charts import funnel_plot, small_multiples
 from qicop.charts.axes import axis_labels
+from qicop.charts.funnel import outside_limits
 from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
@@ -27,19 +28,32 @@ MULTIPLES_PER_PAGE = 8  # small multiples of every country would pass the 100 KB
 
 
 def build_comparison(
-    user, network, indicator, periods, *, country: str, period_id: str, translate, page: int = 1
+    user,
+    network,
+    indicator,
+    periods,
+    *,
+    country: str,
+    period_id: str,
+    translate,
+    page: int = 1,
+    own_country: str = "",
 ) -> dict:
+    """The comparison of ``indicator`` across the network's countries (``country`` empty) or a country's
+    facilities, for the period ``period_id`` — by default the latest with data. ``own_country`` (the
+    reader's country's ISO code) is ringed and named on the funnel plot and marked in the table."""
 
     ids = [p.id for p in periods]
-    period = next((p for p in periods if p.id == period_id), periods[-2] if len(periods) > 1 else periods[-1])
+    asked = next((p for p in periods if p.id == period_id), None)
     roots = list(
         OrgUnit.objects.filter(country__networks=network, level=1).select_related("country").order_by("name")
     )
     roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
-    context = {"periods": list(reversed(ids)), "period": period.id, "countries": roots, "country": country}
+    context = {"periods": list(reversed(ids)), "countries": roots, "country": country}
     if country:
         chosen = next((r.country_id for r in roots if r.country.iso2 == country.upper()), None)
-        units = _facility_values(user, indicator, chosen, period)
+        period = asked or _latest_facility_period(user, indicator, chosen, periods)
+        units = [(*unit, False) for unit in _facility_values(user, indicator, chosen, period)]
     else:
         series = {
             key: s.checked(indicator)[0]
@@ -47,11 +61,13 @@ def build_comparison(
                 user=user, indicators=[indicator], units=roots, periods=periods
             ).items()
         }
+        period = asked or _latest_period_with_data([series[(indicator.pk, r.pk)] for r in roots], periods)
+        i = ids.index(period.id)
         units = []
         for root in roots:
             s = series[(indicator.pk, root.pk)]
-            i = ids.index(period.id)
-            units.append((root.display_name, s.numerator[i], s.denominator[i]))
+            own = bool(own_country) and root.country.iso2 == own_country.upper()
+            units.append((root.display_name, s.numerator[i], s.denominator[i], own))
         pages = max(1, -(-len(roots) // MULTIPLES_PER_PAGE))
         page = min(max(page, 1), pages)
         shown = roots[(page - 1) * MULTIPLES_PER_PAGE : page * MULTIPLES_PER_PAGE]
@@ -66,8 +82,9 @@ def build_comparison(
             axis_labels,
             y_range=_range(indicator, roots, series),
         )
+    context["period"] = period.id
     kind = indicator.chart_kind if indicator.chart_kind in ("p", "pp", "u", "up") else "p"
-    usable = [(name, num, den) for name, num, den in units if _ok(num) and _ok(den) and den > 0]
+    usable = [u for u in units if _ok(u[1]) and _ok(u[2]) and u[2] > 0]
     # The funnel is a p (or u) chart across units: a unit whose numbers no such chart can take is left out,
     # as on its own chart, and counted with the implausible ones.
     plausible = [
@@ -78,29 +95,84 @@ def build_comparison(
     context["excluded"] = len(units) - len(usable)
     context["implausible"] = len(usable) - len(plausible)
     usable = plausible
+    factor = indicator.factor or 1
+    sides = [""] * len(usable)
     if len(usable) >= 3:
+        # Positions, not names, key the units: two facilities may share a name, and the engine sorts keys.
         result = chart(
             [u[1] for u in usable],
             n=[u[2] for u in usable],
-            x=[u[0] for u in usable],
+            x=list(range(len(usable))),
             kind=kind,
             improvement=indicator.improvement,
-            multiply=indicator.factor or 1,
+            multiply=factor,
         )
+        sides = outside_limits(result)
         drawing = funnel_plot(
             result,
             labels=[u[0] for u in usable],
             numerators=[u[1] for u in usable],
             title=indicator.name,
-            description=translate(gettext_noop("Funnel plot for %(period)s")) % {"period": period.id},
+            description=translate(gettext_noop("Funnel plot for %(period)s"))
+            % {"period": axis_labels([period.id], translate=translate)[0]},
             percent=False,
             target=float(indicator.target) if indicator.target else None,
             translate=translate,
+            highlight=[i for i, u in enumerate(usable) if u[3]],
+            highlight_label=translate(gettext_noop("Your country")),
         )
         context["funnel"] = drawing.to_svg()
         context["funnel_drawing"] = drawing
-    context["rows"] = sorted(usable, key=lambda u: -(u[1] / u[2]))
+    rows = [
+        {
+            "name": name,
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": numerator / denominator * factor,
+            "outside": side,
+            "own": own,
+        }
+        for (name, numerator, denominator, own), side in zip(usable, sides, strict=True)
+    ]
+    context["rows"] = sorted(rows, key=lambda row: -row["value"])
     return context
+
+
+def _latest_period_with_data(series, periods):
+    """The latest period in which at least three units have numbers (a funnel can be drawn), else the
+    latest in which any has; the last period when none has."""
+    counts = np.zeros(len(periods), int)
+    for s in series:
+        counts += (~np.isnan(s.numerator) & ~np.isnan(s.denominator)).astype(int)
+    for enough in (3, 1):
+        found = np.flatnonzero(counts >= enough)
+        if found.size:
+            return periods[int(found[-1])]
+    return periods[-1]
+
+
+def _latest_facility_period(user, indicator, country_id, periods):
+    """The latest of ``periods`` in which a facility of the country has a value the user may read for the
+    indicator's data elements: one query."""
+    mapping = arithmetic.mapping_of(indicator, country_id) if country_id is not None else None
+    if mapping is None or not mapping.usable:
+        return periods[-1]
+    latest = (
+        visible_values(user)
+        .filter(
+            org_unit__country_id=country_id,
+            org_unit__children__isnull=True,
+            deleted=False,
+            numeric__isnull=False,
+            data_element__uid__in=mapping.elements,
+            period__start_date__gte=periods[0].start,
+            period__start_date__lte=periods[-1].end,
+        )
+        .aggregate(latest=Max("period__start_date"))["latest"]
+    )
+    if latest is None:
+        return periods[-1]
+    return next(p for p in reversed(periods) if p.start <= latest)
 
 
 def _ok(value) -> bool:
