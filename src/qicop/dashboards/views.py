@@ -293,6 +293,7 @@ def compare(request, slug, code):
     country, period_id = request.GET.get("country", ""), request.GET.get("period", "")
     allowed = quality_countries(request.user)
     quality_url = reverse("dashboards:data_quality", args=[network.slug]) if allowed != set() else None
+
     def built():
         return build_comparison(
             request.user,
