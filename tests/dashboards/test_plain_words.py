@@ -26,7 +26,13 @@ def test_a_step_up_reads_as_an_improvement_before_the_point_below_the_new_limits
     assert paragraphs[1][0] == "Within phase 1 (Jan 2024 – Jun 2025):"
     assert paragraphs[1][1] == "No signal: only common-cause variation."
     assert paragraphs[2][0] == "Within phase 2 (Jul 2025 – Jun 2026):"
-    assert "1 point below the lower control limit, in Jul 2025" in paragraphs[2][1]
+    # Its first month, still at the old level, is below the new limits: the change took hold after it. A
+    # coach says so, rather than calling it a deterioration.
+    assert paragraphs[2][1].startswith(
+        "Jul 2025, the first point of the phase, is still below its new lower limit: the change took hold "
+        "after it (the phase might start one period later)."
+    )
+    assert "Deterioration" not in plain_words.text(paragraphs)
 
 
 def test_the_same_step_is_a_deterioration_where_lower_is_better():
@@ -56,3 +62,13 @@ def test_a_chart_without_data_says_so():
         assert plain_words.story(chart([None, None], kind="i"), MONTHS[:2]) == [
             ("", "Not enough data to look for signals.")
         ]
+
+
+def test_a_point_below_the_limits_later_in_a_phase_is_a_deterioration():
+    before = [85, 84, 86, 85, 85, 86, 84, 85, 86, 85, 84, 85, 86, 85, 84, 86, 85, 85]
+    after = [92, 93, 92, 91, 92, 93, 92, 91, 86, 92, 93, 92]
+    with translation.override("en"):
+        words = plain_words.text(
+            plain_words.story(chart(before + after, kind="i", part=[18], improvement="up"), MONTHS)
+        )
+    assert "Deterioration: 1 point below the lower control limit, in Mar 2026" in words

@@ -56,7 +56,7 @@ def story(result: ChartResult, period_ids: Sequence[str], *, percent: bool = Fal
     for phase in phases:
         # In the order they happened, as a story is told.
         findings = sorted(phase.findings, key=lambda f: (f.first, f.last))
-        within = [_finding(finding, names) for finding in findings]
+        within = [_lagging(phase, f, names) or _finding(f, names) for f in findings]
         if not within:
             within.append(_("No signal: only common-cause variation."))
         if phase.trial_limits:
@@ -119,6 +119,34 @@ def _phase_change(phase: PhaseStory, names: list[str], percent: bool) -> str:
     elif phase.classification == "deterioration":
         text += " " + _("That is a deterioration.")
     return text
+
+
+def _lagging(phase: PhaseStory, finding: Finding, names: list[str]) -> str:
+    """The first point of a new phase beyond its new limits on the side the phase moved away from: the
+    change had not taken hold yet. Told as such, not as a deterioration (or an improvement) within the
+    phase, which is what a coach would say of a step up whose first month is still at the old level."""
+    if finding.rule != "outside limits" or phase.change is None or not phase.change:
+        return ""
+    if not (finding.count == 1 and finding.first == finding.last == phase.first):
+        return ""
+    if (finding.direction == "up") == (phase.change > 0):
+        return ""
+    values = {"period": names[phase.first]}
+    if finding.direction == "down":
+        return (
+            _(
+                "%(period)s, the first point of the phase, is still below its new lower limit: the change "
+                "took hold after it (the phase might start one period later)."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(period)s, the first point of the phase, is still above its new upper limit: the change took "
+            "hold after it (the phase might start one period later)."
+        )
+        % values
+    )
 
 
 def _finding(finding: Finding, names: list[str]) -> str:
