@@ -108,6 +108,13 @@ def test_the_plain_words_tell_the_phase_change_first_then_the_signals_within_eac
     assert not re.search(r"\d{4}-\d{2}-\d{2}", words)  # no ISO date in running text
 
 
+def test_each_points_tooltip_names_its_month_with_its_year(data):
+    page = data.world.client_for("kim").get(url(data)).content.decode()
+    tooltips = re.findall(r"<title>([^<:]+): ", page)
+    assert len(tooltips) >= 36
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", name) for name in tooltips), tooltips
+
+
 def test_exports_give_the_numbers_the_drawing_and_a_picture(data):
     client = data.world.client_for("kim")
     rows = chart_csv(client, url(data, query="?format=csv"))

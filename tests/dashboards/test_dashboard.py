@@ -103,6 +103,15 @@ class TestDashboard:
         assert set(outside) <= set(named)
         assert re.search(r'<text class="qc-label-own"[^>]*>Kenya</text>', funnel)
         assert "(your country)" in table
+        # Phones get a drawing of their width, whose 11 px words are not scaled down to 5 px.
+        narrow = funnel[funnel.index('class="chart-narrow"') :]
+        assert re.search(r'<svg [^>]*viewBox="0 0 360 ', narrow)
+        # Every country's chart names its first and last months with their year.
+        multiples = page[page.index('class="cards multiples"') :]
+        assert not re.search(
+            r'<text [^>]*text-anchor="end">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)</text>',
+            multiples,
+        )
 
     def test_the_comparison_opens_on_the_latest_period_with_data(self, settings):
         from django.utils import timezone

@@ -195,7 +195,10 @@ def funnel_plot(
     drawing.add("line", [(left, bottom), (width - 16, bottom)], "axis")
     for tick in x_ticks:
         drawing.add("line", [(xs(tick), bottom), (xs(tick), bottom + 4)], "axis")
-        drawing.text(xs(tick), bottom + 16, format_value(tick), "small", "middle")
+        text = format_value(tick)
+        # The last tick sits at the plot's right edge: its label ends there rather than run off the drawing.
+        overflows = xs(tick) + _parts.text_width(text, 11) / 2 > width - 2
+        drawing.text(xs(tick), bottom + 16, text, "small", "end" if overflows else "middle")
     drawing.text((left + width - 16) / 2, bottom + 32, x_label or tr(_text.DENOMINATOR), "small", "middle")
     _limit_lines(drawing, curves, ns, xs, ys, tr)
     centre = _parts.finite(result.cl)

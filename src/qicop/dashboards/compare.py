@@ -108,20 +108,22 @@ def build_comparison(
             multiply=factor,
         )
         sides = outside_limits(result)
-        drawing = funnel_plot(
-            result,
-            labels=[u[0] for u in usable],
-            numerators=[u[1] for u in usable],
-            title=indicator.name,
-            description=translate(gettext_noop("Funnel plot for %(period)s"))
+        options = {
+            "labels": [u[0] for u in usable],
+            "numerators": [u[1] for u in usable],
+            "title": indicator.name,
+            "description": translate(gettext_noop("Funnel plot for %(period)s"))
             % {"period": axis_labels([period.id], translate=translate)[0]},
-            percent=False,
-            target=float(indicator.target) if indicator.target else None,
-            translate=translate,
-            highlight=[i for i, u in enumerate(usable) if u[3]],
-            highlight_label=translate(gettext_noop("Your country")),
-        )
+            "percent": False,
+            "target": float(indicator.target) if indicator.target else None,
+            "translate": translate,
+            "highlight": [i for i, u in enumerate(usable) if u[3]],
+            "highlight_label": translate(gettext_noop("Your country")),
+        }
+        drawing = funnel_plot(result, **options)
         context["funnel"] = drawing.to_svg()
+        # A narrow drawing for phones: the wide one, scaled down to a phone's width, has 5 px words.
+        context["funnel_narrow"] = funnel_plot(result, width=360, height=340, **options).to_svg()
         context["funnel_drawing"] = drawing
     rows = [
         {
@@ -252,7 +254,9 @@ def _multiples(indicator, roots, series, ids, translate, small_multiples, axis_l
         result = chart(
             list(values), x=[p.start for p in s.periods], kind="run", improvement=indicator.improvement
         )
-        items.append((root.display_name, result, axis_labels(ids, translate=translate)))
+        # Each period named in full ("Nov 2026"): a cell shows its first and last, and its points' tooltips.
+        names = [axis_labels([period_id], translate=translate)[0] for period_id in ids]
+        items.append((root.display_name, result, names))
     if not items or y_range is None:
         return None
     return [

@@ -215,6 +215,7 @@ class ChartResult:
         return spc_chart(
             spc.result,
             labels=axis_labels(ids, translate=_),
+            names=plain_words.period_names(ids),
             title=f"{indicator.name} — {self.unit.display_name}",
             description=self.summary,
             y_label=indicator.name,
