@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qicop.analytics.spc import ChartResult
-from qicop.charts import _parts
+from qicop.charts import _parts, _text
 from qicop.charts._model import Drawing, marker
 from qicop.charts.axes import Scale, identity, nice_range
 
@@ -47,6 +47,10 @@ def sparkline(
     return drawing
 
 
+#: The legend's name of each marker class, for the small charts' tooltips.
+CLASS_NAMES = {"imp": _text.IMPROVEMENT, "det": _text.DETERIORATION, "neu": _text.OTHER_SIGNAL}
+
+
 def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
     """One small chart in ``box`` (left, top, right, bottom): data, centre line, limits, signals."""
     left, top, right, bottom = box
@@ -68,7 +72,9 @@ def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
         if not math.isfinite(value) or cls == "pt":
             continue  # plain points would be specks at this size; the line shows them
         tip = _parts.point_tooltip(labels[i], value, percent)
-        tip += "\n" + _parts.signal_words(result.signals[i], tr)
+        # The class alone ("Improvement"): a small chart's page links to the full chart, whose tooltips and
+        # plain words name the rules; a hundred long tooltips would weigh more than the drawings.
+        tip += "\n" + tr(CLASS_NAMES[cls])
         marker(drawing, xs[i], py[i], _parts.SHAPES[cls], cls, 2.5, f"{name} — {tip}" if name else tip)
     if labels:
         drawing.text(left, bottom + 13, labels[0], "small")
