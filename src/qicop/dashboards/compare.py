@@ -16,6 +16,7 @@ from qicop.charts.funnel import outside_limits
 from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
+from qicop.dashboards.plain_words import in_reader_numbers
 from qicop.indicators import arithmetic
 from qicop.indicators.models import OrgUnit
 from qicop.indicators.selectors import visible_values
@@ -27,6 +28,7 @@ MAX_UNITS = 1000
 MULTIPLES_PER_PAGE = 8  # small multiples of every country would pass the 100 KB page budget
 
 
+@in_reader_numbers
 def build_comparison(
     user,
     network,

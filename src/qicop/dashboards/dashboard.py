@@ -13,12 +13,14 @@ from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
+from qicop.dashboards.plain_words import in_reader_numbers
 from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping, NetworkIndicator, OrgUnit
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
 
+@in_reader_numbers
 def build_dashboard(user, network, periods, *, translate, selected: str = "", combo: str = "") -> dict:
     """An overview of every indicator x country (latest value and signal), the selected indicator in detail
     with each country's trend, and every country's cascade: light enough for a 2G connection."""
@@ -153,6 +155,7 @@ def cascade_steps(indicators, root, series, translate) -> list[tuple[str, float 
     return list(zip(labels, numbers, strict=True))
 
 
+@in_reader_numbers
 def cascade_drawing(indicators, root, series, translate):
 
     steps = cascade_steps(indicators, root, series, translate)

@@ -200,7 +200,8 @@ class ChartResult:
         """The SPC chart (phases, notes, target, and the points flagged as implausible apart from the
         rest), drawn once per size however often it is asked for."""
         if (width, height) not in self._drawings:
-            self._drawings[(width, height)] = self._draw(width, height)
+            with plain_words.reader_numbers():
+                self._drawings[(width, height)] = self._draw(width, height)
         return self._drawings[(width, height)]
 
     def _draw(self, width: int, height: int):

@@ -9,16 +9,40 @@ never "2026-03-01"), numbers in the reader's language, and counts with their plu
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qicop.analytics.spc import ChartResult, Finding, PhaseStory
 from qicop.charts import _text as chart_text
-from qicop.charts.axes import axis_labels
+from qicop.charts.axes import axis_labels, number_separators
+from qicop.core.when import locale_for
+
+
+def reader_numbers():
+    """The charts' numbers written with the reader's separators (charts.axes.number_separators), as a
+    context manager: "85,2" and "15 000" in French, "85.2" and "15,000" in English."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = locale_for((translation.get_language() or settings.LANGUAGE_CODE).split("-")[0])
+    return number_separators(get_group_symbol(locale), get_decimal_symbol(locale))
+
+
+def in_reader_numbers(function):
+    """``function`` drawing its charts with the reader's separators, read when it is called."""
+
+    @functools.wraps(function)
+    def drawn(*args, **kwargs):
+        with reader_numbers():
+            return function(*args, **kwargs)
+
+    return drawn
 
 
 def period_names(period_ids: Sequence[str]) -> list[str]:
