@@ -58,9 +58,9 @@ def _labels(drawing, result, named, labels, highlight, xs: Scale, ys: Scale, box
         fits_right = px + 7 + width <= right or px - 7 - width < left
         anchor, x0 = ("start", px + 7) if fits_right else ("end", px - 7)
         x_lo = x0 if anchor == "start" else x0 - width
-        for dy in (0, -13, 13, -26, 26, -39, 39):
+        for dy in (0, -14, 14, -28, 28, -42, 42):
             y = py + 4 + dy
-            box_ = (x_lo, y - 10, x_lo + width, y + 2)
+            box_ = (x_lo - 1, y - 11, x_lo + width + 1, y + 3)  # the text with a pixel of air around it
             inside = top <= box_[1] and box_[3] <= bottom
             if inside and not any(_overlap(box_, other) for other in placed):
                 break
