@@ -72,3 +72,16 @@ def test_a_point_below_the_limits_later_in_a_phase_is_a_deterioration():
             plain_words.story(chart(before + after, kind="i", part=[18], improvement="up"), MONTHS)
         )
     assert "Deterioration: 1 point below the lower control limit, in Mar 2026" in words
+
+
+def test_provisional_limits_are_said_with_the_rule_sets_minimum():
+    result = chart([5, 6, 5, 7, 6, 5, 6, 7, 5, 6], kind="i", rules="mdc")
+    with translation.override("en"):
+        words = plain_words.text(plain_words.story(result, MONTHS[:10]))
+    assert words.endswith("Limits are provisional: fewer than 12 points.")
+
+
+def test_a_move_of_less_than_a_point_is_counted_in_the_plural():
+    with translation.override("en"):
+        assert plain_words.difference(0.4, percent=True) == "+0.4 percentage points"
+        assert plain_words.difference(-1.0, percent=True) == "−1.0 percentage point"

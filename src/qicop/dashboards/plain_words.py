@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qicop.analytics.spc import ChartResult, Finding, PhaseStory
+from qicop.analytics.spc import MDC_MIN_POINTS, ChartResult, Finding, PhaseStory
 from qicop.charts import _text as chart_text
 from qicop.charts.axes import axis_labels, number_separators
 from qicop.core.when import locale_for
@@ -61,9 +61,11 @@ def difference(value: float, percent: bool) -> str:
     sign = "+" if value > 0 else "−" if value < 0 else ""
     text = sign + number_format(round(abs(value), 1), decimal_pos=1, use_l10n=True)
     if percent:
-        return ngettext(
-            "%(change)s percentage point", "%(change)s percentage points", math.ceil(abs(value))
-        ) % {"change": text}
+        # "1.0 percentage point", "0.4 percentage points", "6.5 percentage points"
+        count = 1 if round(abs(value), 1) == 1 else max(2, math.ceil(abs(value)))
+        return ngettext("%(change)s percentage point", "%(change)s percentage points", count) % {
+            "change": text
+        }
     return text
 
 
@@ -84,7 +86,9 @@ def story(result: ChartResult, period_ids: Sequence[str], *, percent: bool = Fal
         if not within:
             within.append(_("No signal: only common-cause variation."))
         if phase.trial_limits:
-            within.append(_("Limits are provisional: fewer than 12 points."))
+            within.append(
+                _("Limits are provisional: fewer than %(minimum)d points.") % {"minimum": MDC_MIN_POINTS}
+            )
         lead = ""
         if several:
             lead = _("Within phase %(phase)d (%(start)s – %(end)s):") % {
