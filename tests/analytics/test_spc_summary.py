@@ -77,3 +77,21 @@ def test_phases_are_named_when_a_chart_has_several():
     y = [*([10, 11] * 10), *([20, 21] * 10), 40]
     result = chart(y, kind="i", part=[20])
     assert "Phase 2: Outside the limits" in result.summary()
+
+
+def test_the_story_gives_each_phase_its_centre_move_and_its_signals_as_facts():
+    before = [85, 84, 86, 85, 85, 86, 84, 85, 86, 85, 84, 85, 86, 85, 84, 86, 85, 85]
+    after = [86, 92, 93, 92, 91, 92, 93, 92, 91, 92, 93, 92]
+    first, second = chart(before + after, kind="i", part=[18], improvement="up").story()
+    assert (first.number, first.first, first.last, first.change) == (1, 0, 17, None)
+    assert (second.number, second.first, second.last) == (2, 18, 29)
+    assert round(second.change, 2) == round(sum(after) / 12 - sum(before) / 18, 2)
+    assert second.classification == "improvement"  # the centre moved up, where up is better
+    outside = [f for f in second.findings if f.rule == "outside limits"]
+    assert [(f.direction, f.classification, f.count, f.first, f.last) for f in outside] == [
+        ("down", "deterioration", 1, 18, 18)
+    ]
+
+
+def test_a_chart_without_data_has_no_story():
+    assert chart([None, None], kind="i").story() == ()

@@ -45,3 +45,14 @@ def test_values_format_as_people_read_them():
     assert format_value(0.756, percent=True) == "75.6%"
     assert format_value(1234.0) == "1,234"
     assert format_value(None) == "–"
+
+
+def test_numbers_are_drawn_with_the_separators_the_caller_gives():
+    from qicop.charts.axes import format_value, number_separators
+
+    assert format_value(15000.0) == "15,000" and format_value(85.25) == "85.2"
+    with number_separators("\u202f", ","):
+        assert format_value(15000.0) == "15\u202f000"
+        assert format_value(85.25) == "85,2"
+        assert format_value(0.852, percent=True) == "85,2%"
+    assert format_value(15000.0) == "15,000"  # only inside

@@ -1,7 +1,9 @@
 """The indicator x org unit chart page: SPC chart, signals in words, data table, phases, notes, exports."""
 
 import csv
+import html
 import io
+import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +14,7 @@ from data_world import DataWorld
 from qicop.core.i18n import reader_zone
 from qicop.dashboards.indicator_series import last_periods
 from qicop.dashboards.models import Annotation, ChartSettings
+from qicop.dashboards.templatetags.periods import period_label
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import IndicatorMapping, NetworkIndicator
 from qicop.integrations.dhis2.rows import DataValueRow
@@ -58,7 +61,7 @@ def chart_csv(client, address) -> list[dict]:
 def test_the_chart_shows_the_shift_in_plain_words_with_the_numbers_beneath(data, clock):
     page = data.world.client_for("kim").get(url(data)).content.decode()
     assert "<svg" in page and 'role="img"' in page
-    assert "Shift" in page and "above the centre line" in page
+    assert "a run of 16 points above the centre line since" in page
     first = date(int(data.periods[0][:4]), int(data.periods[0][4:]), 1)
     today = timezone.localdate(clock.now, ZoneInfo(reader_zone(data.world.kim)))
     assert (today.year - first.year) * 12 + today.month - first.month == 36  # 36 complete months
@@ -73,10 +76,50 @@ def test_a_region_sums_its_facilities_from_the_analytics_table(data):
 
 
 def test_the_page_is_french_for_a_french_reader(data):
+    # 93 of 120 tested: 77.5 %, a value with decimals
+    row = DataValueRow("VlTested01a", data.periods[-1], "NakuruHosp1", value="120", index=0)
+    import_data_values(actor=data.world.carla.user, rows=[row], options=ImportOptions())
     data.world.kim.user.language = "fr"
     data.world.kim.user.save()
     page = data.world.client_for("kim").get(url(data)).content.decode()
-    assert "Déplacement" in page or "Amélioration" in page
+    assert "Amélioration" in page and "Ligne centrale" in page  # the chart's legend
+    # Its numbers as French writes them: a decimal comma in the tooltips, never a decimal point.
+    tooltips = re.findall(r"<title>[^<]+</title>", page)
+    assert any(re.search(r": \d+,\d", tip) for tip in tooltips)
+    assert not any(re.search(r": \d+\.\d", tip) for tip in tooltips)
+
+
+def caption(page: str) -> str:
+    """The chart's plain words, tags stripped."""
+    words = re.search(r'<figcaption class="plain-words">(.*?)</figcaption>', page, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", words))
+
+
+def test_the_plain_words_tell_the_phase_change_first_then_the_signals_within_each_phase(data):
+    data.world.client_for("dan").post(
+        url(data), {"form": "settings", "freeze": "", "phase_starts": data.periods[20]}
+    )
+    words = caption(data.world.client_for("kim").get(url(data)).content.decode())
+    month = period_label(data.periods[20])  # "Jul 2025": as people write it
+    change = re.match(
+        rf"Phase 2 starts in {month}: the centre line moved up from (8\d\.\d)% to (9\d\.\d)% "
+        r"\(\+(1\d\.\d) percentage points\)\. That is an improvement\.",
+        words,
+    )
+    assert change, words
+    before, after, moved = (float(g) for g in change.groups())
+    assert round(after - before, 1) == moved
+    first, last = period_label(data.periods[0]), period_label(data.periods[19])
+    assert f"Within phase 1 ({first} – {last}):" in words
+    assert words.index("Within phase 1") < words.index("Within phase 2")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", words)  # no ISO date in running text
+
+
+def test_each_points_tooltip_names_its_month_with_its_year(data):
+    page = data.world.client_for("kim").get(url(data)).content.decode()
+    tooltips = re.findall(r"<title>([^<:]+): ", page)
+    assert len(tooltips) >= 36
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", name) for name in tooltips), tooltips
 
 
 def test_exports_give_the_numbers_the_drawing_and_a_picture(data):

@@ -53,7 +53,7 @@ def test_the_choices_are_named_in_the_readers_language():
 def test_the_result_holds_what_a_page_shows(data):
     result = pipeline.indicator_chart(data.world.kim.user, data.indicator, data.unit, pipeline.ChartOptions())
     assert len(result.periods) == 36 and result.has_data
-    assert result.spc.kind == "p" and "shift" in result.summary.lower()
+    assert result.spc.kind == "p" and "points above the centre line since" in result.summary
     rows = result.rows()
     assert rows[-1]["value"] == pytest.approx(92.0) and rows[0]["numerator"] == 80
     assert result.file_name == f"vl-suppression-{data.unit.code}"

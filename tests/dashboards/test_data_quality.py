@@ -68,6 +68,22 @@ def test_a_numerator_above_its_denominator_is_listed_with_its_chart_and_import(d
     assert "march-corrections.csv" in kim and f"/data/imports/{corrections.pk}/" not in kim
 
 
+def test_the_import_that_brought_a_value_is_dated_by_the_one_formatter_in_the_readers_language(data):
+    from django.utils import translation
+
+    from qicop.core.when import when
+
+    corrections = _corrections(data, data.world.dan.user)
+    import_bad(data, ("VlSupp0001a", FACILITY, "112"), data_import=corrections)
+    data.world.dan.user.language = "fr"
+    data.world.dan.user.save()
+    page = data.world.client_for("dan").get(URL).content.decode()
+    with translation.override("fr"), timezone.override(ZoneInfo(reader_zone(data.world.dan))):
+        written = when(corrections.created_at, "date")  # "7 déc. 2026"
+    [row] = [r for r in _rows(page) if "Nakuru Level 5 Hospital" in r]
+    assert f"march-corrections.csv {written}" in row
+
+
 def test_sums_are_checked_at_every_level_and_each_row_names_its_imports(data):
     import_bad(data, ("VlSupp0001a", FACILITY, "95"))
     DataValue.objects.filter(

@@ -16,6 +16,45 @@ from qicop.analytics._signal_rules import UNDIRECTED
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One rule that fired in one phase, as facts a sentence can be written from.
+
+    ``first`` and ``last`` are the positions (0-based, in ``x``) of the latest block of
+    points the rule flagged; ``count`` is how many points tell the finding (flagged
+    points, or the points of the run); ``crossings``, ``runs``, ``minimum`` and
+    ``maximum`` are the runs analysis' numbers for the rules about crossings and runs.
+    """
+
+    rule: str
+    direction: str  # "up", "down" or "" (rules without a direction)
+    classification: str  # "improvement", "deterioration" or "neutral"
+    count: int
+    first: int
+    last: int
+    crossings: int = 0
+    runs: int = 0
+    minimum: int = 0
+    maximum: int = 0
+
+
+@dataclass(frozen=True)
+class PhaseStory:
+    """One phase of a chart: where it runs, its centre line, how that moved from the phase before, and
+    the signals within it. ``change`` is None for the first phase; ``classification`` says whether the
+    move of the centre line is in the direction of improvement ("neutral" without a direction, or when
+    the centre did not move)."""
+
+    number: int  # 1-based
+    first: int
+    last: int
+    centre: float  # NaN when the phase has no centre line
+    change: float | None
+    classification: str
+    trial_limits: bool
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
 class Signal:
     """One rule firing at one point.
 
@@ -173,6 +212,64 @@ class ChartResult:
     def has_signal(self) -> bool:
         return any(bool(np.any(codes)) for codes in self.rule_flags.values())
 
+    def story(self) -> tuple[PhaseStory, ...]:
+        """The chart as a QI coach reads it, as facts: each phase, with the move of its centre line from
+        the phase before, then the signals within it. Empty when the chart has no data. Callers write
+        the words (in the reader's language, with the periods named as people name them)."""
+        if not np.any(~np.isnan(self.y)):
+            return ()
+        out, previous = [], None
+        for p in np.unique(self.phase).tolist():
+            rows = np.flatnonzero(self.phase == p)
+            centres = self.cl[rows][np.isfinite(self.cl[rows])]
+            centre = float(np.median(centres)) if centres.size else float("nan")
+            change, klass = None, "neutral"
+            if previous is not None and np.isfinite(previous) and np.isfinite(centre):
+                change = centre - previous
+                if change and self.improvement is not None:
+                    better = (change > 0) == (self.improvement == "up")
+                    klass = "improvement" if better else "deterioration"
+            out.append(
+                PhaseStory(
+                    number=p + 1,
+                    first=int(rows[0]),
+                    last=int(rows[-1]),
+                    centre=centre,
+                    change=change,
+                    classification=klass,
+                    trial_limits=bool(self.trial_limits[rows[0]]),
+                    findings=tuple(self._facts(rows)),
+                )
+            )
+            previous = centre
+        return tuple(out)
+
+    def _facts(self, rows: np.ndarray) -> list[Finding]:
+        out = []
+        for rule, codes in self.rule_flags.items():
+            local = codes[rows]
+            for code in (1, -1, UNDIRECTED):
+                hit = np.flatnonzero(local == code)
+                if hit.size == 0:
+                    continue
+                values = self._values(rule, rows, hit)
+                direction, klass = _classify(code, self.improvement)
+                out.append(
+                    Finding(
+                        rule=rule,
+                        direction=direction,
+                        classification=klass,
+                        count=values["count"],
+                        first=values["first"],
+                        last=values["last_index"],
+                        crossings=values["crossings"],
+                        runs=values["runs"],
+                        minimum=values["minimum"],
+                        maximum=values.get("maximum", 0),
+                    )
+                )
+        return out
+
     def summary(self, translate: Callable[[str], str] | None = None) -> str:
         """Plain-language reading of the chart, e.g. for a caption.
 
@@ -233,6 +330,8 @@ class ChartResult:
             "count": int(np.count_nonzero(~np.isnan(y) & ~on_line)) if rule == "shift" else len(hit),
             "last": format_key(self.x[rows[last]]),
             "start": format_key(self.x[rows[first]]),
+            "first": int(rows[first]),
+            "last_index": int(rows[last]),
         }
         if rule in ("trend", "15 near centre line"):
             values["count"] = int(np.count_nonzero(~np.isnan(y)))

@@ -52,14 +52,23 @@ from qicop.analytics._inputs import (
     split_series,
 )
 from qicop.analytics._limits import CHARTS, Lines, Segments
-from qicop.analytics._result import BatchColumns, ChartResult, Signal
+from qicop.analytics._result import BatchColumns, ChartResult, Finding, PhaseStory, Signal
 from qicop.analytics._runs import anhoej
 from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
 from qicop.analytics._single import KINDS as SINGLE_KINDS
 from qicop.analytics._single import single_chart
 from qicop.analytics._text import gettext_noop
 
-__all__ = ["SIGNAL_RULE_SETS", "ChartResult", "Signal", "chart", "charts", "gettext_noop"]
+__all__ = [
+    "SIGNAL_RULE_SETS",
+    "ChartResult",
+    "Finding",
+    "PhaseStory",
+    "Signal",
+    "chart",
+    "charts",
+    "gettext_noop",
+]
 
 _LIMIT_NAMES = ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_1", "ucl_1")
 

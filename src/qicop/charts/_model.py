@@ -66,6 +66,10 @@ THEME: dict[str, Style] = {
     "flagged": Style(fill="#ffffff", stroke="#a35200", width=2),
     "bar": Style(fill="#6b8fb3"),
     "frame": Style(stroke="#bdbdbd"),
+    # A unit named on a funnel plot; the reader's own in bold, its point ringed.
+    "label": Style(fill=INK, size=11),
+    "label-own": Style(fill=INK, size=11, bold=True),
+    "own": Style(stroke=INK, width=2),
 }
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from qicop.analytics import _text as spc_text
 from qicop.charts import _text
 from qicop.charts._model import Drawing, Point, marker
 from qicop.charts.axes import Scale, decimals_for, format_value
@@ -39,16 +38,23 @@ def signal_class(signals) -> str:
 
 
 def signal_words(signals, tr: Callable[[str], str]) -> str:
-    """ "improvement: shift, outside limits" style text, one clause per class."""
+    """ "Improvement: a run of points on one side of the centre line" style text, one clause per class,
+    each rule named in words (a reader of "Other signal" learns which rule fired)."""
     by_class: dict[str, list[str]] = {}
     for s in signals:
-        rule = tr(spc_text.RULE_LABELS.get(s.rule, s.rule))
+        rule = tr(_text.RULE_WORDS.get(s.rule, s.rule))
         names = by_class.setdefault(s.classification, [])
         if rule not in names:
             names.append(rule)
-    return "; ".join(
-        f"{tr(spc_text.CLASS_LABELS.get(k, k))}: {', '.join(v)}" for k, v in sorted(by_class.items())
-    )
+    return "; ".join(f"{tr(CLASS_WORDS.get(k, k))}: {', '.join(v)}" for k, v in sorted(by_class.items()))
+
+
+#: The legend's names of the signal classes, used in tooltips too so that both read the same.
+CLASS_WORDS = {
+    "improvement": _text.IMPROVEMENT,
+    "deterioration": _text.DETERIORATION,
+    "neutral": _text.OTHER_SIGNAL,
+}
 
 
 def point_tooltip(label: str, value: float, percent: bool, numerator=None, denominator=None) -> str:

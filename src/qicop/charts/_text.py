@@ -50,3 +50,15 @@ DENOMINATOR = gettext_noop("Denominator")
 NO_DATA = gettext_noop("No data")
 NOTE = gettext_noop("Note %(number)d: %(text)s")
 OF_PREVIOUS = gettext_noop("%(ratio)s of previous")
+
+#: Each SPC signal rule in words, for readers who do not know the rules' names.
+RULE_WORDS = {
+    "outside limits": gettext_noop("a point outside the control limits"),
+    "shift": gettext_noop("a run of points on one side of the centre line"),
+    "trend": gettext_noop("points going steadily up or down"),
+    "few crossings": gettext_noop("too few crossings of the centre line"),
+    "too few runs": gettext_noop("too few runs around the centre line"),
+    "too many runs": gettext_noop("too many runs around the centre line"),
+    "2 of 3 near limit": gettext_noop("two of three points near a control limit"),
+    "15 near centre line": gettext_noop("15 points in a row close to the centre line"),
+}

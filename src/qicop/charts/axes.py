@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from qicop.charts import _text
@@ -63,8 +65,27 @@ def decimals_for(step: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+#: The group and decimal separators of the numbers drawn: the reader's (see :func:`number_separators`).
+_SEPARATORS: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+    "separators", default=(",", ".")
+)
+
+
+@contextmanager
+def number_separators(group: str, decimal: str) -> Iterator[None]:
+    """Draw the numbers of the charts made inside with the reader's separators: "15 000" and "85,2" for a
+    French reader, where English writes "15,000" and "85.2". The charts cannot ask Django for the active
+    language; the caller, which can, says it once around the drawing."""
+    token = _SEPARATORS.set((group, decimal))
+    try:
+        yield
+    finally:
+        _SEPARATORS.reset(token)
+
+
 def format_value(value: float | None, percent: bool = False, decimals: int | None = None) -> str:
-    """A value as people read it; ``percent`` shows proportions (0-1) as percentages."""
+    """A value as people read it, with the separators of :func:`number_separators`; ``percent`` shows
+    proportions (0-1) as percentages."""
     if value is None or not math.isfinite(value):
         return "–"
     if percent:
@@ -75,6 +96,9 @@ def format_value(value: float | None, percent: bool = False, decimals: int | Non
         if percent:
             decimals = min(decimals, 1)
     text = f"{value:,.{decimals}f}"
+    group, decimal = _SEPARATORS.get()
+    if (group, decimal) != (",", "."):
+        text = text.replace(",", "\0").replace(".", decimal).replace("\0", group)
     return text + "%" if percent else text
 
 

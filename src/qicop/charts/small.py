@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qicop.analytics.spc import ChartResult
-from qicop.charts import _parts
+from qicop.charts import _parts, _text
 from qicop.charts._model import Drawing, marker
 from qicop.charts.axes import Scale, identity, nice_range
 
@@ -47,10 +47,15 @@ def sparkline(
     return drawing
 
 
+#: The legend's name of each marker class, for the small charts' tooltips.
+CLASS_NAMES = {"imp": _text.IMPROVEMENT, "det": _text.DETERIORATION, "neu": _text.OTHER_SIGNAL}
+
+
 def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
     """One small chart in ``box`` (left, top, right, bottom): data, centre line, limits, signals."""
     left, top, right, bottom = box
-    drawing.text(left, top - 6, name, "small")
+    if name:
+        drawing.text(left, top - 6, name, "small")
     drawing.add("rect", [(left, top), (right, bottom)], "frame")
     n = max(len(result), 1)
     xs = [left + (i + 0.5) * (right - left) / n for i in range(len(result))]
@@ -67,8 +72,10 @@ def _cell(drawing, result, labels, name, box, y: Scale, percent, tr) -> None:
         if not math.isfinite(value) or cls == "pt":
             continue  # plain points would be specks at this size; the line shows them
         tip = _parts.point_tooltip(labels[i], value, percent)
-        tip += "\n" + _parts.signal_words(result.signals[i], tr)
-        marker(drawing, xs[i], py[i], _parts.SHAPES[cls], cls, 2.5, f"{name} — {tip}")
+        # The class alone ("Improvement"): a small chart's page links to the full chart, whose tooltips and
+        # plain words name the rules; a hundred long tooltips would weigh more than the drawings.
+        tip += "\n" + tr(CLASS_NAMES[cls])
+        marker(drawing, xs[i], py[i], _parts.SHAPES[cls], cls, 2.5, f"{name} — {tip}" if name else tip)
     if labels:
         drawing.text(left, bottom + 13, labels[0], "small")
         drawing.text(right, bottom + 13, labels[-1], "small", "end")
@@ -97,8 +104,11 @@ def small_multiples(
     gutter = 14 + _parts.tick_label_width(ticks, percent)
     rows = math.ceil(len(items) / columns) if items else 0
     width = gutter + columns * (cell_width + 12)
-    entries = _parts.signal_legend({"imp", "det", "neu"}, tr)
-    height = 30 + rows * (cell_height + 40) + _parts.ROW
+    # The legend names the signals shown, and only those.
+    shown = {_parts.signal_class(s) for _name, result, _labels in items for s in result.signals}
+    entries = _parts.signal_legend(shown, tr)
+    legend = _parts.legend_rows(entries, width - 16) if entries else []
+    height = 30 + rows * (cell_height + 40) + len(legend) * _parts.ROW
     drawing = Drawing(width, height, title, description)
     drawing.text(8, 18, title, "title")
     for k, (name, result, labels) in enumerate(items):
@@ -112,5 +122,5 @@ def small_multiples(
                 drawing.add("line", [(left, y(tick)), (left + cell_width, y(tick))], "grid")
         box = (left, top, left + cell_width, top + cell_height)
         _cell(drawing, result, list(labels), name, box, y, percent, tr)
-    _parts.draw_legend(drawing, _parts.legend_rows(entries, width - 16), 8, height - 8)
+    _parts.draw_legend(drawing, legend, 8, height - 8 - (len(legend) - 1) * _parts.ROW)
     return drawing

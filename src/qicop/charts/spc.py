@@ -202,10 +202,13 @@ def spc_chart(
     height: int = 320,
     translate: Callable[[str], str] = identity,
     flagged: Sequence[FlaggedPoint] = (),
+    names: Sequence[str] | None = None,
 ) -> Drawing:
     """One run or control chart as a :class:`Drawing`.
 
-    ``labels``: one x label per point (see :func:`axis_labels`), also used in tooltips.
+    ``labels``: one x label per point (see :func:`axis_labels`); ``names``: each point's period as
+    people write it alone, year included ("Mar 2026", where the axis says "Mar"), for its tooltip
+    (``labels`` when not given).
     ``annotations``: (point index, text) pairs, drawn as numbered flags. ``percent``: the
     values are proportions (0-1) shown as percentages. ``flagged``: points left out of the
     calculation as implausible (missing in ``result``), drawn apart. Every user-facing word goes
@@ -213,6 +216,7 @@ def spc_chart(
     """
     if len(labels) != len(result):
         raise ValueError(f"{len(labels)} labels for {len(result)} points")
+    names = list(labels) if names is None or len(names) != len(result) else list(names)
     tr = translate
     drawing = Drawing(width, height, title, description)
     # The legend depends on which signals occur, and its height on the width: lay it out first.
@@ -234,7 +238,7 @@ def spc_chart(
     _limits(drawing, result, f, tr)
     _target(drawing, target, f, percent, tr)
     notes = _notes(drawing, annotations, f, tr)
-    _points(drawing, result, f, labels, numerators, denominators, notes, percent, tr)
-    _flagged(drawing, flagged, f, labels, tr)
+    _points(drawing, result, f, names, numerators, denominators, notes, percent, tr)
+    _flagged(drawing, flagged, f, names, tr)
     _parts.draw_legend(drawing, rows, 8, height - 8 - (len(rows) - 1) * _parts.ROW)
     return drawing

@@ -9,15 +9,18 @@ from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
 from qicop.charts import cascade_bars, sparkline
+from qicop.core.i18n import collation_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
+from qicop.dashboards.plain_words import in_reader_numbers
 from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping, NetworkIndicator, OrgUnit
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history
 
 
+@in_reader_numbers
 def build_dashboard(user, network, periods, *, translate, selected: str = "", combo: str = "") -> dict:
     """An overview of every indicator x country (latest value and signal), the selected indicator in detail
     with each country's trend, and every country's cascade: light enough for a 2G connection."""
@@ -29,6 +32,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         .select_related("country")
         .order_by("name")
     )
+    roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
     series, flagged = _plausible(
         indicators,
         network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo),
@@ -47,7 +51,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
                 improvement, deterioration = signals.get(root.pk, (None, None))
                 row["spark"] = sparkline(
                     [None if math.isnan(v) else float(v) for v in values],
-                    title=f"{indicator.name}, {root.name}",
+                    title=f"{indicator.name}, {root.display_name}",
                     improvement_index=improvement,
                     deterioration_index=deterioration,
                 ).to_svg()
@@ -151,6 +155,7 @@ def cascade_steps(indicators, root, series, translate) -> list[tuple[str, float 
     return list(zip(labels, numbers, strict=True))
 
 
+@in_reader_numbers
 def cascade_drawing(indicators, root, series, translate):
 
     steps = cascade_steps(indicators, root, series, translate)
@@ -161,8 +166,9 @@ def cascade_drawing(indicators, root, series, translate):
     targets = [None] + [float(s.target) / 100 if s.target is not None else None for s in cascade_indicators]
     return cascade_bars(
         steps,
-        title=root.name,
-        description=translate(gettext_noop("The HIV cascade of %(country)s")) % {"country": root.name},
+        title=root.display_name,
+        description=translate(gettext_noop("The HIV cascade of %(country)s"))
+        % {"country": root.display_name},
         targets=targets,
         translate=translate,
     )

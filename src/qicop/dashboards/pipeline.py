@@ -30,7 +30,7 @@ from qicop.analytics.spc import ChartResult as SpcResult
 from qicop.analytics.spc import chart
 from qicop.charts import FlaggedPoint, spc_chart
 from qicop.charts.axes import axis_labels
-from qicop.dashboards import selectors
+from qicop.dashboards import plain_words, selectors
 from qicop.dashboards.checks import Flag
 from qicop.dashboards.indicator_series import Series, disaggregations, indicator_series, last_periods
 from qicop.dashboards.models import ChartSettings
@@ -186,14 +186,22 @@ class ChartResult:
         return bool(self.flags) or bool(np.any(~np.isnan(self.values)))
 
     @property
+    def story(self) -> list[tuple[str, str]]:
+        """The chart in plain words, as paragraphs (lead, text): plain_words.py."""
+        percent = (self.indicator.factor or 1) == 100
+        return plain_words.story(self.spc.result, self.plausible.ids, percent=percent)
+
+    @property
     def summary(self) -> str:
-        return self.spc.result.summary(translate=_)
+        """The chart in plain words as one text: an SVG's description, a case study's caption."""
+        return plain_words.text(self.story)
 
     def drawing(self, *, width: int = 720, height: int = 320):
         """The SPC chart (phases, notes, target, and the points flagged as implausible apart from the
         rest), drawn once per size however often it is asked for."""
         if (width, height) not in self._drawings:
-            self._drawings[(width, height)] = self._draw(width, height)
+            with plain_words.reader_numbers():
+                self._drawings[(width, height)] = self._draw(width, height)
         return self._drawings[(width, height)]
 
     def _draw(self, width: int, height: int):
@@ -208,8 +216,9 @@ class ChartResult:
         return spc_chart(
             spc.result,
             labels=axis_labels(ids, translate=_),
-            title=f"{indicator.name} — {self.unit.name}",
-            description=spc.result.summary(translate=_),
+            names=plain_words.period_names(ids),
+            title=f"{indicator.name} — {self.unit.display_name}",
+            description=self.summary,
             y_label=indicator.name,
             numerators=list(series.numerator) if spc.ratio else None,
             denominators=list(series.denominator) if spc.ratio else None,

@@ -133,12 +133,12 @@ def _chart_fragment(user, network, indicator, unit, options, today, settings) ->
             "svg": result.drawing().to_svg(),
             # A narrow layout for phones: the wide drawing, scaled down to 360 px, has 6 px text.
             "svg_narrow": result.drawing(width=360, height=280).to_svg(),
-            "summary": result.summary,
+            "story": result.story,
             "has_data": result.has_data,
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
-            "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1]).order_by(
-                "level"
-            ),
+            "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1])
+            .select_related("country")
+            .order_by("level"),
             "annotations": result.annotations,
             "rules": options.rules,
             "period_type": options.period_type,
@@ -283,9 +283,12 @@ def compare(request, slug, code):
     """One indicator for one period across countries, or across a country's facilities: a funnel plot, so that
     small units are judged by limits that fit their size, and every country's chart on one shared scale."""
 
-    _viewer, network = _network(request, slug)
+    viewer, network = _network(request, slug)
     indicator = selectors.indicator_in_network(network, code)
     periods = last_periods("Monthly", pipeline.PERIOD_CHOICES["Monthly"], timezone.localdate())
+    countries = page_cache.network_countries(network)  # before the data: page_cache.py
+    # The reader's own country is ringed and named on the funnel plot (no query: the viewer knows it).
+    own_country = next((c.iso2 for c in countries if c.pk == viewer.country_id), "")
     page = request.GET.get("page", "1")
     country, period_id = request.GET.get("country", ""), request.GET.get("period", "")
     allowed = quality_countries(request.user)
@@ -301,6 +304,7 @@ def compare(request, slug, code):
             period_id=period_id,
             translate=_,
             page=int(page) if page.isdigit() else 1,
+            own_country=own_country,
         )
 
     fmt = request.GET.get("format")
@@ -315,7 +319,6 @@ def compare(request, slug, code):
         context = {"network": network, "indicator": indicator, "quality_url": quality_url, **built()}
         return render_to_string("dashboards/_compare.html", {**context, "query": query})
 
-    countries = page_cache.network_countries(network)  # before the data: page_cache.py
     if country and country.upper() not in {c.iso2 for c in countries}:
         content = rendered()  # a country outside the network: its version is not in the key, so not kept
     else:
@@ -324,7 +327,16 @@ def compare(request, slug, code):
             "compare",
             network=network,
             countries=countries,
-            params=(indicator.pk, periods[-1].id, country, period_id, page, quality_url is not None, query),
+            params=(
+                indicator.pk,
+                periods[-1].id,
+                country,
+                period_id,
+                page,
+                quality_url is not None,
+                query,
+                own_country,  # ringed and named on the funnel plot
+            ),
         )
         content = page_cache.fragment(key, rendered)
     return render(
@@ -338,15 +350,11 @@ def _comparison_export(context: dict, indicator, fmt: str):
         return pipeline.drawing_download(context["funnel_drawing"], fmt, f"{indicator.code}-funnel")
     response = _people_csv(f"{indicator.code}-{context['period']}.csv")
     rows = (
-        [
-            name,
-            _cell(numerator),
-            _cell(denominator),
-            _cell(numerator / denominator * (indicator.factor or 1)),
-        ]
-        for name, numerator, denominator in context["rows"]
+        [row["name"], _cell(row["numerator"]), _cell(row["denominator"]), _cell(row["value"]), row["outside"]]
+        for row in context["rows"]
     )
-    spreadsheet.write_people_csv(rows, response, columns=["unit", "numerator", "denominator", "value"])
+    columns = ["unit", "numerator", "denominator", "value", "outside_limits"]
+    spreadsheet.write_people_csv(rows, response, columns=columns)
     return response
 
 

@@ -79,6 +79,15 @@ class OrgUnit(MetadataObject):
         verbose_name_plural = _("organisation units")
         indexes = [models.Index(fields=["country", "level"])]
 
+    @property
+    def display_name(self) -> str:
+        """The name people read: a country's root is the country, named as every page names it (in the
+        reader's language, Country.display_name) whatever DHIS2 calls it ("Lao PDR" and "Laos" are one
+        country); every other unit keeps its own name. Select the country with a root, or this reads it."""
+        if self.level == 1 and self.country_id:
+            return self.country.display_name
+        return self.name
+
 
 class Category(SharedMetadataObject):
     class DimensionType(models.TextChoices):

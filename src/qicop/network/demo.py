@@ -82,7 +82,7 @@ COUNTRIES = [
     CountrySeed(
         "LA",
         "LAO",
-        "Lao PDR",
+        "Laos",  # as CLDR names it in English: the one name every page shows (Country.display_name)
         "Asia/Vientiane",
         ("lo", "en"),
         "Ministry of Health",

@@ -269,7 +269,9 @@ def snapshot_svg(chart: CaseStudyChart) -> str:
 
 
 def charts_of(case: CaseStudy) -> list[CaseStudyChart]:
-    return list(case.charts.select_related("indicator", "org_unit", "case_study").order_by("position", "id"))
+    return list(
+        case.charts.select_related("indicator", "org_unit__country", "case_study").order_by("position", "id")
+    )
 
 
 def chart_views(user, case: CaseStudy) -> list[ChartView]:
@@ -285,7 +287,7 @@ def chart_views(user, case: CaseStudy) -> list[ChartView]:
 
 
 def chart_of(case: CaseStudy, chart_id: int) -> CaseStudyChart:
-    chart = case.charts.select_related("indicator", "org_unit").filter(pk=chart_id).first()
+    chart = case.charts.select_related("indicator", "org_unit__country").filter(pk=chart_id).first()
     if chart is None:
         raise Http404("No such chart")
     return chart
