@@ -88,20 +88,6 @@ def country_display_name(code: str, fallback: str) -> str:
     return _territory_name(code, translation.get_language() or settings.LANGUAGE_CODE) or fallback
 
 
-def collation_key(text: str) -> str:
-    """A key that sorts names as a reader expects in our languages: accents and case do not come first
-    ("Haïti" beside "Haiti", "Éthiopie" among the E's), which a plain sort of the text does not do."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-@lru_cache(maxsize=64)
-def _language_name(code: str, language: str) -> str | None:
-    return _cldr(language).languages.get(code)
-
-
 def sort_key(text: str) -> str:
     """A key that sorts names as a reader expects in any of our languages: accents and case aside
     ("Équateur" beside "Erythrée", "Ouganda" before "Papouasie")."""
@@ -112,6 +98,11 @@ def sort_key(text: str) -> str:
 def by_display_name(countries):
     """Countries in the order of their names in the active language."""
     return sorted(countries, key=lambda country: sort_key(country.display_name))
+
+
+@lru_cache(maxsize=64)
+def _language_name(code: str, language: str) -> str | None:
+    return _cldr(language).languages.get(code)
 
 
 def language_display_name(code: str) -> str:

@@ -13,7 +13,7 @@ from qicop.analytics.spc import chart
 from qicop.charts import funnel_plot, small_multiples
 from qicop.charts.axes import axis_labels
 from qicop.charts.funnel import outside_limits
-from qicop.core.i18n import collation_key
+from qicop.core.i18n import sort_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.plain_words import in_reader_numbers
@@ -50,7 +50,7 @@ def build_comparison(
     roots = list(
         OrgUnit.objects.filter(country__networks=network, level=1).select_related("country").order_by("name")
     )
-    roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
+    roots.sort(key=lambda root: sort_key(root.display_name))  # as the reader's language names them
     context = {"periods": list(reversed(ids)), "countries": roots, "country": country}
     if country:
         chosen = next((r.country_id for r in roots if r.country.iso2 == country.upper()), None)

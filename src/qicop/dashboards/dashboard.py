@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from qicop.analytics.spc import charts
 from qicop.charts import cascade_bars, sparkline
-from qicop.core.i18n import collation_key
+from qicop.core.i18n import sort_key
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
@@ -32,7 +32,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         .select_related("country")
         .order_by("name")
     )
-    roots.sort(key=lambda root: collation_key(root.display_name))  # as the reader's language names them
+    roots.sort(key=lambda root: sort_key(root.display_name))  # as the reader's language names them
     series, flagged = _plausible(
         indicators,
         network_series(user=user, indicators=indicators, units=roots, periods=periods, combo=combo),
