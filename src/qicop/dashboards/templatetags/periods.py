@@ -15,3 +15,13 @@ def period_label(period_id) -> str:
     if period_id in (None, ""):
         return ""
     return axis_labels([str(period_id)], translate=gettext)[0]
+
+
+@register.filter
+def period_state(period_id, published) -> str:
+    """A value's period as readers say it, and that it is not published when it is not: "Nov 2026, not
+    published" (a country's own month, which the rest of the network does not see yet)."""
+    label = period_label(period_id)
+    if published or not label:
+        return label
+    return gettext("%(period)s, not published") % {"period": label}
