@@ -8,6 +8,9 @@ leaves no period behind.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
+from qicop.charts.axes import axis_labels
 from qicop.indicators.models import Period
 from qicop.integrations.dhis2.periods import ParsedPeriod, parse_adx_period, parse_period
 
@@ -35,3 +38,11 @@ def stored_period(period: str | ParsedPeriod) -> Period | None:
     value). For reads: it never creates a row. Raises PeriodError for a text that names no period."""
     parsed = parsed_period(period) if isinstance(period, str) else period
     return Period.objects.filter(dhis2_id=parsed.id).first()
+
+
+def period_name(period_id: str | None) -> str:
+    """A DHIS2 period id as people say it, in the active language: "202611" → "Nov 2026", "2026Q3" →
+    "2026 Q3" (the charts' axis labels, so a page and its chart agree). Other ids are shown as they are."""
+    if period_id in (None, ""):
+        return ""
+    return axis_labels([str(period_id)], translate=gettext)[0]
