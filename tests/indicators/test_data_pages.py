@@ -1,6 +1,7 @@
 """The data pages: upload with progress and summary, completeness grid, publication."""
 
 import json
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -95,6 +96,7 @@ def test_the_completeness_grid_counts_values_per_country_and_month(data):
     from django.utils import timezone
 
     from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.indicators.periods import period_name
     from qicop.integrations.dhis2.periods import period_of
     from qicop.integrations.dhis2.rows import DataValueRow
 
@@ -111,7 +113,12 @@ def test_the_completeness_grid_counts_values_per_country_and_month(data):
     client.get("/n/vln/data/completeness/")
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/n/vln/data/completeness/").content.decode()
-    assert f'<th scope="col">{month}</th>' in page
+    assert f'<th scope="col">{period_name(month)}</th>' in page  # "Nov 2026", not "202611"
+    assert f">{month}<" not in page
+    # The one axe violation seen: a table that scrolls sideways is in a region a keyboard can focus.
+    assert re.search(
+        r'<div class="table-wrap[^"]*" role="region" aria-labelledby="[^"]+" tabindex="0"><table>', page
+    )
     assert "<td>2</td>" in page
     assert len(queries) <= 10
 
@@ -123,6 +130,47 @@ def test_a_focal_point_publishes_a_period_of_their_country(data):
     response = client.post("/n/vln/data/publish/", {"country": "KE", "period": "2024Q1"})
     assert response.status_code == 302
     assert Publication.objects.get().period.dhis2_id == "2024Q1"
+
+
+def test_the_publish_form_offers_the_months_with_values_and_their_quarter_and_year_by_name(data):
+    from django.utils import timezone
+
+    from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.indicators.periods import period_name
+    from qicop.integrations.dhis2.periods import period_of
+    from qicop.integrations.dhis2.rows import DataValueRow
+
+    month = period_of("Monthly", timezone.localdate()).previous()
+    older = month.previous().previous()
+    import_data_values(
+        actor=data.world.carla.user,
+        options=ImportOptions(),
+        rows=[
+            DataValueRow("VlTested01a", p.id, "NakuruHosp1", value="1", index=i)
+            for i, p in enumerate((month, older))
+        ],
+    )
+    page = data.world.client_for("faith").get("/n/vln/data/publish/").content.decode()
+    offered = re.findall(r'<option value="([^"]+)"( selected)?>([^<]+)</option>', page)
+    periods = [(value, selected, text) for value, selected, text in offered if value not in ("KE",)]
+    quarter, year = period_of("Quarterly", month.start).id, period_of("Yearly", month.start).id
+    assert periods[:2] == [
+        (month.id, " selected", period_name(month.id)),
+        (older.id, "", period_name(older.id)),
+    ]
+    assert (quarter, "", period_name(quarter)) in periods and (year, "", year) in periods
+    assert month.previous().id not in [value for value, _s, _t in periods]  # no values: nothing to publish
+    assert all(text != value for value, _s, text in periods if value != year)
+
+
+def test_a_publication_is_confirmed_with_the_periods_name(data):
+    from qicop.indicators.periods import period_name
+
+    response = data.world.client_for("faith").post(
+        "/n/vln/data/publish/", {"country": "KE", "period": "2024Q1"}, follow=True
+    )
+    assert f"Kenya: {period_name('2024Q1')} is now visible to the whole network." in response.content.decode()
+    assert period_name("2024Q1") != "2024Q1"
 
 
 def test_publishing_a_bad_period_says_why(data):

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qicop.indicators.import_types import ID_SCHEMES, STRATEGIES
-from qicop.integrations.dhis2.periods import PeriodError, parse_period
+from qicop.indicators.periods import period_name
+from qicop.integrations.dhis2.periods import ParsedPeriod, PeriodError, parse_period, period_of
 
 
 class ImportForm(forms.Form):
@@ -65,18 +66,49 @@ class ImportForm(forms.Form):
         }
 
 
+class PeriodSelect(forms.CharField):
+    """A period picked by name from a list ("Nov 2026", "2026 Q3"); its value is the DHIS2 id, and an id
+    sent that the list does not hold (a data manager's script, an older link) is read too, and shown again
+    as it was typed when the form comes back with an error."""
+
+    widget = forms.Select
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def offer(self, groups: list[tuple[str, list[tuple[str, str]]]], typed: str | None = None) -> None:
+        """``groups``: (group name, [(id, name), …]) pairs, shown as groups of options."""
+        listed = {value for _label, pairs in groups for value, _name in pairs}
+        if typed and typed not in listed:
+            groups = [("", [(typed, period_name(typed))]), *groups]  # "": no group around it
+        self.widget.choices = groups
+
+
 class PublishForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
-    period = forms.CharField(
+    period = PeriodSelect(
         label=_("Period"),
-        max_length=20,
-        help_text=_("A DHIS2 period, e.g. 202403 for March 2024 or 2024Q1 for a quarter."),
+        help_text=_(
+            "The months in which the countries you publish for hold values, and their quarters and years."
+        ),
     )
 
-    def __init__(self, *args, countries, **kwargs):
+    def __init__(self, *args, countries, periods: list[ParsedPeriod], **kwargs):
+        """``periods``: the months that hold values of these countries, newest first; the quarters and
+        years that contain them are offered too."""
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [(c.iso2, c.display_name) for c in countries]
         self._countries = {c.iso2: c for c in countries}
+        groups = [(_("Months"), periods)]
+        for label, period_type in ((_("Quarters"), "Quarterly"), (_("Years"), "Yearly")):
+            groups.append((label, list(dict.fromkeys(period_of(period_type, p.start) for p in periods))))
+        self.fields["period"].offer(
+            [(label, [(p.id, period_name(p.id)) for p in group]) for label, group in groups if group],
+            typed=self.data.get("period") if self.is_bound else None,
+        )
+        if periods and not self.is_bound:
+            self.initial.setdefault("period", periods[0].id)
 
     def clean_country(self):
         return self._countries[self.cleaned_data["country"]]

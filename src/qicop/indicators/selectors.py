@@ -26,7 +26,7 @@ from qicop.indicators.models import (
 from qicop.indicators.permissions import ReadScope
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 from qicop.integrations.dhis2.import_summary import ImportSummary
-from qicop.integrations.dhis2.periods import period_of
+from qicop.integrations.dhis2.periods import period_of, periods_between
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.network.permissions import viewer_for
 
@@ -349,6 +349,22 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
             )
         grid.append({"country": country, "cells": cells})
     return {"periods": [p.id for p in periods], "rows": grid}
+
+
+MONTHS_OFFERED = 120
+
+
+def months_with_values(countries) -> list:
+    """The months in which these countries hold values, newest first (ten years at most): the periods a
+    focal point publishes. Read from the national sums of the analytics table, so a few rows per month."""
+    spans = (
+        AggregateValue.objects.filter(org_unit__level=1, org_unit__country__in=countries)
+        .values_list("period__start_date", "period__end_date")
+        .distinct()
+        .order_by("-period__start_date")[: MONTHS_OFFERED * 4]
+    )
+    months = {month for start, end in spans for month in periods_between("Monthly", start, end)}
+    return sorted(months, reverse=True)[:MONTHS_OFFERED]
 
 
 def network_indicators(network):

@@ -14,6 +14,7 @@ from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_ro
 from qicop.indicators.forms import ExportForm, ImportForm, PublishForm
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.models import DataElement, OrgUnit
+from qicop.indicators.periods import period_name
 from qicop.integrations import spreadsheet
 from qicop.integrations.dhis2.adx import NoValues
 from qicop.integrations.dhis2.periods import period_of
@@ -184,7 +185,9 @@ def publish(request, slug):
     countries = _publishable_countries(request.user, network)
     if not countries:
         raise PermissionDenied
-    form = PublishForm(request.POST or None, countries=countries)
+    form = PublishForm(
+        request.POST or None, countries=countries, periods=selectors.months_with_values(countries)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             publication = services.publish_period(
@@ -198,7 +201,10 @@ def publish(request, slug):
             messages.success(
                 request,
                 _("%(country)s: %(period)s is now visible to the whole network.")
-                % {"country": publication.country.display_name, "period": publication.period},
+                % {
+                    "country": publication.country.display_name,
+                    "period": period_name(publication.period.dhis2_id),
+                },
             )
             return redirect("indicators:publish", slug=network.slug)
     return render(
