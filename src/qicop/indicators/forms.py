@@ -114,6 +114,26 @@ class PublishForm(forms.Form):
         return self._countries[self.cleaned_data["country"]]
 
 
+ALL_COUNTRIES = "all"
+
+
+def _org_unit_groups(org_units) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each country as a group of options, countries by name: the country itself, then its units by name."""
+    below: dict[int, list] = {}
+    for unit in org_units:
+        if unit.level > 1:
+            below.setdefault(unit.parent_id, []).append(unit)
+    roots = sorted((u for u in org_units if u.level == 1), key=lambda u: u.name.casefold())
+    return [
+        (
+            root.name,
+            [(root.uid, _("%(country)s, the whole country") % {"country": root.name})]
+            + [(u.uid, u.name) for u in sorted(below.get(root.pk, []), key=lambda u: u.name.casefold())],
+        )
+        for root in roots
+    ]
+
+
 class ExportForm(forms.Form):
     q = forms.CharField(
         label=_("Find data elements"),
@@ -124,8 +144,8 @@ class ExportForm(forms.Form):
     data_elements = forms.MultipleChoiceField(label=_("Data elements"), widget=forms.CheckboxSelectMultiple)
     org_unit = forms.ChoiceField(label=_("Organisation unit"))
     children = forms.BooleanField(label=_("Include everything below it"), required=False, initial=True)
-    start = forms.CharField(label=_("From period"), max_length=20, help_text=_("e.g. 202401"))
-    end = forms.CharField(label=_("To period"), max_length=20, help_text=_("e.g. 202412"))
+    start = PeriodSelect(label=_("From"))
+    end = PeriodSelect(label=_("To"))
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -138,13 +158,19 @@ class ExportForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, data_elements, org_units, **kwargs):
-        """``data_elements``: (group label, data elements) pairs, shown as groups of choices."""
+    def __init__(self, *args, data_elements, org_units, months: list[ParsedPeriod], **kwargs):
+        """``data_elements``: (group label, data elements) pairs, shown as groups of choices;
+        ``org_units``: the countries' national units and the units just below, in any order;
+        ``months``: the months to choose from, newest first."""
         super().__init__(*args, **kwargs)
         self.fields["data_elements"].choices = [
             (label, [(d.uid, d.name) for d in elements]) for label, elements in data_elements if elements
         ]
-        self.fields["org_unit"].choices = [(o.uid, f"{'— ' * (o.level - 1)}{o.name}") for o in org_units]
+        self.fields["org_unit"].choices = [(ALL_COUNTRIES, _("Every country")), *_org_unit_groups(org_units)]
+        names = [(p.id, period_name(p.id)) for p in months]
+        for name in ("start", "end"):
+            typed = self.data.get(name) if self.is_bound else self.initial.get(name)
+            self.fields[name].offer([("", names)], typed=typed)
 
     def _period(self, name):
 
