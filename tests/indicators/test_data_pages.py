@@ -189,3 +189,26 @@ def test_uploaded_files_are_kept_where_no_web_server_serves_them(data, settings)
     stored = Path(DataImport.objects.get().file.path)
     assert stored.is_relative_to(settings.PRIVATE_ROOT)
     assert not stored.is_relative_to(settings.MEDIA_ROOT)
+
+
+def test_definitions_read_as_data_element_names_with_the_codes_on_a_detail_line(data):
+    from qicop.indicators.models import IndicatorMapping, NetworkIndicator
+
+    indicator = NetworkIndicator.objects.create(
+        network=data.world.network, code="vls", name="Viral suppression"
+    )
+    IndicatorMapping.objects.create(
+        network_indicator=indicator,
+        country=data.world.kenya,
+        numerator="#{VlSupp0001a.CocFemale01}",
+        denominator="#{VlTested01a}",
+    )
+    client = data.world.client_for("kim")
+    client.get("/n/vln/data/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/n/vln/data/").content.decode()
+    row = re.search(r"<tr><th scope=\"row\">Kenya</th>.*?</tr>", page, re.S).group(0)
+    assert "[Viral load suppressed, Female]" in row and "[Viral load tested]" in row
+    assert "<code>#{VlSupp0001a.CocFemale01}</code>" in row  # for data managers, on its own small line
+    assert re.sub(r"<code>.*?</code>", "", row).count("#{") == 0
+    assert len(queries) <= 11  # the names of every mapping's elements and combos: two queries in all

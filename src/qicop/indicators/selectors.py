@@ -14,6 +14,7 @@ from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import (
     AggregateValue,
     CategoryOptionCombo,
+    DataElement,
     DataImport,
     DataSet,
     DataValue,
@@ -24,7 +25,7 @@ from qicop.indicators.models import (
     Publication,
 )
 from qicop.indicators.permissions import ReadScope
-from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError, in_words, parse_expression, uids_in
 from qicop.integrations.dhis2.import_summary import ImportSummary
 from qicop.integrations.dhis2.periods import period_of, periods_between
 from qicop.integrations.dhis2.rows import DataValueRow
@@ -375,6 +376,20 @@ def network_indicators(network):
             "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
         )
     )
+
+
+def network_indicators_in_words(network) -> list[NetworkIndicator]:
+    """The network's indicators with their mappings, each mapping's expressions also in words
+    (``numerator_words``, ``denominator_words``: data elements and combos by name). Four queries."""
+    indicators = list(network_indicators(network))
+    mappings = [mapping for indicator in indicators for mapping in indicator.mappings.all()]
+    uids = set().union(*(uids_in(m.numerator) | uids_in(m.denominator) for m in mappings))
+    names = dict(DataElement.objects.filter(uid__in=uids).values_list("uid", "name"))
+    names |= dict(CategoryOptionCombo.objects.filter(uid__in=uids).values_list("uid", "name"))
+    for mapping in mappings:
+        mapping.numerator_words = in_words(mapping.numerator, names)
+        mapping.denominator_words = in_words(mapping.denominator, names)
+    return indicators
 
 
 def country_roots(country_ids: set[int] | None) -> QuerySet[OrgUnit]:

@@ -38,7 +38,7 @@ def data_home(request, slug):
             "is_coordinator": viewer.is_coordinator(network),
             "can_see_quality": permissions.quality_countries(request.user) != set(),
             "can_publish": bool(_publishable_countries(request.user, network)),
-            "indicators": selectors.network_indicators(network),
+            "indicators": selectors.network_indicators_in_words(network),
         },
     )
 
