@@ -212,3 +212,21 @@ def test_definitions_read_as_data_element_names_with_the_codes_on_a_detail_line(
     assert "<code>#{VlSupp0001a.CocFemale01}</code>" in row  # for data managers, on its own small line
     assert re.sub(r"<code>.*?</code>", "", row).count("#{") == 0
     assert len(queries) <= 11  # the names of every mapping's elements and combos: two queries in all
+
+
+def test_the_imports_list_writes_when_each_import_was_made_by_the_one_formatter(data):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone, translation
+
+    from qicop.core.i18n import reader_zone
+    from qicop.core.when import when
+
+    data.world.dan.user.language = "pt"
+    data.world.dan.user.save()
+    client = data.world.client_for("dan")
+    upload(client, values_json(("VlTested01a", "202401", "NakuruHosp1", "5")))
+    made = DataImport.objects.get().created_at
+    with translation.override("pt"), timezone.override(ZoneInfo(reader_zone(data.world.dan))):
+        written = when(made, "datetime")
+    assert f"<td>{written}</td>" in client.get("/n/vln/data/imports/").content.decode()
