@@ -163,6 +163,25 @@ def test_the_publish_form_offers_the_months_with_values_and_their_quarter_and_ye
     assert all(text != value for value, _s, text in periods if value != year)
 
 
+def test_a_years_value_offers_the_months_of_the_year_that_have_ended_not_those_to_come(data):
+    from django.utils import timezone
+
+    from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.integrations.dhis2.periods import period_of, periods_between
+    from qicop.integrations.dhis2.rows import DataValueRow
+
+    today = timezone.localdate()
+    year = period_of("Yearly", today)
+    import_data_values(
+        actor=data.world.carla.user,
+        options=ImportOptions(),
+        rows=[DataValueRow("VlTested01a", year.id, "NakuruHosp1", value="1")],
+    )
+    page = data.world.client_for("faith").get("/n/vln/data/publish/").content.decode()
+    offered = set(re.findall(r'<option value="(\d{6})"', page))
+    assert offered == {m.id for m in periods_between("Monthly", year.start, today) if m.end < today}
+
+
 def test_a_publication_is_confirmed_with_the_periods_name(data):
     from qicop.indicators.periods import period_name
 

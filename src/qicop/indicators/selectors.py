@@ -355,17 +355,20 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
 MONTHS_OFFERED = 120
 
 
-def months_with_values(countries) -> list:
-    """The months in which these countries hold values, newest first (ten years at most): the periods a
-    focal point publishes. Read from the national sums of the analytics table, so a few rows per month."""
+def months_with_values(countries, *, before: date) -> list:
+    """The months that ended before ``before`` in which these countries hold values, newest first (ten
+    years at most): the periods a focal point publishes. A value of a longer period (a year's estimate)
+    counts for its months, never for months to come. Read from the national sums of the analytics table."""
     spans = (
-        AggregateValue.objects.filter(org_unit__level=1, org_unit__country__in=countries)
+        AggregateValue.objects.filter(
+            org_unit__level=1, org_unit__country__in=countries, period__start_date__lt=before
+        )
         .values_list("period__start_date", "period__end_date")
         .distinct()
         .order_by("-period__start_date")[: MONTHS_OFFERED * 4]
     )
     months = {month for start, end in spans for month in periods_between("Monthly", start, end)}
-    return sorted(months, reverse=True)[:MONTHS_OFFERED]
+    return sorted((m for m in months if m.end < before), reverse=True)[:MONTHS_OFFERED]
 
 
 def network_indicators(network):

@@ -187,7 +187,9 @@ def publish(request, slug):
     if not countries:
         raise PermissionDenied
     form = PublishForm(
-        request.POST or None, countries=countries, periods=selectors.months_with_values(countries)
+        request.POST or None,
+        countries=countries,
+        periods=selectors.months_with_values(countries, before=timezone.localdate()),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,7 +295,8 @@ EXPORT_MONTHS = 12
 def _export_months(network) -> list:
     """The months to export from and to, newest first: those holding values of the network's countries,
     or, before any import, the last twelve."""
-    months = selectors.months_with_values(network_selectors.countries_of_network(network))
+    countries = network_selectors.countries_of_network(network)
+    months = selectors.months_with_values(countries, before=timezone.localdate())
     if months:
         return months
     month = period_of("Monthly", timezone.localdate()).previous()
