@@ -65,3 +65,20 @@ def test_the_comparison_lists_its_periods_by_name(data):  # noqa: F811
     listed = options(page, "period")
     assert listed[0] == (data.periods[-1], period_name(data.periods[-1]))
     assert all(value != text for value, text in listed)
+
+
+def test_the_numbers_behind_the_chart_are_grouped_as_people_write_them(data):  # noqa: F811
+    from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.integrations.dhis2.rows import DataValueRow
+
+    rows = [
+        DataValueRow("VlTested01a", data.periods[-1], "NakuruHosp1", value="12500"),
+        DataValueRow("VlSupp0001a", data.periods[-1], "NakuruHosp1", value="11250", index=1),
+    ]
+    import_data_values(actor=data.world.carla.user, rows=rows, options=ImportOptions())
+    page = data.world.client_for("kim").get(url(data)).content.decode()
+    assert "<td>11,250</td><td>12,500</td>" in page  # not "11250": a count as people read it
+    data.world.kim.user.language = "fr"  # French readers group with a (narrow) space
+    data.world.kim.user.save()
+    french = data.world.client_for("kim").get(url(data)).content.decode()
+    assert re.search(r"<td>11\s250</td><td>12\s500</td>", french)
