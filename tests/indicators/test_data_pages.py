@@ -163,6 +163,31 @@ def test_the_publish_form_offers_the_months_with_values_and_their_quarter_and_ye
     assert all(text != value for value, _s, text in periods if value != year)
 
 
+def test_a_focal_point_sees_which_periods_are_published_already(data):
+    from django.utils import timezone
+
+    from qicop.indicators.importer import ImportOptions, import_data_values
+    from qicop.indicators.periods import period_name
+    from qicop.integrations.dhis2.periods import period_of
+    from qicop.integrations.dhis2.rows import DataValueRow
+
+    month = period_of("Monthly", timezone.localdate()).previous()
+    older = month.previous()
+    import_data_values(
+        actor=data.world.carla.user,
+        options=ImportOptions(),
+        rows=[
+            DataValueRow("VlTested01a", p.id, "NakuruHosp1", value="1", index=i)
+            for i, p in enumerate((month, older))
+        ],
+    )
+    client = data.world.client_for("faith")
+    client.post("/n/vln/data/publish/", {"country": "KE", "period": older.id})
+    page = client.get("/n/vln/data/publish/").content.decode()
+    assert f'<option value="{older.id}">{period_name(older.id)} (published)</option>' in page
+    assert f">{period_name(month.id)}</option>" in page
+
+
 def test_a_years_value_offers_the_months_of_the_year_that_have_ended_not_those_to_come(data):
     from django.utils import timezone
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections import Counter
 
@@ -14,13 +13,9 @@ from qicop.charts import cascade_bars, sparkline
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
-from qicop.indicators.models import (
-    CategoryOptionCombo,
-    IndicatorMapping,
-    NetworkIndicator,
-    OrgUnit,
-    Publication,
-)
+from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping, NetworkIndicator, OrgUnit
+from qicop.indicators.periods import covered
+from qicop.indicators.selectors import published_spans
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history
@@ -44,7 +39,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
     chosen = next((i for i in indicators if i.code == selected), indicators[0] if indicators else None)
     overview = {root.pk: {"unit": root, "cells": []} for root in roots}
     detail = []
-    published = _published_spans({root.country_id for root in roots})
+    published = published_spans({root.country_id for root in roots})
     notes = _Notes()
     for indicator in indicators:
         signals = _signals(indicator, roots, series)
@@ -52,7 +47,7 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
             s = series[(indicator.pk, root.pk)]
             row = _row(indicator, root, s, signals.get(root.pk, (None, None)))
             row["flagged"] = flagged[(indicator.pk, root.pk)]
-            row["published"] = row["period"] is not None and _covered(
+            row["published"] = row["period"] is not None and covered(
                 published.get(root.country_id, []), s.periods[s.ids.index(row["period"])]
             )
             row["note"] = notes.add(root, indicator, row["differences"]) if row["differences"] else None
@@ -82,31 +77,6 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         "series": series,
         "roots": roots,
     }
-
-
-def _published_spans(country_ids: set[int]) -> dict[int, list[tuple]]:
-    """Each country's published periods as (first day, last day), in one query."""
-    spans: dict[int, list[tuple]] = {}
-    rows = Publication.objects.filter(country_id__in=country_ids).values_list(
-        "country_id", "period__start_date", "period__end_date"
-    )
-    for country_id, start, end in rows:
-        spans.setdefault(country_id, []).append((start, end))
-    return spans
-
-
-def _covered(spans: list[tuple], period) -> bool:
-    """Whether publications cover every day of ``period``: a quarter is published when its three months
-    are, one by one or as a quarter (publishing a quarter publishes the months inside it)."""
-    day = period.start
-    for start, end in sorted(spans):
-        if start > day:
-            break
-        if end >= day:
-            day = end + datetime.timedelta(days=1)
-        if day > period.end:
-            return True
-    return day > period.end
 
 
 def _shown_periods(rows: list[dict]) -> dict | None:

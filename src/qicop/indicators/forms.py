@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qicop.indicators.import_types import ID_SCHEMES, STRATEGIES
-from qicop.indicators.periods import period_name
+from qicop.indicators.periods import covered, period_name
 from qicop.integrations.dhis2.periods import ParsedPeriod, PeriodError, parse_period, period_of
 
 
@@ -94,17 +94,24 @@ class PublishForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, countries, periods: list[ParsedPeriod], **kwargs):
+    def __init__(self, *args, countries, periods: list[ParsedPeriod], published=None, **kwargs):
         """``periods``: the months that hold values of these countries, newest first; the quarters and
-        years that contain them are offered too."""
+        years that contain them are offered too. ``published``: for a single country, its publications'
+        (first day, last day): the periods they cover say so."""
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [(c.iso2, c.display_name) for c in countries]
         self._countries = {c.iso2: c for c in countries}
         groups = [(_("Months"), periods)]
         for label, period_type in ((_("Quarters"), "Quarterly"), (_("Years"), "Yearly")):
             groups.append((label, list(dict.fromkeys(period_of(period_type, p.start) for p in periods))))
+
+        def name(period) -> str:
+            if published is not None and covered(published, period):
+                return _("%(period)s (published)") % {"period": period_name(period.id)}
+            return period_name(period.id)
+
         self.fields["period"].offer(
-            [(label, [(p.id, period_name(p.id)) for p in group]) for label, group in groups if group],
+            [(label, [(p.id, name(p)) for p in group]) for label, group in groups if group],
             typed=self.data.get("period") if self.is_bound else None,
         )
         if periods and not self.is_bound:

@@ -8,6 +8,8 @@ leaves no period behind.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.utils.translation import gettext
 
 from qicop.charts.axes import axis_labels
@@ -46,3 +48,16 @@ def period_name(period_id: str | None) -> str:
     if period_id in (None, ""):
         return ""
     return axis_labels([str(period_id)], translate=gettext)[0]
+
+
+def covered(spans: list[tuple[date, date]], period) -> bool:
+    """Whether ``spans`` (first and last days, as publications cover them) cover every day of ``period``:
+    a quarter is published when its three months are, one by one or as a quarter."""
+    day = period.start
+    for start, end in sorted(spans):
+        if start > day:
+            break
+        day = max(day, end + timedelta(days=1))
+        if day > period.end:
+            return True
+    return day > period.end

@@ -355,6 +355,17 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
 MONTHS_OFFERED = 120
 
 
+def published_spans(country_ids) -> dict[int, list[tuple[date, date]]]:
+    """Each country's published periods as (first day, last day), in one query (see periods.covered)."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    rows = Publication.objects.filter(country_id__in=country_ids).values_list(
+        "country_id", "period__start_date", "period__end_date"
+    )
+    for country_id, start, end in rows:
+        spans.setdefault(country_id, []).append((start, end))
+    return spans
+
+
 def months_with_values(countries, *, before: date) -> list:
     """The months that ended before ``before`` in which these countries hold values, newest first (ten
     years at most): the periods a focal point publishes. A value of a longer period (a year's estimate)

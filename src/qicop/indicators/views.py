@@ -186,10 +186,15 @@ def publish(request, slug):
     countries = _publishable_countries(request.user, network)
     if not countries:
         raise PermissionDenied
+    # One country: its options say which periods it has published already.
+    published = (
+        selectors.published_spans([countries[0].pk]).get(countries[0].pk, []) if len(countries) == 1 else None
+    )
     form = PublishForm(
         request.POST or None,
         countries=countries,
         periods=selectors.months_with_values(countries, before=timezone.localdate()),
+        published=published,
     )
     if request.method == "POST" and form.is_valid():
         try:
