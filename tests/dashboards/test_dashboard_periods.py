@@ -113,3 +113,14 @@ def test_the_period_is_said_in_the_readers_language(world, language):
     assert expected != label(periods[-1]) or periods[-1].endswith("09")  # "set" is "Sep" in both
     table = overview(world.client_for("kim").get("/n/vln/dashboard/").content.decode())
     assert expected in row_of(table, "Kenya")
+
+
+def test_the_chosen_indicators_table_keeps_each_period_on_a_phone(world):
+    periods = months(world)
+    load(world, kenya=periods, haiti=periods[:-2])
+    publish_period(actor=world.carla.user, country=world.haiti, period_id=periods[-3])
+    page = world.client_for("kim").get("/n/vln/dashboard/").content.decode()
+    detail = page[page.index('id="detail-heading"') :]
+    # Narrow screens hide "optional" columns: the period, and that it is not published, is not one of them.
+    assert f"<td>{label(periods[-1])}, not published</td>" in detail
+    assert f"<td>{label(periods[-3])}</td>" in detail
