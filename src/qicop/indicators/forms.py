@@ -103,7 +103,9 @@ class PublishForm(forms.Form):
         self._countries = {c.iso2: c for c in countries}
         groups = [(_("Months"), periods)]
         for label, period_type in ((_("Quarters"), "Quarterly"), (_("Years"), "Yearly")):
-            groups.append((label, list(dict.fromkeys(period_of(period_type, p.start) for p in periods))))
+            # Only those that have ended: publishing a year in June would publish the months to come.
+            longer = dict.fromkeys(period_of(period_type, p.start) for p in periods)
+            groups.append((label, [q for q in longer if q.end <= periods[0].end]))
 
         def name(period) -> str:
             if published is not None and covered(published, period):
