@@ -6,10 +6,11 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qicop.charts.axes import axis_labels
 from qicop.core.i18n import reader_zone
+from qicop.core.when import when
 from qicop.dashboards.indicator_series import last_periods
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataElement, DataImport, DataValue, IndicatorMapping
@@ -68,19 +69,15 @@ def test_a_numerator_above_its_denominator_is_listed_with_its_chart_and_import(d
     assert "march-corrections.csv" in kim and f"/data/imports/{corrections.pk}/" not in kim
 
 
-def test_the_import_that_brought_a_value_is_dated_by_the_one_formatter_in_the_readers_language(data):
-    from django.utils import translation
-
-    from qicop.core.when import when
-
-    corrections = _corrections(data, data.world.dan.user)
-    import_bad(data, ("VlSupp0001a", FACILITY, "112"), data_import=corrections)
+def test_an_imports_date_is_written_by_the_one_formatter_in_the_readers_language_and_zone(data):
     data.world.dan.user.language = "fr"
     data.world.dan.user.save()
+    corrections = _corrections(data, data.world.dan.user)
+    import_bad(data, ("VlSupp0001a", FACILITY, "112"), data_import=corrections)
     page = data.world.client_for("dan").get(URL).content.decode()
-    with translation.override("fr"), timezone.override(ZoneInfo(reader_zone(data.world.dan))):
-        written = when(corrections.created_at, "date")  # "7 déc. 2026"
     [row] = [r for r in _rows(page) if "Nakuru Level 5 Hospital" in r]
+    with translation.override("fr"), timezone.override(ZoneInfo(reader_zone(data.world.dan))):
+        written = when(corrections.created_at, "date")  # "7 déc. 2026", where "j M Y" wrote "7 déc 2026"
     assert f"march-corrections.csv {written}" in row
 
 

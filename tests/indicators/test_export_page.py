@@ -133,3 +133,46 @@ def test_the_people_csv_has_a_byte_order_mark_and_says_its_charset(data):
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     assert "Naivasha Health Centre" in body.decode("utf-8-sig")
+
+
+# ------------------------------------------------------------------------------- what a first visit offers
+
+
+def selected_options(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+
+
+def test_a_first_visit_proposes_the_networks_elements_the_readers_country_and_its_months(data):
+    load(data)
+    the_networks_indicator_uses(data, "VlSupp0001a", "VlTested01a")
+    page = data.world.client_for("kim").get("/n/vln/data/export/").content.decode()
+    for uid in ("VlSupp0001a", "VlTested01a"):
+        assert re.search(rf'<input type="checkbox" name="data_elements" value="{uid}"[^>]*checked', page)
+    assert selected_options(page, "org_unit") == ["KenyaRoot01"]
+    assert re.search(r'<input type="checkbox" name="children"[^>]*checked', page)
+    assert selected_options(page, "start") == ["202401"] and selected_options(page, "end") == ["202401"]
+    assert '<option value="202401" selected>Jan 2024</option>' in page  # by name; the id is the value
+
+
+def test_a_coordinator_is_offered_every_country_at_once(data):
+    load(data)
+    page = data.world.client_for("carla").get("/n/vln/data/export/").content.decode()
+    assert selected_options(page, "org_unit") == ["all"]
+
+
+def test_every_country_downloads_what_the_reader_may_see_of_each(data):
+    load(data)
+    response = data.world.client_for("kim").get(query("people-csv", org_unit="all"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Nakuru Level 5 Hospital" in text and "Naivasha Health Centre" in text
+    assert "Jacmel" not in text  # Haiti has not published January
+
+
+def test_organisation_units_are_grouped_by_country_in_name_order(data):
+    page = data.world.client_for("kim").get("/n/vln/data/export/").content.decode()
+    select = re.search(r'<select name="org_unit"[^>]*>(.*?)</select>', page, re.S).group(1)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _options in groups] == ["Haïti", "Kenya"]
+    kenya = re.findall(r">([^<]+)</option>", dict(groups)["Kenya"])
+    assert kenya == ["Kenya, the whole country", "Nakuru County"]

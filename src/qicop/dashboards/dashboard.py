@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 from django.utils.translation import gettext_noop
@@ -15,6 +16,8 @@ from qicop.dashboards.indicator_series import network_series
 from qicop.dashboards.pipeline import LARGE_DENOMINATOR
 from qicop.dashboards.plain_words import in_reader_numbers
 from qicop.indicators.models import CategoryOptionCombo, IndicatorMapping, NetworkIndicator, OrgUnit
+from qicop.indicators.periods import covered
+from qicop.indicators.selectors import published_spans
 from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
 
 RECENT = 6  # a signal in the last six periods is news; older ones are history
@@ -40,11 +43,18 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
     chosen = next((i for i in indicators if i.code == selected), indicators[0] if indicators else None)
     overview = {root.pk: {"unit": root, "cells": []} for root in roots}
     detail = []
+    published = published_spans({root.country_id for root in roots})
+    notes = _Notes()
     for indicator in indicators:
         signals = _signals(indicator, roots, series)
         for root in roots:
-            row = _row(indicator, root, series[(indicator.pk, root.pk)], signals.get(root.pk, (None, None)))
+            s = series[(indicator.pk, root.pk)]
+            row = _row(indicator, root, s, signals.get(root.pk, (None, None)))
             row["flagged"] = flagged[(indicator.pk, root.pk)]
+            row["published"] = row["period"] is not None and covered(
+                published.get(root.country_id, []), s.periods[s.ids.index(row["period"])]
+            )
+            row["note"] = notes.add(root, indicator, row["differences"]) if row["differences"] else None
             overview[root.pk]["cells"].append({"indicator": indicator, **row})
             if indicator is chosen:
                 values = series[(indicator.pk, root.pk)].value(indicator.factor or 1)
@@ -56,10 +66,13 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
                     deterioration_index=deterioration,
                 ).to_svg()
                 detail.append({"unit": root, **row})
+    rows = list(overview.values())
     return {
         "indicators": indicators,
         "chosen": chosen,
-        "overview": list(overview.values()),
+        "overview": rows,
+        "overview_period": _shown_periods(rows),
+        "notes": notes.notes,
         "detail": detail,
         "countries": roots,
         "combo": combo,
@@ -68,6 +81,56 @@ def build_dashboard(user, network, periods, *, translate, selected: str = "", co
         "series": series,
         "roots": roots,
     }
+
+
+def _shown_periods(rows: list[dict]) -> dict | None:
+    """Where the dashboard says which period its values are of, so that a country's own unpublished month
+    never sits silently beside others' older published ones: the period most values show, once, in the
+    table's caption (None when there are no values); a row whose values all show another period says it
+    beside the country; any other value that differs says its own (``cell["own_period"]``)."""
+    counts = Counter(
+        (cell["period"], cell["published"])
+        for row in rows
+        for cell in row["cells"]
+        if cell["latest"] is not None
+    )
+    if not counts:
+        return None
+    # On a tie, the published period, then the later one: what the whole network reads.
+    usual = max(counts, key=lambda shown: (counts[shown], shown[1], shown[0]))
+    for row in rows:
+        shown = {(c["period"], c["published"]) for c in row["cells"] if c["latest"] is not None}
+        row["period"] = _period(*next(iter(shown))) if len(shown) == 1 and usual not in shown else None
+        for cell in row["cells"]:
+            cell["own_period"] = (
+                row["period"] is None
+                and cell["latest"] is not None
+                and (cell["period"], cell["published"]) != usual
+            )
+    return {**_period(*usual), "mixed": len(counts) > 1}
+
+
+def _period(period_id: str, published: bool) -> dict:
+    return {"id": period_id, "published": published}
+
+
+class _Notes:
+    """The definition differences shown under the dashboard's table, numbered, one note per country and
+    text: a cell's ⚠ links to its note, which a reader reaches without a mouse (and on a phone)."""
+
+    def __init__(self):
+        self.notes: list[dict] = []
+        self._by_key: dict[tuple, dict] = {}
+
+    def add(self, unit, indicator, text: str) -> int:
+        note = self._by_key.get((unit.pk, text))
+        if note is None:
+            note = {"number": len(self.notes) + 1, "unit": unit, "text": text, "indicators": []}
+            self._by_key[(unit.pk, text)] = note
+            self.notes.append(note)
+        if indicator not in note["indicators"]:
+            note["indicators"].append(indicator)
+        return note["number"]
 
 
 def _plausible(indicators, series: dict) -> tuple[dict, dict]:

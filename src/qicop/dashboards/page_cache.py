@@ -46,6 +46,7 @@ FRAGMENT_TEMPLATES = (
     "dashboards/_compare.html",
     "dashboards/_flagged.html",
     "dashboards/_flagged_points.html",
+    "dashboards/_note_ref.html",
     "core/_form.html",
 )
 

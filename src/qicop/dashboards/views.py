@@ -107,7 +107,7 @@ def _settings_form(saved, period_ids: list[str]) -> ChartSettingsForm:
         period_ids=period_ids,
         initial={
             "freeze": settings.freeze if settings else None,
-            "phase_starts": ", ".join(settings.phase_starts) if settings else "",
+            "phase_starts": list(settings.phase_starts) if settings else [],
         },
     )
 

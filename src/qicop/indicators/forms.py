@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qicop.indicators.import_types import ID_SCHEMES, STRATEGIES
-from qicop.integrations.dhis2.periods import PeriodError, parse_period
+from qicop.indicators.periods import covered, period_name
+from qicop.integrations.dhis2.periods import ParsedPeriod, PeriodError, parse_period, period_of
 
 
 class ImportForm(forms.Form):
@@ -65,21 +66,81 @@ class ImportForm(forms.Form):
         }
 
 
+class PeriodSelect(forms.CharField):
+    """A period picked by name from a list ("Nov 2026", "2026 Q3"); its value is the DHIS2 id, and an id
+    sent that the list does not hold (a data manager's script, an older link) is read too, and shown again
+    as it was typed when the form comes back with an error."""
+
+    widget = forms.Select
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def offer(self, groups: list[tuple[str, list[tuple[str, str]]]], typed: str | None = None) -> None:
+        """``groups``: (group name, [(id, name), …]) pairs, shown as groups of options."""
+        listed = {value for _label, pairs in groups for value, _name in pairs}
+        if typed and typed not in listed:
+            groups = [("", [(typed, period_name(typed))]), *groups]  # "": no group around it
+        self.widget.choices = groups
+
+
 class PublishForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
-    period = forms.CharField(
+    period = PeriodSelect(
         label=_("Period"),
-        max_length=20,
-        help_text=_("A DHIS2 period, e.g. 202403 for March 2024 or 2024Q1 for a quarter."),
+        help_text=_(
+            "The months in which the countries you publish for hold values, and their quarters and years."
+        ),
     )
 
-    def __init__(self, *args, countries, **kwargs):
+    def __init__(self, *args, countries, periods: list[ParsedPeriod], published=None, **kwargs):
+        """``periods``: the months that hold values of these countries, newest first; the quarters and
+        years that contain them are offered too. ``published``: for a single country, its publications'
+        (first day, last day): the periods they cover say so."""
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [(c.iso2, c.display_name) for c in countries]
         self._countries = {c.iso2: c for c in countries}
+        groups = [(_("Months"), periods)]
+        for label, period_type in ((_("Quarters"), "Quarterly"), (_("Years"), "Yearly")):
+            # Only those that have ended: publishing a year in June would publish the months to come.
+            longer = dict.fromkeys(period_of(period_type, p.start) for p in periods)
+            groups.append((label, [q for q in longer if q.end <= periods[0].end]))
+
+        def name(period) -> str:
+            if published is not None and covered(published, period):
+                return _("%(period)s (published)") % {"period": period_name(period.id)}
+            return period_name(period.id)
+
+        self.fields["period"].offer(
+            [(label, [(p.id, name(p)) for p in group]) for label, group in groups if group],
+            typed=self.data.get("period") if self.is_bound else None,
+        )
+        if periods and not self.is_bound:
+            self.initial.setdefault("period", periods[0].id)
 
     def clean_country(self):
         return self._countries[self.cleaned_data["country"]]
+
+
+ALL_COUNTRIES = "all"
+
+
+def _org_unit_groups(org_units) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each country as a group of options, countries by name: the country itself, then its units by name."""
+    below: dict[int, list] = {}
+    for unit in org_units:
+        if unit.level > 1:
+            below.setdefault(unit.parent_id, []).append(unit)
+    roots = sorted((u for u in org_units if u.level == 1), key=lambda u: u.name.casefold())
+    return [
+        (
+            root.name,
+            [(root.uid, _("%(country)s, the whole country") % {"country": root.name})]
+            + [(u.uid, u.name) for u in sorted(below.get(root.pk, []), key=lambda u: u.name.casefold())],
+        )
+        for root in roots
+    ]
 
 
 class ExportForm(forms.Form):
@@ -92,8 +153,8 @@ class ExportForm(forms.Form):
     data_elements = forms.MultipleChoiceField(label=_("Data elements"), widget=forms.CheckboxSelectMultiple)
     org_unit = forms.ChoiceField(label=_("Organisation unit"))
     children = forms.BooleanField(label=_("Include everything below it"), required=False, initial=True)
-    start = forms.CharField(label=_("From period"), max_length=20, help_text=_("e.g. 202401"))
-    end = forms.CharField(label=_("To period"), max_length=20, help_text=_("e.g. 202412"))
+    start = PeriodSelect(label=_("From"))
+    end = PeriodSelect(label=_("To"))
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -106,13 +167,19 @@ class ExportForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, data_elements, org_units, **kwargs):
-        """``data_elements``: (group label, data elements) pairs, shown as groups of choices."""
+    def __init__(self, *args, data_elements, org_units, months: list[ParsedPeriod], **kwargs):
+        """``data_elements``: (group label, data elements) pairs, shown as groups of choices;
+        ``org_units``: the countries' national units and the units just below, in any order;
+        ``months``: the months to choose from, newest first."""
         super().__init__(*args, **kwargs)
         self.fields["data_elements"].choices = [
             (label, [(d.uid, d.name) for d in elements]) for label, elements in data_elements if elements
         ]
-        self.fields["org_unit"].choices = [(o.uid, f"{'— ' * (o.level - 1)}{o.name}") for o in org_units]
+        self.fields["org_unit"].choices = [(ALL_COUNTRIES, _("Every country")), *_org_unit_groups(org_units)]
+        names = [(p.id, period_name(p.id)) for p in months]
+        for name in ("start", "end"):
+            typed = self.data.get(name) if self.is_bound else self.initial.get(name)
+            self.fields[name].offer([("", names)], typed=typed)
 
     def _period(self, name):
 

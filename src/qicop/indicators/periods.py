@@ -8,6 +8,11 @@ leaves no period behind.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.utils.translation import gettext
+
+from qicop.charts.axes import axis_labels
 from qicop.indicators.models import Period
 from qicop.integrations.dhis2.periods import ParsedPeriod, parse_adx_period, parse_period
 
@@ -35,3 +40,24 @@ def stored_period(period: str | ParsedPeriod) -> Period | None:
     value). For reads: it never creates a row. Raises PeriodError for a text that names no period."""
     parsed = parsed_period(period) if isinstance(period, str) else period
     return Period.objects.filter(dhis2_id=parsed.id).first()
+
+
+def period_name(period_id: str | None) -> str:
+    """A DHIS2 period id as people say it, in the active language: "202611" → "Nov 2026", "2026Q3" →
+    "2026 Q3" (the charts' axis labels, so a page and its chart agree). Other ids are shown as they are."""
+    if period_id in (None, ""):
+        return ""
+    return axis_labels([str(period_id)], translate=gettext)[0]
+
+
+def covered(spans: list[tuple[date, date]], period) -> bool:
+    """Whether ``spans`` (first and last days, as publications cover them) cover every day of ``period``:
+    a quarter is published when its three months are, one by one or as a quarter."""
+    day = period.start
+    for start, end in sorted(spans):
+        if start > day:
+            break
+        day = max(day, end + timedelta(days=1))
+        if day > period.end:
+            return True
+    return day > period.end

@@ -14,6 +14,7 @@ from qicop.indicators.id_schemes import IdSchemes
 from qicop.indicators.models import (
     AggregateValue,
     CategoryOptionCombo,
+    DataElement,
     DataImport,
     DataSet,
     DataValue,
@@ -24,9 +25,9 @@ from qicop.indicators.models import (
     Publication,
 )
 from qicop.indicators.permissions import ReadScope
-from qicop.integrations.dhis2.expressions import ExpressionError, parse_expression
+from qicop.integrations.dhis2.expressions import ExpressionError, in_words, parse_expression, uids_in
 from qicop.integrations.dhis2.import_summary import ImportSummary
-from qicop.integrations.dhis2.periods import period_of
+from qicop.integrations.dhis2.periods import period_of, periods_between
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.network.permissions import viewer_for
 
@@ -351,6 +352,36 @@ def completeness(countries: list, months: int = 12, today: date | None = None) -
     return {"periods": [p.id for p in periods], "rows": grid}
 
 
+MONTHS_OFFERED = 120
+
+
+def published_spans(country_ids) -> dict[int, list[tuple[date, date]]]:
+    """Each country's published periods as (first day, last day), in one query (see periods.covered)."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    rows = Publication.objects.filter(country_id__in=country_ids).values_list(
+        "country_id", "period__start_date", "period__end_date"
+    )
+    for country_id, start, end in rows:
+        spans.setdefault(country_id, []).append((start, end))
+    return spans
+
+
+def months_with_values(countries, *, before: date) -> list:
+    """The months that ended before ``before`` in which these countries hold values, newest first (ten
+    years at most): the periods a focal point publishes. A value of a longer period (a year's estimate)
+    counts for its months, never for months to come. Read from the national sums of the analytics table."""
+    spans = (
+        AggregateValue.objects.filter(
+            org_unit__level=1, org_unit__country__in=countries, period__start_date__lt=before
+        )
+        .values_list("period__start_date", "period__end_date")
+        .distinct()
+        .order_by("-period__start_date")[: MONTHS_OFFERED * 4]
+    )
+    months = {month for start, end in spans for month in periods_between("Monthly", start, end)}
+    return sorted((m for m in months if m.end < before), reverse=True)[:MONTHS_OFFERED]
+
+
 def network_indicators(network):
     from django.db.models import Prefetch
 
@@ -359,6 +390,20 @@ def network_indicators(network):
             "mappings", queryset=IndicatorMapping.objects.select_related("country").order_by("country__name")
         )
     )
+
+
+def network_indicators_in_words(network) -> list[NetworkIndicator]:
+    """The network's indicators with their mappings, each mapping's expressions also in words
+    (``numerator_words``, ``denominator_words``: data elements and combos by name). Four queries."""
+    indicators = list(network_indicators(network))
+    mappings = [mapping for indicator in indicators for mapping in indicator.mappings.all()]
+    uids = set().union(*(uids_in(m.numerator) | uids_in(m.denominator) for m in mappings))
+    names = dict(DataElement.objects.filter(uid__in=uids).values_list("uid", "name"))
+    names |= dict(CategoryOptionCombo.objects.filter(uid__in=uids).values_list("uid", "name"))
+    for mapping in mappings:
+        mapping.numerator_words = in_words(mapping.numerator, names)
+        mapping.denominator_words = in_words(mapping.denominator, names)
+    return indicators
 
 
 def country_roots(country_ids: set[int] | None) -> QuerySet[OrgUnit]:

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,9 +12,10 @@ from qicop.core.pagination import paginate
 from qicop.core.storage import private_storage
 from qicop.indicators import permissions, selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
-from qicop.indicators.forms import ExportForm, ImportForm, PublishForm
+from qicop.indicators.forms import ALL_COUNTRIES, ExportForm, ImportForm, PublishForm
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
 from qicop.indicators.models import DataElement, OrgUnit
+from qicop.indicators.periods import period_name
 from qicop.integrations import spreadsheet
 from qicop.integrations.dhis2.adx import NoValues
 from qicop.integrations.dhis2.periods import period_of
@@ -36,7 +38,7 @@ def data_home(request, slug):
             "is_coordinator": viewer.is_coordinator(network),
             "can_see_quality": permissions.quality_countries(request.user) != set(),
             "can_publish": bool(_publishable_countries(request.user, network)),
-            "indicators": selectors.network_indicators(network),
+            "indicators": selectors.network_indicators_in_words(network),
         },
     )
 
@@ -184,7 +186,16 @@ def publish(request, slug):
     countries = _publishable_countries(request.user, network)
     if not countries:
         raise PermissionDenied
-    form = PublishForm(request.POST or None, countries=countries)
+    # One country: its options say which periods it has published already.
+    published = (
+        selectors.published_spans([countries[0].pk]).get(countries[0].pk, []) if len(countries) == 1 else None
+    )
+    form = PublishForm(
+        request.POST or None,
+        countries=countries,
+        periods=selectors.months_with_values(countries, before=timezone.localdate()),
+        published=published,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             publication = services.publish_period(
@@ -198,7 +209,10 @@ def publish(request, slug):
             messages.success(
                 request,
                 _("%(country)s: %(period)s is now visible to the whole network.")
-                % {"country": publication.country.display_name, "period": publication.period},
+                % {
+                    "country": publication.country.display_name,
+                    "period": period_name(publication.period.dhis2_id),
+                },
             )
             return redirect("indicators:publish", slug=network.slug)
     return render(
@@ -212,8 +226,6 @@ def publish(request, slug):
 @login_required
 def template_download(request, slug):
     """An empty spreadsheet template for the viewer's country: its facilities x the last 12 months x codes."""
-    from django.utils import timezone
-
     _network(request, slug)
     countries = permissions.data_countries_for(request.user)
     if countries == set():
@@ -246,22 +258,26 @@ def export(request, slug):
     search would show, so that a country with thousands of DATIM elements still finds the network's."""
 
     _viewer, network = _network(request, slug)
-    org_units = OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500]
+    org_units = list(OrgUnit.objects.filter(country__networks=network, level__lte=2).order_by("path")[:500])
+    months = _export_months(network)
     query = request.GET.get("q", "").strip()[:100]
     groups, others = _export_data_elements(network, query, request.GET.getlist("data_elements"))
     searching = request.GET.get("action") == "search" or not request.GET
+    choices = {"data_elements": groups, "org_units": org_units, "months": months}
     if searching:
         initial = {key: request.GET.getlist(key) for key in ("data_elements",)} | {
             key: request.GET[key] for key in ("q", "org_unit", "start", "end", "format") if key in request.GET
         }
         if request.GET:
             initial["children"] = "children" in request.GET
-        form = ExportForm(initial=initial, data_elements=groups, org_units=org_units)
+        else:
+            initial |= _export_defaults(request.user, groups, org_units, months)
+        form = ExportForm(initial=initial, **choices)
     else:
-        form = ExportForm(request.GET, data_elements=groups, org_units=org_units)
+        form = ExportForm(request.GET, **choices)
         if form.is_valid():
             try:
-                return _export_download(request.user, form.cleaned_data)
+                return _export_download(request.user, form.cleaned_data, org_units)
             except NoValues:
                 form.add_error(
                     None,
@@ -276,6 +292,38 @@ def export(request, slug):
         {"network": network, "form": form, "query": query, "others": others},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+EXPORT_MONTHS = 12
+
+
+def _export_months(network) -> list:
+    """The months to export from and to, newest first: those holding values of the network's countries,
+    or, before any import, the last twelve."""
+    countries = network_selectors.countries_of_network(network)
+    months = selectors.months_with_values(countries, before=timezone.localdate())
+    if months:
+        return months
+    month = period_of("Monthly", timezone.localdate()).previous()
+    months = [month]
+    for _step in range(EXPORT_MONTHS - 1):
+        months.append(months[-1].previous())
+    return months
+
+
+def _export_defaults(user, groups, org_units, months) -> dict:
+    """What a first visit proposes: the network's own data elements, the viewer's country (every country
+    for those without one), everything below it, the last twelve months that hold values."""
+    own = next((elements for _label, elements in groups), [])
+    country_id = permissions.ReadScope(user).own_country_id
+    home = next((u.uid for u in org_units if u.level == 1 and u.country_id == country_id), ALL_COUNTRIES)
+    return {
+        "data_elements": [d.uid for d in own],
+        "org_unit": home,
+        "children": True,
+        "start": months[min(EXPORT_MONTHS, len(months)) - 1].id,
+        "end": months[0].id,
+    }
 
 
 def _export_data_elements(network, query: str, ticked: list[str]):
@@ -304,7 +352,7 @@ def _export_data_elements(network, query: str, ticked: list[str]):
     return groups, {"shown": len(shown), "total": total}
 
 
-def _export_download(user, data):
+def _export_download(user, data, org_units):
     import io
     import tempfile
 
@@ -312,7 +360,9 @@ def _export_download(user, data):
 
     filters = {
         "data_elements": data["data_elements"],
-        "org_units": [data["org_unit"]],
+        "org_units": [u.uid for u in org_units if u.level == 1]
+        if data["org_unit"] == ALL_COUNTRIES
+        else [data["org_unit"]],
         "children": data["children"],
         "start": data["start"].start,
         "end": data["end"].end,

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext
 
-from qicop.charts.axes import axis_labels
+from qicop.indicators.periods import period_name
 
 register = template.Library()
 
@@ -12,6 +12,14 @@ register = template.Library()
 def period_label(period_id) -> str:
     """A DHIS2 period id as readers say it, in their language: "202610" → "Oct 2026", "2026Q3" → "2026 Q3".
     Ids of other kinds are shown as they are."""
-    if period_id in (None, ""):
-        return ""
-    return axis_labels([str(period_id)], translate=gettext)[0]
+    return period_name(period_id)
+
+
+@register.filter
+def period_state(period_id, published) -> str:
+    """A value's period as readers say it, and that it is not published when it is not: "Nov 2026, not
+    published" (a country's own month, which the rest of the network does not see yet)."""
+    label = period_label(period_id)
+    if published or not label:
+        return label
+    return gettext("%(period)s, not published") % {"period": label}

@@ -37,7 +37,7 @@ import numpy as np
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
-__all__ = ["Expression", "ExpressionError", "Operand", "parse_expression"]
+__all__ = ["Expression", "ExpressionError", "Operand", "in_words", "parse_expression", "uids_in"]
 
 _NOTHING: Mapping[str, float] = MappingProxyType({})
 _UID = re.compile(r"[A-Za-z][A-Za-z0-9]{10}")  # formats.md §1.8
@@ -442,6 +442,30 @@ class Expression:
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- for people -------------------------------------------------------------------------------------------
+
+_DATA_ITEM = re.compile(r"#\{([^}]*)\}")
+
+
+def uids_in(text: str) -> set[str]:
+    """The uids an expression's data items name (data elements and combos), read from its text."""
+    return {part for item in _DATA_ITEM.findall(text) for part in item.split(".") if _UID.fullmatch(part)}
+
+
+def in_words(text: str, names: Mapping[str, str]) -> str:
+    """An expression as people read it: each data item by the names of its data element and combos,
+    ``#{a.b} / #{c}`` → ``[HIV tests, Female] / [People tested]``. Items whose data element ``names`` does
+    not hold are left as they are; the rest of the text (operators, numbers, functions) is kept."""
+
+    def named(match: re.Match) -> str:
+        parts = match.group(1).split(".")
+        if parts[0] not in names:
+            return match.group(0)
+        return "[" + ", ".join(names.get(part, part) for part in parts if part != "*") + "]"
+
+    return _DATA_ITEM.sub(named, text)
 
 
 # --- the grammar -----------------------------------------------------------------------------------------
