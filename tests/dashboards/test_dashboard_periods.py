@@ -66,7 +66,7 @@ def test_a_countrys_own_unpublished_month_says_its_period_beside_others_publishe
     table = overview(world.client_for("kim").get("/n/vln/dashboard/").content.decode())
     assert f"Latest values: {label(periods[-3])}, unless said beside the country" in table
     assert f"{label(periods[-1])}, not published" in row_of(table, "Kenya")
-    assert label(periods[-1]) not in row_of(table, "Haïti")
+    assert label(periods[-1]) not in row_of(table, "Haiti")
 
 
 def test_when_every_value_is_of_the_same_period_the_caption_says_it_once(world):
@@ -85,14 +85,14 @@ def test_a_coordinator_reads_which_values_are_not_published_yet(world):
     publish_period(actor=world.carla.user, country=world.haiti, period_id=periods[-1])
     table = overview(world.client_for("carla").get("/n/vln/dashboard/").content.decode())
     assert f"{label(periods[-1])}, not published" in row_of(table, "Kenya")
-    assert "not published" not in row_of(table, "Haïti")
+    assert "not published" not in row_of(table, "Haiti")
 
 
 def test_a_definition_difference_is_a_note_under_the_table_that_needs_no_mouse(world):
     periods = months(world)
     load(world, kenya=periods, haiti=periods)
     page = world.client_for("carla").get("/n/vln/dashboard/").content.decode()
-    haiti = row_of(overview(page), "Haïti")
+    haiti = row_of(overview(page), "Haiti")
     link = re.search(r'<a href="#(definition-note-\d+)" class="note-ref"[^>]*>(.*?)</a>', haiti, re.S)
     assert link, "the ⚠ is a link a keyboard reaches"
     assert '<span class="visually-hidden">Definition differs: note 1</span>' in link.group(2)
@@ -112,7 +112,7 @@ def test_the_period_is_said_in_the_readers_language(world, language):
         expected = axis_labels([periods[-1]], translate=translation.gettext)[0]
     assert expected != label(periods[-1]) or periods[-1].endswith("09")  # "set" is "Sep" in both
     table = overview(world.client_for("kim").get("/n/vln/dashboard/").content.decode())
-    assert expected in row_of(table, "Kenya")
+    assert expected in row_of(table, {"fr": "Kenya", "pt": "Quénia"}[language])
 
 
 def test_the_chosen_indicators_table_keeps_each_period_on_a_phone(world):
