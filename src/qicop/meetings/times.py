@@ -1,0 +1,67 @@
+"""When a meeting runs, written for a person: the one place that decides whose clock a meeting is read on.
+
+An in-person meeting happens at its venue: its days and hours are the venue's (the meeting's time zone,
+which for an in-person meeting is where it is held), whoever reads the page and wherever they live. The
+delegates fly in; "Oct 12 – Oct 15, each day 1 p.m. – 11 p.m." for a meeting held 08:30–17:00 in Bangkok
+over three days would be true of nobody. A virtual session is read on the reader's own clock (the active
+time zone); a hybrid meeting shows both, the venue's first.
+
+Every text goes through the one formatter (``qicop.core.when``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qicop.core.when import when, when_range
+from qicop.scheduling import lasts_days
+
+
+@dataclass(frozen=True)
+class MeetingTime:
+    text: str  # "Fri, Oct 12 – Sun, Oct 14, 2012, each day 8:30 AM – 5:00 PM"
+    zone: str  # the zone the text is written in
+    venue: bool  # the venue's clock (not the reader's)
+
+
+def span_text(start, end, zone) -> str:
+    """``start``–``end`` written in ``zone``: a meeting of several days as its days and its daily hours; a
+    session as its day and hours, with the end's day when it ends on another day there."""
+    if lasts_days(start, end):
+        return _("%(days)s, each day %(hours)s") % {
+            "days": when_range(start, end, "day", zone=zone),
+            "hours": when_range(start, end, "time", zone=zone),
+        }
+    if start.astimezone(zone).date() != end.astimezone(zone).date():
+        return f"{when(start, 'day_time', zone=zone)} – {when(end, 'day_time', zone=zone)}"
+    return f"{when(start, 'day', zone=zone)}, {when_range(start, end, 'time', zone=zone)}"
+
+
+def meeting_times(meeting) -> list[MeetingTime]:
+    """The lines a meeting page writes for when the meeting runs, the venue's first (see the module)."""
+    reader_zone = timezone.get_current_timezone()
+    reader = MeetingTime(
+        span_text(meeting.start, meeting.end, reader_zone), timezone.get_current_timezone_name(), False
+    )
+    if meeting.kind == meeting.Kind.VIRTUAL or not meeting.time_zone:
+        return [reader]
+    venue_zone = ZoneInfo(meeting.time_zone)
+    venue = MeetingTime(span_text(meeting.start, meeting.end, venue_zone), meeting.time_zone, True)
+    if meeting.kind == meeting.Kind.IN_PERSON or reader.text == venue.text:
+        return [venue]
+    return [venue, reader]
+
+
+def meeting_dates(meeting) -> str:
+    """A meetings list's "When" cell: an in-person meeting's days at its venue (its hours are on its page);
+    a session's day and hours on the reader's clock."""
+    if meeting.kind == meeting.Kind.VIRTUAL or not meeting.time_zone:
+        return span_text(meeting.start, meeting.end, timezone.get_current_timezone())
+    zone = ZoneInfo(meeting.time_zone)
+    if lasts_days(meeting.start, meeting.end):
+        return when_range(meeting.start, meeting.end, "day", zone=zone)
+    return span_text(meeting.start, meeting.end, zone)
