@@ -3,8 +3,9 @@ weekdays, within a working day at the venue; a virtual session falls on a weekda
 most of its countries (the one definition of working hours); the series meets on the rhythm it states, and
 its text explains its one pause."""
 
+import itertools
 import re
-from datetime import time, timedelta
+from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,7 +60,7 @@ def test_the_demo_series_meets_on_its_stated_rhythm_and_explains_its_pause(demo)
     for text in (series.description, network.description):
         assert "every two months" in text and "six weeks" not in text
     starts = [m.start for m in series.meetings.order_by("start")]
-    gaps = [(later.date() - earlier.date()).days for earlier, later in zip(starts, starts[1:], strict=False)]
+    gaps = [(later.date() - earlier.date()).days for earlier, later in itertools.pairwise(starts)]
     on_rhythm = [gap for gap in gaps if 56 <= gap <= 63]  # third Wednesdays two months apart
     assert len(on_rhythm) == len(gaps) - 1
     # The one longer gap is the pause the description names, from its last month to the next session's.

@@ -151,7 +151,8 @@ def test_a_virtual_session_names_no_host_country(world):
 def test_the_meetings_list_gives_the_last_day_series_topics_and_host_country(world, workshop):
     page = page_of(in_zone(world, "kim", "Africa/Nairobi"), "/n/vln/meetings/")
     row = re.search(
-        rf"<tr><td><time[^>]*>([^<]*)</time></td>\s*<th scope=\"row\"><a href=\"/n/vln/meetings/{workshop.pk}/\">(.*?)</tr>",
+        rf"<tr><td><time[^>]*>([^<]*)</time></td>\s*"
+        rf"<th scope=\"row\"><a href=\"/n/vln/meetings/{workshop.pk}/\">(.*?)</tr>",
         page,
         re.S,
     )
