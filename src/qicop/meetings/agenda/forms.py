@@ -1,7 +1,8 @@
 """Forms of meeting planning: meetings, copies, agenda items, topics and case presentations.
 
-Times are typed as the organiser reads them — in the meeting's time zone, not the viewer's — and leave
-the form in UTC.
+A meeting's timetable (its start and end, its agenda, a copy's start) is typed as the organiser reads it,
+in the meeting's time zone, which each label names. Anything else (a case presentation's deadline) is
+read in the typist's own zone, named beside the field too. Every time leaves the form in UTC.
 """
 
 from __future__ import annotations
@@ -304,9 +305,12 @@ class CaseAssignForm(forms.Form):
         self.fields["agenda_item"].queryset = meeting.agenda.filter(
             kind=AgendaItem.Kind.CASE, case_presentation__isnull=True
         ).order_by("start")
-        self.fields["deadline"].label = _("Deadline (%(zone)s)") % {"zone": meeting.time_zone}
+        # A deadline is no part of the meeting's timetable: it is read on the clock of the person typing
+        # it (the active zone), and the label says which.
+        self.zone = timezone.get_current_timezone_name()
+        self.fields["deadline"].label = _("Deadline (%(zone)s, your time zone)") % {"zone": self.zone}
         if not self.is_bound:
-            week_before = utc_to_local(meeting.start - timedelta(days=7), meeting.time_zone)
+            week_before = utc_to_local(meeting.start - timedelta(days=7), self.zone)
             self.initial.setdefault("deadline", week_before.replace(hour=17, minute=0))
 
     def clean_country(self):
@@ -319,9 +323,9 @@ class CaseAssignForm(forms.Form):
         return country
 
     def clean_deadline(self):
-        moment = local_to_utc(self.cleaned_data["deadline"], self.meeting.time_zone)
+        moment = local_to_utc(self.cleaned_data["deadline"], self.zone)
         if moment is None:
-            raise forms.ValidationError(_skipped(self.meeting.time_zone))
+            raise forms.ValidationError(_skipped(self.zone))
         if moment >= self.meeting.start:
             raise forms.ValidationError(_("The deadline must come before the meeting starts."))
         return moment
