@@ -1,6 +1,7 @@
 """Certificates of attendance: for the member who attended and for coordinators, with a code anyone can
 verify."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -76,10 +77,11 @@ def test_a_certificate_stays_genuine_after_the_report_is_imported_again(world, a
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "Kim Member,kim@example.org,03/10/2030 01:00:12 PM,03/10/2030 02:20:00 PM,80,No\n"
     )
-    world.client_for("carla").post(
-        f"/n/vln/meetings/{world.meeting.pk}/attendance/",
-        {"report": SimpleUploadedFile("participants.csv", report.encode())},
-    )
+    url = f"/n/vln/meetings/{world.meeting.pk}/attendance/"
+    client = world.client_for("carla")
+    confirm = client.post(url, {"report": SimpleUploadedFile("participants.csv", report.encode())})
+    token = re.search(r'name="pending" value="([^"]+)"', confirm.content.decode()).group(1)
+    client.post(url, {"pending": token, "confirm": "replace"})
     assert not Attendance.objects.filter(pk=attended.pk).exists()  # the import replaced the row
     assert documents.attendance_for_code(code).member == world.kim
 
