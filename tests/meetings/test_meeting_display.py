@@ -231,7 +231,7 @@ def earlier_action(world):
 
 def test_carried_forward_actions_link_to_the_meeting_that_agreed_them(world, earlier_action):
     page = page_of(world.client_for("kim"), f"/n/vln/meetings/{world.meeting.pk}/")
-    assert 'Share the viral load dashboard <span class="muted">— Kim Member, due March 1, 2030</span>' in page
+    assert 'Share the viral load dashboard <span class="muted">— Kim Member, due Mar 1, 2030</span>' in page
     assert f'<a href="/n/vln/meetings/{earlier_action.meeting_id}/">Knowing our numbers</a>' in page
     # An action without owner names its country, without a stray separator.
     ActionItem.objects.filter(pk=earlier_action.pk).update(owner=None, country=world.haiti, due=None)

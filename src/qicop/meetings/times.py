@@ -31,12 +31,13 @@ class MeetingTime:
 def span_text(start, end, zone) -> str:
     """``start``–``end`` written in ``zone``: a meeting of several days as its days and its daily hours; a
     session as its day and hours, with the end's day when it ends on another day there."""
-    if lasts_days(start, end):
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if lasts_days(start, end) and local_start.time() < local_end.time():
         return _("%(days)s, each day %(hours)s") % {
             "days": when_range(start, end, "day", zone=zone),
             "hours": when_range(start, end, "time", zone=zone),
         }
-    if start.astimezone(zone).date() != end.astimezone(zone).date():
+    if local_start.date() != local_end.date():
         return f"{when(start, 'day_time', zone=zone)} – {when(end, 'day_time', zone=zone)}"
     return f"{when(start, 'day', zone=zone)}, {when_range(start, end, 'time', zone=zone)}"
 
@@ -65,3 +66,11 @@ def meeting_dates(meeting) -> str:
     if lasts_days(meeting.start, meeting.end):
         return when_range(meeting.start, meeting.end, "day", zone=zone)
     return span_text(meeting.start, meeting.end, zone)
+
+
+def clock_zone(meeting) -> str:
+    """The zone a meeting's timetable (its agenda, its hours) is read in: the venue's for a meeting held
+    somewhere (in person or hybrid), the reader's (the active zone) for a virtual session."""
+    if meeting.kind != meeting.Kind.VIRTUAL and meeting.time_zone:
+        return meeting.time_zone
+    return timezone.get_current_timezone_name()
