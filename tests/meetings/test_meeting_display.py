@@ -273,3 +273,36 @@ def test_the_demo_all_country_meeting_of_2010_runs_three_days_at_windhoeks_hours
     assert "<dt>Host country</dt><dd>Namibia</dd>" in page
     listing = page_of(client, "/n/all-country/meetings/")
     assert "Tue, Oct 12 – Thu, Oct 14, 2010" in listing
+
+
+def test_the_meetings_list_does_not_repeat_a_title_as_its_topic(world):
+    Meeting.objects.filter(pk=world.meeting.pk).update(topic=world.meeting.title)
+    page = page_of(world.client_for("kim"), "/n/vln/meetings/")
+    assert page.count("Reaching the second 95") == 1
+    detail = page_of(world.client_for("kim"), f"/n/vln/meetings/{world.meeting.pk}/")
+    assert "· Reaching the second 95</p>" not in detail
+
+
+def test_an_in_person_meetings_agenda_is_on_the_venues_clock_for_every_reader(world, workshop):
+    from qicop.meetings.models import AgendaItem
+
+    AgendaItem.objects.create(
+        meeting=workshop,
+        start=utc(2010, 10, 12, 6),
+        end=utc(2010, 10, 12, 7),
+        kind="opening",
+        title="Opening",
+    )
+    page = page_of(in_zone(world, "carla", "Asia/Bangkok"), f"/n/vln/meetings/{workshop.pk}/")
+    assert "Tue, Oct 12, 9:00 – 10:00 AM</strong> Opening" in page  # Nairobi's 09:00, not Bangkok's 13:00
+    assert "Times of the agenda are the venue's, in Africa/Nairobi." in page
+
+
+def test_in_french_a_session_reads_as_people_write_it_in_french(world):
+    user = world.henri.user
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    page = page_of(world.client_for("henri"), f"/n/vln/meetings/{world.meeting.pk}/")
+    # 13:00 UTC is 09:00 in Port-au-Prince (daylight time began that night).
+    assert "dim. 10 mars 2030, 09:00 – 10:30" in page
+    assert not re.search(r"\b(dim|lun|mar|mer|jeu|ven|sam) \d+ [A-Z][a-zé]{2}\b", page)  # "dim 27 Déc"
