@@ -306,3 +306,21 @@ def test_in_french_a_session_reads_as_people_write_it_in_french(world):
     # 13:00 UTC is 09:00 in Port-au-Prince (daylight time began that night).
     assert "dim. 10 mars 2030, 09:00 – 10:30" in page
     assert not re.search(r"\b(dim|lun|mar|mer|jeu|ven|sam) \d+ [A-Z][a-zé]{2}\b", page)  # "dim 27 Déc"
+
+
+def test_a_meeting_that_is_over_offers_no_registration_and_refuses_one(world, workshop):
+    client = world.client_for("kim")
+    page = page_of(client, f"/n/vln/meetings/{workshop.pk}/")  # October 2010
+    assert 'value="yes">Register</button>' not in page and "Decline" not in page
+    assert "join link" not in page  # an in-person meeting has none anyway
+    response = client.post(f"/n/vln/meetings/{workshop.pk}/register/", {"attending": "yes"})
+    assert response.status_code == 403
+    assert not workshop.registrations.exists()
+
+
+def test_a_topic_that_repeats_a_topic_tag_is_said_once(world, workshop):
+    Meeting.objects.filter(pk=workshop.pk).update(topic="Consumer involvement")
+    page = page_of(world.client_for("kim"), f"/n/vln/meetings/{workshop.pk}/")
+    assert page.count("Consumer involvement") == 1
+    listing = page_of(world.client_for("kim"), "/n/vln/meetings/")
+    assert listing.count("Consumer involvement") == 1

@@ -74,3 +74,12 @@ def clock_zone(meeting) -> str:
     if meeting.kind != meeting.Kind.VIRTUAL and meeting.time_zone:
         return meeting.time_zone
     return timezone.get_current_timezone_name()
+
+
+def own_topic(meeting, topics=None) -> str:
+    """The meeting's topic in words, unless it only repeats its title or one of its topic tags (the demo's
+    sessions are titled by their topic): a list or a page then says it once."""
+    names = {topic.name for topic in (meeting.topics.all() if topics is None else topics)}
+    if not meeting.topic or meeting.topic == meeting.title or meeting.topic in names:
+        return ""
+    return meeting.topic

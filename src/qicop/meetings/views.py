@@ -51,6 +51,7 @@ def meeting_detail(request, slug, meeting_id):
     registration = selectors.registration_of(meeting, viewer.member_id)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     is_coordinator = permissions.can_manage_meetings(viewer, network)
+    topics = list(meeting.topics.all())
     return render(
         request,
         "meetings/detail.html",
@@ -60,7 +61,9 @@ def meeting_detail(request, slug, meeting_id):
             "registration": registration,
             "registered": registered,
             "lasts_days": meeting.lasts_days,
-            "topics": list(meeting.topics.all()),
+            "is_over": meeting.end < timezone.now(),
+            "topics": topics,
+            "own_topic": times.own_topic(meeting, topics),
             "meeting_times": times.meeting_times(meeting),
             "local_times": _local_times(meeting),
             "can_record_attendance": is_coordinator,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.uploads import check_upload, too_large_message
+from qicop.core.when import when
 from qicop.meetings.materials.services import LINK_KINDS
 from qicop.meetings.models import AgendaItem, Material
 
@@ -32,7 +33,9 @@ class MaterialForm(forms.Form):
         self._too_large = bool(too_large)
         self.fields["kind"].choices = [("", _("Decide from the file")), *Material.Kind.choices]
         self.fields["language"].choices = [("", _("Not given")), *settings.LANGUAGES]
-        choices = [(item.pk, f"{timezone.localtime(item.start):%H:%M} {item.title}") for item in items]
+        several_days = len({timezone.localtime(item.start).date() for item in items}) > 1
+        style = "short_day_time" if several_days else "time"
+        choices = [(item.pk, f"{when(item.start, style)} {item.title}") for item in items]
         if item_optional:
             choices = [("", _("Other materials of the meeting")), *choices]
         self.fields["agenda_item"].choices = choices

@@ -33,3 +33,9 @@ def clock_zone(meeting) -> str:
     """The zone a meeting's timetable is read in: the venue's for a meeting held somewhere, the
     reader's for a virtual session."""
     return times.clock_zone(meeting)
+
+
+@register.filter
+def own_topic(meeting) -> str:
+    """The topic in words where it says more than the title and the topic tags (prefetch the topics)."""
+    return times.own_topic(meeting)
