@@ -80,3 +80,14 @@ def test_the_2012_meeting_in_bangkok_reads_friday_to_sunday_nowhere(demo):
     assert line.startswith("Tue, Oct 9 – Thu, Oct 11, 2012, each day 8:30 AM – 5:00 PM")
     assert "(Asia/Bangkok, the venue's time)" in line
     assert "Local time in each country" not in page
+
+
+def test_the_demo_case_deadlines_fall_at_the_end_of_the_presenting_countrys_working_day(demo):
+    from qicop.meetings.models import CasePresentation
+
+    cases = list(CasePresentation.objects.select_related("country", "meeting"))
+    assert cases
+    for case in cases:
+        local = case.deadline.astimezone(ZoneInfo(case.country.time_zone))
+        assert local.time() == time(17) and local.weekday() < 5, case
+        assert case.deadline < case.meeting.start
