@@ -324,3 +324,12 @@ def test_a_topic_that_repeats_a_topic_tag_is_said_once(world, workshop):
     assert page.count("Consumer involvement") == 1
     listing = page_of(world.client_for("kim"), "/n/vln/meetings/")
     assert listing.count("Consumer involvement") == 1
+
+
+def test_in_portuguese_the_days_of_a_meeting_are_written_in_words_not_digits(world, workshop):
+    user = world.kim.user
+    user.language = "pt"
+    user.save(update_fields=["language"])
+    page = page_of(world.client_for("kim"), f"/n/vln/meetings/{workshop.pk}/")
+    assert when(page).startswith("terça, 12 de out. de 2010 – sexta, 15 de out. de 2010")
+    assert not re.search(r"\d+/\d+", when(page))

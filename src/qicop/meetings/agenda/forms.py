@@ -19,7 +19,6 @@ from qicop.core.forms import TimeZoneField
 from qicop.meetings.agenda.services import MAX_MEETING_LENGTH
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 
-DATETIME_HELP = _("e.g. 2030-03-10 16:00")
 # Far above any meeting, far below what the database column holds.
 MAX_CAPACITY = 100_000
 
@@ -33,7 +32,6 @@ class LocalDateTimeField(forms.DateTimeField):
         kwargs.setdefault(
             "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         )
-        kwargs.setdefault("help_text", DATETIME_HELP)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -75,8 +73,8 @@ class MeetingForm(forms.Form):
     time_zone = TimeZoneField(
         label=_("Organiser's time zone"), help_text=_("Start and end are typed in this time zone.")
     )
-    start = LocalDateTimeField(label=_("Start"))
-    end = LocalDateTimeField(label=_("End"))
+    start = LocalDateTimeField(label=_("Start"), help_text=_("In the organiser's time zone, chosen above."))
+    end = LocalDateTimeField(label=_("End"), help_text=_("In the organiser's time zone, chosen above."))
     topic = _model_field("topic", help_text=_("The session's subject in a few words."))
     topics = _model_field("topics", required=False, widget=forms.CheckboxSelectMultiple)
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))

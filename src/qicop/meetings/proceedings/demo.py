@@ -105,7 +105,7 @@ def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
         presenter = next((a.country for a in meeting.agenda.all() if a.country_id), None) or countries[0]
         peers = ", ".join(c.name for c in countries if c != presenter) or "the network"
         minutes = (
-            f"**{presenter.name}** presented its work on *{meeting.topic.lower()}*: what the team tried, "
+            f"**{presenter.name}** presented its work on *{meeting.topic}*: what the team tried, "
             f"what the data show, and the question it brought to the network.\n\n"
             f"- The expert linked the question to experience from other national programmes.\n"
             f"- Peers from {peers} described what worked for them, and what did not.\n"
