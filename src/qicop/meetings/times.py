@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.when import when, when_range
-from qicop.scheduling import lasts_days
+from qicop.scheduling import daily_sessions, lasts_days
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,11 @@ def own_topic(meeting, topics=None) -> str:
     if not meeting.topic or meeting.topic == meeting.title or meeting.topic in names:
         return ""
     return meeting.topic
+
+
+def meeting_minutes(meeting) -> float:
+    """How long the meeting sits, in minutes: its daily hours added up for a meeting of several days
+    (three days 08:30–17:00 are 1,530 minutes, not the 3,390 from the first morning to the last evening)."""
+    zone = ZoneInfo(meeting.time_zone or "UTC")
+    days = daily_sessions(meeting.start.astimezone(zone), meeting.end.astimezone(zone), zone)
+    return sum((end - start).total_seconds() for start, end in days) / 60

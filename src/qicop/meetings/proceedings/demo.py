@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from qicop.meetings import times
 from qicop.meetings.models import (
     ActionItem,
     Attendance,
@@ -166,7 +167,7 @@ def _demo_attendance(meeting: Meeting) -> list:
                 member=m,
                 name=m.full_name,
                 email=m.user.email,
-                minutes=(meeting.end - meeting.start).total_seconds() / 60 - 5 * (i % 3),
+                minutes=times.meeting_minutes(meeting) - 5 * (i % 3),
                 first_joined=meeting.start,
                 source=Attendance.Source.MANUAL,
                 matched_by="hand",
