@@ -83,6 +83,7 @@ def _materials_page(request, slug, meeting_id, limit):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         items=targets,
+        zone=times.clock_zone(meeting),
         item_optional=coordinator,
         too_large=limit.too_large,
     )
