@@ -333,3 +333,13 @@ def test_in_portuguese_the_days_of_a_meeting_are_written_in_words_not_digits(wor
     page = page_of(world.client_for("kim"), f"/n/vln/meetings/{workshop.pk}/")
     assert when(page).startswith("terça, 12 de out. de 2010 – sexta, 15 de out. de 2010")
     assert not re.search(r"\d+/\d+", when(page))
+
+
+def test_a_one_day_in_person_meeting_in_the_list_names_the_venues_zone_for_a_reader_elsewhere(
+    world, workshop
+):
+    Meeting.objects.filter(pk=workshop.pk).update(end=utc(2010, 10, 12, 14))  # 09:00–17:00 in Nairobi
+    listing = page_of(in_zone(world, "carla", "Asia/Bangkok"), "/n/vln/meetings/")
+    assert "Tue, Oct 12, 2010, 9:00 AM – 5:00 PM (Africa/Nairobi)" in listing
+    listing = page_of(in_zone(world, "kim", "Africa/Nairobi"), "/n/vln/meetings/")
+    assert "Tue, Oct 12, 2010, 9:00 AM – 5:00 PM</time>" in listing

@@ -65,7 +65,11 @@ def meeting_dates(meeting) -> str:
     zone = ZoneInfo(meeting.time_zone)
     if lasts_days(meeting.start, meeting.end):
         return when_range(meeting.start, meeting.end, "day", zone=zone)
-    return span_text(meeting.start, meeting.end, zone)
+    text = span_text(meeting.start, meeting.end, zone)
+    # Hours on the venue's clock say so where the reader's clock is another (the page says "times in …").
+    if meeting.time_zone != timezone.get_current_timezone_name():
+        text = f"{text} ({meeting.time_zone})"
+    return text
 
 
 def clock_zone(meeting) -> str:
