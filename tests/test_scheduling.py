@@ -227,3 +227,25 @@ def test_the_days_of_a_meeting_follow_its_own_clock_across_another_zones_summer_
     assert seen[0] == ("Fri 07:00", "17:00")  # Paris on summer time: one hour behind Nairobi
     assert seen[-1] == ("Tue 06:00", "16:00")  # Paris on winter time: two hours behind
     assert all(s.astimezone(nairobi).strftime("%H:%M") == "08:00" for s, _e in days)
+
+
+def test_the_one_definition_puts_a_local_weekend_outside_working_hours_even_at_noon():
+    from qicop.scheduling import inside_working_hours, outside_working_hours
+
+    saturday_noon_in_bangkok = datetime(2030, 1, 12, 5, tzinfo=UTC)
+    end = saturday_noon_in_bangkok + timedelta(hours=1)
+    assert not inside_working_hours(saturday_noon_in_bangkok, end, "Asia/Bangkok")
+    assert outside_working_hours(saturday_noon_in_bangkok, end, "Asia/Bangkok") > 0
+    monday = datetime(2030, 1, 14, 13, tzinfo=UTC)  # 08:00 in Port-au-Prince, 16:00 in Nairobi
+    assert inside_working_hours(monday, monday + timedelta(hours=1), "America/Port-au-Prince")
+    assert inside_working_hours(monday, monday + timedelta(hours=1), "Africa/Nairobi")
+    assert not inside_working_hours(monday, monday + timedelta(hours=1), "Asia/Bangkok")  # 20:00
+
+
+def test_a_meeting_of_several_days_is_judged_on_the_venues_clock_day_by_day():
+    from qicop.scheduling import inside_working_hours
+
+    # Tuesday to Thursday 08:30–17:00 in Nairobi: inside there, every day.
+    start, end = datetime(2029, 10, 9, 5, 30, tzinfo=UTC), datetime(2029, 10, 11, 14, tzinfo=UTC)
+    assert inside_working_hours(start, end, "Africa/Nairobi", meeting_zone="Africa/Nairobi")
+    assert not inside_working_hours(start, end, "Asia/Bangkok", meeting_zone="Africa/Nairobi")  # 12:30–21:00

@@ -171,6 +171,40 @@ def daily_sessions(
     return days or [(local_start, local_end)]
 
 
+def outside_working_hours(
+    start: datetime,
+    end: datetime,
+    zone: str | tzinfo,
+    *,
+    working_hours: tuple[time, time] = WORKING_HOURS,
+    meeting_zone: str | tzinfo | None = None,
+) -> float:
+    """THE definition of "inside working hours", for every page that judges it (a meeting's local-time
+    table, "find a time" and its ranking, a series' inconvenience): how many hours the meeting ``start``–
+    ``end`` reaches beyond the working hours of a person in ``zone``, 0 when it is inside them.
+
+    Working hours are ``working_hours`` on a local weekday; a Saturday or a Sunday has none, so a meeting
+    on a local weekend is outside. A meeting of several days is judged day by day on the clock of
+    ``meeting_zone`` (the organiser's or the venue's): its distance is that of its worst day."""
+    local = ZoneInfo(zone) if isinstance(zone, str) else zone
+    own = ZoneInfo(meeting_zone) if isinstance(meeting_zone, str) and meeting_zone else meeting_zone or None
+    return hours_outside(start.astimezone(local), end.astimezone(local), working_hours, meeting_zone=own)
+
+
+def inside_working_hours(
+    start: datetime,
+    end: datetime,
+    zone: str | tzinfo,
+    *,
+    working_hours: tuple[time, time] = WORKING_HOURS,
+    meeting_zone: str | tzinfo | None = None,
+) -> bool:
+    """Whether the meeting falls wholly inside working hours in ``zone`` (see ``outside_working_hours``)."""
+    return (
+        outside_working_hours(start, end, zone, working_hours=working_hours, meeting_zone=meeting_zone) == 0
+    )
+
+
 def local_time_table(
     start_utc: datetime,
     end_utc: datetime,
@@ -182,13 +216,13 @@ def local_time_table(
 
     A meeting of several days is inside working hours when every one of its days is (see ``hours_outside``).
     """
-    own = ZoneInfo(meeting_zone) if meeting_zone else None
     rows = []
     for country, zone_name in zones.items():
         zone = ZoneInfo(zone_name)
-        local_start, local_end = start_utc.astimezone(zone), end_utc.astimezone(zone)
-        outside = hours_outside(local_start, local_end, working_hours, meeting_zone=own)
-        rows.append(LocalTimes(country, local_start, local_end, outside == 0))
+        inside = inside_working_hours(
+            start_utc, end_utc, zone, working_hours=working_hours, meeting_zone=meeting_zone or None
+        )
+        rows.append(LocalTimes(country, start_utc.astimezone(zone), end_utc.astimezone(zone), inside))
     return rows
 
 
@@ -256,7 +290,7 @@ def _evaluate(
         zone = ZoneInfo(participant.time_zone)
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
         local_times[label] = (local_start, local_end)
-        own = penalty(hours_outside(local_start, local_end, working_hours))
+        own = penalty(outside_working_hours(start, end, zone, working_hours=working_hours))
         penalties[participant.country] = max(penalties.get(participant.country, 0.0), own)
         cost += participant.weight * own * (1 + burden.get(participant.country, 0.0))
         if own == 0:

@@ -44,7 +44,7 @@ def test_a_utf16_teams_report_is_imported_and_matched_by_email(world, shared_for
     )
     response = upload(world.client_for("carla"), world, sample)
     assert response.status_code == 200
-    assert "7 people read from the teams report; 1 matched to members." in response.content.decode()
+    assert "7 people read from the Microsoft Teams report; 1 matched to members." in response.content.decode()
     rows = Attendance.objects.filter(meeting=world.meeting)
     assert rows.count() == 7 and {r.source for r in rows} == {"teams"}
     row = rows.get(name="García Simón, Pedro")
@@ -69,7 +69,7 @@ def test_a_zoom_report_is_imported_and_matched_by_name(world, shared_formats):
     )
     response = upload(world.client_for("carla"), world, sample)
     assert response.status_code == 200
-    assert "27 people read from the zoom report" in response.content.decode()
+    assert "27 people read from the Zoom report" in response.content.decode()
     rows = Attendance.objects.filter(meeting=world.meeting)
     assert rows.count() == 27 and {r.source for r in rows} == {"zoom"}
     row = rows.get(name="015_Loki (Loki Laufeyson)")

@@ -60,12 +60,16 @@ def review(world, case, decision, comment=""):
     )
 
 
-def test_a_coordinator_assigns_a_participating_country_with_a_deadline_in_the_organisers_zone(world):
+def test_a_coordinator_assigns_a_participating_country_with_a_deadline_read_in_her_own_zone(world):
+    # Carla works in Bangkok; the meeting's organiser is in Nairobi. She types 17:00 and means Bangkok's.
+    form = world.client_for("carla").get(f"{meeting_url(world)}cases/new/").content.decode()
+    assert "Deadline (Asia/Bangkok, your time zone)" in form
+    assert 'type="datetime-local"' in form
     response = assign(world)
     case = CasePresentation.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(case_url(world, case))
     assert case.country == world.kenya and case.status == "assigned"
-    assert case.deadline == datetime(2030, 3, 3, 14, 0, tzinfo=UTC)  # 17:00 in Nairobi
+    assert case.deadline == datetime(2030, 3, 3, 10, 0, tzinfo=UTC)  # 17:00 in Bangkok, not in Nairobi
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Certificates of attendance: for the member who attended and for coordinators, with a code anyone can
 verify."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -45,7 +46,7 @@ def test_unmatched_attendance_has_no_certificate(world):
 def test_the_certificate_names_the_person_the_meeting_its_date_the_minutes_and_a_code(world, attended):
     html = documents.certificate_html(attended)
     assert "Kim Member" in html and "Reaching the second 95" in html
-    assert "March 10, 2030" in html  # in the meeting's time zone (Nairobi)
+    assert "Mar 10, 2030" in html  # in the meeting's time zone (Nairobi)
     assert "Time attended: 80 minutes" in html
     code = documents.certificate_code(attended)
     assert code in html and "/certificates/verify/?code=" in html
@@ -76,10 +77,11 @@ def test_a_certificate_stays_genuine_after_the_report_is_imported_again(world, a
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "Kim Member,kim@example.org,03/10/2030 01:00:12 PM,03/10/2030 02:20:00 PM,80,No\n"
     )
-    world.client_for("carla").post(
-        f"/n/vln/meetings/{world.meeting.pk}/attendance/",
-        {"report": SimpleUploadedFile("participants.csv", report.encode())},
-    )
+    url = f"/n/vln/meetings/{world.meeting.pk}/attendance/"
+    client = world.client_for("carla")
+    confirm = client.post(url, {"report": SimpleUploadedFile("participants.csv", report.encode())})
+    token = re.search(r'name="pending" value="([^"]+)"', confirm.content.decode()).group(1)
+    client.post(url, {"pending": token, "confirm": "replace"})
     assert not Attendance.objects.filter(pk=attended.pk).exists()  # the import replaced the row
     assert documents.attendance_for_code(code).member == world.kim
 
@@ -110,7 +112,7 @@ def test_the_verification_page_dates_the_meeting_as_the_certificate_does(world, 
         start=datetime(2030, 3, 10, 22, 30, tzinfo=UTC), end=datetime(2030, 3, 11, 0, 0, tzinfo=UTC)
     )
     attended.refresh_from_db()
-    assert "March 11, 2030" in documents.certificate_html(attended)
+    assert "Mar 11, 2030" in documents.certificate_html(attended)
     code = documents.certificate_code(attended)
     page = Client().get(f"/certificates/verify/?code={quote(code)}").content.decode()
-    assert "on March 11, 2030." in page
+    assert "on Mar 11, 2030." in page

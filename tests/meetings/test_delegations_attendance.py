@@ -58,3 +58,19 @@ def test_the_people_offered_are_the_participating_countries_members_and_the_coor
     page = world.client_for("carla").get(url(world)).content.decode()
     assert "Henri Haïtien" in page and "Kim Member" in page and "Carla Coordinator" in page
     assert "Olga Observer" not in page  # Namibia does not take part in this meeting
+
+
+def test_the_whole_of_a_meeting_of_several_days_is_its_daily_hours_added_up(world):
+    from datetime import UTC, datetime
+
+    from qicop.meetings.models import Meeting
+
+    # Tuesday to Thursday, 08:30–17:00 in Nairobi (05:30–14:00 UTC): three days of 8.5 hours.
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        kind=Meeting.Kind.IN_PERSON,
+        city="Nairobi",
+        start=datetime(2029, 10, 9, 5, 30, tzinfo=UTC),
+        end=datetime(2029, 10, 11, 14, tzinfo=UTC),
+    )
+    world.client_for("carla").post(url(world), {"member": world.henri.pk, "minutes": ""})
+    assert Attendance.objects.get().minutes == 3 * 8.5 * 60  # not the 3,390 minutes from first to last

@@ -52,7 +52,7 @@ def test_the_follow_up_goes_to_those_who_registered_or_attended(world):
     (message,) = to(world.kim)
     assert message.subject == "Minutes and materials: Reaching the second 95"
     assert "Share the retention toolkit" in message.body
-    assert "Send the toolkit — Faith Focal, due April 1, 2030" in message.body
+    assert "Send the toolkit — Faith Focal, due Apr 1, 2030" in message.body
     material = Material.objects.get()
     assert f"Kenya slides: http://127.0.0.1:8000/n/vln/meetings/{meeting.pk}/materials/{material.pk}/" in (
         message.body
@@ -68,7 +68,7 @@ def test_the_follow_up_is_in_the_recipients_language(world):
     held_with_minutes(world)
     world.client_for("carla").post(follow_up_url(world))
     (message,) = to(world.henri)  # Haiti: French
-    assert "1 avril 2030" in message.body and "10 mars 2030" in message.body
+    assert "1 avr. 2030" in message.body and "10 mars 2030" in message.body
 
 
 def test_pressing_twice_sends_the_follow_up_once_and_latecomers_get_theirs(world):
@@ -111,7 +111,7 @@ def test_the_coordinator_sees_what_went_out_and_the_buttons(world):
     assert "Invitation sent to 5 members" in page
     # Carla reads times in Bangkok: the 1-day reminder goes out on 9 March at 20:00 there.
     assert "Reminders to registered members" in page and "(1d)" in page and "(7d)" in page
-    assert "March 9, 2030, 8 p.m. (1d)" in page
+    assert "Mar 9, 2030, 8:00 PM (1d)" in page.replace("\u202f", " ")
 
 
 def test_members_see_only_the_link_to_their_mail_preferences(world):

@@ -193,7 +193,10 @@ def test_a_meeting_over_several_days_gives_each_items_day_in_the_pack(world):
         )
     _response, body = download(world.client_for("kim"), pack_url(world))  # Kim reads Nairobi's time
     archive = zipfile.ZipFile(io.BytesIO(body))
-    markdown = archive.read("agenda-and-minutes.md").decode()
-    assert "2030-03-10 16:10–17:10** Day 0" in markdown and "2030-03-12 16:10–17:10** Day 2" in markdown
-    page = archive.read("agenda-and-minutes.html").decode()
-    assert "Sun 10 Mar, 16:10–17:10" in page and "Tue 12 Mar, 16:10–17:10" in page
+    markdown = archive.read("agenda-and-minutes.md").decode().replace("\u202f", " ").replace("\u2009", " ")
+    assert (
+        "Sun, Mar 10, 4:10 – 5:10 PM** Day 0" in markdown
+        and "Tue, Mar 12, 4:10 – 5:10 PM** Day 2" in markdown
+    )
+    page = archive.read("agenda-and-minutes.html").decode().replace("\u202f", " ").replace("\u2009", " ")
+    assert "Sun, Mar 10, 4:10 – 5:10 PM" in page and "Tue, Mar 12, 4:10 – 5:10 PM" in page

@@ -131,9 +131,9 @@ def test_cancelled_meetings_are_left_out(world):
 def test_dates_are_shown_in_the_viewers_time_zone(world):
     world.kim.user.time_zone = "Asia/Bangkok"
     world.kim.user.save()
-    page = world.client_for("kim").get(YEAR).content.decode()
+    page = world.client_for("kim").get(YEAR).content.decode().replace("\u202f", " ").replace("\u2009", " ")
     # 13:00–14:30 UTC on 10 March 2030 is 20:00–21:30 in Bangkok.
-    assert "20:00–21:30" in page and "Asia/Bangkok" in page
+    assert "8:00 – 9:30 PM" in page and "Asia/Bangkok" in page
 
 
 def test_a_draft_is_labelled_for_participants_and_hidden_from_observers(world):
@@ -256,3 +256,22 @@ def test_a_publish_request_without_a_choice_changes_nothing(world):
     assert client.post(f"{YEAR}publish/", {"publish": "no"}).status_code == 302
     row.refresh_from_db()
     assert row.published_at is None
+
+
+def test_the_pdfs_first_page_carries_the_first_meeting_not_three_quarters_of_blank(world, monkeypatch):
+    from weasyprint import HTML
+
+    from qicop.meetings.proceedings import views
+
+    meeting_with_everything(world, day=5)
+    printed = []
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: printed.append(html) or b"%PDF-")
+    assert world.client_for("kim").get(f"{YEAR}proceedings.pdf").status_code == 200
+    document = HTML(string=printed[0]).render()
+    (title,) = document.make_bookmark_tree()  # (label, (page, x, y), children, state)
+    label, (page, _x, _y), children, _state = title
+    assert label.startswith("Proceedings 2030")
+    meetings = [(child[0], child[1][0]) for child in children]
+    # The title, the contents and the first meeting share page one; each later meeting starts a page.
+    assert page == 0 and meetings[0] == ("Session of 5 March", 0)
+    assert len(meetings) == 2 and meetings[1][1] > 0

@@ -132,13 +132,28 @@ def test_a_bad_filter_is_explained(world, series):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_members_at_a_meeting_their_country_was_not_invited_to_do_not_inflate_its_record(world, series):
+def test_a_meeting_its_members_came_to_uninvited_counts_as_attended_as_its_cell_shows(world, series):
     later = series[1][3]  # Kenya only
     Attendance.objects.create(meeting=later, member=world.henri, name="Henri", minutes=30, source="zoom")
     result = statistics.selection_statistics(world.network, series_id=series[0].pk)
     haiti = next(r for r in result.countries if r.country.iso2 == "HT")
-    assert haiti.cells[-1] == 1  # shown
-    assert (haiti.attended, haiti.took_part) == (1, 3)
+    assert haiti.cells == [1, 0, 0, 1]
+    assert (haiti.attended, haiti.took_part) == (2, 4)
+
+
+def test_a_countrys_total_never_contradicts_its_cells(world, series):
+    # Haiti came to every session, though invited to the first three only (Kenya only was invited to the
+    # last): its row reads four figures, and "4 of 4", not "3 of 3".
+    for meeting in series[1][1:]:
+        Attendance.objects.create(
+            meeting=meeting, member=world.henri, name="Henri", minutes=30, source="zoom"
+        )
+    result = statistics.selection_statistics(world.network, series_id=series[0].pk)
+    for row in result.countries:
+        assert row.attended == sum(1 for cell in row.cells if cell)
+        assert row.took_part == sum(1 for cell in row.cells if cell is not None)
+    haiti = next(r for r in result.countries if r.country.iso2 == "HT")
+    assert (haiti.attended, haiti.took_part) == (4, 4)
 
 
 def test_a_meeting_that_lists_no_countries_counts_every_country_that_came(world, series):

@@ -118,6 +118,14 @@ def when_range(start, end, style: str = "date", *, language: str | None = None, 
     if isinstance(start, dt.datetime) and timezone.is_aware(start):
         start = start.astimezone(zone) if zone is not None else timezone.localtime(start)
         end = end.astimezone(zone) if zone is not None else timezone.localtime(end)
+    words = PATTERNS.get(locale.language, {})
+    if style in words and style != "time":
+        # CLDR's interval for this language falls back to digits ("terça, 12/10 – quinta, 14/10/2010"):
+        # write both ends in words instead.
+        first, last = (value.date() if isinstance(value, dt.datetime) else value for value in (start, end))
+        if first == last:
+            return _date_part(first, style, locale)
+        return f"{_date_part(first, style, locale)} – {_date_part(last, style, locale)}"
     time_skeleton = "Hm" if _24h(locale) else "hm"
     skeleton = {"date": "yMMMd", "day": "yMMMEd", "month": "yMMM", "time": time_skeleton}.get(style, "yMMMd")
     if style == "time":

@@ -27,6 +27,8 @@ def register(*, actor, meeting: Meeting, attending: bool) -> Registration:
         raise PermissionDenied(_("Only members of the network register for its meetings."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise PermissionDenied(_("This meeting was cancelled."))
+    if meeting.end < timezone.now():
+        raise PermissionDenied(_("This meeting is over: registration is closed."))
     status = Registration.Status.REGISTERED if attending else Registration.Status.DECLINED
     if attending and meeting.capacity is not None:
         _claim_a_seat(meeting, viewer.member_id)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
-from qicop.meetings import calendars, permissions, selectors, services
+from qicop.meetings import calendars, permissions, selectors, services, times
 from qicop.meetings.access import meetings_network
 from qicop.meetings.agenda import views as agenda_views
 from qicop.meetings.delegations import views as delegations_views
@@ -50,8 +50,8 @@ def meeting_detail(request, slug, meeting_id):
     meeting = selectors.meeting_in_network(network, meeting_id)
     registration = selectors.registration_of(meeting, viewer.member_id)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
-    zones = {c.display_name: c.time_zone for c in meeting.countries.all()}
     is_coordinator = permissions.can_manage_meetings(viewer, network)
+    topics = list(meeting.topics.all())
     return render(
         request,
         "meetings/detail.html",
@@ -61,10 +61,11 @@ def meeting_detail(request, slug, meeting_id):
             "registration": registration,
             "registered": registered,
             "lasts_days": meeting.lasts_days,
-            "topics": list(meeting.topics.all()),
-            "local_times": local_time_table(meeting.start, meeting.end, zones, meeting_zone=meeting.time_zone)
-            if zones
-            else [],
+            "is_over": meeting.end < timezone.now(),
+            "topics": topics,
+            "own_topic": times.own_topic(meeting, topics),
+            "meeting_times": times.meeting_times(meeting),
+            "local_times": _local_times(meeting),
             "can_record_attendance": is_coordinator,
             # Coordinators close carried-forward actions here, on the minutes page of each action's meeting.
             "can_change_actions": is_coordinator,
@@ -81,6 +82,22 @@ def meeting_detail(request, slug, meeting_id):
             "proceedings_panel": proceedings_views.detail_panel(request, viewer, network, meeting),
         },
     )
+
+
+def _local_times(meeting) -> list[dict]:
+    """The remote part's table: each country's local time and whether it is inside working hours there.
+    An in-person meeting has none: everybody is at the venue, on the venue's clock."""
+    if meeting.kind == meeting.Kind.IN_PERSON:
+        return []
+    zones = {c.display_name: c.time_zone for c in meeting.countries.all()}
+    return [
+        {
+            "country": row.country,
+            "text": times.span_text(row.start, row.end, row.start.tzinfo),
+            "inside": row.inside,
+        }
+        for row in local_time_table(meeting.start, meeting.end, zones, meeting_zone=meeting.time_zone)
+    ]
 
 
 @login_required

@@ -276,7 +276,7 @@ def load_network_demo(seed: int = 2026) -> bool:
         name="Multi-country Virtual Learning Network",
         programme=PROGRAMME,
         kind=Network.Kind.VIRTUAL,
-        description="Ministries of Health improve HIV care together: a Zoom session every six weeks "
+        description="Ministries of Health improve HIV care together: a Zoom session every two months "
         "on one topic, "
         "a country presenting its work or its challenge, peers and experts responding.",
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -136,8 +137,14 @@ def _demo_virtual(network: Network) -> None:
             _demo_case(meeting, presenting, coordinator, title, question, recommendations)
         elif meeting.status != Meeting.Status.CANCELLED:
             CasePresentation.objects.get_or_create(
-                meeting=meeting, country=presenting, defaults={"deadline": meeting.start - timedelta(days=7)}
+                meeting=meeting, country=presenting, defaults={"deadline": demo_deadline(meeting, presenting)}
             )
+
+
+def demo_deadline(meeting, country) -> datetime:
+    """A week before the session, at 17:00 where the presenting country works: a time a coordinator sets."""
+    day = (meeting.start - timedelta(days=7)).astimezone(ZoneInfo(country.time_zone))
+    return day.replace(hour=17, minute=0, second=0, microsecond=0)
 
 
 def _demo_case(meeting, country, coordinator, title, question, recommendations) -> None:
@@ -149,7 +156,7 @@ def _demo_case(meeting, country, coordinator, title, question, recommendations) 
             "question": question,
             "recommendations": recommendations,
             "status": CasePresentation.Status.APPROVED,
-            "deadline": meeting.start - timedelta(days=7),
+            "deadline": demo_deadline(meeting, country),
             "submitted_at": meeting.start - timedelta(days=9),
             "approved_at": meeting.start - timedelta(days=6),
             "approved_by": coordinator.user if coordinator else None,

@@ -1,7 +1,8 @@
 """Forms of meeting planning: meetings, copies, agenda items, topics and case presentations.
 
-Times are typed as the organiser reads them — in the meeting's time zone, not the viewer's — and leave
-the form in UTC.
+A meeting's timetable (its start and end, its agenda, a copy's start) is typed as the organiser reads it,
+in the meeting's time zone, which each label names. Anything else (a case presentation's deadline) is
+read in the typist's own zone, named beside the field too. Every time leaves the form in UTC.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from qicop.core.forms import TimeZoneField
 from qicop.meetings.agenda.services import MAX_MEETING_LENGTH
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 
-DATETIME_HELP = _("e.g. 2030-03-10 16:00")
 # Far above any meeting, far below what the database column holds.
 MAX_CAPACITY = 100_000
 
@@ -32,7 +32,6 @@ class LocalDateTimeField(forms.DateTimeField):
         kwargs.setdefault(
             "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         )
-        kwargs.setdefault("help_text", DATETIME_HELP)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -74,8 +73,8 @@ class MeetingForm(forms.Form):
     time_zone = TimeZoneField(
         label=_("Organiser's time zone"), help_text=_("Start and end are typed in this time zone.")
     )
-    start = LocalDateTimeField(label=_("Start"))
-    end = LocalDateTimeField(label=_("End"))
+    start = LocalDateTimeField(label=_("Start"), help_text=_("In the organiser's time zone, chosen above."))
+    end = LocalDateTimeField(label=_("End"), help_text=_("In the organiser's time zone, chosen above."))
     topic = _model_field("topic", help_text=_("The session's subject in a few words."))
     topics = _model_field("topics", required=False, widget=forms.CheckboxSelectMultiple)
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))
@@ -304,9 +303,12 @@ class CaseAssignForm(forms.Form):
         self.fields["agenda_item"].queryset = meeting.agenda.filter(
             kind=AgendaItem.Kind.CASE, case_presentation__isnull=True
         ).order_by("start")
-        self.fields["deadline"].label = _("Deadline (%(zone)s)") % {"zone": meeting.time_zone}
+        # A deadline is no part of the meeting's timetable: it is read on the clock of the person typing
+        # it (the active zone), and the label says which.
+        self.zone = timezone.get_current_timezone_name()
+        self.fields["deadline"].label = _("Deadline (%(zone)s, your time zone)") % {"zone": self.zone}
         if not self.is_bound:
-            week_before = utc_to_local(meeting.start - timedelta(days=7), meeting.time_zone)
+            week_before = utc_to_local(meeting.start - timedelta(days=7), self.zone)
             self.initial.setdefault("deadline", week_before.replace(hour=17, minute=0))
 
     def clean_country(self):
@@ -319,9 +321,9 @@ class CaseAssignForm(forms.Form):
         return country
 
     def clean_deadline(self):
-        moment = local_to_utc(self.cleaned_data["deadline"], self.meeting.time_zone)
+        moment = local_to_utc(self.cleaned_data["deadline"], self.zone)
         if moment is None:
-            raise forms.ValidationError(_skipped(self.meeting.time_zone))
+            raise forms.ValidationError(_skipped(self.zone))
         if moment >= self.meeting.start:
             raise forms.ValidationError(_("The deadline must come before the meeting starts."))
         return moment

@@ -4,6 +4,7 @@ topics, and case presentations."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from qicop.core.forms import add_service_errors
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
-from qicop.meetings import permissions, selectors
+from qicop.meetings import permissions, selectors, times
 from qicop.meetings.access import meetings_network
 from qicop.meetings.agenda import permissions as agenda_permissions
 from qicop.meetings.agenda import selectors as agenda_selectors
@@ -47,10 +48,14 @@ def detail_panel(request, viewer, network, meeting) -> dict:
     for case in cases:
         case.state = agenda_selectors.case_state(case, now)
         case.mine = viewer.is_focal_point_for(network, case.country_id)
-    start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+    # The agenda is read on the meeting's own clock: the venue's for a meeting held somewhere.
+    zone = times.clock_zone(meeting)
+    start, end = (moment.astimezone(ZoneInfo(zone)) for moment in (meeting.start, meeting.end))
     return {
         "items": [(item, warnings.get(item.pk, [])) for item in items],
         "has_warnings": bool(warnings),
+        "zone": zone,
+        "venue_clock": zone != timezone.get_current_timezone_name(),
         "several_days": start.date() != end.date(),
         "cases": cases,
         "my_cases": [c for c in cases if c.mine and c.state.awaiting_country],

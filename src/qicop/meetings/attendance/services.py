@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
@@ -27,6 +28,8 @@ from qicop.meetings.models import Attendance, Meeting
 from qicop.network.models import Member
 
 MAX_BYTES = 5 * 1024 * 1024
+# The tools' own names, as people write them.
+TOOL_NAMES = {"zoom": "Zoom", "teams": "Microsoft Teams"}
 
 # Decisions of a coordinator, which a re-import keeps for the same name in the report.
 DECIDED = (HAND, GUEST, UNLINKED)
@@ -105,6 +108,63 @@ def import_attendance(*, actor, meeting: Meeting, data: bytes, filename: str = "
     Attendance.objects.bulk_create(rows)
     audit(actor=actor, verb="meeting.attendance_import", target=meeting, people=len(rows), tool=report.tool)
     return ImportResult(report.tool, len(rows), sum(1 for r in rows if r.member_id), list(report.warnings))
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a report would do to a meeting's attendance, for the coordinator to confirm."""
+
+    tool: str
+    before_people: int
+    before_matched: int
+    before_by_hand: int  # recorded by hand or decided by a coordinator: kept unless the report has them
+    after_people: int
+    after_matched: int
+    warnings: list[str]
+
+    @property
+    def tool_name(self) -> str:
+        return TOOL_NAMES.get(self.tool, self.tool)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _counts(meeting: Meeting) -> tuple[int, int]:
+    rows = Attendance.objects.filter(meeting=meeting)
+    return rows.count(), rows.exclude(member=None).count()
+
+
+def has_attendance(meeting: Meeting) -> bool:
+    return Attendance.objects.filter(meeting=meeting).exists()
+
+
+def preview_attendance_import(*, actor, meeting: Meeting, data: bytes, filename: str = "") -> ImportPreview:
+    """What ``import_attendance`` would leave, computed by running it and rolling it back: nothing is
+    stored. ValidationError (with the reason) when the file is not a Zoom or Teams report."""
+    before_people, before_matched = _counts(meeting)
+    before_by_hand = (
+        Attendance.objects.filter(meeting=meeting)
+        .filter(Q(source=Attendance.Source.MANUAL) | Q(matched_by__in=DECIDED))
+        .count()
+    )
+    try:
+        with transaction.atomic():
+            result = import_attendance(actor=actor, meeting=meeting, data=data, filename=filename)
+            after_people, after_matched = _counts(meeting)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return ImportPreview(
+        result.tool,
+        before_people,
+        before_matched,
+        before_by_hand,
+        after_people,
+        after_matched,
+        result.warnings,
+    )
 
 
 def _decide(actor, attendance: Attendance, member: Member | None, method: str, verb: str) -> None:

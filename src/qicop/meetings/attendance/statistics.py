@@ -42,11 +42,11 @@ class MeetingRow:
 @dataclass(frozen=True)
 class CountryRow:
     country: Country
-    # People of the country at each meeting of the selection, in the order of ``meetings``; None where the
-    # country neither took part nor came.
+    # Members of the country at each meeting of the selection, in the order of ``meetings``; None where the
+    # country was neither invited nor came.
     cells: list[int | None]
-    attended: int  # of those it took part in, meetings at which one of its members at least was recorded
-    took_part: int  # meetings the country was invited to (all that came, where none was listed)
+    attended: int  # meetings at which one of its members at least was recorded: the cells above 0
+    took_part: int  # meetings it was invited to or came to: the cells that are not None
 
 
 @dataclass(frozen=True)
@@ -133,15 +133,16 @@ def selection_statistics(
     country_rows = []
     for country in countries:
         keys = [(country.pk, meeting_id) for meeting_id in ids]
-        # Members who came to a meeting their country was not invited to (coordinators, mostly) are
-        # shown, but "meetings attended" counts the meetings the country took part in.
+        # The total says what the cells show: a meeting with a figure counts, whether the country was
+        # invited to it or its members came all the same ("attended 2 of 2" beside seven figures was
+        # the count of invitations, not of the row).
         cells = [present.get(key, 0) if key in present or key in invited else None for key in keys]
         country_rows.append(
             CountryRow(
                 country=country,
                 cells=cells,
-                attended=sum(1 for key in keys if key in invited and present.get(key)),
-                took_part=sum(1 for key in keys if key in invited),
+                attended=sum(1 for cell in cells if cell),
+                took_part=sum(1 for cell in cells if cell is not None),
             )
         )
     return SelectionStatistics(meeting_rows, country_rows, truncated)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from qicop.core.params import id_or_none
 from qicop.meetings import selectors
 from qicop.meetings.access import meetings_network
-from qicop.meetings.attendance import permissions, statistics
+from qicop.meetings.attendance import pending, permissions, statistics
 from qicop.meetings.attendance import selectors as attendance_selectors
 from qicop.meetings.attendance import services as attendance
 from qicop.meetings.attendance.forms import StatisticsFilterForm
@@ -41,20 +41,41 @@ def attendance_page(request, slug, meeting_id):
         try:
             if upload.size > attendance.MAX_BYTES:  # refused before reading it into memory
                 raise ValidationError(_("The file is too large: an attendance report is at most 5 MB."))
-            result = attendance.import_attendance(
-                actor=request.user, meeting=meeting, data=upload.read(), filename=upload.name
-            )
+            data = upload.read()
+            if attendance.has_attendance(meeting):
+                # Replacing a record: show what would change; nothing changes until it is confirmed.
+                preview = attendance.preview_attendance_import(
+                    actor=request.user, meeting=meeting, data=data, filename=upload.name
+                )
+                token = pending.keep(meeting, data, upload.name)
+                return render(
+                    request,
+                    "meetings/attendance_confirm.html",
+                    {"network": network, "meeting": meeting, "preview": preview, "token": token},
+                )
+            return _imported(request, network, meeting, data, upload.name)
         except ValidationError as problem:
             error = " ".join(problem.messages)
-        else:
-            messages.success(
-                request,
-                _("%(people)d people read from the %(tool)s report; %(matched)d matched to members.")
-                % {"people": result.people, "tool": result.tool, "matched": result.matched},
-            )
-            for warning in result.warnings[:5]:
-                messages.warning(request, warning)
+    elif request.method == "POST" and request.POST.get("pending"):
+        token = request.POST["pending"]
+        if request.POST.get("confirm") != "replace":
+            pending.drop(meeting, token)
+            messages.info(request, _("Nothing changed: the attendance is as it was."))
             return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
+        kept = pending.read(meeting, token)
+        if kept is None:
+            error = _(
+                "This upload is no longer waiting (it was confirmed, cancelled or replaced): "
+                "choose the file again."
+            )
+        else:
+            try:
+                response = _imported(request, network, meeting, *kept)
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                pending.drop(meeting, token)
+                return response
     elif request.method == "POST" and (request.POST.get("attendance") or request.POST.get("do")):
         error = _decide(request, meeting, members)
         if error is None:
@@ -79,6 +100,22 @@ def attendance_page(request, slug, meeting_id):
         },
         status=400 if error else 200,
     )
+
+
+def _imported(request, network, meeting, data: bytes, filename: str):
+    result = attendance.import_attendance(actor=request.user, meeting=meeting, data=data, filename=filename)
+    messages.success(
+        request,
+        _("%(people)d people read from the %(tool)s report; %(matched)d matched to members.")
+        % {
+            "people": result.people,
+            "tool": attendance.TOOL_NAMES.get(result.tool, result.tool),
+            "matched": result.matched,
+        },
+    )
+    for warning in result.warnings[:5]:
+        messages.warning(request, warning)
+    return redirect("meetings:attendance", slug=network.slug, meeting_id=meeting.pk)
 
 
 def _decide(request, meeting, members) -> str | None:

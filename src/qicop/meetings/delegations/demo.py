@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
+from qicop.meetings import times
 from qicop.meetings.models import Attendance, Delegate, Meeting
 from qicop.network.demo import COUNTRIES
 from qicop.network.models import Member, Membership
@@ -112,7 +113,7 @@ def _demo_country_delegation(mine: list[Member], seed, rng, special: str | None)
 
 
 def _demo_attendance_of_delegates(meeting: Meeting) -> None:
-    minutes = (meeting.end - meeting.start).total_seconds() / 60
+    minutes = times.meeting_minutes(meeting)
     Attendance.objects.bulk_create(
         Attendance(
             meeting=meeting,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
-from qicop.meetings import permissions
+from qicop.meetings import permissions, times
 from qicop.meetings.attendance.permissions import can_record_attendance
 from qicop.meetings.attendance.selectors import GUEST
 from qicop.meetings.delegations.permissions import has_delegations
@@ -248,7 +248,7 @@ def record_attendance(
             {"guest_name": _("%(name)s is already recorded for this meeting.") % {"name": guest_name}}
         )
     if minutes is None:
-        minutes = (meeting.end - meeting.start).total_seconds() / 60
+        minutes = times.meeting_minutes(meeting)
     row = Attendance.objects.create(
         meeting=meeting,
         member=member,

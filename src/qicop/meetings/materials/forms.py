@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.uploads import check_upload, too_large_message
+from qicop.core.when import when
 from qicop.meetings.materials.services import LINK_KINDS
 from qicop.meetings.models import AgendaItem, Material
 
@@ -26,13 +29,19 @@ class MaterialForm(forms.Form):
     file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(label=_("Or a link"), required=False, assume_scheme="https")
 
-    def __init__(self, *args, items: list[AgendaItem], item_optional: bool, too_large=(), **kwargs):
+    def __init__(
+        self, *args, items: list[AgendaItem], item_optional: bool, too_large=(), zone: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self._items = {item.pk: item for item in items}
         self._too_large = bool(too_large)
         self.fields["kind"].choices = [("", _("Decide from the file")), *Material.Kind.choices]
         self.fields["language"].choices = [("", _("Not given")), *settings.LANGUAGES]
-        choices = [(item.pk, f"{timezone.localtime(item.start):%H:%M} {item.title}") for item in items]
+        # The items' times as the agenda writes them: on the meeting's clock (the venue's, in person).
+        clock = ZoneInfo(zone) if zone else timezone.get_current_timezone()
+        several_days = len({item.start.astimezone(clock).date() for item in items}) > 1
+        style = "short_day_time" if several_days else "time"
+        choices = [(item.pk, f"{when(item.start, style, zone=clock)} {item.title}") for item in items]
         if item_optional:
             choices = [("", _("Other materials of the meeting")), *choices]
         self.fields["agenda_item"].choices = choices

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from qicop.core.markdown import render_markdown
 from qicop.core.uploads import ACCEPTED
+from qicop.core.when import when, when_range
+from qicop.meetings import times
 from qicop.meetings.models import Material, Meeting
 
 # Formats that are compressed already (images, and Office files, which are ZIP archives themselves):
@@ -114,14 +117,19 @@ def plan_pack(meeting: Meeting) -> PackPlan:
         "decisions": list(meeting.decisions.all()),
         "actions": list(meeting.actions.select_related("owner")),
         "links": links,
-        "generated_for": timezone.get_current_timezone_name(),
-        # Over several days (or across midnight where the reader lives), every time says its day.
-        "several_days": timezone.localtime(meeting.start).date() != timezone.localtime(meeting.end).date(),
+        # A meeting held somewhere is written on the venue's clock; a virtual one on the reader's.
+        "generated_for": times.clock_zone(meeting),
     }
-    documents = {
-        "agenda-and-minutes.html": render_to_string("meetings/pack_agenda.html", context),
-        "agenda-and-minutes.md": agenda_markdown(context),
-    }
+    context["zone"] = context["generated_for"]
+    with timezone.override(ZoneInfo(context["generated_for"])):
+        # Over several days (or across midnight on that clock), every time says its day.
+        context["several_days"] = (
+            timezone.localtime(meeting.start).date() != timezone.localtime(meeting.end).date()
+        )
+        documents = {
+            "agenda-and-minutes.html": render_to_string("meetings/pack_agenda.html", context),
+            "agenda-and-minutes.md": agenda_markdown(context),
+        }
     if links:
         documents["links.txt"] = links_text(meeting, links)
     files = [PackFile(names[m.pk], m) for m in materials if m.pk in names]
@@ -185,18 +193,15 @@ def _add_file(archive: zipfile.ZipFile, entry: PackFile) -> None:
         shutil.copyfileobj(source, target, 1024 * 1024)
 
 
-def _when(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(moment).strftime(fmt)
-
-
 def agenda_markdown(context: dict) -> str:
-    """The agenda and minutes as plain Markdown: readable in any text editor, on any phone."""
+    """The agenda and minutes as plain Markdown: readable in any text editor, on any phone. Times are
+    written by the one formatter, on the clock the active zone gives (``plan_pack`` sets it)."""
     meeting = context["meeting"]
     lines = [f"# {meeting.title}", ""]
     several_days = context["several_days"]
-    clock = "%Y-%m-%d %H:%M" if several_days else "%H:%M"
+    zone = timezone.get_current_timezone()
     lines.append(
-        f"{_when(meeting.start)} – {_when(meeting.end, clock)} ({context['generated_for']})"
+        f"{times.span_text(meeting.start, meeting.end, zone)} ({context['generated_for']})"
         f" · {meeting.get_kind_display()}"
     )
     if meeting.venue or meeting.city:
@@ -213,10 +218,12 @@ def agenda_markdown(context: dict) -> str:
             if item.speakers:
                 people.append(item.speakers)
             who = f" — {', '.join(people)}" if people else ""
-            when = f"{_when(item.start, clock)}–{_when(item.end, '%H:%M')}"
-            if _when(item.start, "%Y-%m-%d") != _when(item.end, "%Y-%m-%d"):
-                when = f"{_when(item.start, clock)}–{_when(item.end, '%Y-%m-%d %H:%M')}"
-            lines.append(f"- **{when}** {item.title}{who}")
+            if timezone.localtime(item.start).date() != timezone.localtime(item.end).date():
+                span = times.span_text(item.start, item.end, zone)
+            else:
+                day = f"{when(item.start, 'short_day')}, " if several_days else ""
+                span = day + when_range(item.start, item.end, "time")
+            lines.append(f"- **{span}** {item.title}{who}")
             lines += [f"  - {material.title}: {name or material.url}" for material, name in materials]
         lines.append("")
     if context["other_materials"]:
@@ -234,7 +241,7 @@ def agenda_markdown(context: dict) -> str:
         for action in context["actions"]:
             details = [action.owner.full_name if action.owner else "", action.get_status_display()]
             if action.due:
-                details.append(_("due %(date)s") % {"date": action.due.isoformat()})
+                details.append(_("due %(date)s") % {"date": when(action.due)})
             lines.append(f"- {action.description} ({', '.join(d for d in details if d)})")
         lines.append("")
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 from qicop.core import uploads
 from qicop.core.pagination import paginate
 from qicop.meetings import permissions as meeting_permissions
-from qicop.meetings import selectors
+from qicop.meetings import selectors, times
 from qicop.meetings.access import meetings_network
 from qicop.meetings.materials import pack, permissions
 from qicop.meetings.materials import selectors as materials_selectors
@@ -41,6 +43,7 @@ def detail_panel(request, viewer, network, meeting) -> dict:
             else:
                 groups.append((material.agenda_item, [material]))
     targets = materials_selectors.upload_targets(viewer, meeting)
+    zone = times.clock_zone(meeting)
     return {
         "groups": groups,
         "recordings": [
@@ -50,6 +53,12 @@ def detail_panel(request, viewer, network, meeting) -> dict:
         "can_add": permissions.can_add_materials(viewer, meeting, targets),
         "network": network,
         "meeting": meeting,
+        # The items' times as the agenda writes them: on the venue's clock for a meeting held somewhere.
+        "zone": zone,
+        "several_days": len(
+            {moment.astimezone(ZoneInfo(zone)).date() for moment in (meeting.start, meeting.end)}
+        )
+        > 1,
     }
 
 
@@ -74,6 +83,7 @@ def _materials_page(request, slug, meeting_id, limit):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         items=targets,
+        zone=times.clock_zone(meeting),
         item_optional=coordinator,
         too_large=limit.too_large,
     )

@@ -25,7 +25,9 @@ class ActionForm(forms.Form):
         empty_value=None,
         help_text=_("Leave empty for the owner's country."),
     )
-    due = forms.DateField(label=_("Due"), required=False, help_text=_("e.g. 2026-12-15"))
+    due = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, members, countries, **kwargs):
         super().__init__(*args, **kwargs)

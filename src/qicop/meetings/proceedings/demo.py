@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from qicop.meetings import times
 from qicop.meetings.models import (
     ActionItem,
     Attendance,
@@ -105,7 +106,7 @@ def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
         presenter = next((a.country for a in meeting.agenda.all() if a.country_id), None) or countries[0]
         peers = ", ".join(c.name for c in countries if c != presenter) or "the network"
         minutes = (
-            f"**{presenter.name}** presented its work on *{meeting.topic.lower()}*: what the team tried, "
+            f"**{presenter.name}** presented its work on *{meeting.topic}*: what the team tried, "
             f"what the data show, and the question it brought to the network.\n\n"
             f"- The expert linked the question to experience from other national programmes.\n"
             f"- Peers from {peers} described what worked for them, and what did not.\n"
@@ -166,7 +167,7 @@ def _demo_attendance(meeting: Meeting) -> list:
                 member=m,
                 name=m.full_name,
                 email=m.user.email,
-                minutes=(meeting.end - meeting.start).total_seconds() / 60 - 5 * (i % 3),
+                minutes=times.meeting_minutes(meeting) - 5 * (i % 3),
                 first_joined=meeting.start,
                 source=Attendance.Source.MANUAL,
                 matched_by="hand",

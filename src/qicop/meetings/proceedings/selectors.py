@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
 
 from qicop.core.i18n import country_display_name
 from qicop.core.markdown import render_markdown
-from qicop.meetings import permissions
+from qicop.meetings import permissions, times
 from qicop.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -97,6 +98,16 @@ class MeetingRecord:
     countries_represented: list[str] = field(default_factory=list)
     delegations: list[Delegation] = field(default_factory=list)
     evaluation: evaluation.Summary | None = None
+
+    @property
+    def zone(self) -> str:
+        """The clock the meeting is written on: the venue's for a meeting held somewhere."""
+        return times.clock_zone(self.meeting)
+
+    @property
+    def several_days(self) -> bool:
+        zone = ZoneInfo(self.zone)
+        return self.meeting.start.astimezone(zone).date() != self.meeting.end.astimezone(zone).date()
 
 
 def year_record(network: Network, year: int) -> list[MeetingRecord]:

@@ -1,7 +1,7 @@
 """The "find a time" helper: candidate slots ranked by how many people fall inside local working hours,
 optionally rotating the inconvenience of a series' past sessions."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qicop.core.params import id_or_none
+from qicop.core.when import when
 from qicop.meetings.access import meetings_network
 from qicop.meetings.models import Meeting, MeetingSeries
 from qicop.meetings.series import selectors as series_selectors
@@ -98,7 +99,12 @@ def _search(network, countries, data) -> dict:
     rows = [
         {
             "slot": slot,
-            "yours": (timezone.localtime(slot.start_utc), timezone.localtime(slot.end_utc)),
+            "utc": when(slot.start_utc, "short_day_time", zone=UTC),
+            "yours": _span(slot.start_utc, slot.end_utc, timezone.get_current_timezone()),
+            "local": [
+                (country, _span(start, end, start.tzinfo))
+                for country, (start, end) in slot.local_times.items()
+            ],
             "people_inside": round(slot.inside * total),
         }
         for slot in slots
@@ -117,7 +123,19 @@ def _search(network, countries, data) -> dict:
             if entry.outside
         ],
         "comfortable": [entry.country.display_name for entry in inconvenience.values() if not entry.outside],
+        # Every chosen country is in one of the lists: one new to the series is not silently left out.
+        "newcomers": [c.display_name for c in chosen if c.pk not in inconvenience]
+        if series is not None
+        else [],
     }
+
+
+def _span(start, end, zone) -> str:
+    """A slot in ``zone`` as a person writes it: "Mon, Jan 14, 12:00 PM – 1:00 PM", with the end's day
+    only when it ends on another day there."""
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
+        return f"{when(start, 'short_day_time', zone=zone)} – {when(end, 'time', zone=zone)}"
+    return f"{when(start, 'short_day_time', zone=zone)} – {when(end, 'short_day_time', zone=zone)}"
 
 
 def _counted(country, people: int) -> str:

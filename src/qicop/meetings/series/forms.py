@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qicop.meetings.models import MeetingSeries
 from qicop.meetings.series import selectors as series_selectors
+from qicop.scheduling import WORKING_HOURS
 
 TITLE_MAX = MeetingSeries._meta.get_field("title").max_length
 DESCRIPTION_MAX = 5000
@@ -63,10 +64,21 @@ class FindTimeForm(forms.Form):
         error_messages={"required": _("Choose at least one country.")},
     )
     duration = forms.IntegerField(label=_("Duration in minutes"), min_value=15, max_value=480, initial=90)
-    first_day = forms.DateField(label=_("From"), help_text=_("e.g. 2026-12-01"))
+    first_day = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     days = forms.IntegerField(label=_("Over how many days"), min_value=1, max_value=14, initial=5)
-    day_start = forms.TimeField(label=_("Working day starts"), initial=time(7))
-    day_end = forms.TimeField(label=_("Working day ends"), initial=time(19))
+    # The same working day as every meeting page's local-time table (scheduling.WORKING_HOURS).
+    day_start = forms.TimeField(
+        label=_("Working day starts"),
+        initial=WORKING_HOURS[0],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    day_end = forms.TimeField(
+        label=_("Working day ends"),
+        initial=WORKING_HOURS[1],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     series = forms.ModelChoiceField(
         label=_("Series"),
         queryset=None,

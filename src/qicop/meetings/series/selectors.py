@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from qicop.meetings.models import Meeting, MeetingSeries
 from qicop.network.models import Country, Network
-from qicop.scheduling import WORKING_HOURS, hours_outside, penalty
+from qicop.scheduling import WORKING_HOURS, outside_working_hours, penalty
 
 # The sessions that count towards a country's inconvenience: those that took place (held, or confirmed and
 # over), the latest first; older history than this no longer weighs on the next session.
@@ -112,15 +111,14 @@ def inconvenience_of_series(
     working hours, in its own time zone on that day)."""
     found: dict[int, Inconvenience] = {}
     for meeting in sessions:
-        own = ZoneInfo(meeting.time_zone) if meeting.time_zone else None
         for country in meeting.countries.all():
-            zone = ZoneInfo(country.time_zone)
             cost = penalty(
-                hours_outside(
-                    meeting.start.astimezone(zone),
-                    meeting.end.astimezone(zone),
-                    working_hours,
-                    meeting_zone=own,
+                outside_working_hours(
+                    meeting.start,
+                    meeting.end,
+                    country.time_zone,
+                    working_hours=working_hours,
+                    meeting_zone=meeting.time_zone or None,
                 )
             )
             entry = found.setdefault(country.pk, Inconvenience(country))
