@@ -64,3 +64,10 @@ def test_a_material_is_found_by_its_title(world):
     meeting = make_meeting(world, "Monthly learning session")
     Material.objects.create(meeting=meeting, title="Sample transport dashboard", kind=Material.Kind.LINK)
     assert "Monthly learning session" in search(world, "kim", "transport dashboard")
+
+
+def test_similar_words_are_shown_as_the_results_write_them_not_as_index_terms(world):
+    make_meeting(world, "Relatório de avaliação nacional do QI")
+    forget_vocabulary()
+    page = search(world, "kim", "evaluacao")
+    assert "similar words: avaliação" in page and "avaliacao" not in page.split("similar words")[1][:40]

@@ -64,6 +64,9 @@ def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:
         for i in hits.ids
         if i in entries
     ]
+    if result.similar_words:
+        found = [t for r in result.results for t in (r.entry.title, r.entry.body)]
+        result.similar_words = [text.as_written(word, found) for word in result.similar_words]
     result.total = min(hits.total, query.COUNT_CAP)
     result.more_than = hits.total > query.COUNT_CAP
     result.pages = max(1, -(-result.total // PAGE_SIZE))
