@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from qicop.accounts.services import create_api_token
+from qicop.core.when import when
 from qicop.indicators.models import DataImport, DataValue
 
 CSV_HEADER = "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
@@ -139,3 +142,14 @@ def test_the_command_line_places_problems_by_line_and_its_json_is_dhis2s(data, t
     with pytest.raises(CommandError):  # an ERROR summary fails the command, after printing it
         call_command("import", str(path), "--user", "dan@example.org", "--json", stdout=out)
     assert "qicopTexts" not in json.loads(out.getvalue())
+
+
+def test_a_date_in_a_conflict_is_written_by_the_one_formatter_in_the_readers_language(data):
+    content = values_json(("VlTested01a", "2999Q1", "NakuruHosp1", "6"))
+    page = upload(data.world.client_for("dan"), content, "values.json", language="fr", store_valid="on")
+    [conflict] = DataImport.objects.get().summary["conflicts"]
+    assert conflict["errorCode"] == "E7641"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", conflict["value"])  # no ISO date in running text
+    english_date = conflict["value"].rsplit("up to ", 1)[1]
+    day = datetime.strptime(english_date.replace(",", ""), "%b %d %Y").date()
+    assert when(day, "date", language="fr") in page

@@ -324,7 +324,7 @@ def _prepare(
             message=english.gettext(
                 "Period %(id)s is not open yet: values can be stored up to %(date)s",
                 id=row.period,
-                date=resolver.latest_open.isoformat(),
+                date=resolver.latest_open,
             ),
         )
         refused = True

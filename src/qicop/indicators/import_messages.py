@@ -13,9 +13,13 @@ The two functions are named ``gettext`` and ``ngettext`` so that ``makemessages`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import ngettext as _ngettext
+
+from qicop.core.when import when
 
 #: where a summary keeps its texts as message ids and parameters (removed from every DHIS2 answer)
 TEXTS = "qicopTexts"
@@ -31,9 +35,7 @@ class Said(str):
     def __new__(cls, msgid, params: dict | None = None, number: str | None = None):
         params = params or {}
         template = msgid if isinstance(msgid, str) else (msgid[0] if params[number] == 1 else msgid[1])
-        shown = {
-            key: f"{value:,}" if _grouped(template, key, value) else value for key, value in params.items()
-        }
+        shown = {key: _english(template, key, value) for key, value in params.items()}
         said = super().__new__(cls, template % shown if params else template)
         said.msgid, said.params, said.number = msgid, params, number
         return said
@@ -41,10 +43,30 @@ class Said(str):
     def to_json(self) -> dict:
         data = {"m": self.msgid if isinstance(self.msgid, str) else list(self.msgid), "p": {}}
         for key, value in self.params.items():
-            data["p"][key] = value.to_json() if isinstance(value, Said) else value
+            if isinstance(value, Said):
+                value = value.to_json()
+            elif isinstance(value, dt.date):
+                value = {"date": value.isoformat()}
+            data["p"][key] = value
         if self.number is not None:
             data["n"] = self.number
         return data
+
+
+def _english(template: str, key: str, value):
+    if isinstance(value, dt.date):
+        return when(value, "date", language="en")
+    return f"{value:,}" if _grouped(template, key, value) else value
+
+
+def _param(value):
+    """A stored parameter as the active language writes it: a message said, a date through the one
+    formatter."""
+    if isinstance(value, dict) and "date" in value:
+        return when(dt.date.fromisoformat(value["date"]), "date")
+    if isinstance(value, dict):
+        return in_language(value)
+    return value
 
 
 def _grouped(template: str, key: str, value) -> bool:
@@ -76,7 +98,7 @@ def in_language(stored) -> str:
     """A stored text (``to_json``) said in the active language; a plain text as it was written."""
     if not isinstance(stored, dict) or "m" not in stored:
         return "" if stored is None else str(stored)
-    params = {key: in_language(v) if isinstance(v, dict) else v for key, v in stored["p"].items()}
+    params = {key: _param(value) for key, value in stored["p"].items()}
     msgid = stored["m"]
     if isinstance(msgid, str):
         template = _gettext(msgid)
