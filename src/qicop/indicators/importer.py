@@ -295,6 +295,17 @@ def _summary(
         said.append(
             english.gettext("The file could not be read: %(error)s. Nothing was stored.", error=error)
         )
+    elif rolled_back and options.dry_run:
+        status = "ERROR"
+        said.append(
+            english.ngettext(
+                "%(count)d value has conflicts: the import would store nothing (all or nothing). Correct "
+                "it, or import with “store what is valid”.",
+                "%(count)d values have conflicts: the import would store nothing (all or nothing). Correct "
+                "them, or import with “store what is valid”.",
+                len(conflicts.blocking_indexes),
+            )
+        )
     elif rolled_back:
         status = "ERROR"
         said.append(
