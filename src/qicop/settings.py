@@ -275,9 +275,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "qicop.core.errors.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Every 403 is one warning line (path, user id), never a traceback (core/errors.py).
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+    },
 }
 
 # Pages and API lists never return more than this many rows at once.

@@ -15,6 +15,12 @@ STATIC_ROOT = None
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 PRIVATE_ROOT = VAR_DIR / "test-private"  # noqa: F405
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+# No console handler of our own (pytest captures the log), but the same one-line 403s as production.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": LOGGING["filters"],  # noqa: F405
+    "loggers": {"django.request": LOGGING["loggers"]["django.request"]},  # noqa: F405
+}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"}

@@ -27,3 +27,20 @@ def test_javascript_links_are_dropped():
 
 def test_a_top_level_heading_becomes_a_second_level_one():
     assert "<h2>Minutes</h2>" in render_markdown("# Minutes")
+
+
+def test_bare_web_addresses_become_links():
+    html = render_markdown("See https://example.org/guide for details.")
+    assert '<a href="https://example.org/guide" rel="nofollow noopener">https://example.org/guide</a>' in html
+
+
+def test_resolved_mentions_become_links_and_others_stay_text():
+    html = render_markdown("Thanks @kim. Ask @bob, and see `@kim`.", mentions={"kim": "/n/vln/members/4/"})
+    assert '<a href="/n/vln/members/4/" class="mention" rel="nofollow noopener">@kim</a>.' in html
+    assert "@bob" in html and "/members/" not in html.split("@bob")[1]
+    assert "<code>@kim</code>" in html
+
+
+def test_a_mention_inside_a_link_is_left_as_the_link_text():
+    html = render_markdown("[@kim's notes](https://example.org/n)", mentions={"kim": "/n/vln/members/4/"})
+    assert html.count("<a ") == 1 and "/members/4/" not in html

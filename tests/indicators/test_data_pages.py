@@ -36,7 +36,7 @@ def test_an_upload_runs_in_the_background_and_shows_its_summary(data):
     data_import = DataImport.objects.get()
     assert response["Location"] == f"/n/vln/data/imports/{data_import.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert "SUCCESS" in page and "<strong>1</strong> imported" in page
+    assert "<h2>Imported</h2>" in page and "<strong>1</strong> imported" in page
     assert DataValue.objects.count() == 1
     assert data_import.file.name.startswith("imports/")
 

@@ -57,7 +57,7 @@ def test_a_workbook_within_the_limits_is_imported(data):
     )
 
     page = data.world.client_for("dan").get(response["Location"]).content.decode()
-    assert "SUCCESS" in page, page
+    assert "<h2>Imported</h2>" in page, page
     assert DataValue.objects.get().value == "7"
 
 

@@ -161,7 +161,7 @@ def test_the_import_list_shows_an_orphaned_import_as_failed(data, settings):
 
     page = dan.get("/n/vln/data/imports/").content.decode()
 
-    assert "Failed — ERROR" in page
+    assert "Failed — nothing imported" in page
     orphan.refresh_from_db()
     assert orphan.status == DataImport.Status.FAILED
 

@@ -227,7 +227,14 @@ CASES = [
         ("core",),
         "ERROR",
         (0, 0, 12, 0),
-        [("E7610", "DE1", [0, 1, 2, 3]), ("E7610", "DE2", [4, 5, 6, 7]), ("E7610", "DE3", [8, 9, 10, 11])],
+        [
+            ("E7610", "DE1", [0, 1, 2, 3]),
+            ("E7610", "DE2", [4, 5, 6, 7]),
+            ("E7610", "DE3", [8, 9, 10, 11]),
+            # Every problem of a value is reported: its org unit is unknown too.
+            ("E7612", "OU1", [0, 2, 4, 6, 8, 10]),
+            ("E7612", "OU2", [1, 3, 5, 7, 9, 11]),
+        ],
     ),
     Case(
         V + "dataValueSetBCode.xml",
@@ -653,6 +660,7 @@ CASES = [
         (7, 0, 13, 0),
         [
             ("E7611", "2015-A1", [2, 8]),
+            ("E7615", "ReportingYearStartDay=2015-10-01, mechanism=PEPFAR", [8]),  # a second problem
             ("E7611", "2015-M03", [3]),
             ("E7611", "2015-W01", [4]),
             ("E7611", "2015-S1", [5]),
@@ -680,6 +688,7 @@ CASES = [
             ("E7610", "Unconfirmed Malaria cases", [0]),
             ("E7610", "Confirmed Malaria cases", [1]),
             ("E7610", "Malaria deaths", [2]),
+            ("E7612", "Nyamandhlovu clinic", [0, 1, 2]),
         ],
     ),
     Case(
@@ -707,6 +716,14 @@ CASES = [
             ("E7610", "SRlFUrQF4o2", [1]),
             ("E7610", "UTFEUcTwcsG", [2]),
             ("E7610", "aOZdqsaTa1K", [3, 4, 5, 6]),
+            # Every problem of a value: its org unit and the combos it names by UID are unknown too.
+            ("E7612", "GbjtFwPRgsf", [0, 1, 2, 3, 4, 5, 6]),
+            ("E7613", "wv3d3M2WkBH", [0, 1, 2]),
+            ("E7613", "bXVkywSmJcD", [3]),
+            ("E7613", "dpwBJuqjRe8", [4]),
+            ("E7613", "qJFGjLLmogF", [5]),
+            ("E7613", "XDpDJAAs3na", [6]),
+            ("E7615", "hYdGYjbV3BZ", [0, 1, 2, 3, 4, 5, 6]),
         ],
     ),
     # dhis2-core AdxDataServiceTest: each file imported with the id schemes DHIS2 wrote or read it with, less
@@ -856,6 +873,11 @@ CASES = [
             ("E7610", "QRPH_ADX_MTCT2_N", [131, 132]),
             ("E7610", "QRPH_ADX_VLS3_D", list(range(133, 153))),
             ("E7610", "QRPH_ADX_VLS3_N", list(range(153, 173))),
+            (
+                "E7612",
+                "ZW01",
+                list(range(0, 100)),
+            ),  # every value's org unit is unknown too (first 100 listed)
         ],
     ),
 ]

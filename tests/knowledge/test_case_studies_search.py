@@ -77,3 +77,10 @@ def test_resources_are_found_by_every_member(world):
         },
     )
     assert "Tracing SOP" in search(world, "olga", "weekend")
+
+
+def test_a_results_language_is_named_not_given_as_a_code(world):
+    french = write(world, world.henri, "Comités de patients", language="fr", results="Charge virale.")
+    cases.case_study_publish(actor=world.carla.user, case_study=french)
+    page = search(world, "kim", "charge virale")
+    assert '<span lang="fr">Français</span>' in page and " · fr<" not in page

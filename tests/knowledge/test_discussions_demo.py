@@ -35,3 +35,13 @@ def test_the_demo_threads_are_readable_and_searchable(demo, client):
     assert len(page.encode()) < 100_000  # light pages for costly connections
     found = client.get("/n/virtual/search/", {"q": "dried blood spots"}).content.decode()
     assert "keep viral-load samples moving" in found
+
+
+def test_the_demo_notifications_are_dated_when_their_posts_were_written(demo):
+    notifications = Notification.objects.filter(post__isnull=False).select_related("post")
+    assert notifications.exists()
+    for notification in notifications:
+        if notification.kind == "accepted":
+            assert notification.created_at > notification.post.created_at
+        else:
+            assert notification.created_at == notification.post.created_at

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 
+from qicop.core.when import when
 from qicop.knowledge import notifications
 from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.models import CaseStudy, Notification, NotificationSettings, Subscription, Thread
@@ -59,9 +59,9 @@ def test_a_discussion_reply_emails_the_followers_in_their_language_and_time_zone
     assert "Courier delays" in message.subject and "Thank you, Henri." in message.body
     assert f"/n/vln/discussions/{thread.pk}/posts/{post.pk}/" in message.body
     # In French, at Port-au-Prince's time (Henri's country; he chose no zone of his own).
-    local = timezone.localtime(post.created_at, timezone=ZoneInfo("America/Port-au-Prince"))
-    with translation.override("fr"):
-        assert date_format(local, "DATETIME_FORMAT") in message.body
+    haiti = ZoneInfo("America/Port-au-Prince")
+    written = when(post.created_at, "datetime", language="fr", zone=haiti)
+    assert f"{written} (America/Port-au-Prince)" in message.body
 
 
 def test_a_mention_notifies_the_member_once_as_a_mention(world):
@@ -135,11 +135,9 @@ def test_the_digest_is_in_the_members_language(world):
     mail.outbox.clear()
     notifications.send_digests()
     [digest] = mail.outbox
-    local = timezone.localtime(
-        Notification.objects.get().post.created_at, timezone=ZoneInfo("America/Port-au-Prince")
-    )
-    with translation.override("fr"):
-        assert date_format(local, "DATETIME_FORMAT") in digest.body
+    created = Notification.objects.get().post.created_at
+    written = when(created, "datetime", language="fr", zone=ZoneInfo("America/Port-au-Prince"))
+    assert f"{written} (America/Port-au-Prince)" in digest.body
     assert "Thanks" in digest.body
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.accounts import services, tasks, throttle
+from qicop.accounts.demo_logins import DEMO_LOGINS
 from qicop.accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -29,6 +30,8 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["continue_url"] = self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
+        # Only while the demo runs (`qicop demo` sets QICOP_DEMO): the logins README.md lists.
+        context["demo_logins"] = DEMO_LOGINS if settings.DEMO_MODE else []
         return context
 
     def form_invalid(self, form):

@@ -1,4 +1,6 @@
-"""Error pages that say what happened in the user's language and offer a way on."""
+"""Error pages that say what happened in the user's language and offer a way on; one log line per refusal."""
+
+import logging
 
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseServerError
@@ -32,3 +34,22 @@ def too_many_requests(request, seconds: int):
 def server_error(request):
     # No context processors: the failure may be in one of them, or in the database.
     return HttpResponseServerError(get_template("core/500.html").render({}))
+
+
+class ForbiddenOnOneLine(logging.Filter):
+    """A refusal (403) is an expected answer, not a fault: Django logs each with the whole traceback of the
+    PermissionDenied that made it, which buried real errors in the server's log. This keeps one warning
+    line that says what was refused to whom: the path and the user's id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 403:
+            return True
+        request = getattr(record, "request", None)
+        user = getattr(request, "user", None)
+        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+        record.msg = "Forbidden: %s (user %s)"
+        record.args = (getattr(request, "path", "?"), user_id if user_id is not None else "anonymous")
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -13,9 +13,9 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
+from qicop.indicators import import_messages as english
 from qicop.indicators.import_conflicts import ConflictLog
 from qicop.indicators.import_types import PlainRow, PreparedValue
 from qicop.indicators.models import (
@@ -149,6 +149,21 @@ class Resolver:
             period = period.next()
         return period.start
 
+    def period_start(self, raw: str) -> date | None:
+        """The first day of a period id, or None when it is not valid (``period_errors`` says why); no
+        period row is made: a value refused for another reason leaves none behind."""
+        found = self.periods.get(raw, False)
+        if found is not False:
+            return None if found is None else found[1]
+        if raw in self.period_errors:
+            return None
+        try:
+            return parsed_period(raw).start
+        except PeriodError as error:
+            self.period_errors[raw] = str(error)
+            self.periods[raw] = None
+            return None
+
     def period(self, raw: str) -> tuple[int | None, date] | None:
         """(Period row id, first day) for a DHIS2 (or ADX) period id; None when invalid. The row is created
         on first sight (``period_for``), but not for a period that is not open yet: its values are refused
@@ -186,43 +201,43 @@ def _explain(resolver: Resolver, prop: str, key: str) -> tuple[str, str]:
     if several:
         return code, _ambiguous(prop, key, str(keys.scheme), _candidates(model, several), len(several))
     if key in keys.outside:
-        return "E7617", _("Organisation unit %(id)s is outside the countries whose data you may change") % {
-            "id": key
-        }
+        return "E7617", english.gettext(
+            "Organisation unit %(id)s is outside the countries whose data you may change", id=key
+        )
     message = {
-        "dataElement": _("Data element not found or not accessible: %(id)s"),
-        "orgUnit": _("Organisation unit not found or not accessible: %(id)s"),
-        "categoryOptionCombo": _("Category option combo not found or not accessible: %(id)s"),
-        "attributeOptionCombo": _("Attribute option combo not found or not accessible: %(id)s"),
+        "dataElement": gettext_noop("Data element not found or not accessible: %(id)s"),
+        "orgUnit": gettext_noop("Organisation unit not found or not accessible: %(id)s"),
+        "categoryOptionCombo": gettext_noop("Category option combo not found or not accessible: %(id)s"),
+        "attributeOptionCombo": gettext_noop("Attribute option combo not found or not accessible: %(id)s"),
     }[prop]
-    return code, message % {"id": key}
+    return code, english.gettext(message, id=key)
 
 
 def _ambiguous(prop: str, key: str, scheme: str, candidates: str, count: int) -> str:
     # DHIS2 has no code of its own for an identifier that names several objects: the conflict keeps the
     # type's "not found" code, which its clients already treat as "this identifier cannot be used".
     message = {
-        "dataElement": _(
+        "dataElement": gettext_noop(
             "Data element %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d data "
             "elements: %(candidates)s. Use an identifier that names one, such as the UID."
         ),
-        "orgUnit": _(
+        "orgUnit": gettext_noop(
             "Organisation unit %(id)s is ambiguous under id scheme %(scheme)s: it names %(count)d "
             "organisation units whose data you may change: %(candidates)s. Use an identifier that "
             "names one, such as the UID."
         ),
-        "categoryOptionCombo": _(
+        "categoryOptionCombo": gettext_noop(
             "Category option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
             "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
             "such as the UID."
         ),
-        "attributeOptionCombo": _(
+        "attributeOptionCombo": gettext_noop(
             "Attribute option combo %(id)s is ambiguous under id scheme %(scheme)s: it names "
             "%(count)d category option combos: %(candidates)s. Use an identifier that names one, "
             "such as the UID."
         ),
     }[prop]
-    return message % {"id": key, "scheme": scheme, "count": count, "candidates": candidates}
+    return english.gettext(message, id=key, scheme=scheme, count=count, candidates=candidates)
 
 
 def _candidates(model, ids: list[int]) -> str:
@@ -231,19 +246,19 @@ def _candidates(model, ids: list[int]) -> str:
     if model is OrgUnit:
         rows = OrgUnit.objects.filter(pk__in=first).order_by("country__name", "name", "uid")
         described = [
-            _("%(name)s (%(country)s, UID %(uid)s)") % {"name": name, "country": country, "uid": uid}
+            english.gettext("%(name)s (%(country)s, UID %(uid)s)", name=name, country=country, uid=uid)
             for name, country, uid in rows.values_list("name", "country__name", "uid")
         ]
     else:
         rows = model.objects.filter(pk__in=first).order_by("name", "uid")
         described = [
-            _("%(name)s (UID %(uid)s)") % {"name": name, "uid": uid}
+            english.gettext("%(name)s (UID %(uid)s)", name=name, uid=uid)
             for name, uid in rows.values_list("name", "uid")
         ]
     text = "; ".join(described)
     if len(ids) > MAX_CANDIDATES:
         more = len(ids) - MAX_CANDIDATES
-        text += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+        return english.ngettext("%(list)s and %(count)d more", "%(list)s and %(count)d more", more, list=text)
     return text
 
 
@@ -267,51 +282,74 @@ def _combos_by_option_codes() -> dict[frozenset[str], list[tuple[int, int]]]:
 def _prepare(
     row: DataValueRow, resolver: Resolver, conflicts: ConflictLog, options: ImportOptions, user_label: str
 ) -> PreparedValue | None:
-    """Check one row; record its conflicts and return None when it cannot be stored."""
+    """Check one row; record its conflicts and return None when it cannot be stored. Every identifier of
+    the row is checked before it is refused, so that a data manager learns of every problem of a line at
+    once (an unknown data element and an unknown org unit beside it), not one per import."""
     index = row.index
+    refused = False
     de = resolver.data_elements.get(row.data_element)
     if de is None:
         code, message = resolver.explain("dataElement", row.data_element)
-        conflicts.add(index, obj=row.data_element, code=code, prop="dataElement", message=message)
-        return None
+        conflicts.add(
+            index, line=row.line, obj=row.data_element, code=code, prop="dataElement", message=message
+        )
+        refused = True
     ou = resolver.org_units.get(row.org_unit)  # only org units the actor may change are there
     if ou is None:
         code, message = resolver.explain("orgUnit", row.org_unit)
-        conflicts.add(index, obj=row.org_unit, code=code, prop="orgUnit", message=message)
-        return None
-    period = resolver.period(row.period)
-    if period is None:
+        conflicts.add(index, line=row.line, obj=row.org_unit, code=code, prop="orgUnit", message=message)
+        refused = True
+    start = resolver.period_start(row.period)
+    if start is None:
         conflicts.add(
             index,
+            line=row.line,
             obj=row.period,
             code="E7611",
             prop="period",
-            message=_("Period not valid: %(id)s (%(reason)s)")
-            % {"id": row.period, "reason": resolver.period_errors.get(row.period, "")},
+            message=english.gettext(
+                "Period not valid: %(id)s (%(reason)s)",
+                id=row.period,
+                reason=resolver.period_errors.get(row.period, ""),
+            ),
         )
-        return None
-    if period[1] > resolver.latest_open:
+        refused = True
+    elif start > resolver.latest_open:
         conflicts.add(
             index,
+            line=row.line,
             obj=row.period,
             code="E7641",
             prop="period",
-            message=_("Period %(id)s is not open yet: values can be stored up to %(date)s")
-            % {"id": row.period, "date": resolver.latest_open.isoformat()},
+            message=english.gettext(
+                "Period %(id)s is not open yet: values can be stored up to %(date)s",
+                id=row.period,
+                date=resolver.latest_open,
+            ),
         )
+        refused = True
+    # A combo given by its identifier is checked whatever else is wrong; one given as ADX's
+    # category=option pairs is found through its data element, so only when the element is known.
+    coc = aoc = None
+    if de is not None or row.category_option_combo:
+        coc = _combo(row, resolver, conflicts, attribute=False, category_combo=de[2] if de else None)
+    if de is not None or row.attribute_option_combo:
+        aoc = _combo(row, resolver, conflicts, attribute=True)
+    if refused or coc is None or aoc is None:
         return None
-    coc = _combo(row, resolver, conflicts, attribute=False, category_combo=de[2])
-    aoc = _combo(row, resolver, conflicts, attribute=True)
-    if coc is None or aoc is None:
-        return None
+    period = resolver.period(row.period)  # its row is made only for a value that may be stored
     if coc[1] != de[2] and coc[0] != resolver.default_combo[0]:
         conflicts.add(
             index,
+            line=row.line,
             obj=_combo_label(row),
             code="E7634",
             prop="categoryOptionCombo",
-            message=_("Category option combo %(coc)s is not a disaggregation of data element %(de)s")
-            % {"coc": _combo_label(row), "de": row.data_element},
+            message=english.gettext(
+                "Category option combo %(coc)s is not a disaggregation of data element %(de)s",
+                coc=_combo_label(row),
+                de=row.data_element,
+            ),
         )
         return None
     if _holds_nul(row, conflicts):
@@ -323,14 +361,15 @@ def _prepare(
         if row.annotation is None:
             conflicts.add(
                 index,
+                line=row.line,
                 obj=row.data_element,
                 code="E7619",
                 prop="value",
-                message=_(
+                message=english.gettext(
                     "Data element %(id)s is not numeric: ADX gives its value in an <annotation>, "
-                    "and this dataValue has none"
-                )
-                % {"id": row.data_element},
+                    "and this dataValue has none",
+                    id=row.data_element,
+                ),
             )
             return None
         value = row.annotation
@@ -342,11 +381,13 @@ def _prepare(
         if not comment:
             conflicts.add(
                 index,
+                line=row.line,
                 obj=row.data_element,
                 code="E7618",
                 prop="value",
-                message=_("Data value or comment not specified for data element: %(id)s")
-                % {"id": row.data_element},
+                message=english.gettext(
+                    "Data value or comment not specified for data element: %(id)s", id=row.data_element
+                ),
             )
             return None
         value = None
@@ -359,11 +400,15 @@ def _prepare(
         except ValueRejected as reason:
             conflicts.add(
                 index,
+                line=row.line,
                 obj=row.data_element,
                 code="E7619",
                 prop="value",
-                message=_("Value must match data element %(id)s's type constraints: %(reason)s")
-                % {"id": row.data_element, "reason": reason},
+                message=english.gettext(
+                    "Value must match data element %(id)s's type constraints: %(reason)s",
+                    id=row.data_element,
+                    reason=reason.args[0] if reason.args else str(reason),
+                ),
             )
             return None
     return PreparedValue(
@@ -590,11 +635,13 @@ def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:
         if text and "\x00" in text:
             conflicts.add(
                 row.index,
+                line=row.line,
                 obj=row.data_element,
                 code=code,
                 prop=prop,
-                message=_("The %(property)s holds a NUL character, which no text may contain")
-                % {"property": prop},
+                message=english.gettext(
+                    "The %(property)s holds a NUL character, which no text may contain", property=prop
+                ),
             )
             return True
     return False
@@ -603,11 +650,12 @@ def _holds_nul(row: DataValueRow, conflicts: ConflictLog) -> bool:
 def _duplicate(conflicts: ConflictLog, row: DataValueRow) -> None:
     conflicts.add(
         row.index,
+        line=row.line,
         obj=row.data_element,
         code="E7644",
         prop="dataValue",
         blocking=False,
-        message=_(
+        message=english.gettext(
             "Duplicate data value: the same data element, period, organisation unit "
             "and combinations appear more than once; only the first was used"
         ),
@@ -644,7 +692,12 @@ def _combo(
             described = _candidates(CategoryOptionCombo, [c[0] for c in candidates])
             message = _ambiguous(prop, raw, "CODE", described, len(candidates))
             conflicts.add(
-                row.index, obj=raw, code="E7615" if attribute else "E7613", prop=prop, message=message
+                row.index,
+                line=row.line,
+                obj=raw,
+                code="E7615" if attribute else "E7613",
+                prop=prop,
+                message=message,
             )
             return None
     elif not raw:
@@ -655,15 +708,17 @@ def _combo(
             return found
         prop = "attributeOptionCombo" if attribute else "categoryOptionCombo"
         code, message = resolver.explain(prop, raw)
-        conflicts.add(row.index, obj=raw, code=code, prop=prop, message=message)
+        conflicts.add(row.index, line=row.line, obj=raw, code=code, prop=prop, message=message)
         return None
     code, prop = ("E7615", "attributeOptionCombo") if attribute else ("E7613", "categoryOptionCombo")
     message = (
-        _("Attribute option combo not found or not accessible: %(id)s")
+        gettext_noop("Attribute option combo not found or not accessible: %(id)s")
         if attribute
-        else _("Category option combo not found or not accessible: %(id)s")
+        else gettext_noop("Category option combo not found or not accessible: %(id)s")
     )
-    conflicts.add(row.index, obj=raw, code=code, prop=prop, message=message % {"id": raw})
+    conflicts.add(
+        row.index, line=row.line, obj=raw, code=code, prop=prop, message=english.gettext(message, id=raw)
+    )
     return None
 
 

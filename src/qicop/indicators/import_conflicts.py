@@ -23,8 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import IO
 
-from django.utils.translation import gettext as _
-
+from qicop.indicators import import_messages as english
 from qicop.integrations.dhis2.import_summary import Conflict
 from qicop.integrations.spreadsheet import neutralise
 
@@ -100,12 +99,13 @@ class IndexRanges:
 
 
 class _Kind:
-    __slots__ = ("count", "first", "indexes")
+    __slots__ = ("count", "first", "indexes", "lines")
 
     def __init__(self, index: int):
         self.count = 0
         self.first = index
         self.indexes: list[int] = []
+        self.lines: list[int | None] = []  # the line of the file each listed index starts on, when known
 
 
 class ConflictLog:
@@ -123,18 +123,32 @@ class ConflictLog:
         if self._writer is not None:
             self._writer.writerow(FILE_COLUMNS)
 
-    def add(self, index: int, *, obj: str, message: str, code: str, prop: str, blocking: bool = True) -> None:
+    def add(
+        self,
+        index: int,
+        *,
+        obj: str,
+        message: str,
+        code: str,
+        prop: str,
+        blocking: bool = True,
+        line: int | None = None,
+    ) -> None:
+        """One conflict of the value at ``index`` (0-based, as DHIS2 counts), which starts on ``line`` of
+        the file when the reader knows it. ``message`` is best an ``import_messages.Said``: the import's
+        page then says it in its reader's language."""
         key = (obj, message, code, prop)
         kind = self.kinds.get(key)
         if kind is None:
             if len(self.kinds) >= MAX_KINDS:
-                more = ("", _("More conflicts than can be listed"), code, prop)
+                more = ("", english.gettext("More conflicts than can be listed"), code, prop)
                 kind = self.kinds.get(more) or self.kinds.setdefault(more, _Kind(index))
             else:
                 kind = self.kinds[key] = _Kind(index)
         kind.count += 1
         if len(kind.indexes) < self.listed:
             kind.indexes.append(index)
+            kind.lines.append(line)
         if blocking:
             self.blocking_indexes.add(index)
         if self._writer is not None:
@@ -189,6 +203,16 @@ class ConflictLog:
                 break
             count = kind.count if kind.count > len(kind.indexes) else None
             out.append(Conflict(obj, message, code or None, prop, list(kind.indexes), count=count))
+        return out
+
+    def as_texts(self) -> list[dict]:
+        """What a person reads of the conflicts :meth:`as_conflicts` lists, in the same order: each one's
+        message as ``import_messages.to_json`` keeps it, and the lines of the file its values start on."""
+        out = []
+        for (_obj, message, _code, _prop), kind in self.kinds.items():
+            if len(out) >= self.listed:
+                break
+            out.append({"text": english.to_json(message), "lines": list(kind.lines)})
         return out
 
     def as_dicts(self) -> list[dict]:

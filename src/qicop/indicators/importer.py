@@ -20,10 +20,10 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qicop.core.storage import private_storage
+from qicop.indicators import import_messages as english
 from qicop.indicators.analytics_table import apply_deltas
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
@@ -264,8 +264,9 @@ def _warn_of_unknown_keys(chunk: list[DataValueRow], conflicts: ConflictLog) -> 
             for key in row.unknown:
                 conflicts.add(
                     row.index,
+                    line=row.line,
                     obj=key,
-                    message=_("Unknown key `%(key)s` in a data value: ignored") % {"key": key},
+                    message=english.gettext("Unknown key `%(key)s` in a data value: ignored", key=key),
                     code="",
                     prop=key,
                     blocking=False,
@@ -285,35 +286,60 @@ def _summary(
     if rolled_back:
         counts = Counts(ignored=read)
     stored = counts.written
+    said: list = []
+    if options.dry_run:
+        # Said first, whatever the outcome: a failed dry run is still a dry run.
+        said.append(english.gettext("Dry run: nothing was stored."))
     if error is not None:
-        status, description = (
-            "ERROR",
-            _("The file could not be read: %(error)s. Nothing was stored.") % {"error": error},
+        status = "ERROR"
+        said.append(
+            english.gettext("The file could not be read: %(error)s. Nothing was stored.", error=error)
+        )
+    elif rolled_back and options.dry_run:
+        status = "ERROR"
+        said.append(
+            english.ngettext(
+                "%(count)d value has conflicts: the import would store nothing (all or nothing). Correct "
+                "it, or import with “store what is valid”.",
+                "%(count)d values have conflicts: the import would store nothing (all or nothing). Correct "
+                "them, or import with “store what is valid”.",
+                len(conflicts.blocking_indexes),
+            )
         )
     elif rolled_back:
         status = "ERROR"
-        description = _(
-            "%(count)d values have conflicts, so nothing was stored (all or nothing). Correct them, "
-            "or import with “store what is valid”."
-        ) % {"count": len(conflicts.blocking_indexes)}
+        said.append(
+            english.ngettext(
+                "%(count)d value has conflicts, so nothing was stored (all or nothing). Correct it, "
+                "or import with “store what is valid”.",
+                "%(count)d values have conflicts, so nothing was stored (all or nothing). Correct them, "
+                "or import with “store what is valid”.",
+                len(conflicts.blocking_indexes),
+            )
+        )
     elif conflicts.entries:
         status = "WARNING" if stored or not conflicts.blocking_indexes else "ERROR"
-        description = _("Import completed with conflicts.")
+        said.append(english.gettext("Import completed with conflicts."))
     else:
-        status, description = "SUCCESS", _("Import process completed successfully")
-    if options.dry_run and error is None and not rolled_back:
-        description = _("Dry run: nothing was stored. %(description)s") % {"description": description}
+        status = "SUCCESS"
+        said.append(english.gettext("Import process completed successfully"))
     if conflicts.truncated:
-        description += " " + _listed(conflicts, kept=kept)
+        said += _listed(conflicts, kept=kept)
     summary = ImportSummary(
         status=status,
-        description=description,
+        description=" ".join(said),
         import_count=replace(counts),
         conflicts=conflicts.as_conflicts(),
         rejected_indexes=conflicts.blocking_indexes.first(conflicts.listed),
         import_options=import_options(options),
-    )
-    return summary.to_dict()
+    ).to_dict()
+    # For people (the import's page, the CLI), not for DHIS2's clients: answers drop it (without_texts).
+    summary[english.TEXTS] = {
+        "description": [english.to_json(text) for text in said],
+        "conflicts": conflicts.as_texts(),
+        "rejected": len(conflicts.blocking_indexes),
+    }
+    return summary
 
 
 def import_options(options: ImportOptions) -> dict:
@@ -328,17 +354,19 @@ def import_options(options: ImportOptions) -> dict:
     }
 
 
-def _listed(conflicts: ConflictLog, *, kept: bool) -> str:
+def _listed(conflicts: ConflictLog, *, kept: bool) -> list:
     """What the answer leaves out of a long list of conflicts, and where the whole list is."""
     total = sum(kind.count for kind in conflicts.kinds.values())
-    text = _(
+    text = english.gettext(
         "There are %(total)s conflicts of %(kinds)s kinds: the first %(listed)s kinds are listed, each with "
-        "how many values it concerns and the first %(listed)s of them."
-    ) % {
-        "total": number_format(total, force_grouping=True),
-        "kinds": number_format(len(conflicts.kinds), force_grouping=True),
-        "listed": conflicts.listed,
-    }
+        "how many values it concerns and the first %(listed)s of them.",
+        total=total,
+        kinds=len(conflicts.kinds),
+        listed=conflicts.listed,
+    )
     if kept:
-        return text + " " + _("The import's page offers every conflict as a CSV file.")
-    return text + " " + _("Import with async=true to have every conflict on the import's page, as CSV.")
+        return [text, english.gettext("The import's page offers every conflict as a CSV file.")]
+    return [
+        text,
+        english.gettext("Import with async=true to have every conflict on the import's page, as CSV."),
+    ]

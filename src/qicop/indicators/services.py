@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.indicators import import_messages as english
 from qicop.indicators import permissions, selectors, tasks
 from qicop.indicators.data_versions import bump_data_versions, import_metadata_and_bump
 from qicop.indicators.heartbeat import Heartbeat
@@ -181,9 +182,12 @@ def import_file(
     summary = import_data_values(
         actor=actor, rows=rows, options=options, data_import=data_import, progress=report
     )
+    summary[english.TEXTS]["format"] = fmt
     if str((params or {}).get("atomicMode") or "").upper() == "OBJECT":
         summary["importOptions"]["atomicMode"] = "OBJECT"
-        summary["description"] += " " + _("(atomicMode=OBJECT: each value was stored or refused on its own.)")
+        said = english.gettext("(atomicMode=OBJECT: each value was stored or refused on its own.)")
+        summary["description"] += " " + said
+        summary[english.TEXTS]["description"].append(english.to_json(said))
     return summary
 
 
@@ -224,8 +228,14 @@ def _template(fmt: str, fileobj):
 
 
 def _unreadable(error: FormatError, params) -> dict:
-    description = _("The file could not be read: %(error)s. Nothing was stored.") % {"error": error}
-    return ImportSummary.failed(description, import_options=_answer_options(params)).to_dict()
+    options = _answer_options(params)
+    said = [english.gettext("Dry run: nothing was stored.")] if options.get("dryRun") else []
+    said.append(
+        english.gettext("The file could not be read: %(error)s. Nothing was stored.", error=str(error))
+    )
+    summary = ImportSummary.failed(" ".join(said), import_options=options).to_dict()
+    summary[english.TEXTS] = {"description": [english.to_json(text) for text in said], "conflicts": []}
+    return summary
 
 
 def _answer_options(params) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from django.utils.translation import gettext_lazy as _
+# English now (DHIS2's answer), in the reader's language where the import's result is read (import_messages).
+from qicop.indicators.import_messages import gettext as _
 
 TRUE_SPELLINGS = {"true", "t", "1"}
 FALSE_SPELLINGS = {"false", "f", "0"}

@@ -14,6 +14,7 @@ from qicop.indicators import permissions, selectors, services
 from qicop.indicators.exports import CONTENT_TYPES, default_id_scheme, people_rows, write_values
 from qicop.indicators.forms import ALL_COUNTRIES, ExportForm, ImportForm, PublishForm
 from qicop.indicators.id_schemes import IdScheme, IdSchemes
+from qicop.indicators.import_messages import TEXTS, readable
 from qicop.indicators.models import DataElement, OrgUnit
 from qicop.indicators.periods import period_name
 from qicop.integrations import spreadsheet
@@ -92,7 +93,9 @@ def import_detail(request, slug, import_id):
     data_import = _import_for(request, import_id)
     services.fail_orphaned_imports(candidates=[data_import])
     summary = selectors.import_answer(data_import) or {}
-    conflicts = summary.get("conflicts", [])
+    # What a person reads: the stored texts said in the reader's language, values placed by line.
+    result = readable({**summary, TEXTS: (data_import.summary or {}).get(TEXTS)}, fmt=data_import.format)
+    conflicts = result["conflicts"]
     return render(
         request,
         "indicators/import_detail.html",
@@ -100,11 +103,9 @@ def import_detail(request, slug, import_id):
             "network": network,
             "data_import": data_import,
             "summary": summary,
+            "result": result,
             # A long list's conflicts list their first values and say how many they concern in all.
-            "conflicts": [
-                {**conflict, "values": conflict.get("count", len(conflict.get("indexes", [])))}
-                for conflict in conflicts[:200]
-            ],
+            "conflicts": conflicts[:200],
             "more_conflicts": max(0, len(conflicts) - 200),
             "running": data_import.status in ("queued", "running"),
             "rows_read": cache.get(services.progress_key(data_import.pk), data_import.rows_read),

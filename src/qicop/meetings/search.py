@@ -1,17 +1,24 @@
-"""Meetings in the search index: title, topic, description, agenda, minutes and decisions; found by the
-network's participants (observers read the proceedings instead)."""
+"""Meetings in the search index: title, topic, description, agenda, minutes, decisions, the titles of its
+materials and its approved case presentations (title, country, question); found by the network's
+participants (observers read the proceedings instead)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from qicop.meetings.models import AgendaItem, Decision, Meeting
+from qicop.meetings.models import AgendaItem, CasePresentation, Decision, Material, Meeting
 from qicop.search.index import Entry, register
 from qicop.search.models import SearchEntry
 
 
 def meeting_entry(meeting) -> Entry:
     agenda = [f"{item.title}. {item.description}".strip() for item in meeting.agenda.all()]
+    # Only approved presentations: one still being prepared is its country's and the coordinator's.
+    cases = [
+        ". ".join(part for part in (case.title, case.country.name, case.question) if part)
+        for case in meeting.case_presentations.all()
+        if case.status == CasePresentation.Status.APPROVED
+    ]
     body = "\n".join(
         part
         for part in (
@@ -21,6 +28,8 @@ def meeting_entry(meeting) -> Entry:
             "\n".join(agenda),
             meeting.minutes,
             "\n".join(d.text for d in meeting.decisions.all()),
+            "\n".join(cases),
+            "\n".join(material.title for material in meeting.materials.all()),
         )
         if part
     )
@@ -39,7 +48,9 @@ def meeting_entry(meeting) -> Entry:
 
 def meeting_queryset():
 
-    return Meeting.objects.select_related("network").prefetch_related("agenda", "decisions", "topics")
+    return Meeting.objects.select_related("network").prefetch_related(
+        "agenda", "decisions", "topics", "materials", "case_presentations__country"
+    )
 
 
 def register_meetings() -> None:
@@ -49,5 +60,10 @@ def register_meetings() -> None:
         "meeting",
         build=meeting_entry,
         queryset=meeting_queryset,
-        related={AgendaItem: "meeting_id", Decision: "meeting_id"},
+        related={
+            AgendaItem: "meeting_id",
+            Decision: "meeting_id",
+            Material: "meeting_id",
+            CasePresentation: "meeting_id",
+        },
     )

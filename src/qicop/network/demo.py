@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from qicop.accounts.demo_logins import DEMO_LOGINS
 from qicop.accounts.models import User
 from qicop.network.models import Country, Member, Membership, Network, Organisation, Role
 
@@ -262,7 +263,8 @@ FIXED_NAMES = {
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [(email, description) for email, description, *_rest in [*FIXED_LOGINS, REGIONAL_LOGIN]]
+    """The logins README.md lists, as the sign-in page shows them (accounts.demo_logins: one list)."""
+    return list(DEMO_LOGINS)
 
 
 @transaction.atomic

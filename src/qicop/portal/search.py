@@ -93,6 +93,7 @@ def search(request, slug):
             "form": form,
             "results": results,
             "kinds": dict(KINDS),
+            "languages": LANGUAGE_NAMES,  # a result's language by its name, never its code
             "query_string": query_string.urlencode(),
         },
         status=status,

@@ -48,9 +48,13 @@ def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:
     if hits.total == 0 and result.page == 1:
         widened, similar = _with_similar_words(groups)
         if similar:
-            groups = widened
-            result.similar_words = similar
-            hits = query.run(groups, filters, offset=offset, limit=PAGE_SIZE)
+            # The vocabulary spans what this reader may not see: similar words are said, and used, only
+            # when they find something here ("showing results for similar words" over "nothing found"
+            # would contradict itself).
+            widened_hits = query.run(widened, filters, offset=offset, limit=PAGE_SIZE)
+            if widened_hits.total:
+                groups, hits = widened, widened_hits
+                result.similar_words = similar
     if not hits.ids and hits.total:  # a page past the last (an old link): show the last one
         result.page = -(-min(hits.total, query.COUNT_CAP) // PAGE_SIZE)
         hits = query.run(groups, filters, offset=(result.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
@@ -60,6 +64,9 @@ def search(q: str, filters: query.Filters, *, page: int = 1) -> SearchPage:
         for i in hits.ids
         if i in entries
     ]
+    if result.similar_words:
+        found = [t for r in result.results for t in (r.entry.title, r.entry.body)]
+        result.similar_words = [text.as_written(word, found) for word in result.similar_words]
     result.total = min(hits.total, query.COUNT_CAP)
     result.more_than = hits.total > query.COUNT_CAP
     result.pages = max(1, -(-result.total // PAGE_SIZE))

@@ -143,3 +143,13 @@ def filter_terms(
     if language:
         terms.append("qfl" + language)
     return terms
+
+
+def as_written(term: str, texts, *, scan: int = 8000) -> str:
+    """``term`` (an index term: folded to lower case, without accents) as the texts write it — "QI", not
+    "qi"; "avaliação", not "avaliacao" — or as it is when none of them has it."""
+    for text in texts:
+        for match in WORD.finditer(text or "", 0, scan):
+            if unaccent(match.group().casefold()) == term:
+                return match.group()
+    return term

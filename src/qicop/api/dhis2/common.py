@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qicop.accounts import throttle
 from qicop.api.dhis2.routing import wants_xml
 from qicop.indicators import services
+from qicop.indicators.import_messages import without_texts
 from qicop.integrations.compressed import TooLarge, compression_of, expand
 from qicop.integrations.dhis2.import_summary import web_message
 from qicop.integrations.dhis2.web_message import write_xml
@@ -53,7 +54,7 @@ def import_message(summary: dict, request=None) -> HttpResponse:
     409 when there were conflicts; in XML when the client sent XML or asked for it."""
     ok = summary.get("status") == "SUCCESS"
     text = _("Import was successful.") if ok else _("An error occurred, please check import summary.")
-    body = web_message(summary, text)
+    body = web_message(without_texts(summary), text)
     if request is None:
         return JsonResponse(body, status=body["httpStatusCode"], json_dumps_params={"ensure_ascii": False})
     return respond(request, body, status=body["httpStatusCode"])

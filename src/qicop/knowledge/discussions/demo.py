@@ -222,4 +222,14 @@ def _notifications(thread, posts, following, answer) -> None:
             Notification(member=answer.author, kind=Notification.Kind.ACCEPTED, thread=thread, post=answer)
         )
     created = Notification.objects.bulk_create(rows)
-    Notification.objects.filter(pk__in=[n.pk for n in created]).update(emailed_at=now)
+    # Each notification is dated when its post was written (the answer a little after the last post), as
+    # it would have been: a reply of 29 November is not news of today.
+    last = posts[-1].created_at if posts else now
+    by_moment: dict = {}
+    for notification in created:
+        moment = notification.post.created_at
+        if notification.kind == Notification.Kind.ACCEPTED:
+            moment = last + timedelta(hours=2)
+        by_moment.setdefault(min(moment, now), []).append(notification.pk)
+    for moment, pks in by_moment.items():
+        Notification.objects.filter(pk__in=pks).update(created_at=moment, emailed_at=moment)

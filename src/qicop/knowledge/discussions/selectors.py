@@ -7,16 +7,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404
+from django.urls import reverse
 
+from qicop.core.markdown import MENTION, mention_key
 from qicop.knowledge.cases.permissions import can_see_case_study
 from qicop.knowledge.cases.selectors import author_ids
 from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
 from qicop.network import selectors as network_selectors
-from qicop.network.models import Network
+from qicop.network.models import Member, Membership, Network
 from qicop.network.permissions import Viewer
 
 THREADS_FOR_LIMIT = 10
@@ -53,10 +55,17 @@ def thread_for_viewer(viewer: Viewer, network: Network, thread_id: int) -> Threa
 
 
 def posts_of_thread(thread: Thread) -> QuerySet[Post]:
-    """Every post in order, hidden ones too (the page says they were hidden), with what a row shows."""
+    """Every post in order, hidden ones too (the page says they were hidden), with what a row shows:
+    the author's country and roles in the thread's network."""
+    roles = Prefetch(
+        "author__memberships",
+        queryset=Membership.objects.filter(network_id=thread.network_id).order_by("role"),
+        to_attr="network_roles",
+    )
     return (
         Post.objects.filter(thread=thread)
         .select_related("author__country", "quote_of__author")
+        .prefetch_related(roles)
         .order_by("created_at", "id")
     )
 
@@ -224,3 +233,49 @@ def report_in_network(network: Network, report_id: int) -> PostReport:
     if report is None:
         raise Http404("No such report")
     return report
+
+
+# Mentions: the same rules name the members a post notifies and the members its page links to.
+MAX_MENTIONS = 20
+
+
+def mention_keys(body: str) -> list[str]:
+    """What the mentions of ``body`` name ("#42", "kim"), in order, at most MAX_MENTIONS of them."""
+    keys: list[str] = []
+    for token in MENTION.findall(body or ""):
+        key = mention_key(token)
+        if key not in keys:
+            keys.append(key)
+        if len(keys) >= MAX_MENTIONS:
+            break
+    return keys
+
+
+def members_named(keys, *, network_id: int) -> dict[str, int]:
+    """Which member of the network each mention key names. A handle that fits several members names
+    nobody, and so does a member number of someone outside the network."""
+    ids = {int(key[1:]) for key in keys if key.startswith("#")}
+    handles = {key for key in keys if not key.startswith("#")}
+    if not ids and not handles:
+        return {}
+    members = Member.objects.filter(memberships__network_id=network_id).distinct()
+    found = {f"#{pk}": pk for pk in members.filter(pk__in=ids).values_list("pk", flat=True)} if ids else {}
+    if handles:
+        by_handle: dict[str, set[int]] = {}
+        query = Q()
+        for handle in handles:
+            query |= Q(user__email__istartswith=f"{handle}@")
+        for pk, email in members.filter(query).values_list("pk", "user__email"):
+            by_handle.setdefault(email.split("@", 1)[0].lower(), set()).add(pk)
+        found |= {handle: next(iter(pks)) for handle, pks in by_handle.items() if len(pks) == 1}
+    return found
+
+
+def mention_links(network: Network, bodies) -> dict[str, str]:
+    """Where each mention in ``bodies`` links: the page of the member of ``network`` it names (every
+    reader of a discussion may see its network's members; a mention of anyone else stays plain text)."""
+    keys: list[str] = []
+    for body in bodies:
+        keys += [key for key in mention_keys(body) if key not in keys]
+    named = members_named(keys, network_id=network.pk)
+    return {key: reverse("network:member_detail", args=[network.slug, pk]) for key, pk in named.items()}

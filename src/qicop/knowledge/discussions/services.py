@@ -4,53 +4,25 @@ e-mails to after the commit (see notifications.py)."""
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.knowledge import notifications
+from qicop.knowledge.discussions.selectors import members_named, mention_keys
 from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
 from qicop.network.models import Member
 
 MAX_BODY = 20_000
 MAX_TITLE = 200
-MAX_MENTIONS = 20
-
-# A mention is "@" and the first part of the member's e-mail address (@kim for kim@example.org) or "@#"
-# and their member number (@#42, shown beside each author). Full names are ambiguous and contain spaces.
-# The look-behind keeps e-mail addresses (kim@example.org) from counting as mentions.
-MENTION = re.compile(r"(?<![\w@.+-])@(#\d{1,12}|[A-Za-z0-9][A-Za-z0-9._+-]{0,63})")
 
 
 def mentioned_members(body: str, *, network_id: int) -> set[int]:
-    """The members of the network that ``body`` mentions. A handle that fits several members is nobody."""
-    ids: set[int] = set()
-    handles: set[str] = set()
-    for token in MENTION.findall(body or ""):
-        if token.startswith("#"):
-            ids.add(int(token[1:]))
-        else:
-            handles.add(token.rstrip("._-").lower())
-        if len(ids) + len(handles) >= MAX_MENTIONS:
-            break
-    if not ids and not handles:
-        return set()
-    members = Member.objects.filter(memberships__network_id=network_id)
-    found = set(members.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    if handles:
-        by_handle: dict[str, set[int]] = {}
-        query = Q()
-        for handle in handles:
-            query |= Q(user__email__startswith=f"{handle}@")
-        for pk, email in members.filter(query).values_list("pk", "user__email"):
-            by_handle.setdefault(email.split("@", 1)[0], set()).add(pk)
-        found |= {next(iter(pks)) for pks in by_handle.values() if len(pks) == 1}
-    return found
+    """The members of the network that ``body`` mentions."""
+    return set(members_named(mention_keys(body), network_id=network_id).values())
 
 
 def _check_body(body: str) -> str:

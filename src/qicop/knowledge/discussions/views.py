@@ -204,24 +204,27 @@ def _describe(attached: dict, network) -> str:
     return ""
 
 
-def excerpt_html(text: str, chars: int, *, max_bytes: int | None = None) -> tuple[str, bool]:
+def excerpt_html(
+    text: str, chars: int, *, max_bytes: int | None = None, mentions: dict[str, str] | None = None
+) -> tuple[str, bool]:
     """``text`` rendered safely, cut to ``chars`` characters and to ``max_bytes`` bytes of HTML (by default
     twice the characters shown, plus a little: what Markdown that escapes to more would take is cut
-    further). Returns (html, whether anything was left out)."""
+    further). ``mentions`` are the links of the mentions it makes (selectors.mention_links). Returns
+    (html, whether anything was left out)."""
     text = text or ""
     limit = min(len(text), chars)
     allowed = max_bytes if max_bytes is not None else 2 * limit + 200
     shown = limit
     while shown > 0:
         part = text if shown >= len(text) else Truncator(text).chars(shown)
-        html = render_markdown(part)
+        html = render_markdown(part, mentions=mentions)
         if len(html.encode()) <= allowed:
             return mark_safe(html), shown < len(text)
         shown = shown // 2 if shown > 40 else 0
     return "", bool(text)
 
 
-def _post_rows(viewer, thread, posts) -> list[dict]:
+def _post_rows(viewer, thread, posts, mentions: dict[str, str]) -> list[dict]:
     """What each post shows: rendered safely now (nothing rendered is cached), hidden text to moderators;
     a long post is cut on the thread's page (see selectors_discussions.PAGE_BUDGET) and whole on its own."""
     moderator = rules.can_see_hidden_text(viewer, thread.network_id)
@@ -234,10 +237,12 @@ def _post_rows(viewer, thread, posts) -> list[dict]:
             quote = {
                 "post": quoted,
                 "hidden": quoted.hidden and not moderator,
-                "html": excerpt_html(quoted.body, selectors.QUOTE_EXCERPT)[0],
+                "html": excerpt_html(quoted.body, selectors.QUOTE_EXCERPT, mentions=mentions)[0],
             }
         show_text = not post.hidden or moderator
-        html, cut = excerpt_html(post.body, selectors.POST_EXCERPT) if show_text else ("", False)
+        html, cut = (
+            excerpt_html(post.body, selectors.POST_EXCERPT, mentions=mentions) if show_text else ("", False)
+        )
         rows.append(
             {
                 "post": post,
@@ -273,6 +278,8 @@ def _thread_page(request, viewer, network, thread, *, form=None, status=200, err
     answer = thread.accepted_post if thread.accepted_post_id else None
     if answer is not None and answer.hidden:
         answer = None
+    shown = [*posts, *(p.quote_of for p in posts if p.quote_of_id and p.quote_of), answer, quote]
+    mentions = selectors.mention_links(network, [p.body for p in shown if p is not None])
     return render(
         request,
         "knowledge/thread.html",
@@ -280,13 +287,15 @@ def _thread_page(request, viewer, network, thread, *, form=None, status=200, err
             "network": network,
             "thread": thread,
             "page": page,
-            "rows": _post_rows(viewer, thread, posts),
+            "rows": _post_rows(viewer, thread, posts, mentions),
             "answer": answer,
-            "answer_html": excerpt_html(answer.body, 400)[0] if answer else "",
+            "answer_html": excerpt_html(answer.body, 400, mentions=mentions)[0] if answer else "",
             "attached": _attached_to(thread),
             "form": form,
             "quote": quote,
-            "quote_html": excerpt_html(quote.body, selectors.QUOTE_EXCERPT)[0] if quote else "",
+            "quote_html": (
+                excerpt_html(quote.body, selectors.QUOTE_EXCERPT, mentions=mentions)[0] if quote else ""
+            ),
             "error": error,
             "can_reply": rules.can_reply(viewer, thread),
             "can_write": rules.can_write(viewer, network),
@@ -361,7 +370,14 @@ def post_whole(request, slug, thread_id, post_id):
     post.thread = thread
     show_text = not post.hidden or rules.can_see_hidden_text(viewer, network)
     html, cut = (
-        excerpt_html(post.body, len(post.body), max_bytes=WHOLE_POST_BYTES) if show_text else ("", False)
+        excerpt_html(
+            post.body,
+            len(post.body),
+            max_bytes=WHOLE_POST_BYTES,
+            mentions=selectors.mention_links(network, [post.body]),
+        )
+        if show_text
+        else ("", False)
     )
     return render(
         request,

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from qicop.indicators import services
 from qicop.indicators.data_versions import import_metadata_and_bump
+from qicop.indicators.import_messages import readable, without_texts
 from qicop.indicators.import_types import STRATEGIES
 from qicop.indicators.management.id_schemes import add_id_scheme_arguments, id_scheme_parameters
 from qicop.integrations.dhis2 import metadata
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             else:
                 summary = self._values(user, fileobj, path, fmt, options)
         if options["json"]:
-            self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))
+            self.stdout.write(json.dumps(without_texts(summary), indent=2, ensure_ascii=False))
         else:
             self._print(summary)
         if summary.get("status") == "ERROR":
@@ -112,15 +113,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
 
     def _print(self, summary):
-        self.stdout.write(f"{summary.get('status')}: {summary.get('description', '')}")
+        # What a person reads: the texts in the command's language, values placed by their line in the file.
+        result = readable(summary, listed=10)
+        dry_run = " (dry run)" if result["dry_run"] else ""
+        self.stdout.write(f"{summary.get('status')}{dry_run}: {result['description']}")
         counts = summary.get("importCount") or summary.get("stats") or {}
         self.stdout.write("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        for conflict in summary.get("conflicts", [])[:50]:
-            indexes = conflict.get("indexes", [])
+        for conflict in result["conflicts"][:50]:
             self.stdout.write(
-                f"  {conflict.get('errorCode', '')} {conflict.get('object', '')}: "
-                f"{conflict.get('value', '')} (rows {', '.join(map(str, indexes[:10]))}"
-                f"{'…' if len(indexes) > 10 else ''})"
+                f"  {conflict.get('errorCode', '')} {conflict.get('object', '')}: {conflict['text']}"
+                f" ({conflict['where']}{'…' if conflict['more'] else ''})"
             )
         errors = [  # a metadata import's ImportReport
             error
