@@ -1,10 +1,12 @@
 """Pages are light, self-contained and usable without JavaScript, on the demo network."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
+import qicop
 from qicop.network.models import Member
 from readable import codes_in, readable_text
 
@@ -167,3 +169,16 @@ def test_a_visitor_gets_the_browsers_language(db):
 def test_error_pages_are_helpful(db):
     page = Client().get("/nothing-here/").content.decode()
     assert "Page not found" in page and 'href="/"' in page
+
+
+def test_every_table_that_may_scroll_sideways_can_be_reached_by_keyboard():
+    """A table wider than a phone scrolls in its frame; without a tab stop, a keyboard cannot scroll it (axe:
+    scrollable-region-focusable)."""
+    source = Path(qicop.__file__).parent
+    frames = [
+        f"{path.relative_to(source)}: {line.strip()[:80]}"
+        for path in source.rglob("templates/**/*.html")
+        for line in path.read_text().splitlines()
+        if 'class="table-wrap"' in line and 'tabindex="0"' not in line
+    ]
+    assert frames == []

@@ -36,10 +36,16 @@ AXE_RUN = """async () => {
 
 # The text a person reads: the page without code, the values of fields and what is hidden.
 READABLE_TEXT = """() => {
-  const copy = document.body.cloneNode(true);
-  copy.querySelectorAll("code, pre, kbd, samp, script, style, textarea, select, [hidden], .code")
-      .forEach(e => e.remove());
-  return copy.innerText;
+  const hidden = "code, pre, kbd, samp, script, style, textarea, select, template, [hidden], .code";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(hidden)) continue;
+    if (parent.checkVisibility && !parent.checkVisibility()) continue;
+    parts.push(node.textContent);
+  }
+  return parts.join(" ");
 }"""
 
 
