@@ -68,9 +68,9 @@ def demo_site(tmp_path_factory):
 
 @pytest.fixture
 def browser():
-    """A browser for one journey. Not shared across tests: while Playwright's synchronous API is open it keeps an
-    event loop running in this thread, and Django refuses database work there — every later test on the same
-    xdist worker would fail. Launching Chromium costs well under a second."""
+    """A browser for one journey. Not shared across tests: while Playwright's synchronous API is open it keeps
+    an event loop running in this thread, and Django refuses database work there — every later test on the
+    same xdist worker would fail. Launching Chromium costs well under a second."""
     skip_without_a_browser()
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
