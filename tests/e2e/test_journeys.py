@@ -5,6 +5,8 @@ has no accessibility violation that axe-core finds (tests/e2e/conftest.py says w
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.live_qicop
@@ -29,6 +31,7 @@ def test_the_coordinator_reads_the_network_its_data_and_its_meetings(reader):
     reader.open(f"{NETWORK}/meetings/")
     reader.follow(rf"{NETWORK}/meetings/\d+/")
     reader.open(f"{NETWORK}/meetings/find-a-time/")
+    plan_a_session(reader)
     reader.open(f"{NETWORK}/data/completeness/")
     reader.open("/n/all-country/meetings/")
     reader.follow(r"/n/all-country/meetings/\d+/")
@@ -83,11 +86,7 @@ def test_kenyas_focal_point_sees_what_is_owed_and_registers_for_a_meeting(reader
     reader.open(f"{NETWORK}/")
     reader.open(f"{NETWORK}/meetings/")
     meeting = reader.follow(rf"{NETWORK}/meetings/\d+/")
-    register = reader.page.locator(f"form[action='{meeting}register/'] button[type=submit]")
-    if register.count():
-        register.first.click()
-        reader.page.wait_for_load_state()
-        reader.read()
+    register(reader, meeting)
     reader.open(f"{NETWORK}/countries/KE/")
     reader.open(f"{NETWORK}/data/publish/")
     assert reader.problems == [], "\n".join(reader.problems)
@@ -103,3 +102,43 @@ def test_an_observer_reads_the_dashboard_a_chart_and_the_funnel(reader):
         reader.open(funnels[0])
     reader.open(f"{NETWORK}/members/")
     assert reader.problems == [], "\n".join(reader.problems)
+
+
+def plan_a_session(reader):
+    """The coordinator plans a virtual session with the form's native date and time inputs, in Bangkok's time,
+    and reads it back as a member would (the demo is shared by every journey: each language plans its own)."""
+    page = reader.page
+    reader.open(f"{NETWORK}/meetings/new/")
+    title = f"Retention in care: tracing lost clients ({reader.language}, {page.viewport_size['width']} px)"
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=kind]", "virtual")
+    page.select_option("select[name=time_zone]", "Asia/Bangkok")
+    page.fill("input[name=start]", "2027-01-20T13:00")
+    page.fill("input[name=end]", "2027-01-20T14:30")
+    page.fill("input[name=topic]", "Tracing clients lost to follow-up")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/agenda/" in page.url, page.inner_text("main")[:500]
+    reader.read()
+    reader.open(page.url.removeprefix(reader.site).split("agenda/")[0])
+    assert title in page.inner_text("main h1")
+    # 13:00 in Bangkok is 06:00 UTC: the coordinator (who reads in Bangkok's time) sees the hour typed.
+    shown = page.inner_text("main")
+    assert "13:00" in shown or re.search(r"(?<!\d)1:00\W?PM", shown), shown[:800]
+
+
+def register(reader, meeting):
+    """Register for ``meeting``, withdrawing first where an earlier journey on the shared demo registered."""
+    page = reader.page
+    form = f"form[action='{meeting}register/']"
+    attend = page.locator(f"{form} button[value=yes]")
+    if not attend.count():
+        page.locator(f"{form} button[value=no]").first.click()
+        page.wait_for_load_state()
+        reader.read()
+    assert attend.count() == 1, f"no way to register on {meeting}"
+    attend.click()
+    page.wait_for_load_state()
+    reader.read()
+    assert page.locator(f"{form} button[value=yes]").count() == 0, "still not registered"
+    assert page.locator(f"{form} button[value=no]").count() == 1
