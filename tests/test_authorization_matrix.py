@@ -15,6 +15,11 @@ from matrix_rows import (
     delegations,
     exchange,
     fhir,
+    improvement_changes,
+    improvement_collaboratives,
+    improvement_pdsa,
+    improvement_reports,
+    improvement_teams,
     knowledge_cases,
     knowledge_discussions,
     mail,
@@ -149,6 +154,11 @@ for feature in (
     series,
     knowledge_cases,
     knowledge_discussions,
+    improvement_collaboratives,
+    improvement_teams,
+    improvement_pdsa,
+    improvement_reports,
+    improvement_changes,
 ):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)

@@ -29,6 +29,7 @@ FLOORS: list[set[str]] = [
     {"indicators", "meetings"},  # the data and its imports; the meetings
     {"dashboards", "exchange"},  # charts and data quality over the indicators; pulls from DHIS2 servers
     {"knowledge"},  # case studies (with their charts), resources, discussions
+    {"improvement"},  # collaboratives, teams, PDSA cycles, reports and scores, change ideas
     {"portal", "api", "backup", "demo"},  # pages composed of several apps; the APIs; whole-site tools
     {"urls", "settings", "wsgi"},  # the wiring: the addresses, the settings, the web server's entry
     {"cli", "test_settings"},  # the `qicop` command; the suite's settings

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qicop.dashboards",
     "qicop.meetings",
     "qicop.knowledge",
+    "qicop.improvement",
     "qicop.search",
     "qicop.exchange",
     "qicop.portal",

@@ -169,6 +169,8 @@ class ChartResult:
     spc: SpcView
     annotations: list
     settings: ChartSettings | None
+    #: (period id, text) notes a page adds to the chart's own (a team's PDSA cycles, a collaborative's start)
+    extra_notes: tuple[tuple[str, str], ...] = ()
     _drawings: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -208,6 +210,7 @@ class ChartResult:
         indicator, series, spc = self.indicator, self.plausible, self.spc
         ids = series.ids
         notes = [(ids.index(a.period), a.text) for a in self.annotations if a.period in ids]
+        notes += [(ids.index(period), text) for period, text in self.extra_notes if period in ids]
         factor = indicator.factor or 1
         flagged = [
             FlaggedPoint(flag.index, _flagged_value(flag, factor), f"{flag.numbers}: {flag.why}")
@@ -286,11 +289,19 @@ UNREAD = object()
 
 
 def indicator_chart(
-    user, indicator, unit, options: ChartOptions, *, today: date | None = None, settings=UNREAD
+    user,
+    indicator,
+    unit,
+    options: ChartOptions,
+    *,
+    today: date | None = None,
+    settings=UNREAD,
+    extra_notes: tuple[tuple[str, str], ...] = (),
 ) -> ChartResult:
     """The chart of ``indicator`` at ``unit`` as ``user`` may see it, with ``options``: the one computation
     behind every drawing of an indicator's chart. ``today`` (the reader's date) decides the last complete
-    period; ``settings`` (a ChartSettings or None), where the caller already read them, saves their query.
+    period; ``settings`` (a ChartSettings or None), where the caller already read them, saves their query;
+    ``extra_notes`` ((period id, text) pairs) are drawn with the chart's own notes.
     Six or seven queries."""
     periods = options.periods(today or timezone.localdate())
     if settings is UNREAD:
@@ -303,7 +314,16 @@ def indicator_chart(
     spc = spc_for(indicator, plausible, rules=options.rules, kind=kind, settings=settings)
     annotations = selectors.annotations_for(indicator, unit, user)
     return ChartResult(
-        indicator, unit, options, series, plausible, _flags(series, bits), spc, annotations, settings
+        indicator,
+        unit,
+        options,
+        series,
+        plausible,
+        _flags(series, bits),
+        spc,
+        annotations,
+        settings,
+        tuple(extra_notes),
     )
 
 
