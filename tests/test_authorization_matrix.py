@@ -18,6 +18,7 @@ from matrix_rows import (
     improvement_changes,
     improvement_collaboratives,
     improvement_pdsa,
+    improvement_presentations,
     improvement_reports,
     improvement_teams,
     knowledge_cases,
@@ -159,6 +160,7 @@ for feature in (
     improvement_pdsa,
     improvement_reports,
     improvement_changes,
+    improvement_presentations,
 ):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)
