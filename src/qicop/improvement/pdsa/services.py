@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.when import when
 from qicop.improvement.models import ChangeIdea, PdsaCycle, Team
 
 Stage = PdsaCycle.Stage
@@ -69,8 +70,6 @@ def _check_plan(
 
 
 def _when(day: date) -> str:
-    from qicop.core.when import when
-
     return when(day, "date")
 
 
