@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qicop.dashboards import plain_words
 from qicop.improvement.charts import month_id, team_chart
-from qicop.improvement.models import PdsaCycle, Team, TeamReport
+from qicop.improvement.models import Measure, PdsaCycle, Team, TeamReport
 from qicop.improvement.reports import calendar
 from qicop.indicators.models import Publication
 from qicop.network.models import Network
@@ -76,8 +77,6 @@ def measure_charts(user, team: Team, month: date, cycles=None) -> list[tuple[obj
     collaborative = team.collaborative
     measures = list(collaborative.measures.select_related("indicator"))
     if not any(m.indicator_id == collaborative.key_measure_id for m in measures):
-        from qicop.improvement.models import Measure
-
         measures.insert(0, Measure(collaborative=collaborative, indicator=collaborative.key_measure))
     if cycles is None:
         cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea"))
@@ -97,8 +96,6 @@ def value_at(chart, month: date) -> float | None:
 def month_measures(team: Team, month: date, charts) -> list[MeasureReading]:
     """The value of each measure at the team's org unit for ``month``, from ``charts`` (measure_charts);
     a missing one says why: not published (the country has not published the month) or no data yet."""
-    from django.utils.translation import gettext as _
-
     published = Publication.objects.filter(
         country_id=team.org_unit.country_id, period__dhis2_id=month_id(month)
     ).exists()
