@@ -167,3 +167,50 @@ def test_the_report_list_shows_every_month_with_its_status_in_a_pinned_number_of
     assert page.count("File the report for") == 12  # thirteen months, the first filed
     assert "Submitted" in page and "2.0 — Working, no changes tested yet" in page
     assert "late: due" in page
+
+
+def test_the_workspace_section_lists_the_months_so_far_with_a_link_to_file_each(world):
+    from django.template.loader import render_to_string
+
+    from qicop.improvement.selectors import teams_of
+
+    work = improvement_of(world)
+    team = teams_of(work.kenya).get(pk=work.team.pk)
+    html = render_to_string(
+        "improvement/reports/_team_reports.html",
+        {"team": team, "reports": list(team.reports.all()), "can_edit": True},
+    )
+    assert "File the report for" in html and "2.0 — Working, no changes tested yet" in html
+    assert f"/reports/{work.start:%Y-%m}/" in html
+    html = render_to_string(
+        "improvement/reports/_team_reports.html", {"team": team, "reports": [], "can_edit": False}
+    )
+    assert "File the report for" not in html and "Not filed" in html
+
+
+def test_the_workspace_section_says_when_the_first_report_is_due_before_the_collaborative_begins(world):
+    from django.template.loader import render_to_string
+
+    work = improvement_of(world)
+    work.kenya.start = timezone.localdate() + timedelta(days=40)
+    work.kenya.end = work.kenya.start + timedelta(days=365)
+    work.kenya.save()
+    html = render_to_string(
+        "improvement/reports/_team_reports.html", {"team": work.team, "reports": [], "can_edit": True}
+    )
+    assert "No month to report on yet" in html
+
+
+def test_the_evidence_counts_the_cycles_tested_and_the_changes_adopted_by_the_end_of_the_month(world):
+    from qicop.improvement.models import PdsaCycle
+    from qicop.improvement.reports.services import gather_evidence
+
+    work = improvement_of(world)
+    PdsaCycle.objects.filter(pk=work.cycle.pk).update(
+        stage=PdsaCycle.Stage.DONE, decision=PdsaCycle.Decision.ADOPT, decided_on=work.start
+    )
+    evidence = gather_evidence(user=world.kim.user, team=work.team, month=work.start)
+    assert (evidence.cycles_planned, evidence.cycles_done, evidence.changes_adopted) == (1, 1, 1)
+    assert evidence.aim_set and not evidence.aim_reached  # about 81 % against an aim of 95 %
+    before = next_month(next_month(work.start)).replace(year=work.start.year - 1)
+    assert gather_evidence(user=world.kim.user, team=work.team, month=before).cycles_planned == 0
