@@ -31,6 +31,7 @@ def _chart_snapshot(w) -> str:
     from qicop.knowledge.models import CaseStudyChart
 
     case_id = _case(w)
+    # The improvement rows' data world may have made Kenya's root already.
     unit, _created = OrgUnit.objects.get_or_create(
         uid="KenyaRoot01",
         defaults={"code": "KE", "name": "Kenya", "country": w.kenya, "path": "/KenyaRoot01"},

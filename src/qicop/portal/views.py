@@ -18,6 +18,7 @@ from qicop.core.i18n import by_display_name, language_codes
 from qicop.core.pagination import paginate
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
+from qicop.improvement.reports.selectors import owed_reports
 from qicop.meetings.permissions import can_see_meetings
 from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors
@@ -111,6 +112,7 @@ def network_home(request, slug):
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
             "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
+            "owed": owed_reports(viewer.member_id, network),
         },
     )
 
