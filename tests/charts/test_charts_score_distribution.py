@@ -37,13 +37,20 @@ def test_a_collaborative_without_scores_says_so_instead_of_an_empty_frame():
 
 def test_the_legend_names_every_score_in_the_readers_language():
     drawing = score_distribution(
-        ["Jan 2026"], _counts([1]), scores=SCORES, title="t", description="d", translate=lambda s: s.replace("Score", "Note")
+        ["Jan 2026"],
+        _counts([1]),
+        scores=SCORES,
+        title="t",
+        description="d",
+        translate=lambda s: s.replace("Score", "Note"),
     )
     legend = [t.text for t in drawing.find("text", "key")]
     assert legend[0] == "Note 1.0" and legend[-1] == "Note 5.0"
 
 
 def test_the_drawing_renders_as_svg_and_png():
-    drawing = score_distribution(["Jan 2026", "Feb"], _counts([1], [0, 1]), scores=SCORES, title="t", description="d")
+    drawing = score_distribution(
+        ["Jan 2026", "Feb"], _counts([1], [0, 1]), scores=SCORES, title="t", description="d"
+    )
     assert drawing.to_svg().startswith("<svg")
     assert drawing.to_png()[:4] == b"\x89PNG"
