@@ -118,8 +118,9 @@ def phases(collaborative: Collaborative) -> list[Phase]:
     for number, session in enumerate(sessions, 1):
         out.append(Phase("learning_session", number, session.start, session.end, session))
         following = sessions[number] if number < len(sessions) else congress
-        end = following.start if following else collaborative.end
-        period = Phase("action_period", number, session.end, end)
+        # In days (the reader's): an action period runs for weeks, and may end with the collaborative.
+        end = timezone.localdate(following.start) if following else collaborative.end
+        period = Phase("action_period", number, timezone.localdate(session.end), end)
         period.calls = [
             c for c in calls if session.end <= c.start and (following is None or c.start < following.start)
         ]
