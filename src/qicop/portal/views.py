@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from qicop.core.pagination import paginate
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
 from qicop.improvement.reports.selectors import owed_reports
+from qicop.improvement.selectors import visible_collaboratives
 from qicop.meetings.permissions import can_see_meetings
 from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors
@@ -136,5 +138,18 @@ def country_detail(request, slug, iso2):
             "can_see_emails": viewer.is_coordinator(network)
             or viewer.is_focal_point_for(network, country.pk),
             "data": data,
+            "collaboratives": _country_collaboratives(viewer, network, country),
         },
     )
+
+
+#: The most collaboratives a country page lists; the list page, filtered by the country, has them all.
+COUNTRY_COLLABORATIVES = 10
+
+
+def _country_collaboratives(viewer, network, country) -> list:
+    """The collaboratives the country runs (or takes part in) that the viewer may see, newest first."""
+    collaboratives = visible_collaboratives(viewer, network).filter(
+        Q(country=country) | Q(other_countries=country)
+    )
+    return list(collaboratives.distinct().order_by("-start", "name")[:COUNTRY_COLLABORATIVES])

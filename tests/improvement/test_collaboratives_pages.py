@@ -1,0 +1,164 @@
+"""The collaboratives' pages as each persona reads them: the list and its empty states, the picture, the
+learning-session report (HTML and PDF), the export of reports and scores, with pinned query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+
+from improvement_world import improvement_of
+from qicop.improvement.collaboratives.exports import COLUMNS
+from qicop.improvement.models import Collaborative, CollaborativeMeeting
+from qicop.meetings.models import Meeting
+
+LIST = "/n/vln/improvement/"
+
+
+def test_the_list_shows_each_persona_the_collaboratives_they_may_see(world):
+    work = improvement_of(world)
+    for persona, seen in {
+        "carla": {work.kenya.name, work.haiti.name},
+        "kim": {work.kenya.name, work.haiti.name},
+        "henri": {work.haiti.name},
+        "olga": {work.haiti.name},
+    }.items():
+        page = world.client_for(persona).get(LIST).content.decode()
+        assert {name for name in (work.kenya.name, work.haiti.name) if name in page} == seen, persona
+
+
+def test_a_list_row_names_the_country_the_months_the_key_measure_and_the_number_of_teams(world):
+    work = improvement_of(world)
+    page = world.client_for("faith").get(LIST).content.decode()
+    assert f'href="/n/vln/improvement/{work.kenya.pk}/"' in page
+    assert "Viral suppression" in page and "target 95" in page
+    assert f"{work.kenya.start:%b %Y}" in page and f"{work.kenya.end:%b %Y}" in page
+    assert "<td>1</td>" in page and "Shared with the network" in page and "Its countries only" in page
+
+
+def test_the_list_filters_by_country(world):
+    work = improvement_of(world)
+    page = world.client_for("carla").get(LIST + "?country=ht").content.decode()
+    assert work.haiti.name in page and work.kenya.name not in page
+
+
+def test_an_empty_list_tells_a_focal_point_to_create_one_and_others_that_countries_share_theirs(world):
+    Collaborative.objects.all().delete()
+    faith = world.client_for("faith").get(LIST).content.decode()
+    henri = world.client_for("henri").get(LIST).content.decode()
+    assert "Create one: name its aim" in faith and f'href="{LIST}new/"' in faith
+    assert "other countries see them once the country shares them" in henri and f"{LIST}new/" not in henri
+
+
+def test_the_list_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    improvement_of(world)
+    client = world.client_for("carla")
+    client.get(LIST)
+    with django_assert_max_num_queries(11):
+        assert client.get(LIST).status_code == 200
+
+
+def test_the_picture_shows_the_aim_each_teams_chart_on_one_scale_the_scores_and_the_phases(world):
+    work = improvement_of(world)
+    meeting = Meeting.objects.create(
+        network=world.network,
+        title="Kickoff learning session",
+        start=datetime(2031, 1, 10, 9, tzinfo=UTC),
+        end=datetime(2031, 1, 10, 12, tzinfo=UTC),
+    )
+    CollaborativeMeeting.objects.create(collaborative=work.kenya, meeting=meeting, role="learning_session")
+    response = world.client_for("faith").get(f"{LIST}{work.kenya.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "0 of 1 teams have reached the aim." in page
+    assert page.count("<svg") == 2  # the team's small multiple and the score distribution
+    assert "Teams&#x27; scores over time" in page or "Teams' scores over time" in page
+    assert "Learning session 1" in page and f'href="/n/vln/meetings/{meeting.pk}/"' in page
+    assert "Action period 1" in page
+    assert "Stop sharing" not in page and "Share with the network</button>" in page
+    assert len(response.content) < 100_000
+
+
+def test_the_picture_reads_a_pinned_number_of_queries(world, django_assert_max_num_queries):
+    """One team: the page's own reads, and the chart pipeline's (about seven a team, see picture.py)."""
+    work = improvement_of(world)
+    client = world.client_for("faith")
+    client.get(f"{LIST}{work.kenya.pk}/")
+    with django_assert_max_num_queries(22):
+        assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
+
+
+def test_an_observer_reads_why_a_shared_collaboratives_teams_have_no_chart(world):
+    work = improvement_of(world)
+    page = world.client_for("olga").get(f"{LIST}{work.haiti.pk}/").content.decode()
+    assert "Not published" in page
+    assert "export.csv" not in page and "Edit the collaborative" not in page
+
+
+def test_the_learning_session_report_is_one_printable_page_and_a_pdf(world):
+    work = improvement_of(world)
+    client = world.client_for("carla")
+    html = client.get(f"{LIST}{work.kenya.pk}/report/").content.decode()
+    assert html.startswith("<!doctype html>") and "Learning-session report" in html
+    assert "Daily review of results." in html  # the team's latest report
+    pdf = client.get(f"{LIST}{work.kenya.pk}/report.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):
+    work = improvement_of(world)
+    response = world.client_for("kim").get(f"{LIST}{work.kenya.pk}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (
+        rows[0]
+        == COLUMNS
+        == [
+            "team",
+            "org_unit",
+            "month",
+            "status",
+            "self_score",
+            "coach_score",
+            "suggested_score",
+            "tested",
+            "learned",
+            "barriers",
+            "help_needed",
+        ]
+    )
+    (row,) = rows[1:]
+    assert row[:5] == [
+        "Nakuru Level 5 Hospital",
+        "Nakuru Level 5 Hospital",
+        f"{work.start:%Y-%m}",
+        "Submitted",
+        "2.0",
+    ]
+    assert row[7] == "Daily review of results."
+
+
+def test_the_xlsx_export_has_the_same_columns(world):
+    work = improvement_of(world)
+    response = world.client_for("carla").get(f"{LIST}{work.kenya.pk}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert list(rows[0]) == COLUMNS and rows[1][2] == f"{work.start:%Y-%m}"
+
+
+def test_observers_may_not_export_a_shared_collaboratives_workspaces(world):
+    work = improvement_of(world)
+    assert world.client_for("olga").get(f"{LIST}{work.haiti.pk}/export.csv").status_code == 403
+    assert world.client_for("henri").get(f"{LIST}{work.haiti.pk}/export.csv").status_code == 200
+
+
+def test_the_meetings_form_links_a_meeting_as_a_learning_session(world):
+    work = improvement_of(world)
+    path = f"{LIST}{work.kenya.pk}/meetings/"
+    client = world.client_for("faith")
+    assert world.meeting.title in client.get(path).content.decode()
+    assert client.post(path, {f"meeting_{world.meeting.pk}": "learning_session"}).status_code == 302
+    assert CollaborativeMeeting.objects.get(collaborative=work.kenya).meeting == world.meeting
+    assert client.post(path, {f"meeting_{world.meeting.pk}": ""}).status_code == 302
+    assert not CollaborativeMeeting.objects.filter(collaborative=work.kenya).exists()
