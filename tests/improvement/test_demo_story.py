@@ -183,6 +183,7 @@ def test_loading_the_demo_twice_creates_nothing_twice(demo):
         Topic,
         Member,
     ]
+    models.append(AgendaItem.panellists.through)
     counts = [model.objects.count() for model in models]
     assert improvement_demo.load_demo() is False
     assert load_demo() is False

@@ -38,6 +38,7 @@ from qicop.improvement.models import (
     TeamReport,
 )
 from qicop.indicators.models import DataValue, IndicatorMapping, NetworkIndicator, OrgUnit
+from qicop.knowledge.models import CaseStudy
 from qicop.meetings import times
 from qicop.meetings.agenda.demo import DEMO_TOPICS
 from qicop.meetings.models import ActionItem, AgendaItem, Attendance, Decision, Material, Meeting
@@ -117,8 +118,6 @@ def add_months(day: date, months: int) -> date:
 def _change_ideas(network, indicators) -> dict[str, ChangeIdea]:
     focal = _focal_points(network)
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in={i.country for i in texts.IDEAS})}
-    from qicop.knowledge.models import CaseStudy
-
     stories = {
         "refill-groups": "Community refill groups raise viral load suppression in Kenya",
         "eac": "Enhanced adherence counselling for every high viral load",
@@ -299,7 +298,10 @@ class _Story:
                 for day, begins, ends, kind, item_title in texts.SESSION_AGENDA[self.language]
             ]
         )
-        # What the meetings' own demo steps would add on the next load, so that loading twice adds nothing.
+        # What the meetings' own demo steps would add on the next load, so that loading twice adds nothing:
+        # the country's focal point on the discussions' panel, the topic, a material, the record if held.
+        for item in AgendaItem.objects.filter(meeting=meeting, kind=AgendaItem.Kind.DISCUSSION):
+            item.panellists.set([people.focal])
         slug, name = DEMO_TOPICS.get(meeting.topic, (slugify(meeting.topic)[:70], meeting.topic))
         topic, _created = Topic.objects.get_or_create(
             network=self.network, slug=slug, defaults={"name": name}
