@@ -25,7 +25,11 @@ def demo_pages():
     from qicop.meetings.models import Meeting
 
     kim = Member.objects.filter(country__iso2="KE").order_by("id").first()
-    session = Meeting.objects.filter(network__slug="virtual", status="held").order_by("-start").first()
+    session = (
+        Meeting.objects.filter(network__slug="virtual", kind="virtual", status="held")
+        .order_by("-start")
+        .first()
+    )
     all_country = Meeting.objects.filter(network__slug="all-country").order_by("-start").first()
     case = CaseStudy.objects.filter(status="published").order_by("id").first()
     thread = Thread.objects.order_by("id").first()

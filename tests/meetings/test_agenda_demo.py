@@ -14,13 +14,13 @@ def test_the_demo_agendas_name_panellists_moderators_presenters_and_speakers(dem
         assert panel.panellists.count() == 4 and panel.moderator is not None
         assert meeting.agenda.get(kind=AgendaItem.Kind.EXPERT).speakers
         assert meeting.topics.exists()
-    session = Meeting.objects.filter(network__slug="virtual", status="held").first()
+    session = Meeting.objects.filter(network__slug="virtual", kind="virtual", status="held").first()
     assert session.agenda.get(kind=AgendaItem.Kind.COUNTRY).presenters.count() == 1
     assert session.agenda.get(kind=AgendaItem.Kind.EXPERT).speakers
 
 
 def test_each_held_session_has_an_approved_case_with_recommendations_and_kenya_owes_the_next(demo):
-    held = Meeting.objects.filter(network__slug="virtual", status="held")
+    held = Meeting.objects.filter(network__slug="virtual", kind="virtual", status="held")
     cases = CasePresentation.objects.filter(meeting__in=held)
     assert cases.count() == 7
     assert all(c.status == "approved" and c.question and c.recommendations for c in cases)

@@ -8,7 +8,7 @@ from qicop.meetings.models import Material, Meeting
 
 
 def test_demo_meetings_get_files_on_their_agenda_and_recordings(demo):
-    held = Meeting.objects.filter(network__slug="virtual", status="held")
+    held = Meeting.objects.filter(network__slug="virtual", kind="virtual", status="held")
     assert held.count() == 7
     for meeting in held:
         kinds = sorted(meeting.materials.values_list("kind", flat=True))

@@ -29,7 +29,7 @@ def test_the_demo_publishes_proceedings_for_every_demo_year_and_loads_again_with
         ("virtual", 2016),
         ("virtual", 2017),
     }
-    held_virtual = Meeting.objects.filter(network__slug="virtual", status="held")
+    held_virtual = Meeting.objects.filter(network__slug="virtual", kind="virtual", status="held")
     assert held_virtual.count() == 7
     for meeting in held_virtual:
         assert meeting.minutes and meeting.decisions.exists() and meeting.actions.exists()

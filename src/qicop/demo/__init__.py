@@ -1,6 +1,7 @@
 """The demo network, assembled from each app's demo data. Loading is idempotent."""
 
 from qicop.accounts.models import User
+from qicop.improvement import demo as improvement_demo
 from qicop.indicators.demo import load_indicators_demo
 from qicop.knowledge.cases import demo as demo_cases
 from qicop.knowledge.discussions import demo as demo_discussions
@@ -39,6 +40,8 @@ def _load(seed: int, with_data: bool) -> bool:
     coordinator = User.objects.get(email="coordinator@example.org")
     created = load_indicators_demo(actor=coordinator, seed=seed) or created
     demo_cases.load_demo()  # now the case studies' charts can show the data
+    # Collaboratives, their teams and PDSA cycles, dated from the steps in the data just loaded.
+    created = improvement_demo.load_demo(seed=seed) or created
     return created
 
 
