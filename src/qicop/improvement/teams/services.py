@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.dashboards import services as dashboards_services
+from qicop.dashboards.models import ChartSettings
 from qicop.improvement.charts import month_id
 from qicop.improvement.models import ChangeIdea, Collaborative, DriverNode, Team, TeamMember
 from qicop.improvement.teams.outline import Outline
@@ -214,7 +215,9 @@ def save_driver_diagram(*, actor, team: Team, outline: Outline) -> list[DriverNo
 
 def _change_ideas(actor, team: Team, network_id: int, titles: list[str]) -> dict[str, ChangeIdea]:
     """The network's change idea of each title (by lower-case title), created where there is none."""
-    wanted = {title.casefold(): title for title in titles}
+    wanted: dict[str, str] = {}
+    for title in titles:
+        wanted.setdefault(title.casefold(), title)  # a new idea takes its title as first typed
     found: dict[str, ChangeIdea] = {}
     if wanted:
         matches = reduce(or_, (Q(title__iexact=title) for title in wanted.values()))
@@ -234,8 +237,7 @@ def _change_ideas(actor, team: Team, network_id: int, titles: list[str]) -> dict
 def start_phase(*, actor, team: Team, indicator, month) -> None:
     """Start a new phase of the team's chart of ``indicator`` at ``month`` (a date in it), for everyone who
     views the chart: the dashboards' chart settings, through their service (which decides who may)."""
-    from qicop.dashboards.models import ChartSettings  # read only: the dashboards' service writes them
-
+    # Read only: the dashboards' service writes them (and decides who may).
     saved = ChartSettings.objects.filter(indicator=indicator, org_unit=team.org_unit).first()
     starts = list(saved.phase_starts) if saved else []
     period = month_id(month)
