@@ -45,6 +45,12 @@ def meeting_date(meeting: Meeting) -> date:
     return timezone.localtime(meeting.start, ZoneInfo(meeting.time_zone or "UTC")).date()
 
 
+def drawn_until(meeting: Meeting) -> date:
+    """The day a case's chart is drawn up to: the session's, or today's while it is still to come (a
+    chart of months not yet over would be empty)."""
+    return min(meeting_date(meeting), timezone.localdate())
+
+
 def is_over(meeting: Meeting, now=None) -> bool:
     """Whether the session has begun: recommendations and what happened since only make sense after it."""
     return meeting.start <= (now or timezone.now())
@@ -215,7 +221,7 @@ def evidence_view(user, case: CasePresentation, evidence: PresentationEvidence |
     for cycle in cycles:
         cycle.team = team
     chart = chart_view(
-        user, team, evidence.measure, today=meeting_date(case.meeting), cycles=cycles, key=f"case{case.pk}"
+        user, team, evidence.measure, today=drawn_until(case.meeting), cycles=cycles, key=f"case{case.pk}"
     )
     ramp = [c for c in cycles if evidence.change_idea_id and c.change_idea_id == evidence.change_idea_id]
     return EvidenceView(
