@@ -131,3 +131,18 @@ def test_the_series_next_session_shows_what_happened_since_the_last_sessions_cas
     assert f"/n/vln/meetings/{held.pk}/cases/{case.pk}/" in page
     other = client.get(f"/n/vln/meetings/{unrelated.pk}/").content.decode()
     assert "Case presentations of the last session" not in other
+
+
+def test_the_case_page_with_its_evidence_and_what_happened_since_asks_a_bounded_number_of_queries(
+    world, work, case, held, django_assert_max_num_queries
+):
+    for n in range(10):
+        cycle(world, work, f"Back-up reviewer, test {n}", held.start.date() + timedelta(days=5 + n))
+        ActionItem.objects.create(
+            meeting=held, description=f"Action {n}", owner=world.kim, country=world.kenya
+        )
+    client = world.client_for("kim")
+    url = f"/n/vln/meetings/{held.pk}/cases/{case.pk}/"
+    client.get(url)
+    with django_assert_max_num_queries(26):
+        assert "Back-up reviewer, test 9" in client.get(url).content.decode()
