@@ -31,8 +31,10 @@ def _chart_snapshot(w) -> str:
     from qicop.knowledge.models import CaseStudyChart
 
     case_id = _case(w)
-    unit = OrgUnit.objects.create(
-        uid="KenyaRoot01", code="KE", name="Kenya", country=w.kenya, path="/KenyaRoot01"
+    # get_or_create: the improvement rows (api:…, sorted first) may have built Kenya's data world already.
+    unit, _created = OrgUnit.objects.get_or_create(
+        uid="KenyaRoot01",
+        defaults={"code": "KE", "name": "Kenya", "country": w.kenya, "path": "/KenyaRoot01"},
     )
     indicator = NetworkIndicator.objects.create(network=w.network, code="third-95", name="Third 95")
     chart = CaseStudyChart.objects.create(
