@@ -87,6 +87,7 @@ def testers_of(viewer: Viewer, network: Network, ideas: list[ChangeIdea]) -> dic
     pairs = set(
         counted_cycles(viewer, network)
         .filter(change_idea__in=[i.pk for i in ideas])
+        .order_by()
         .values_list("change_idea_id", "team_id")
         .distinct()
     )
