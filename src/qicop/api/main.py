@@ -6,17 +6,20 @@ from ninja.errors import AuthenticationError
 from qicop.accounts.throttle import Throttled
 from qicop.api import errors
 from qicop.api.auth import PersonalTokenAuth, SignedInSession
+from qicop.api.improvement import router as improvement_router
 from qicop.api.network import router as network_router
 
 api = NinjaAPI(
     title="qicop API",
     version="1",
-    description="Networks, countries, organisations and members of the qicop learning networks. "
+    description="Networks, countries, organisations and members of the qicop learning networks, and their "
+    "improvement work (collaboratives, teams, PDSA cycles, reports and scores, the change-idea library). "
     "Authenticate with a personal token (Authorization: Bearer …) created on your profile page.",
     auth=[PersonalTokenAuth(), SignedInSession()],
     urls_namespace="api",
 )
 api.add_router("/", network_router)
+api.add_router("/", improvement_router)
 
 
 @api.exception_handler(Http404)

@@ -20,6 +20,7 @@ KINDS = [
     ("meeting", _("Meetings")),
     ("discussion", _("Discussions")),
     ("member", _("Members")),
+    ("change_idea", _("Change ideas")),
 ]
 MAX_QUERY = 200
 LANGUAGE_NAMES = [("en", "English"), ("fr", "Français"), ("pt", "Português")]  # each in itself
