@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 from django.test import Client
 
 import qicop
+from qicop.improvement.models import ChangeIdea, Collaborative
 from qicop.indicators.models import NetworkIndicator
 from qicop.network.models import Country, Member, Network, Organisation
 
@@ -92,6 +93,9 @@ def test_translated_pages_contain_no_english_from_the_catalog(demo_client, langu
         *Country.objects.values_list("name", flat=True),
         *Network.objects.values_list("programme", flat=True),
         *NetworkIndicator.objects.values_list("name", flat=True),
+        *Collaborative.objects.values_list("name", flat=True),
+        *Collaborative.objects.values_list("topic", flat=True),
+        *ChangeIdea.objects.values_list("title", flat=True),
         "English",
         "qicop",
     ]

@@ -177,9 +177,10 @@ def test_the_workspace_offers_what_to_do_next_when_there_is_no_diagram(world):
 
 
 #: The workspace with one measure: the viewer, network and team (11), the diagram, the cycles, the measures,
-#: the reports, and the measure's chart (six or seven: dashboards.pipeline.indicator_chart). Each further
-#: measure adds its chart's queries (a collaborative has a handful of measures).
-QUERIES = 22
+#: the reports (and the team's country, for the reports' due dates in its zone), and the measure's chart (six
+#: or seven: dashboards.pipeline.indicator_chart). Each further measure adds its chart's queries (a
+#: collaborative has a handful of measures).
+QUERIES = 23
 
 
 def test_the_workspace_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):

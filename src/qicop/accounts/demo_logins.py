@@ -8,6 +8,7 @@ DEMO_LOGINS = [
     ("coordinator@example.org", _("Network coordinator (Bangkok), also a superuser")),
     ("focal.ke@example.org", _("Kenya's country focal point")),
     ("data.ke@example.org", _("A Kenyan data manager")),
+    ("lead.ke@example.org", _("A Kenyan facility's QI team lead, in Kenya's collaborative")),
     ("member.ht@example.org", _("A member from Haiti")),
     ("observer.na@example.org", _("An observer from the CDC office in Namibia")),
     (

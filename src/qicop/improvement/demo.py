@@ -1,7 +1,8 @@
 """The improvement demo: three national collaboratives whose work agrees with the demo's facility data.
 
-Kenya raises viral-load suppression (``third-95``) with a team at each of its facilities over 18 months;
-Haiti raises retention at 12 months (``retention-12m``) with its eight largest facilities; Thailand raises
+Kenya raises viral-load suppression (``third-95``) with a team at each of its facilities over two years
+(still running, so that its teams report in the demo's today); Haiti raises retention at 12 months
+(``retention-12m``) with its eight largest facilities; Thailand raises
 same-day ART (``same-day-art``) with its six hospitals over two years and has not shared its work yet. The
 demo's data (indicators/demo.py) steps up at each facility in its country's "change month": this module
 reads that month from the data (``step_month``), starts each collaborative four months before its
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from qicop.accounts.backends import DEMO_PASSWORD
 from qicop.accounts.models import User
 from qicop.improvement import demo_texts as texts
 from qicop.improvement.models import (
@@ -670,6 +672,8 @@ class _People:
         self.coaches = coaches[:2]
         others = [m for m in members if m not in self.coaches]
         self.leads = others[:teams] + _new_leads(rng, network, country, teams - len(others[:teams]), start)
+        if country.iso2 == "KE":
+            self.leads[0] = _team_lead_login(network, country, start)  # a demo login (README)
         self.extra = Member.objects.filter(user__email="data.ke@example.org", country=country).first()
 
 
@@ -708,3 +712,24 @@ def _new_leads(rng, network, country, count, start) -> list[Member]:
     joined = datetime.combine(start, time(9), tzinfo=UTC)
     Member.objects.filter(pk__in=[m.pk for m in leads]).update(created_at=joined)
     return leads
+
+
+TEAM_LEAD_LOGIN = "lead.ke@example.org"
+
+
+def _team_lead_login(network, country, start) -> Member:
+    """The Kenyan facility team lead whom README.md lists among the demo logins: she leads the first team of
+    Kenya's collaborative, logs its PDSA cycles and files its monthly reports."""
+    user = User.objects.create_user(
+        TEAM_LEAD_LOGIN, DEMO_PASSWORD, language="", time_zone=country.time_zone
+    )
+    member = Member.objects.create(
+        user=user,
+        full_name="Wanjiku Mutua",
+        country=country,
+        title="Nurse in charge, comprehensive care clinic",
+        languages=["en", "sw"],
+    )
+    Membership.objects.create(member=member, network=network, role=Role.MEMBER)
+    Member.objects.filter(pk=member.pk).update(created_at=datetime.combine(start, time(9), tzinfo=UTC))
+    return member
