@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from qicop.accounts.backends import DEMO_PASSWORD
 from qicop.accounts.models import User
+from qicop.dashboards.models import ChartSettings
 from qicop.improvement import demo_texts as texts
 from qicop.improvement.models import (
     ChangeIdea,
@@ -198,6 +199,20 @@ class _Story:
         self._driver_diagrams(nodes)
         _save_cycles(cycles)
         TeamReport.objects.bulk_create(reports)
+        # Each team's adopted change started a new phase on its key measure's chart (the country's focal
+        # point accepted the team's proposal), so the charts read "before / after" where the data moved.
+        ChartSettings.objects.bulk_create(
+            [
+                ChartSettings(
+                    indicator=self.key,
+                    org_unit=unit,
+                    phase_starts=[months[steps[unit.pk]]],
+                    updated_by=people.focal.user,
+                )
+                for unit in chosen
+            ],
+            ignore_conflicts=True,
+        )
 
     def _first_year(self, points, chosen, months) -> int:
         numerator = sum(points[u.pk][p][0] for u in chosen for p in months[:FIRST_YEAR] if p in points[u.pk])
@@ -379,8 +394,14 @@ class _Story:
         seats = [TeamMember(team=team, member=team.lead, role=_lead_role(self.language))]
         if people.extra and number == 0:
             seats.append(TeamMember(team=team, member=people.extra, role=roles[2]))
+        taken = {seat.member.full_name for seat in seats}
         for role in roles[: self.rng.choice([3, 4])] + ((roles[-1],) if number % 3 != 2 else ()):
+            if any(seat.role == role for seat in seats):
+                continue  # the data manager already sits on the first team as its data clerk
             name = f"{self.rng.choice(seed.first_names)} {self.rng.choice(seed.last_names)}"
+            while name in taken:  # two people of one team never share a name
+                name = f"{self.rng.choice(seed.first_names)} {self.rng.choice(seed.last_names)}"
+            taken.add(name)
             seats.append(TeamMember(team=team, name=name, role=role, is_consumer=role == roles[-1]))
         TeamMember.objects.bulk_create(seats)
         return team
@@ -632,7 +653,8 @@ def _coach_score(index, month, step, number, cycles) -> Decimal:
 def _self_score(rng, coach: Decimal, month: date, step: date) -> Decimal:
     """Teams rate themselves a half point up or down now and then; before the data moves, never above 2.5."""
     own = coach + rng.choice([Decimal("0"), Decimal("0"), Decimal("0"), Decimal("0.5"), Decimal("-0.5")])
-    own = min(max(own, Decimal("1.0")), Decimal("5.0"))
+    # Nobody rates a team "outstanding sustainable results" (5.0) before its coach would.
+    own = min(max(own, Decimal("1.0")), max(coach, Decimal("4.5")))
     return min(own, Decimal("2.5")) if month < step else max(own, Decimal("3.0"))
 
 
@@ -720,9 +742,7 @@ TEAM_LEAD_LOGIN = "lead.ke@example.org"
 def _team_lead_login(network, country, start) -> Member:
     """The Kenyan facility team lead whom README.md lists among the demo logins: she leads the first team of
     Kenya's collaborative, logs its PDSA cycles and files its monthly reports."""
-    user = User.objects.create_user(
-        TEAM_LEAD_LOGIN, DEMO_PASSWORD, language="", time_zone=country.time_zone
-    )
+    user = User.objects.create_user(TEAM_LEAD_LOGIN, DEMO_PASSWORD, language="", time_zone=country.time_zone)
     member = Member.objects.create(
         user=user,
         full_name="Wanjiku Mutua",

@@ -276,6 +276,9 @@ def picture(
             line.report = reports.get(line.team.pk)
     months = months_of(collaborative, today)
     counts = score_counts(collaborative, months)
+    # The months after the last one any team reported on are not yet scored, not scored zero: leave them out.
+    while months and not any(counts[-1]):
+        months, counts = months[:-1], counts[:-1]
     return Picture(
         collaborative=collaborative,
         teams=teams,

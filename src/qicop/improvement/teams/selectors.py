@@ -85,8 +85,10 @@ def team_rows(teams: Iterable[Team]) -> list[TeamRow]:
     teams = list(teams)
     ids = [team.pk for team in teams]
     counts = dict(Team.objects.filter(pk__in=ids).annotate(n=Count("cycles")).values_list("pk", "n"))
+    # A draft's score is the team's work in progress: the list shows the latest submitted one.
     latest = (
         TeamReport.objects.filter(team=OuterRef("team_id"))
+        .exclude(status=TeamReport.Status.DRAFT)
         .exclude(self_score__isnull=True, coach_score__isnull=True)
         .order_by("-month")
     )
