@@ -199,6 +199,10 @@ class _Story:
         self._driver_diagrams(nodes)
         _save_cycles(cycles)
         TeamReport.objects.bulk_create(reports)
+        # A report was opened when its month ended, not when the demo loads.
+        for report in reports:
+            report.created_at = datetime.combine(add_months(report.month, 1), time(7), tzinfo=UTC)
+        TeamReport.objects.bulk_update(reports, ["created_at"], batch_size=500)
         # Each team's adopted change started a new phase on its key measure's chart (the country's focal
         # point accepted the team's proposal), so the charts read "before / after" where the data moved.
         ChartSettings.objects.bulk_create(
@@ -661,6 +665,10 @@ def _self_score(rng, coach: Decimal, month: date, step: date) -> Decimal:
 def _save_cycles(cycles: list[PdsaCycle]) -> None:
     """Insert in bulk, then link each adapted cycle to the one that follows it on the same ramp."""
     PdsaCycle.objects.bulk_create(cycles)
+    # Each cycle was written down when it was planned (a few days before it started), not when the demo loads.
+    for cycle in cycles:
+        cycle.created_at = datetime.combine(cycle.start - timedelta(days=3), time(7), tzinfo=UTC)
+    PdsaCycle.objects.bulk_update(cycles, ["created_at"], batch_size=500)
     linked = []
     for earlier, later in itertools.pairwise(cycles):
         if earlier.decision == PdsaCycle.Decision.ADAPT and later.change_idea_id == earlier.change_idea_id:

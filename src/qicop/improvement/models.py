@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qicop.core.models import TimeStampedModel
 
@@ -109,9 +110,10 @@ class Measure(models.Model):
     """A measure of the collaborative: a network indicator, computed for each team's org unit."""
 
     class Kind(models.TextChoices):
-        OUTCOME = "outcome", _("Outcome")
-        PROCESS = "process", _("Process")
-        BALANCING = "balancing", _("Balancing")
+        # "Outcome" alone is also a case study's result: the kinds of measure carry their own context.
+        OUTCOME = "outcome", pgettext_lazy("kind of measure", "Outcome")
+        PROCESS = "process", pgettext_lazy("kind of measure", "Process")
+        BALANCING = "balancing", pgettext_lazy("kind of measure", "Balancing")
 
     collaborative = models.ForeignKey(Collaborative, on_delete=models.CASCADE, related_name="measures")
     indicator = models.ForeignKey(
