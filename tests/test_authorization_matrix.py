@@ -27,6 +27,8 @@ from matrix_rows import (
     materials,
     network_indicators,
     proceedings,
+    programmes_assessments,
+    programmes_gaps,
     series,
 )
 from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
@@ -161,6 +163,8 @@ for feature in (
     improvement_reports,
     improvement_changes,
     improvement_presentations,
+    programmes_assessments,
+    programmes_gaps,
 ):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)

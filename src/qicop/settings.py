@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qicop.meetings",
     "qicop.knowledge",
     "qicop.improvement",
+    "qicop.programmes",
     "qicop.search",
     "qicop.exchange",
     "qicop.portal",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("qicop.meetings.urls")),
     path("", include("qicop.knowledge.urls")),
     path("", include("qicop.improvement.urls")),
+    path("", include("qicop.programmes.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),
     path("admin/", admin.site.urls),

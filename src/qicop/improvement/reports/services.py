@@ -66,8 +66,11 @@ def gather_evidence(*, user, team: Team, month: date, charts=None, cycles=None) 
 
 
 def _improving(chart) -> bool:
-    """Whether the chart shows a shift or a trend in the direction of improvement (analytics' story)."""
+    """Whether the chart shows improvement (analytics' story): a new phase whose centre line moved in the
+    direction of improvement (a documented change that held), or a shift or a trend in that direction."""
     for phase in chart.spc.result.story():
+        if phase.number > 1 and phase.classification == "improvement":
+            return True
         for finding in phase.findings:
             if finding.rule in SIGNAL_RULES and finding.classification == "improvement":
                 return True

@@ -1,0 +1,196 @@
+"""National quality programmes: scored instruments (versioned, loaded from files in three languages) and the
+yearly assessment rounds of each country that use them.
+
+An instrument's texts are stored as {language: text} and read with ``text_in`` in the reader's language. A
+round is scored against one version of one instrument; a new version never changes a round already scored
+(its items and level definitions stay), and ``Item.lineage`` lets year-on-year comparisons follow an item
+across versions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from qicop.core.models import TimeStampedModel
+
+
+def text_in(texts: dict, language: str | None = None) -> str:
+    """A {language: text} value in ``language`` (the active one by default), else English, else any."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
+class Instrument(TimeStampedModel):
+    """One version of a scored instrument (instruments/FORMAT.md)."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("National quality management programme")
+        NQPS = "nqps", _("National quality policy and strategy")
+        FACILITY = "facility", _("Facility quality management")
+
+    slug = models.SlugField(_("short name"), max_length=80)
+    version = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    names = models.JSONField(_("name"), default=dict)
+    descriptions = models.JSONField(_("description"), default=dict, blank=True)
+    levels = models.JSONField(_("levels"), default=list)  # e.g. [0, 1, 2, 3, 4, 5]
+    evidence_from = models.PositiveSmallIntegerField(_("evidence needed from level"), null=True, blank=True)
+    source = models.CharField(_("file"), max_length=200, blank=True)
+    # The newest version of a slug is the one new rounds use; older ones stay for the rounds scored on them.
+    current = models.BooleanField(_("current version"), default=True)
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="programmes_instrument_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def name(self) -> str:
+        return text_in(self.names)
+
+    @property
+    def description(self) -> str:
+        return text_in(self.descriptions)
+
+
+class Domain(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="domains")
+    code = models.SlugField(_("code"), max_length=80)
+    names = models.JSONField(_("name"), default=dict)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["instrument", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="programmes_domain_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return text_in(self.names)
+
+
+class Item(models.Model):
+    """A question of a domain, with the definition of each level (cumulative: every criterion of a level must
+    hold to reach it)."""
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="items")
+    code = models.SlugField(_("code"), max_length=80)
+    # The code the item carries across versions (its own, or the one it replaced): comparisons follow it.
+    lineage = models.SlugField(max_length=80, db_index=True)
+    texts = models.JSONField(_("text"), default=dict)
+    level_texts = models.JSONField(_("level definitions"), default=dict)  # {"0": {"en": …}, …}
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["domain", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["domain", "code"], name="programmes_item_code")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return text_in(self.texts)
+
+    def level_text(self, level: int) -> str:
+        return text_in(self.level_texts.get(str(level), {}))
+
+
+class AssessmentRound(TimeStampedModel):
+    """A country's assessment with one instrument in one year: draft → submitted → confirmed by the
+    coordinator → locked. Other countries see it once confirmed and shared."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed")
+        LOCKED = "locked", _("Locked")
+
+    class Assessor(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        EXTERNAL = "external", _("External assessment")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="assessment_rounds")
+    country = models.ForeignKey(
+        "network.Country",
+        on_delete=models.PROTECT,
+        related_name="assessment_rounds",
+        verbose_name=_("country"),
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("instrument")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    assessed_by = models.CharField(
+        _("assessment"), max_length=10, choices=Assessor.choices, default=Assessor.SELF
+    )
+    assessors = models.ManyToManyField(
+        "network.Member", blank=True, related_name="assessments", verbose_name=_("assessors")
+    )
+    assessor_names = models.CharField(
+        _("other assessors"), max_length=300, blank=True, help_text=_("Named people without an account.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    shared = models.BooleanField(_("shared with the network"), default=False)
+    started_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started from"),
+    )
+    comments = models.TextField(_("comments"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("assessment round")
+        verbose_name_plural = _("assessment rounds")
+        ordering = ["country", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "country", "instrument", "year"], name="programmes_round_once_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.year} {self.instrument_id}"
+
+
+class Answer(models.Model):
+    """One item's level in a round, with its evidence (required from the instrument's ``evidence_from``)."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["round", "item"], name="programmes_answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.item_id}: {self.level}"

@@ -1,0 +1,10 @@
+"""The national quality programmes' pages, one feature room each (namespace "programmes")."""
+
+from qicop.programmes.assessments import urls as assessments
+from qicop.programmes.gaps import urls as gaps
+
+app_name = "programmes"
+
+urlpatterns: list = []
+for room in (assessments, gaps):
+    urlpatterns += room.urlpatterns
