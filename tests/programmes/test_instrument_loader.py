@@ -172,3 +172,15 @@ def test_the_command_loads_and_reports_and_refuses_with_the_problems(tmp_path, c
     _write(tmp_path, data)
     with pytest.raises(CommandError, match=r"bad-v1\.json: levels: expected the scale"):
         call_command("load_instruments", folder=str(tmp_path))
+
+
+def test_every_shipped_instrument_file_loads_and_each_instrument_has_one_current_version():
+    from qicop.programmes.instruments.loader import FOLDER
+
+    files = sorted(FOLDER.glob("*.json"))
+    if not files:
+        pytest.skip("No instrument file is shipped yet (programmes/instruments/*.json).")
+    report = load_instruments()
+    assert len(report.loaded) == len(files)
+    for slug in set(Instrument.objects.values_list("slug", flat=True)):
+        assert Instrument.objects.filter(slug=slug, current=True).count() == 1
