@@ -1,6 +1,37 @@
-"""Authorization matrix rows: programmes, assessments (built by tests/programmes_world.py)."""
+"""Authorization matrix rows: programmes, assessments (built by tests/programmes_world.py).
+
+The round rows use Kenya's 2026 draft: Kenyans read it, Dan fills it as named assessor, Kim reads but
+cannot fill, Haiti and the observer do not see it (404), and the rounds list is for participants only
+(observers see the network's gap map)."""
 
 from __future__ import annotations
 
+from matrix_rows.common import expect, participants_only, post_only
+from programmes_world import programmes_of
+
+BASE = "/n/vln/programmes/assessments/"
+
+
+def _draft(w) -> str:
+    return BASE + f"{programmes_of(w).kenya_2026.pk}/"
+
+
+KENYA_DRAFT = expect(200, henri=404, olga=404, oscar=404, anonymous=302)
+FILL_KENYA_DRAFT = expect(200, kim=403, henri=404, olga=404, oscar=404, anonymous=302)
+
 # url name → (path builder taking the World, expected status by persona)
-ROWS: dict = {}
+ROWS: dict = {
+    "programmes:round_list": (lambda w: BASE, participants_only()),
+    "programmes:round_create": (
+        lambda w: BASE + "new/",
+        expect(403, carla=200, faith=200, oscar=404, anonymous=302),
+    ),
+    "programmes:round_detail": (_draft, KENYA_DRAFT),
+    "programmes:round_fill": (lambda w: _draft(w) + "fill/leadership/", FILL_KENYA_DRAFT),
+    "programmes:round_csv": (lambda w: _draft(w) + "answers.csv", KENYA_DRAFT),
+    "programmes:round_submit": (lambda w: _draft(w) + "submit/", post_only()),
+    "programmes:round_return": (lambda w: _draft(w) + "return/", post_only()),
+    "programmes:round_confirm": (lambda w: _draft(w) + "confirm/", post_only()),
+    "programmes:round_lock": (lambda w: _draft(w) + "lock/", post_only()),
+    "programmes:round_share": (lambda w: _draft(w) + "share/", post_only()),
+}

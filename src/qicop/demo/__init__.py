@@ -11,6 +11,7 @@ from qicop.meetings.demo import load_meetings_demo
 from qicop.meetings.materials import demo as materials_demo
 from qicop.meetings.proceedings import demo as proceedings_demo
 from qicop.network.demo import DEMO_PASSWORD, demo_logins, load_network_demo
+from qicop.programmes.instruments.loader import load_instruments
 from qicop.search.index import batched
 
 DEMO_LOGINS = demo_logins()
@@ -35,6 +36,8 @@ def _load(seed: int, with_data: bool) -> bool:
     created = load_meetings_demo() or created
     _enrich_meetings()
     _knowledge()
+    # The shipped instruments, always (a version already loaded is skipped: a query or two per file).
+    created = bool(load_instruments().loaded) or created
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")

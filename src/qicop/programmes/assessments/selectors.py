@@ -1,0 +1,82 @@
+"""Reads of assessment rounds, scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qicop.network.models import Network
+from qicop.network.permissions import Viewer, is_participant
+from qicop.programmes.models import AssessmentRound, Domain
+from qicop.programmes.permissions import VISIBLE_TO_OTHERS, can_view_round
+from qicop.programmes.scores import DomainResult, domain_results
+
+
+def visible_rounds(viewer: Viewer, network: Network) -> QuerySet[AssessmentRound]:
+    """The network's rounds the viewer may see (``permissions.can_view_round`` as a query)."""
+    rounds = AssessmentRound.objects.filter(network=network)
+    if viewer.is_coordinator(network):
+        return rounds
+    named = Q(assessors=viewer.member_id) if viewer.member_id else Q(pk__in=[])
+    if not is_participant(viewer, network):
+        return rounds.filter(named).distinct()
+    return rounds.filter(
+        named | Q(country_id=viewer.country_id) | Q(shared=True, status__in=VISIBLE_TO_OTHERS)
+    ).distinct()
+
+
+def round_for(viewer: Viewer, network: Network, round_id: int) -> AssessmentRound:
+    """One round with its instrument, country and assessors; 404 whether missing or not the viewer's."""
+    round_ = (
+        AssessmentRound.objects.filter(network=network, pk=round_id)
+        .select_related("instrument", "country", "network", "started_from", "confirmed_by")
+        .prefetch_related("assessors")
+        .first()
+    )
+    if round_ is None or not can_view_round(viewer, round_):
+        raise Http404("No such assessment round")
+    return round_
+
+
+def domains_of(round_: AssessmentRound) -> list[Domain]:
+    """The round's instrument's domains, each with its items (two queries)."""
+    return list(Domain.objects.filter(instrument_id=round_.instrument_id).prefetch_related("items"))
+
+
+def previous_round(viewer: Viewer, round_: AssessmentRound) -> AssessmentRound | None:
+    """The round this one is compared with: the one it started from, else the country's latest earlier
+    round of the same instrument (any version) that the viewer may see."""
+    if round_.started_from_id is not None and round_.started_from.year < round_.year:
+        started = round_.started_from
+        if started.network_id == round_.network_id:
+            started.network = round_.network
+            if can_view_round(viewer, started):
+                return started
+    return (
+        visible_rounds(viewer, round_.network)
+        .filter(country_id=round_.country_id, instrument__slug=round_.instrument.slug, year__lt=round_.year)
+        .order_by("-year")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    result: DomainResult
+    before: float | None  # the domain's level in the previous round, None when not assessed then
+    change: float | None
+
+
+def domain_changes(round_: AssessmentRound, previous: AssessmentRound | None) -> list[DomainChange]:
+    """Each domain's level and its change since ``previous``, domains matched by their code (stable across
+    versions of the instrument)."""
+    results = domain_results([round_] + ([previous] if previous else []))
+    before = {d.code: d.level for d in results.get(previous.pk, [])} if previous else {}
+    out = []
+    for result in results[round_.pk]:
+        level = before.get(result.code)
+        change = result.level - level if result.level is not None and level is not None else None
+        out.append(DomainChange(result=result, before=level, change=change))
+    return out
