@@ -259,7 +259,7 @@ def _weakest_first(columns: list[tuple[str, str]], rows: list[GapRow]) -> list[t
 
 def gap_map(viewer: Viewer, network: Network, instrument: Instrument) -> GapMap:
     """Each country's latest round of ``instrument`` (any version) that the viewer may see on the map, as
-    rows of levels by domain. Five queries."""
+    rows of levels by domain. Six queries."""
     candidates = (
         AssessmentRound.objects.filter(
             network=network, instrument__slug=instrument.slug, status__in=VISIBLE_TO_OTHERS
