@@ -102,3 +102,10 @@ def test_the_radar_is_valid_svg_and_a_png():
 def test_two_domains_draw_rings_as_circles():
     drawing = _radar([1, 2], axes=["Leadership", "Measurement"])
     assert len(drawing.find("circle", "ring")) == 5
+
+
+def test_a_long_title_wraps_instead_of_running_off_the_drawing():
+    title = "Haïti : Évaluation du programme national de gestion de la qualité (version 2)"
+    drawing = radar_chart(DOMAINS, [("2026", [1, 2, 3, 4])], title=title, description="d")
+    lines = [t.text for t in drawing.find("text", "title")]
+    assert len(lines) == 2 and " ".join(lines) == title

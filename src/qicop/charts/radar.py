@@ -76,10 +76,13 @@ def radar_chart(
     entries = [("line", f"r{len(series) - 1 - i}", name) for i, (name, _values) in enumerate(series)]
     width = 2 * (radius + margin_x)
     legend = _parts.legend_rows(entries, width - 16) if entries else []
-    cx, cy = width / 2, 30 + margin_y + radius
+    # A long title (a country and an instrument's name, longer in French) wraps rather than runs off.
+    heading = textwrap.wrap(title, int((width - 16) / _parts.text_width("x", 14))) or [""]
+    cx, cy = width / 2, 12 + 18 * len(heading) + margin_y + radius
     height = cy + radius + margin_y + 8 + len(legend) * _parts.ROW
     drawing = Drawing(width, height, title, description, styles=_styles())
-    drawing.text(8, 18, title, "title")
+    for k, line in enumerate(heading):
+        drawing.text(8, 18 + 18 * k, line, "title")
     if count == 0 or not series:
         drawing.text(cx, cy, tr(NO_RESULTS), "text", "middle")
         return drawing
