@@ -27,6 +27,9 @@ from qicop.network import permissions, selectors
 from qicop.network.forms import ProfileForm
 from qicop.network.models import Member, Role
 from qicop.network.services import update_member_profile
+from qicop.programmes import permissions as programme_permissions
+from qicop.programmes.gaps import permissions as results_permissions
+from qicop.programmes.gaps.selectors import latest_results
 
 
 def home(request):
@@ -139,8 +142,18 @@ def country_detail(request, slug, iso2):
             or viewer.is_focal_point_for(network, country.pk),
             "data": data,
             "collaboratives": _country_collaboratives(viewer, network, country),
+            "programme_results": _programme_results(viewer, network, country),
+            "can_run_rounds": programme_permissions.can_run_rounds(viewer, network, country.pk),
         },
     )
+
+
+def _programme_results(viewer, network, country) -> list:
+    """The latest confirmed round of each instrument the viewer may see (none for observers: they see
+    the network's gap map only)."""
+    if not results_permissions.can_see_country_results(viewer, network):
+        return []
+    return latest_results(viewer, network, country)
 
 
 #: The most collaboratives a country page lists; the list page, filtered by the country, has them all.
