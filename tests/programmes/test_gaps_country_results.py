@@ -75,9 +75,10 @@ def test_an_empty_country_explains_what_an_assessment_is_and_who_starts_one(worl
     faith = world.client_for("faith").get(NAMIBIA).content.decode()
     assert "scores the national quality programme once a year" in faith
     assert "focal point starts it" in faith and "/n/vln/programmes/gap-map/" in faith
-    assert "You may start" not in faith  # Faith runs Kenya's rounds, not Namibia's
+    assert "Start this year" not in faith  # Faith runs Kenya's rounds, not Namibia's
     carla = world.client_for("carla").get(NAMIBIA).content.decode()
-    assert "You may start this year's assessment of Namibia" in carla
+    assert "Start this year's assessment of Namibia" in carla
+    assert '/n/vln/programmes/assessments/new/"' in carla
 
 
 def test_the_csv_holds_every_visible_year_by_domain_with_its_change(world):
