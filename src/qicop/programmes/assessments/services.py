@@ -110,7 +110,7 @@ def start_round(
                 {
                     "from_last_year": _(
                         "%(country)s has no earlier round of this instrument to start from: untick "
-                        "\u201cstart from last year's answers\u201d to start an empty round."
+                        "“start from last year's answers” to start an empty round."
                     )
                     % {"country": country.display_name}
                 }
@@ -187,7 +187,7 @@ def save_answers(*, actor, round_: AssessmentRound, answers: dict[Item, Given]) 
         elif _needs_evidence(round_, given.level) and not given.evidence.strip():
             errors[f"evidence_{item.pk}"] = [
                 _(
-                    "\u201c%(item)s\u201d: level %(level)s needs evidence (from level %(from)s the "
+                    "“%(item)s”: level %(level)s needs evidence (from level %(from)s the "
                     "instrument asks what shows it: minutes, a plan, a report…). Write it, or choose "
                     "a lower level."
                 )
