@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qicop.core.forms import add_service_errors
+from qicop.core.i18n import by_display_name
 from qicop.core.models import AuditEntry
 from qicop.core.pagination import paginate
 from qicop.integrations import spreadsheet
@@ -28,7 +29,7 @@ def round_list(request, slug):
     viewer, network = network_page(request.user, slug)
     if not rules.can_list_rounds(viewer, network):
         raise PermissionDenied
-    countries = list(network.countries.order_by("name"))
+    countries = by_display_name(network.countries.all())
     instruments = list(Instrument.objects.filter(current=True).order_by("kind", "slug"))
     country = next((c for c in countries if c.iso2 == request.GET.get("country", "").upper()), None)
     instrument = next((i for i in instruments if i.slug == request.GET.get("instrument")), None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from qicop.charts.levels import LEVEL_COLOURS, level_colours, level_step
+from qicop.core.i18n import by_display_name
 from qicop.network.models import Country, Network
 from qicop.network.permissions import Viewer
 from qicop.programmes.gaps import permissions
@@ -293,7 +294,7 @@ def gap_map(viewer: Viewer, network: Network, instrument: Instrument) -> GapMap:
         instrument=instrument,
         columns=columns,
         rows=rows,
-        missing=sorted(others, key=lambda c: c.display_name),
+        missing=by_display_name(others),
         distribution=[_distribution(name, [row.levels.get(code) for row in rows]) for code, name in columns],
     )
 
