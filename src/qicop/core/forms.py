@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qicop.core.i18n import time_zone_names
+from qicop.core.i18n import by_display_name, time_zone_names
 
 
 def time_zone_choices(blank_label=None):
@@ -28,3 +28,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
+
+
+def countries_by_name(field: forms.ModelChoiceField, countries) -> None:
+    """Offer ``countries`` in ``field`` in the order of their names in the reader's language (a queryset's
+    order is the English names'), keeping the queryset for validation."""
+    field.queryset = countries
+    choices = [(country.pk, country.display_name) for country in by_display_name(countries)]
+    if not isinstance(field, forms.ModelMultipleChoiceField) and field.empty_label is not None:
+        choices = [("", field.empty_label), *choices]
+    field.choices = choices

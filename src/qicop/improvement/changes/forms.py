@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qicop.core.forms import countries_by_name
 from qicop.improvement.changes.selectors import OUTCOMES
 from qicop.improvement.models import ChangeIdea
 from qicop.indicators.models import NetworkIndicator
@@ -104,7 +105,7 @@ class ChangeIdeaForm(forms.Form):
         self.fields["indicator"].queryset = NetworkIndicator.objects.filter(network=network).order_by(
             "order", "name"
         )
-        self.fields["country"].queryset = network.countries.order_by("name")
+        countries_by_name(self.fields["country"], network.countries.all())
         # A case study cited before it went back to draft stays choosable, so that saving keeps it.
         shown = Q(status=CaseStudy.Status.PUBLISHED)
         if idea is not None:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qicop.core.forms import countries_by_name
 from qicop.core.when import when
 from qicop.improvement.models import Collaborative, CollaborativeMeeting, Measure
 from qicop.indicators.models import NetworkIndicator
@@ -123,8 +124,8 @@ class CollaborativeForm(forms.Form):
         super().__init__(data, **kwargs)
         self.network, self.collaborative = network, collaborative
         countries = country_choices(viewer, network, collaborative)
-        self.fields["country"].queryset = countries
-        self.fields["other_countries"].queryset = network.countries.order_by("name")
+        countries_by_name(self.fields["country"], countries)
+        countries_by_name(self.fields["other_countries"], network.countries.all())
         self.fields["key_measure"].queryset = NetworkIndicator.objects.filter(network=network)
         self.fields["key_measure"].choices = [("", "---------")] + [(i.pk, i.name) for i in self.indicators]
         self.fields["faculty"].queryset = self._faculty(network, countries, collaborative)

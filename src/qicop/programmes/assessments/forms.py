@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qicop.core.forms import countries_by_name
 from qicop.network.models import Country, Member, Network
 from qicop.network.permissions import Viewer
 from qicop.programmes.assessments.services import Given
@@ -88,7 +89,7 @@ class RoundForm(forms.Form):
         countries = network.countries.order_by("name")
         if not viewer.is_coordinator(network):
             countries = countries.filter(pk=viewer.country_id)
-        self.fields["country"].queryset = countries
+        countries_by_name(self.fields["country"], countries)
         members = Member.objects.filter(memberships__network=network).order_by("full_name", "id")
         ids = list(members.values_list("pk", flat=True).distinct()[:ASSESSOR_CHOICES_LIMIT])
         self.fields["assessors"].queryset = (
