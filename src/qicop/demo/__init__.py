@@ -11,6 +11,7 @@ from qicop.meetings.demo import load_meetings_demo
 from qicop.meetings.materials import demo as materials_demo
 from qicop.meetings.proceedings import demo as proceedings_demo
 from qicop.network.demo import DEMO_PASSWORD, demo_logins, load_network_demo
+from qicop.programmes import demo as programmes_demo
 from qicop.programmes.instruments.loader import load_instruments
 from qicop.search.index import batched
 
@@ -45,6 +46,8 @@ def _load(seed: int, with_data: bool) -> bool:
     demo_cases.load_demo()  # now the case studies' charts can show the data
     # Collaboratives, their teams and PDSA cycles, dated from the steps in the data just loaded.
     created = improvement_demo.load_demo(seed=seed) or created
+    # Fifteen years of national programme assessments of six countries, on the instruments loaded above.
+    created = programmes_demo.load_demo(seed=seed) or created
     return created
 
 
