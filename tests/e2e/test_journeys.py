@@ -230,3 +230,25 @@ def test_a_kenyan_team_lead_files_the_months_report_and_logs_a_pdsa_cycle_from_p
         cycle = cycle.group(1)
     assert "adopt" in page.inner_text("main").lower() or "adot" in page.inner_text("main").lower()
     assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_kenyas_focal_point_fills_this_years_assessment_and_reads_the_gaps(reader):
+    reader.sign_in("focal.ke@example.org")
+    page = reader.page
+    reader.open(f"{NETWORK}/programmes/assessments/?country=KE")
+    # Newest year first: this year's round, a draft started from last year's, then its first domain's form.
+    latest = reader.follow(rf"{NETWORK}/programmes/assessments/\d+/")
+    reader.follow(rf"{latest}fill/[\w-]+/")
+    # The first item at level 3, with the evidence level 3 and above ask for.
+    first = page.locator("fieldset input[type=radio][name^=level_]").first.get_attribute("name")
+    item = first.removeprefix("level_")
+    page.check(f"input[name={first}][value='3']")
+    page.fill(f"textarea[name=evidence_{item}]", "Quality committee minutes, signed")
+    page.click("main form button[name=save]")
+    page.wait_for_load_state()
+    reader.read()
+    assert page.locator(f"input[name={first}][value='3']").is_checked(), page.inner_text("main")[:800]
+    reader.open(f"{NETWORK}/programmes/countries/KE/")
+    reader.open(f"{NETWORK}/programmes/gap-map/")
+    assert reader.problems == [], "\n".join(reader.problems)
