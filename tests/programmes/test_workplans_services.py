@@ -22,7 +22,10 @@ def _messages(error) -> str:
 def _objective(world, round_=None, code="measurement"):
     work = programmes_of(world)
     return services.add_objective(
-        actor=world.faith.user, round_=round_ or work.kenya_2025, domain_code=code, text="Monthly data reviews"
+        actor=world.faith.user,
+        round_=round_ or work.kenya_2025,
+        domain_code=code,
+        text="Monthly data reviews",
     )
 
 
@@ -45,7 +48,9 @@ def test_an_objective_starts_the_plan_keeps_its_domains_code_and_name_and_is_aud
 def test_an_empty_objective_is_refused_and_leaves_no_plan_behind(world):
     work = programmes_of(world)
     with pytest.raises(ValidationError) as error:
-        services.add_objective(actor=world.faith.user, round_=work.kenya_2025, domain_code="leadership", text="  ")
+        services.add_objective(
+            actor=world.faith.user, round_=work.kenya_2025, domain_code="leadership", text="  "
+        )
     assert "Write the objective" in _messages(error)
     assert not WorkPlan.objects.exists()
 
@@ -53,7 +58,9 @@ def test_an_empty_objective_is_refused_and_leaves_no_plan_behind(world):
 def test_an_objective_for_a_domain_the_round_does_not_have_is_refused(world):
     work = programmes_of(world)
     with pytest.raises(ValidationError) as error:
-        services.add_objective(actor=world.faith.user, round_=work.kenya_2025, domain_code="finance", text="x")
+        services.add_objective(
+            actor=world.faith.user, round_=work.kenya_2025, domain_code="finance", text="x"
+        )
     assert "one of the round's domains" in _messages(error)
 
 

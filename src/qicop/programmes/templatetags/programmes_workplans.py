@@ -30,10 +30,15 @@ def round_work_plan(context, round_) -> dict:
 
 @register.simple_tag(takes_context=True)
 def served_domain(context, round_, domain_code) -> list:
-    """The objectives of the country's previous plan for this domain (by code), with their steps."""
+    """The objectives of the previous round's plan for this domain (matched by code), with their steps. The
+    previous round is the page's ``previous`` (the round page compares with it), else the round this one
+    started from."""
     if not hasattr(round_, "_previous_plan"):
         viewer = viewer_for(context["request"].user)
-        round_._previous_plan = (
-            selectors.previous_plan_by_domain(viewer, round_) if rules.can_read_plan(viewer, round_) else {}
-        )
+        previous = context.get("previous", False)
+        if previous is False:
+            previous = selectors.started_from_visible(viewer, round_)
+        readable = previous is not None and previous.status in rules.PLANNED_FROM
+        readable = readable and rules.can_read_plan(viewer, round_)
+        round_._previous_plan = selectors.plan_by_domain(previous) if readable else {}
     return round_._previous_plan.get(domain_code, [])

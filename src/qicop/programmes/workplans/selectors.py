@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, is_participant
-from qicop.programmes.assessments.selectors import visible_rounds
 from qicop.programmes.models import AssessmentRound, WorkPlan, WorkPlanAction, WorkPlanObjective
+from qicop.programmes.permissions import VISIBLE_TO_OTHERS
 from qicop.programmes.scores import DomainResult, domain_results
 
 #: The most steps a list shows: the round page's open steps, a member's home.
@@ -62,26 +62,31 @@ def actions_owned(viewer: Viewer, network: Network) -> list[WorkPlanAction]:
     )
 
 
-def previous_plan_by_domain(viewer: Viewer, round_: AssessmentRound) -> dict[str, list[WorkPlanObjective]]:
-    """The objectives (with their steps) of the country's latest earlier plan of the same instrument that
-    the viewer may see, by domain code: what served each domain since the last round. Two queries at most."""
-    earlier = (
-        WorkPlan.objects.filter(
-            round__in=visible_rounds(viewer, round_.network).filter(
-                country_id=round_.country_id, instrument__slug=round_.instrument.slug, year__lt=round_.year
-            )
-        )
-        .select_related("round")
-        .order_by("-round__year")
-        .first()
-    )
-    if earlier is None:
-        return {}
+def started_from_visible(viewer: Viewer, round_: AssessmentRound) -> AssessmentRound | None:
+    """The earlier round ``round_`` started from, when the viewer may see it (no query: ``started_from`` is
+    selected with the round). Named assessors of that round from elsewhere are left out."""
+    started = round_.started_from
+    if started is None or started.year >= round_.year or started.network_id != round_.network_id:
+        return None
+    network = round_.network
+    if viewer.is_coordinator(network):
+        return started
+    if not is_participant(viewer, network):
+        return None
+    if viewer.country_id == started.country_id:
+        return started
+    return started if started.shared and started.status in VISIBLE_TO_OTHERS else None
+
+
+def plan_by_domain(previous: AssessmentRound) -> dict[str, list[WorkPlanObjective]]:
+    """The objectives (with their steps and owners) of ``previous``'s plan by domain code: what served each
+    domain since that round. Two queries (one when it has no plan); each objective carries
+    ``served_round``."""
     out: dict[str, list[WorkPlanObjective]] = {}
-    objectives = earlier.objectives.prefetch_related(
+    objectives = WorkPlanObjective.objects.filter(plan__round=previous).prefetch_related(
         Prefetch("actions", WorkPlanAction.objects.select_related("owner").order_by("due", "pk"))
     )
     for objective in objectives:
-        objective.plan = earlier
+        objective.served_round = previous
         out.setdefault(objective.domain_code, []).append(objective)
     return out
