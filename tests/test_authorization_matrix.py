@@ -29,6 +29,7 @@ from matrix_rows import (
     proceedings,
     programmes_assessments,
     programmes_gaps,
+    programmes_workplans,
     series,
 )
 from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
@@ -165,6 +166,7 @@ for feature in (
     improvement_presentations,
     programmes_assessments,
     programmes_gaps,
+    programmes_workplans,
 ):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)

@@ -30,6 +30,7 @@ from qicop.network.services import update_member_profile
 from qicop.programmes import permissions as programme_permissions
 from qicop.programmes.gaps import permissions as results_permissions
 from qicop.programmes.gaps.selectors import latest_results
+from qicop.programmes.workplans.selectors import actions_owned
 
 
 def home(request):
@@ -118,6 +119,7 @@ def network_home(request, slug):
             "can_invite": permissions.can_manage_invitations(viewer, network),
             "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
             "owed": owed_reports(viewer.member_id, network),
+            "work_plan_actions": actions_owned(viewer, network),
         },
     )
 

@@ -194,3 +194,71 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.item_id}: {self.level}"
+
+
+class WorkPlan(TimeStampedModel):
+    """The work plan a country drafts from one of its rounds: objectives for its weakest domains, each with
+    action steps. One per round; next year's round shows it beside the domains it served."""
+
+    round = models.OneToOneField(
+        AssessmentRound, on_delete=models.CASCADE, related_name="work_plan", verbose_name=_("round")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+
+    def __str__(self) -> str:
+        return f"work plan of round {self.round_id}"
+
+
+class WorkPlanObjective(TimeStampedModel):
+    """An objective for one domain; the domain's code and name are kept, so that next year's round (perhaps
+    on a new version of the instrument) finds it by code and shows it by name."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="objectives")
+    domain_code = models.SlugField(_("domain"), max_length=80)
+    domain_name = models.CharField(_("domain name"), max_length=300)
+    text = models.TextField(_("objective"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("work-plan objective")
+        verbose_name_plural = _("work-plan objectives")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class WorkPlanAction(TimeStampedModel):
+    """An action step of an objective, with its owner (a member of the country) and due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    objective = models.ForeignKey(WorkPlanObjective, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action step"))
+    owner = models.ForeignKey(
+        "network.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_plan_actions",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work-plan action")
+        verbose_name_plural = _("work-plan actions")
+        ordering = ["objective", "due", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due"], name="programmes_action_owner_due")]
+
+    def __str__(self) -> str:
+        return self.description

@@ -2,9 +2,10 @@
 
 from qicop.programmes.assessments import urls as assessments
 from qicop.programmes.gaps import urls as gaps
+from qicop.programmes.workplans import urls as workplans
 
 app_name = "programmes"
 
 urlpatterns: list = []
-for room in (assessments, gaps):
+for room in (assessments, gaps, workplans):
     urlpatterns += room.urlpatterns
