@@ -25,8 +25,13 @@ def _with_rounds(path: str):
 ROWS: dict = {
     "programmes:gap_map": (_with_rounds(ROOT + "gap-map/"), members_only()),
     "programmes:gap_map_csv": (_with_rounds(ROOT + "gap-map.csv"), members_only()),
+    "programmes:gap_map_xlsx": (_with_rounds(ROOT + "gap-map.xlsx"), members_only()),
     "programmes:country_results": (_with_rounds(ROOT + "countries/KE/"), participants_only()),
     "programmes:country_results_csv": (_with_rounds(ROOT + "countries/KE/results.csv"), participants_only()),
+    "programmes:country_results_xlsx": (
+        _with_rounds(ROOT + "countries/KE/results.xlsx"),
+        participants_only(),
+    ),
     "programmes:country_radar_png": (
         _with_rounds(ROOT + "countries/TH/national-qm-programme.png"),
         expect(404, carla=200, olga=403, anonymous=302),
