@@ -29,6 +29,7 @@ ROWS: dict = {
     "programmes:round_detail": (_draft, KENYA_DRAFT),
     "programmes:round_fill": (lambda w: _draft(w) + "fill/leadership/", FILL_KENYA_DRAFT),
     "programmes:round_csv": (lambda w: _draft(w) + "answers.csv", KENYA_DRAFT),
+    "programmes:round_xlsx": (lambda w: _draft(w) + "answers.xlsx", KENYA_DRAFT),
     "programmes:round_submit": (lambda w: _draft(w) + "submit/", post_only()),
     "programmes:round_return": (lambda w: _draft(w) + "return/", post_only()),
     "programmes:round_confirm": (lambda w: _draft(w) + "confirm/", post_only()),

@@ -367,6 +367,24 @@ def write_people_xlsx(
     return n
 
 
+def write_people_workbook(
+    sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]], out: IO[bytes]
+) -> int:
+    """Write several sheets for people, each given as (title, header, rows of values), with the cells of
+    ``write_people_xlsx`` (text never a formula, numbers numbers); returns the data rows of all sheets.
+    Titles lose the characters XLSX refuses and are cut to its 31 characters."""
+    workbook = Workbook(write_only=True)
+    n = 0
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "data")
+        sheet.append([_xlsx_cell(sheet, str(h), bold=True) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+            n += 1
+    workbook.save(out)
+    return n
+
+
 INSTRUCTIONS = (
     "How to fill in this template",
     "One row per org unit × period × indicator or data element (× disaggregation).",

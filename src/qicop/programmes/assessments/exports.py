@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from qicop.programmes.models import Answer, AssessmentRound, Item
+from qicop.programmes.scores import domain_results
 
 COLUMNS = [
     "country",
@@ -44,3 +47,42 @@ def answer_rows(round_: AssessmentRound) -> Iterator[dict]:
             "evidence": answer.evidence if answer else "",
             "comment": answer.comment if answer else "",
         }
+
+
+def column_labels() -> list[str]:
+    """``COLUMNS`` as the reader names them: the XLSX header row, in the active language."""
+    labels = {
+        "country": _("Country"),
+        "instrument": _("Instrument"),
+        "version": _("Version"),
+        "year": _("Year"),
+        "status": _("Status"),
+        "domain": _("Domain"),
+        "item_code": _("Item code"),
+        "item": _("Item"),
+        "level": _("Level"),
+        "level_definition": _("Level definition"),
+        "evidence": _("Evidence"),
+        "comment": _("Comment"),
+    }
+    return [labels[column] for column in COLUMNS]
+
+
+def domain_labels() -> list[str]:
+    return [_("Domain code"), _("Domain"), _("Level"), _("Items answered"), _("Items")]
+
+
+def domain_rows(round_: AssessmentRound) -> Iterator[list]:
+    """The round's domains with their mean level (``scores.domain_results``), rounded as the pages show."""
+    for result in domain_results([round_])[round_.pk]:
+        level = None if result.level is None else round(result.level, 2)
+        yield [result.code, result.name, level, result.answered, result.items]
+
+
+def workbook_sheets(round_: AssessmentRound) -> list[tuple[str, list[str], Iterator[list]]]:
+    """The round's XLSX: its answers, one row an item, and its domains' levels."""
+    answers = ([row[column] for column in COLUMNS] for row in answer_rows(round_))
+    return [
+        (_("Answers"), column_labels(), answers),
+        (_("Domains"), domain_labels(), domain_rows(round_)),
+    ]

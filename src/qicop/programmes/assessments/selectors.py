@@ -10,7 +10,7 @@ from django.http import Http404
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, is_participant
 from qicop.programmes.models import AssessmentRound, Domain
-from qicop.programmes.permissions import VISIBLE_TO_OTHERS, can_view_round
+from qicop.programmes.permissions import VISIBLE_TO_OTHERS, can_see_gap_map, can_view_round
 from qicop.programmes.scores import DomainResult, domain_results
 
 
@@ -25,6 +25,33 @@ def visible_rounds(viewer: Viewer, network: Network) -> QuerySet[AssessmentRound
     return rounds.filter(
         named | Q(country_id=viewer.country_id) | Q(shared=True, status__in=VISIBLE_TO_OTHERS)
     ).distinct()
+
+
+def readable_rounds(viewer: Viewer, network: Network) -> QuerySet[AssessmentRound]:
+    """The rounds the API lists: those the viewer may see (``visible_rounds``), and for observers the
+    confirmed rounds that countries share, whose levels the gap map shows them (not their answers:
+    ``can_view_round`` decides those, as on the pages)."""
+    if is_participant(viewer, network) or not can_see_gap_map(viewer, network):
+        return visible_rounds(viewer, network)
+    named = Q(assessors=viewer.member_id) if viewer.member_id else Q(pk__in=[])
+    shared = Q(shared=True, status__in=VISIBLE_TO_OTHERS)
+    return AssessmentRound.objects.filter(network=network).filter(named | shared).distinct()
+
+
+def readable_round(viewer: Viewer, network: Network, round_id: int) -> AssessmentRound:
+    """One of ``readable_rounds`` with its instrument, country and assessors; 404 whether missing or not
+    the viewer's."""
+    round_ = (
+        readable_rounds(viewer, network)
+        .filter(pk=round_id)
+        .select_related("instrument", "country")
+        .prefetch_related("assessors")
+        .first()
+    )
+    if round_ is None:
+        raise Http404("No such assessment round")
+    round_.network = network
+    return round_
 
 
 def round_for(viewer: Viewer, network: Network, round_id: int) -> AssessmentRound:

@@ -1,5 +1,5 @@
 """Assessment rounds: the list, start a round, the round's page, fill one domain, the round's steps
-(submit, send back, confirm, lock, share) and its CSV."""
+(submit, send back, confirm, lock, share) and its CSV and XLSX."""
 
 from __future__ import annotations
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path(ROUND + "lock/", views.round_lock, name="round_lock"),
     path(ROUND + "share/", views.round_share, name="round_share"),
     path(ROUND + "answers.csv", views.round_csv, name="round_csv"),
+    path(ROUND + "answers.xlsx", views.round_xlsx, name="round_xlsx"),
 ]

@@ -21,6 +21,7 @@ from qicop.programmes import permissions
 from qicop.programmes.assessments import exports, forms, selectors, services
 from qicop.programmes.assessments import permissions as rules
 from qicop.programmes.assessments.words import change_words
+from qicop.programmes.downloads import xlsx_response
 from qicop.programmes.models import Answer, AssessmentRound, Instrument
 
 
@@ -327,3 +328,10 @@ def round_csv(request, slug, round_id):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     spreadsheet.write_people_csv(exports.answer_rows(round_), response, columns=exports.COLUMNS)
     return response
+
+
+@login_required
+def round_xlsx(request, slug, round_id):
+    _viewer, _network, round_ = _round(request, slug, round_id)
+    name = f"assessment-{round_.country.iso2}-{round_.instrument.slug}-{round_.year}.xlsx"
+    return xlsx_response(exports.workbook_sheets(round_), name)

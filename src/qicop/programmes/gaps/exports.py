@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from qicop.programmes.gaps.selectors import GapMap, InstrumentHistory
 
 COUNTRY_COLUMNS = [
@@ -56,3 +58,56 @@ def gap_map_rows(gaps: GapMap) -> Iterator[list]:
         yield [row.country.display_name, row.round.year, shared, *levels, overall]
     for level in gaps.levels:
         yield [f"level {level}", "", "", *[d.counts[level] for d in gaps.distribution], ""]
+
+
+# --- XLSX: the same rows, a header row in the reader's language, a sheet per table -------------------------
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _country_values(row: dict) -> list:
+    values = [row[column] for column in COUNTRY_COLUMNS]
+    values[COUNTRY_COLUMNS.index("shared")] = _yes_no(row["shared"] == "yes")
+    return values
+
+
+def country_sheets(histories: list[InstrumentHistory]) -> list[tuple[str, list[str], Iterator[list]]]:
+    """A country's results: ``country_rows`` under a header in the reader's language."""
+    labels = [
+        _("Instrument"),
+        _("Version"),
+        _("Year"),
+        _("Status"),
+        _("Shared"),
+        _("Domain code"),
+        _("Domain"),
+        _("Level"),
+        _("Change since the year before"),
+    ]
+    return [(_("Results"), labels, (_country_values(row) for row in country_rows(histories)))]
+
+
+def gap_map_sheets(gaps: GapMap | None) -> list[tuple[str, list[str], Iterator[list]]]:
+    """The gap map as shown (countries lowest first, domains weakest first, named in the reader's
+    language), and a second sheet with the number of countries at each level of each domain."""
+    if gaps is None:
+        return [(_("Gap map"), [_("Country")], iter([]))]
+    names = [name for _code, name in gaps.columns]
+
+    def rows():
+        for row in gaps.rows:
+            levels = [None if c.level is None else round(c.level, 2) for c in row.cells]
+            overall = None if row.overall is None else round(row.overall, 2)
+            yield [row.country.display_name, row.round.year, _yes_no(row.round.shared), *levels, overall]
+
+    def distribution():
+        for level in gaps.levels:
+            yield [level, *[d.counts[level] for d in gaps.distribution]]
+        yield [_("no level"), *[d.unrated for d in gaps.distribution]]
+
+    return [
+        (_("Gap map"), [_("Country"), _("Year"), _("Shared"), *names, _("Mean")], rows()),
+        (_("Countries at each level"), [_("Level"), *names], distribution()),
+    ]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from qicop.integrations import spreadsheet
 from qicop.network import selectors as network_selectors
 from qicop.programmes import permissions as programme_permissions
+from qicop.programmes.downloads import xlsx_response
 from qicop.programmes.gaps import exports, pictures, selectors
 from qicop.programmes.gaps import permissions as gap_permissions
 
@@ -57,6 +58,13 @@ def country_results_csv(request, slug, iso2):
     )
 
 
+@login_required
+def country_results_xlsx(request, slug, iso2):
+    viewer, network, country = _country_page(request, slug, iso2)
+    histories = selectors.country_histories(viewer, network, country)
+    return xlsx_response(exports.country_sheets(histories), f"{country.iso2.lower()}-assessment-results.xlsx")
+
+
 def _gap_map(request, slug):
     viewer, network = network_selectors.network_page(request.user, slug)
     if not programme_permissions.can_see_gap_map(viewer, network):
@@ -91,6 +99,13 @@ def gap_map_csv(request, slug):
         return _csv([], ["country"], "gap-map")
     columns = exports.gap_map_columns(gaps)
     return _csv(exports.gap_map_rows(gaps), columns, f"gap-map-{gaps.instrument.slug}")
+
+
+@login_required
+def gap_map_xlsx(request, slug):
+    _viewer, _network, _instruments, gaps = _gap_map(request, slug)
+    name = f"gap-map-{gaps.instrument.slug}.xlsx" if gaps else "gap-map.xlsx"
+    return xlsx_response(exports.gap_map_sheets(gaps), name)
 
 
 def _csv(rows, columns, name: str) -> HttpResponse:
