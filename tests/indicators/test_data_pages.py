@@ -192,13 +192,18 @@ def test_a_focal_point_sees_which_periods_are_published_already(data):
 
 
 def test_a_years_value_offers_the_months_of_the_year_that_have_ended_not_those_to_come(data):
+    from zoneinfo import ZoneInfo
+
     from django.utils import timezone
 
+    from qicop.core.i18n import reader_zone
     from qicop.indicators.importer import ImportOptions, import_data_values
     from qicop.integrations.dhis2.periods import period_of, periods_between
     from qicop.integrations.dhis2.rows import DataValueRow
 
-    today = timezone.localdate()
+    # The months that have ended where Faith reads (Nairobi): at a month's last half hour in UTC, Nairobi
+    # is already in the next month.
+    today = timezone.localdate(timezone=ZoneInfo(reader_zone(data.world.faith)))
     year = period_of("Yearly", today)
     import_data_values(
         actor=data.world.carla.user,
