@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from consumers_world import consumers_of
 from django.core.exceptions import ValidationError
 
+from consumers_world import consumers_of
 from qicop.core.models import AuditEntry
 from qicop.programmes.consumers import services
 from qicop.programmes.models import ConsumerRepresentative, ConsumerRole

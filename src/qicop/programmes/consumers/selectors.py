@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.http import Http404
 
+from qicop.core.i18n import by_display_name
 from qicop.improvement.models import Team
 from qicop.meetings.models import AgendaItem, Meeting
 from qicop.network.models import Country, Member, Network
@@ -103,42 +104,70 @@ class Measures:
         return round(100 * self.teams_with_consumer / self.teams) if self.teams else None
 
 
-def measures(viewer: Viewer, network: Network, countries: list[Country]) -> dict[int, Measures]:
-    """Each country's measures, by country id. A fixed number of queries whatever the number of countries."""
+def measures(
+    viewer: Viewer, network: Network, countries: list[Country], *, levels: bool = True
+) -> dict[int, Measures]:
+    """Each country's measures, by country id: four to six queries whatever the number of countries, and
+    the gap map's when ``levels`` (the country page passes False and takes the level from the results it
+    already read, with ``level_from``)."""
     out = {c.pk: Measures(c) for c in countries}
     ids = list(out)
-    for row in (
-        ConsumerRepresentative.objects.filter(network=network, country__in=ids)
-        .values("country")
-        .annotate(n=Count("id"))
-    ):
-        out[row["country"]].representatives = row["n"]
-    teams = Team.objects.filter(collaborative__network=network, collaborative__country__in=ids)
-    for row in teams.values("collaborative__country").annotate(n=Count("id")):
-        out[row["collaborative__country"]].teams = row["n"]
-    with_consumer = teams.filter(
-        Q(members__is_consumer=True)
-        | Q(consumer_roles__kind=ConsumerRole.Kind.TEAM, consumer_roles__representative__network=network)
-    )
-    for row in with_consumer.values("collaborative__country").annotate(n=Count("id", distinct=True)):
-        out[row["collaborative__country"]].teams_with_consumer = row["n"]
+    linked: dict[int, set[int]] = defaultdict(set)  # member → the countries they represent
+    for country_id, member_id in ConsumerRepresentative.objects.filter(
+        network=network, country__in=ids
+    ).values_list("country_id", "member_id")[: MAX_REPRESENTATIVES * max(1, len(ids))]:
+        out[country_id].representatives += 1
+        if member_id is not None:
+            linked[member_id].add(country_id)
+    _team_counts(network, out)
     held = Meeting.objects.filter(network=network).exclude(status=Meeting.Status.CANCELLED)
     for row in held.filter(countries__in=ids).values("countries").annotate(n=Count("id", distinct=True)):
         out[row["countries"]].meetings = row["n"]
-    for country_id, meetings in _speaker_meetings(network, ids).items():
+    for country_id, meetings in _speaker_meetings(network, ids, linked).items():
         out[country_id].meetings_with_speaker = len(meetings)
-    _levels(viewer, network, out)
+    if levels:
+        _levels(viewer, network, out)
     return out
 
 
-def _speaker_meetings(network: Network, country_ids: list[int]) -> dict[int, set[int]]:
+def level_from(figures: Measures, results) -> Measures:
+    """The level from a country's latest results (gaps.selectors.latest_results): the national programme
+    instrument's consumer-involvement domain."""
+    for result in results:
+        if result.round.instrument.kind == Instrument.Kind.NATIONAL:
+            figures.level, figures.round = result.levels.get(DOMAIN), result.round
+    return figures
+
+
+def _team_counts(network: Network, out: dict[int, Measures]) -> None:
+    """Each country's collaborative teams (of the collaboratives it runs), and those with a consumer member:
+    a team member marked as a consumer, or a representative with a role on the team. One query."""
+    consumer = Q(members__is_consumer=True) | Q(
+        consumer_roles__kind=ConsumerRole.Kind.TEAM, consumer_roles__representative__network=network
+    )
+    for row in (
+        Team.objects.filter(collaborative__network=network, collaborative__country__in=list(out))
+        .values("collaborative__country")
+        .annotate(n=Count("id", distinct=True), consumer=Count("id", filter=consumer, distinct=True))
+    ):
+        figures = out[row["collaborative__country"]]
+        figures.teams, figures.teams_with_consumer = row["n"], row["consumer"]
+
+
+def team_shares(network: Network, countries: list[Country] | None = None) -> list[Measures]:
+    """The gap map's line: each country with collaborative teams, its share of teams with a consumer member
+    (countries by name; one query, two without ``countries``)."""
+    countries = by_display_name(network.countries.all() if countries is None else countries)
+    out = {c.pk: Measures(c) for c in countries}
+    _team_counts(network, out)
+    return [m for m in out.values() if m.teams]
+
+
+def _speaker_meetings(
+    network: Network, country_ids: list[int], countries_of: dict[int, set[int]]
+) -> dict[int, set[int]]:
     """The meetings where a representative of each country spoke: a presenter or panellist who is the
     member linked to a representative, or a representative recorded on a meeting's delegation or panel."""
-    countries_of: dict[int, set[int]] = defaultdict(set)
-    for member_id, country_id in ConsumerRepresentative.objects.filter(
-        network=network, country__in=country_ids, member__isnull=False
-    ).values_list("member_id", "country_id"):
-        countries_of[member_id].add(country_id)
     out: dict[int, set[int]] = defaultdict(set)
     if countries_of:
         for through in (AgendaItem.presenters.through, AgendaItem.panellists.through):
