@@ -28,6 +28,7 @@ from matrix_rows import (
     network_indicators,
     proceedings,
     programmes_assessments,
+    programmes_consumers,
     programmes_gaps,
     programmes_workplans,
     series,
@@ -165,6 +166,7 @@ for feature in (
     improvement_changes,
     improvement_presentations,
     programmes_assessments,
+    programmes_consumers,
     programmes_gaps,
     programmes_workplans,
 ):

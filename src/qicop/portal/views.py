@@ -28,6 +28,8 @@ from qicop.network.forms import ProfileForm
 from qicop.network.models import Member, Role
 from qicop.network.services import update_member_profile
 from qicop.programmes import permissions as programme_permissions
+from qicop.programmes.consumers import permissions as consumer_permissions
+from qicop.programmes.consumers.selectors import level_from, measures
 from qicop.programmes.gaps import permissions as results_permissions
 from qicop.programmes.gaps.selectors import latest_results
 from qicop.programmes.workplans.selectors import actions_owned
@@ -131,6 +133,7 @@ def country_detail(request, slug, iso2):
     members = selectors.members_of_network(network, country=country.iso2)
     page = paginate(request, members, per_page=50)
     data = country_panel(request.user, network, country, last_periods("Monthly", 36, timezone.localdate()))
+    programme_results = _programme_results(viewer, network, country)
     return render(
         request,
         "portal/country_detail.html",
@@ -144,10 +147,20 @@ def country_detail(request, slug, iso2):
             or viewer.is_focal_point_for(network, country.pk),
             "data": data,
             "collaboratives": _country_collaboratives(viewer, network, country),
-            "programme_results": _programme_results(viewer, network, country),
+            "programme_results": programme_results,
             "can_run_rounds": programme_permissions.can_run_rounds(viewer, network, country.pk),
+            "consumers": _consumers(viewer, network, country, programme_results),
         },
     )
+
+
+def _consumers(viewer, network, country, programme_results):
+    """The consumer-involvement line: counts for everyone in the network; the level from the results the
+    page already read (observers, who see no results here, find it on the consumer-involvement overview)."""
+    if not consumer_permissions.can_see_register(viewer, network):
+        return None
+    figures = measures(viewer, network, [country], levels=False)[country.pk]
+    return level_from(figures, programme_results)
 
 
 def _programme_results(viewer, network, country) -> list:

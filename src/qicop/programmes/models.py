@@ -262,3 +262,105 @@ class WorkPlanAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ConsumerRepresentative(TimeStampedModel):
+    """A representative of people living with HIV (a consumer) in a country's quality programme, recorded
+    only with their consent, and shown only as they chose: by name, by initials, or not at all (counted,
+    never named, to anyone but the country's focal point and the coordinator)."""
+
+    class Appearance(models.TextChoices):
+        NAME = "name", _("By name")
+        INITIALS = "initials", _("By initials")
+        HIDDEN = "hidden", _("Not at all (counted, never named)")
+
+    class ConsentHow(models.TextChoices):
+        WRITTEN = "written", _("Written")
+        VERBAL = "verbal", _("Verbal, with a witness")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    member = models.ForeignKey(
+        "network.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("member of the network"),
+    )
+    appearance = models.CharField(
+        _("how they appear"), max_length=10, choices=Appearance.choices, default=Appearance.INITIALS
+    )
+    consent_on = models.DateField(_("consent given on"))
+    consent_how = models.CharField(
+        _("consent given"), max_length=10, choices=ConsentHow.choices, default=ConsentHow.WRITTEN
+    )
+    consent_witness = models.CharField(_("witness"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("consumer representative")
+        verbose_name_plural = _("consumer representatives")
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["network", "country"], name="programmes_consumer_country")]
+
+    def __str__(self) -> str:
+        return f"consumer representative {self.pk}"
+
+    @property
+    def initials(self) -> str:
+        return "".join(f"{part[0].upper()}." for part in self.full_name.split() if part)
+
+
+class ConsumerRole(TimeStampedModel):
+    """A role a representative holds: on the national quality committee, a collaborative's team, a meeting's
+    delegation or panel, an assessment team, or another."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("National quality committee")
+        TEAM = "team", _("Collaborative team")
+        PANEL = "panel", _("Meeting delegation or panel")
+        ASSESSMENT = "assessment", _("Assessment team")
+        OTHER = "other", _("Other")
+
+    representative = models.ForeignKey(ConsumerRepresentative, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    team = models.ForeignKey(
+        "improvement.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consumer_roles",
+        verbose_name=_("team"),
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    round = models.ForeignKey(
+        AssessmentRound,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consumer_roles",
+        verbose_name=_("assessment round"),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consumer role")
+        verbose_name_plural = _("consumer roles")
+        ordering = ["representative", "-since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of consumer representative {self.representative_id}"

@@ -1,11 +1,12 @@
 """The national quality programmes' pages, one feature room each (namespace "programmes")."""
 
 from qicop.programmes.assessments import urls as assessments
+from qicop.programmes.consumers import urls as consumers
 from qicop.programmes.gaps import urls as gaps
 from qicop.programmes.workplans import urls as workplans
 
 app_name = "programmes"
 
 urlpatterns: list = []
-for room in (assessments, gaps, workplans):
+for room in (assessments, gaps, workplans, consumers):
     urlpatterns += room.urlpatterns

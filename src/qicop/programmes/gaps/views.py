@@ -11,6 +11,7 @@ from django.shortcuts import render
 from qicop.integrations import spreadsheet
 from qicop.network import selectors as network_selectors
 from qicop.programmes import permissions as programme_permissions
+from qicop.programmes.consumers.selectors import team_shares
 from qicop.programmes.downloads import xlsx_response
 from qicop.programmes.gaps import exports, pictures, selectors
 from qicop.programmes.gaps import permissions as gap_permissions
@@ -88,6 +89,9 @@ def gap_map(request, slug):
             "distribution_svg": pictures.domain_distribution(gaps).to_svg() if gaps and gaps.rows else "",
             "coordinator": viewer.is_coordinator(network),
             "participant": gap_permissions.can_see_country_results(viewer, network),
+            "consumer_shares": team_shares(
+                network, [row.country for row in gaps.rows] + gaps.missing if gaps else None
+            ),
         },
     )
 

@@ -1,0 +1,142 @@
+"""Writes of the consumer register: record or change a representative (only with a date of consent) and
+their roles. Each is atomic and audited; the caller checked the actor's permission (consumers/permissions.py).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qicop.core.audit import audit
+from qicop.network.models import Country, Member, Network
+from qicop.programmes.models import ConsumerRepresentative, ConsumerRole
+
+#: A country's register and a representative's roles are bounded, so that every page that reads them is.
+MAX_REPRESENTATIVES = 200
+MAX_ROLES = 30
+
+REPRESENTATIVE_FIELDS = (
+    "full_name",
+    "member",
+    "appearance",
+    "consent_on",
+    "consent_how",
+    "consent_witness",
+    "notes",
+)
+ROLE_FIELDS = ("kind", "team", "meeting", "round", "description", "since", "until")
+
+CONSENT_REQUIRED = gettext_lazy(
+    "Record the date the representative gave consent: a representative is kept in the register only with "
+    "their consent."
+)
+
+
+def _check_representative(values: dict) -> None:
+    errors: dict[str, str] = {}
+    if not (values.get("full_name") or "").strip():
+        errors["full_name"] = _("Write the representative's full name (it is shown only as they chose).")
+    if not values.get("consent_on"):
+        errors["consent_on"] = str(CONSENT_REQUIRED)
+    elif values["consent_on"] > timezone.localdate():
+        errors["consent_on"] = _("The date of consent cannot be in the future: write the day it was given.")
+    if (
+        values.get("consent_how") == ConsumerRepresentative.ConsentHow.VERBAL
+        and not (values.get("consent_witness") or "").strip()
+    ):
+        errors["consent_witness"] = _(
+            "Verbal consent needs a witness: write the name of the person who witnessed it."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_representative(
+    *, actor, network: Network, country: Country, member: Member | None = None, **values
+) -> ConsumerRepresentative:
+    _check_representative(values)
+    if ConsumerRepresentative.objects.filter(network=network, country=country).count() >= MAX_REPRESENTATIVES:
+        raise ValidationError(
+            _("A country's register holds at most %(count)s representatives.")
+            % {"count": MAX_REPRESENTATIVES}
+        )
+    representative = ConsumerRepresentative.objects.create(
+        network=network,
+        country=country,
+        member=member,
+        created_by=actor,
+        full_name=values["full_name"].strip(),
+        **{k: values.get(k) or "" for k in ("appearance", "consent_how", "consent_witness", "notes")},
+        consent_on=values["consent_on"],
+    )
+    audit(actor=actor, verb="consumer.add", target=representative, country=country.iso2)
+    return representative
+
+
+@transaction.atomic
+def change_representative(
+    *, actor, representative: ConsumerRepresentative, member: Member | None = None, **values
+) -> ConsumerRepresentative:
+    _check_representative(values)
+    representative.member = member
+    representative.full_name = values["full_name"].strip()
+    representative.consent_on = values["consent_on"]
+    for key in ("appearance", "consent_how", "consent_witness", "notes"):
+        setattr(representative, key, values.get(key) or "")
+    representative.save()
+    audit(actor=actor, verb="consumer.change", target=representative, appearance=representative.appearance)
+    return representative
+
+
+def _check_role(representative: ConsumerRepresentative, values: dict) -> dict:
+    kind = values.get("kind")
+    Kind = ConsumerRole.Kind
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose the role the representative holds.")
+    since, until = values.get("since"), values.get("until")
+    if not since:
+        errors["since"] = _("Write the day the role began.")
+    elif until and until < since:
+        errors["until"] = _("The role cannot end before it began: the end date is before the start date.")
+    if kind == Kind.OTHER and not (values.get("description") or "").strip():
+        errors["description"] = _("Describe the role: the register says what the representative does.")
+    if errors:
+        raise ValidationError(errors)
+    team, meeting, round_ = values.get("team"), values.get("meeting"), values.get("round")
+    # Only the link the kind asks for is kept.
+    return {
+        "kind": kind,
+        "team": team if kind == Kind.TEAM else None,
+        "meeting": meeting if kind == Kind.PANEL else None,
+        "round": round_ if kind == Kind.ASSESSMENT else None,
+        "description": (values.get("description") or "").strip(),
+        "since": since,
+        "until": until,
+    }
+
+
+@transaction.atomic
+def add_role(*, actor, representative: ConsumerRepresentative, **values) -> ConsumerRole:
+    fields = _check_role(representative, values)
+    if representative.roles.count() >= MAX_ROLES:
+        raise ValidationError(
+            _("A representative holds at most %(count)s roles in the register: end an old one instead.")
+            % {"count": MAX_ROLES}
+        )
+    role = ConsumerRole.objects.create(representative=representative, **fields)
+    audit(actor=actor, verb="consumer.role", target=representative, role=role.pk, kind=role.kind)
+    return role
+
+
+@transaction.atomic
+def change_role(*, actor, role: ConsumerRole, **values) -> ConsumerRole:
+    for key, value in _check_role(role.representative, values).items():
+        setattr(role, key, value)
+    role.save()
+    audit(actor=actor, verb="consumer.role_change", target=role.representative, role=role.pk, kind=role.kind)
+    return role
