@@ -103,7 +103,7 @@ def test_the_network_home_page_query_count_is_bounded(world):
     client.get("/n/vln/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/n/vln/")
-    assert len(queries) <= 13  # among them: the meetings coming next, the team reports and work-plan steps owed
+    assert len(queries) <= 13  # among them: the next meetings, the team reports and work-plan steps owed
 
 
 def test_organisations_are_told_apart_by_their_country_not_by_a_code(demo):
