@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from qicop.api.network import ERRORS, NO_NUL, Pages, Slug
+from qicop.api.network import ERRORS, NO_NUL, Pages, ShapedPage, Slug
 from qicop.improvement import permissions, selectors
 from qicop.improvement.changes import selectors as library
 from qicop.improvement.models import Collaborative, PdsaCycle, Team, TeamReport
@@ -174,22 +174,6 @@ class LibraryFilters(Schema):
     retired: bool = False
 
 
-class _Shaped:
-    """Lets the paginator slice the queryset first, then shapes only the rows of the page."""
-
-    def __init__(self, queryset, shape):
-        self.queryset, self.shape = queryset, shape
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        return self.shape(list(self.queryset[item]))
-
-
 def _collaborative(request, slug, collaborative_id):
     viewer, network = network_selectors.network_page(request.user, slug)
     return viewer, network, selectors.collaborative_for(viewer, network, collaborative_id)
@@ -203,7 +187,7 @@ def list_collaboratives(request, slug: Slug):
     collaboratives = selectors.with_people(selectors.visible_collaboratives(viewer, network)).order_by(
         "-start", "name", "id"
     )
-    return _Shaped(collaboratives, lambda rows: [_collaborative_out(c) for c in rows])
+    return ShapedPage(collaboratives, lambda rows: [_collaborative_out(c) for c in rows])
 
 
 @router.get("/networks/{slug}/collaboratives/{collaborative_id}", response={200: CollaborativeOut, **ERRORS})
@@ -220,7 +204,7 @@ def list_teams(request, slug: Slug, collaborative_id: int):
     """The teams of a collaborative, as its page lists them (observers too, for shared ones)."""
     _viewer, _network, collaborative = _collaborative(request, slug, collaborative_id)
     teams = selectors.teams_of(collaborative).select_related("org_unit__country")
-    return _Shaped(teams, lambda rows: [_team_out(t) for t in rows])
+    return ShapedPage(teams, lambda rows: [_team_out(t) for t in rows])
 
 
 @router.get(
@@ -237,7 +221,7 @@ def list_scores(request, slug: Slug, collaborative_id: int):
         .select_related("team__org_unit")
         .order_by("month", "team__name", "team_id")
     )
-    return _Shaped(
+    return ShapedPage(
         reports,
         lambda rows: [
             {
@@ -289,7 +273,7 @@ def list_cycles(request, slug: Slug, collaborative_id: int, team_id: int):
     cycles = (
         PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure").order_by("start", "id")
     )
-    return _Shaped(cycles, lambda rows: [_cycle_out(c) for c in rows])
+    return ShapedPage(cycles, lambda rows: [_cycle_out(c) for c in rows])
 
 
 def _cycle_out(c: PdsaCycle) -> dict:
@@ -333,7 +317,7 @@ def list_reports(request, slug: Slug, collaborative_id: int, team_id: int):
     if not permissions.can_edit_team(viewer, team):
         reports = reports.exclude(status=TeamReport.Status.DRAFT)
     fields = ReportOut.model_fields
-    return _Shaped(
+    return ShapedPage(
         reports,
         lambda rows: [{**{f: getattr(r, f) for f in fields if f != "id"}, "id": r.pk} for r in rows],
     )
@@ -391,7 +375,7 @@ def list_change_ideas(request, slug: Slug, filters: Query[LibraryFilters]):
             for idea in ideas
         ]
 
-    return _Shaped(_library(viewer, network, filters), shape)
+    return ShapedPage(_library(viewer, network, filters), shape)
 
 
 @router.get("/networks/{slug}/change-ideas/{idea_id}", response={200: ChangeIdeaDetailOut, **ERRORS})

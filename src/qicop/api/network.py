@@ -24,6 +24,23 @@ class Pages(PageNumberPagination):
         return super().paginate_queryset(queryset, pagination, **params)
 
 
+class ShapedPage:
+    """A queryset the paginator slices first, then ``shape`` (a function of the page's rows) turns into the
+    answer's rows: one page of rows is shaped, never the whole list."""
+
+    def __init__(self, queryset, shape):
+        self.queryset, self.shape = queryset, shape
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return self.shape(list(self.queryset[item]))
+
+
 class ErrorOut(Schema):
     detail: str = Field(..., description="What was wrong, in the caller's language.")
 

@@ -16,7 +16,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from qicop.api.network import ERRORS, NO_NUL, Pages, Slug
+from qicop.api.network import ERRORS, NO_NUL, Pages, ShapedPage, Slug
 from qicop.network import selectors as network_selectors
 from qicop.programmes import permissions
 from qicop.programmes.assessments import selectors as rounds
@@ -41,22 +41,6 @@ def in_language(view):
             return view(request, *args, **kwargs)
 
     return wrapper
-
-
-class _Shaped:
-    """Lets the paginator slice the queryset first, then shapes only the rows of the page."""
-
-    def __init__(self, queryset, shape):
-        self.queryset, self.shape = queryset, shape
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        return self.shape(list(self.queryset[item]))
 
 
 # --- instruments ------------------------------------------------------------------------------------------
@@ -137,7 +121,7 @@ def list_instruments(
     """Every version of every instrument, with its domains, items and level definitions: for every member
     of the network."""
     network_selectors.network_page(request.user, slug)
-    return _Shaped(_instruments(), lambda rows: [_instrument_out(i) for i in rows])
+    return ShapedPage(_instruments(), lambda rows: [_instrument_out(i) for i in rows])
 
 
 @router.get(
@@ -252,7 +236,7 @@ def list_assessment_rounds(request, slug: Slug, filters: Query[RoundFilters]):
     if filters.year is not None:
         found = found.filter(year=filters.year)
     found = found.order_by("-year", "country__iso2", "instrument__slug", "id")
-    return _Shaped(found, _rounds_out)
+    return ShapedPage(found, _rounds_out)
 
 
 @router.get("/networks/{slug}/assessment-rounds/{round_id}", response={200: RoundDetailOut, **ERRORS})
