@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from consumers_world import consumers_of
 from qicop.core.models import AuditEntry
+from qicop.network.models import Country
 from qicop.programmes.consumers import services
 from qicop.programmes.models import ConsumerRepresentative, ConsumerRole
 
@@ -82,7 +83,7 @@ def test_a_representative_without_a_date_of_consent_is_refused_with_the_reason_a
 
 def test_the_service_refuses_a_representative_without_consent_too():
     with pytest.raises(ValidationError) as caught:
-        services._check_representative({"full_name": "A B", "consent_on": None})
+        services._check_representative({"full_name": "A B", "consent_on": None}, Country(pk=1))
     assert "consent_on" in caught.value.message_dict
 
 
@@ -175,3 +176,43 @@ def test_the_register_and_the_overview_read_a_bounded_number_of_queries(world, d
         _page(client, BASE + "KE/")
     with django_assert_max_num_queries(24):
         _page(client, BASE)
+
+
+def test_a_role_or_a_member_link_from_another_country_is_refused_by_the_service_itself(world):
+    """The forms offer only the country's teams, rounds and members; the service checks too, whatever id it
+    is handed."""
+    from improvement_world import improvement_of
+
+    work = consumers_of(world)
+    haiti_team = improvement_of(world).jacmel
+    with pytest.raises(ValidationError) as caught:
+        services.add_role(
+            actor=world.faith.user,
+            representative=work.grace,
+            kind="team",
+            team=haiti_team,
+            since=datetime.date(2026, 2, 1),
+        )
+    assert "team" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.add_role(
+            actor=world.faith.user,
+            representative=work.grace,
+            kind="assessment",
+            round=work.programmes.haiti_2026,
+            since=datetime.date(2026, 2, 1),
+        )
+    assert "round" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.change_representative(
+            actor=world.faith.user,
+            representative=work.peter,
+            member=world.henri,
+            full_name="Peter Otieno",
+            consent_on=datetime.date(2025, 1, 1),
+            appearance="initials",
+        )
+    assert "member" in caught.value.message_dict
+    assert not ConsumerRole.objects.filter(
+        representative=work.grace, kind__in=["team", "assessment"]
+    ).exists()

@@ -35,8 +35,11 @@ CONSENT_REQUIRED = gettext_lazy(
 )
 
 
-def _check_representative(values: dict) -> None:
+def _check_representative(values: dict, country: Country) -> None:
     errors: dict[str, str] = {}
+    member = values.get("member")
+    if member is not None and member.country_id != country.pk:
+        errors["member"] = _("Link the representative to a member of their own country, or to nobody.")
     if not (values.get("full_name") or "").strip():
         errors["full_name"] = _("Write the representative's full name (it is shown only as they chose).")
     if not values.get("consent_on"):
@@ -58,7 +61,7 @@ def _check_representative(values: dict) -> None:
 def add_representative(
     *, actor, network: Network, country: Country, member: Member | None = None, **values
 ) -> ConsumerRepresentative:
-    _check_representative(values)
+    _check_representative({**values, "member": member}, country)
     if ConsumerRepresentative.objects.filter(network=network, country=country).count() >= MAX_REPRESENTATIVES:
         raise ValidationError(
             _("A country's register holds at most %(count)s representatives.")
@@ -81,7 +84,7 @@ def add_representative(
 def change_representative(
     *, actor, representative: ConsumerRepresentative, member: Member | None = None, **values
 ) -> ConsumerRepresentative:
-    _check_representative(values)
+    _check_representative({**values, "member": member}, representative.country)
     representative.member = member
     representative.full_name = values["full_name"].strip()
     representative.consent_on = values["consent_on"]
@@ -105,9 +108,28 @@ def _check_role(representative: ConsumerRepresentative, values: dict) -> dict:
         errors["until"] = _("The role cannot end before it began: the end date is before the start date.")
     if kind == Kind.OTHER and not (values.get("description") or "").strip():
         errors["description"] = _("Describe the role: the register says what the representative does.")
+    team, meeting, round_ = values.get("team"), values.get("meeting"), values.get("round")
+    # What a role links to belongs to the representative's country and network, whoever asks and however
+    # the link was given (the forms offer only those; the service does not rely on it).
+    network_id, country_id = representative.network_id, representative.country_id
+    if (
+        kind == Kind.TEAM
+        and team is not None
+        and (
+            team.collaborative.network_id != network_id or country_id not in team.collaborative.country_ids()
+        )
+    ):
+        errors["team"] = _("Choose a team of a collaborative the representative's country runs.")
+    if kind == Kind.PANEL and meeting is not None and meeting.network_id != network_id:
+        errors["meeting"] = _("Choose a meeting of this network.")
+    if (
+        kind == Kind.ASSESSMENT
+        and round_ is not None
+        and (round_.network_id != network_id or round_.country_id != country_id)
+    ):
+        errors["round"] = _("Choose an assessment round of the representative's country.")
     if errors:
         raise ValidationError(errors)
-    team, meeting, round_ = values.get("team"), values.get("meeting"), values.get("round")
     # Only the link the kind asks for is kept.
     return {
         "kind": kind,
