@@ -12,6 +12,7 @@ from qicop.meetings.materials import demo as materials_demo
 from qicop.meetings.proceedings import demo as proceedings_demo
 from qicop.network.demo import DEMO_PASSWORD, demo_logins, load_network_demo
 from qicop.programmes import demo as programmes_demo
+from qicop.programmes.coaches.framework import load_framework
 from qicop.programmes.instruments.loader import load_instruments
 from qicop.search.index import batched
 
@@ -39,6 +40,7 @@ def _load(seed: int, with_data: bool) -> bool:
     _knowledge()
     # The shipped instruments, always (a version already loaded is skipped: a query or two per file).
     created = bool(load_instruments().loaded) or created
+    created = bool(load_framework()) or created  # the QI coaches' shared competency framework
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")

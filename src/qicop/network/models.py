@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     FOCAL_POINT = "focal_point", _("Country focal point")
     DATA_MANAGER = "data_manager", _("Data manager")
     MEMBER = "member", _("Member")
+    # A member of the country's body that certifies QI coaches (issue 16): decides certifications.
+    CERTIFIER = "certifier", _("Coach certifying body")
     OBSERVER = "observer", _("Observer")
 
 

@@ -67,7 +67,9 @@ class Viewer:
 
 ANONYMOUS = Viewer(user_id=None)
 
-PARTICIPANT_ROLES = frozenset({Role.COORDINATOR, Role.FOCAL_POINT, Role.DATA_MANAGER, Role.MEMBER})
+PARTICIPANT_ROLES = frozenset(
+    {Role.COORDINATOR, Role.FOCAL_POINT, Role.DATA_MANAGER, Role.MEMBER, Role.CERTIFIER}
+)
 
 
 def is_participant(viewer: Viewer, network: Network | int) -> bool:

@@ -10,6 +10,7 @@ across versions.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -364,3 +365,252 @@ class ConsumerRole(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} of consumer representative {self.representative_id}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# QI coach certification (issue 16, item 7): the network's shared competency framework, each country's
+# standards, a candidate's certification (portfolio, mentor observations, the certifying body's decision,
+# validity and renewal).
+
+
+class Competency(models.Model):
+    """A competency of the network's shared framework for QI coaches (loaded from
+    ``certification/competencies-v<n>.json``, texts {language: text} as instruments')."""
+
+    framework = models.SlugField(_("framework"), max_length=80)
+    code = models.SlugField(_("code"), max_length=80)
+    names = models.JSONField(_("name"), default=dict)
+    descriptions = models.JSONField(_("description"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+        ordering = ["framework", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="programmes_competency_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return text_in(self.names)
+
+    @property
+    def description(self) -> str:
+        return text_in(self.descriptions)
+
+
+class CertificationStandard(TimeStampedModel):
+    """A country's standards for certifying QI coaches. A country that has saved none uses the network's
+    defaults (``coaches.standards.default_standard``): the fields' defaults below."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    validity_years = models.PositiveSmallIntegerField(
+        _("years a certificate is valid"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    min_teams = models.PositiveSmallIntegerField(
+        _("teams coached"), default=2, validators=[MaxValueValidator(50)]
+    )
+    min_cycles = models.PositiveSmallIntegerField(
+        _("PDSA cycles completed by those teams"), default=4, validators=[MaxValueValidator(500)]
+    )
+    min_assessments = models.PositiveSmallIntegerField(
+        _("assessments taken part in"), default=0, validators=[MaxValueValidator(20)]
+    )
+    min_sessions = models.PositiveSmallIntegerField(
+        _("network sessions attended"), default=3, validators=[MaxValueValidator(100)]
+    )
+    knowledge_pass = models.PositiveSmallIntegerField(
+        _("knowledge check pass mark (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    min_observations = models.PositiveSmallIntegerField(
+        _("mentor observations"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    min_rating = models.PositiveSmallIntegerField(
+        _("lowest rating accepted in the latest observation"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    renewal_teams = models.PositiveSmallIntegerField(
+        _("teams coached during the certificate's validity, to renew"),
+        default=1,
+        validators=[MaxValueValidator(50)],
+    )
+    renewal_sessions = models.PositiveSmallIntegerField(
+        _("network sessions attended during the certificate's validity, to renew"),
+        default=2,
+        validators=[MaxValueValidator(100)],
+    )
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="+", verbose_name=_("competencies rated in observations")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certification standard")
+        verbose_name_plural = _("certification standards")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "country"], name="programmes_standard_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"coach standards of {self.country_id}"
+
+
+class CoachCertification(TimeStampedModel):
+    """A candidate's certification as a QI coach in a country: first certification or a renewal of an
+    earlier one. Stored status: candidate → certified or not certified (the certifying body's decision),
+    or withdrawn; the stages people read (observed, expiring, lapsed) follow from it and the dates
+    (``coaches.stages.stage_of``)."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("First certification")
+        RENEWAL = "renewal", _("Recertification")
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidate")
+        CERTIFIED = "certified", _("Certified")
+        NOT_CERTIFIED = "not_certified", _("Not certified")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    member = models.ForeignKey(
+        "network.Member",
+        on_delete=models.PROTECT,
+        related_name="coach_certifications",
+        verbose_name=_("coach"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.INITIAL)
+    renews = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewals",
+        verbose_name=_("renews"),
+    )
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.CANDIDATE)
+    started_on = models.DateField(_("candidate since"))
+    knowledge_score = models.PositiveSmallIntegerField(
+        _("knowledge check (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    knowledge_on = models.DateField(_("knowledge check taken on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "network.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_notes = models.TextField(_("reasons for the decision"), blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # A certified coach the certifying body also names a mentor may observe candidates.
+    mentor = models.BooleanField(_("may mentor candidates"), default=False)
+    # What the portfolio held when the decision was taken (coaches.portfolio.snapshot).
+    portfolio = models.JSONField(default=dict, blank=True)
+    # The reminders already sent before expiry, in days before (e.g. [90, 30]).
+    reminders_sent = models.JSONField(default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("coach certification")
+        verbose_name_plural = _("coach certifications")
+        ordering = ["country", "member__full_name", "-started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "member"],
+                condition=models.Q(status="candidate"),
+                name="programmes_one_open_candidacy",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="certified") | models.Q(valid_until__isnull=False),
+                name="programmes_certified_has_validity",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "country", "status"], name="programmes_cert_country"),
+            models.Index(fields=["status", "valid_until"], name="programmes_cert_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"coach certification {self.pk}"
+
+
+class MentorObservation(TimeStampedModel):
+    """A certified mentor's structured observation of a candidate coaching: a rating of each competency
+    of the country's standard, with comments."""
+
+    class Setting(models.TextChoices):
+        VISIT = "visit", _("Coaching visit to a team")
+        LEARNING_SESSION = "session", _("Learning session")
+        CALL = "call", _("Coaching call")
+        OTHER = "other", _("Other")
+
+    certification = models.ForeignKey(
+        CoachCertification, on_delete=models.CASCADE, related_name="observations"
+    )
+    mentor = models.ForeignKey(
+        "network.Member", on_delete=models.PROTECT, related_name="observations_made", verbose_name=_("mentor")
+    )
+    observed_on = models.DateField(_("observed on"))
+    setting = models.CharField(_("setting"), max_length=8, choices=Setting.choices, default=Setting.VISIT)
+    team = models.ForeignKey(
+        "improvement.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team coached"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mentor observation")
+        verbose_name_plural = _("mentor observations")
+        ordering = ["certification", "observed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"observation {self.pk} of certification {self.certification_id}"
+
+
+class CompetencyRating(models.Model):
+    """One competency's rating in an observation: 1 not yet, 2 developing, 3 competent, 4 could mentor
+    others."""
+
+    class Rating(models.IntegerChoices):
+        NOT_YET = 1, _("Not yet")
+        DEVELOPING = 2, _("Developing")
+        COMPETENT = 3, _("Competent")
+        MENTOR = 4, _("Could mentor others")
+
+    observation = models.ForeignKey(MentorObservation, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("competency rating")
+        verbose_name_plural = _("competency ratings")
+        ordering = ["observation", "competency__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "competency"], name="programmes_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency_id}: {self.rating}"

@@ -38,6 +38,7 @@ ROLE_AUTHORITIES = {
     Role.FOCAL_POINT: ("F_DATAVALUE_ADD", "F_DATAVALUE_DELETE", "F_METADATA_IMPORT", "F_METADATA_EXPORT"),
     Role.DATA_MANAGER: ("F_DATAVALUE_ADD", "F_DATAVALUE_DELETE", "F_METADATA_IMPORT", "F_METADATA_EXPORT"),
     Role.MEMBER: ("F_METADATA_EXPORT",),
+    Role.CERTIFIER: ("F_METADATA_EXPORT",),
     Role.OBSERVER: ("F_METADATA_EXPORT",),
 }
 # Fixed UIDs for qicop's roles, shown as DHIS2 user roles.
@@ -46,6 +47,7 @@ ROLE_UIDS = {
     Role.FOCAL_POINT: "qcRoleFocal",
     Role.DATA_MANAGER: "qcRoleDataM",
     Role.MEMBER: "qcRoleMembr",
+    Role.CERTIFIER: "qcRoleCertB",
     Role.OBSERVER: "qcRoleObsvr",
 }
 MAX_DATA_SETS = 1000

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from qicop.programmes.coaches.framework import FrameworkFileError, load_framework
 from qicop.programmes.instruments.loader import InstrumentFileError, load_instruments
 
 
@@ -28,3 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Already loaded, left unchanged: {label}.")
         if not report.loaded and not report.unchanged:
             self.stdout.write("No instrument file found.")
+        if folder is None:  # the shipped competency framework of QI coaches goes with the instruments
+            try:
+                competencies = load_framework()
+            except FrameworkFileError as error:
+                raise CommandError("No competency loaded:\n" + "\n".join(error.problems)) from None
+            self.stdout.write(f"Coach competencies loaded: {len(competencies)}.")
