@@ -152,7 +152,9 @@ def test_an_import_uploaded_through_one_server_is_run_once_by_one_of_the_workers
     import_id = int(detail.rstrip("/").rsplit("/", 1)[1])
     on_first = carried_to(first, dan)
     # The page names the outcome in words ("Imported"), not DHIS2's status code.
-    page = _wait_for(lambda: "<h2>Imported" in (text := on_first.get(detail).text) and text, "the import", cluster)
+    page = _wait_for(
+        lambda: "<h2>Imported" in (text := on_first.get(detail).text) and text, "the import", cluster
+    )
     assert "<strong>3</strong> imported" in page
     assert "SUCCESS" not in page
     ((status, workers, _result),) = _tasks(cluster, "qicop.indicators.tasks.run_import")
