@@ -167,6 +167,7 @@ def test_the_demo_logins_are_kenyas_certifying_body_and_a_mentor_in_force(demo, 
 
     certifier = User.objects.get(email="certifier.ke@example.org")
     assert client.login(username="certifier.ke@example.org", password="demo")
+    assert client.get("/n/virtual/").status_code == 200  # a participant of the network
     candidate = next(c for c in certifications() if c.member.user.email == "ke.05@example.org")
     assert is_certifier_for(viewer_for(certifier), candidate.network, candidate.country_id)
     assert can_decide(viewer_for(certifier), candidate)

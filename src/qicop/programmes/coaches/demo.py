@@ -204,8 +204,9 @@ CERTIFICATIONS: list[Cert] = [
         decided=200,
         certified=False,
         observations=(Obs(HT_MENTOR, 300), Obs(KE_MENTOR, 230, LOW)),
-        notes="Facilitation and coaching a team through a project still developing in the latest "
-        "observation: invited to apply again after six months of co-coaching with a mentor.",
+        notes="No team of the national collaborative coached yet, and facilitation and coaching a team "
+        "through a project still developing in the latest observation: invited to apply again after six "
+        "months of co-coaching a team with a mentor.",
     ),
     # Haiti
     Cert(
