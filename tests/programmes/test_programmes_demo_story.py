@@ -202,3 +202,94 @@ def test_the_coordinator_sees_thailands_last_years_marked_as_not_shared(demo, cl
     assert client.login(username="coordinator@example.org", password="demo")
     page = client.get("/n/virtual/programmes/countries/TH/")
     assert page.status_code == 200 and "not shared" in page.content.decode()
+
+
+def test_kenya_and_haiti_drafted_work_plans_from_their_latest_confirmed_rounds_for_their_weakest_domains(
+    demo,
+):
+    from qicop.programmes.models import WorkPlan, WorkPlanAction
+    from qicop.programmes.workplans.selectors import proposal
+
+    today = timezone.localdate()
+    plans = {p.round.country.iso2: p for p in WorkPlan.objects.select_related("round__country")}
+    assert set(plans) == {"KE", "HT"}
+    for iso2, plan in plans.items():
+        assert plan.round == past_rounds(iso2)[-1]  # the latest confirmed round, not this year's draft
+        weakest = [d.code for d in proposal(plan.round)][:3]
+        assert [o.domain_code for o in plan.objectives.order_by("order")] == weakest
+        actions = list(WorkPlanAction.objects.filter(objective__plan=plan).select_related("owner"))
+        assert all(
+            a.owner.country_id == plan.round.country_id and a.due.year >= plan.round.year for a in actions
+        )
+        done = [a for a in actions if a.status == WorkPlanAction.Status.DONE]
+        assert done and all(a.done_at <= timezone.now() for a in done)
+        assert any(a.status == WorkPlanAction.Status.OPEN and a.due > today for a in actions)
+
+
+def test_kenyas_focal_point_finds_her_open_steps_on_the_network_home(demo, client):
+    from qicop.programmes.models import WorkPlanAction
+
+    owned = WorkPlanAction.objects.filter(
+        owner__user__email="focal.ke@example.org", status=WorkPlanAction.Status.OPEN
+    )
+    assert owned.count() >= 2
+    assert client.login(username="focal.ke@example.org", password="demo")
+    page = client.get("/n/virtual/")
+    assert page.status_code == 200
+    assert owned.order_by("due").first().description in page.content.decode()
+
+
+def test_four_countries_keep_a_consumer_register_and_mozambique_stalled_with_one_hidden_and_no_role(demo):
+    from qicop.programmes.models import ConsumerRepresentative, ConsumerRole
+
+    registers = {}
+    for representative in ConsumerRepresentative.objects.select_related("country").prefetch_related("roles"):
+        registers.setdefault(representative.country.iso2, []).append(representative)
+    assert set(registers) == {"KE", "HT", "TH", "ZM", "MZ"}
+    mozambique = registers.pop("MZ")
+    assert len(mozambique) == 1 and not mozambique[0].roles.exists()
+    for iso2, representatives in registers.items():
+        assert len(representatives) >= 2, iso2
+        appearances = {r.appearance for r in representatives}
+        assert {"name", "initials"} <= appearances, iso2
+        assert any(role.kind == "committee" for r in representatives for role in r.roles.all()), iso2
+    every = [r for rs in registers.values() for r in rs] + mozambique
+    assert {r.appearance for r in every} == set(ConsumerRepresentative.Appearance.values)
+    today = timezone.localdate()
+    for representative in every:
+        assert representative.consent_on <= today
+        if representative.consent_how == "verbal":
+            assert representative.consent_witness
+        for role in representative.roles.all():
+            assert role.since >= representative.consent_on  # no role before consent
+    roles = ConsumerRole.objects.filter(representative__country__iso2__in=["KE", "HT", "TH"])
+    for role in roles.filter(kind="team").select_related("team__collaborative", "representative"):
+        assert role.team.collaborative.country_id == role.representative.country_id
+    assert roles.filter(kind="panel", meeting__isnull=False).exists()
+    assert roles.filter(kind="assessment", round__isnull=False).exists()
+
+
+def test_the_consumer_overview_shows_kenyas_teams_with_a_consumer_and_mozambiques_level_at_one(demo, client):
+    assert client.login(username="coordinator@example.org", password="demo")
+    page = client.get("/n/virtual/programmes/consumers/")
+    assert page.status_code == 200
+    rows = {row.country.iso2: row for row in page.context["rows"]}
+    assert rows["KE"].representatives == 5 and rows["KE"].teams_with_consumer >= 3
+    assert rows["KE"].meetings_with_speaker >= 1
+    assert rows["MZ"].representatives == 1 and rows["MZ"].level <= 1.5
+
+
+def test_loading_again_adds_no_plan_and_no_representative(demo):
+    from qicop.programmes.consumers import demo as consumers_demo
+    from qicop.programmes.models import (
+        ConsumerRepresentative,
+        ConsumerRole,
+        WorkPlanAction,
+        WorkPlanObjective,
+    )
+    from qicop.programmes.workplans import demo as workplans_demo
+
+    models = [WorkPlanObjective, WorkPlanAction, ConsumerRepresentative, ConsumerRole]
+    counts = [model.objects.count() for model in models]
+    assert workplans_demo.load_demo() is False and consumers_demo.load_demo() is False
+    assert [model.objects.count() for model in models] == counts

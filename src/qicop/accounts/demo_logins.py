@@ -9,7 +9,8 @@ DEMO_LOGINS = [
     ("focal.ke@example.org", _("Kenya's country focal point")),
     ("data.ke@example.org", _("A Kenyan data manager")),
     ("lead.ke@example.org", _("A Kenyan facility's QI team lead, in Kenya's collaborative")),
-    ("member.ht@example.org", _("A member from Haiti")),
+    ("certifier.ke@example.org", _("Kenya's QI coach certifying body: decides Kenya's coach certifications")),
+    ("member.ht@example.org", _("A member from Haiti, a certified QI coach who mentors candidates")),
     ("observer.na@example.org", _("An observer from the CDC office in Namibia")),
     (
         "coordinator.sadc@example.org",

@@ -12,8 +12,11 @@ from qicop.meetings.materials import demo as materials_demo
 from qicop.meetings.proceedings import demo as proceedings_demo
 from qicop.network.demo import DEMO_PASSWORD, demo_logins, load_network_demo
 from qicop.programmes import demo as programmes_demo
+from qicop.programmes.coaches import demo as coaches_demo
 from qicop.programmes.coaches.framework import load_framework
+from qicop.programmes.consumers import demo as consumers_demo
 from qicop.programmes.instruments.loader import load_instruments
+from qicop.programmes.workplans import demo as workplans_demo
 from qicop.search.index import batched
 
 DEMO_LOGINS = demo_logins()
@@ -50,6 +53,10 @@ def _load(seed: int, with_data: bool) -> bool:
     created = improvement_demo.load_demo(seed=seed) or created
     # Fifteen years of national programme assessments of six countries, on the instruments loaded above.
     created = programmes_demo.load_demo(seed=seed) or created
+    # On those rounds and teams: work plans, the consumer register, and thirty QI coaches at every stage.
+    created = workplans_demo.load_demo() or created
+    created = consumers_demo.load_demo() or created
+    created = coaches_demo.load_demo() or created
     return created
 
 

@@ -162,3 +162,40 @@ def change_role(*, actor, role: ConsumerRole, **values) -> ConsumerRole:
     role.save()
     audit(actor=actor, verb="consumer.role_change", target=role.representative, role=role.pk, kind=role.kind)
     return role
+
+
+@transaction.atomic
+def remove_representative(*, actor, representative: ConsumerRepresentative) -> None:
+    """Take a representative out of the register (they withdrew their consent, or were recorded by
+    mistake), with every role they held. The audit entry keeps no name: only what was removed."""
+    roles = representative.roles.count()
+    audit(
+        actor=actor,
+        verb="consumer.remove",
+        target=representative,
+        country=representative.country.iso2,
+        roles=roles,
+    )
+    representative.delete()  # its roles go with it (on_delete CASCADE)
+
+
+@transaction.atomic
+def end_role(*, actor, role: ConsumerRole, today=None) -> ConsumerRole:
+    """End a role today: it stays in the register, with today as its last day."""
+    today = today or timezone.localdate()
+    if role.until is not None and role.until <= today:
+        raise ValidationError(_("This role has already ended: there is nothing to end."))
+    if role.since > today:
+        raise ValidationError(_("This role has not begun yet: remove it instead of ending it."))
+    role.until = today
+    role.save(update_fields=["until", "updated_at"])
+    audit(actor=actor, verb="consumer.role_end", target=role.representative, role=role.pk, kind=role.kind)
+    return role
+
+
+@transaction.atomic
+def remove_role(*, actor, role: ConsumerRole) -> None:
+    """Take a role out of the register (recorded by mistake): unlike an ended role, it leaves no trace on
+    the register."""
+    audit(actor=actor, verb="consumer.role_remove", target=role.representative, role=role.pk, kind=role.kind)
+    role.delete()

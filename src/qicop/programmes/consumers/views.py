@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.forms import add_service_errors
 from qicop.core.i18n import by_display_name
+from qicop.integrations import spreadsheet
 from qicop.network import selectors as network_selectors
-from qicop.programmes.consumers import forms, selectors, services
+from qicop.programmes.consumers import exports, forms, selectors, services
 from qicop.programmes.consumers import permissions as rules
 from qicop.programmes.models import ConsumerRepresentative, ConsumerRole
 
@@ -206,4 +209,77 @@ def consumer_role_edit(request, slug, iso2, role_id):
         country,
         form,
         {"title": _("Change a role"), "button": _("Save"), "representative": role.representative},
+    )
+
+
+@login_required
+def consumer_register_csv(request, slug, iso2):
+    """The register as CSV, as the viewer sees it on the page: those who see only the counts get none."""
+    viewer, network, country = _page(request, slug, iso2)
+    if not rules.can_see_representatives(viewer, network, country.pk):
+        raise PermissionDenied
+    keeper = rules.can_keep_register(viewer, network, country.pk)
+    rows = exports.register_rows(selectors.register(network, country), keeper=keeper, shown_as=shown_as)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{country.iso2.lower()}-consumer-register.csv"'
+    spreadsheet.write_people_csv(rows, response, columns=exports.columns(keeper=keeper))
+    return response
+
+
+@login_required
+def consumer_remove(request, slug, iso2, representative_id):
+    """A page that asks first; the POST removes the representative and their roles."""
+    _viewer, network, country = _keeper(request, slug, iso2)
+    representative = selectors.representative_in(network, country, representative_id)
+    if request.method == "POST":
+        services.remove_representative(actor=request.user, representative=representative)
+        messages.success(request, _("Representative removed from the register, with their roles."))
+        return redirect("programmes:consumer_register", network.slug, country.iso2)
+    return render(
+        request,
+        "programmes/consumers/remove.html",
+        {
+            "network": network,
+            "country": country,
+            "representative": representative,
+            "roles": list(
+                representative.roles.select_related("team__org_unit", "meeting", "round__instrument")
+            ),
+        },
+    )
+
+
+@login_required
+def consumer_role_remove(request, slug, iso2, role_id):
+    """A page that asks first; the POST ends the role today (it stays in the register) or removes it."""
+    _viewer, network, country = _keeper(request, slug, iso2)
+    role: ConsumerRole = selectors.role_in(network, country, role_id)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "end":
+                services.end_role(actor=request.user, role=role)
+                messages.success(request, _("Role ended today: it stays in the register."))
+            elif action == "remove":
+                services.remove_role(actor=request.user, role=role)
+                messages.success(request, _("Role removed from the register."))
+            else:
+                raise ValidationError(_("Choose whether to end the role today or to remove it."))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("programmes:consumer_register", network.slug, country.iso2)
+    return render(
+        request,
+        "programmes/consumers/role_remove.html",
+        {
+            "network": network,
+            "country": country,
+            "role": role,
+            "representative": role.representative,
+            "error": error,
+            "ended": role.until is not None and role.until <= timezone.localdate(),
+        },
+        status=400 if error else 200,
     )
