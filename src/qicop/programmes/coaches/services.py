@@ -24,8 +24,8 @@ from qicop.programmes.coaches import words
 from qicop.programmes.coaches.framework import DEFAULT_FRAMEWORK
 from qicop.programmes.coaches.portfolio import portfolio_of, requirements, snapshot
 from qicop.programmes.coaches.stages import valid_until_for
-from qicop.programmes.coaches.tasks import send_decision_email
 from qicop.programmes.coaches.standards import competencies_of, standard_for
+from qicop.programmes.coaches.tasks import send_decision_email
 from qicop.programmes.models import (
     CertificationStandard,
     CoachCertification,
