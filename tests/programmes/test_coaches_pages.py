@@ -410,3 +410,26 @@ def test_only_the_keepers_open_a_recertification(world, persona):
     coaches = coaches_of(world)
     assert world.client_for(persona).post(_portfolio(coaches.faith) + "renew/").status_code == 403
     assert not CoachCertification.objects.filter(renews=coaches.faith).exists()
+
+
+# --- the ways in ------------------------------------------------------------------------------------------
+
+
+def test_a_candidate_finds_their_portfolio_from_the_network_home(world):
+    coaches = coaches_of(world)
+    page = _page(world.client_for("dan"), "/n/vln/")
+    assert f'<a href="{_portfolio(coaches.dan)}">Your QI coach certification</a>: candidate' in page
+    faith = _page(world.client_for("faith"), "/n/vln/")
+    assert f'href="{_portfolio(coaches.faith)}"' in faith and "Expiring, valid until" in faith
+    assert "Your QI coach certification" not in _page(world.client_for("carla"), "/n/vln/")
+
+
+@pytest.mark.parametrize(
+    ("persona", "linked"), [("faith", True), ("kim", True), ("carla", True), ("dan", False)]
+)
+def test_the_country_page_links_its_keepers_and_certifying_body_to_the_certification_work(
+    world, persona, linked
+):
+    coaches_of(world)
+    page = _page(world.client_for(persona), "/n/vln/countries/KE/")
+    assert (f'href="{BASE}KE/"' in page) is linked
