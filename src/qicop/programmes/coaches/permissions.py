@@ -70,3 +70,26 @@ def can_download_certificate(viewer: Viewer, certification: CoachCertification) 
         or can_keep_certification(viewer, network, country)
         or is_certifier_for(viewer, network, country)
     )
+
+
+def can_see_candidates(viewer: Viewer, network: Network, country_id: int, *, is_mentor: bool) -> bool:
+    """A country's certification work (its candidates, decisions, renewals due): its keepers, its
+    certifying body, and the network's mentors in force (who observe candidates)."""
+    return (
+        can_keep_certification(viewer, network, country_id)
+        or is_certifier_for(viewer, network, country_id)
+        or is_mentor
+    )
+
+
+def can_withdraw(viewer: Viewer, certification: CoachCertification) -> bool:
+    """Withdraw a candidacy (the service refuses one already closed): its keepers, or the candidate."""
+    return can_keep_certification(viewer, certification.network_id, certification.country_id) or is_candidate(
+        viewer, certification
+    )
+
+
+def can_renew(viewer: Viewer, certification: CoachCertification) -> bool:
+    """Open a recertification candidacy for a certified coach (the service refuses any other): its
+    keepers."""
+    return can_keep_certification(viewer, certification.network_id, certification.country_id)

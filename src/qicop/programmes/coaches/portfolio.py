@@ -145,7 +145,7 @@ def portfolio_of(certification: CoachCertification) -> Portfolio:
 
     portfolio.observations = list(
         MentorObservation.objects.filter(certification=certification)
-        .select_related("mentor", "team")
+        .select_related("mentor", "team__org_unit")
         .prefetch_related(
             Prefetch(
                 "ratings", CompetencyRating.objects.select_related("competency").order_by("competency__order")
