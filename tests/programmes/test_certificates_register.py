@@ -66,7 +66,9 @@ def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(world):
 def test_the_register_counts_each_countrys_coaches_by_stage(world):
     coaches_of(world)
     response = world.client_for("olga").get(ROOT)
-    rows = {r.country.iso2: (r.certified, r.expiring, r.lapsed, r.candidates) for r in response.context["rows"]}
+    rows = {
+        r.country.iso2: (r.certified, r.expiring, r.lapsed, r.candidates) for r in response.context["rows"]
+    }
     assert rows == {"KE": (0, 1, 0, 1), "HT": (1, 0, 1, 0), "NA": (0, 0, 0, 0), "TH": (0, 0, 0, 0)}
 
 
@@ -98,7 +100,9 @@ def test_a_country_register_lists_its_coaches_in_force_its_coming_expiries_and_i
 def test_the_coming_expiries_come_in_date_order(world):
     coaches = coaches_of(world)
     today = timezone.localdate()
-    soon = make_member("soon@example.org", "Zed Soon", world.kenya, network=world.network, roles=[Role.MEMBER])
+    soon = make_member(
+        "soon@example.org", "Zed Soon", world.kenya, network=world.network, roles=[Role.MEMBER]
+    )
     # Zed's ends in 10 days, before Faith's (60 days), though his name sorts after hers
     certify(world, soon, world.kenya, decided=today.replace(year=today.year - 3) + timedelta(days=11))
     response = world.client_for("kim").get(ROOT + "KE/")
@@ -109,7 +113,11 @@ def test_the_coming_expiries_come_in_date_order(world):
 def test_a_renewal_supersedes_the_certificate_it_renews(world):
     coaches = coaches_of(world)
     renewal = certify(
-        world, coaches.rose_member, world.haiti, decided=timezone.localdate() - timedelta(days=10), renews=coaches.rose
+        world,
+        coaches.rose_member,
+        world.haiti,
+        decided=timezone.localdate() - timedelta(days=10),
+        renews=coaches.rose,
     )
     response = world.client_for("olga").get(ROOT + "HT/")
     # by name: Henri Haïtien, then Rose Lapsée at her renewal
