@@ -210,3 +210,14 @@ def test_a_country_register_has_a_fixed_number_of_queries(world, django_assert_m
     # the request's 7; counts, the page and its count, expiries, lapsed (5); whether Kim mentors (1)
     assert len(few) <= 13
     assert response.context["figures"].certified == 62 and len(response.content) < 100_000
+
+
+def test_a_country_lists_at_most_fifty_lapsed_coaches_and_says_how_many_more(world):
+    today = timezone.localdate()
+    for i in range(55):
+        member = make_member(f"old{i}@example.org", f"Old {i:02d}", world.namibia)
+        certify(world, member, world.namibia, decided=today - timedelta(days=1200 + i))
+    response = world.client_for("olga").get(ROOT + "NA/")
+    assert len(response.context["lapsed"]) == 50 and response.context["figures"].lapsed == 55
+    assert "And 5 more: the register" in response.content.decode()
+    assert len(response.content) < 100_000
