@@ -1,7 +1,8 @@
-"""Read endpoints of national quality programmes (instruments, assessment rounds, the gap map), with the
-pages' permissions exactly: a round a page would not show is 404 here, whatever the identifier — a draft
-is its country's (and its named assessors' and the coordinator's) and nobody else's. Observers read what
-the gap map shows them: confirmed rounds that countries share, their domains' levels but not their answers.
+"""Read endpoints of national quality programmes (instruments, assessment rounds, the gap map, the register
+of certified coaches), with the pages' permissions exactly: a round a page would not show is 404 here,
+whatever the identifier — a draft is its country's (and its named assessors' and the coordinator's) and
+nobody else's. Observers read what the gap map shows them: confirmed rounds that countries share, their
+domains' levels but not their answers. The register gives public fields only, as its page does.
 
 Texts come in the language asked (``?language=fr``), else the caller's profile language, else the request's.
 """
@@ -9,10 +10,11 @@ Texts come in the language asked (``?language=fr``), else the caller's profile l
 from __future__ import annotations
 
 import functools
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -20,6 +22,9 @@ from qicop.api.network import ERRORS, NO_NUL, Pages, ShapedPage, Slug
 from qicop.network import selectors as network_selectors
 from qicop.programmes import permissions
 from qicop.programmes.assessments import selectors as rounds
+from qicop.programmes.certificates import selectors as coach_register
+from qicop.programmes.coaches import permissions as coach_rules
+from qicop.programmes.coaches.stages import EXPIRING_DAYS, stage_of
 from qicop.programmes.gaps import selectors as gaps
 from qicop.programmes.models import Answer, AssessmentRound, Instrument, Item, text_in
 from qicop.programmes.scores import domain_results
@@ -361,3 +366,71 @@ def get_gap_map(request, slug: Slug, filters: Query[GapMapFilters]):
             for (code, _name), d in zip(found.columns, found.distribution, strict=True)
         ],
     }
+
+
+# --- the register of certified coaches --------------------------------------------------------------------
+
+
+class CoachOut(Schema):
+    name: str
+    country: str = Field(..., description="ISO code.")
+    country_name: str
+    stage: str = Field(..., description='"certified", "expiring" (within 90 days of its end) or "lapsed".')
+    stage_name: str
+    certified_on: date | None
+    valid_until: date
+
+
+class CoachFilters(Schema):
+    country: str = Field("", pattern=NO_NUL, description="ISO code.")
+    stage: str = Field(
+        "",
+        pattern="^(|certified|expiring|lapsed|all)$",
+        description='"certified", "expiring", "lapsed" or "all"; by default the coaches in force '
+        "(certified and expiring), as the register's page lists them.",
+    )
+    language: str = Field("", pattern=LANGUAGE, description=LANGUAGE_HELP)
+
+
+def _coaches_out(rows: list, today: date) -> list[dict]:
+    out = []
+    for certification in rows:
+        stage = stage_of(certification.status, certification.valid_until, 0, today)
+        out.append(
+            {
+                "name": certification.member.full_name,
+                "country": certification.country.iso2,
+                "country_name": certification.country.display_name,
+                "stage": stage.value,
+                "stage_name": str(stage.label),
+                "certified_on": certification.decided_on,
+                "valid_until": certification.valid_until,
+            }
+        )
+    return out
+
+
+@router.get("/networks/{slug}/coaches", response={200: list[CoachOut], **ERRORS})
+@in_language
+@paginate(Pages)
+def list_coaches(request, slug: Slug, filters: Query[CoachFilters]):
+    """The register of certified QI coaches, public fields only (names, countries, dates, stage), each
+    coach at their latest certification: for every member of the network, observers too."""
+    viewer, network = network_selectors.network_page(request.user, slug)
+    if not coach_rules.can_see_register(viewer, network):
+        raise Http404("No such network")
+    today = timezone.localdate()
+    found = coach_register.latest_certifications(network).select_related("member", "country")
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    if filters.stage == "":
+        found = found.filter(valid_until__gte=today)
+    elif filters.stage == "certified":
+        found = found.filter(valid_until__gt=soon)
+    elif filters.stage == "expiring":
+        found = found.filter(valid_until__gte=today, valid_until__lte=soon)
+    elif filters.stage == "lapsed":
+        found = found.filter(valid_until__lt=today)
+    if filters.country:
+        found = found.filter(country__iso2=filters.country.upper())
+    found = found.order_by("country__iso2", "member__full_name", "pk")
+    return ShapedPage(found, lambda rows: _coaches_out(rows, today))

@@ -28,6 +28,8 @@ from qicop.network.forms import ProfileForm
 from qicop.network.models import Member, Role
 from qicop.network.services import update_member_profile
 from qicop.programmes import permissions as programme_permissions
+from qicop.programmes.certificates.selectors import country_coaches
+from qicop.programmes.coaches import permissions as coach_permissions
 from qicop.programmes.consumers import permissions as consumer_permissions
 from qicop.programmes.consumers.selectors import level_from, measures
 from qicop.programmes.gaps import permissions as results_permissions
@@ -150,8 +152,17 @@ def country_detail(request, slug, iso2):
             "programme_results": programme_results,
             "can_run_rounds": programme_permissions.can_run_rounds(viewer, network, country.pk),
             "consumers": _consumers(viewer, network, country, programme_results),
+            "coaches": _coaches(viewer, network, country),
         },
     )
+
+
+def _coaches(viewer, network, country):
+    """The QI coaches line: the country's coaches by stage and its next expiry, for everyone who reads the
+    register (two queries)."""
+    if not coach_permissions.can_see_register(viewer, network):
+        return None
+    return country_coaches(network, timezone.localdate(), country)
 
 
 def _consumers(viewer, network, country, programme_results):
