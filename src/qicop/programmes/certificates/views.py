@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from qicop.core.i18n import by_display_name
@@ -63,8 +63,7 @@ def coach_register(request, slug):
 
 
 def _candidates_url(viewer, network, country, today) -> str:
-    """The link to the country's candidates, for those who work with them (the page is another room's:
-    no link while it is not there)."""
+    """The link to the country's candidates, for those who may open that page (coaches.permissions)."""
     may = (
         rules.can_keep_certification(viewer, network, country.pk)
         or rules.is_certifier_for(viewer, network, country.pk)
@@ -72,10 +71,7 @@ def _candidates_url(viewer, network, country, today) -> str:
     )
     if not may:
         return ""
-    try:
-        return reverse("programmes:coach_candidates", args=[network.slug, country.iso2])
-    except NoReverseMatch:
-        return ""
+    return reverse("programmes:coach_candidates", args=[network.slug, country.iso2])
 
 
 @login_required
