@@ -16,6 +16,30 @@ def _draft(w) -> str:
     return BASE + f"{programmes_of(w).kenya_2026.pk}/"
 
 
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _evidence(w) -> str:
+    """An evidence file of Kenya's 2026 draft, attached by Dan on first use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qicop.programmes.assessments.services import Given, save_answers
+    from qicop.programmes.models import EvidenceFile
+
+    work = programmes_of(w)
+    evidence = EvidenceFile.objects.filter(answer__round=work.kenya_2026).first()
+    if evidence is None:
+        item = work.items[0]
+        save_answers(
+            actor=w.dan.user,
+            round_=work.kenya_2026,
+            answers={item: Given(level=2)},
+            attach={item: SimpleUploadedFile("minutes.pdf", PDF)},
+        )
+        evidence = EvidenceFile.objects.get(answer__round=work.kenya_2026)
+    return _draft(w) + f"evidence/{evidence.pk}/"
+
+
 KENYA_DRAFT = expect(200, henri=404, olga=404, oscar=404, anonymous=302)
 FILL_KENYA_DRAFT = expect(200, kim=403, henri=404, olga=404, oscar=404, anonymous=302)
 
@@ -28,6 +52,7 @@ ROWS: dict = {
     ),
     "programmes:round_detail": (_draft, KENYA_DRAFT),
     "programmes:round_fill": (lambda w: _draft(w) + "fill/leadership/", FILL_KENYA_DRAFT),
+    "programmes:round_evidence": (_evidence, KENYA_DRAFT),
     "programmes:round_csv": (lambda w: _draft(w) + "answers.csv", KENYA_DRAFT),
     "programmes:round_xlsx": (lambda w: _draft(w) + "answers.xlsx", KENYA_DRAFT),
     "programmes:round_submit": (lambda w: _draft(w) + "submit/", post_only()),
