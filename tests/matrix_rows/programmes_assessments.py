@@ -1,8 +1,9 @@
 """Authorization matrix rows: programmes, assessments (built by tests/programmes_world.py).
 
-The round rows use Kenya's 2026 draft: Kenyans read it, Dan fills it as named assessor, Kim reads but
-cannot fill, Haiti and the observer do not see it (404), and the rounds list is for participants only
-(observers see the network's gap map)."""
+The round rows use Kenya's 2026 draft (and an evidence file Dan attaches to it): Kenyans read it, Dan
+fills it as named assessor, Kim reads but cannot fill, Haiti and the observer do not see it (404), and the
+rounds list is for participants only (observers see the network's gap map). The instruments' pages are
+the coordinator's."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def _evidence(w) -> str:
     return _draft(w) + f"evidence/{evidence.pk}/"
 
 
+INSTRUMENTS = "/n/vln/programmes/instruments/"
+COORDINATORS_ONLY = expect(403, carla=200, oscar=404, anonymous=302)
+
+
+def _instrument(w) -> str:
+    return INSTRUMENTS + f"{programmes_of(w).instrument.slug}/"
+
+
 KENYA_DRAFT = expect(200, henri=404, olga=404, oscar=404, anonymous=302)
 FILL_KENYA_DRAFT = expect(200, kim=403, henri=404, olga=404, oscar=404, anonymous=302)
 
@@ -60,4 +69,9 @@ ROWS: dict = {
     "programmes:round_confirm": (lambda w: _draft(w) + "confirm/", post_only()),
     "programmes:round_lock": (lambda w: _draft(w) + "lock/", post_only()),
     "programmes:round_share": (lambda w: _draft(w) + "share/", post_only()),
+    # The shared instruments: the coordinator edits them; everyone else in the network is refused.
+    "programmes:instrument_list": (lambda w: INSTRUMENTS, COORDINATORS_ONLY),
+    "programmes:instrument_detail": (lambda w: _instrument(w) + "v1/", COORDINATORS_ONLY),
+    "programmes:instrument_file": (lambda w: _instrument(w) + "v1.json", COORDINATORS_ONLY),
+    "programmes:instrument_new_version": (lambda w: _instrument(w) + "new/", COORDINATORS_ONLY),
 }

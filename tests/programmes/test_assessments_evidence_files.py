@@ -390,6 +390,7 @@ def test_pages_with_many_files_ask_no_more_queries(world, django_assert_max_num_
             attach(world, work, item, name=f"{item.code}-{number}.pdf")
     client = world.client_for("faith")
     client.get(f"{BASE}{work.kenya_2026.pk}/")  # warm the session
+    # One more than a round without files (tests/programmes/test_assessments_pages.py): the files.
     with django_assert_max_num_queries(18):
         assert client.get(f"{BASE}{work.kenya_2026.pk}/").status_code == 200
     with django_assert_max_num_queries(13):

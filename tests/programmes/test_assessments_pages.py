@@ -255,11 +255,10 @@ def test_the_list_and_the_round_page_ask_a_fixed_number_of_queries(world, django
     client.get(BASE)  # warm the session
     with django_assert_max_num_queries(10):
         _page(client, BASE)
-    # One more each: the work plan of the round it started from, beside its domains (workplans room);
-    # one more each for the evidence files.
-    with django_assert_max_num_queries(18):
+    # One more each: the work plan of the round it started from, beside its domains (workplans room).
+    with django_assert_max_num_queries(17):
         _page(client, f"{BASE}{work.kenya_2026.pk}/")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         _page(client, f"{BASE}{work.kenya_2026.pk}/fill/leadership/")
 
 

@@ -25,7 +25,7 @@ from qicop.programmes.assessments import exports, forms, selectors, services
 from qicop.programmes.assessments import permissions as rules
 from qicop.programmes.assessments.words import change_words
 from qicop.programmes.downloads import xlsx_response
-from qicop.programmes.models import Answer, AssessmentRound, Instrument
+from qicop.programmes.models import AssessmentRound, Instrument
 
 
 @login_required
@@ -62,6 +62,7 @@ def round_list(request, slug):
             "chosen_instrument": instrument,
             "query_string": query,
             "can_start": rules.can_start_rounds(viewer, network),
+            "can_edit_instruments": permissions.can_edit_instruments(viewer, network),
         },
     )
 
@@ -100,10 +101,11 @@ def _round(request, slug, round_id):
 
 def _detail_context(request, viewer, network, round_: AssessmentRound, *, return_form=None) -> dict:
     domains = selectors.domains_of(round_)
-    answers = {a.item_id: a for a in Answer.objects.filter(round=round_)}
+    answers = {a.item_id: a for a in selectors.answers_of(round_)}
     files: dict[int, list] = {}
-    for evidence in selectors.evidence_files(round_):
-        files.setdefault(evidence.answer.item_id, []).append(evidence)
+    if any(answer.file_count for answer in answers.values()):  # most rounds: no query for files
+        for evidence in selectors.evidence_files(round_):
+            files.setdefault(evidence.answer.item_id, []).append(evidence)
     previous = selectors.previous_round(viewer, round_)
     changes = {c.result.code: c for c in selectors.domain_changes(round_, previous)}
     returned = None
@@ -186,8 +188,10 @@ def _round_fill(request, slug, round_id, domain_code, limit):
         return redirect("programmes:round_detail", network.slug, round_.pk)
     domain = domains[index]
     instrument = round_.instrument
-    answers = {a.item_id: a for a in Answer.objects.filter(round=round_, item__domain=domain)}
-    files = selectors.evidence_files(round_, domain=domain)
+    answers = {a.item_id: a for a in selectors.answers_of(round_, domain=domain)}
+    files = []
+    if any(answer.file_count for answer in answers.values()):
+        files = list(selectors.evidence_files(round_, domain=domain))
     initial = {}
     for item_id, answer in answers.items():
         initial |= {
