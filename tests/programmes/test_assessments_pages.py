@@ -154,10 +154,13 @@ def test_saving_a_domain_goes_on_to_the_next_one(world):
     assert Answer.objects.get(round=work.kenya_2026, item=second).level is None
 
 
-def test_nobody_fills_a_locked_round(world):
+def test_nobody_fills_a_locked_round_and_those_who_filled_it_are_told_why(world):
     work = programmes_of(world)
-    assert world.client_for("carla").get(f"{BASE}{work.kenya_2025.pk}/fill/leadership/").status_code == 403
+    response = world.client_for("carla").get(f"{BASE}{work.kenya_2025.pk}/fill/leadership/", follow=True)
+    assert response.redirect_chain == [(f"{BASE}{work.kenya_2025.pk}/", 302)]
+    assert "This round is locked: nobody changes its answers any more." in response.content.decode()
     assert world.client_for("faith").post(f"{BASE}{work.kenya_2025.pk}/submit/").status_code == 403
+    assert world.client_for("kim").get(f"{BASE}{work.kenya_2025.pk}/fill/leadership/").status_code == 403
 
 
 def test_a_round_goes_through_its_steps_from_the_round_page(world):

@@ -9,6 +9,8 @@ across versions.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.models import TimeStampedModel
+from qicop.core.storage import private_storage
 
 
 def text_in(texts: dict, language: str | None = None) -> str:
@@ -195,6 +198,35 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.item_id}: {self.level}"
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    # A random name in private storage: the file is reached only through the round's page, never by URL.
+    return f"assessments/{instance.answer.round_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(TimeStampedModel):
+    """A file attached to an answer as its evidence (minutes, a plan, a report): checked by its content as
+    meeting materials are (``qicop.core.uploads``), stored privately, handed out to those who may read the
+    round. It counts as evidence where the instrument asks for some."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(
+        "network.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["answer", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class WorkPlan(TimeStampedModel):

@@ -34,11 +34,17 @@ def can_view_round(viewer: Viewer, round_: AssessmentRound) -> bool:
     return is_participant(viewer, network) and round_.shared and round_.status in VISIBLE_TO_OTHERS
 
 
+def may_fill_drafts_of(viewer: Viewer, round_: AssessmentRound) -> bool:
+    """Those who fill the round while it is a draft: the country's focal point, a coordinator, a named
+    assessor (told why when it no longer is one)."""
+    return can_run_rounds(viewer, round_.network, round_.country_id) or is_assessor(viewer, round_)
+
+
 def can_fill_round(viewer: Viewer, round_: AssessmentRound) -> bool:
-    """Edit the answers: while a draft, by the country's focal point, a coordinator or a named assessor."""
+    """Edit the answers and their evidence files: while a draft, by those of ``may_fill_drafts_of``."""
     if round_.status != AssessmentRound.Status.DRAFT:
         return False
-    return can_run_rounds(viewer, round_.network, round_.country_id) or is_assessor(viewer, round_)
+    return may_fill_drafts_of(viewer, round_)
 
 
 def can_confirm_round(viewer: Viewer, round_: AssessmentRound) -> bool:

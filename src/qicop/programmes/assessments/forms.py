@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.forms import countries_by_name
+from qicop.core.uploads import check_upload, too_large_message
 from qicop.network.models import Country, Member, Network
 from qicop.network.permissions import Viewer
 from qicop.programmes.assessments.services import Given
-from qicop.programmes.models import AssessmentRound, Domain, Instrument
+from qicop.programmes.models import AssessmentRound, Domain, EvidenceFile, Instrument
 
 #: The most members offered as named assessors (a network of a few hundred people fits).
 ASSESSOR_CHOICES_LIMIT = 500
@@ -111,11 +115,38 @@ class RoundForm(forms.Form):
 
 class DomainAnswersForm(forms.Form):
     """One domain's items: for each a level (radio buttons, drawn by the template with each level's
-    definition), evidence and a comment. Fields ``level_<item id>``, ``evidence_<id>``, ``comment_<id>``."""
+    definition), evidence, a comment and a file to attach as evidence; and the evidence files to remove.
+    Fields ``level_<item id>``, ``evidence_<id>``, ``comment_<id>``, ``file_<id>``, ``remove``.
 
-    def __init__(self, *args, domain: Domain, levels: list[int], **kwargs):
+    The files go with the answers in the one form (multipart): one save stores levels and files together,
+    so that a file can be the evidence of the level chosen beside it, and nothing typed is lost by leaving
+    the page to upload."""
+
+    def __init__(
+        self,
+        *args,
+        domain: Domain,
+        levels: list[int],
+        files: list[EvidenceFile] = (),
+        too_large=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.items = list(domain.items.all())
+        self._too_large = set(too_large)
+        file_help = _(
+            "PDF, PowerPoint (PPTX), Word (DOCX), Excel (XLSX) or an image (PNG, JPEG, GIF, WebP); at most "
+            "%(limit)s. It is stored with the answer when you save."
+        ) % {"limit": filesizeformat(settings.QICOP_UPLOAD_MAX_BYTES)}
+        self.fields["remove"] = forms.TypedMultipleChoiceField(
+            choices=[(f.pk, f.original_name) for f in files],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": _("That file is no longer evidence of these questions: reload the page.")
+            },
+        )
         choices = [("", _("Not assessed yet"))] + [(str(level), str(level)) for level in levels]
         for item in self.items:
             self.fields[f"level_{item.pk}"] = forms.TypedChoiceField(
@@ -135,6 +166,46 @@ class DomainAnswersForm(forms.Form):
             self.fields[f"comment_{item.pk}"] = forms.CharField(
                 label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+            self.fields[f"file_{item.pk}"] = forms.FileField(
+                label=_("Attach a file as evidence"),
+                required=False,
+                help_text=file_help,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            name = f"file_{item.pk}"
+            if name in self._too_large:
+                self.add_error(name, too_large_message())
+            elif cleaned.get(name):
+                try:
+                    check_upload(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    def attachments(self):
+        """The files chosen, by item, as the service takes them."""
+        return {item: upload for item in self.items if (upload := self.cleaned_data.get(f"file_{item.pk}"))}
+
+    def removed(self) -> list[int]:
+        return self.cleaned_data.get("remove") or []
+
+    def files_chosen_but_not_stored(self) -> None:
+        """When the page comes back with errors, the browser has forgotten the files chosen: say so beside
+        each good one, so that nobody believes it stored."""
+        for item in self.items:
+            name = f"file_{item.pk}"
+            if self.files.get(name) and not self.errors.get(name):
+                self.add_error(
+                    name,
+                    _(
+                        "“%(file)s” was not stored, because of the other problems on this page: choose it "
+                        "again once they are corrected."
+                    )
+                    % {"file": self.files[name].name},
+                )
 
     def given(self):
         """The answers typed, as the service takes them."""

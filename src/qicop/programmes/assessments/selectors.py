@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, is_participant
-from qicop.programmes.models import AssessmentRound, Domain
+from qicop.programmes.models import Answer, AssessmentRound, Domain, EvidenceFile
 from qicop.programmes.permissions import VISIBLE_TO_OTHERS, can_see_gap_map, can_view_round
 from qicop.programmes.scores import DomainResult, domain_results
 
@@ -70,6 +70,24 @@ def round_for(viewer: Viewer, network: Network, round_id: int) -> AssessmentRoun
 def domains_of(round_: AssessmentRound) -> list[Domain]:
     """The round's instrument's domains, each with its items (two queries)."""
     return list(Domain.objects.filter(instrument_id=round_.instrument_id).prefetch_related("items"))
+
+
+def answers_of(round_: AssessmentRound, *, domain: Domain | None = None) -> QuerySet[Answer]:
+    """The round's answers (one domain's, or all), each with its number of evidence files
+    (``file_count``), so that a page asks for the files only when there are some."""
+    answers = Answer.objects.filter(round=round_)
+    if domain is not None:
+        answers = answers.filter(item__domain=domain)
+    return answers.annotate(file_count=Count("files"))
+
+
+def evidence_files(round_: AssessmentRound, *, domain: Domain | None = None) -> QuerySet[EvidenceFile]:
+    """The round's evidence files (one domain's, or all), with their answers, in the order they were added;
+    bounded by services.FILES_PER_ROUND. The caller has checked that the viewer may read the round."""
+    files = EvidenceFile.objects.filter(answer__round=round_).select_related("answer")
+    if domain is not None:
+        files = files.filter(answer__item__domain=domain)
+    return files.order_by("answer__item_id", "created_at", "id")
 
 
 def previous_round(viewer: Viewer, round_: AssessmentRound) -> AssessmentRound | None:

@@ -1,6 +1,6 @@
-"""Writes of assessment rounds: start (optionally from last year's answers), save a domain's answers,
-submit, send back to draft, confirm, lock, share. Each is atomic and audited; each checks the round's
-state itself (the caller checked the actor's permission, with programmes.permissions).
+"""Writes of assessment rounds: start (optionally from last year's answers), save a domain's answers with
+their evidence files, submit, send back to draft, confirm, lock, share. Each is atomic and audited; each
+checks the round's state itself (the caller checked the actor's permission, with programmes.permissions).
 
 A locked round is never changed by anyone; a submitted round changes only once the coordinator sends it
 back to draft with a reason.
@@ -8,6 +8,7 @@ back to draft with a reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.uploads import CheckedUpload, check_upload, safe_file_name
 from qicop.network.models import Country, Member, Network
-from qicop.programmes.models import Answer, AssessmentRound, Instrument, Item
+from qicop.programmes.models import Answer, AssessmentRound, EvidenceFile, Instrument, Item
 
 S = AssessmentRound.Status
+
+#: The most evidence files an answer carries, and a round: enough for the minutes, the plan and a report
+#: of each item, few enough that a round's page and its storage stay bounded.
+FILES_PER_ANSWER = 5
+FILES_PER_ROUND = 100
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,12 @@ def _not_editable(round_: AssessmentRound) -> ValidationError | None:
     if round_.status == S.CONFIRMED:
         return ValidationError(_("This round is confirmed: its answers no longer change."))
     return None
+
+
+def why_not_editable(round_: AssessmentRound) -> str:
+    """Why the round's answers and files cannot change now ("" for a draft)."""
+    refused = _not_editable(round_)
+    return "" if refused is None else refused.messages[0]
 
 
 def _already(country: Country, instrument: Instrument, year: int) -> ValidationError:
@@ -87,7 +100,9 @@ def start_round(
     """Start a draft round of ``instrument`` (its current version) for ``country`` in ``year``; one round a
     country, instrument and year. With ``from_last_year`` the answers (levels, evidence, comments) of the
     country's latest earlier round of the instrument are copied, item to item by lineage, so that a new
-    version's carried items keep theirs; items without a predecessor start empty."""
+    version's carried items keep theirs; items without a predecessor start empty. Evidence files are not
+    copied: a file shows last year's state, and this year's level needs this year's (the written evidence
+    is copied, to be corrected)."""
     if not instrument.current:
         raise ValidationError(
             {
@@ -169,36 +184,114 @@ def _needs_evidence(round_: AssessmentRound, level: int | None) -> bool:
     return level is not None and evidence_from is not None and level >= evidence_from
 
 
-@transaction.atomic
-def save_answers(*, actor, round_: AssessmentRound, answers: dict[Item, Given]) -> None:
-    """Save the answers given for some of the round's items (one domain's, from its page). Only a draft;
-    a level must be on the instrument's scale, and from the instrument's ``evidence_from`` it needs
-    evidence. Nothing is saved when any answer is refused; errors are keyed ``level_<item id>`` and
-    ``evidence_<item id>``."""
-    refused = _not_editable(round_)
-    if refused is not None:
-        raise refused
+def _file_problems(
+    round_: AssessmentRound,
+    answers: dict[Item, Given],
+    attach: dict[Item, object],
+    remove: set[int],
+    files: list[EvidenceFile],
+) -> tuple[dict[str, list[str]], dict[int, int], dict[int, CheckedUpload]]:
+    """The refusals of the files added and removed, each item's number of files once saved, and each
+    accepted upload's checked content (by item id)."""
+    errors: dict[str, list[str]] = {}
+    checked: dict[int, CheckedUpload] = {}
+    known = {f.pk for f in files}
+    if remove - known:
+        errors["__all__"] = [_("That file is not evidence of these questions: reload the page.")]
+    count = {item.pk: 0 for item in answers}
+    for kept in (f for f in files if f.pk not in remove):
+        count[kept.answer.item_id] = count.get(kept.answer.item_id, 0) + 1
+    for item, upload in attach.items():
+        if item not in answers:
+            errors.setdefault("__all__", []).append(_("This question is not part of the round's instrument."))
+            continue
+        try:
+            content = check_upload(upload)
+        except ValidationError as error:
+            errors[f"file_{item.pk}"] = error.messages
+            continue
+        if count[item.pk] >= FILES_PER_ANSWER:
+            errors[f"file_{item.pk}"] = [
+                _(
+                    "“%(item)s” already has %(count)s files, the most an answer carries: remove one "
+                    "first (tick “Remove” beside it)."
+                )
+                % {"item": item.text, "count": FILES_PER_ANSWER}
+            ]
+            continue
+        count[item.pk] += 1
+        checked[item.pk] = content
+    total = EvidenceFile.objects.filter(answer__round=round_).exclude(pk__in=remove).count() + len(checked)
+    if total > FILES_PER_ROUND:
+        errors.setdefault("__all__", []).append(
+            _(
+                "A round carries at most %(count)s evidence files and this one would have more: remove "
+                "files the round no longer needs first."
+            )
+            % {"count": FILES_PER_ROUND}
+        )
+    return errors, count, checked
+
+
+def _answer_problems(
+    round_: AssessmentRound, answers: dict[Item, Given], files_of: dict[int, int]
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item, given in answers.items():
         if item.domain.instrument_id != round_.instrument_id:
             errors.setdefault("__all__", []).append(_("This question is not part of the round's instrument."))
         elif given.level is not None and given.level not in round_.instrument.levels:
             errors[f"level_{item.pk}"] = [_("Choose one of the instrument's levels.")]
-        elif _needs_evidence(round_, given.level) and not given.evidence.strip():
+        elif (
+            _needs_evidence(round_, given.level) and not given.evidence.strip() and not files_of.get(item.pk)
+        ):
             errors[f"evidence_{item.pk}"] = [
                 _(
                     "“%(item)s”: level %(level)s needs evidence (from level %(from)s the "
-                    "instrument asks what shows it: minutes, a plan, a report…). Write it, or choose "
-                    "a lower level."
+                    "instrument asks what shows it: minutes, a plan, a report…). Write it or attach "
+                    "a file, or choose a lower level."
                 )
                 % {"item": item.text, "level": given.level, "from": round_.instrument.evidence_from}
             ]
+    return errors
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    actor,
+    round_: AssessmentRound,
+    answers: dict[Item, Given],
+    attach: dict[Item, object] | None = None,
+    remove: Iterable[int] = (),
+) -> None:
+    """Save the answers given for some of the round's items (one domain's, from its page), with the files
+    attached to them (``attach``: one upload an item) and without the evidence files of ``remove`` (their
+    ids). Only a draft; a level must be on the instrument's scale, and from the instrument's
+    ``evidence_from`` it needs evidence, written or a file. A file is checked by its content as meeting
+    materials are; an answer carries at most FILES_PER_ANSWER files, a round FILES_PER_ROUND. Nothing is
+    saved (and no file stored) when anything is refused; errors are keyed ``level_<item id>``,
+    ``evidence_<item id>`` and ``file_<item id>``."""
+    refused = _not_editable(round_)
+    if refused is not None:
+        raise refused
+    attach = attach or {}
+    remove = set(remove)
+    files = list(
+        EvidenceFile.objects.filter(answer__round=round_, answer__item__in=list(answers)).select_related(
+            "answer"
+        )
+    )
+    errors, files_of, checked = _file_problems(round_, answers, attach, remove, files)
+    for key, problems in _answer_problems(round_, answers, files_of).items():
+        errors.setdefault(key, []).extend(problems)
     if errors:
         raise ValidationError(errors)
     existing = {a.item_id: a for a in Answer.objects.filter(round=round_, item__in=list(answers))}
     changed = []
     for item, given in answers.items():
         answer = existing.get(item.pk) or Answer(round=round_, item=item)
+        existing[item.pk] = answer
         fields = {"level": given.level, "evidence": given.evidence.strip(), "comment": given.comment.strip()}
         if answer.pk and all(getattr(answer, k) == v for k, v in fields.items()):
             continue
@@ -206,9 +299,56 @@ def save_answers(*, actor, round_: AssessmentRound, answers: dict[Item, Given]) 
             setattr(answer, name, value)
         answer.save()
         changed.append(item.code)
-    if changed:
+    removed = [f for f in files if f.pk in remove]
+    _remove_files(removed)
+    added = _store_files(
+        actor, [(existing[item.pk], upload, checked[item.pk]) for item, upload in attach.items()]
+    )
+    if changed or added or removed:
         round_.save(update_fields=["updated_at"])
-        audit(actor=actor, verb="assessment_round.answer", target=round_, items=changed)
+        audit(
+            actor=actor,
+            verb="assessment_round.answer",
+            target=round_,
+            items=changed,
+            files_added=[f.original_name for f in added],
+            files_removed=[f.original_name for f in removed],
+        )
+
+
+def _remove_files(files: list[EvidenceFile]) -> None:
+    """Delete the rows now and their stored files once the deletion is committed."""
+    if not files:
+        return
+    names = [f.file.name for f in files]
+    storage = files[0].file.storage
+    EvidenceFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _store_files(actor, uploads: list[tuple[Answer, object, CheckedUpload]]) -> list[EvidenceFile]:
+    """Store each upload (checked already) as evidence of its answer; if anything fails, the files already
+    written are removed again, so that a refused save leaves no file behind."""
+    member = getattr(actor, "member", None)
+    stored: list[EvidenceFile] = []
+    try:
+        for answer, upload, checked in uploads:
+            evidence = EvidenceFile(
+                answer=answer,
+                original_name=safe_file_name(upload.name, checked.extension),
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                added_by=member,
+            )
+            evidence.file.save(evidence.original_name, upload, save=False)
+            stored.append(evidence)
+            evidence.save()
+    except Exception:
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return stored
 
 
 @transaction.atomic
@@ -225,7 +365,16 @@ def submit_round(*, actor, round_: AssessmentRound, now=None) -> AssessmentRound
             _("Answer every item before submitting; still without a level: %(items)s.")
             % {"items": "; ".join(f"{i.domain.name} \u2014 {i.text}" for i in unanswered)}
         )
-    bare = [i for i in items if _needs_evidence(round_, answers[i.pk].level) and not answers[i.pk].evidence]
+    with_files = set(
+        EvidenceFile.objects.filter(answer__round=round_).values_list("answer__item_id", flat=True)
+    )
+    bare = [
+        i
+        for i in items
+        if _needs_evidence(round_, answers[i.pk].level)
+        and not answers[i.pk].evidence
+        and i.pk not in with_files
+    ]
     if bare:
         raise ValidationError(
             _("Give the evidence of these items' levels before submitting: %(items)s.")

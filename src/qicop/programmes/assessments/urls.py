@@ -1,5 +1,5 @@
-"""Assessment rounds: the list, start a round, the round's page, fill one domain, the round's steps
-(submit, send back, confirm, lock, share) and its CSV and XLSX."""
+"""Assessment rounds: the list, start a round, the round's page, fill one domain, an evidence file, the
+round's steps (submit, send back, confirm, lock, share) and its CSV and XLSX."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path(BASE + "new/", views.round_create, name="round_create"),
     path(ROUND, views.round_detail, name="round_detail"),
     path(ROUND + "fill/<slug:domain_code>/", views.round_fill, name="round_fill"),
+    path(ROUND + "evidence/<int:file_id>/", views.round_evidence, name="round_evidence"),
     path(ROUND + "submit/", views.round_submit, name="round_submit"),
     path(ROUND + "return/", views.round_return, name="round_return"),
     path(ROUND + "confirm/", views.round_confirm, name="round_confirm"),

@@ -1,5 +1,6 @@
 """Pages of assessment rounds: the list, start a round, the round (domains, items, levels and the change
-since the previous round), fill one domain a page, the round's steps, and its answers as CSV."""
+since the previous round), fill one domain a page (with the files attached as evidence), an evidence file,
+the round's steps, and its answers as CSV."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from qicop.core import uploads
 from qicop.core.forms import add_service_errors
 from qicop.core.i18n import by_display_name
 from qicop.core.models import AuditEntry
@@ -22,7 +25,7 @@ from qicop.programmes.assessments import exports, forms, selectors, services
 from qicop.programmes.assessments import permissions as rules
 from qicop.programmes.assessments.words import change_words
 from qicop.programmes.downloads import xlsx_response
-from qicop.programmes.models import Answer, AssessmentRound, Instrument
+from qicop.programmes.models import AssessmentRound, Instrument
 
 
 @login_required
@@ -59,6 +62,7 @@ def round_list(request, slug):
             "chosen_instrument": instrument,
             "query_string": query,
             "can_start": rules.can_start_rounds(viewer, network),
+            "can_edit_instruments": permissions.can_edit_instruments(viewer, network),
         },
     )
 
@@ -97,7 +101,11 @@ def _round(request, slug, round_id):
 
 def _detail_context(request, viewer, network, round_: AssessmentRound, *, return_form=None) -> dict:
     domains = selectors.domains_of(round_)
-    answers = {a.item_id: a for a in Answer.objects.filter(round=round_)}
+    answers = {a.item_id: a for a in selectors.answers_of(round_)}
+    files: dict[int, list] = {}
+    if any(answer.file_count for answer in answers.values()):  # most rounds: no query for files
+        for evidence in selectors.evidence_files(round_):
+            files.setdefault(evidence.answer.item_id, []).append(evidence)
     previous = selectors.previous_round(viewer, round_)
     changes = {c.result.code: c for c in selectors.domain_changes(round_, previous)}
     returned = None
@@ -120,7 +128,9 @@ def _detail_context(request, viewer, network, round_: AssessmentRound, *, return
                 "domain": domain,
                 "change": changes.get(domain.code),
                 "change_words": change_words(changes.get(domain.code), previous),
-                "rows": [_row(item, answers.get(item.pk)) for item in domain.items.all()],
+                "rows": [
+                    _row(item, answers.get(item.pk), files.get(item.pk, [])) for item in domain.items.all()
+                ],
             }
             for domain in domains
         ],
@@ -136,9 +146,14 @@ def _detail_context(request, viewer, network, round_: AssessmentRound, *, return
     }
 
 
-def _row(item, answer) -> dict:
+def _row(item, answer, files) -> dict:
     level = answer.level if answer else None
-    return {"item": item, "answer": answer, "definition": item.level_text(level) if level is not None else ""}
+    return {
+        "item": item,
+        "answer": answer,
+        "files": files,
+        "definition": item.level_text(level) if level is not None else "",
+    }
 
 
 @login_required
@@ -149,18 +164,34 @@ def round_detail(request, slug, round_id):
     )
 
 
+@csrf_exempt  # the CSRF check runs inside, once the size limit is in place (it reads the uploads)
 @login_required
 def round_fill(request, slug, round_id, domain_code):
+    """One domain's answers, with the files attached as their evidence (one multipart form)."""
+    limit = uploads.UploadSizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _round_fill(request, slug, round_id, domain_code, limit)
+
+
+@csrf_protect
+def _round_fill(request, slug, round_id, domain_code, limit):
     viewer, network, round_ = _round(request, slug, round_id)
     domains = selectors.domains_of(round_)
     index = next((n for n, d in enumerate(domains) if d.code == domain_code), None)
     if index is None:
         raise Http404("No such domain in this round's instrument")
     if not permissions.can_fill_round(viewer, round_):
-        raise PermissionDenied
+        if not permissions.may_fill_drafts_of(viewer, round_):
+            raise PermissionDenied
+        # Its assessors are told why (submitted, confirmed or locked since they opened the page), not 403.
+        messages.error(request, services.why_not_editable(round_))
+        return redirect("programmes:round_detail", network.slug, round_.pk)
     domain = domains[index]
     instrument = round_.instrument
-    answers = {a.item_id: a for a in Answer.objects.filter(round=round_, item__domain=domain)}
+    answers = {a.item_id: a for a in selectors.answers_of(round_, domain=domain)}
+    files = []
+    if any(answer.file_count for answer in answers.values()):
+        files = list(selectors.evidence_files(round_, domain=domain))
     initial = {}
     for item_id, answer in answers.items():
         initial |= {
@@ -168,13 +199,26 @@ def round_fill(request, slug, round_id, domain_code):
             f"evidence_{item_id}": answer.evidence,
             f"comment_{item_id}": answer.comment,
         }
+    posted = request.method == "POST"
     form = forms.DomainAnswersForm(
-        request.POST or None, initial=initial, domain=domain, levels=instrument.levels
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=initial,
+        domain=domain,
+        levels=instrument.levels,
+        files=files,
+        too_large=limit.too_large,
     )
     following = domains[index + 1] if index + 1 < len(domains) else None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
-            services.save_answers(actor=request.user, round_=round_, answers=form.given())
+            services.save_answers(
+                actor=request.user,
+                round_=round_,
+                answers=form.given(),
+                attach=form.attachments(),
+                remove=form.removed(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -184,6 +228,8 @@ def round_fill(request, slug, round_id, domain_code):
             if "next" in request.POST:
                 return redirect("programmes:round_detail", network.slug, round_.pk)
             return redirect("programmes:round_fill", network.slug, round_.pk, domain.code)
+    if form.errors:
+        form.files_chosen_but_not_stored()
     return render(
         request,
         "programmes/assessments/round_fill.html",
@@ -196,14 +242,17 @@ def round_fill(request, slug, round_id, domain_code):
             "previous_domain": domains[index - 1] if index > 0 else None,
             "next_domain": following,
             "form": form,
-            "questions": _questions(form, instrument),
+            "questions": _questions(form, instrument, files),
+            "files_per_answer": services.FILES_PER_ANSWER,
         },
         status=400 if form.errors else 200,
     )
 
 
-def _questions(form: forms.DomainAnswersForm, instrument: Instrument) -> list[dict]:
-    """Each item with its choices (level, definition, checked), as typed when the form was posted."""
+def _questions(form: forms.DomainAnswersForm, instrument: Instrument, files) -> list[dict]:
+    """Each item with its choices (level, definition, checked), as typed when the form was posted, and its
+    evidence files (each with whether "Remove" was ticked)."""
+    ticked = {str(pk) for pk in form.data.getlist("remove")} if form.is_bound else set()
     out = []
     for item in form.items:
         name = f"level_{item.pk}"
@@ -225,6 +274,10 @@ def _questions(form: forms.DomainAnswersForm, instrument: Instrument) -> list[di
                 "needs_evidence": instrument.evidence_from,
                 "evidence": form[f"evidence_{item.pk}"],
                 "comment": form[f"comment_{item.pk}"],
+                "file": form[f"file_{item.pk}"],
+                "files": [
+                    {"file": f, "ticked": str(f.pk) in ticked} for f in files if f.answer.item_id == item.pk
+                ],
             }
         )
     return out
@@ -318,6 +371,17 @@ def round_return(request, slug, round_id):
             return redirect("programmes:round_detail", network.slug, round_.pk)
     context = _detail_context(request, viewer, network, round_, return_form=form)
     return render(request, "programmes/assessments/round_detail.html", context, status=400)
+
+
+@login_required
+def round_evidence(request, slug, round_id, file_id):
+    """An evidence file of the round, to whoever may read the round (PDFs and images shown, the rest
+    downloaded, never run)."""
+    _viewer, _network, round_ = _round(request, slug, round_id)
+    evidence = selectors.evidence_files(round_).filter(pk=file_id).first()
+    if evidence is None:
+        raise Http404("No such evidence file in this round")
+    return uploads.private_file_response(evidence, _("evidence"))
 
 
 @login_required
