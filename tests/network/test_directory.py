@@ -103,7 +103,8 @@ def test_the_network_home_page_query_count_is_bounded(world):
     client.get("/n/vln/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/n/vln/")
-    assert len(queries) <= 13  # among them: the next meetings, the team reports and work-plan steps owed
+    assert len(queries) <= 14  # among them: the next meetings, the team reports, work-plan steps owed and
+    # the reader's own coach certification
 
 
 def test_organisations_are_told_apart_by_their_country_not_by_a_code(demo):
