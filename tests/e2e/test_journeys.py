@@ -252,3 +252,47 @@ def test_kenyas_focal_point_fills_this_years_assessment_and_reads_the_gaps(reade
     reader.open(f"{NETWORK}/programmes/countries/KE/")
     reader.open(f"{NETWORK}/programmes/gap-map/")
     assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_a_mentor_observes_kenyas_candidate_the_certifying_body_certifies_him_and_anyone_verifies(reader):
+    page = reader.page
+    day = "d => new Date(Date.now() - d * 86400000).toISOString().slice(0, 10)"
+    # Nadège (Haiti), a certified mentor, finds Kenya's candidate one observation short of its standard.
+    reader.sign_in("member.ht@example.org")
+    reader.open(f"{NETWORK}/programmes/coaches/KE/")
+    portfolio = page.locator("tr", has_text="Kamau Kariuki").locator("a").first.get_attribute("href")
+    reader.open(portfolio)
+    observe = reader.links(rf"{NETWORK}/programmes/coaches/certifications/\d+/observe/")
+    if observe:  # an earlier journey on the shared demo may have observed and certified him already
+        reader.open(observe[0])
+        page.fill("input[name=observed_on]", page.evaluate(day, 1))
+        page.fill("textarea[name=summary]", "He let the team read its own run chart before saying a word.")
+        for name in dict.fromkeys(
+            page.eval_on_selector_all("input[name^=rating_]", "e => e.map(i => i.name)")
+        ):
+            page.check(f"input[name={name}][value='3']")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        reader.read()
+        assert page.url.removeprefix(reader.site) == portfolio, page.inner_text("main")[:800]
+    # Kenya's certifying body reads the portfolio, every requirement now met, and certifies.
+    page.context.clear_cookies()
+    reader.sign_in("certifier.ke@example.org")
+    reader.open(portfolio)
+    decide = reader.links(rf"{NETWORK}/programmes/coaches/certifications/\d+/decide/")
+    if decide:
+        reader.open(decide[0])
+        page.check("input[name=decision][value=certify]")
+        page.fill("input[name=decided_on]", page.evaluate(day, 0))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        reader.read()
+        assert page.url.removeprefix(reader.site) == portfolio, page.inner_text("main")[:800]
+    verify = reader.links(rf"{NETWORK}/programmes/certified-coaches/verify/\?code=.+")
+    assert verify, page.inner_text("main")[:800]
+    # Anyone with the link, signed in or not, reads that the certificate is genuine and in force.
+    page.context.clear_cookies()
+    reader.open(verify[0])
+    assert "Kamau Kariuki" in page.inner_text("main")
+    assert reader.problems == [], "\n".join(reader.problems)

@@ -433,3 +433,25 @@ def test_the_country_page_links_its_keepers_and_certifying_body_to_the_certifica
     coaches_of(world)
     page = _page(world.client_for(persona), "/n/vln/countries/KE/")
     assert (f'href="{BASE}KE/"' in page) is linked
+
+
+@pytest.mark.parametrize("persona", ["faith", "kim"])
+def test_a_certified_coachs_portfolio_links_the_certificate_and_a_verification_page_anyone_may_open(
+    world, persona
+):
+    import re
+
+    from django.test import Client
+
+    coaches = coaches_of(world)
+    page = world.client_for(persona).get(f"{BASE}certifications/{coaches.faith.pk}/").content.decode()
+    assert f"{BASE.replace('coaches/', 'certified-coaches/')}{coaches.faith.pk}/certificate.pdf" in page
+    link = re.search(r'href="([^"]*/certified-coaches/verify/\?code=[^"]+)"', page).group(1)
+    checked = Client().get(link.replace("&amp;", "&")).content.decode()
+    assert "Faith Focal" in checked and "in force" in checked
+
+
+def test_a_candidates_portfolio_has_no_certificate_to_verify(world):
+    coaches = coaches_of(world)
+    page = world.client_for("faith").get(f"{BASE}certifications/{coaches.dan.pk}/").content.decode()
+    assert "certificate.pdf" not in page and "verify/?code=" not in page

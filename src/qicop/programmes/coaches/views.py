@@ -4,11 +4,14 @@ the withdraw and renew buttons."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_POST
 from qicop.core.forms import add_service_errors
 from qicop.improvement.permissions import can_view_workspaces
 from qicop.network import selectors as network_selectors
+from qicop.programmes.certificates.documents import certificate_code
 from qicop.programmes.coaches import forms, selectors, services, words
 from qicop.programmes.coaches import permissions as rules
 from qicop.programmes.coaches.portfolio import is_mentor, portfolio_of, requirements
@@ -145,10 +149,16 @@ def coach_portfolio(request, slug, certification_id):
     standard = standard_for(network, certification.country)
     needs = requirements(portfolio, standard)
     is_open = certification.status == OPEN
+    verify = ""
+    if rules.can_download_certificate(viewer, certification):
+        # The link the coach hands to whoever must check the certificate (an employer, a partner).
+        code = certificate_code(certification)
+        verify = reverse("programmes:coach_verify", args=[network.slug]) + "?" + urlencode({"code": code})
     return render(
         request,
         "programmes/coaches/portfolio.html",
         {
+            "verify_url": verify,
             "network": network,
             "certification": certification,
             "portfolio": portfolio,
