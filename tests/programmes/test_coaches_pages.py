@@ -455,3 +455,13 @@ def test_a_candidates_portfolio_has_no_certificate_to_verify(world):
     coaches = coaches_of(world)
     page = world.client_for("faith").get(f"{BASE}certifications/{coaches.dan.pk}/").content.decode()
     assert "certificate.pdf" not in page and "verify/?code=" not in page
+
+
+def test_recertification_is_offered_as_a_certificate_nears_its_end_not_years_before(world):
+    coaches = coaches_of(world)
+    carla = world.client_for("carla")
+    expiring = carla.get(_portfolio(coaches.faith)).content.decode()
+    lapsed = carla.get(_portfolio(coaches.rose)).content.decode()
+    in_force = carla.get(_portfolio(coaches.henri)).content.decode()
+    assert "renew/" in expiring and "renew/" in lapsed
+    assert "renew/" not in in_force  # two years of validity left

@@ -23,7 +23,7 @@ from qicop.programmes.certificates.documents import certificate_code
 from qicop.programmes.coaches import forms, selectors, services, words
 from qicop.programmes.coaches import permissions as rules
 from qicop.programmes.coaches.portfolio import is_mentor, portfolio_of, requirements
-from qicop.programmes.coaches.stages import stage_of
+from qicop.programmes.coaches.stages import Stage, stage_of
 from qicop.programmes.coaches.standards import competencies_of, standard_for
 from qicop.programmes.models import CoachCertification
 
@@ -149,6 +149,7 @@ def coach_portfolio(request, slug, certification_id):
     standard = standard_for(network, certification.country)
     needs = requirements(portfolio, standard)
     is_open = certification.status == OPEN
+    stage = stage_of(certification.status, certification.valid_until, len(portfolio.observations), today)
     verify = ""
     if rules.can_download_certificate(viewer, certification):
         # The link the coach hands to whoever must check the certificate (an employer, a partner).
@@ -162,9 +163,7 @@ def coach_portfolio(request, slug, certification_id):
             "network": network,
             "certification": certification,
             "portfolio": portfolio,
-            "stage": stage_of(
-                certification.status, certification.valid_until, len(portfolio.observations), today
-            ),
+            "stage": stage,
             "teams": [(t, can_view_workspaces(viewer, t.team.collaborative)) for t in portfolio.teams],
             "checklist": [(r, words.sentence(r)) for r in needs],
             "all_met": all(r.met for r in needs),
@@ -176,7 +175,8 @@ def coach_portfolio(request, slug, certification_id):
             "can_observe": rules.can_observe(viewer, certification, is_mentor=mentor),
             "can_decide": rules.can_decide(viewer, certification),
             "can_withdraw": is_open and rules.can_withdraw(viewer, certification),
-            "can_renew": certification.status == CERTIFIED
+            # Recertification opens as the certificate nears its end (or after it lapsed), not years before.
+            "can_renew": stage in (Stage.EXPIRING, Stage.LAPSED)
             and not certification.renewals.filter(status__in=[OPEN, CERTIFIED]).exists()
             and rules.can_renew(viewer, certification),
         },
