@@ -88,6 +88,44 @@ def demo_pages():
         "/accounts/profile/tokens/",
         "/accounts/password/",
         "/does-not-exist/",
+        *programme_pages(),
+    ]
+
+
+def programme_pages():
+    """The national quality programmes' pages (issue 16) on the demo, as the coordinator reads them."""
+    from qicop.improvement.models import Collaborative
+    from qicop.programmes.models import AssessmentRound, CoachCertification, WorkPlan
+
+    kenya = AssessmentRound.objects.filter(network__slug="virtual", country__iso2="KE")
+    draft = kenya.filter(status="draft").order_by("-year").first()
+    plan = WorkPlan.objects.filter(round__network__slug="virtual", round__country__iso2="KE").first()
+    coaches = CoachCertification.objects.filter(network__slug="virtual", country__iso2="KE")
+    candidate = coaches.filter(status="candidate").order_by("id").first()
+    certified = coaches.filter(status="certified").order_by("-valid_until").first()
+    collaborative = Collaborative.objects.filter(network__slug="virtual", country__iso2="KE").first()
+    return [
+        "/n/virtual/improvement/",
+        f"/n/virtual/improvement/{collaborative.pk}/",
+        "/n/virtual/programmes/gap-map/",
+        "/n/virtual/programmes/countries/KE/",
+        "/n/virtual/programmes/assessments/",
+        f"/n/virtual/programmes/assessments/{draft.pk}/",
+        f"/n/virtual/programmes/assessments/{draft.pk}/fill/leadership/",
+        f"/n/virtual/programmes/assessments/{plan.round_id}/work-plan/",
+        "/n/virtual/programmes/instruments/",
+        "/n/virtual/programmes/instruments/national-qm-programme/v1/",
+        "/n/virtual/programmes/consumers/",
+        "/n/virtual/programmes/consumers/KE/",
+        "/n/virtual/programmes/certified-coaches/",
+        "/n/virtual/programmes/certified-coaches/KE/",
+        "/n/virtual/programmes/certified-coaches/verify/",
+        "/n/virtual/programmes/coaches/KE/",
+        "/n/virtual/programmes/coaches/KE/standards/",
+        "/n/virtual/programmes/coaches/KE/new/",
+        f"/n/virtual/programmes/coaches/certifications/{candidate.pk}/",
+        f"/n/virtual/programmes/coaches/certifications/{candidate.pk}/knowledge/",
+        f"/n/virtual/programmes/coaches/certifications/{certified.pk}/",
     ]
 
 
