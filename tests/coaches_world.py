@@ -40,7 +40,9 @@ class CoachesWorld:
         self.today = today = timezone.localdate()
         Membership.objects.create(member=world.kim, network=world.network, role=Role.CERTIFIER)
 
-        def certification(member, country, status, *, started, decided=None, years=3, mentor=False, **more):
+        def certification(
+            member, country, status, *, started, decided=None, years=3, mentor=False, until=None, **more
+        ):
             return CoachCertification.objects.create(
                 network=world.network,
                 country=country,
@@ -49,7 +51,7 @@ class CoachesWorld:
                 started_on=started,
                 decided_on=decided,
                 decided_by=world.kim if decided and country == world.kenya else None,
-                valid_until=valid_until_for(decided, years) if decided else None,
+                valid_until=until or (valid_until_for(decided, years) if decided else None),
                 mentor=mentor,
                 created_by=world.carla.user,
                 **more,
@@ -65,14 +67,17 @@ class CoachesWorld:
             mentor=True,
             knowledge_score=88,
         )
-        # Faith's ends 60 days from today: decided three years less 59 days ago.
-        faith_decided = today.replace(year=today.year - 3) + timedelta(days=61)
+        # Faith's ends exactly 60 days from today (counted in days, whatever leap years lie between), three
+        # years after it was decided.
+        faith_until = today + timedelta(days=60)
+        faith_decided = years_before(faith_until + timedelta(days=1), 3)
         self.faith = certification(
             world.faith,
             world.kenya,
             certified,
             started=faith_decided - timedelta(days=300),
             decided=faith_decided,
+            until=faith_until,
             knowledge_score=75,
         )
         self.rose_member = make_member(
@@ -83,7 +88,7 @@ class CoachesWorld:
             world.haiti,
             certified,
             started=today - timedelta(days=1500),
-            decided=today.replace(year=today.year - 3) - timedelta(days=29),
+            decided=years_before(today, 3) - timedelta(days=29),
             knowledge_score=71,
         )
         self.dan = certification(
@@ -116,6 +121,14 @@ class CoachesWorld:
             CompetencyRating(observation=self.observation, competency=competency, rating=3, comment="")
             for competency in self.competencies
         )
+
+
+def years_before(day, years: int):
+    """The same day ``years`` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def coaches_of(world) -> CoachesWorld:

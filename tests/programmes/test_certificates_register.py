@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from coaches_world import coaches_of
+from coaches_world import coaches_of, years_before
 from personas import make_member
 from qicop.core.when import when
 from qicop.network.models import Role
@@ -104,7 +104,7 @@ def test_the_coming_expiries_come_in_date_order(world):
         "soon@example.org", "Zed Soon", world.kenya, network=world.network, roles=[Role.MEMBER]
     )
     # Zed's ends in 10 days, before Faith's (60 days), though his name sorts after hers
-    certify(world, soon, world.kenya, decided=today.replace(year=today.year - 3) + timedelta(days=11))
+    certify(world, soon, world.kenya, decided=years_before(today, 3) + timedelta(days=11))
     response = world.client_for("kim").get(ROOT + "KE/")
     assert [c.member.full_name for c in response.context["expiries"]] == ["Zed Soon", "Faith Focal"]
     assert coaches.faith.valid_until > response.context["expiries"][0].valid_until

@@ -4,6 +4,8 @@ their roles. Each is atomic and audited; the caller checked the actor's permissi
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qicop.core.audit import audit
+from qicop.core.i18n import first_time_zone
 from qicop.network.models import Country, Member, Network
 from qicop.programmes.models import ConsumerRepresentative, ConsumerRole
 
@@ -179,10 +182,16 @@ def remove_representative(*, actor, representative: ConsumerRepresentative) -> N
     representative.delete()  # its roles go with it (on_delete CASCADE)
 
 
+def country_today(country: Country):
+    """Today's date in ``country`` (its first time zone)."""
+    return timezone.localdate(timezone=ZoneInfo(first_time_zone(country.time_zone)))
+
+
 @transaction.atomic
 def end_role(*, actor, role: ConsumerRole, today=None) -> ConsumerRole:
-    """End a role today: it stays in the register, with today as its last day."""
-    today = today or timezone.localdate()
+    """End a role today — today in the representative's country, whoever ends it from wherever: it stays in
+    the register, with that day as its last."""
+    today = today or country_today(role.representative.country)
     if role.until is not None and role.until <= today:
         raise ValidationError(_("This role has already ended: there is nothing to end."))
     if role.since > today:

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.core.forms import add_service_errors
@@ -279,7 +278,8 @@ def consumer_role_remove(request, slug, iso2, role_id):
             "role": role,
             "representative": role.representative,
             "error": error,
-            "ended": role.until is not None and role.until <= timezone.localdate(),
+            "ended": role.until is not None
+            and role.until <= services.country_today(role.representative.country),
         },
         status=400 if error else 200,
     )
