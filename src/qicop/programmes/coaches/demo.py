@@ -32,6 +32,7 @@ from django.utils import timezone
 from qicop.accounts.backends import DEMO_PASSWORD
 from qicop.accounts.models import User
 from qicop.improvement.models import Collaborative, Team
+from qicop.meetings.models import Attendance, Meeting
 from qicop.network.models import Country, Member, Membership, Network, Role
 from qicop.programmes.coaches.portfolio import portfolio_of, snapshot
 from qicop.programmes.coaches.stages import valid_until_for
@@ -412,6 +413,8 @@ def _load(network: Network) -> None:
             if spec.certified:
                 certification.valid_until = valid_until_for(decided, standard.validity_years)
             applied = standard_at(standard, decided, started.get(country.pk))
+            if spec.certified:
+                _attended_enough(network, certification, applied, decided)
             certification.portfolio = snapshot(portfolio_of(certification), applied)
             certification.save()
         made[spec.email] = certification
@@ -420,6 +423,38 @@ def _load(network: Network) -> None:
     for certification in every:
         moment = datetime.combine(certification.decided_on or certification.started_on, time(9), tzinfo=UTC)
         CoachCertification.objects.filter(pk=certification.pk).update(created_at=moment, updated_at=moment)
+
+
+def _attended_enough(network, certification, standard, decided: date) -> None:
+    """Who attended which session is the meetings demo's to draw, and it draws from the sessions held before
+    the moment the demo loads: a coach certified here is recorded at as many earlier held sessions (with an
+    attendance report) as the standard asks, when the draw left them short."""
+    renewal = certification.kind == CoachCertification.Kind.RENEWAL
+    need = standard.renewal_sessions if renewal else standard.min_sessions
+    missing = need - portfolio_of(certification).session_count
+    if missing <= 0:
+        return
+    member = certification.member
+    sessions = Meeting.objects.filter(
+        network=network,
+        kind=Meeting.Kind.VIRTUAL,
+        status=Meeting.Status.HELD,
+        start__date__lt=decided,
+        attendance__isnull=False,
+    ).exclude(attendance__member=member)
+    if renewal and certification.renews is not None:
+        sessions = sessions.filter(start__date__gte=certification.renews.decided_on)
+    for meeting in sessions.distinct().order_by("-start")[:missing]:
+        Attendance.objects.create(
+            meeting=meeting,
+            member=member,
+            name=member.full_name,
+            email=member.user.email,
+            minutes=round((meeting.end - meeting.start).total_seconds() / 60 * 0.9),
+            first_joined=meeting.start,
+            source=Attendance.Source.ZOOM,
+            matched_by="email",
+        )
 
 
 def standard_at(standard: CertificationStandard, decided: date, collaborative_start: date | None):
