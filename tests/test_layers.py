@@ -29,7 +29,7 @@ FLOORS: list[set[str]] = [
     {"indicators", "meetings"},  # the data and its imports; the meetings
     {"dashboards", "exchange"},  # charts and data quality over the indicators; pulls from DHIS2 servers
     {"knowledge"},  # case studies (with their charts), resources, discussions
-    {"improvement"},  # collaboratives, teams, PDSA cycles, reports and scores, change ideas
+    {"improvement", "mailin"},  # collaboratives, teams, PDSA, change ideas; replies to notifications by mail
     {"programmes"},  # national quality programmes: scored instruments, assessment rounds, gap maps
     {"portal", "api", "backup", "demo"},  # pages composed of several apps; the APIs; whole-site tools
     {"urls", "settings", "wsgi"},  # the wiring: the addresses, the settings, the web server's entry

@@ -264,6 +264,8 @@ def _main(argv: list[str] | None) -> int:
         return backup(argv[1:])
     if command == "restore":
         return restore(argv[1:])
+    if command in ("receive-mail", "mail-in"):  # said with a hyphen, as mail servers' pipes are written
+        argv[0] = command.replace("-", "_")
     _setup_django()
     from django.core.management import execute_from_command_line
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "qicop.knowledge",
     "qicop.improvement",
     "qicop.programmes",
+    "qicop.mailin",
     "qicop.search",
     "qicop.exchange",
     "qicop.portal",
@@ -218,6 +220,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qicop <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replying to notifications by e-mail (mailin): reply+<token>@QICOP_MAIL_DOMAIN reaches `qicop mail-in` or
+# `qicop receive-mail`; a token works QICOP_MAIL_REPLY_DAYS days; a larger message than
+# QICOP_MAIL_MAX_BYTES is refused whole. QICOP_MAIL_REPLIES=0 sends notifications without reply addresses.
+QICOP_MAIL_REPLIES = env_bool("QICOP_MAIL_REPLIES", default=True)
+QICOP_MAIL_DOMAIN = (env_str("QICOP_MAIL_DOMAIN") or urlsplit(BASE_URL).hostname or "localhost").lower()
+QICOP_MAIL_REPLY_DAYS = env_int("QICOP_MAIL_REPLY_DAYS", 60)
+QICOP_MAIL_MAX_BYTES = env_int("QICOP_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+if QICOP_MAIL_REPLY_DAYS < 1 or QICOP_MAIL_MAX_BYTES < 1:
+    raise ImproperlyConfigured("QICOP_MAIL_REPLY_DAYS and QICOP_MAIL_MAX_BYTES: must be at least 1")
 
 TASKS = {
     "default": {

@@ -12,11 +12,12 @@ a report resolved, is not sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
@@ -31,6 +32,28 @@ from qicop.network.models import Member, Membership, Role
 
 DIGEST_EVERY = timedelta(hours=24)
 DIGEST_MAX_ITEMS = 100  # listed in one digest; the rest wait for the next one
+
+# Kinds of notification that are a post of a discussion the member follows or is named in: mailing-list
+# mode sends each of them at once, whatever the member's e-mail setting.
+POST_KINDS = (Notification.Kind.REPLY, Notification.Kind.MENTION, Notification.Kind.ACCEPTED)
+
+
+def _no_reply_address(notification) -> str | None:
+    return None
+
+
+def _nobody(member_ids) -> set[int]:
+    return set()
+
+
+# Set by an app above this one (mailin) at start-up, so that knowledge need not import it: the address at
+# which a notification can be answered by e-mail, and who wants every post of what they follow by mail.
+_hooks: dict[str, Callable] = {"reply_address": _no_reply_address, "every_post": _nobody}
+
+
+def register_mail_hooks(*, reply_address: Callable, every_post: Callable) -> None:
+    _hooks["reply_address"] = reply_address
+    _hooks["every_post"] = every_post
 
 
 def notify(*, kind: str, thread: Thread, post, member_ids) -> list[Notification]:
@@ -86,7 +109,12 @@ def _create(rows: list[Notification]) -> list[Notification]:
         .exclude(email=NotificationSettings.Email.IMMEDIATELY)
         .values_list("member_id", flat=True)
     )
-    ids = [n.pk for n in created if n.member_id not in never_now]
+    every_post = _hooks["every_post"](never_now) if never_now else set()
+    ids = [
+        n.pk
+        for n in created
+        if n.member_id not in never_now or (n.kind in POST_KINDS and n.member_id in every_post)
+    ]
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
     return created
@@ -245,12 +273,22 @@ def send_notification_email(notification_id: int) -> bool:
         )
         if notification is None or not _sendable(notification):
             return False
-        if email_setting(notification.member_id) != NotificationSettings.Email.IMMEDIATELY:
+        if email_setting(notification.member_id) != NotificationSettings.Email.IMMEDIATELY and not (
+            notification.kind in POST_KINDS and _hooks["every_post"]({notification.member_id})
+        ):
             return False
         member = notification.member
         item = _item(notification)
+        reply_address = _hooks["reply_address"](notification)
+        item["reply_by_mail"] = bool(reply_address)
         subject, body = _render(item["template"], member, item)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [member.user.email])
+        EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [member.user.email],
+            reply_to=[reply_address] if reply_address else None,
+        ).send()
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
