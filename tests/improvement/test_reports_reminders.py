@@ -75,7 +75,7 @@ def test_the_command_queues_the_reminders(world):
 def test_a_late_report_is_owed_on_the_team_leads_home_with_its_due_date_and_a_link_to_the_form(world):
     work = improvement_of(world)
     page = world.client_for("kim").get("/n/vln/").content.decode()
-    assert "Owed: your teams' monthly reports" in page
+    assert "Waiting for you" in page and "the monthly report for" in page
     second = first_of(work.start + timedelta(days=40))
     edit = f"/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/reports/{second:%Y-%m}/edit/"
     assert edit in page and "late: it was due by" in page

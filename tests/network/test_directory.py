@@ -103,8 +103,10 @@ def test_the_network_home_page_query_count_is_bounded(world):
     client.get("/n/vln/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/n/vln/")
-    assert len(queries) <= 14  # among them: the next meetings, the team reports, work-plan steps owed and
-    # the reader's own coach certification
+    assert len(queries) <= 27  # among them: the next meetings, what is waiting for the reader (one query
+    # a source: portal.owed), the reader's own coach certification, what changed since the last visit
+    # (portal.changes: the last visit, case studies, resources, replies, the last meeting, the country's
+    # signals); tests/portal/test_waiting.py pins each persona
 
 
 def test_organisations_are_told_apart_by_their_country_not_by_a_code(demo):

@@ -335,6 +335,11 @@ def _failed_summary(data_import: DataImport, message: str) -> dict:
     return ImportSummary.failed(message, import_options=_answer_options(data_import.options)).to_dict()
 
 
+def _tell_uploader(data_import: DataImport) -> None:
+    """Once the failure is committed, the uploader hears of it by e-mail (indicators.mail: once)."""
+    transaction.on_commit(lambda: tasks.mail_failed_import.enqueue(data_import.pk))
+
+
 def _fail_on_the_way_out(data_import: DataImport, error: BaseException) -> None:
     """Mark a job failed when its run ends on an error nobody expected, or because the worker is stopping
     (the import's transaction is rolled back by then: nothing was stored). The caller re-raises."""
@@ -346,6 +351,7 @@ def _fail_on_the_way_out(data_import: DataImport, error: BaseException) -> None:
         DataImport.objects.filter(pk=data_import.pk).update(
             status=DataImport.Status.FAILED, summary=summary, finished_at=timezone.now()
         )
+        _tell_uploader(data_import)
     except DatabaseError:
         pass  # the database is what failed: the next worker to start, or the next reader, marks it
 
@@ -378,6 +384,7 @@ def run_import(import_id: int) -> None:
     except (ValidationError, PermissionDenied) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         _record_outcome(data_import, DataImport.Status.FAILED, _failed_summary(data_import, message))
+        _tell_uploader(data_import)
     except BaseException as error:
         _fail_on_the_way_out(data_import, error)
         raise
@@ -439,6 +446,7 @@ def run_metadata_import(import_id: int) -> None:
         DataImport.objects.filter(pk=import_id).update(
             status=DataImport.Status.FAILED, summary=report, finished_at=timezone.now()
         )
+        _tell_uploader(data_import)
     except BaseException as error:
         _fail_on_the_way_out(data_import, error)
         raise
@@ -505,6 +513,7 @@ def fail_orphaned_imports(*, candidates: list[DataImport] | None = None) -> list
                 if not marked:
                     continue
                 audit(actor=None, verb="data_import.orphaned", target=data_import, reason=message)
+                _tell_uploader(data_import)
                 import_orphaned.send(sender=DataImport, data_import=data_import, message=message)
         except OperationalError:
             # SQLite busy with a long write (an import that is alive after all): the next reader will see.

@@ -33,3 +33,8 @@ def send_deadline_reminders(case_id: int, offset: str) -> int:
 @task()
 def send_follow_up(meeting_id: int) -> int:
     return mail.send_follow_up(meeting_id)
+
+
+@task()
+def send_case_step(case_id: int, step: str, stamp: str) -> int:
+    return mail.send_case_step(case_id, step, stamp)

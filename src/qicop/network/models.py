@@ -239,3 +239,23 @@ class Topic(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LastVisit(models.Model):
+    """When a member last opened a network's home page: what changed since is read from it. Written at
+    most once every few minutes (services.record_visit), so that reading a page seldom writes."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(_("last visit"))
+    #: The visit before ``seen_at``'s: "what changed" keeps counting from it while the visits are close
+    #: together, so that opening the page twice in a row does not empty it.
+    previous_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("last visit")
+        verbose_name_plural = _("last visits")
+        constraints = [models.UniqueConstraint(fields=["member", "network"], name="network_lastvisit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.network_id} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,54 @@ from qicop.accounts.services import create_user
 from qicop.core.audit import audit
 from qicop.core.i18n import is_valid_time_zone, language_codes
 from qicop.network import permissions
-from qicop.network.models import Country, Invitation, Member, Membership, Network, Organisation, Role
+from qicop.network.models import (
+    Country,
+    Invitation,
+    LastVisit,
+    Member,
+    Membership,
+    Network,
+    Organisation,
+    Role,
+)
 from qicop.network.tasks import send_invitation_email
+
+#: Hits of a network's home closer together than this are one visit: "what changed" counts from the visit
+#: before, and the stored moment is written again at most this often.
+VISIT_GAP = timedelta(minutes=30)
+#: A first visit (or one after a long absence) looks back this far, no further.
+VISIT_LOOK_BACK = timedelta(days=30)
+
+
+def record_visit(*, member_id: int | None, network: Network, now: datetime | None = None) -> datetime:
+    """Note that ``member_id`` opened ``network``'s home at ``now`` and return the moment "what changed
+    since my last visit" counts from: the end of their previous visit (30 days back at most, and on a first
+    visit). Hits within VISIT_GAP of the last one written belong to the same visit and write nothing, so
+    a page read often seldom writes. Not audited: a page view is not an act on the network's data.
+    One query when nothing is written, two or three otherwise."""
+    now = now or timezone.now()
+    oldest = now - VISIT_LOOK_BACK
+    if member_id is None:
+        return oldest
+    visit = LastVisit.objects.filter(member_id=member_id, network=network).first()
+    if visit is None:
+        try:
+            with transaction.atomic():
+                LastVisit.objects.create(member_id=member_id, network=network, seen_at=now)
+        except IntegrityError:  # the same member's other tab got there first
+            pass
+        return oldest
+    if now - visit.seen_at >= VISIT_GAP:  # a new visit: the last one ended at seen_at
+        LastVisit.objects.filter(pk=visit.pk, seen_at=visit.seen_at).update(
+            previous_at=visit.seen_at, seen_at=now
+        )
+        since = visit.seen_at
+    elif now - visit.seen_at >= VISIT_GAP / 6:  # the same visit, still going: keep its end current
+        LastVisit.objects.filter(pk=visit.pk).update(seen_at=now)
+        since = visit.previous_at or oldest
+    else:
+        since = visit.previous_at or oldest
+    return min(max(since, oldest), now)
 
 
 def check_invitation_usable(invitation: Invitation) -> None:

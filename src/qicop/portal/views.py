@@ -19,14 +19,15 @@ from qicop.core.i18n import by_display_name, language_codes
 from qicop.core.pagination import paginate
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
-from qicop.improvement.reports.selectors import owed_reports
 from qicop.improvement.selectors import visible_collaboratives
 from qicop.meetings.permissions import can_see_meetings
 from qicop.meetings.selectors import upcoming as upcoming_meetings
 from qicop.network import permissions, selectors
 from qicop.network.forms import ProfileForm
 from qicop.network.models import Member, Role
-from qicop.network.services import update_member_profile
+from qicop.network.services import record_visit, update_member_profile
+from qicop.portal.changes import changes_since
+from qicop.portal.owed import waiting_for
 from qicop.programmes import permissions as programme_permissions
 from qicop.programmes.certificates.selectors import country_coaches
 from qicop.programmes.coaches import permissions as coach_permissions
@@ -34,7 +35,6 @@ from qicop.programmes.consumers import permissions as consumer_permissions
 from qicop.programmes.consumers.selectors import level_from, measures
 from qicop.programmes.gaps import permissions as results_permissions
 from qicop.programmes.gaps.selectors import latest_results
-from qicop.programmes.workplans.selectors import actions_owned
 
 
 def home(request):
@@ -43,7 +43,12 @@ def home(request):
     networks = list(selectors.networks_for_viewer(viewer)) if viewer.is_authenticated else []
     if len(networks) == 1 and "stay" not in request.GET:
         return redirect("portal:network_home", slug=networks[0].slug)
-    return render(request, "portal/home.html", {"networks": networks})
+    waiting = waiting_for(request.user, viewer, networks) if viewer.is_authenticated else []
+    return render(
+        request,
+        "portal/home.html",
+        {"networks": networks, "waiting": waiting, "name_networks": len(networks) > 1},
+    )
 
 
 @require_POST
@@ -112,7 +117,10 @@ def profile(request):
 
 @login_required
 def network_home(request, slug):
+    """The network at a glance, what is waiting for the reader (portal.owed) and what changed since their
+    last visit (portal.changes), which this visit moves on (at most once every few minutes)."""
     viewer, network = selectors.network_page(request.user, slug)
+    since = record_visit(member_id=viewer.member_id, network=network)
     return render(
         request,
         "portal/network_home.html",
@@ -122,8 +130,8 @@ def network_home(request, slug):
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
             "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
-            "owed": owed_reports(viewer.member_id, network),
-            "work_plan_actions": actions_owned(viewer, network),
+            "waiting": waiting_for(request.user, viewer, [network]),
+            "changes": changes_since(request.user, viewer, network, since=since),
         },
     )
 

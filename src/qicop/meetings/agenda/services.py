@@ -449,6 +449,7 @@ def assign_case_presentation(
             {"agenda_item": _("That agenda item already has a case presentation.")}
         ) from error
     audit(actor=actor, verb="case.assign", target=case, meeting=meeting.pk, country=country.iso2)
+    triggers.case_step(case, "assigned")
     return case
 
 
@@ -489,6 +490,7 @@ def submit_case_presentation(
         # The version sent before is replaced, not kept among the meeting's materials and its pack.
         delete_material(actor=actor, material=superseded)
     audit(actor=actor, verb="case.submit", target=case, late=case_state(case).late)
+    triggers.case_step(case, "submitted")
     return case
 
 
@@ -512,6 +514,7 @@ def review_case_presentation(*, actor, case: CasePresentation, approve: bool, co
         case.status = CasePresentation.Status.CHANGES_REQUESTED
     case.save()
     audit(actor=actor, verb="case.review", target=case, status=case.status)
+    triggers.case_step(case, "approved" if approve else "returned")
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ from qicop.meetings.models import (
     SentMail,
 )
 from qicop.meetings.proceedings import permissions
-from qicop.network.models import Member
+from qicop.network.models import Member, Membership, Role
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +254,52 @@ def send_deadline_reminders(case_id: int, offset: str) -> int:
         members=focal_points(case),
         build=lambda member: render_message(
             member, template="deadline", context=context, opt_out_kind=Kind.REMINDERS
+        ),
+    )
+
+
+#: The steps of a case presentation that owe someone something, with who hears of each: the country's
+#: focal points are asked to present (assigned) and told the coordinator's answer (approved, returned);
+#: the network's coordinators are told a presentation waits for their approval (submitted).
+CASE_STEPS = ("assigned", "submitted", "approved", "returned")
+
+
+def coordinators(network_id: int) -> QuerySet[Member]:
+    chosen = Membership.objects.filter(network_id=network_id, role=Role.COORDINATOR).values("member_id")
+    return not_opted_out(participants(network_id).filter(pk__in=chosen), Kind.REMINDERS)
+
+
+def send_case_step(case_id: int, step: str, stamp: str) -> int:
+    """The e-mail of one step of a case presentation (CASE_STEPS), once per recipient: ``stamp`` names
+    the occurrence (a presentation submitted twice is announced twice, each time once). Sent only while
+    the case is still at that step, so a task run late does not announce a step already undone."""
+    if step not in CASE_STEPS:
+        raise ValueError(f"unknown case presentation step {step!r}")
+    expected = {
+        "assigned": CasePresentation.Status.ASSIGNED,
+        "submitted": CasePresentation.Status.SUBMITTED,
+        "approved": CasePresentation.Status.APPROVED,
+        "returned": CasePresentation.Status.CHANGES_REQUESTED,
+    }[step]
+    case = (
+        CasePresentation.objects.select_related("meeting__network", "country")
+        .filter(pk=case_id, status=expected)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .first()
+    )
+    if case is None:
+        return 0
+    members = coordinators(case.meeting.network_id) if step == "submitted" else focal_points(case)
+    case_url = settings.BASE_URL + reverse(
+        "meetings:case_detail", args=[case.meeting.network.slug, case.meeting_id, case.pk]
+    )
+    context = {**meeting_times(case.meeting), "case": case, "step": step, "case_url": case_url}
+    return send_batch(
+        key=f"case:{case.pk}:{step}:{stamp}",
+        meeting=case.meeting,
+        members=members,
+        build=lambda member: render_message(
+            member, template="case_step", context=context, opt_out_kind=Kind.REMINDERS
         ),
     )
 

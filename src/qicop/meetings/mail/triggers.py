@@ -77,6 +77,15 @@ def delegation_changed(meeting: Meeting) -> None:
         transaction.on_commit(lambda: tasks.send_invitations.enqueue(meeting.pk))
 
 
+def case_step(case: CasePresentation, step: str) -> None:
+    """Called in the transaction of a case presentation's step (assigned, submitted, approved, returned):
+    its e-mail goes once the step is committed. The step's moment names it, so that each occurrence of a
+    step (a second submission) is mailed, and each once."""
+    moment = {"assigned": case.created_at, "submitted": case.submitted_at}.get(step) or case.updated_at
+    stamp = f"{moment:%Y%m%d%H%M%S%f}"
+    transaction.on_commit(lambda: tasks.send_case_step.enqueue(case.pk, step, stamp))
+
+
 def _last_sent(sent: QuerySet[SentMail]):
     return sent.values_list("key").annotate(last=Max("sent_at")).order_by()
 

@@ -1,0 +1,83 @@
+"""What changed in a network since the reader's last visit, for its home page: new case studies and
+resources, replies in the discussions they follow (knowledge's "what's new", read as it is), the decisions
+and open actions of the last meeting held since, and the signals in the reader's country's data.
+
+A fixed number of queries whatever the data; every list bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from qicop.dashboards.dashboard import country_panel
+from qicop.dashboards.indicator_series import last_periods
+from qicop.knowledge.whats_new import whats_new
+from qicop.meetings.models import ActionItem, Meeting
+from qicop.meetings.permissions import can_see_meetings
+from qicop.network.models import Network
+from qicop.network.permissions import Viewer, is_participant
+
+MEETING_LINES = 5
+SIGNALS_SHOWN = 5
+
+
+def changes_since(user, viewer: Viewer, network: Network, *, since: dt.datetime) -> dict:
+    """What changed in ``network`` since ``since`` that ``viewer`` may read."""
+    news = whats_new(viewer, network, since=since)
+    return {
+        "since": since,
+        "case_studies": news["case_studies"],
+        "resources": news["resources"],
+        "replies": news["replies"],
+        "last_meeting": _last_meeting(viewer, network, since),
+        "signals": _country_signals(user, viewer, network),
+    }
+
+
+def _last_meeting(viewer: Viewer, network: Network, since: dt.datetime) -> dict | None:
+    """The last meeting held since the visit, with its decisions and the actions still open (three
+    queries; none for observers, who read proceedings instead)."""
+    if not can_see_meetings(viewer, network):
+        return None
+    meeting = (
+        Meeting.objects.filter(network=network, end__gte=since, end__lte=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-end", "-pk")
+        .first()
+    )
+    if meeting is None:
+        return None
+    decisions = list(meeting.decisions.all()[:MEETING_LINES])
+    actions = list(
+        meeting.actions.filter(status=ActionItem.Status.OPEN).select_related("owner", "country")[
+            :MEETING_LINES
+        ]
+    )
+    if not decisions and not actions:
+        return None
+    return {"meeting": meeting, "decisions": decisions, "actions": actions}
+
+
+def _country_signals(user, viewer: Viewer, network: Network) -> list[dict]:
+    """The recent SPC signals of the reader's own country's national series, as the country page computes
+    them (dashboards.country_panel: the reader's own country, so nothing of another country's unpublished
+    data), deteriorations first; each links to its chart, whose page tells the signal in plain words.
+
+    Hook: the positive-deviance signals (issue 17, item 3) will say *since when* a signal holds; until
+    they land, these are the signals among the last points of each series, not only those new since the
+    visit."""
+    if viewer.country_id is None or not is_participant(viewer, network):
+        return []
+    country = network.countries.filter(pk=viewer.country_id).first()
+    if country is None:
+        return []
+    panel = country_panel(user, network, country, last_periods("Monthly", 36, timezone.localdate()))
+    if panel is None:
+        return []
+    rows = [row for row in panel["rows"] if row["signal"]]
+    rows.sort(
+        key=lambda row: (row["signal"] != "deterioration", row["indicator"].order, row["indicator"].name)
+    )
+    return [{**row, "root": panel["root"], "country": country} for row in rows[:SIGNALS_SHOWN]]
