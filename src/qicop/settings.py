@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qicop.knowledge",
     "qicop.improvement",
     "qicop.programmes",
+    "qicop.deviance",
     "qicop.search",
     "qicop.exchange",
     "qicop.portal",
