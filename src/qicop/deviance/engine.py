@@ -9,8 +9,9 @@ trial limits (NHS Making Data Count's 12 points).
 For each series the strongest improvement is kept, by rule in this order: a shift (a run longer than the
 chart's limit on the better side), points beyond the limit on the better side, a trend towards better (rule
 sets that have one). ``since`` is the first point of the latest block of points the rule flagged, its size
-the mean of the points from there to the latest one minus the centre line, and it is ``sustained`` when the
-block reaches the latest point with a value.
+the mean of the points from there to the latest one minus the mean before, and it is ``sustained`` when the
+block reaches the latest point with a value. The level it is measured against is the mean of the points
+before ``since`` (the chart's centre line, computed over the whole window, would count the new level too).
 """
 
 from __future__ import annotations
@@ -126,7 +127,11 @@ def _found(rows: np.ndarray, results: list, improvement: str) -> list[Found]:
         window = (cols[None, :] >= since[picked, None]) & (cols[None, :] <= latest[picked, None])
         window &= has[picked]
         level_now = np.where(window, y[picked], 0.0).sum(axis=1) / np.maximum(window.sum(axis=1), 1)
-        baseline = cl[picked, since[picked]]
+        # the level before: the mean of the points before ``since`` (the centre line where there are none)
+        before = (cols[None, :] < since[picked, None]) & has[picked]
+        counted = before.sum(axis=1)
+        mean_before = np.where(before, y[picked], 0.0).sum(axis=1) / np.maximum(counted, 1)
+        baseline = np.where(counted > 0, mean_before, cl[picked, since[picked]])
         size = level_now - baseline
         relative = np.where(baseline != 0, np.abs(size) / np.abs(baseline), 0.0)
     sustained = end[picked] >= latest[picked]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import transaction
 
 from qicop.deviance import services, tasks
@@ -25,7 +26,7 @@ def _refresh_after_commit(sender, country_ids, **kwargs) -> None:
     pending = getattr(_state, "pending", None)
     if pending is not None:
         pending.update(ids)
-    elif ids:
+    elif ids and settings.QICOP_REFRESH_SIGNALS_AFTER_IMPORT:
         transaction.on_commit(lambda: tasks.refresh_signals.enqueue(ids))
 
 
