@@ -32,7 +32,9 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     Each demo object is put in the search index once, at the end, however many steps touched it.
     """
 
-    with batched():
+    # The data's hidden improvement shifts become the positive-deviance feed's signals: refreshed once, at
+    # the end, rather than after each import, publication and chart note of the steps below.
+    with batched(), refreshed_once():
         return _load(seed, with_data)
 
 
@@ -48,10 +50,7 @@ def _load(seed: int, with_data: bool) -> bool:
     if not with_data:
         return created
     coordinator = User.objects.get(email="coordinator@example.org")
-    # The data's hidden improvement shifts become the positive-deviance feed's signals: refreshed once,
-    # after the import and the publications, rather than after each of them.
-    with refreshed_once():
-        created = load_indicators_demo(actor=coordinator, seed=seed) or created
+    created = load_indicators_demo(actor=coordinator, seed=seed) or created
     demo_cases.load_demo()  # now the case studies' charts can show the data
     # Collaboratives, their teams and PDSA cycles, dated from the steps in the data just loaded.
     created = improvement_demo.load_demo(seed=seed) or created
