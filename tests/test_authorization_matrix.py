@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from matrix_rows import (
     agenda,
     delegations,
+    deviance,
     exchange,
     fhir,
     improvement_changes,
@@ -153,6 +154,7 @@ MATRIX = {
 for feature in (
     agenda,
     delegations,
+    deviance,
     exchange,
     fhir,
     mail,

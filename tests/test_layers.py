@@ -30,7 +30,9 @@ FLOORS: list[set[str]] = [
     {"dashboards", "exchange"},  # charts and data quality over the indicators; pulls from DHIS2 servers
     {"knowledge"},  # case studies (with their charts), resources, discussions
     {"improvement", "mailin"},  # collaboratives, teams, PDSA, change ideas; replies to notifications by mail
-    {"programmes"},  # national quality programmes: scored instruments, assessment rounds, gap maps
+    # national quality programmes: scored instruments, assessment rounds, gap maps; positive deviance:
+    # signals of improvement in the data, with the case studies, PDSA cycles and meetings that explain them
+    {"programmes", "deviance"},
     {"portal", "api", "backup", "demo"},  # pages composed of several apps; the APIs; whole-site tools
     {"urls", "settings", "wsgi"},  # the wiring: the addresses, the settings, the web server's entry
     {"cli", "test_settings"},  # the `qicop` command; the suite's settings

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qicop.improvement",
     "qicop.programmes",
     "qicop.mailin",
+    "qicop.deviance",
     "qicop.search",
     "qicop.exchange",
     "qicop.portal",
@@ -402,3 +403,8 @@ QICOP_IMPORT_CONFLICTS_LISTED = _at_least_one("QICOP_IMPORT_CONFLICTS_LISTED", 1
 QICOP_API_MAX_PAGE = _at_least_one("QICOP_API_MAX_PAGE", 1_000_000)
 # A NUL character in an address is a 400 saying so, never a 500 from PostgreSQL (issue 12).
 MIDDLEWARE = [*MIDDLEWARE, "qicop.core.request_checks.RefuseNulCharactersMiddleware"]
+
+# Positive deviance (deviance/): refresh the signals of improvement of the countries an import (or a
+# publication) changed, by a task once it commits. The test suite turns it off (its tests of other apps
+# pin their queries); deviance's own tests turn it on.
+QICOP_REFRESH_SIGNALS_AFTER_IMPORT = env_bool("QICOP_REFRESH_SIGNALS_AFTER_IMPORT", True)

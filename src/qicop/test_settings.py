@@ -24,3 +24,5 @@ LOGGING = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"}
+# Signals of improvement are refreshed after an import only in deviance's tests (they turn it on).
+QICOP_REFRESH_SIGNALS_AFTER_IMPORT = False

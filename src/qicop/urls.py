@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("qicop.improvement.urls")),
     path("", include("qicop.programmes.urls")),
     path("", include("qicop.mailin.urls")),
+    path("", include("qicop.deviance.urls")),
     path("api/v1/", api.urls),
     path("api/", include("qicop.api.urls")),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from qicop.indicators.metadata_import import import_metadata
 from qicop.indicators.models import DataVersion
+from qicop.indicators.signals import data_changed
 from qicop.network.models import Country
 
 
@@ -44,6 +45,7 @@ def bump_data_versions(country_ids: Iterable[int | None]) -> None:
         unique_fields=["country"],
         update_fields=["token", "changed_at"],
     )
+    data_changed.send(sender=DataVersion, country_ids=ids)
 
 
 def bump_every_data_version() -> None:

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 #: transaction that marks it, with ``data_import`` and ``message`` (why, in the importer's language). A DHIS2
 #: pull that ran the import fails with it.
 import_orphaned = Signal()
+
+#: Values of these countries changed (an import, a deletion, a publication…): sent with ``country_ids``
+#: inside the write's transaction, by ``data_versions.bump_data_versions``. Receivers that do work act on
+#: commit (the positive-deviance signals are refreshed then).
+data_changed = Signal()

@@ -166,7 +166,7 @@ def discussion_new(request, slug):
     author = _author(viewer, network)
     attached = _context_from_query(request, viewer, network)
     topics = network_selectors.topics_of_network(network)
-    form = ThreadForm(request.POST or None, topics=topics)
+    form = ThreadForm(request.POST or None, topics=topics, initial=_prefill(request))
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,6 +191,18 @@ def discussion_new(request, slug):
         {"network": network, "form": form, "error": error, "attached": _describe(attached, network)},
         status=400 if invalid else 200,
     )
+
+
+def _prefill(request) -> dict:
+    """A title and a message offered by the link that opened the form (the positive-deviance feed's "Ask
+    them how"): shown in the boxes, to be changed before anything is posted; cut to the fields' limits."""
+    if request.method != "GET":
+        return {}
+    return {
+        name: request.GET[name][:limit]
+        for name, limit in (("title", discussions.MAX_TITLE), ("body", discussions.MAX_BODY))
+        if request.GET.get(name)
+    }
 
 
 def _describe(attached: dict, network) -> str:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from qicop.deviance import views
+
+app_name = "deviance"
+
+urlpatterns = [
+    path("n/<slug:slug>/improvements/", views.improvement_feed, name="feed"),
+    path("n/<slug:slug>/improvements/feed/", views.improvement_atom, name="atom"),
+]

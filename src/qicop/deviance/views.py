@@ -1,0 +1,111 @@
+"""The positive-deviance feed: a network's signals of improvement, ranked, with what explains each (page
+and Atom)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from qicop.core.i18n import by_display_name
+from qicop.deviance import permissions as rules
+from qicop.deviance import selectors
+from qicop.network import selectors as network_selectors
+
+FEED_SIZE = 30
+
+
+def _page(request, slug):
+    viewer, network = network_selectors.network_page(request.user, slug)
+    if not rules.can_read_feed(viewer, network):
+        raise PermissionDenied
+    return viewer, network
+
+
+def _filters(request, network):
+    """The indicator (by code) and country (by ISO code) asked for; unknown values are ignored."""
+    indicators = selectors.indicators_of(network)
+    countries = by_display_name(network.countries.all())
+    code, iso2 = request.GET.get("indicator", ""), request.GET.get("country", "")
+    indicator = next((i for i in indicators if i.code == code), None)
+    country = next((c for c in countries if c.iso2 == iso2), None)
+    return indicators, countries, indicator, country
+
+
+@login_required
+def improvement_feed(request, slug):
+    viewer, network = _page(request, slug)
+    indicators, countries, indicator, country = _filters(request, network)
+    items = selectors.feed(viewer, request.user, network, indicator=indicator, country=country)
+    return render(
+        request,
+        "deviance/feed.html",
+        {
+            "network": network,
+            "items": items,
+            "indicators": indicators,
+            "countries": countries,
+            "indicator": indicator,
+            "country": country,
+            "filtered": indicator is not None or country is not None,
+        },
+    )
+
+
+class ImprovementFeed(Feed):
+    """The same ranking as the page, for feed readers of signed-in members."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, slug):
+        viewer, network = _page(request, slug)
+        self.viewer = viewer
+        return network
+
+    def title(self, network):
+        return _("Improvements in %(network)s") % {"network": network.name}
+
+    def subtitle(self, network):
+        return _("Where a measure got better, as the control charts show it: largest and lasting first.")
+
+    def link(self, network):
+        return reverse("deviance:feed", args=[network.slug])
+
+    def items(self, network):
+        return selectors.feed(self.viewer, self.request.user, network, limit=FEED_SIZE)
+
+    def item_title(self, item):
+        signal = item.signal
+        return _("%(measure)s at %(place)s: better since %(since)s") % {
+            "measure": signal.indicator.name,
+            "place": signal.org_unit.display_name,
+            "since": item.since_words,
+        }
+
+    def item_description(self, item):
+        return escape(item.size_words)
+
+    def item_link(self, item):
+        return item.chart_url
+
+    def item_guid(self, item):
+        signal = item.signal
+        return f"{item.chart_url}#since-{signal.since}-{signal.audience}"
+
+    def item_pubdate(self, item):
+        return item.signal.computed_at
+
+    def item_updateddate(self, item):
+        return item.signal.computed_at
+
+
+improvement_atom = login_required(ImprovementFeed())
