@@ -36,6 +36,7 @@ from matrix_rows import (
     programmes_gaps,
     programmes_workplans,
     series,
+    weekly_digest,
 )
 from matrix_rows.common import api_members_only, expect, members_only, participants_only, post_only
 from personas import PERSONAS
@@ -177,6 +178,7 @@ for feature in (
     programmes_consumers,
     programmes_gaps,
     programmes_workplans,
+    weekly_digest,
 ):
     assert not set(feature.ROWS) & set(MATRIX), feature.__name__
     MATRIX.update(feature.ROWS)

@@ -331,7 +331,20 @@ class NotificationSettings(models.Model):
     member = models.OneToOneField(
         "network.Member", on_delete=models.CASCADE, related_name="notification_settings"
     )
+
+    class WeeklyDigest(models.TextChoices):
+        # Observers read what is published and take part in nothing: a weekly e-mail unasked is noise.
+        WHERE_I_TAKE_PART = "participant", _("For the networks where I take part (not where I only observe)")
+        EVERY_NETWORK = "all", _("For every network I belong to, observer or not")
+        NEVER = "never", _("Never")
+
     email = models.CharField(_("e-mail me"), max_length=16, choices=Email.choices, default=Email.IMMEDIATELY)
+    weekly_digest = models.CharField(
+        _("weekly digest"),
+        max_length=16,
+        choices=WeeklyDigest.choices,
+        default=WeeklyDigest.WHERE_I_TAKE_PART,
+    )
     last_digest_at = models.DateTimeField(null=True, blank=True)
     # Part of the member's private feed address (feeds.py): a new value makes the old address stop working.
     feed_key = models.CharField(max_length=32, blank=True, default="")

@@ -132,10 +132,35 @@ def email_setting(member_id: int) -> str:
     return row.email if row else NotificationSettings.Email.IMMEDIATELY
 
 
+def weekly_digest_setting(member_id: int) -> str:
+    row = NotificationSettings.objects.filter(member_id=member_id).only("weekly_digest").first()
+    return row.weekly_digest if row else NotificationSettings.WeeklyDigest.WHERE_I_TAKE_PART
+
+
 @transaction.atomic
-def settings_update(*, actor, member: Member, email: str) -> NotificationSettings:
-    row, _created = NotificationSettings.objects.update_or_create(member=member, defaults={"email": email})
-    audit(actor=actor, verb="notifications.settings", target=row, email=email)
+def settings_update(
+    *, actor, member: Member, email: str, weekly_digest: str | None = None
+) -> NotificationSettings:
+    """Store how ``member`` is notified by e-mail; ``weekly_digest`` left None keeps the current choice."""
+    defaults = {"email": email}
+    if weekly_digest is not None:
+        defaults["weekly_digest"] = weekly_digest
+    row, _created = NotificationSettings.objects.update_or_create(member=member, defaults=defaults)
+    audit(
+        actor=actor, verb="notifications.settings", target=row, email=email, weekly_digest=row.weekly_digest
+    )
+    return row
+
+
+@transaction.atomic
+def stop_weekly_digest(*, actor, member: Member) -> NotificationSettings:
+    """The weekly digest's unsubscribe link: no more weekly digests, in any network (the settings page
+    turns them on again)."""
+    row, _created = NotificationSettings.objects.get_or_create(member=member)
+    if row.weekly_digest != NotificationSettings.WeeklyDigest.NEVER:
+        row.weekly_digest = NotificationSettings.WeeklyDigest.NEVER
+        row.save(update_fields=["weekly_digest"])
+        audit(actor=actor, verb="notifications.weekly_digest_stopped", target=row)
     return row
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from qicop.portal import search, views
+from qicop.portal.digest import views as digest
 
 app_name = "portal"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("n/<slug:slug>/", views.network_home, name="network_home"),
     path("n/<slug:slug>/countries/<str:iso2>/", views.country_detail, name="country_detail"),
     path("n/<slug:slug>/search/", search.search, name="search"),
+    path("weekly-digest/unsubscribe/<str:token>/", digest.unsubscribe, name="weekly_digest_unsubscribe"),
 ]

@@ -88,3 +88,14 @@ class NotificationSettingsForm(forms.Form):
         choices=NotificationSettings.Email.choices,
         widget=forms.RadioSelect,
     )
+    weekly_digest = forms.ChoiceField(
+        label=_("Send me the weekly digest of each network"),
+        help_text=_(
+            "On Monday morning in your time zone: the week's signals of improvement, new case studies and "
+            "change ideas, the coming meetings and what you owe. Plain text, light enough for a slow "
+            "connection."
+        ),
+        choices=NotificationSettings.WeeklyDigest.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out, the current choice stays
+    )

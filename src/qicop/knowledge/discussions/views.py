@@ -601,10 +601,19 @@ def notification_settings(request):
         raise Http404
     member = Member.objects.get(pk=viewer.member_id)
     form = NotificationSettingsForm(
-        request.POST or None, initial={"email": notifications.email_setting(member.pk)}
+        request.POST or None,
+        initial={
+            "email": notifications.email_setting(member.pk),
+            "weekly_digest": notifications.weekly_digest_setting(member.pk),
+        },
     )
     if request.method == "POST" and form.is_valid():
-        notifications.settings_update(actor=request.user, member=member, email=form.cleaned_data["email"])
+        notifications.settings_update(
+            actor=request.user,
+            member=member,
+            email=form.cleaned_data["email"],
+            weekly_digest=form.cleaned_data["weekly_digest"] or None,
+        )
         messages.success(request, _("Your notification settings are saved."))
         return redirect("knowledge:notification_settings")
     return render(
