@@ -1,4 +1,4 @@
-"""Authorization matrix rows: the positive-deviance feed (page and Atom)."""
+"""Authorization matrix rows: the positive-deviance feed (page and Atom) and "who solved this?"."""
 
 from __future__ import annotations
 
@@ -7,4 +7,10 @@ from matrix_rows.common import members_only
 ROWS: dict = {
     "deviance:feed": (lambda w: "/n/vln/improvements/", members_only()),
     "deviance:atom": (lambda w: "/n/vln/improvements/feed/", members_only()),
+    # An unknown measure or place answers 404, as the chart page does; with both known, every member reads
+    # it (tests/deviance/test_peers.py).
+    "deviance:peers": (
+        lambda w: "/n/vln/improvements/peers/?indicator=unknown&org_unit=NoSuchUnit1",
+        members_only(404),
+    ),
 }

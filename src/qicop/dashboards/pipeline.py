@@ -155,6 +155,9 @@ def _flags(series: Series, bits: np.ndarray) -> list[Flag]:
 
 # --- the result ------------------------------------------------------------------------------------------
 
+RECENT_POINTS = 6  # as the dashboard: a signal in the last six periods is news, older ones are history
+FAR_FROM_TARGET = 0.10  # a latest value that misses its target by more than a tenth of it is far from it
+
 
 @dataclass(frozen=True)
 class ChartResult:
@@ -186,6 +189,26 @@ class ChartResult:
     def has_data(self) -> bool:
         """Whether there is anything to draw: a value in some period, or a point flagged as implausible."""
         return bool(self.flags) or bool(np.any(~np.isnan(self.values)))
+
+    @property
+    def falls_short(self) -> bool:
+        """Whether the chart calls for help from those who solved it: the latest signal among the last
+        RECENT_POINTS points is a deterioration, or the latest value misses the target by more than
+        FAR_FROM_TARGET of it (90 % against a target of 95 %: within; 81 %: far)."""
+        signals = self.spc.result.signals
+        for index in range(len(signals) - 1, max(-1, len(signals) - 1 - RECENT_POINTS), -1):
+            kinds = {signal.classification for signal in signals[index]}
+            if kinds:
+                if "deterioration" in kinds and "improvement" not in kinds:
+                    return True
+                break
+        target, better = self.indicator.target, self.indicator.improvement
+        present = np.flatnonzero(~np.isnan(self.plausible.value(self.indicator.factor or 1)))
+        if target is None or better not in ("up", "down") or not present.size:
+            return False
+        latest = float(self.plausible.value(self.indicator.factor or 1)[present[-1]])
+        gap = (float(target) - latest) if better == "up" else (latest - float(target))
+        return gap > abs(float(target)) * FAR_FROM_TARGET
 
     @property
     def story(self) -> list[tuple[str, str]]:

@@ -135,6 +135,8 @@ def _chart_fragment(user, network, indicator, unit, options, today, settings) ->
             "svg_narrow": result.drawing(width=360, height=280).to_svg(),
             "story": result.story,
             "has_data": result.has_data,
+            # "Who solved this?": the same for every reader of the same data, so kept with the fragment
+            "falls_short": result.has_data and result.falls_short,
             "children": OrgUnit.objects.filter(parent=unit).order_by("name")[:200],
             "ancestors": OrgUnit.objects.filter(uid__in=unit.path.strip("/").split("/")[:-1])
             .select_related("country")

@@ -14,6 +14,7 @@ from qicop.deviance.models import ImprovementSignal
 from qicop.improvement import permissions as improvement_rules
 from qicop.indicators.permissions import ReadScope
 from qicop.knowledge.discussions import permissions as discussion_rules
+from qicop.network import permissions as network_rules
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, can_view_network
 
@@ -46,3 +47,13 @@ def can_ask(viewer: Viewer, network: Network) -> bool:
 def can_see_team_work(viewer: Viewer, collaborative) -> bool:
     """PDSA cycles and change ideas of a team, as the team's workspace shows them."""
     return improvement_rules.can_view_workspaces(viewer, collaborative)
+
+
+def can_see_team(viewer: Viewer, collaborative) -> bool:
+    """A team and its lead, as the collaborative's page shows them."""
+    return improvement_rules.can_view_collaborative(viewer, collaborative)
+
+
+def shows_email(viewer: Viewer, network: Network, member) -> bool:
+    """A person's e-mail address, as the network's member directory shows it (and to no one else)."""
+    return network_rules.can_see_email(viewer, network, member)

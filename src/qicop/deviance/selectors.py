@@ -1,23 +1,32 @@
 """Reads of the positive-deviance feed: a network's signals of improvement as one reader may see them,
-ranked, each with what explains it. A fixed number of queries for a page, whatever its length."""
+ranked, each with what explains it; and "who solved the problem I have": the places that started from the
+reader's level on the same measure and then improved, with their stories and the people to ask. A fixed
+number of queries for a page, whatever its length."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+import numpy as np
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import Abs
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qicop.charts.small import sparkline
 from qicop.dashboards import plain_words
+from qicop.dashboards.indicator_series import indicator_series, last_periods
 from qicop.deviance import permissions as rules
 from qicop.deviance.models import ImprovementSignal
-from qicop.improvement.models import PdsaCycle, PresentationEvidence
-from qicop.indicators.models import NetworkIndicator
+from qicop.improvement.models import Collaborative, PdsaCycle, PresentationEvidence, Team
+from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge.models import CaseStudy, CaseStudyChart
 from qicop.meetings.selectors import meetings_of_network
+from qicop.network.models import Member, Membership, Network, Role
+from qicop.network.permissions import Viewer
 
 PAGE_SIZE = 30
 #: "around that time": work that ran from six months before the new level to three months into it
@@ -190,4 +199,277 @@ def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
     query = urlencode(
         {"chart": f"{signal.indicator.code}/{signal.org_unit.uid}", "title": title, "body": body}
     )
+    return f"{reverse('knowledge:discussion_new', args=[network.slug])}?{query}"
+
+
+# --- who solved the problem I have ------------------------------------------------------------------------
+
+#: How close a peer's starting level must be to the reader's level: within 5 points for a percentage (15 %
+#: of a level of 69 % would let in anyone from 59 % to 79 %, no longer "like you"), within 15 % of the
+#: reader's level for any other measure (counts and rates have no natural unit of closeness).
+BAND_POINTS = 5.0
+BAND_RELATIVE = 0.15
+PEERS_SHOWN = 10
+#: the reader's level: the mean of their last three months with a plausible value (one month is noise)
+LEVEL_MONTHS = 3
+LEVEL_WINDOW = 12  # months searched for them
+PEOPLE_EACH = 5  # focal points, team leads and coaches named per peer, at most, of each kind
+TEAMS_READ = 100
+
+
+@dataclass(frozen=True)
+class Level:
+    value: float
+    periods: list[str]  # the months it is the mean of (DHIS2 ids), oldest first
+
+
+@dataclass
+class Person:
+    """Someone to ask, as the network's member directory shows them: name, title, organisation, and the
+    e-mail address only to those the directory shows it to."""
+
+    member: Member
+    email: str
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Peer:
+    item: FeedItem  # the signal, its chart, sparkline and what explains it (as in the feed)
+    reason: str
+    people: list[Person] = field(default_factory=list)
+
+
+#: Who answers "the certified QI coaches in force of these countries": ``programmes`` knows, on this app's
+#: own floor, so neither may import the other. ``portal``, above both, hands programmes' selector here at
+#: start-up (portal/apps.py): ``finder(network, country_ids, today) → {country id: [Member]}``. Unset, the
+#: page names no coaches.
+_coaches_in_force: Callable[[Network, set[int], date], dict] | None = None
+
+
+def use_coaches_from(finder: Callable[[Network, set[int], date], dict] | None) -> None:
+    global _coaches_in_force
+    _coaches_in_force = finder
+
+
+def band(indicator: NetworkIndicator, level: float) -> float:
+    """How far from ``level`` a peer's starting level may be (see BAND_POINTS)."""
+    if (indicator.factor or 1) == 100:
+        return BAND_POINTS
+    return abs(level) * BAND_RELATIVE
+
+
+def band_words(indicator: NetworkIndicator) -> str:
+    if (indicator.factor or 1) == 100:
+        return _("within %(points)s points of your level") % {
+            "points": plain_words.amount(BAND_POINTS, False)
+        }
+    return _("within %(share)s of your level") % {"share": plain_words.amount(BAND_RELATIVE * 100, True)}
+
+
+def level_words(indicator: NetworkIndicator, level: Level | None) -> str:
+    """The reader's level in words: "81.3%, the mean of Jan 2026 to Mar 2026"."""
+    if level is None:
+        return ""
+    names = plain_words.period_names([level.periods[0], level.periods[-1]])
+    value = plain_words.amount(level.value, (indicator.factor or 1) == 100)
+    if len(level.periods) == 1:
+        return _("%(value)s in %(month)s") % {"value": value, "month": names[0]}
+    return _("%(value)s, the mean of %(first)s to %(last)s") % {
+        "value": value,
+        "first": names[0],
+        "last": names[1],
+    }
+
+
+def level_now(user, indicator: NetworkIndicator, org_unit: OrgUnit, today: date) -> Level | None:
+    """The level of ``indicator`` at ``org_unit`` as ``user`` may read it: the mean of the last
+    LEVEL_MONTHS months with a plausible value among the last LEVEL_WINDOW (the chart's series,
+    ``dashboards.indicator_series``); None when there is none."""
+    periods = last_periods("Monthly", LEVEL_WINDOW, today)
+    series = indicator_series(user=user, indicator=indicator, org_unit=org_unit, periods=periods)
+    plausible, _bits = series.checked(indicator)
+    values = plausible.value(indicator.factor or 1)
+    present = np.flatnonzero(~np.isnan(values))[-LEVEL_MONTHS:]
+    if not present.size:
+        return None
+    return Level(float(values[present].mean()), [plausible.ids[int(i)] for i in present])
+
+
+def peer_signals(
+    user, network: Network, *, indicator: NetworkIndicator, org_unit: OrgUnit, baseline_level: float
+) -> list[ImprovementSignal]:
+    """The sustained improvements of ``indicator`` that ``user`` may read, elsewhere than ``org_unit``,
+    whose level before the change lay within ``band`` of ``baseline_level``: org units of the same level
+    (a facility beside facilities, a country beside countries) first, then the largest improvement, then
+    the closest start. One query."""
+    if indicator.improvement not in ("up", "down"):
+        return []  # no direction: nothing is an improvement
+    width = band(indicator, baseline_level)
+    better = Q(size__gt=0) if indicator.improvement == "up" else Q(size__lt=0)
+    rows = (
+        ImprovementSignal.objects.filter(
+            rules.readable_signals(user),
+            better,
+            network=network,
+            indicator=indicator,
+            sustained=True,
+            baseline__gte=baseline_level - width,
+            baseline__lte=baseline_level + width,
+        )
+        .exclude(org_unit=org_unit)
+        .annotate(
+            other_size=Case(When(level=org_unit.level, then=0), default=1, output_field=IntegerField()),
+            distance=Abs(F("baseline") - Value(float(baseline_level), output_field=FloatField())),
+        )
+        .select_related("indicator", "org_unit__country", "country")
+        .order_by("other_size", "-relative", "distance", "-points", "pk")
+    )
+    return list(rows[:PEERS_SHOWN])
+
+
+def peers_for(
+    viewer: Viewer,
+    user,
+    network: Network,
+    *,
+    indicator: NetworkIndicator,
+    org_unit: OrgUnit,
+    baseline_level: float,
+    today: date,
+) -> list[Peer]:
+    """Who solved the problem ``org_unit`` has with ``indicator``: ``peer_signals``, each with why it was
+    chosen in words, what explains it (the feed's case studies, PDSA cycles, change ideas and meetings) and
+    the people to ask (its country's focal points, the leads of the teams working on the measure there,
+    its certified QI coaches in force). A fixed number of queries (about ten) whatever the number."""
+    found = peer_signals(user, network, indicator=indicator, org_unit=org_unit, baseline_level=baseline_level)
+    if not found:
+        return []
+    items = [_item(network, s) for s in found]
+    _explain(viewer, network, items, ask=rules.can_ask(viewer, network))
+    people = _people(viewer, network, indicator, found, today)
+    return [
+        Peer(item=item, reason=reason(item.signal, baseline_level, item.since_words), people=people[i])
+        for i, item in enumerate(items)
+    ]
+
+
+def reason(signal: ImprovementSignal, level: float, since_words: str) -> str:
+    """Why a peer was chosen: "Started at 71.0%, like you at 69.0%; a sustained rise of 9.0 points since
+    Mar 2025." """
+    percent = (signal.indicator.factor or 1) == 100
+    words = {
+        "then": plain_words.amount(signal.baseline, percent),
+        "you": plain_words.amount(level, percent),
+        "since": since_words,
+    }
+    if percent:
+        words["change"] = plain_words.amount(abs(signal.size), False)
+        if signal.size > 0:
+            text = _(
+                "Started at %(then)s, like you at %(you)s; "
+                "a sustained rise of %(change)s points since %(since)s."
+            )
+        else:
+            text = _(
+                "Started at %(then)s, like you at %(you)s; "
+                "a sustained fall of %(change)s points since %(since)s."
+            )
+    else:
+        words["change"] = plain_words.amount(signal.relative * 100, True)
+        if signal.size > 0:
+            text = _(
+                "Started at %(then)s, like you at %(you)s; a sustained rise of %(change)s since %(since)s."
+            )
+        else:
+            text = _(
+                "Started at %(then)s, like you at %(you)s; a sustained fall of %(change)s since %(since)s."
+            )
+    return text % words
+
+
+def _people(viewer, network, indicator, found: list[ImprovementSignal], today: date) -> list[list[Person]]:
+    """For each peer, the people to ask (three or four queries for all of them); never the viewer."""
+    countries = {s.country_id for s in found}
+    in_network = Membership.objects.filter(network=network).values("member_id")
+    focal: dict[int, list[Member]] = {}
+    for member in (
+        Member.objects.filter(
+            country_id__in=countries, memberships__network=network, memberships__role=Role.FOCAL_POINT
+        )
+        .select_related("organisation", "user", "country")
+        .order_by("full_name", "pk")[: PEOPLE_EACH * len(countries)]
+    ):
+        focal.setdefault(member.country_id, []).append(member)
+    places = Q()
+    for s in found:
+        places |= Q(org_unit=s.org_unit) | Q(org_unit__path__startswith=s.org_unit.path + "/")
+    measured = Collaborative.objects.filter(network=network).filter(
+        Q(key_measure=indicator) | Q(measures__indicator=indicator)
+    )
+    teams = list(
+        Team.objects.filter(places, collaborative__in=measured.values("pk"), lead_id__in=in_network)
+        .select_related("lead__organisation", "lead__user", "lead__country", "collaborative", "org_unit")
+        .prefetch_related("collaborative__other_countries")
+        .order_by("pk")[:TEAMS_READ]
+    )
+    for team in teams:
+        team.collaborative.network = network
+    teams = [t for t in teams if rules.can_see_team(viewer, t.collaborative)]
+    coaches = _coaches_in_force(network, countries, today) if _coaches_in_force else {}
+    out = []
+    for s in found:
+        chosen: dict[int, Person] = {}
+
+        def add(member: Member, role: str, chosen=chosen) -> None:
+            if member.pk == viewer.member_id:
+                return
+            person = chosen.get(member.pk)
+            if person is None:
+                email = member.user.email if rules.shows_email(viewer, network, member) else ""
+                person = chosen[member.pk] = Person(member=member, email=email)
+            person.roles.append(role)
+
+        for member in focal.get(s.country_id, [])[:PEOPLE_EACH]:
+            add(member, _("focal point of %(country)s") % {"country": s.country.display_name})
+        mine = [
+            t
+            for t in teams
+            if t.org_unit_id == s.org_unit_id or t.org_unit.path.startswith(s.org_unit.path + "/")
+        ]
+        for team in mine[:PEOPLE_EACH]:
+            add(
+                team.lead,
+                _("leads the team %(team)s (%(collaborative)s)")
+                % {
+                    "team": team.display_name,
+                    "collaborative": team.collaborative.name,
+                },
+            )
+        for member in coaches.get(s.country_id, [])[:PEOPLE_EACH]:
+            add(member, _("certified QI coach in %(country)s") % {"country": s.country.display_name})
+        out.append(list(chosen.values()))
+    return out
+
+
+def ask_network_url(
+    network: Network, indicator: NetworkIndicator, org_unit: OrgUnit, level: Level | None
+) -> str:
+    """The new-discussion form, attached to the reader's chart, asking the network who has improved from
+    where they stand."""
+    percent = (indicator.factor or 1) == 100
+    words = {"measure": indicator.name, "place": org_unit.display_name}
+    title = _("Who has improved %(measure)s from where %(place)s stands?") % words
+    chart_url = reverse("dashboards:chart", args=[network.slug, indicator.code, org_unit.uid])
+    if level is not None:
+        body = _(
+            "%(measure)s at %(place)s stands at %(level)s. Has anyone improved it from a similar level? "
+            "What did you change, and who could we talk to?\n\nThe chart: %(url)s"
+        ) % {**words, "level": plain_words.amount(level.value, percent), "url": chart_url}
+    else:
+        body = _(
+            "We want to improve %(measure)s at %(place)s. Has anyone improved it? What did you change, and "
+            "who could we talk to?\n\nThe chart: %(url)s"
+        ) % {**words, "url": chart_url}
+    query = urlencode({"chart": f"{indicator.code}/{org_unit.uid}", "title": title, "body": body})
     return f"{reverse('knowledge:discussion_new', args=[network.slug])}?{query}"

@@ -8,11 +8,13 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from qicop.core.i18n import by_display_name
+from qicop.dashboards import selectors as dashboard_selectors
 from qicop.deviance import permissions as rules
 from qicop.deviance import selectors
 from qicop.network import selectors as network_selectors
@@ -35,6 +37,44 @@ def _filters(request, network):
     indicator = next((i for i in indicators if i.code == code), None)
     country = next((c for c in countries if c.iso2 == iso2), None)
     return indicators, countries, indicator, country
+
+
+@login_required
+def improvement_peers(request, slug):
+    """Who solved the problem I have: places that started from this org unit's level on the same measure
+    and improved, with their stories and the people to ask (``?indicator=<code>&org_unit=<uid>``)."""
+    viewer, network = _page(request, slug)
+    indicator = dashboard_selectors.indicator_in_network(network, request.GET.get("indicator", ""))
+    unit = dashboard_selectors.org_unit_in_network(network, request.GET.get("org_unit", ""))
+    today = timezone.localdate()
+    level = selectors.level_now(request.user, indicator, unit, today)
+    peers = []
+    if level is not None:
+        peers = selectors.peers_for(
+            viewer,
+            request.user,
+            network,
+            indicator=indicator,
+            org_unit=unit,
+            baseline_level=level.value,
+            today=today,
+        )
+    can_ask = rules.can_ask(viewer, network)
+    return render(
+        request,
+        "deviance/peers.html",
+        {
+            "network": network,
+            "indicator": indicator,
+            "unit": unit,
+            "level": level,
+            "level_words": selectors.level_words(indicator, level),
+            "band_words": selectors.band_words(indicator),
+            "peers": peers,
+            "ask_url": selectors.ask_network_url(network, indicator, unit, level) if can_ask else "",
+            "chart_url": reverse("dashboards:chart", args=[network.slug, indicator.code, unit.uid]),
+        },
+    )
 
 
 @login_required

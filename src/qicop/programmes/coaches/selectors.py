@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from qicop.improvement.models import PdsaCycle, Team
 from qicop.meetings.models import Attendance
-from qicop.network.models import Country, Member, Network
+from qicop.network.models import Country, Member, Membership, Network
 from qicop.programmes.coaches import services, words
 from qicop.programmes.coaches.portfolio import Portfolio, requirements
 from qicop.programmes.coaches.stages import EXPIRING_DAYS, Stage, stage_of
@@ -224,3 +224,29 @@ def own_certification(network: Network, member_id: int | None) -> CoachCertifica
         .order_by(F("decided_on").desc(nulls_first=True), "-started_on", "-pk")
         .first()
     )
+
+
+def coaches_in_force(network: Network, country_ids: set[int], today: date, *, limit: int = 5) -> dict:
+    """country id → the certified QI coaches of that country whose certificate is in force on ``today``
+    (``stages.is_valid_on``), members of the network, by name, at most ``limit`` each: the public fields of
+    the register (one query). The positive-deviance page names them as people to ask (portal hands this
+    function to deviance at start-up: the two apps share a floor)."""
+    if not country_ids:
+        return {}
+    rows = (
+        CoachCertification.objects.filter(
+            network=network,
+            country_id__in=country_ids,
+            status=Status.CERTIFIED,
+            valid_until__gte=today,
+            member_id__in=Membership.objects.filter(network=network).values("member_id"),
+        )
+        .select_related("member__organisation", "member__user", "member__country")
+        .order_by("member__full_name", "member_id", "-valid_until")[: limit * len(country_ids) * 4]
+    )
+    found: dict[int, list[Member]] = defaultdict(list)
+    for certification in rows:
+        coaches = found[certification.country_id]
+        if len(coaches) < limit and all(c.pk != certification.member_id for c in coaches):
+            coaches.append(certification.member)
+    return dict(found)
