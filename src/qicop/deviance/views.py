@@ -112,7 +112,7 @@ class ImprovementFeed(Feed):
         return network
 
     def title(self, network):
-        return _("Improvements in %(network)s") % {"network": network.name}
+        return _("What improved in %(network)s") % {"network": network.name}
 
     def subtitle(self, network):
         return _("Where a measure got better, as the control charts show it: largest and lasting first.")
