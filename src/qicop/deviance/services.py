@@ -440,7 +440,9 @@ def _by_country(rows: np.ndarray, units: np.ndarray) -> dict[int, np.ndarray]:
     each country's in the order read."""
     if not len(rows):
         return {}
-    country = units[np.searchsorted(units[:, 0], rows["unit"]), 3].astype(np.int64)
+    country_of = np.zeros(int(units[:, 0].max()) + 1, dtype=np.int64)
+    country_of[units[:, 0].astype(np.int64)] = units[:, 3]
+    country = country_of[rows["unit"]]
     if np.any(np.diff(country) < 0):  # read in org unit order: usually already a country after another
         order = np.argsort(country, kind="stable")
         country, rows = country[order], rows[order]
