@@ -45,8 +45,8 @@ class TestRefreshQueries:
         network = Network.objects.get(slug="virtual")
         refresh_signals(network_ids=[network.pk])
         packed = signals_of(network)
-        monkeypatch.setattr(services, "PACKED", 64)  # the ids in three or four columns
-        groups = services._packing([("a", "a", 50), ("b", "b", 40), ("c", "c", 2), ("d", "d", 3)])
-        assert [[name for name, _c, _r in group] for group in groups] == [["a"], ["b"], ["c", "d"]]
+        monkeypatch.setattr(services, "PACKED", 8)  # bits: the ids in three or four columns
+        groups = services._packing([("a", "a", 7), ("b", "b", 6), ("c", "c", 1), ("d", "d", 2)])
+        assert [[name for name, _c, _bits in group] for group in groups] == [["a"], ["b", "c"], ["d"]]
         refresh_signals(network_ids=[network.pk])
         assert packed and packed == signals_of(network)

@@ -363,21 +363,21 @@ def _country_arrays(
 
 #: what a stored row is read as: its keys, then its total
 ROW = np.dtype([("unit", "i8"), ("period", "i8"), ("element", "i8"), ("combo", "i8"), ("total", "f8")])
-PACKED = 1 << 62  # several ids in one integer column, below this: fewer columns make reading much cheaper
+PACKED = 62  # bits: several ids in one integer column make reading much cheaper than a column each
 
 
 def _stored_rows(country_ids, element_ids, period_ids, units) -> tuple[dict, dict]:
     """The stored rows of these countries (country id → an array of ``ROW``), from the analytics table and
     from the values, in two queries (and one for the highest combo id). Hundreds of thousands of rows a
-    country: they are read as a few integer columns, each packing several ids (``_packing``), into numpy
-    without a Python object per row."""
+    country: they are read as a few integer columns, each packing several ids (``_packing``), straight from
+    the driver's cursor into numpy (no list of rows, no Django wrapper per row)."""
     top = CategoryOptionCombo.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     groups = _packing(
         [
-            ("unit", "org_unit_id", int(units[:, 0].max()) + 1),
-            ("period", "period_id", max(period_ids) + 1),
-            ("element", "data_element_id", max(element_ids) + 1),
-            ("combo", "category_option_combo_id", top + 1),
+            ("unit", "org_unit_id", _bits(int(units[:, 0].max()))),
+            ("period", "period_id", _bits(max(period_ids))),
+            ("element", "data_element_id", _bits(max(element_ids))),
+            ("combo", "category_option_combo_id", _bits(top)),
         ]
     )
     columns = ", ".join(_packed_sql(group) for group in groups)
@@ -409,29 +409,34 @@ def _stored_rows(country_ids, element_ids, period_ids, units) -> tuple[dict, dic
             rows["total"] = packed["total"]
             for i, group in enumerate(groups):
                 rest = packed[f"k{i}"]
-                for name, _column, radix in reversed(group):
-                    rows[name] = rest % radix
-                    rest = rest // radix
+                for name, _column, bits in reversed(group):
+                    rows[name] = rest & ((1 << bits) - 1)
+                    rest = rest >> bits
             out.append(_by_country(rows, units))
     return out[0], out[1]
 
 
+def _bits(highest: int) -> int:
+    return max(int(highest).bit_length(), 1)
+
+
 def _packing(fields: list[tuple[str, str, int]]) -> list[list[tuple[str, str, int]]]:
-    """(name, column, radix) fields grouped into integer columns, each below ``PACKED``."""
-    groups, size = [[]], 1
+    """(name, column, bits) fields grouped into integer columns of at most ``PACKED`` bits each."""
+    groups, size = [[]], 0
     for field in fields:
-        if groups[-1] and size * field[2] >= PACKED:
+        if groups[-1] and size + field[2] > PACKED:
             groups.append([])
-            size = 1
+            size = 0
         groups[-1].append(field)
-        size *= field[2]
+        size += field[2]
     return groups
 
 
 def _packed_sql(group) -> str:
+    """The group's ids in one integer, the first in the highest bits (shifted by multiplying: portable)."""
     sql = f"CAST({group[0][1]} AS BIGINT)"
-    for _name, column, radix in group[1:]:
-        sql = f"({sql}) * {int(radix)} + {column}"
+    for _name, column, bits in group[1:]:
+        sql = f"({sql}) * {1 << int(bits)} + {column}"
     return sql
 
 
