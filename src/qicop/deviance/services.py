@@ -1,13 +1,14 @@
 """Keeping the signals of improvement current: ``refresh_signals`` runs the SPC engine over every network
 indicator x org unit with data (countries, districts, facilities) of the countries asked, and replaces each
-network's signals of each country in one transaction (a reader sees the old ones or the new ones, never
-half). After every import (``receivers``: the countries whose data versions changed) and nightly
-(``qicop refresh_signals``).
+network's signals of those countries in one transaction (a reader sees the old ones or the new ones, never
+half), in a fixed number of queries however many countries and org units. After every import
+(``receivers``: the countries whose data versions changed) and nightly (``qicop refresh_signals``).
 
 The series are those the chart pages draw (``dashboards.indicator_series``: the indicator arithmetic over
 the last 36 complete months, org units with children from the analytics table, facilities from their
 values, implausible points left out), computed here for a whole country at once: what is stored is read in
-two queries per country into (element x disaggregation) x org unit x month arrays, each mapping's
+two queries for all the network's countries (the analytics table, the values), split into each country's
+(element x disaggregation) x org unit x month arrays, each mapping's
 expressions are evaluated on those arrays for every org unit together (``Expression.evaluate_arrays``), and
 the engine (``engine.improvements``) charts them in batches. A stored period that is not a calendar month
 (a yearly estimate of a stock) is combined by the arithmetic's own rule (``arithmetic.combine_over``) for
