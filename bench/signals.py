@@ -74,7 +74,7 @@ def phase_refresh() -> dict:
         return wrapper
 
     engine.charts = timed("spc", engine.charts)
-    services._read_country = timed("read", services._read_country)
+    services._read_countries = timed("read", services._read_countries)
     services._replace = timed("write", services._replace)
     network = Network.objects.get(slug="virtual")
 

@@ -16,7 +16,7 @@ before ``since`` (the chart's centre line, computed over the whole window, would
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,8 +28,9 @@ RULES = ("shift", "outside limits", "trend")
 LARGE_DENOMINATOR = 1000  # as the chart pipeline: p and u become p′ and u′ above this mean denominator
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
+    """One series' improvement (a named tuple: tens of thousands are made in a refresh)."""
+
     row: int  # the series' row in the block
     rule: str
     since: int  # index of the first period of the new level
@@ -135,18 +136,21 @@ def _found(rows: np.ndarray, results: list, improvement: str) -> list[Found]:
         size = level_now - baseline
         relative = np.where(baseline != 0, np.abs(size) / np.abs(baseline), 0.0)
     sustained = end[picked] >= latest[picked]
+    keep = np.isfinite(baseline) & np.isfinite(level_now) & (size * code > 0)
+    relative = np.where(np.isfinite(relative), relative, 0.0)
+    kept = picked[keep]
     return [
-        Found(
-            row=int(rows[i]),
-            rule=RULES[int(chosen[i])],
-            since=int(since[i]),
-            latest=int(latest[i]),
-            baseline=float(baseline[k]),
-            level_now=float(level_now[k]),
-            size=float(size[k]),
-            relative=float(relative[k]) if np.isfinite(relative[k]) else 0.0,
-            sustained=bool(sustained[k]),
+        Found(*found)
+        for found in zip(
+            rows[kept].tolist(),
+            [RULES[c] for c in chosen[kept].tolist()],
+            since[kept].tolist(),
+            latest[kept].tolist(),
+            baseline[keep].tolist(),
+            level_now[keep].tolist(),
+            size[keep].tolist(),
+            relative[keep].tolist(),
+            sustained[keep].tolist(),
+            strict=True,
         )
-        for k, i in enumerate(picked.tolist())
-        if np.isfinite(baseline[k]) and np.isfinite(level_now[k]) and (size[k] * code) > 0
     ]
