@@ -17,7 +17,6 @@ from qicop.improvement.models import PdsaCycle, Team, TeamReport
 from qicop.meetings.models import Attendance
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer
-from qicop.programmes.coaches.stages import is_valid_on
 from qicop.programmes.models import (
     AssessmentRound,
     CertificationStandard,
@@ -70,26 +69,35 @@ class Requirement:
         return self.have is not None and self.have >= self.need
 
 
+def in_force(network_id: int, member_id: int, today: date, *, mentor: bool = False) -> bool:
+    """Whether the member holds a certification in force in the network (and, with ``mentor``, one that
+    names them a mentor). One query."""
+    found = CoachCertification.objects.filter(
+        network_id=network_id,
+        member_id=member_id,
+        status=CoachCertification.Status.CERTIFIED,
+        valid_until__gte=today,
+    )
+    return found.filter(mentor=True).exists() if mentor else found.exists()
+
+
 def is_mentor(viewer: Viewer, network: Network | int, today: date) -> bool:
-    """Whether the viewer holds a certification in force in ``network`` that names them a mentor. One
-    query (none for a viewer without a profile)."""
+    """Whether the viewer is a mentor in force in ``network`` (one query; none without a profile)."""
     if viewer.member_id is None:
         return False
     network_id = network if isinstance(network, int) else network.pk
-    return CoachCertification.objects.filter(
-        network_id=network_id,
-        member_id=viewer.member_id,
-        status=CoachCertification.Status.CERTIFIED,
-        mentor=True,
-        valid_until__gte=today,
-    ).exists()
+    return in_force(network_id, viewer.member_id, today, mentor=True)
 
 
-def mentor_in_force(certification: CoachCertification | None, today: date) -> bool:
+def teams_coached(certification: CoachCertification):
+    """The teams of the country's collaboratives (its own or shared with it) that the candidate coaches."""
+    country_id = certification.country_id
     return (
-        certification is not None
-        and certification.mentor
-        and is_valid_on(certification.status, certification.valid_until, today)
+        Team.objects.filter(
+            collaborative__network_id=certification.network_id, coach_id=certification.member_id
+        )
+        .filter(Q(collaborative__country_id=country_id) | Q(collaborative__other_countries=country_id))
+        .distinct()
     )
 
 
@@ -97,12 +105,9 @@ def portfolio_of(certification: CoachCertification) -> Portfolio:
     """The candidate's portfolio (a fixed number of queries, whatever its size)."""
     since = certification.renews.decided_on if certification.renews_id and certification.renews else None
     portfolio = Portfolio(certification=certification, since=since)
-    member_id, country_id = certification.member_id, certification.country_id
+    member_id = certification.member_id
 
-    teams = Team.objects.filter(
-        collaborative__network_id=certification.network_id,
-        coach_id=member_id,
-    ).filter(Q(collaborative__country_id=country_id) | Q(collaborative__other_countries=country_id))
+    teams = teams_coached(certification)
     if since:
         teams = teams.filter(collaborative__end__gte=since)
     done = Q(cycles__stage=PdsaCycle.Stage.DONE) | (
@@ -111,8 +116,7 @@ def portfolio_of(certification: CoachCertification) -> Portfolio:
     if since:
         done &= Q(cycles__end__gte=since)
     teams = (
-        teams.distinct()
-        .annotate(done=Count("cycles", filter=done, distinct=True))
+        teams.annotate(done=Count("cycles", filter=done, distinct=True))
         .select_related("collaborative", "org_unit")
         .order_by("-collaborative__start", "pk")
     )

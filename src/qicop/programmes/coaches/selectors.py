@@ -15,8 +15,8 @@ from django.utils import timezone
 from qicop.improvement.models import PdsaCycle, Team
 from qicop.meetings.models import Attendance
 from qicop.network.models import Country, Member, Membership, Network
-from qicop.programmes.coaches import services, words
-from qicop.programmes.coaches.portfolio import Portfolio, requirements
+from qicop.programmes.coaches import words
+from qicop.programmes.coaches.portfolio import Portfolio, requirements, teams_coached
 from qicop.programmes.coaches.stages import EXPIRING_DAYS, Stage, stage_of
 from qicop.programmes.models import (
     AssessmentRound,
@@ -199,7 +199,7 @@ def member_choices(network: Network, country: Country) -> QuerySet[Member]:
 
 def team_choices(certification: CoachCertification) -> QuerySet[Team]:
     """The teams an observation may name: those the candidate coaches in the country's collaboratives."""
-    ids = list(services.teams_coached(certification).values_list("pk", flat=True)[:CHOICES])
+    ids = list(teams_coached(certification).values_list("pk", flat=True)[:CHOICES])
     return (
         Team.objects.filter(pk__in=ids)
         .select_related("org_unit", "collaborative")

@@ -12,7 +12,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from qicop.improvement.models import Team
 from qicop.network.models import Country, Member, Membership, Network, Role
 from qicop.programmes.coaches import words
 from qicop.programmes.coaches.framework import DEFAULT_FRAMEWORK
-from qicop.programmes.coaches.portfolio import portfolio_of, requirements, snapshot
+from qicop.programmes.coaches.portfolio import in_force, portfolio_of, requirements, snapshot, teams_coached
 from qicop.programmes.coaches.stages import valid_until_for
 from qicop.programmes.coaches.standards import competencies_of, standard_for
 from qicop.programmes.coaches.tasks import send_decision_email
@@ -64,29 +63,6 @@ def _closed(certification: CoachCertification) -> ValidationError | None:
 def _not_in_future(day: date | None, field: str, what: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: _("%(what)s cannot be in the future.") % {"what": what}})
-
-
-def teams_coached(certification: CoachCertification):
-    """The teams of the country's collaboratives that the candidate coaches (an observation may name one)."""
-    country_id = certification.country_id
-    return (
-        Team.objects.filter(
-            collaborative__network_id=certification.network_id, coach_id=certification.member_id
-        )
-        .filter(Q(collaborative__country_id=country_id) | Q(collaborative__other_countries=country_id))
-        .distinct()
-    )
-
-
-def in_force(network_id: int, member_id: int, today: date, *, mentor: bool = False) -> bool:
-    """Whether the member holds a certification in force in the network (and names them mentor)."""
-    found = CoachCertification.objects.filter(
-        network_id=network_id,
-        member_id=member_id,
-        status=CoachCertification.Status.CERTIFIED,
-        valid_until__gte=today,
-    )
-    return found.filter(mentor=True).exists() if mentor else found.exists()
 
 
 # --- standards ------------------------------------------------------------------------------------------
