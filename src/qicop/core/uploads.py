@@ -17,12 +17,14 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 # content type → (kind of file, extension for downloads); the kinds are those of meetings.Material.Kind
 OOXML = "application/vnd.openxmlformats-officedocument."
@@ -205,15 +207,34 @@ class UploadSizeLimit(FileUploadHandler):
         super().__init__(request)
         self.limit = settings.QICOP_UPLOAD_MAX_BYTES if limit is None else limit
         self.too_large: dict[str, str] = {}  # field name → file name of what was skipped
+        self.skipped: list[str] = []  # the names of every file skipped, several in a field of many files
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.limit:
             self.too_large[self.field_name] = self.file_name or ""
+            self.skipped.append(self.file_name or "")
             raise SkipFile
         return raw_data
 
     def file_complete(self, file_size):
         return None
+
+
+def with_upload_limit(view):
+    """Put the size limit in place before anything reads the request body, then check CSRF; the view
+    receives the limit as ``limit`` (what it skipped is in ``limit.too_large`` and ``limit.skipped``)."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt  # the CSRF check runs inside, once the size limit is in place (it reads the upload)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        limit = UploadSizeLimit(request)
+        request.upload_handlers.insert(0, limit)
+        return protected(request, *args, limit=limit, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
 
 
 def too_large_message() -> str:

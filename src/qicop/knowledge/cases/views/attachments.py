@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qicop.core.uploads import with_upload_limit
 from qicop.knowledge.cases import permissions as rules
 from qicop.knowledge.cases import selectors
 from qicop.knowledge.cases import services as cases
 from qicop.knowledge.cases.forms import (
     AttachmentForm,
 )
-from qicop.knowledge.cases.views.common import case_page, file_response, with_upload_limit
+from qicop.knowledge.cases.views.common import case_page, file_response
 
 
 @with_upload_limit

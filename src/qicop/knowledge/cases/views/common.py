@@ -1,30 +1,12 @@
-"""What the case-study, resource and attachment pages share: the upload limit, the opening step of a
-case's page, a list's filter and query string, a service's refusal shown on its form, and files served."""
+"""What the case-study, resource and attachment pages share: the opening step of a case's page, a list's
+filter and query string, a service's refusal shown on its form, and files served."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from qicop.core import uploads
 from qicop.knowledge.cases import selectors
-
-
-def with_upload_limit(view):
-    """Put the size limit in place before anything reads the request body, then check CSRF."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt  # the CSRF check runs inside, once the size limit is in place (it reads the upload)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        limit = uploads.UploadSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        return protected(request, *args, limit=limit, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 def case_page(request, slug, case_id):

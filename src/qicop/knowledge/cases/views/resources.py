@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
+from qicop.core.uploads import with_upload_limit
 from qicop.knowledge.cases import permissions as rules
 from qicop.knowledge.cases import selectors
 from qicop.knowledge.cases import services as cases
@@ -24,7 +25,6 @@ from qicop.knowledge.cases.views.common import (
     filter_data,
     query_string,
     save_form,
-    with_upload_limit,
 )
 from qicop.network import selectors as network_selectors
 
