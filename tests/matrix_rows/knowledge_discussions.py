@@ -30,6 +30,17 @@ def _post(w) -> str:
     return f"{THREADS}{thread.pk}/posts/{post.pk}/"
 
 
+def _post_file(w) -> str:
+    from django.core.files.base import ContentFile
+
+    from qicop.knowledge.models import PostFile
+
+    thread, post = kims_thread(w)
+    stored = PostFile(post=post, original_name="routes.pdf", content_type="application/pdf", size=9)
+    stored.file.save("routes.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return f"{THREADS}{thread.pk}/posts/{post.pk}/files/{stored.pk}/"
+
+
 # Kim edits her own post; nobody else does.
 KIM_ONLY = expect(403, kim=200, oscar=404, anonymous=302)
 # Any participant reports a post, except its author.
@@ -52,6 +63,10 @@ ROWS: dict = {
     "knowledge:post_accept": (lambda w: _post(w) + "accept/", post_only()),
     "knowledge:post_report": (lambda w: _post(w) + "report/", OTHERS_REPORT),
     "knowledge:post_hide": (lambda w: _post(w) + "hide/", post_only()),
+    # A post's file: whoever reads the thread, as its text.
+    "knowledge:post_file": (_post_file, participants_only()),
+    "knowledge:topic_follow": (lambda w: THREADS + "topics/vl/follow/", post_only()),
+    "knowledge:followed_topic_stop": (lambda w: "/notifications/settings/topics/1/stop/", post_only()),
     "knowledge:moderation": (lambda w: "/n/vln/moderation/", COORDINATORS_ONLY),
     "knowledge:report_resolve": (lambda w: "/n/vln/moderation/1/resolve/", post_only()),
     # Observers see what is new among what they may read (published case studies and resources).

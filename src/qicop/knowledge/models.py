@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from qicop.core.models import TimeStampedModel
 from qicop.core.storage import private_storage
+from qicop.core.uploads import ACCEPTED
 
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("pt", "Português")]
 
@@ -271,6 +272,35 @@ class Post(TimeStampedModel):
         return self.body[:60]
 
 
+def post_file_path(instance, filename: str) -> str:
+    return f"discussions/{uuid.uuid4().hex}"
+
+
+class PostFile(models.Model):
+    """A file attached to a post (on the site, or to a reply by e-mail), checked as every upload is
+    (core.uploads) and handed out only to those who may read the thread."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=post_file_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file of a post")
+        verbose_name_plural = _("files of posts")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        """What kind of file it is, as its extension says it (PDF, DOCX, PNG…), from its checked content."""
+        return ACCEPTED.get(self.content_type, ("", "bin"))[1].upper()
+
+
 class Subscription(TimeStampedModel):
     """A member follows a thread: replies notify them."""
 
@@ -288,9 +318,29 @@ class Subscription(TimeStampedModel):
         return f"{self.member_id} follows {self.thread_id}"
 
 
+class TopicSubscription(TimeStampedModel):
+    """A member follows a topic of a network: a new discussion in it notifies them, and in mailing-list
+    mode every post of its discussions comes by e-mail."""
+
+    member = models.ForeignKey("network.Member", on_delete=models.CASCADE, related_name="topic_subscriptions")
+    topic = models.ForeignKey("network.Topic", on_delete=models.CASCADE, related_name="subscriptions")
+
+    class Meta:
+        verbose_name = _("followed topic")
+        verbose_name_plural = _("followed topics")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "topic"], name="knowledge_topic_subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} follows topic {self.topic_id}"
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", _("New reply")
+        NEW_THREAD = "new_thread", _("New discussion in a topic you follow")
+        TOPIC_POST = "topic_post", _("New post in a topic you follow")
         MENTION = "mention", _("Mention")
         ACCEPTED = "accepted", _("Answer accepted")
         REVIEW = "review", _("Case study review")

@@ -33,9 +33,15 @@ from qicop.network.models import Member, Membership, Role
 DIGEST_EVERY = timedelta(hours=24)
 DIGEST_MAX_ITEMS = 100  # listed in one digest; the rest wait for the next one
 
-# Kinds of notification that are a post of a discussion the member follows or is named in: mailing-list
-# mode sends each of them at once, whatever the member's e-mail setting.
-POST_KINDS = (Notification.Kind.REPLY, Notification.Kind.MENTION, Notification.Kind.ACCEPTED)
+# Kinds of notification that are a post of a discussion (or a topic) the member follows or is named in:
+# mailing-list mode sends each of them at once, whatever the member's e-mail setting.
+POST_KINDS = (
+    Notification.Kind.REPLY,
+    Notification.Kind.MENTION,
+    Notification.Kind.ACCEPTED,
+    Notification.Kind.NEW_THREAD,
+    Notification.Kind.TOPIC_POST,
+)
 
 
 def _no_reply_address(notification) -> str | None:
@@ -62,6 +68,22 @@ def notify(*, kind: str, thread: Thread, post, member_ids) -> list[Notification]
     recipients = rules.readers_among(thread, member_ids) if member_ids else set()
     return _create(
         [Notification(member_id=m, kind=kind, thread=thread, post=post) for m in sorted(recipients)]
+    )
+
+
+def notify_every_post(*, thread: Thread, post, member_ids) -> list[Notification]:
+    """Mailing-list mode for a topic: ``post`` goes by e-mail to those of ``member_ids`` who chose it and
+    may read ``thread``. It is listed among their notifications as read already: it reaches them by mail,
+    and a busy topic must not fill the count of what is new on every page."""
+    wanted = _hooks["every_post"](member_ids) if member_ids else set()
+    recipients = rules.readers_among(thread, wanted) if wanted else set()
+    now = timezone.now()
+    kind = Notification.Kind.TOPIC_POST
+    return _create(
+        [
+            Notification(member_id=m, kind=kind, thread=thread, post=post, read_at=now)
+            for m in sorted(recipients)
+        ]
     )
 
 
@@ -245,9 +267,11 @@ def _item(notification: Notification) -> dict:
         "notification": notification,
         "template": "notification",
         "thread": notification.thread,
+        "topic": notification.thread.topic,
         "post": notification.post,
         "author": notification.post.author,
         "excerpt": (notification.post.body or "")[:1000],
+        "files": list(notification.post.files.all()),
         "link": post_link(notification),
     }
 
@@ -280,6 +304,7 @@ _RELATED = (
     "member__user",
     "member__country",
     "thread__network",
+    "thread__topic",
     "thread__case_study",
     "post__author",
     "case_study__network",

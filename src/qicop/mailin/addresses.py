@@ -2,7 +2,7 @@
 
 knowledge sends the notification e-mails and must not import this app (it stands below it); this app
 hands knowledge two answers at start-up (``register_with_notifications``): the reply address of a
-notification, and which members want every post of the discussions they follow.
+notification, and which members want every post of the discussions and topics they follow.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from qicop.mailin.models import MemberMailPreference, ReplyKey
 
 # Notifications whose mail can be answered: a post in a discussion, a case study waiting for review.
 # A report goes to moderators, who act on the site; it has no reply address.
-THREAD_KINDS = {Notification.Kind.REPLY, Notification.Kind.MENTION, Notification.Kind.ACCEPTED}
+THREAD_KINDS = {
+    Notification.Kind.REPLY,
+    Notification.Kind.MENTION,
+    Notification.Kind.ACCEPTED,
+    Notification.Kind.NEW_THREAD,
+    Notification.Kind.TOPIC_POST,
+}
 
 
 def key_version(member_id: int) -> int:

@@ -16,7 +16,15 @@ from qicop.core.markdown import MENTION, mention_key
 from qicop.knowledge.cases.permissions import can_see_case_study
 from qicop.knowledge.cases.selectors import author_ids
 from qicop.knowledge.discussions import permissions as rules
-from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
+from qicop.knowledge.models import (
+    Notification,
+    Post,
+    PostFile,
+    PostReport,
+    Subscription,
+    Thread,
+    TopicSubscription,
+)
 from qicop.network import selectors as network_selectors
 from qicop.network.models import Member, Membership, Network
 from qicop.network.permissions import Viewer
@@ -56,7 +64,7 @@ def thread_for_viewer(viewer: Viewer, network: Network, thread_id: int) -> Threa
 
 def posts_of_thread(thread: Thread) -> QuerySet[Post]:
     """Every post in order, hidden ones too (the page says they were hidden), with what a row shows:
-    the author's country and roles in the thread's network."""
+    the author's country and roles in the thread's network, and its files."""
     roles = Prefetch(
         "author__memberships",
         queryset=Membership.objects.filter(network_id=thread.network_id).order_by("role"),
@@ -65,9 +73,16 @@ def posts_of_thread(thread: Thread) -> QuerySet[Post]:
     return (
         Post.objects.filter(thread=thread)
         .select_related("author__country", "quote_of__author")
-        .prefetch_related(roles)
+        .prefetch_related(roles, "files")
         .order_by("created_at", "id")
     )
+
+
+def file_of_post(post: Post, file_id: int) -> PostFile:
+    found = PostFile.objects.filter(post=post, pk=file_id).first()
+    if found is None:
+        raise Http404("No such file")
+    return found
 
 
 def post_in_thread(thread: Thread, post_id: int) -> Post:
@@ -135,6 +150,44 @@ def is_following(viewer: Viewer, thread: Thread) -> bool:
     return Subscription.objects.filter(thread=thread, member_id=viewer.member_id).exists()
 
 
+def is_following_topic(viewer: Viewer, topic) -> bool:
+    if viewer.member_id is None or topic is None:
+        return False
+    return TopicSubscription.objects.filter(topic=topic, member_id=viewer.member_id).exists()
+
+
+#: The most followed topics the notification settings page lists (a network has a few dozen topics).
+FOLLOWED_TOPICS_LIMIT = 200
+
+
+def followed_topics(member_id: int) -> list[TopicSubscription]:
+    """The topics ``member_id`` follows, by network and name, with their networks: one query."""
+    return list(
+        TopicSubscription.objects.filter(member_id=member_id)
+        .select_related("topic__network")
+        .order_by("topic__network__name", "topic__name", "id")[:FOLLOWED_TOPICS_LIMIT]
+    )
+
+
+def followed_topic(member_id: int, subscription_id: int) -> TopicSubscription:
+    """One of the member's own followed topics (404 for anyone else's)."""
+    found = (
+        TopicSubscription.objects.filter(member_id=member_id, pk=subscription_id)
+        .select_related("topic", "member")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such followed topic")
+    return found
+
+
+def topic_of_discussions(network: Network, topic_slug: str):
+    topic = network_selectors.topics_of_network(network).filter(slug=topic_slug).first()
+    if topic is None:
+        raise Http404("No such topic")
+    return topic
+
+
 @dataclass
 class AttachedThreads:
     """The discussions of a meeting, case study or chart, for ``knowledge/_threads_for.html``."""
@@ -175,7 +228,7 @@ def threads_for(
 def notifications_of(member_id: int) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(member_id=member_id)
-        .select_related("thread__network", "post__author", "case_study__network")
+        .select_related("thread__network", "thread__topic", "post__author", "case_study__network")
         .prefetch_related("case_study__authors")
         .order_by("-created_at", "-id")
     )

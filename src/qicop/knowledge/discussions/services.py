@@ -1,6 +1,6 @@
-"""Every write of discussions: starting threads, replying, editing, accepting an answer, following,
-and moderation (hiding, locking, reports). Each service is atomic, writes its audit entry, and leaves
-e-mails to after the commit (see notifications.py)."""
+"""Every write of discussions: starting threads, replying (with files), editing, accepting an answer,
+following threads and topics, and moderation (hiding, locking, reports). Each service is atomic, writes
+its audit entry, and leaves e-mails to after the commit (see notifications.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.knowledge import notifications
+from qicop.knowledge.discussions.files import attach_files
 from qicop.knowledge.discussions.selectors import members_named, mention_keys
-from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread
-from qicop.network.models import Member
+from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread, TopicSubscription
+from qicop.network.models import Member, Topic
 
 MAX_BODY = 20_000
 MAX_TITLE = 200
@@ -41,8 +42,10 @@ def _follow(member: Member, thread: Thread) -> None:
     Subscription.objects.get_or_create(member=member, thread=thread)
 
 
-def _add_post(*, thread: Thread, author: Member, body: str, quote_of: Post | None) -> Post:
+def _add_post(*, thread: Thread, author: Member, body: str, quote_of: Post | None, files=()) -> Post:
     post = Post.objects.create(thread=thread, author=author, body=body, quote_of=quote_of)
+    if files:
+        attach_files(post, files)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
     thread.last_post_at = post.created_at
     thread.post_count += 1
@@ -61,9 +64,12 @@ def thread_start(
     meeting=None,
     case_study=None,
     chart: tuple[str, str] | None = None,
+    files=(),
 ) -> Thread:
-    """Start a discussion with its first post. Preconditions: the author may write in ``network`` and may
-    see what the thread is attached to. Effects: the author follows it; mentioned members are notified."""
+    """Start a discussion with its first post (and its ``files``, all accepted or none: see files.py).
+    Preconditions: the author may write in ``network`` and may see what the thread is attached to.
+    Effects: the author follows it; mentioned members are notified of the mention, the other followers
+    of its topic of the new discussion (once each, never the author)."""
     title = (title or "").strip()
     if not title or len(title) > MAX_TITLE:
         raise ValidationError(_("A title has 1 to %(max)s characters.") % {"max": MAX_TITLE})
@@ -79,22 +85,29 @@ def thread_start(
         chart_org_unit=uid,
         created_by=author,
     )
-    post = _add_post(thread=thread, author=author, body=body, quote_of=None)
+    post = _add_post(thread=thread, author=author, body=body, quote_of=None, files=files)
     _follow(author, thread)
-    notifications.notify(
-        kind=Notification.Kind.MENTION,
-        thread=thread,
-        post=post,
-        member_ids=mentioned_members(body, network_id=network.pk) - {author.pk},
-    )
+    mentioned = mentioned_members(body, network_id=network.pk) - {author.pk}
+    notifications.notify(kind=Notification.Kind.MENTION, thread=thread, post=post, member_ids=mentioned)
+    if topic is not None:
+        notifications.notify(
+            kind=Notification.Kind.NEW_THREAD,
+            thread=thread,
+            post=post,
+            member_ids=topic_followers(topic.pk) - mentioned - {author.pk},
+        )
     audit(actor=actor, verb="discussion.start", target=thread, title=title)
     return thread
 
 
 @transaction.atomic
-def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Post | None = None) -> Post:
-    """Reply to ``thread``. Effects: the author follows it; every other follower is notified of the reply,
-    mentioned members of the mention (one notification each, the mention winning)."""
+def post_reply(
+    *, actor, author: Member, thread: Thread, body: str, quote_of: Post | None = None, files=()
+) -> Post:
+    """Reply to ``thread``, with ``files`` (all accepted or none: see files.py). Effects: the author
+    follows it; every other follower is notified of the reply, mentioned members of the mention, and
+    followers of its topic in mailing-list mode of the post (one notification each, the mention winning,
+    then the thread's followers)."""
     thread = Thread.objects.select_for_update(of=("self",)).select_related("case_study").get(pk=thread.pk)
     if thread.locked:
         raise ValidationError(_("This discussion is locked: it takes no more replies."))
@@ -103,7 +116,7 @@ def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Po
     body = _check_body(body)
     if quote_of is not None and quote_of.thread_id != thread.pk:
         quote_of = None
-    post = _add_post(thread=thread, author=author, body=body, quote_of=quote_of)
+    post = _add_post(thread=thread, author=author, body=body, quote_of=quote_of, files=files)
     _follow(author, thread)
     mentioned = mentioned_members(body, network_id=thread.network_id) - {author.pk}
     followers = set(
@@ -113,6 +126,9 @@ def post_reply(*, actor, author: Member, thread: Thread, body: str, quote_of: Po
     notifications.notify(
         kind=Notification.Kind.REPLY, thread=thread, post=post, member_ids=followers - mentioned
     )
+    if thread.topic_id:
+        others = topic_followers(thread.topic_id) - followers - mentioned - {author.pk}
+        notifications.notify_every_post(thread=thread, post=post, member_ids=others)
     audit(actor=actor, verb="discussion.reply", target=post, thread=thread.pk)
     return post
 
@@ -168,6 +184,22 @@ def thread_follow(*, actor, member: Member, thread: Thread, follow: bool) -> Non
     else:
         Subscription.objects.filter(member=member, thread=thread).delete()
     audit(actor=actor, verb="discussion.follow" if follow else "discussion.unfollow", target=thread)
+
+
+def topic_followers(topic_id: int) -> set[int]:
+    return set(TopicSubscription.objects.filter(topic_id=topic_id).values_list("member_id", flat=True))
+
+
+@transaction.atomic
+def topic_follow(*, actor, member: Member, topic: Topic, follow: bool) -> None:
+    """``member`` follows ``topic`` (or stops). Precondition: the caller checked that they take part in
+    discussions of the topic's network."""
+    if follow:
+        TopicSubscription.objects.get_or_create(member=member, topic=topic)
+    else:
+        TopicSubscription.objects.filter(member=member, topic=topic).delete()
+    verb = "discussion.follow_topic" if follow else "discussion.unfollow_topic"
+    audit(actor=actor, verb=verb, target=topic)
 
 
 @transaction.atomic

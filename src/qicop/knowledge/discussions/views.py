@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qicop.core import uploads
 from qicop.core.markdown import render_markdown
 from qicop.core.pagination import paginate
 from qicop.core.params import id_or_none
@@ -26,7 +27,6 @@ from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.discussions import selectors
 from qicop.knowledge.discussions import services as discussions
 from qicop.knowledge.discussions.forms import (
-    NotificationSettingsForm,
     PostEditForm,
     ReplyForm,
     ReportForm,
@@ -132,6 +132,7 @@ def discussion_list(request, slug):
             "topics": topics,
             "topic": topic,
             "query_string": f"topic={topic.slug}" if topic else "",
+            "following_topic": selectors.is_following_topic(viewer, topic),
             "can_write": rules.can_write(viewer, network),
             "can_moderate": rules.can_moderate(viewer, network),
         },
@@ -160,13 +161,20 @@ def _context_from_query(request, viewer, network) -> dict:
     return {}
 
 
-@login_required
-def discussion_new(request, slug):
+@uploads.with_upload_limit
+def discussion_new(request, slug, limit):
     viewer, network = _network(request, slug)
     author = _author(viewer, network)
     attached = _context_from_query(request, viewer, network)
     topics = network_selectors.topics_of_network(network)
-    form = ThreadForm(request.POST or None, topics=topics, initial=_prefill(request))
+    posted = request.method == "POST"
+    form = ThreadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        topics=topics,
+        too_large=limit.skipped,
+        initial=_prefill(request),
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,6 +185,7 @@ def discussion_new(request, slug):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 topic=form.cleaned_data["topic"],
+                files=form.cleaned_data["files"],
                 **attached,
             )
         except ValidationError as problem:
@@ -259,6 +268,7 @@ def _post_rows(viewer, thread, posts, mentions: dict[str, str]) -> list[dict]:
             {
                 "post": post,
                 "show_text": show_text,
+                "files": list(post.files.all()) if show_text else [],
                 "html": html,
                 "cut": cut,
                 "quote": quote,
@@ -326,13 +336,13 @@ def thread_detail(request, slug, thread_id):
     return _thread_page(request, viewer, network, thread)
 
 
-@login_required
+@uploads.with_upload_limit
 @require_POST
-def thread_reply(request, slug, thread_id):
+def thread_reply(request, slug, thread_id, limit):
     viewer, network = _network(request, slug)
     thread = selectors.thread_for_viewer(viewer, network, thread_id)
     author = _author(viewer, network)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES, too_large=limit.skipped)
     if not rules.can_reply(viewer, thread):
         return _thread_page(
             request, viewer, network, thread, form=form, status=403, error=_locked_message(thread)
@@ -348,6 +358,7 @@ def thread_reply(request, slug, thread_id):
             thread=thread,
             body=form.cleaned_data["body"],
             quote_of=quote_of,
+            files=form.cleaned_data["files"],
         )
     except ValidationError as problem:
         return _thread_page(
@@ -398,6 +409,7 @@ def post_whole(request, slug, thread_id, post_id):
             "network": network,
             "thread": thread,
             "post": post,
+            "files": list(post.files.all()) if show_text else [],
             "show_text": show_text,
             "html": html,
             "cut": cut,
@@ -413,6 +425,18 @@ def post_link(request, slug, thread_id, post_id):
     thread = selectors.thread_for_viewer(viewer, network, thread_id)
     post = selectors.post_in_thread(thread, post_id)
     return redirect(_post_url(post, thread))
+
+
+@login_required
+def post_file(request, slug, thread_id, post_id, file_id):
+    """A file of a post, for those who may read the thread (404 alike for anyone else and for a file
+    that is not there); a hidden post's files go to the moderators only, as its text does."""
+    viewer, network = _network(request, slug)
+    thread = selectors.thread_for_viewer(viewer, network, thread_id)
+    post = selectors.post_in_thread(thread, post_id)
+    if post.hidden and not rules.can_see_hidden_text(viewer, network):
+        raise Http404("No such file")
+    return uploads.private_file_response(selectors.file_of_post(post, file_id), "file")
 
 
 @login_required
@@ -561,67 +585,6 @@ def report_resolve(request, slug, report_id):
         discussions.report_resolve(actor=request.user, report=report)
     messages.success(request, _("The report is resolved."))
     return redirect("knowledge:moderation", slug=network.slug)
-
-
-# --- Notifications ----------------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request):
-    """The member's notifications, newest first; the ones shown are marked read (the page still shows
-    which were new)."""
-    viewer = viewer_for(request.user)
-    if viewer.member_id is None:
-        page = paginate(request, Post.objects.none())
-        rows = []
-    else:
-        page = paginate(request, selectors.notifications_of(viewer.member_id))
-        # Checked again now: what the member may no longer read is named neutrally, never by its title.
-        threads = selectors.readable_thread_ids(viewer, [n.thread for n in page.object_list if n.thread])
-        case_studies = selectors.readable_case_study_ids(
-            viewer, [n.case_study for n in page.object_list if n.case_study]
-        )
-        rows = [
-            {
-                "notification": n,
-                "new": n.read_at is None,
-                "readable": (n.thread_id is None or n.thread_id in threads)
-                and (n.case_study_id is None or n.case_study_id in case_studies),
-            }
-            for n in page.object_list
-        ]
-        notifications.mark_read(page.object_list)
-    return render(request, "knowledge/notification_list.html", {"page": page, "rows": rows})
-
-
-@login_required
-def notification_settings(request):
-    viewer = viewer_for(request.user)
-    if viewer.member_id is None:
-        raise Http404
-    member = Member.objects.get(pk=viewer.member_id)
-    form = NotificationSettingsForm(
-        request.POST or None,
-        initial={
-            "email": notifications.email_setting(member.pk),
-            "weekly_digest": notifications.weekly_digest_setting(member.pk),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        notifications.settings_update(
-            actor=request.user,
-            member=member,
-            email=form.cleaned_data["email"],
-            weekly_digest=form.cleaned_data["weekly_digest"] or None,
-        )
-        messages.success(request, _("Your notification settings are saved."))
-        return redirect("knowledge:notification_settings")
-    return render(
-        request,
-        "knowledge/notification_settings.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
 # --- What's new -------------------------------------------------------------------------------------
