@@ -20,6 +20,7 @@ from qicop.knowledge.models import Post
 from qicop.mailin.smtp import controller
 
 ROOT = Path(__file__).resolve().parents[2]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def free_port() -> int:
@@ -49,6 +50,24 @@ def test_a_reply_sent_over_smtp_is_posted_in_the_thread_as_the_member(server):
     assert answer.body == "Motorbikes it is.\n\nKim"
     assert "wrote:" not in answer.body and "QI Officer" not in answer.body
     assert [m.to for m in mail.outbox] == [["henri@example.org"]]  # the follower, as on the site
+
+
+def test_a_reply_sent_over_smtp_is_posted_with_its_good_file_and_the_bad_one_named_once(server):
+    world = World()
+    thread, address = thread_with_reply_to_kim(world)
+    attachments = [
+        ("routes.pdf", PDF, "application", "pdf"),
+        ("macro.exe", b"MZ\x90\x00" + b"\0" * 60, "application", "octet-stream"),
+    ]
+    # On the wire lines end in CRLF, as a mail server relays them (smtplib sends bytes as they are).
+    raw = reply(address, "The routes attached." + QUOTE, attachments=attachments).replace(b"\n", b"\r\n")
+    with smtplib.SMTP(server.hostname, server.port, timeout=30) as smtp:
+        assert smtp.sendmail("kim@example.org", [address], raw) == {}
+    answer = Post.objects.filter(thread=thread).order_by("id").last()
+    assert (answer.author, answer.body) == (world.kim, "The routes attached.")
+    assert [f.original_name for f in answer.files.all()] == ["routes.pdf"]
+    [note] = [m for m in mail.outbox if m.to == ["kim@example.org"]]
+    assert "- macro.exe: This file is not a PDF" in note.body and "routes.pdf" not in note.body
 
 
 def test_the_server_refuses_other_recipients_at_rcpt_and_large_messages(server):

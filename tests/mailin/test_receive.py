@@ -10,11 +10,9 @@ from mailing import QUOTE, reply, thread_with_reply_to_kim
 from qicop.core.models import AuditEntry
 from qicop.knowledge.cases import services as cases
 from qicop.knowledge.discussions import services as discussions
-from qicop.knowledge.models import CaseStudy, Post, ReviewComment, Thread
+from qicop.knowledge.models import CaseStudy, Post, PostFile, ReviewComment, Thread
 from qicop.mailin import receive, services, tokens
 from qicop.mailin.models import InboundMessage
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def posts_by_kim(thread):
@@ -119,19 +117,9 @@ def test_a_50_mb_attachment_is_refused_whole_with_one_bounce(world):
     raw = reply(address, attachments=[("scan.pdf", big, "application", "pdf")])
     outcome = receive.handle(raw)
     assert (outcome.status, outcome.reason, outcome.bounced) == ("bounced", "too_large", True)
-    assert len(posts_by_kim(thread)) == 1
+    assert len(posts_by_kim(thread)) == 1 and not PostFile.objects.exists()
     [bounce] = mail.outbox
     assert "25.0\xa0MB" in bounce.body  # the limit, QICOP_MAIL_MAX_BYTES
-
-
-def test_small_attachments_are_left_out_with_one_note_and_the_text_posted(world):
-    thread, address = thread_with_reply_to_kim(world)
-    raw = reply(address, "See the routes.", attachments=[("routes.pdf", PDF, "application", "pdf")])
-    outcome = receive.handle(raw)
-    assert outcome.status == "posted" and outcome.notes == ("not posted: routes.pdf",)
-    assert posts_by_kim(thread)[-1].body == "See the routes."
-    [note] = [m for m in mail.outbox if m.to == ["kim@example.org"]]
-    assert "routes.pdf" in note.body and note.extra_headers["Auto-Submitted"] == "auto-replied"
 
 
 def test_html_only_mail_is_posted_as_plain_text_without_its_scripts(world):

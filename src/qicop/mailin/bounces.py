@@ -6,6 +6,7 @@ answer it either."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from qicop.accounts.models import User
 from qicop.core.i18n import reader_language, reader_zone
+from qicop.knowledge.discussions.files import FILES_PER_POST, RefusedFile
 from qicop.network.models import Member
 
 log = logging.getLogger(__name__)
@@ -103,8 +105,17 @@ def send_bounce(
     return _send(address, _reader(address, member), "bounce", context, message_id)
 
 
-def send_notice_of_ignored_files(address: str, *, member: Member, files, link: str) -> bool:
-    """The reply was posted, its attached files were not: say so, and where files can be shared."""
+def send_notice_of_refused_files(
+    address: str, *, member: Member, files: Sequence[RefusedFile], link: str, message_id: str
+) -> bool:
+    """The reply was posted, some of its attached files were not: name each with why (``files``, in the
+    member's language already), say which files are taken and where to add them."""
     if _robot_or_ours(address):
         return False
-    return _send(address, member, "files_ignored", {"files": files, "link": link}, "")
+    context = {
+        "files": files,
+        "link": link,
+        "per_post": FILES_PER_POST,
+        "limit": filesizeformat(settings.QICOP_UPLOAD_MAX_BYTES),
+    }
+    return _send(address, member, "files_refused", context, message_id)

@@ -6,6 +6,12 @@ same services as the site, so permissions, notifications and search are the same
 recorded with its reason and posts nothing; its sender hears why in one bounce, unless no person would
 read it (an automatic reply, a bounce, a message from a mail robot), so two robots never answer each
 other for ever.
+
+Its attached files go through the checks of every upload (discussions.files, core.uploads). The words are
+posted with the files that pass; those that do not (and any file sent to a case study in review, whose
+comments take text only) are named, each with why, in the one message back. A message larger than
+QICOP_MAIL_MAX_BYTES is refused whole before its body is parsed. Images that only decorate an HTML mail
+(inline parts with a Content-ID: logos, signatures) go with the HTML, which is reduced to text.
 """
 
 from __future__ import annotations
@@ -22,14 +28,19 @@ from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
+from qicop.core.i18n import reader_language
 from qicop.knowledge.cases import permissions as case_rules
 from qicop.knowledge.cases import services as cases
 from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.discussions import services as discussions
+from qicop.knowledge.discussions.files import RefusedFile, display_name, sort_files
 from qicop.knowledge.models import CaseStudy, Thread
 from qicop.mailin import bounces, tokens
 from qicop.mailin.addresses import key_version
@@ -118,16 +129,51 @@ def handle(
     body = reply_text(text)
     if not body:
         return _refuse(received, "empty", member=member)
-    ignored = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
+    files, refused_files = _sorted_attachments(message, target, member)
     try:
         with transaction.atomic():
-            post_id, link = _post(target, member, body)
-            outcome = _finish(received, Status.POSTED, "posted", post_id=post_id, ignored=ignored)
+            post_id, link = _post(target, member, body, files)
+            outcome = _finish(received, Status.POSTED, "posted", post_id=post_id, refused=refused_files)
     except _Refused as refused:
         return _refuse(received, refused.reason, member=member, detail=refused.detail)
-    if ignored:
-        bounces.send_notice_of_ignored_files(received.sender, member=member, files=ignored, link=link)
+    if refused_files:
+        bounces.send_notice_of_refused_files(
+            received.sender, member=member, files=refused_files, link=link, message_id=received.message_id
+        )
     return outcome
+
+
+def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
+    """The files attached to ``message``, as uploads; not the images an HTML body shows inline."""
+    found = []
+    for part in message.iter_attachments():
+        if part.get("Content-ID") and part.get_content_disposition() != "attachment":
+            continue
+        data = part.get_payload(decode=True)
+        found.append(
+            SimpleUploadedFile(
+                part.get_filename() or "",
+                data if isinstance(data, bytes) else b"",
+                content_type=part.get_content_type(),
+            )
+        )
+    return found
+
+
+def _sorted_attachments(
+    message: EmailMessage, target: tokens.Target, member: Member
+) -> tuple[list[SimpleUploadedFile], list[RefusedFile]]:
+    """The attached files to post, and those refused with why, in the member's language (the message
+    back names them)."""
+    uploads = _attachments(message)
+    if not uploads:
+        return [], []
+    with translation.override(reader_language(member)):
+        if target.kind != tokens.THREAD:
+            why = _("a review comment takes text only: add files to the case study on the site.")
+            return [], [RefusedFile(display_name(upload), why) for upload in uploads]
+        accepted, refused = sort_files(uploads)
+    return [upload for upload, _checked in accepted], refused
 
 
 class _Refused(Exception):
@@ -136,9 +182,9 @@ class _Refused(Exception):
         self.reason, self.detail = reason, detail
 
 
-def _post(target: tokens.Target, member: Member, body: str) -> tuple[int, str]:
-    """Post ``body`` where ``target`` says, as ``member``, if they still may; raises _Refused. Returns
-    the new post's (or comment's) id and the address of its page."""
+def _post(target: tokens.Target, member: Member, body: str, files=()) -> tuple[int, str]:
+    """Post ``body`` (with ``files``, in a discussion) where ``target`` says, as ``member``, if they still
+    may; raises _Refused. Returns the new post's (or comment's) id and the address of its page."""
     viewer = viewer_for(member.user)
     try:
         if target.kind == tokens.THREAD:
@@ -153,7 +199,9 @@ def _post(target: tokens.Target, member: Member, body: str) -> tuple[int, str]:
                 raise _Refused("locked")
             if not rules.can_reply(viewer, thread):
                 raise _Refused("not_allowed")
-            post = discussions.post_reply(actor=member.user, author=member, thread=thread, body=body)
+            post = discussions.post_reply(
+                actor=member.user, author=member, thread=thread, body=body, files=files
+            )
             return post.pk, _url("knowledge:thread", thread.network.slug, thread.pk)
         case = CaseStudy.objects.select_related("network").filter(pk=target.object_id).first()
         if case is None:
@@ -232,7 +280,7 @@ def _finish(
     *,
     member: Member | None = None,
     post_id: int | None = None,
-    ignored: Sequence[str] = (),
+    refused: Sequence[RefusedFile] = (),
 ) -> Outcome:
     member = member or received.member
     with transaction.atomic():
@@ -252,10 +300,10 @@ def _finish(
             target=record,
             reason=reason,
             post=post_id,
-            ignored_files=list(ignored)[:20],
+            refused_files=[file.name for file in refused][:20],
         )
     log.info("mail in: %s (%s) from %s, %s bytes", status, reason, received.sender, received.size)
-    notes = tuple(f"not posted: {name}" for name in ignored)
+    notes = tuple(f"not posted: {file.name}" for file in refused)
     return Outcome(status, reason, post_id=post_id, notes=notes)
 
 

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qicop.knowledge.discussions.files import FILES_PER_POST
 from qicop.mailin import services
 from qicop.mailin.forms import MailPreferenceForm
 from qicop.network.models import Member
@@ -38,7 +40,13 @@ def mail_settings(request):
     return render(
         request,
         "mailin/settings.html",
-        {"form": form, "replies_on": settings.QICOP_MAIL_REPLIES, "days": settings.QICOP_MAIL_REPLY_DAYS},
+        {
+            "form": form,
+            "replies_on": settings.QICOP_MAIL_REPLIES,
+            "days": settings.QICOP_MAIL_REPLY_DAYS,
+            "files_per_post": FILES_PER_POST,
+            "mail_limit": filesizeformat(settings.QICOP_MAIL_MAX_BYTES),
+        },
         status=400 if form.errors else 200,
     )
 
