@@ -161,6 +161,26 @@ def test_the_settings_page_lists_the_topics_followed_and_stops_each(world, djang
     assert TopicSubscription.objects.filter(member=world.kim).exists()
 
 
+def test_a_topics_discussions_page_with_its_follow_button_takes_a_bounded_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    topic = viral_load(world)
+    for i in range(30):
+        discussions.thread_start(
+            actor=world.faith.user,
+            author=world.faith,
+            network=world.network,
+            title=f"T{i}",
+            body="B",
+            topic=topic,
+        )
+    follow(world, "kim", topic)
+    client = world.client_for("kim")
+    with django_assert_max_num_queries(11):
+        page = client.get(THREADS + "?topic=vl").content.decode()
+    assert "Stop following this topic" in page and "T29" in page
+
+
 def test_mailing_list_mode_mails_every_post_of_the_followed_topics_discussions(world):
     topic = viral_load(world)
     follow(world, "henri", topic)
