@@ -1,6 +1,8 @@
 """The positive-deviance feed on the demo network: its hidden improvement shifts are found after the demo
 loads, ranked and explained, read only as far as the reader may read the data; refreshed after an import."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from defusedxml import ElementTree
 from django.test import Client
@@ -114,6 +116,13 @@ class TestFeedPage:
         page = client.get("/n/virtual/improvements/?country=LA").content.decode()  # no published story
         assert "Ask them how" in page
         assert "/n/virtual/discussions/new/?chart=" in page
+
+    def test_the_question_links_the_chart_by_its_measure_and_place(self, settings):
+        client = client_for("focal.ke@example.org", settings)
+        items = client.get("/n/virtual/improvements/?country=LA&indicator=vl-coverage").context["items"]
+        body = parse_qs(urlsplit(items[0].ask_url).query)["body"][0]
+        name = f"{items[0].signal.indicator.name} — {items[0].signal.org_unit.display_name}"
+        assert f"[{name}]({items[0].chart_url})" in body
 
     def test_ask_them_how_opens_the_new_discussion_prefilled(self, settings):
         client = client_for("focal.ke@example.org", settings)

@@ -199,6 +199,12 @@ def _explain(viewer, network, items: list[FeedItem], *, ask: bool) -> None:
             item.ask_url = ask_url(network, signal, item)
 
 
+def chart_link(indicator: NetworkIndicator, org_unit: OrgUnit, url: str) -> str:
+    """A Markdown link to a chart, named as people name it (a bare address shows a code and a uid)."""
+    name = f"{indicator.name} — {org_unit.display_name}".replace("[", "(").replace("]", ")")
+    return f"[{name}]({url})"
+
+
 def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
     """The new-discussion form, attached to the chart and prefilled with a question to the country."""
     title = _("How did %(place)s improve %(measure)s?") % {
@@ -215,7 +221,7 @@ def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
         "place": signal.org_unit.display_name,
         "since": item.since_words,
         "size": item.size_words,
-        "url": item.chart_url,
+        "url": chart_link(signal.indicator, signal.org_unit, item.chart_url),
     }
     query = urlencode(
         {"chart": f"{signal.indicator.code}/{signal.org_unit.uid}", "title": title, "body": body}
@@ -482,15 +488,16 @@ def ask_network_url(
     words = {"measure": indicator.name, "place": org_unit.display_name}
     title = _("Who has improved %(measure)s from where %(place)s stands?") % words
     chart_url = reverse("dashboards:chart", args=[network.slug, indicator.code, org_unit.uid])
+    link = chart_link(indicator, org_unit, chart_url)
     if level is not None:
         body = _(
             "%(measure)s at %(place)s stands at %(level)s. Has anyone improved it from a similar level? "
             "What did you change, and who could we talk to?\n\nThe chart: %(url)s"
-        ) % {**words, "level": plain_words.amount(level.value, percent), "url": chart_url}
+        ) % {**words, "level": plain_words.amount(level.value, percent), "url": link}
     else:
         body = _(
             "We want to improve %(measure)s at %(place)s. Has anyone improved it? What did you change, and "
             "who could we talk to?\n\nThe chart: %(url)s"
-        ) % {**words, "url": chart_url}
+        ) % {**words, "url": link}
     query = urlencode({"chart": f"{indicator.code}/{org_unit.uid}", "title": title, "body": body})
     return f"{reverse('knowledge:discussion_new', args=[network.slug])}?{query}"
