@@ -38,11 +38,27 @@ def skip_without_a_browser() -> None:
 def served_demo(tmp_path_factory, name: str) -> Iterator[str]:
     """The demo's base URL while the server runs."""
     var = copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp(name) / "var")
+    with served_demo_folder(var) as url:
+        yield url
+
+
+def demo_environment(var: Path, url: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a ``qicop`` command on the demo in ``var`` (served at ``url``): the suite's own
+    settings left out, ``extra`` added."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update({"QICOP_VAR_DIR": str(var), **extra})
+    if url:
+        env.update({"QICOP_DEMO": "1", "QICOP_BASE_URL": url})
+    return env
+
+
+@contextlib.contextmanager
+def served_demo_folder(var: Path, **extra: str) -> Iterator[str]:
+    """The demo in ``var`` served while the context lasts, with ``extra`` in its environment."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({"QICOP_VAR_DIR": str(var)})
+    env = demo_environment(var, **extra)
     log_path = var / "server.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(

@@ -220,6 +220,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # A mail server that hangs must not hold a request (or the transaction that records a sent mail) for ever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qicop <noreply@localhost>")
+# Where django.core.mail.backends.filebased.EmailBackend writes each message (a file per connection).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replying to notifications by e-mail (mailin): reply+<token>@QICOP_MAIL_DOMAIN reaches `qicop mail-in` or
 # `qicop receive-mail`; a token works QICOP_MAIL_REPLY_DAYS days; a larger message than

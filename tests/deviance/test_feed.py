@@ -1,6 +1,8 @@
 """The positive-deviance feed on the demo network: its hidden improvement shifts are found after the demo
 loads, ranked and explained, read only as far as the reader may read the data; refreshed after an import."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from defusedxml import ElementTree
 from django.test import Client
@@ -48,6 +50,53 @@ class TestDemoSignals:
 
 @pytest.mark.usefixtures("demo")
 @pytest.mark.django_db
+class TestDemoStories:
+    """The demo's shifts are where its case studies and collaboratives say a change was made (indicators/
+    demo.py, SHIFTS): the feed's first entries each tell their story, the smaller shifts of countries with no
+    published story ask them how, and Kenya's fallen retention finds the countries that raised theirs."""
+
+    def test_the_feeds_first_entries_each_show_their_story(self, settings):
+        client = client_for("focal.ke@example.org", settings)
+        items = client.get("/n/virtual/improvements/").context["items"]
+        assert all(item.explained for item in items[:10]), [
+            (i.signal.org_unit.code, i.signal.indicator.code) for i in items[:10] if not i.explained
+        ]
+        countries = {item.signal.country.iso2 for item in items[:10]}
+        assert len(countries) >= 3
+
+    def test_a_countrys_case_study_tells_the_story_of_its_facilities(self, settings):
+        client = client_for("focal.ke@example.org", settings)
+        items = client.get("/n/virtual/improvements/?country=MW&indicator=same-day-art").context["items"]
+        facilities = [i for i in items if i.signal.level == 3]
+        assert facilities
+        for item in facilities:
+            titles = [title for title, _url in item.case_studies]
+            assert titles == ["Same-day ART in Malawi's district hospitals"]
+
+    def test_a_country_with_no_published_story_is_asked_how(self, settings):
+        client = client_for("focal.ke@example.org", settings)
+        items = client.get("/n/virtual/improvements/?country=LA&indicator=vl-coverage").context["items"]
+        national = [i for i in items if i.signal.level == 1]
+        assert national and not national[0].explained and national[0].ask_url
+
+    def test_kenyas_home_shows_its_fallen_retention_and_who_raised_theirs_with_their_change_ideas(
+        self, settings
+    ):
+        client = client_for("focal.ke@example.org", settings)
+        home = client.get("/n/virtual/").content.decode()
+        kenya = OrgUnit.objects.get(code="KE", level=1)
+        link = f"/n/virtual/improvements/peers/?indicator=retention-12m&amp;org_unit={kenya.uid}"
+        assert link in home
+        peers = client.get(link.replace("&amp;", "&")).context["peers"]
+        countries = [p for p in peers if p.item.signal.level == 1]
+        assert {"HT", "UG", "NA"} <= {p.item.signal.country.iso2 for p in countries}
+        haiti = next(p for p in countries if p.item.signal.country.iso2 == "HT")
+        assert haiti.item.case_studies and haiti.item.change_ideas
+        assert "like you at" in haiti.reason
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.django_db
 class TestFeedPage:
     def test_the_feed_names_places_measures_and_months_in_words_with_a_chart_each(self, settings):
         page = client_for("focal.ke@example.org", settings).get("/n/virtual/improvements/").content.decode()
@@ -63,9 +112,17 @@ class TestFeedPage:
         assert not any(f">{uid}<" in page for uid in OrgUnit.objects.values_list("uid", flat=True)[:50])
 
     def test_signals_without_a_story_offer_to_ask_them_how_with_the_chart_attached(self, settings):
-        page = client_for("focal.ke@example.org", settings).get("/n/virtual/improvements/").content.decode()
+        client = client_for("focal.ke@example.org", settings)
+        page = client.get("/n/virtual/improvements/?country=LA").content.decode()  # no published story
         assert "Ask them how" in page
         assert "/n/virtual/discussions/new/?chart=" in page
+
+    def test_the_question_links_the_chart_by_its_measure_and_place(self, settings):
+        client = client_for("focal.ke@example.org", settings)
+        items = client.get("/n/virtual/improvements/?country=LA&indicator=vl-coverage").context["items"]
+        body = parse_qs(urlsplit(items[0].ask_url).query)["body"][0]
+        name = f"{items[0].signal.indicator.name} — {items[0].signal.org_unit.display_name}"
+        assert f"[{name}]({items[0].chart_url})" in body
 
     def test_ask_them_how_opens_the_new_discussion_prefilled(self, settings):
         client = client_for("focal.ke@example.org", settings)

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from demo_server import CHROMIUM, served_demo, skip_without_a_browser
+from demo_folder import copy_of_demo
+from demo_server import CHROMIUM, demo_environment, served_demo_folder, skip_without_a_browser
 from readable import codes_in
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = HERE.parent.parent / "test-results" / "e2e"
 PASSWORD = "demo"
+LOCALES = {"en": "en-GB", "fr": "fr-FR", "pt": "pt-PT"}
 
 # The accessibility rules the pages are held to: WCAG 2.2 A and AA, and axe's best practices.
 AXE_RUN = """async () => {
@@ -59,11 +61,35 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
+@dataclass(frozen=True)
+class ServedDemo:
+    url: str
+    var: Path  # its folder: database, secret key
+    mail: Path  # where it writes the e-mails it sends (Django's file backend)
+
+    def environment(self) -> dict[str, str]:
+        """The server's environment, for a ``qicop`` command on the same demo (``receive-mail``…)."""
+        return demo_environment(self.var, self.url, **mail_settings(self.mail))
+
+
+def mail_settings(folder: Path) -> dict[str, str]:
+    backend = "django.core.mail.backends.filebased.EmailBackend"
+    return {"EMAIL_BACKEND": backend, "EMAIL_FILE_PATH": str(folder)}
+
+
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory):
+def served(tmp_path_factory) -> ServedDemo:
+    """The demo every journey walks, writing the mail it sends to files that a journey can read."""
     skip_without_a_browser()
-    with served_demo(tmp_path_factory, "e2e-demo") as url:
-        yield url
+    var = copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp("e2e-demo") / "var")
+    mail = var / "sent-mail"
+    with served_demo_folder(var, **mail_settings(mail)) as url:
+        yield ServedDemo(url=url, var=var, mail=mail)
+
+
+@pytest.fixture(scope="session")
+def demo_site(served) -> str:
+    return served.url
 
 
 @pytest.fixture
@@ -145,7 +171,7 @@ def reader(request, browser, demo_site, axe_source):
     context = browser.new_context(
         viewport={"width": width, "height": 900},
         bypass_csp=True,  # axe is injected; the policy itself has its own browser test
-        locale={"en": "en-GB", "fr": "fr-FR", "pt": "pt-PT"}[language],
+        locale=LOCALES[language],
     )
     page = context.new_page()
     person = Reader(page=page, site=demo_site, axe=axe_source, language=language)
@@ -156,6 +182,21 @@ def reader(request, browser, demo_site, axe_source):
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def another_reader(browser, demo_site, axe_source):
+    """Another person at a browser of their own (``another_reader(language)``), beside ``reader``."""
+    contexts = []
+
+    def open_for(language: str) -> Reader:
+        context = browser.new_context(bypass_csp=True, locale=LOCALES[language])
+        contexts.append(context)
+        return Reader(page=context.new_page(), site=demo_site, axe=axe_source, language=language)
+
+    yield open_for
+    for context in contexts:
+        context.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

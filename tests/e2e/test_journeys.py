@@ -6,6 +6,13 @@ has no accessibility violation that axe-core finds (tests/e2e/conftest.py says w
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import make_msgid
 
 import pytest
 
@@ -19,6 +26,7 @@ def readers(*shapes):
 
 READERS = readers(("en", 1280), ("fr", 390), ("pt", 1280))
 NETWORK = "/n/virtual"
+QICOP = [sys.executable, "-m", "qicop.cli"]
 
 
 @pytest.mark.parametrize("reader", [*READERS, *readers(("en", 390))], indirect=True)
@@ -296,3 +304,97 @@ def test_a_mentor_observes_kenyas_candidate_the_certifying_body_certifies_him_an
     reader.open(verify[0])
     assert "Kamau Kariuki" in page.inner_text("main")
     assert reader.problems == [], "\n".join(reader.problems)
+
+
+@pytest.mark.parametrize("reader", READERS, indirect=True)
+def test_kenyas_focal_point_follows_a_deterioration_to_who_solved_it_and_answers_by_e_mail(
+    reader, another_reader, served
+):
+    """The daily loop (issue 17's "Done when"): what Kenya owes and what changed, a deterioration followed to
+    the countries that solved it and their change ideas; asked in a discussion, answered from Haiti, and
+    the answer's notification answered by replying to the e-mail."""
+    page = reader.page
+    reader.sign_in("focal.ke@example.org")
+    reader.open(f"{NETWORK}/")
+    assert page.locator("main #waiting").count() == 1 and page.locator("main ol.waiting li").count() >= 1
+    assert page.locator("main #changed ~ ul .signal-down").count() >= 1, "no deterioration on the home"
+    peers = reader.follow(rf"{NETWORK}/improvements/peers/\?indicator=retention-12m&org_unit=\w+")
+    assert page.locator("main ol.peers > li").count() >= 1, "nobody solved it"
+    reader.follow(rf"{NETWORK}/change-ideas/\d+/")
+    reader.open(peers)
+    reader.follow(rf"{NETWORK}/discussions/new/\?.+")
+    assert page.input_value("input[name=title]"), "the question is not prefilled"
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    thread = re.match(rf"{re.escape(reader.site)}({NETWORK}/discussions/\d+/)", page.url)
+    assert thread, page.url
+    reader.read()
+    thread = thread.group(1)
+
+    answer = f"Haiti's tracing answer ({reader.language}): a peer phones every missed visit within the week."
+    haiti = another_reader(reader.language)
+    haiti.sign_in("member.ht@example.org")
+    haiti.open(thread)
+    haiti.page.fill("textarea[name=body]", answer)
+    haiti.page.click(f"form[action='{thread}reply/'] button[type=submit]")
+    haiti.page.wait_for_load_state()
+    haiti.read()
+    assert answer in haiti.page.inner_text("main"), "Haiti's answer was not posted"
+
+    mail = mail_to(served, "focal.ke@example.org", thread)
+    reply = f"Thank you: we start peer tracing in Nairobi next month ({reader.language})."
+    assert reply_by_e_mail(served, mail, sender="focal.ke@example.org", text=reply) == "posted (posted)"
+
+    reader.open(thread)
+    posts = page.locator("main article.post")
+    assert reply in posts.last.inner_text()
+    assert answer not in posts.last.inner_text(), "the quoted text was posted too"
+    assert posts.last.locator(".post-author strong").inner_text() == (
+        posts.first.locator(".post-author strong").inner_text()
+    ), "the reply is not posted as Kenya's focal point"
+    problems = reader.problems + haiti.problems
+    assert problems == [], "\n".join(problems)
+
+
+def mail_to(served, address, thread, *, seconds=10):
+    """The latest e-mail the demo sent ``address`` about ``thread``."""
+    link = f"{served.url}{thread}"
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [m for m in sent_mail(served) if address in m["To"] and link in m.get_body().get_content()]
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert found, f"no e-mail to {address} about {thread}"
+    return found[-1]
+
+
+def sent_mail(served):
+    """Every message the demo sent, oldest first: its file backend writes a file per connection, messages
+    separated by a line of dashes."""
+    for path in sorted(served.mail.glob("*.log"), key=lambda p: p.stat().st_mtime):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                yield BytesParser(policy=policy.default).parsebytes(chunk.lstrip())
+
+
+def reply_by_e_mail(served, mail, *, sender, text):
+    """Reply to ``mail`` as a mail program does (its text quoted below), through ``qicop receive-mail``
+    as a mail server's pipe would deliver it; returns the outcome the command prints."""
+    reply = EmailMessage()
+    reply["From"] = sender
+    reply["To"] = mail["Reply-To"]
+    reply["Subject"] = f"Re: {mail['Subject']}"
+    reply["In-Reply-To"] = mail["Message-ID"]
+    reply["Message-ID"] = make_msgid()
+    quoted = "\n".join(f"> {line}" for line in mail.get_body().get_content().splitlines())
+    reply.set_content(f"{text}\n\nOn a recent day, qicop wrote:\n{quoted}\n")
+    delivered = subprocess.run(
+        [*QICOP, "receive-mail", "--sender", sender, "--recipient", mail["Reply-To"]],
+        input=reply.as_bytes(),
+        env=served.environment(),
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    return delivered.stdout.decode().strip().splitlines()[-1]  # "<status> (<reason>)"

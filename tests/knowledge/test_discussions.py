@@ -182,6 +182,16 @@ def test_a_thread_about_a_chart_links_to_the_chart(world):
     assert "/n/vln/charts/VL_SUPPRESSION/KeNyA000001/" in page(world, "kim", f"{THREADS}{thread.pk}/")
 
 
+def test_a_chart_a_thread_is_about_is_named_by_its_measure_and_place_not_by_codes(world):
+    _chart(world)
+    kim = world.client_for("kim")
+    form = kim.get(f"{THREADS}new/?chart=VL_SUPPRESSION/KeNyA000001").content.decode()
+    assert "Chart: VL suppression, Kenya" in form and "KeNyA000001</p>" not in form
+    kim.post(f"{THREADS}new/?chart=VL_SUPPRESSION/KeNyA000001", {"title": "The dip in May", "body": "Why?"})
+    thread = page(world, "kim", f"{THREADS}{Thread.objects.get().pk}/")
+    assert ">Chart: VL suppression, Kenya</a>" in thread
+
+
 def test_a_thread_about_a_draft_case_study_is_read_only_by_those_who_may_read_the_draft(world):
     draft = CaseStudy.objects.create(
         network=world.network, country=world.kenya, title="Draft", created_by=world.kim.user

@@ -21,7 +21,7 @@ from qicop.dashboards import plain_words
 from qicop.dashboards.indicator_series import indicator_series, last_periods
 from qicop.deviance import permissions as rules
 from qicop.deviance.models import ImprovementSignal
-from qicop.improvement.models import Collaborative, PdsaCycle, PresentationEvidence, Team
+from qicop.improvement.models import ChangeIdea, Collaborative, PdsaCycle, PresentationEvidence, Team
 from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge.models import CaseStudy, CaseStudyChart
 from qicop.meetings.selectors import meetings_of_network
@@ -111,21 +111,37 @@ def _item(network, signal: ImprovementSignal) -> FeedItem:
     )
 
 
+def _places(unit: OrgUnit) -> list[str]:
+    """The uids of ``unit`` and of the places above it, nearest first (its path holds them)."""
+    return [uid for uid in reversed(unit.path.split("/")) if uid] or [unit.uid]
+
+
 def _explain(viewer, network, items: list[FeedItem], *, ask: bool) -> None:
     units = {i.signal.org_unit_id for i in items}
     measures = {i.signal.indicator_id for i in items}
+    # A case study charting the measure for a country or a region tells the story of its facilities too:
+    # the change it describes was made there. Its place's own first, then the nearest above.
+    places = {uid for i in items for uid in _places(i.signal.org_unit)}
     charts = CaseStudyChart.objects.filter(
         case_study__network=network,
         case_study__status=CaseStudy.Status.PUBLISHED,
         indicator_id__in=measures,
-        org_unit_id__in=units,
-    ).values_list("indicator_id", "org_unit_id", "case_study_id", "case_study__title")[:200]
+        org_unit__uid__in=places,
+    ).values_list("indicator_id", "org_unit__uid", "case_study_id", "case_study__title")[:200]
     cases: dict = {}
-    for indicator_id, unit_id, case_id, title in charts:
+    for indicator_id, uid, case_id, title in charts:
         url = reverse("knowledge:case_detail", args=[network.slug, case_id])
-        entry = cases.setdefault((indicator_id, unit_id), [])
-        if (title, url) not in entry:
-            entry.append((title, url))
+        entry = cases.setdefault((indicator_id, uid), [])
+        if (case_id, title, url) not in entry:
+            entry.append((case_id, title, url))
+    # The change ideas a case study names (the library's "told in" link) say what was changed.
+    told = ChangeIdea.objects.filter(
+        network=network, case_studies__in={case for found in cases.values() for case, _t, _u in found}
+    ).values_list("case_studies", "pk", "title")[:200]
+    ideas_of: dict = {}
+    for case_id, idea_id, title in told:
+        url = reverse("improvement:change_idea_detail", args=[network.slug, idea_id])
+        ideas_of.setdefault(case_id, []).append((title, url))
     cycles = (
         PdsaCycle.objects.filter(
             team__collaborative__network=network, team__org_unit_id__in=units, measure_id__in=measures
@@ -153,7 +169,12 @@ def _explain(viewer, network, items: list[FeedItem], *, ask: bool) -> None:
     for item in items:
         signal = item.signal
         key = (signal.indicator_id, signal.org_unit_id)
-        item.case_studies = cases.get(key, [])
+        for uid in _places(signal.org_unit):
+            for case_id, title, url in cases.get((signal.indicator_id, uid), []):
+                if (title, url) not in item.case_studies:
+                    item.case_studies.append((title, url))
+                    named = ideas_of.get(case_id, [])
+                    item.change_ideas.extend(i for i in named if i not in item.change_ideas)
         low, high = signal.since_start - BEFORE, signal.since_start + AFTER
         for cycle in work.get(key, []):
             if cycle.start <= high and cycle.end >= low:
@@ -178,6 +199,12 @@ def _explain(viewer, network, items: list[FeedItem], *, ask: bool) -> None:
             item.ask_url = ask_url(network, signal, item)
 
 
+def chart_link(indicator: NetworkIndicator, org_unit: OrgUnit, url: str) -> str:
+    """A Markdown link to a chart, named as people name it (a bare address shows a code and a uid)."""
+    name = f"{indicator.name} — {org_unit.display_name}".replace("[", "(").replace("]", ")")
+    return f"[{name}]({url})"
+
+
 def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
     """The new-discussion form, attached to the chart and prefilled with a question to the country."""
     title = _("How did %(place)s improve %(measure)s?") % {
@@ -194,7 +221,7 @@ def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
         "place": signal.org_unit.display_name,
         "since": item.since_words,
         "size": item.size_words,
-        "url": item.chart_url,
+        "url": chart_link(signal.indicator, signal.org_unit, item.chart_url),
     }
     query = urlencode(
         {"chart": f"{signal.indicator.code}/{signal.org_unit.uid}", "title": title, "body": body}
@@ -461,15 +488,16 @@ def ask_network_url(
     words = {"measure": indicator.name, "place": org_unit.display_name}
     title = _("Who has improved %(measure)s from where %(place)s stands?") % words
     chart_url = reverse("dashboards:chart", args=[network.slug, indicator.code, org_unit.uid])
+    link = chart_link(indicator, org_unit, chart_url)
     if level is not None:
         body = _(
             "%(measure)s at %(place)s stands at %(level)s. Has anyone improved it from a similar level? "
             "What did you change, and who could we talk to?\n\nThe chart: %(url)s"
-        ) % {**words, "level": plain_words.amount(level.value, percent), "url": chart_url}
+        ) % {**words, "level": plain_words.amount(level.value, percent), "url": link}
     else:
         body = _(
             "We want to improve %(measure)s at %(place)s. Has anyone improved it? What did you change, and "
             "who could we talk to?\n\nThe chart: %(url)s"
-        ) % {**words, "url": chart_url}
+        ) % {**words, "url": link}
     query = urlencode({"chart": f"{indicator.code}/{org_unit.uid}", "title": title, "body": body})
     return f"{reverse('knowledge:discussion_new', args=[network.slug])}?{query}"

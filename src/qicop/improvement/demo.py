@@ -125,6 +125,8 @@ def _change_ideas(network, indicators) -> dict[str, ChangeIdea]:
         "refill-groups": "Community refill groups raise viral load suppression in Kenya",
         "eac": "Enhanced adherence counselling for every high viral load",
         "welcome-desk": "Des comités de patients dans les cliniques améliorent la rétention",
+        # "Appels des patients manqués par un pair, dans la semaine", among the case study's changes
+        "tracing": "Des comités de patients dans les cliniques améliorent la rétention",
     }
     ideas = {}
     for seed in texts.IDEAS:

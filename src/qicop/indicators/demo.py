@@ -1,8 +1,12 @@
 """Demo data: three years of monthly facility data for the HIV cascade and a few QI measures, every country.
 
-Values are made up but shaped like the real thing (facility sizes, seasonality, noise) with real improvement
-shifts hidden in them: each country introduced a change (differentiated service delivery, a QI collaborative
-on retention…) in a known month, after which its measures step up. They are loaded through the same importer
+Values are made up but shaped like the real thing (facility sizes, seasonality, noise) with deliberate
+improvement shifts hidden in them (``SHIFTS``): each country introduced a change in a known month of its
+second year, and its data step up on the measure and at the facilities its story names — the demo's case
+studies (knowledge/cases/demo.py) and collaboratives (improvement/demo.py) tell what changed. A few countries
+have no published story yet: their shift is smaller, and the positive-deviance feed offers to ask them how.
+Kenya's retention, its collaborative's balancing measure, has fallen in the last months: a deterioration for
+its focal point to take to the countries that improved retention. They are loaded through the same importer
 as any DHIS2 file.
 """
 
@@ -103,6 +107,55 @@ DIFFERENCES = {
 }
 
 REGIONS = ["North", "South", "Central"]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A change that a country's data show: the rate ``measure`` (a key of ``LEVELS``) moves by ``size``
+    from the facility's change month on, or in the country's last ``last`` months (a recent loss), at the
+    facilities of ``region`` (all when empty) whose number is in ``kinds`` (1 the district hospital, 2 the
+    health centre, 3 the clinic, 4 the health post)."""
+
+    measure: str
+    size: float
+    region: str = ""
+    kinds: tuple[int, ...] = (1, 2, 3, 4)
+    last: int = 0
+
+    def applies(self, facility) -> bool:
+        region = facility.parent.code.split("_", 1)[1]
+        return (not self.region or self.region == region) and int(facility.code[-2:]) in self.kinds
+
+
+# Each rate before any change, as most countries report it; ``OWN_LEVELS`` where one reports otherwise.
+LEVELS = {"coverage": 0.72, "suppression": 0.85, "retention": 0.76, "same_day": 0.55}
+OWN_LEVELS = {("KE", "retention"): 0.86}  # Kenya kept its clients in care better than most — until lately
+
+# What each country changed, where the demo's stories say it did (the case study's chart, the collaborative's
+# teams), as large as the story tells; the countries below the line have no published story.
+SHIFTS = {
+    # Community refill groups and the viral-load collaborative: suppression from 85 % to 92 % everywhere.
+    # Retention at 12 months, the collaborative's balancing measure, has fallen in the last five months.
+    "KE": (Shift("suppression", 0.07), Shift("retention", -0.11, last=5)),
+    # Patients' committees and the retention collaborative; blotting paper in the North (viral load).
+    "HT": (Shift("retention", 0.10), Shift("coverage", 0.12, region="NORTH")),
+    # One-stop shops (viral-load coverage, 72 % to 84 %); starter kits in half the North's units.
+    "MZ": (Shift("coverage", 0.12), Shift("same_day", 0.15, region="NORTH", kinds=(1, 2))),
+    "UG": (Shift("retention", 0.10),),  # peers on the clinics' QI committees: ten points
+    "MW": (Shift("same_day", 0.20, kinds=(1,)),),  # same-day ART in the district hospitals, 55 % to 75 %
+    "ZW": (Shift("coverage", 0.12),),  # sample transport riders: twelve points
+    "ZM": (Shift("suppression", 0.07),),  # a weekly list of high viral loads
+    "NA": (Shift("retention", 0.10),),  # a fast-track pharmacy counter
+    "TH": (Shift("same_day", 0.20),),  # the same-day protocol and the hospitals' collaborative
+    "NG": (Shift("retention", 0.10, region="NORTH", kinds=(1, 2)),),  # tracers, where they had phones
+    # ---- no published story (Botswana's case study is a draft): smaller shifts, "Ask them how"
+    "BW": (Shift("coverage", 0.05),),
+    "KH": (Shift("suppression", 0.04),),
+    "GY": (Shift("retention", 0.06),),
+    "LA": (Shift("coverage", 0.06),),
+    "PG": (Shift("retention", 0.05),),
+    "VN": (Shift("suppression", 0.04),),
+}
 FACILITY_KINDS = ["District Hospital", "Health Centre", "Clinic", "Health Post"]
 
 
@@ -230,12 +283,13 @@ SLIPS = {
 
 def _values(rng, elements, facilities, months):
     index = 0
-    for root, rows in facilities.values():
+    for iso2, (root, rows) in facilities.items():
         national_diagnosed = 0
         for facility, size, change in rows:
+            shifts = [shift for shift in SHIFTS.get(iso2, ()) if shift.applies(facility)]
             for m, month in enumerate(months):
-                improved = m >= change
-                values = _facility_month(rng, size, m, improved)
+                rates = _rates(iso2, shifts, m, change, len(months))
+                values = _facility_month(rng, size, m, rates)
                 national_diagnosed += values["HIV_DIAGNOSED"] if m == len(months) - 1 else 0
                 slip = SLIPS.get((facility.code, len(months) - 1 - m))
                 if slip == "not_reported":
@@ -247,23 +301,35 @@ def _values(rng, elements, facilities, months):
                 for code, value in values.items():
                     yield DataValueRow(elements[code].uid, month, facility.uid, value=str(value), index=index)
                     index += 1
+        # Spectrum estimates are national and yearly; a country's first 95 sits between 75 % and 97 %, and
+        # stays there: a new estimate each year that moved it by ten points would be a shift with no story.
+        first_95 = rng.uniform(0.75, 0.97)
         for year in sorted({month[:4] for month in months}):
-            # Spectrum estimates are national and yearly; a country's first 95 sits between 75 % and 97 %.
-            estimate = int(national_diagnosed / rng.uniform(0.75, 0.97)) if national_diagnosed else 0
+            estimate = int(national_diagnosed / first_95) if national_diagnosed else 0
             yield DataValueRow(elements["PLHIV_EST"].uid, year, root.uid, value=str(estimate), index=index)
             index += 1
 
 
-def _facility_month(rng: random.Random, size: int, month: int, improved: bool) -> dict[str, int]:
+def _rates(iso2: str, shifts: list[Shift], month: int, change: int, months: int) -> dict[str, float]:
+    """A facility's expected rates in ``month`` (an index): the country's levels, moved by the shifts under
+    way at the facility by then."""
+    rates = {name: OWN_LEVELS.get((iso2, name), level) for name, level in LEVELS.items()}
+    for shift in shifts:
+        if (month >= months - shift.last) if shift.last else (month >= change):
+            rates[shift.measure] += shift.size
+    return rates
+
+
+def _facility_month(rng: random.Random, size: int, month: int, rates: dict[str, float]) -> dict[str, int]:
     on_art = int(size * (1 + 0.004 * month) * rng.uniform(0.97, 1.03))
     diagnosed = int(on_art / rng.uniform(0.86, 0.93))
-    coverage = min(0.98, (0.72 if not improved else 0.84) + rng.gauss(0, 0.03))
+    coverage = min(0.98, rates["coverage"] + rng.gauss(0, 0.03))
     tested = int(on_art * coverage)
-    suppression = min(0.99, (0.85 if not improved else 0.92) + rng.gauss(0, 0.015))
+    suppression = min(0.99, rates["suppression"] + rng.gauss(0, 0.015))
     started = max(3, int(size * 0.02 * rng.uniform(0.7, 1.3)))
-    retention = min(1.0, (0.76 if not improved else 0.86) + rng.gauss(0, 0.05))
+    retention = min(1.0, rates["retention"] + rng.gauss(0, 0.05))
     new = max(2, int(size * 0.015 * rng.uniform(0.6, 1.4)))
-    same_day = min(1.0, (0.55 if not improved else 0.75) + rng.gauss(0, 0.08))
+    same_day = min(1.0, rates["same_day"] + rng.gauss(0, 0.08))
     return {
         "HIV_DIAGNOSED": diagnosed,
         "TX_CURR": on_art,

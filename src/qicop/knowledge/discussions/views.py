@@ -106,12 +106,18 @@ def _attached_to(thread) -> dict | None:
             )
         except NoReverseMatch:  # a thread stored before its chart was checked
             url = None
-        return {
-            "label": _("Chart: %(indicator)s, %(unit)s")
-            % {"indicator": thread.chart_indicator, "unit": thread.chart_org_unit},
-            "url": url,
-        }
+        return {"label": _chart_label(network, thread.chart_indicator, thread.chart_org_unit), "url": url}
     return None
+
+
+def _chart_label(network, code: str, uid: str) -> str:
+    """ "Chart: <the measure's name>, <the place's name>" (the code and uid of a chart no longer there)."""
+    indicator = NetworkIndicator.objects.filter(network=network, code=code).first()
+    unit = OrgUnit.objects.filter(uid=uid).first()
+    return _("Chart: %(indicator)s, %(unit)s") % {
+        "indicator": indicator.name if indicator else code,
+        "unit": unit.display_name if unit else uid,
+    }
 
 
 # --- Lists and threads -----------------------------------------------------------------------------
@@ -220,8 +226,7 @@ def _describe(attached: dict, network) -> str:
     if "case_study" in attached:
         return _("Case study: %(title)s") % {"title": attached["case_study"].title}
     if "chart" in attached:
-        code, uid = attached["chart"]
-        return _("Chart: %(indicator)s, %(unit)s") % {"indicator": code, "unit": uid}
+        return _chart_label(network, *attached["chart"])
     return ""
 
 
