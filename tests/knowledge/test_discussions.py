@@ -190,6 +190,8 @@ def test_a_chart_a_thread_is_about_is_named_by_its_measure_and_place_not_by_code
     kim.post(f"{THREADS}new/?chart=VL_SUPPRESSION/KeNyA000001", {"title": "The dip in May", "body": "Why?"})
     thread = page(world, "kim", f"{THREADS}{Thread.objects.get().pk}/")
     assert ">Chart: VL suppression, Kenya</a>" in thread
+    listed = page(world, "kim", THREADS)
+    assert "Chart: VL suppression, Kenya" in listed and "KeNyA000001" not in listed.replace("chart=", "")
 
 
 def test_a_thread_about_a_draft_case_study_is_read_only_by_those_who_may_read_the_draft(world):

@@ -112,11 +112,27 @@ def _attached_to(thread) -> dict | None:
 
 def _chart_label(network, code: str, uid: str) -> str:
     """ "Chart: <the measure's name>, <the place's name>" (the code and uid of a chart no longer there)."""
-    indicator = NetworkIndicator.objects.filter(network=network, code=code).first()
-    unit = OrgUnit.objects.filter(uid=uid).first()
-    return _("Chart: %(indicator)s, %(unit)s") % {
-        "indicator": indicator.name if indicator else code,
-        "unit": unit.display_name if unit else uid,
+    return _chart_labels(network, [(code, uid)])[(code, uid)]
+
+
+def _chart_labels(network, charts) -> dict[tuple[str, str], str]:
+    """Each chart's "Chart: <measure>, <place>", read in two queries however many charts (none for none)."""
+    charts = set(charts)
+    if not charts:
+        return {}
+    names = dict(
+        NetworkIndicator.objects.filter(
+            network=network, code__in={code for code, _uid in charts}
+        ).values_list("code", "name")
+    )
+    units = {
+        unit.uid: unit
+        for unit in OrgUnit.objects.filter(uid__in={uid for _code, uid in charts}).select_related("country")
+    }
+    return {
+        (code, uid): _("Chart: %(indicator)s, %(unit)s")
+        % {"indicator": names.get(code, code), "unit": units[uid].display_name if uid in units else uid}
+        for code, uid in charts
     }
 
 
@@ -129,6 +145,11 @@ def discussion_list(request, slug):
     topics = network_selectors.topics_of_network(network)
     topic = topics.filter(slug=request.GET.get("topic", "")).first() if request.GET.get("topic") else None
     page = paginate(request, selectors.threads_of_network(viewer, network, topic=topic))
+    labels = _chart_labels(
+        network, [(t.chart_indicator, t.chart_org_unit) for t in page if t.chart_indicator]
+    )
+    for thread in page:
+        thread.chart_label = labels.get((thread.chart_indicator, thread.chart_org_unit), "")
     return render(
         request,
         "knowledge/discussion_list.html",
