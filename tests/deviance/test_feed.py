@@ -65,9 +65,9 @@ class TestFeedPage:
     def test_signals_without_a_story_offer_to_ask_them_how_with_the_chart_attached(self, settings):
         page = client_for("focal.ke@example.org", settings).get("/n/virtual/improvements/").content.decode()
         assert "Ask them how" in page
-        assert "/n/virtual/discussions/new/?chart=" in page
+        assert "/n/virtual/improvements/ask/?chart=" in page
 
-    def test_ask_them_how_opens_the_new_discussion_prefilled(self, settings):
+    def test_ask_them_how_opens_a_new_discussion_prefilled_and_addressed(self, settings):
         client = client_for("focal.ke@example.org", settings)
         signal = (
             ImprovementSignal.objects.select_related("indicator", "org_unit")
@@ -76,11 +76,12 @@ class TestFeedPage:
         )
         chart = f"{signal.indicator.code}/{signal.org_unit.uid}"
         response = client.get(
-            "/n/virtual/discussions/new/", {"chart": chart, "title": "How did you?", "body": "Tell us"}
+            "/n/virtual/improvements/ask/", {"chart": chart, "title": "How did you?", "body": "Tell us"}
         )
         assert response.status_code == 200
         page = response.content.decode()
         assert 'value="How did you?"' in page and "Tell us</textarea>" in page
+        assert "Who will be asked" in page
 
     def test_filters_by_measure_and_country(self, settings):
         client = client_for("coordinator@example.org", settings)

@@ -54,6 +54,7 @@ from qicop.indicators.models import (
     Period,
     Publication,
 )
+from qicop.knowledge.discussions import services as discussions
 from qicop.network.models import Network
 
 logger = logging.getLogger(__name__)
@@ -561,3 +562,24 @@ def _dense(totals, slab, unit, month, stock, shape, period_ids, period_dates, pe
             dense[key, where] = arithmetic.combine_over(spans, starts, ends, last=bool(stock[key]))
     return dense
 
+
+# --- "Ask them how" --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_them_how(*, actor, author, network, indicator, org_unit, title: str, body: str, topic=None, asked=()):
+    """Start the discussion of "Ask them how" about ``indicator`` at ``org_unit``: attached to its chart,
+    put to ``asked`` (the members ``selectors.asked`` names), who follow it and are notified of it, once,
+    in the site and by e-mail as each chose. Preconditions: the author may start a discussion in
+    ``network``; ``org_unit`` is in one of its countries. Returns the thread."""
+    thread = discussions.thread_start(
+        actor=actor,
+        author=author,
+        network=network,
+        title=title,
+        body=body,
+        topic=topic,
+        chart=(indicator.code, org_unit.uid),
+    )
+    discussions.thread_address(actor=actor, thread=thread, member_ids={m.pk for m in asked})
+    return thread
