@@ -126,7 +126,8 @@ def _replace(network, countries, rows: list[tuple]) -> int:
         seen = {row[:4]: row[4] for row in cursor.fetchall()}
     ImprovementSignal.objects.filter(network=network, country__in=countries).delete()
     if rows:
-        rows = [(*row, _first_seen(seen, row)) for row in rows]
+        # most signals are found again under their own audience: one lookup, the rest by _first_seen
+        rows = [(*row, seen.get(row[:4]) or _first_seen(seen, row)) for row in rows]
         names = ", ".join(connection.ops.quote_name(c) for c in (*COLUMNS, "first_seen"))
         marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
         with connection.cursor() as cursor:
@@ -137,8 +138,8 @@ def _replace(network, countries, rows: list[tuple]) -> int:
 def _first_seen(seen: dict, row: tuple):
     """When the signal of ``row`` was first seen: that of the same signal before (``FIRST_SEEN_FROM``),
     else now (the row's ``computed_at``)."""
-    indicator, unit, since = row[_INDICATOR], row[_UNIT], row[_SINCE]
-    for audience in FIRST_SEEN_FROM[row[_AUDIENCE]]:
+    indicator, unit, own, since = row[:4]
+    for audience in FIRST_SEEN_FROM[own]:
         found = seen.get((indicator, unit, audience, since))
         if found is not None:
             return found
@@ -224,14 +225,14 @@ def _country_signals(network, country, indicators, usable, data, periods, saved)
             for f, window in zip(found, windows, strict=True):
                 out.append(
                     (
-                        network.pk,
                         indicator.pk,
                         int(data.unit_ids[f.row]),
+                        audience,
+                        ids[f.since],
+                        network.pk,
                         country.pk,
                         int(data.levels[f.row]),
-                        audience,
                         f.rule,
-                        ids[f.since],
                         starts[f.since],
                         ids[f.latest],
                         f.latest - f.since + 1,
@@ -248,15 +249,16 @@ def _country_signals(network, country, indicators, usable, data, periods, saved)
     return out, count
 
 
+#: a signal's identity first (``IDENTITY``): a row's first sighting is looked up by its first four values
 COLUMNS = (
-    "network_id",
     "indicator_id",
     "org_unit_id",
+    "audience",
+    "since",
+    "network_id",
     "country_id",
     "level",
-    "audience",
     "rule",
-    "since",
     "since_start",
     "latest",
     "points",
@@ -272,8 +274,8 @@ COLUMNS = (
 
 #: What makes a signal the same one from one refresh to the next (models' docstring): its first sighting is
 #: kept while these stay the same.
-IDENTITY = ("indicator_id", "org_unit_id", "audience", "since")
-_INDICATOR, _UNIT, _AUDIENCE, _SINCE, _COMPUTED = (COLUMNS.index(c) for c in (*IDENTITY, "computed_at"))
+IDENTITY = COLUMNS[:4]
+_COMPUTED = COLUMNS.index("computed_at")
 #: Where a signal's first sighting is looked for, in order, when its country gained or lost unpublished
 #: months (models' docstring): ``all`` takes over that of ``published`` (what its wider readers saw), the
 #: two others that of ``all``.
