@@ -115,7 +115,7 @@ class TestFeedPage:
         client = client_for("focal.ke@example.org", settings)
         page = client.get("/n/virtual/improvements/?country=LA").content.decode()  # no published story
         assert "Ask them how" in page
-        assert "/n/virtual/discussions/new/?chart=" in page
+        assert "/n/virtual/improvements/ask/?chart=" in page
 
     def test_the_question_links_the_chart_by_its_measure_and_place(self, settings):
         client = client_for("focal.ke@example.org", settings)
@@ -124,7 +124,7 @@ class TestFeedPage:
         name = f"{items[0].signal.indicator.name} — {items[0].signal.org_unit.display_name}"
         assert f"[{name}]({items[0].chart_url})" in body
 
-    def test_ask_them_how_opens_the_new_discussion_prefilled(self, settings):
+    def test_ask_them_how_opens_a_new_discussion_prefilled_and_addressed(self, settings):
         client = client_for("focal.ke@example.org", settings)
         signal = (
             ImprovementSignal.objects.select_related("indicator", "org_unit")
@@ -133,11 +133,12 @@ class TestFeedPage:
         )
         chart = f"{signal.indicator.code}/{signal.org_unit.uid}"
         response = client.get(
-            "/n/virtual/discussions/new/", {"chart": chart, "title": "How did you?", "body": "Tell us"}
+            "/n/virtual/improvements/ask/", {"chart": chart, "title": "How did you?", "body": "Tell us"}
         )
         assert response.status_code == 200
         page = response.content.decode()
         assert 'value="How did you?"' in page and "Tell us</textarea>" in page
+        assert "Who will be asked" in page
 
     def test_filters_by_measure_and_country(self, settings):
         client = client_for("coordinator@example.org", settings)

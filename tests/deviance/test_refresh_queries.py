@@ -9,9 +9,9 @@ from qicop.deviance.services import refresh_signals
 from qicop.network.models import Country, Network
 
 #: network, its countries, indicators, mappings, data elements, org units, periods, publications, the
-#: highest combo id, the analytics table, the values; then the signals replaced (a savepoint, a delete, the
-#: inserts, the release)
-QUERIES = 15
+#: highest combo id, the analytics table, the values, the charts' saved settings; then the signals replaced
+#: (a savepoint, their first sightings, a delete, the inserts, the release)
+QUERIES = 17
 COLUMNS = ("indicator_id", "org_unit_id", "country_id", "audience", "rule", "since", "latest", "size")
 
 

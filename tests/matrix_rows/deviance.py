@@ -1,8 +1,9 @@
-"""Authorization matrix rows: the positive-deviance feed (page and Atom) and "who solved this?"."""
+"""Authorization matrix rows: the positive-deviance feed (page and Atom), "who solved this?" and "Ask them
+how"."""
 
 from __future__ import annotations
 
-from matrix_rows.common import members_only
+from matrix_rows.common import members_only, participants_only
 
 ROWS: dict = {
     "deviance:feed": (lambda w: "/n/vln/improvements/", members_only()),
@@ -13,4 +14,6 @@ ROWS: dict = {
         lambda w: "/n/vln/improvements/peers/?indicator=unknown&org_unit=NoSuchUnit1",
         members_only(404),
     ),
+    # Those who may start a discussion ask; an unknown chart answers 404 (tests/deviance/test_ask.py).
+    "deviance:ask": (lambda w: "/n/vln/improvements/ask/?chart=unknown/NoSuchUnit1", participants_only(404)),
 }

@@ -73,7 +73,7 @@ class Signals:
             network=world.network, indicator=self.indicator, org_unit=unit, country=world.kenya,
             level=level, audience=audience, rule="shift", since="202601", since_start=dt.date(2026, 1, 1),
             latest="202609", points=9, baseline=60.0, level_now=75.0, size=15.0, relative=0.25,
-            sustained=True, window_start="202401", computed_at=computed_at,
+            sustained=True, window_start="202401", computed_at=computed_at, first_seen=computed_at,
         )  # fmt: skip
 
 
@@ -175,10 +175,20 @@ def test_what_the_coordinator_owes_is_in_hers(world, monday):
     assert "Review the case study “Waiting for a reviewer” (Kenya)" in text
 
 
-def test_signals_not_refreshed_this_week_are_not_news(world, monday):
-    ImprovementSignal.objects.update(computed_at=at_seven(NAIROBI) - dt.timedelta(days=10))
+def test_signals_first_seen_before_this_week_are_not_news_though_refreshed_since(world, monday):
+    ImprovementSignal.objects.update(first_seen=at_seven(NAIROBI) - dt.timedelta(days=10))
     send_weekly_digests(now=at_seven(NAIROBI))
     assert "Signals of improvement" not in text_of(world.faith)
+
+
+def test_it_lists_only_the_signals_first_seen_this_week(world, monday):
+    ImprovementSignal.objects.filter(pk=monday.national.pk).update(
+        first_seen=at_seven(NAIROBI) - dt.timedelta(days=8)
+    )
+    send_weekly_digests(now=at_seven(NAIROBI))
+    text = text_of(world.faith)
+    assert "Knowing their status, Nakuru Unpublished Clinic" in text
+    assert "Knowing their status, Kenya:" not in text
 
 
 def test_it_goes_once_a_week_on_monday_from_seven_in_each_members_zone(world, monday):

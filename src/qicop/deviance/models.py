@@ -5,12 +5,20 @@ A signal is computed from what one audience may read (``Audience``): a country w
 the chart's window gets two, one from every value (for those who read the country's unpublished data) and
 one from its published values only (for everyone else); a country with nothing unpublished gets one, the
 same for all.
+
+A signal keeps the moment it was *first seen* across refreshes (which rewrite every row): it is the same
+signal while its org unit, measure, audience and ``since`` stay the same (the rule that fired, its size and
+its latest point may change as months are added; a new ``since`` is a new level, so a new signal). A
+country that gains or loses unpublished months splits its signals into two audiences or merges them back
+into one: the same finding, so ``all`` takes over the first sighting of the ``published`` one (what its
+wider readers saw), and ``full`` and ``published`` that of ``all`` (``services.FIRST_SEEN_FROM``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +52,9 @@ class ImprovementSignal(models.Model):
     window = models.BinaryField(default=b"")
     window_start = models.CharField(max_length=16)  # the window's first period (a DHIS2 id)
     computed_at = models.DateTimeField()
+    #: when a refresh first found this signal (see the module's docstring): the digest's "of the week", the
+    #: feed's and the home's "new since your last visit"
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
 
     class Meta:
         verbose_name = _("improvement signal")

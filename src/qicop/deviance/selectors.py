@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 import numpy as np
@@ -25,8 +25,9 @@ from qicop.improvement.models import ChangeIdea, Collaborative, PdsaCycle, Prese
 from qicop.indicators.models import NetworkIndicator, OrgUnit
 from qicop.knowledge.models import CaseStudy, CaseStudyChart
 from qicop.meetings.selectors import meetings_of_network
-from qicop.network.models import Member, Membership, Network, Role
+from qicop.network.models import LastVisit, Member, Membership, Network, Role
 from qicop.network.permissions import Viewer
+from qicop.network.services import VISIT_GAP, VISIT_LOOK_BACK
 
 PAGE_SIZE = 30
 #: "around that time": work that ran from six months before the new level to three months into it
@@ -45,10 +46,25 @@ class FeedItem:
     change_ideas: list = field(default_factory=list)  # (title, url)
     meetings: list = field(default_factory=list)  # (title, date, url)
     ask_url: str = ""
+    new: bool = False  # first seen since the reader's last visit
 
     @property
     def explained(self) -> bool:
         return bool(self.case_studies or self.cycles or self.meetings)
+
+
+def last_visit(viewer: Viewer, network: Network, *, now: datetime) -> datetime | None:
+    """When the reader's last visit to the network's home ended, as "what changed" counts it
+    (``network.services.record_visit``, read here without writing: the feed is not the home); None on a
+    first visit. One query."""
+    if viewer.member_id is None:
+        return None
+    visit = LastVisit.objects.filter(member_id=viewer.member_id, network=network).first()
+    if visit is None:
+        return None
+    if now - visit.seen_at >= VISIT_GAP:  # that visit is over
+        return visit.seen_at
+    return visit.previous_at or now - VISIT_LOOK_BACK
 
 
 def indicators_of(network) -> list[NetworkIndicator]:
@@ -56,13 +72,24 @@ def indicators_of(network) -> list[NetworkIndicator]:
     return list(NetworkIndicator.objects.filter(network=network).order_by("order", "name"))
 
 
-def signals(user, network, *, indicator=None, country=None, limit: int = PAGE_SIZE) -> list:
-    """The network's signals ``user`` may read, the largest sustained ones first (one query)."""
+def signals(
+    user,
+    network,
+    *,
+    indicator=None,
+    country=None,
+    first_seen_since: datetime | None = None,
+    limit: int = PAGE_SIZE,
+) -> list:
+    """The network's signals ``user`` may read, the largest sustained ones first (one query);
+    ``first_seen_since``: only those first seen since then (the week's, those new since a visit)."""
     rows = ImprovementSignal.objects.filter(rules.readable_signals(user), network=network)
     if indicator is not None:
         rows = rows.filter(indicator=indicator)
     if country is not None:
         rows = rows.filter(country=country)
+    if first_seen_since is not None:
+        rows = rows.filter(first_seen__gte=first_seen_since)
     return list(
         rows.select_related("indicator", "org_unit__country", "country").order_by(
             "-sustained", "-relative", "-points", "pk"
@@ -70,10 +97,23 @@ def signals(user, network, *, indicator=None, country=None, limit: int = PAGE_SI
     )
 
 
-def feed(viewer, user, network, *, indicator=None, country=None, limit: int = PAGE_SIZE) -> list[FeedItem]:
-    """The feed's items with their stories; five queries whatever the number of items."""
+def feed(
+    viewer,
+    user,
+    network,
+    *,
+    indicator=None,
+    country=None,
+    new_since: datetime | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[FeedItem]:
+    """The feed's items with their stories; five queries whatever the number of items. ``new_since``: the
+    items first seen since then are marked new (the reader's last visit, ``last_visit``)."""
     found = signals(user, network, indicator=indicator, country=country, limit=limit)
     items = [_item(network, s) for s in found]
+    if new_since is not None:
+        for item in items:
+            item.new = item.signal.first_seen >= new_since
     if items:
         _explain(viewer, network, items, ask=rules.can_ask(viewer, network))
     return items
@@ -205,8 +245,52 @@ def chart_link(indicator: NetworkIndicator, org_unit: OrgUnit, url: str) -> str:
     return f"[{name}]({url})"
 
 
+def asked(viewer: Viewer, network: Network, org_unit: OrgUnit) -> list[Person]:
+    """Who "Ask them how" puts the question to about ``org_unit``: its country's focal points in
+    ``network``, and the leads of the network's improvement teams working at that very org unit (as far
+    as the viewer may see those teams); never the viewer. Three queries, at most PEOPLE_EACH of each."""
+    focal = (
+        Member.objects.filter(
+            country_id=org_unit.country_id,
+            memberships__network=network,
+            memberships__role=Role.FOCAL_POINT,
+        )
+        .exclude(pk=viewer.member_id)
+        .select_related("organisation", "user", "country")
+        .distinct()
+        .order_by("full_name", "pk")[:PEOPLE_EACH]
+    )
+    in_network = Membership.objects.filter(network=network).values("member_id")
+    teams = (
+        Team.objects.filter(collaborative__network=network, org_unit=org_unit, lead_id__in=in_network)
+        .exclude(lead_id=viewer.member_id)
+        .select_related("lead__organisation", "lead__user", "lead__country", "collaborative", "org_unit")
+        .prefetch_related("collaborative__other_countries")
+        .order_by("pk")[:TEAMS_READ]
+    )
+    chosen: dict[int, Person] = {}
+
+    def add(member: Member, role: str) -> None:
+        if member.pk not in chosen:
+            email = member.user.email if rules.shows_email(viewer, network, member) else ""
+            chosen[member.pk] = Person(member=member, email=email)
+        chosen[member.pk].roles.append(role)
+
+    country = org_unit.country.display_name
+    for member in focal:
+        add(member, _("focal point of %(country)s") % {"country": country})
+    for team in teams:
+        team.collaborative.network = network  # read already: no query per team for the rule below
+    shown = [t for t in teams if rules.can_see_team(viewer, t.collaborative)][:PEOPLE_EACH]
+    for team in shown:
+        words = {"team": team.display_name, "collaborative": team.collaborative.name}
+        add(team.lead, _("leads the team %(team)s (%(collaborative)s)") % words)
+    return list(chosen.values())
+
+
 def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
-    """The new-discussion form, attached to the chart and prefilled with a question to the country."""
+    """The form of "Ask them how": a new discussion attached to the chart, prefilled with a question to the
+    country, addressed to its focal points and the team at the place (``asked``)."""
     title = _("How did %(place)s improve %(measure)s?") % {
         "place": signal.org_unit.display_name,
         "measure": signal.indicator.name,
@@ -226,7 +310,7 @@ def ask_url(network, signal: ImprovementSignal, item: FeedItem) -> str:
     query = urlencode(
         {"chart": f"{signal.indicator.code}/{signal.org_unit.uid}", "title": title, "body": body}
     )
-    return f"{reverse('knowledge:discussion_new', args=[network.slug])}?{query}"
+    return f"{reverse('deviance:ask', args=[network.slug])}?{query}"
 
 
 # --- who solved the problem I have ------------------------------------------------------------------------

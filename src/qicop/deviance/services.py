@@ -16,6 +16,14 @@ its org unit; a mapping that names an attribute option combo is left out (the an
 
 Publication: a country with unpublished values in the window gets its signals twice (``Audience``), from
 every value and from its published values only, so that nobody reads a signal of data they may not see.
+
+Saved chart settings: a series whose chart has a saved baseline or phases (``dashboards.ChartSettings``,
+one query for the network) is charted with them, as its chart page charts it (``engine.Saved``), so that
+the feed says what the chart says; the many series without any stay in the engine's batches.
+
+First sighting: the rows are rewritten at every refresh, but a signal found again keeps the moment it was
+first seen (``IDENTITY``, read in one query before the old rows go), which the weekly digest and "new since
+your last visit" read.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ from django.utils import timezone
 
 from qicop.dashboards import checks
 from qicop.dashboards.indicator_series import last_periods
-from qicop.deviance.engine import improvements
+from qicop.dashboards.models import ChartSettings
+from qicop.deviance.engine import Saved, improvements
 from qicop.deviance.models import ImprovementSignal
 from qicop.indicators import arithmetic
 from qicop.indicators.models import (
@@ -45,6 +54,7 @@ from qicop.indicators.models import (
     Period,
     Publication,
 )
+from qicop.knowledge.discussions import services as discussions
 from qicop.network.models import Network
 
 logger = logging.getLogger(__name__)
@@ -87,10 +97,11 @@ def refresh_signals(*, country_ids=None, network_ids=None, today: date | None = 
         mappings = arithmetic.mappings_of(indicators, [c.pk for c in countries])
         usable = {c.pk: _usable({i.pk: mappings.get((i.pk, c.pk)) for i in indicators}) for c in countries}
         data = _read_countries(countries, usable, periods)
+        saved = _saved_settings(indicators, countries, periods)
         rows = []
         for country in countries:
             found, count = _country_signals(
-                network, country, indicators, usable[country.pk], data.get(country.pk), periods
+                network, country, indicators, usable[country.pk], data.get(country.pk), periods, saved
             )
             series += count
             rows.extend(found)
@@ -100,16 +111,39 @@ def refresh_signals(*, country_ids=None, network_ids=None, today: date | None = 
 
 @transaction.atomic
 def _replace(network, countries, rows: list[tuple]) -> int:
-    """The network's signals of these countries replaced by ``rows``, in one transaction. Written as plain
-    rows: tens of thousands of model objects would cost more than the statistics."""
+    """The network's signals of these countries replaced by ``rows``, in one transaction; each keeps the
+    first sighting of the signal it replaces (``IDENTITY``), one not seen before is first seen now. Written
+    as plain rows: tens of thousands of model objects would cost more than the statistics."""
+    table = connection.ops.quote_name(ImprovementSignal._meta.db_table)
+    ids = [c.pk for c in countries]
+    with connection.cursor() as cursor:
+        # as the driver gives them, no model around them: the moments are written back as they were read
+        cursor.execute(
+            f"SELECT {', '.join(IDENTITY)}, first_seen FROM {table} "
+            f"WHERE network_id = %s AND country_id IN ({', '.join(['%s'] * len(ids))})",
+            [network.pk, *ids],
+        )
+        seen = {row[:4]: row[4] for row in cursor.fetchall()}
     ImprovementSignal.objects.filter(network=network, country__in=countries).delete()
     if rows:
-        table = connection.ops.quote_name(ImprovementSignal._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-        marks = ", ".join(["%s"] * len(COLUMNS))
+        # most signals are found again under their own audience: one lookup, the rest by _first_seen
+        rows = [(*row, seen.get(row[:4]) or _first_seen(seen, row)) for row in rows]
+        names = ", ".join(connection.ops.quote_name(c) for c in (*COLUMNS, "first_seen"))
+        marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     return len(rows)
+
+
+def _first_seen(seen: dict, row: tuple):
+    """When the signal of ``row`` was first seen: that of the same signal before (``FIRST_SEEN_FROM``),
+    else now (the row's ``computed_at``)."""
+    indicator, unit, own, since = row[:4]
+    for audience in FIRST_SEEN_FROM[own]:
+        found = seen.get((indicator, unit, audience, since))
+        if found is not None:
+            return found
+    return row[_COMPUTED]
 
 
 def _usable(mappings) -> dict:
@@ -121,9 +155,37 @@ def _usable(mappings) -> dict:
     }
 
 
-def _country_signals(network, country, indicators, usable, data, periods) -> tuple[list, int]:
+def _saved_settings(indicators, countries, periods) -> dict[int, dict[int, Saved]]:
+    """The charts' saved baselines and phases in these countries (indicator id → org unit id → ``Saved``),
+    as the chart page applies them to the window's ``periods`` (``dashboards.pipeline.spc_for``): a
+    baseline as long as the window or longer is no baseline, a phase starting outside it or at its first
+    period no phase. One query; few series have any."""
+    ids = [p.id for p in periods]
+    where = {p: i for i, p in enumerate(ids)}
+    out: dict[int, dict[int, Saved]] = defaultdict(dict)
+    for indicator_id, unit_id, freeze, starts in ChartSettings.objects.filter(
+        indicator__in=indicators, org_unit__country__in=countries
+    ).values_list("indicator_id", "org_unit_id", "freeze", "phase_starts"):
+        part = tuple(sorted({where[p] for p in starts or () if where.get(p, 0) > 0})) or None
+        settings = Saved(freeze if freeze and freeze < len(ids) else None, part)
+        if settings.freeze is not None or settings.part:
+            out[indicator_id][unit_id] = settings
+    return out
+
+
+def _saved_rows(saved: dict[int, Saved] | None, unit_ids: np.ndarray) -> dict[int, Saved]:
+    """The saved settings of one indicator by row of the country's block (row: index in ``unit_ids``)."""
+    if not saved:
+        return {}
+    units = np.array(list(saved), dtype=np.int64)
+    at = np.minimum(np.searchsorted(unit_ids, units), len(unit_ids) - 1)
+    return {int(r): saved[int(u)] for r, u in zip(at, units, strict=True) if unit_ids[r] == u}
+
+
+def _country_signals(network, country, indicators, usable, data, periods, saved) -> tuple[list, int]:
     """The rows of the country's signals in ``network`` (tuples in ``COLUMNS`` order), and the number of
-    series charted, from what is stored of it (``data``: None, nothing)."""
+    series charted, from what is stored of it (``data``: None, nothing); ``saved``: the charts' saved
+    settings (``_saved_settings``)."""
     if not usable or data is None:
         return [], 0
     now = _adapt_now()
@@ -138,6 +200,7 @@ def _country_signals(network, country, indicators, usable, data, periods) -> tup
         if mapping is None:
             continue
         factor = indicator.factor or 1
+        rows_saved = _saved_rows(saved.get(indicator.pk), data.unit_ids)
         for audience, dense in variants:
             num, den = _evaluate(mapping, data.keys, dense)
             if num is None:
@@ -147,7 +210,12 @@ def _country_signals(network, country, indicators, usable, data, periods) -> tup
             den = np.where(bits == 0, den, np.nan)
             count += len(num)
             found = improvements(
-                num, den, kind=indicator.chart_kind, improvement=indicator.improvement, factor=factor
+                num,
+                den,
+                kind=indicator.chart_kind,
+                improvement=indicator.improvement,
+                factor=factor,
+                saved=rows_saved,
             )
             if not found:
                 continue
@@ -157,14 +225,14 @@ def _country_signals(network, country, indicators, usable, data, periods) -> tup
             for f, window in zip(found, windows, strict=True):
                 out.append(
                     (
-                        network.pk,
                         indicator.pk,
                         int(data.unit_ids[f.row]),
+                        audience,
+                        ids[f.since],
+                        network.pk,
                         country.pk,
                         int(data.levels[f.row]),
-                        audience,
                         f.rule,
-                        ids[f.since],
                         starts[f.since],
                         ids[f.latest],
                         f.latest - f.since + 1,
@@ -181,15 +249,16 @@ def _country_signals(network, country, indicators, usable, data, periods) -> tup
     return out, count
 
 
+#: a signal's identity first (``IDENTITY``): a row's first sighting is looked up by its first four values
 COLUMNS = (
-    "network_id",
     "indicator_id",
     "org_unit_id",
+    "audience",
+    "since",
+    "network_id",
     "country_id",
     "level",
-    "audience",
     "rule",
-    "since",
     "since_start",
     "latest",
     "points",
@@ -202,6 +271,19 @@ COLUMNS = (
     "window_start",
     "computed_at",
 )
+
+#: What makes a signal the same one from one refresh to the next (models' docstring): its first sighting is
+#: kept while these stay the same.
+IDENTITY = COLUMNS[:4]
+_COMPUTED = COLUMNS.index("computed_at")
+#: Where a signal's first sighting is looked for, in order, when its country gained or lost unpublished
+#: months (models' docstring): ``all`` takes over that of ``published`` (what its wider readers saw), the
+#: two others that of ``all``.
+FIRST_SEEN_FROM = {
+    Audience.ALL: (Audience.ALL, Audience.PUBLISHED),
+    Audience.FULL: (Audience.FULL, Audience.ALL),
+    Audience.PUBLISHED: (Audience.PUBLISHED, Audience.ALL),
+}
 
 
 def _adapt_now():
@@ -481,3 +563,25 @@ def _dense(totals, slab, unit, month, stock, shape, period_ids, period_dates, pe
             spans = [(*period_dates[int(period_ids[r])], float(totals[r])) for r in rows.tolist()]
             dense[key, where] = arithmetic.combine_over(spans, starts, ends, last=bool(stock[key]))
     return dense
+
+
+# --- "Ask them how" --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_them_how(*, actor, author, network, indicator, org_unit, title: str, body: str, topic=None, asked=()):
+    """Start the discussion of "Ask them how" about ``indicator`` at ``org_unit``: attached to its chart,
+    put to ``asked`` (the members ``selectors.asked`` names), who follow it and are notified of it, once,
+    in the site and by e-mail as each chose. Preconditions: the author may start a discussion in
+    ``network``; ``org_unit`` is in one of its countries. Returns the thread."""
+    thread = discussions.thread_start(
+        actor=actor,
+        author=author,
+        network=network,
+        title=title,
+        body=body,
+        topic=topic,
+        chart=(indicator.code, org_unit.uid),
+    )
+    discussions.thread_address(actor=actor, thread=thread, member_ids={m.pk for m in asked})
+    return thread

@@ -3,10 +3,11 @@ and Atom)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -16,8 +17,11 @@ from django.utils.translation import gettext as _
 from qicop.core.i18n import by_display_name
 from qicop.dashboards import selectors as dashboard_selectors
 from qicop.deviance import permissions as rules
-from qicop.deviance import selectors
+from qicop.deviance import selectors, services
+from qicop.knowledge.discussions import services as discussions
+from qicop.knowledge.discussions.forms import ThreadForm
 from qicop.network import selectors as network_selectors
+from qicop.network.models import Member
 
 FEED_SIZE = 30
 
@@ -78,10 +82,63 @@ def improvement_peers(request, slug):
 
 
 @login_required
+def ask_them_how(request, slug):
+    """A discussion about a chart (``?chart=<indicator code>/<org unit uid>``, with the ``title`` and
+    ``body`` offered by the feed), put to the place's country's focal points and the team working there:
+    the form names them before anything is posted."""
+    viewer, network = _page(request, slug)
+    if not rules.can_ask(viewer, network):
+        raise PermissionDenied
+    code, _slash, uid = request.GET.get("chart", "").partition("/")
+    indicator = dashboard_selectors.indicator_in_network(network, code)
+    unit = dashboard_selectors.org_unit_in_network(network, uid)
+    asked = selectors.asked(viewer, network, unit)
+    form = ThreadForm(
+        request.POST or None, topics=network_selectors.topics_of_network(network), initial=_offered(request)
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.ask_them_how(
+                actor=request.user,
+                author=Member.objects.get(pk=viewer.member_id),
+                network=network,
+                indicator=indicator,
+                org_unit=unit,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                topic=form.cleaned_data["topic"],
+                asked=[person.member for person in asked],
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, _("Your question is asked; replies will be notified to you."))
+            return redirect("knowledge:thread", network.slug, thread.pk)
+    context = {"network": network, "indicator": indicator, "unit": unit, "asked": asked, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "deviance/ask.html", {**context, "error": error}, status=status)
+
+
+def _offered(request) -> dict:
+    """The title and message the feed's link offers: in the boxes, to be changed before posting."""
+    if request.method != "GET":
+        return {}
+    return {
+        name: request.GET[name][:limit]
+        for name, limit in (("title", discussions.MAX_TITLE), ("body", discussions.MAX_BODY))
+        if request.GET.get(name)
+    }
+
+
+@login_required
 def improvement_feed(request, slug):
     viewer, network = _page(request, slug)
     indicators, countries, indicator, country = _filters(request, network)
-    items = selectors.feed(viewer, request.user, network, indicator=indicator, country=country)
+    new_since = selectors.last_visit(viewer, network, now=timezone.now())
+    items = selectors.feed(
+        viewer, request.user, network, indicator=indicator, country=country, new_since=new_since
+    )
     return render(
         request,
         "deviance/feed.html",
@@ -142,7 +199,7 @@ class ImprovementFeed(Feed):
         return f"{item.chart_url}#since-{signal.since}-{signal.audience}"
 
     def item_pubdate(self, item):
-        return item.signal.computed_at
+        return item.signal.first_seen
 
     def item_updateddate(self, item):
         return item.signal.computed_at

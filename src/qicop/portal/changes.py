@@ -1,6 +1,7 @@
 """What changed in a network since the reader's last visit, for its home page: new case studies and
 resources, replies in the discussions they follow (knowledge's "what's new", read as it is), the decisions
-and open actions of the last meeting held since, and the signals in the reader's country's data.
+and open actions of the last meeting held since, the signals in the reader's country's data, and the
+improvements in it first seen since (the positive-deviance signals).
 
 A fixed number of queries whatever the data; every list bounded.
 """
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
+from qicop.dashboards import plain_words
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
+from qicop.deviance import selectors as signal_selectors
 from qicop.knowledge.whats_new import whats_new
 from qicop.meetings.models import ActionItem, Meeting
 from qicop.meetings.permissions import can_see_meetings
@@ -33,6 +37,7 @@ def changes_since(user, viewer: Viewer, network: Network, *, since: dt.datetime)
         "replies": news["replies"],
         "last_meeting": _last_meeting(viewer, network, since),
         "signals": _country_signals(user, viewer, network),
+        "new_improvements": _new_improvements(user, viewer, network, since),
     }
 
 
@@ -65,9 +70,8 @@ def _country_signals(user, viewer: Viewer, network: Network) -> list[dict]:
     them (dashboards.country_panel: the reader's own country, so nothing of another country's unpublished
     data), deteriorations first; each links to its chart, whose page tells the signal in plain words.
 
-    Hook: the positive-deviance signals (issue 17, item 3) will say *since when* a signal holds; until
-    they land, these are the signals among the last points of each series, not only those new since the
-    visit."""
+    These are the signals among the last points of each series, whether new or not (the state of the
+    country's charts); the improvements new since the visit are ``_new_improvements``."""
     if viewer.country_id is None or not is_participant(viewer, network):
         return []
     country = network.countries.filter(pk=viewer.country_id).first()
@@ -81,3 +85,24 @@ def _country_signals(user, viewer: Viewer, network: Network) -> list[dict]:
         key=lambda row: (row["signal"] != "deterioration", row["indicator"].order, row["indicator"].name)
     )
     return [{**row, "root": panel["root"], "country": country} for row in rows[:SIGNALS_SHOWN]]
+
+
+def _new_improvements(user, viewer: Viewer, network: Network, since: dt.datetime) -> list[dict]:
+    """The signals of improvement in the reader's country's data (any org unit they may read) first seen
+    since the visit, as the feed ranks them, each with its place, size in words and chart (one query)."""
+    if viewer.country_id is None or not is_participant(viewer, network):
+        return []
+    found = signal_selectors.signals(
+        user, network, country=viewer.country_id, first_seen_since=since, limit=SIGNALS_SHOWN
+    )
+    return [
+        {
+            "signal": signal,
+            "since": plain_words.period_names([signal.since])[0],
+            "size": signal_selectors.size_in_words(signal),
+            "chart_url": reverse(
+                "dashboards:chart", args=[network.slug, signal.indicator.code, signal.org_unit.uid]
+            ),
+        }
+        for signal in found
+    ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.knowledge import notifications
+from qicop.knowledge.discussions import permissions as rules
 from qicop.knowledge.discussions.files import attach_files
 from qicop.knowledge.discussions.selectors import members_named, mention_keys
 from qicop.knowledge.models import Notification, Post, PostReport, Subscription, Thread, TopicSubscription
@@ -260,3 +261,27 @@ def report_resolve(*, actor, report: PostReport) -> PostReport:
     report.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
     audit(actor=actor, verb="discussion.resolve_report", target=report)
     return report
+
+
+@transaction.atomic
+def thread_address(*, actor, thread: Thread, member_ids) -> set[int]:
+    """Put ``thread`` to these members (the people a question is addressed to, e.g. by a feature above
+    this one): those of them who may read it follow it and are told of its first post as a mention (in the
+    site, and by e-mail as each chose), once: not again if its text already mentioned them, never its
+    author. Returns who was addressed."""
+    first = thread.posts.order_by("created_at", "pk").first()
+    if first is None:
+        raise ValidationError(_("This discussion has no post yet."))
+    addressed = rules.readers_among(thread, set(member_ids) - {first.author_id})
+    for member_id in sorted(addressed):
+        Subscription.objects.get_or_create(member_id=member_id, thread=thread)
+    told = set(
+        Notification.objects.filter(post=first, kind=Notification.Kind.MENTION).values_list(
+            "member_id", flat=True
+        )
+    )
+    notifications.notify(
+        kind=Notification.Kind.MENTION, thread=thread, post=first, member_ids=addressed - told
+    )
+    audit(actor=actor, verb="discussion.address", target=thread, members=sorted(addressed))
+    return addressed

@@ -1,4 +1,4 @@
-"""What one member's weekly digest of one network holds: the week's signals of improvement, case studies
+"""What one member's weekly digest of one network holds: the week's new signals of improvement, case studies
 and change ideas new this week, the coming meetings, and what the member owes there. Each part is read
 through the owning app's selectors and permissions, as that member (``viewer_for(user)``): nothing of
 another country's unpublished data, no meetings for observers. Every list is bounded; a fixed number of
@@ -104,13 +104,11 @@ def weekly_digest(user, viewer: Viewer, network: Network, *, now: dt.datetime) -
 
 
 def _signals(user, network: Network, since: dt.datetime) -> list[Line]:
-    """The feed's first signals (its ranking, its reader's scope), those refreshed this week: a network
-    whose data stopped coming keeps old signals, which are not this week's news."""
-    found = signal_selectors.signals(user, network, limit=SIGNALS)
+    """The feed's first signals (its ranking, its reader's scope) among those first seen this week: a
+    signal found again at every refresh is news once, the week it appeared."""
+    found = signal_selectors.signals(user, network, first_seen_since=since, limit=SIGNALS)
     lines = []
     for signal in found:
-        if signal.computed_at < since:
-            continue
         chart = reverse("dashboards:chart", args=[network.slug, signal.indicator.code, signal.org_unit.uid])
         words = {
             "since": plain_words.period_names([signal.since])[0],
