@@ -37,8 +37,9 @@ def since_last_visit(request, network: Network) -> datetime:
     return previous
 
 
-def whats_new(viewer: Viewer, network: Network, *, since: datetime) -> dict:
-    """What changed in ``network`` since ``since`` that ``viewer`` may read: a fixed number of queries."""
+def whats_new(viewer: Viewer, network: Network, *, since: datetime, meetings: list | None = None) -> dict:
+    """What changed in ``network`` since ``since`` that ``viewer`` may read: a fixed number of queries.
+    ``meetings``: the coming meetings, where the caller has read them already for ``viewer``."""
     case_studies = list(
         CaseStudy.objects.filter(network=network, status=CaseStudy.Status.PUBLISHED, published_at__gte=since)
         .select_related("country")
@@ -62,9 +63,10 @@ def whats_new(viewer: Viewer, network: Network, *, since: datetime) -> dict:
             .select_related("thread", "author")
             .order_by("-created_at", "-id")[:REPLY_LIMIT]
         )
-    meetings = (
-        meeting_selectors.upcoming(network, limit=5)
-        if meeting_permissions.can_see_meetings(viewer, network)
-        else []
-    )
+    if meetings is None:
+        meetings = (
+            meeting_selectors.upcoming(network, limit=5)
+            if meeting_permissions.can_see_meetings(viewer, network)
+            else []
+        )
     return {"case_studies": case_studies, "resources": resources, "replies": replies, "meetings": meetings}

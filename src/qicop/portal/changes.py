@@ -27,16 +27,25 @@ MEETING_LINES = 5
 SIGNALS_SHOWN = 5
 
 
-def changes_since(user, viewer: Viewer, network: Network, *, since: dt.datetime) -> dict:
-    """What changed in ``network`` since ``since`` that ``viewer`` may read."""
-    news = whats_new(viewer, network, since=since)
+def changes_since(
+    user,
+    viewer: Viewer,
+    network: Network,
+    *,
+    since: dt.datetime,
+    countries: list | None = None,
+    upcoming: list | None = None,
+) -> dict:
+    """What changed in ``network`` since ``since`` that ``viewer`` may read. ``countries`` (the network's)
+    and ``upcoming`` (the coming meetings ``viewer`` may see): where the page has read them already."""
+    news = whats_new(viewer, network, since=since, meetings=upcoming)
     return {
         "since": since,
         "case_studies": news["case_studies"],
         "resources": news["resources"],
         "replies": news["replies"],
         "last_meeting": _last_meeting(viewer, network, since),
-        "signals": _country_signals(user, viewer, network),
+        "signals": _country_signals(user, viewer, network, countries),
         "new_improvements": _new_improvements(user, viewer, network, since),
     }
 
@@ -65,7 +74,7 @@ def _last_meeting(viewer: Viewer, network: Network, since: dt.datetime) -> dict 
     return {"meeting": meeting, "decisions": decisions, "actions": actions}
 
 
-def _country_signals(user, viewer: Viewer, network: Network) -> list[dict]:
+def _country_signals(user, viewer: Viewer, network: Network, countries: list | None) -> list[dict]:
     """The recent SPC signals of the reader's own country's national series, as the country page computes
     them (dashboards.country_panel: the reader's own country, so nothing of another country's unpublished
     data), deteriorations first; each links to its chart, whose page tells the signal in plain words.
@@ -74,7 +83,10 @@ def _country_signals(user, viewer: Viewer, network: Network) -> list[dict]:
     country's charts); the improvements new since the visit are ``_new_improvements``."""
     if viewer.country_id is None or not is_participant(viewer, network):
         return []
-    country = network.countries.filter(pk=viewer.country_id).first()
+    if countries is None:
+        country = network.countries.filter(pk=viewer.country_id).first()
+    else:
+        country = next((c for c in countries if c.pk == viewer.country_id), None)
     if country is None:
         return []
     panel = country_panel(user, network, country, last_periods("Monthly", 36, timezone.localdate()))

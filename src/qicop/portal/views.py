@@ -121,17 +121,21 @@ def network_home(request, slug):
     last visit (portal.changes), which this visit moves on (at most once every few minutes)."""
     viewer, network = selectors.network_page(request.user, slug)
     since = record_visit(member_id=viewer.member_id, network=network)
+    countries = by_display_name(selectors.countries_of_network(network))
+    upcoming = upcoming_meetings(network) if can_see_meetings(viewer, network) else []
     return render(
         request,
         "portal/network_home.html",
         {
             "network": network,
-            "countries": by_display_name(selectors.countries_of_network(network)),
+            "countries": countries,
             "overview": selectors.network_overview(network),
             "can_invite": permissions.can_manage_invitations(viewer, network),
-            "upcoming": upcoming_meetings(network) if can_see_meetings(viewer, network) else [],
+            "upcoming": upcoming,
             "waiting": waiting_for(request.user, viewer, [network]),
-            "changes": changes_since(request.user, viewer, network, since=since),
+            "changes": changes_since(
+                request.user, viewer, network, since=since, countries=countries, upcoming=upcoming[:5]
+            ),
         },
     )
 
