@@ -21,6 +21,11 @@ CODES = {
     "a US numeric date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
     "a doubled full stop after a time": re.compile(r"[ap]\.m\.\."),
     "an unexpanded template variable": re.compile(r"\{\{|\{%|%\(\w+\)s"),
+    # A zone reads "Bangkok (UTC+7)" (core/when.py zone_label), not as the tz database names it.
+    "an IANA time zone id": re.compile(
+        r"\b(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)"
+        r"/[A-Z][A-Za-z_+-]*(?:/[A-Z][A-Za-z_-]*)?"
+    ),
 }
 
 # Elements whose text is code, or not read as text.

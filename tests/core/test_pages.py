@@ -89,6 +89,32 @@ def demo_pages():
         "/accounts/password/",
         "/does-not-exist/",
         *programme_pages(),
+        *issue_14_pages(all_country),
+    ]
+
+
+def issue_14_pages(all_country):
+    """The pages issue 14 built or changed: the network indicators, their mappings and definition differences,
+    the all-country network's dashboard (no shared indicators: an empty state with a next step), and its
+    meetings' statistics and attendance."""
+    from qicop.indicators.models import IndicatorMapping
+
+    mapping = (
+        IndicatorMapping.objects.filter(network_indicator__network__slug="virtual")
+        .select_related("network_indicator", "country")
+        .order_by("id")
+        .first()
+    )
+    indicator, iso2 = mapping.network_indicator.code, mapping.country.iso2
+    return [
+        "/n/virtual/data/indicators/",
+        "/n/virtual/data/indicators/differences/",
+        f"/n/virtual/data/indicators/{indicator}/",
+        f"/n/virtual/data/indicators/{indicator}/countries/{iso2}/",
+        "/n/all-country/dashboard/",
+        "/n/all-country/data/",
+        "/n/all-country/meetings/statistics/",
+        f"/n/all-country/meetings/{all_country.pk}/attendance/",
     ]
 
 
@@ -129,6 +155,14 @@ def programme_pages():
     ]
 
 
+def test_the_pages_of_issue_14_open_for_the_coordinator_so_the_sweep_reads_them(coordinator):
+    from qicop.meetings.models import Meeting
+
+    all_country = Meeting.objects.filter(network__slug="all-country").order_by("-start").first()
+    statuses = {path: coordinator.get(path).status_code for path in issue_14_pages(all_country)}
+    assert statuses == dict.fromkeys(statuses, 200)
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "pt"])
 def test_every_page_weighs_at_most_100_kb(coordinator, language):
     coordinator.cookies["qicop_language"] = language
@@ -153,12 +187,18 @@ def test_no_page_shows_a_code_or_a_machine_date_where_a_person_reads(coordinator
 
 
 def test_the_reading_check_can_fail():
-    page = "<body><p>Period 202611, element OOFPnlI4ly0, on 2026-11-03</p><code>202611 OOFPnlI4ly0</code>"
+    page = (
+        "<body><p>Period 202611, element OOFPnlI4ly0, on 2026-11-03 at 13:00 (Asia/Bangkok, your time; "
+        "America/Port-au-Prince)</p><code>202611 OOFPnlI4ly0 Africa/Nairobi</code>"
+    )
     assert [found.split(" '")[0] for found in codes_in(readable_text(page))] == [
         "a DHIS2 period id",
         "a DHIS2 UID",
         "an ISO date in running text",
+        "an IANA time zone id",
+        "an IANA time zone id",
     ]
+    assert codes_in("Bangkok (UTC+7), your time; Port-au-Prince (UTC−5); /n/virtual/meetings/") == []
 
 
 def test_pages_fetch_nothing_from_other_servers(coordinator):

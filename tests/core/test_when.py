@@ -85,3 +85,15 @@ def test_a_zone_is_named_by_its_city_in_the_readers_language_with_its_offset():
     assert zone_label("America/Port-au-Prince", at=MOMENT, language="fr") == "Port-au-Prince (UTC−5)"
     assert zone_label("Asia/Kolkata", at=MOMENT, language="pt") == "Kolkata (UTC+5:30)"
     assert zone_label("UTC") == "UTC"
+
+
+def test_a_zone_in_brackets_already_reads_city_comma_offset_on_the_day_it_is_for():
+    summer = dt.datetime(2030, 7, 1, 12, tzinfo=dt.UTC)
+    assert zone_label("America/Port-au-Prince", at=summer, language="en", inline=True) == (
+        "Port-au-Prince, UTC−4"
+    )
+    with translation.override("fr"):
+        page = Template(
+            "{% load when %}({{ z|zone_inline:at }}) · {{ z|zone:at }} · {{ z|zone_inline }}"
+        ).render(Context({"z": "America/Port-au-Prince", "at": summer}))
+    assert page.startswith("(Port-au-Prince, UTC−4) · Port-au-Prince (UTC−4) · Port-au-Prince, UTC−")

@@ -261,3 +261,12 @@ def test_observers_see_published_national_totals_only_on_charts(data):
     assert "No data you may see" in client.get(url(data, "NakuruHosp1")).content.decode()
     member = data.world.client_for("henri")  # a member of another country sees the published region
     assert "<svg" in member.get(url(data, "NakuruCnty1")).content.decode()
+
+
+def test_the_chart_leads_to_its_comparison_across_countries_and_across_the_countrys_facilities(data):
+    client = data.world.client_for("kim")
+    page = client.get(url(data)).content.decode()
+    assert 'href="/n/vln/compare/vl-suppression/">all countries</a>' in page
+    assert 'href="/n/vln/compare/vl-suppression/?country=KE">the facilities of Kenya</a>' in page
+    facilities = client.get("/n/vln/compare/vl-suppression/?country=KE").content.decode()
+    assert "Nakuru Level 5 Hospital" in facilities

@@ -93,6 +93,15 @@ def demo_site(served) -> str:
 
 
 @pytest.fixture
+def own_demo(tmp_path_factory):
+    """A demo of the journey's own, for a journey that changes what it needs to find (a report it files is
+    no longer owed): each language's run starts from the demo as loaded, whatever ran before it."""
+    skip_without_a_browser()
+    with served_demo(tmp_path_factory, "e2e-own-demo") as url:
+        yield url
+
+
+@pytest.fixture
 def browser():
     """A browser for one journey. Not shared across tests: while Playwright's synchronous API is open it keeps
     an event loop running in this thread, and Django refuses database work there — every later test on the
@@ -138,7 +147,9 @@ class Reader:
         self.problems.extend(f for f in dict.fromkeys(found) if f not in self.problems)
 
     def sign_in(self, email: str) -> None:
-        self.page.goto(self.site + "/accounts/login/")
+        """Sign in as ``email`` from the sign-in page, read as every page is (the browser asks for the
+        reader's language: the page is in it before anyone has chosen), then choose the language."""
+        self.open("/accounts/login/")
         self.page.fill("input[name=username]", email)
         self.page.fill("input[name=password]", PASSWORD)
         self.page.click("main form button[type=submit]")
@@ -156,6 +167,13 @@ class Reader:
     def links(self, pattern: str) -> list[str]:
         hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         return [h for h in dict.fromkeys(h.split("#")[0] for h in hrefs) if re.fullmatch(pattern, h)]
+
+    def links_in(self, selector: str) -> list[str]:
+        """The addresses of the links inside ``selector``, in order."""
+        found = self.page.eval_on_selector_all(
+            f"{selector} a[href]", "a => a.map(l => l.getAttribute('href'))"
+        )
+        return list(dict.fromkeys(found))
 
     def follow(self, pattern: str) -> str:
         """Open the first link on the page whose address matches ``pattern``."""

@@ -27,6 +27,23 @@ def readers(*shapes):
 READERS = readers(("en", 1280), ("fr", 390), ("pt", 1280))
 NETWORK = "/n/virtual"
 QICOP = [sys.executable, "-m", "qicop.cli"]
+# What each reader would type to search the demo (its case studies are in English, French and Portuguese).
+SEARCHES = {"en": "viral load", "fr": "charge virale", "pt": "carga viral"}
+# What the import's result says, as each language writes it (the catalogs in src/qicop/locale).
+DRY_RUN = {
+    "en": ("Dry run of the import of", "Dry run: nothing was stored.", "2 values have conflicts"),
+    "fr": (
+        "Essai à blanc de l'importation de",
+        "Essai à blanc : rien n'a été enregistré.",
+        "2 valeurs présentent",
+    ),
+    "pt": ("Ensaio da importação de", "Ensaio: nada foi guardado.", "2 valores têm conflitos"),
+}
+
+
+def text_of(page, selector: str = "main") -> str:
+    """What a person reads there, with the narrow spaces French puts before a colon made plain."""
+    return re.sub(r"[\u00a0\u202f\u2009]", " ", page.inner_text(selector))
 
 
 @pytest.mark.parametrize("reader", [*READERS, *readers(("en", 390))], indirect=True)
@@ -43,7 +60,9 @@ def test_the_coordinator_reads_the_network_its_data_and_its_meetings(reader):
     reader.open(f"{NETWORK}/data/completeness/")
     reader.open("/n/all-country/meetings/")
     reader.follow(r"/n/all-country/meetings/\d+/")
-    reader.open(f"{NETWORK}/search/?q=viral+load")
+    reader.open(f"{NETWORK}/search/?q={SEARCHES[reader.language].replace(' ', '+')}")
+    found = reader.page.locator("ol.results > li")
+    assert found.count() >= 1, text_of(reader.page)[:600]
     assert reader.problems == [], "\n".join(reader.problems)
 
 
@@ -57,6 +76,7 @@ def test_a_data_manager_checks_a_file_and_reads_what_is_wrong_with_it(reader, tm
         "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
         "TX_CURR,202610,KE,,,1200\n"
         "TX_CURR,202610,NOWHERE,,,1300\n"
+        "TX_CURR,202610,ELSEWHERE,,,1400\n"
     )
     page = reader.page
     page.set_input_files("input[name=file]", str(upload))
@@ -65,8 +85,19 @@ def test_a_data_manager_checks_a_file_and_reads_what_is_wrong_with_it(reader, tm
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     reader.read()
-    # The result names the file's own line of the unknown org unit.
-    assert "NOWHERE" in page.inner_text("main")
+    # A dry run says so in its title and its account; it counts in the reader's language, plurals and all.
+    title, said, counted = DRY_RUN[reader.language]
+    shown = text_of(page)
+    assert title in text_of(page, "main h1"), shown[:600]
+    assert said in shown and counted in shown, shown[:1000]
+    # Each unknown org unit is named, at its line of the file (the header is line 1).
+    where = {
+        row.locator("td").nth(3).inner_text(): row.locator("td").nth(2).inner_text()
+        for row in page.locator("main table tbody tr").all()
+    }
+    lines = " ".join(place for unit, place in where.items() if unit in ("NOWHERE", "ELSEWHERE"))
+    assert re.search(r"(?<!\d)3(?!\d)", lines) and re.search(r"(?<!\d)4(?!\d)", lines), where
+    assert not re.search(r"(?<!\d)2(?!\d)", lines), where  # the good line is no conflict
     reader.open(f"{NETWORK}/data/imports/")
     reader.open(f"{NETWORK}/data/export/")
     assert reader.problems == [], "\n".join(reader.problems)
@@ -91,6 +122,10 @@ def test_a_member_finds_a_meeting_reads_its_proceedings_and_the_discussions(read
 def test_kenyas_focal_point_sees_what_is_owed_and_registers_for_a_meeting(reader):
     reader.sign_in("focal.ke@example.org")
     reader.open("/")
+    # What she owes is on her home, each item a link to the work: she follows the most urgent.
+    waiting = reader.links_in("section[aria-labelledby=waiting] ol.waiting")
+    assert waiting, text_of(reader.page)[:800]
+    reader.open(waiting[0])
     reader.open(f"{NETWORK}/")
     reader.open(f"{NETWORK}/meetings/")
     meeting = reader.follow(rf"{NETWORK}/meetings/\d+/")
@@ -105,9 +140,25 @@ def test_an_observer_reads_the_dashboard_a_chart_and_the_funnel(reader):
     reader.sign_in("observer.na@example.org")
     reader.open(f"{NETWORK}/dashboard/")
     reader.follow(rf"{NETWORK}/charts/[^?]+/")
-    funnels = reader.links(rf"{NETWORK}/[^?]*funnel[^?]*")
-    if funnels:
-        reader.open(funnels[0])
+    # The chart leads to its indicator's comparison across the countries: the funnel plot.
+    reader.follow(rf"{NETWORK}/compare/[\w-]+/")
+    page = reader.page
+    # It opens on the latest month with data the observer may see (what countries have published), named
+    # as people name it, in the period line and the picker.
+    month = page.locator("select#period option:checked").inner_text().strip()
+    assert re.search(r"\b20\d\d\b", month) and not re.search(r"20\d{4}", month), month
+    assert month in text_of(page, "main h1 + p"), text_of(page)[:400]
+    # The reader's own country (Namibia) is ringed and named on the plot and marked in the table …
+    own = page.locator("main table tbody tr.own th").inner_text()
+    assert page.locator(".chart-wide svg text.qc-label-own").first.text_content() in own
+    # … which gives each country's value and whether it lies outside the funnel's limits.
+    assert page.locator("main table thead th").count() == 5
+    rows = page.locator("main table tbody tr")
+    assert rows.count() >= 3
+    for row in rows.all():
+        cells = row.locator("td")
+        assert re.fullmatch(r"\d+[.,]\d", cells.nth(2).inner_text().strip()), row.inner_text()
+        assert cells.nth(3).inner_text().strip(), row.inner_text()
     reader.open(f"{NETWORK}/members/")
     assert reader.problems == [], "\n".join(reader.problems)
 
@@ -166,27 +217,23 @@ def test_the_coordinator_follows_kenyas_collaborative_to_its_teams_and_the_chang
 
 
 @pytest.mark.parametrize("reader", READERS, indirect=True)
-def test_a_kenyan_team_lead_files_the_months_report_and_logs_a_pdsa_cycle_from_plan_to_act(reader):
+def test_a_kenyan_team_lead_files_the_months_report_and_logs_a_pdsa_cycle_from_plan_to_act(reader, own_demo):
+    reader.site = own_demo  # she files the report: each language's run finds it owed on a demo of its own
     reader.sign_in("lead.ke@example.org")
     reader.open(f"{NETWORK}/")
     page = reader.page
-    # What the lead owes is on the network's home: this month's report, a link to its form.
-    form = reader.links(rf"{NETWORK}/improvement/\d+/teams/\d+/reports/\d{{4}}-\d{{2}}/edit/")
-    if form:  # an earlier journey on the shared demo may have filed it: the workspace still opens
-        reader.open(form[0])
-        page.fill("textarea[name=tested]", "Reminder calls the day before each viral-load appointment.")
-        page.check("input[name=self_score][value='3.5']")
-        page.click("main form button[name=submit]")
-        page.wait_for_load_state()
-        reader.read()
-        assert "/edit/" not in page.url, page.inner_text("main")[:600]
-    team = re.match(rf"({NETWORK}/improvement/\d+/teams/\d+/)", page.url.removeprefix(reader.site))
-    if team:
-        team = team.group(1)
-    else:  # her team, from Kenya's collaborative's list of teams (she is its lead)
-        reader.open(f"{NETWORK}/improvement/?country=KE")
-        reader.follow(rf"{NETWORK}/improvement/\d+/")
-        team = page.locator("tr", has_text="Wanjiku Mutua").locator("a").first.get_attribute("href")
+    # What the lead owes is on the network's home: last month's report, a link to its form.
+    owed = rf"{NETWORK}/improvement/\d+/teams/\d+/reports/\d{{4}}-\d{{2}}/edit/"
+    report = reader.follow(owed)
+    page.fill("textarea[name=tested]", "Reminder calls the day before each viral-load appointment.")
+    page.check("input[name=self_score][value='3.5']")
+    page.click("main form button[name=submit]")
+    page.wait_for_load_state()
+    reader.read()
+    assert page.url.removeprefix(reader.site) == report.removesuffix("edit/"), text_of(page)[:600]
+    reader.open(f"{NETWORK}/")
+    assert report not in reader.links(owed), "the report filed is still owed"
+    team = re.match(rf"({NETWORK}/improvement/\d+/teams/\d+/)", report).group(1)
     reader.open(team)
     reader.open(f"{team}cycles/new/")
     page.select_option("select[name=change_idea]", index=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from improvement_world import improvement_of
 
 
@@ -25,3 +27,15 @@ def test_the_network_dashboard_links_each_country_to_its_collaboratives(world):
     improvement_of(world)
     page = world.client_for("carla").get("/n/vln/dashboard/").content.decode()
     assert "QI collaboratives:" in page and 'href="/n/vln/improvement/?country=KE"' in page
+
+
+def test_the_dashboard_links_only_the_countries_with_a_collaborative_the_reader_may_see(world):
+    improvement_of(world)
+
+    def linked(persona):
+        page = world.client_for(persona).get("/n/vln/dashboard/").content.decode()
+        return re.findall(r'href="/n/vln/improvement/\?country=(\w+)"', page)
+
+    # Kenya's collaborative is its own; Haiti's is shared with the network; the other countries run none.
+    assert linked("carla") == ["HT", "KE"]
+    assert linked("henri") == ["HT"]

@@ -52,7 +52,7 @@ def test_the_mail_is_in_the_uploaders_language_and_zone(data, monkeypatch):
     services.run_import(queued.pk)
     (message,) = outbox.outbox
     assert message.extra_headers["Content-Language"] == "pt"
-    assert "Asia/Bangkok" in message.body and "/data/imports/" in message.body
+    assert "(Banguecoque, UTC+7)" in message.body and "/data/imports/" in message.body
 
 
 def test_an_import_that_succeeds_mails_nobody(data):

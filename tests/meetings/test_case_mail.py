@@ -37,7 +37,7 @@ def test_assigning_a_case_mails_the_countrys_focal_point_once_with_the_deadline_
     (message,) = to(world.faith)
     assert "Kenya is asked to present a case" in message.subject
     body = message.body
-    assert "5:00" in body and "Africa/Nairobi" in body  # 14:00 UTC is 17:00 in Nairobi
+    assert "5:00" in body and "(Nairobi, UTC+3)" in body  # 14:00 UTC is 17:00 in Nairobi
     assert f"/meetings/{world.meeting.pk}/cases/{case.pk}/" in body
     assert "To stop receiving" in body and "/meetings/mail-preferences/" in body
     assert message.extra_headers["List-Unsubscribe"].startswith("<")

@@ -63,7 +63,7 @@ def review(world, case, decision, comment=""):
 def test_a_coordinator_assigns_a_participating_country_with_a_deadline_read_in_her_own_zone(world):
     # Carla works in Bangkok; the meeting's organiser is in Nairobi. She types 17:00 and means Bangkok's.
     form = world.client_for("carla").get(f"{meeting_url(world)}cases/new/").content.decode()
-    assert "Deadline (Asia/Bangkok, your time zone)" in form
+    assert "Deadline (Bangkok, UTC+7, your time zone)" in form
     assert 'type="datetime-local"' in form
     response = assign(world)
     case = CasePresentation.objects.get()

@@ -83,7 +83,7 @@ def test_the_2012_meeting_in_bangkok_reads_friday_to_sunday_nowhere(demo):
     page = page.replace("\u202f", " ").replace("\u2009", " ")
     line = re.sub(r"<.*?>", "", re.search(r"<p><strong>(.*?)</p>", page, re.S).group(1))
     assert line.startswith("Tue, Oct 9 – Thu, Oct 11, 2012, each day 8:30 AM – 5:00 PM")
-    assert "(Asia/Bangkok, the venue's time)" in line
+    assert "(Bangkok, UTC+7, the venue's time)" in line
     assert "Local time in each country" not in page
 
 
@@ -96,3 +96,20 @@ def test_the_demo_case_deadlines_fall_at_the_end_of_the_presenting_countrys_work
         local = case.deadline.astimezone(ZoneInfo(case.country.time_zone))
         assert local.time() == time(17) and local.weekday() < 5, case
         assert case.deadline < case.meeting.start
+
+
+def test_no_demo_meeting_opens_on_an_open_action_more_than_a_year_old(demo):
+    """A session carries forward the series' open actions: none may be due, or agreed, a year before it (the
+    series paused for years; its last action, due a month after, would read as forgotten)."""
+    from datetime import timedelta
+
+    from qicop.meetings.selectors import carried_forward_actions
+
+    stale = [
+        (meeting.title, f"{meeting.start:%b %Y}", action.description, action.due)
+        for meeting in Meeting.objects.exclude(series=None).order_by("start")
+        for action in carried_forward_actions(meeting)
+        if min(action.due or action.meeting.start.date(), action.meeting.start.date())
+        < meeting.start.date() - timedelta(days=365)
+    ]
+    assert stale == []

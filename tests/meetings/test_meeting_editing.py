@@ -81,7 +81,7 @@ def test_a_coordinator_plans_a_meeting_typed_in_the_organisers_zone_and_stored_i
         # Haiti's clocks jump from 02:00 to 03:00 on 10 March 2030.
         (
             {"time_zone": "America/Port-au-Prince", "start": "2030-03-10T02:30"},
-            "This time does not exist in America/Port-au-Prince",
+            "This time does not exist in Port-au-Prince (UTC",
         ),
     ],
 )

@@ -142,9 +142,13 @@ def _24h(locale: Locale) -> bool:
     return "H" in locale.time_formats["short"].pattern
 
 
-def zone_label(zone, *, at: dt.datetime | None = None, language: str | None = None) -> str:
+def zone_label(
+    zone, *, at: dt.datetime | None = None, language: str | None = None, inline: bool = False
+) -> str:
     """A time zone as a person names it: its city in the reader's language and its offset from UTC at
-    ``at`` (now if not given), e.g. "Nairobi (UTC+3)", "Port-au-Prince (UTC−5)", "Kolkata (UTC+5:30)"."""
+    ``at`` (now if not given), e.g. "Nairobi (UTC+3)", "Port-au-Prince (UTC−5)", "Kolkata (UTC+5:30)";
+    ``inline``, for a label that stands in brackets already ("9:00 AM (Nairobi, UTC+3, your time)"),
+    "Nairobi, UTC+3"."""
     if not zone:
         return ""
     tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
@@ -157,4 +161,5 @@ def zone_label(zone, *, at: dt.datetime | None = None, language: str | None = No
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)
-    return f"{city} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+    utc = f"UTC{sign}{hours}{f':{rest:02d}' if rest else ''}"
+    return f"{city}, {utc}" if inline else f"{city} ({utc})"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qicop.core.when import when, when_range
+from qicop.core.when import when, when_range, zone_label
 from qicop.scheduling import daily_sessions, lasts_days
 
 
@@ -68,7 +68,7 @@ def meeting_dates(meeting) -> str:
     text = span_text(meeting.start, meeting.end, zone)
     # Hours on the venue's clock say so where the reader's clock is another (the page says "times in …").
     if meeting.time_zone != timezone.get_current_timezone_name():
-        text = f"{text} ({meeting.time_zone})"
+        text = f"{text} ({zone_label(meeting.time_zone, at=meeting.start, inline=True)})"
     return text
 
 

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from qicop.core.forms import TimeZoneField
+from qicop.core.when import zone_label
 from qicop.meetings.agenda.services import MAX_MEETING_LENGTH
 from qicop.meetings.models import AgendaItem, CasePresentation, Meeting
 
@@ -56,7 +57,9 @@ def utc_to_local(moment: datetime, zone_name: str) -> datetime:
 
 
 def _skipped(zone_name: str):
-    return _("This time does not exist in %(zone)s: the clocks skip it that day.") % {"zone": zone_name}
+    return _("This time does not exist in %(zone)s: the clocks skip it that day.") % {
+        "zone": zone_label(zone_name)
+    }
 
 
 def _model_field(name: str, **kwargs):
@@ -185,7 +188,9 @@ class CopyMeetingForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["start"].label = _("Start (%(zone)s)") % {"zone": meeting.time_zone}
+        self.fields["start"].label = _("Start (%(zone)s)") % {
+            "zone": zone_label(meeting.time_zone, inline=True)
+        }
 
     def clean_start(self):
         moment = local_to_utc(self.cleaned_data["start"], self.meeting.time_zone)
@@ -249,7 +254,7 @@ class AgendaItemForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        zone = {"zone": meeting.time_zone}
+        zone = {"zone": zone_label(meeting.time_zone, at=meeting.start, inline=True)}
         self.fields["start"].label = _("Start (%(zone)s)") % zone
         self.fields["end"].label = _("End (%(zone)s)") % zone
         countries = meeting.countries.all() or meeting.network.countries.all()
@@ -306,7 +311,9 @@ class CaseAssignForm(forms.Form):
         # A deadline is no part of the meeting's timetable: it is read on the clock of the person typing
         # it (the active zone), and the label says which.
         self.zone = timezone.get_current_timezone_name()
-        self.fields["deadline"].label = _("Deadline (%(zone)s, your time zone)") % {"zone": self.zone}
+        self.fields["deadline"].label = _("Deadline (%(zone)s, your time zone)") % {
+            "zone": zone_label(self.zone, at=meeting.start, inline=True)
+        }
         if not self.is_bound:
             week_before = utc_to_local(meeting.start - timedelta(days=7), self.zone)
             self.initial.setdefault("deadline", week_before.replace(hour=17, minute=0))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from qicop.core.markdown import render_markdown
 from qicop.core.uploads import ACCEPTED
-from qicop.core.when import when, when_range
+from qicop.core.when import when, when_range, zone_label
 from qicop.meetings import times
 from qicop.meetings.models import Material, Meeting
 
@@ -201,7 +201,8 @@ def agenda_markdown(context: dict) -> str:
     several_days = context["several_days"]
     zone = timezone.get_current_timezone()
     lines.append(
-        f"{times.span_text(meeting.start, meeting.end, zone)} ({context['generated_for']})"
+        f"{times.span_text(meeting.start, meeting.end, zone)}"
+        f" ({zone_label(context['generated_for'], at=meeting.start, inline=True)})"
         f" · {meeting.get_kind_display()}"
     )
     if meeting.venue or meeting.city:

@@ -89,16 +89,14 @@ def load_demo() -> None:
         .prefetch_related("countries")
         .order_by("start")
     )
-    virtual = [m for m in held if m.kind == Meeting.Kind.VIRTUAL]
-    last_virtual = virtual[-1] if virtual else None
     for meeting in held:
-        _demo_minutes(meeting, keep_open=meeting == last_virtual)
+        _demo_minutes(meeting)
         attendees = _demo_attendance(meeting)
         if meeting.kind == Meeting.Kind.VIRTUAL:
             _demo_evaluations(meeting, attendees)
 
 
-def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
+def _demo_minutes(meeting: Meeting) -> None:
     from datetime import timedelta
 
     countries = sorted(meeting.countries.all(), key=lambda c: c.name)
@@ -136,7 +134,9 @@ def _demo_minutes(meeting: Meeting, *, keep_open: bool) -> None:
             description=action,
             country=presenter,
             due=(meeting.end + timedelta(days=30)).date(),
-            status=ActionItem.Status.OPEN if keep_open else ActionItem.Status.DONE,
+            # Done, each followed up at the next session; the last one too, before the series paused: a
+            # session resuming years later does not open on an action due a month after the last.
+            status=ActionItem.Status.DONE,
         )
 
 
