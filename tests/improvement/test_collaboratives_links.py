@@ -25,3 +25,15 @@ def test_the_network_dashboard_links_each_country_to_its_collaboratives(world):
     improvement_of(world)
     page = world.client_for("carla").get("/n/vln/dashboard/").content.decode()
     assert "QI collaboratives:" in page and 'href="/n/vln/improvement/?country=KE"' in page
+
+
+def test_a_learning_sessions_page_links_back_to_its_collaborative_for_those_who_may_see_it(world):
+    from qicop.improvement.models import CollaborativeMeeting
+
+    work = improvement_of(world)
+    CollaborativeMeeting.objects.create(collaborative=work.kenya, meeting=world.meeting, role="learning_session")
+    path = f"/n/vln/meetings/{world.meeting.pk}/"
+    kim = world.client_for("kim").get(path).content.decode()
+    henri = world.client_for("henri").get(path).content.decode()
+    assert f'Learning session of <a href="/n/vln/improvement/{work.kenya.pk}/">{work.kenya.name}</a>' in kim
+    assert work.kenya.name not in henri  # Kenya's collaborative is not shared

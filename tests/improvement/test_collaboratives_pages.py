@@ -96,6 +96,7 @@ def test_an_observer_reads_why_a_shared_collaboratives_teams_have_no_chart(world
     work = improvement_of(world)
     page = world.client_for("olga").get(f"{LIST}{work.haiti.pk}/").content.decode()
     assert "Not published" in page
+    assert "No team has data you may see." in page and "Only 0 teams" not in page
     assert "export.csv" not in page and "Edit the collaborative" not in page
 
 
