@@ -31,7 +31,9 @@ def test_a_learning_sessions_page_links_back_to_its_collaborative_for_those_who_
     from qicop.improvement.models import CollaborativeMeeting
 
     work = improvement_of(world)
-    CollaborativeMeeting.objects.create(collaborative=work.kenya, meeting=world.meeting, role="learning_session")
+    CollaborativeMeeting.objects.create(
+        collaborative=work.kenya, meeting=world.meeting, role="learning_session"
+    )
     path = f"/n/vln/meetings/{world.meeting.pk}/"
     kim = world.client_for("kim").get(path).content.decode()
     henri = world.client_for("henri").get(path).content.decode()
