@@ -1,5 +1,5 @@
-"""URLs of teams: add, edit, the workspace, its aim (the team's own), its driver diagram (outline, SVG, PNG) and a measure's chart.
-Merged into improvement/urls.py (namespace "improvement")."""
+"""URLs of teams: add, edit, the workspace, its aim (the team's own), its driver diagram (outline, SVG,
+PNG) and a measure's chart. Merged into improvement/urls.py (namespace "improvement")."""
 
 from __future__ import annotations
 
