@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 from django.test import Client
 
 import qicop
+from improvement_pages import improvement_pages
 from qicop.improvement.models import ChangeIdea, Collaborative
 from qicop.indicators.models import NetworkIndicator
 from qicop.network.models import Country, Member, Network, Organisation
@@ -122,6 +123,7 @@ def test_translated_pages_contain_no_english_from_the_catalog(demo_client, langu
         "/accounts/profile/tokens/",
         "/accounts/password/",
         "/missing/",
+        *improvement_pages(),
     ]
     phrases = english_phrases(language)
     leaks = []

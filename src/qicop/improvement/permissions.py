@@ -92,6 +92,13 @@ def can_confirm_score(viewer: Viewer, report: TeamReport) -> bool:
     return viewer.member_id is not None and team.coach_id == viewer.member_id
 
 
+def can_discuss_reports(viewer: Viewer, team: Team) -> bool:
+    """Read and write the comments on the team's monthly reports: the team, its coach (who comments on the
+    teams they coach), faculty, the focal point and the coordinators; not the rest of the country, not
+    other countries, never observers."""
+    return can_edit_team(viewer, team)
+
+
 def can_see_change_ideas(viewer: Viewer, network: Network) -> bool:
     return can_view_network(viewer, network)
 
