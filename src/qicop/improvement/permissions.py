@@ -11,7 +11,11 @@ prefetch them on list pages (selectors do).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from qicop.improvement.models import ChangeIdea, Collaborative, PdsaCycle, Team, TeamReport
+from qicop.knowledge.cases import permissions as case_rules
+from qicop.knowledge.models import CaseStudy
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, can_view_network, is_participant
 
@@ -105,6 +109,14 @@ def can_see_change_ideas(viewer: Viewer, network: Network) -> bool:
 
 def can_propose_change_idea(viewer: Viewer, network: Network) -> bool:
     return is_participant(viewer, network)
+
+
+def can_cite_change_ideas(viewer: Viewer, case: CaseStudy, author_ids: Collection[int]) -> bool:
+    """Choose the change ideas a case study tells the story of: whoever may edit the case study, and its
+    authors even once it is published (the citations are not its text)."""
+    if case_rules.can_edit_case_study(viewer, case, author_ids):
+        return True
+    return is_participant(viewer, case.network_id) and case_rules.is_author(viewer, case, author_ids)
 
 
 def can_edit_change_idea(viewer: Viewer, idea: ChangeIdea) -> bool:
