@@ -35,3 +35,43 @@ def improvement_pages() -> list[str]:
         "/n/virtual/change-ideas/",
         f"/n/virtual/change-ideas/{studied.change_idea_id}/",
     ]
+
+
+def improvement_data() -> list[str]:
+    """What people typed into the improvement work (aims, PDSA cycles, reports, diagrams, change ideas'
+    descriptions, learning sessions' titles), line by line: the translation sweep reads it as data."""
+    from qicop.improvement.models import (
+        ChangeIdea,
+        Collaborative,
+        DriverNode,
+        PdsaCycle,
+        Team,
+        TeamMember,
+        TeamReport,
+    )
+    from qicop.meetings.models import Meeting
+
+    texts = [
+        *Collaborative.objects.values_list("aim", "change_package"),
+        *Team.objects.values_list("name", "aim"),
+        *TeamMember.objects.values_list("name", "role"),
+        *DriverNode.objects.values_list("text"),
+        *ChangeIdea.objects.values_list("description"),
+        *PdsaCycle.objects.values_list(
+            "title",
+            "objective",
+            "prediction",
+            "plan",
+            "observations",
+            "problems",
+            "result",
+            "learned",
+            "next_steps",
+        ),
+        *TeamReport.objects.values_list("tested", "learned", "barriers", "help_needed", "coach_reason"),
+        *Meeting.objects.values_list("title"),
+    ]
+    lines = {line.strip(" -*#") for row in texts for text in row if text for line in text.splitlines()}
+    # The library's list shows a description's first line cut to 160 characters (… included).
+    cut = {line[:159] for line in lines if len(line) > 160}
+    return [line for line in lines | cut if line]
