@@ -11,7 +11,7 @@ import pytest
 
 from improvement_world import improvement_of
 from qicop.accounts.services import create_api_token
-from qicop.improvement.models import ChangeIdea, PdsaCycle, Team, TeamReport
+from qicop.improvement.models import ChangeIdea, PdsaCycle, Team, TeamMember, TeamReport
 
 API = "/api/v1/networks/vln"
 
@@ -227,6 +227,57 @@ def test_a_teams_cycles_take_a_fixed_number_of_queries(world, django_assert_max_
             API + f"/collaboratives/{work.kenya.pk}/teams/{work.team.pk}/cycles?page_size=25"
         ).json()
     assert data["count"] == 21
+
+
+def _busier(work, world, count):
+    """``count`` more of everything the one-object endpoints read: faculty, team members, reports of the
+    team, and teams whose cycles test the Kenyan idea."""
+    from qicop.indicators.models import OrgUnit
+
+    work.kenya.faculty.add(world.dan, world.kim)
+    for n in range(count):
+        TeamMember.objects.create(team=work.team, name=f"Person {n}", role="Nurse")
+        month = date(work.start.year + (work.start.month + n) // 12, (work.start.month + n) % 12 + 1, 1)
+        TeamReport.objects.create(team=work.team, month=month, status="submitted", self_score=Decimal("3.0"))
+        unit = OrgUnit.objects.create(
+            uid=f"BusyUnit{n:04}", name=f"Clinic {n}", country=world.kenya, path=f"/BusyUnit{n:04}", level=4
+        )
+        team = Team.objects.create(collaborative=work.kenya, org_unit=unit, lead=world.kim)
+        PdsaCycle.objects.create(
+            team=team,
+            change_idea=work.idea,
+            title=f"Cycle {n}",
+            objective="?",
+            start=work.start,
+            end=work.start + timedelta(days=3),
+            decision="adopt",
+            created_by=world.kim.user,
+        )
+
+
+#: The one-object endpoints and the reports list, with the most queries each may take (whatever the
+#: number of faculty, members, reports or teams that tested the idea). Six of them are the request's own
+#: (session, user, member, viewer's member and roles, network).
+PINNED = {
+    "/collaboratives/{k}": 9,
+    "/collaboratives/{k}/teams/{t}": 12,
+    "/collaboratives/{k}/teams/{t}/reports?page_size=25": 13,
+    "/change-ideas/{i}": 10,
+}
+
+
+@pytest.mark.parametrize("path", PINNED)
+def test_one_object_endpoints_take_a_pinned_number_of_queries(world, path, django_assert_max_num_queries):
+    work = improvement_of(world)
+    path_now = API + path.format(k=work.kenya.pk, t=work.team.pk, i=work.idea.pk)
+    client = world.client_for("carla")
+    assert client.get(path_now).status_code == 200  # the first request fills per-process caches
+    with django_assert_max_num_queries(PINNED[path]):
+        assert client.get(path_now).status_code == 200
+    _busier(work, world, 12)
+    with django_assert_max_num_queries(PINNED[path]):
+        response = client.get(path_now)
+    assert response.status_code == 200
 
 
 def test_the_openapi_document_describes_the_improvement_endpoints(client, db):

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 import qicop
+from improvement_pages import improvement_pages
 from qicop.network.models import Member
 from readable import codes_in, readable_text
 
@@ -133,6 +134,7 @@ def programme_pages():
     return [
         "/n/virtual/improvement/",
         f"/n/virtual/improvement/{collaborative.pk}/",
+        *improvement_pages(),
         "/n/virtual/programmes/gap-map/",
         "/n/virtual/programmes/countries/KE/",
         "/n/virtual/programmes/assessments/",

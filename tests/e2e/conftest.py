@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from demo_folder import copy_of_demo
-from demo_server import CHROMIUM, demo_environment, served_demo_folder, skip_without_a_browser
+from demo_server import CHROMIUM, demo_environment, served_demo, served_demo_folder, skip_without_a_browser
 from readable import codes_in
 
 HERE = Path(__file__).parent

@@ -50,7 +50,8 @@ def test_the_library_lists_each_idea_with_its_first_line_target_testers_and_outc
     page = rows(world.client_for("carla").get(LIBRARY))
     assert "Same-day viral load result review" in page
     assert "Review" in page and "Second line" not in page
-    assert "Viral suppression" in page and "Cascade step: Viral load suppression" in page
+    # A topic that is not a step of the cascade is shown as the network wrote it.
+    assert "Viral suppression" in page and '<span class="muted">Viral load suppression</span>' in page
     assert "Kenya" in page and "Haiti" in page and "Nakuru" in page
     assert "1 adopted · 1 adapted · 1 abandoned" in page
     assert "3 PDSA cycles" in page
@@ -143,3 +144,19 @@ def test_the_library_is_paginated_and_its_query_count_does_not_grow_with_the_pag
     assert response.status_code == 200
     assert "Page 1 of 2" in rows(response)
     assert len(response.content) < 100_000
+
+
+def test_the_library_names_the_cascade_step_an_idea_targets_once_and_other_topics_as_written(world):
+    work = improvement_of(world)
+    indicator = work.data.indicator
+    indicator.topic = "Cascade step 3"
+    indicator.save(update_fields=["topic"])
+    client = world.client_for("kim")
+    page = rows(client.get(LIBRARY))
+    assert "Cascade step 3: Virally suppressed" in page and "Cascade step: Cascade step" not in page
+    detail = rows(client.get(f"{LIBRARY}{work.idea.pk}/"))
+    assert "Cascade step 3: Virally suppressed" in detail and "Cascade step: Cascade step" not in detail
+    indicator.topic = "Retention"
+    indicator.save(update_fields=["topic"])
+    page = rows(client.get(LIBRARY))
+    assert '<span class="muted">Retention</span>' in page and "Cascade step" not in page

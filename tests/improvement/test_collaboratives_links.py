@@ -39,3 +39,17 @@ def test_the_dashboard_links_only_the_countries_with_a_collaborative_the_reader_
     # Kenya's collaborative is its own; Haiti's is shared with the network; the other countries run none.
     assert linked("carla") == ["HT", "KE"]
     assert linked("henri") == ["HT"]
+
+
+def test_a_learning_sessions_page_links_back_to_its_collaborative_for_those_who_may_see_it(world):
+    from qicop.improvement.models import CollaborativeMeeting
+
+    work = improvement_of(world)
+    CollaborativeMeeting.objects.create(
+        collaborative=work.kenya, meeting=world.meeting, role="learning_session"
+    )
+    path = f"/n/vln/meetings/{world.meeting.pk}/"
+    kim = world.client_for("kim").get(path).content.decode()
+    henri = world.client_for("henri").get(path).content.decode()
+    assert f'Learning session of <a href="/n/vln/improvement/{work.kenya.pk}/">{work.kenya.name}</a>' in kim
+    assert work.kenya.name not in henri  # Kenya's collaborative is not shared

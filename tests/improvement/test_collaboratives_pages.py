@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
@@ -95,6 +96,7 @@ def test_an_observer_reads_why_a_shared_collaboratives_teams_have_no_chart(world
     work = improvement_of(world)
     page = world.client_for("olga").get(f"{LIST}{work.haiti.pk}/").content.decode()
     assert "Not published" in page
+    assert "No team has data you may see." in page and "Only 0 teams" not in page
     assert "export.csv" not in page and "Edit the collaborative" not in page
 
 
@@ -106,6 +108,46 @@ def test_the_learning_session_report_is_one_printable_page_and_a_pdf(world):
     assert "Daily review of results." in html  # the team's latest report
     pdf = client.get(f"{LIST}{work.kenya.pk}/report.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def _jacmel_reported(work):
+    from qicop.improvement.models import TeamReport
+
+    return TeamReport.objects.create(
+        team=work.jacmel,
+        month=work.start,
+        status=TeamReport.Status.SUBMITTED,
+        tested="Tracing calls to every client who missed a visit.",
+        barriers="The phone credit ran out in week two.",
+        help_needed="A second tracer from the district.",
+        self_score=Decimal("2.5"),
+        submitted_by=work.world.henri.user,
+    )
+
+
+def test_an_observer_reads_a_shared_collaboratives_report_without_the_teams_workspace_notes(world):
+    work = improvement_of(world)
+    _jacmel_reported(work)
+    page = world.client_for("olga").get(f"{LIST}{work.haiti.pk}/report/").content.decode()
+    assert "Learning-session report" in page and "scores over time" in page
+    for note in ("Tracing calls", "phone credit", "second tracer", "Each team&#x27;s latest report"):
+        assert note not in page, note
+    henri = world.client_for("henri").get(f"{LIST}{work.haiti.pk}/report/").content.decode()
+    assert "Tracing calls" in henri and "phone credit" in henri and "second tracer" in henri
+
+
+def test_an_observers_pdf_report_leaves_out_the_teams_workspace_notes(world, monkeypatch):
+    from qicop.improvement.collaboratives import views
+
+    work = improvement_of(world)
+    _jacmel_reported(work)
+    printed: list[str] = []
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: printed.append(html) or b"%PDF-")
+    assert world.client_for("olga").get(f"{LIST}{work.haiti.pk}/report.pdf").status_code == 200
+    assert world.client_for("henri").get(f"{LIST}{work.haiti.pk}/report.pdf").status_code == 200
+    olga, henri = printed
+    assert "Learning-session report" in olga and "Tracing calls" not in olga and "phone credit" not in olga
+    assert "Tracing calls" in henri
 
 
 def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):

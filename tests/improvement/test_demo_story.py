@@ -162,6 +162,38 @@ def test_scores_are_on_the_scale_and_rise_no_faster_than_the_data(demo):
         assert max(scores) >= Decimal("3.0"), team
 
 
+def test_every_submitted_report_stores_the_score_the_evidence_suggested_then(demo):
+    from qicop.improvement.reports.services import suggestion_for
+
+    reports = TeamReport.objects.filter(team__collaborative__network__slug="virtual")
+    assert not reports.exclude(status="draft").filter(suggested_score__isnull=True).exists()
+    assert not reports.filter(status="draft").exclude(suggested_score__isnull=True).exists()
+    assert set(reports.values_list("suggested_score", flat=True)) - {None} <= set(SCORES)
+    team = Team.objects.select_related("collaborative", "lead__user").get(
+        lead__user__email="lead.ke@example.org"
+    )
+    for report in TeamReport.objects.filter(team=team).exclude(status="draft").order_by("month"):
+        suggested = suggestion_for(user=team.lead.user, team=team, month=report.month).score
+        assert report.suggested_score == suggested, report.month
+
+
+def test_each_teams_score_never_falls_so_the_picture_of_scores_rises_to_its_last_month(demo):
+    """The picture counts the coach's score once confirmed, else the team's own: a team whose data keeps
+    improving does not count lower in its last, unconfirmed months than its coach confirmed before."""
+    from qicop.improvement.collaboratives.picture import months_of, score_counts
+
+    for team in Team.objects.filter(collaborative__network__slug="virtual"):
+        counted = [
+            r.score for r in TeamReport.objects.filter(team=team).exclude(status="draft").order_by("month")
+        ]
+        assert counted == sorted(counted), (team, counted)
+    for collaborative in collaboratives().values():
+        months = months_of(collaborative, timezone.localdate())
+        rows = [(m, c) for m, c in zip(months, score_counts(collaborative, months), strict=True) if any(c)]
+        means = [sum(n * s for n, s in zip(c, SCORES, strict=True)) / sum(c) for _m, c in rows]
+        assert means == sorted(means), (collaborative.country.iso2, means)
+
+
 def test_loading_the_demo_twice_creates_nothing_twice(demo):
     from qicop.demo import load_demo
     from qicop.meetings.models import ActionItem, AgendaItem, Attendance, Material, Meeting

@@ -30,3 +30,25 @@ def test_team_members_edit_their_workspace_and_the_coach_confirms_scores(world):
     assert not permissions.can_confirm_score(viewer_for(world.kim.user), work.report)
     assert permissions.can_run(viewer_for(world.faith.user), work.kenya)
     assert not permissions.can_run(viewer_for(world.kim.user), work.kenya)
+
+
+def test_faculty_who_are_not_the_focal_point_run_the_collaborative(world):
+    work = improvement_of(world)
+    kim = viewer_for(world.kim.user)  # a plain Kenyan member, on the team but not running it
+    assert not permissions.can_run(kim, work.kenya)
+    work.kenya.faculty.add(world.kim)
+    work.kenya.refresh_from_db()
+    assert permissions.can_run(kim, work.kenya)
+    assert permissions.can_confirm_score(kim, work.report)
+    client = world.client_for("kim")
+    assert client.get(f"/n/vln/improvement/{work.kenya.pk}/edit/").status_code == 200
+    assert client.get(f"/n/vln/improvement/{work.kenya.pk}/teams/new/").status_code == 200
+
+
+def test_an_observer_named_faculty_does_not_run_the_collaborative(world):
+    """Faculty run a collaborative as participants: an observer named faculty does not."""
+    work = improvement_of(world)
+    work.haiti.faculty.add(world.olga)
+    work.haiti.refresh_from_db()
+    assert not permissions.can_run(viewer_for(world.olga.user), work.haiti)
+    assert world.client_for("olga").get(f"/n/vln/improvement/{work.haiti.pk}/edit/").status_code == 403

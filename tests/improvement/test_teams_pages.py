@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from improvement_world import improvement_of
 from qicop.dashboards.models import ChartSettings
@@ -216,6 +217,56 @@ def test_a_measure_without_any_data_says_so(world):
     team = services.add_team(actor=world.faith.user, collaborative=work.kenya, org_unit=empty)
     page = world.client_for("kim").get(_team(work, team)).content.decode()
     assert "No data yet" in page
+
+
+# --- the team's aim ------------------------------------------------------------------------------------
+
+
+def _kenyan_not_on_the_team(world):
+    from personas import make_member
+    from qicop.network.models import Role
+
+    member = make_member(
+        "kofi@example.org", "Kofi Kenyan", world.kenya, network=world.network, roles=[Role.MEMBER]
+    )
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
+def test_a_team_member_edits_the_teams_aim_from_the_workspace(world):
+    work = improvement_of(world)
+    client = world.client_for("kim")  # on the team, not running the collaborative
+    workspace = client.get(_team(work)).content.decode()
+    assert "Edit the team's aim" in workspace and _team(work) + "aim/" in workspace
+    form = client.get(_team(work) + "aim/")
+    assert form.status_code == 200 and work.team.aim in form.content.decode()
+    response = client.post(_team(work) + "aim/", {"aim": "  Suppression from 82 % to 95 % by June.  "})
+    assert response.status_code == 302 and response["Location"] == _team(work)
+    work.team.refresh_from_db()
+    assert work.team.aim == "Suppression from 82 % to 95 % by June."
+
+
+def test_a_participant_of_the_same_country_who_is_not_on_the_team_may_not_edit_its_aim(world):
+    work = improvement_of(world)
+    kofi = _kenyan_not_on_the_team(world)
+    assert kofi.get(_team(work)).status_code == 200  # he reads his country's workspaces
+    assert "Edit the team's aim" not in kofi.get(_team(work)).content.decode()
+    assert kofi.get(_team(work) + "aim/").status_code == 403
+    assert kofi.post(_team(work) + "aim/", {"aim": "Something else"}).status_code == 403
+    work.team.refresh_from_db()
+    assert work.team.aim == "Suppression from 80 % to 95 % by next year."
+
+
+def test_an_aim_too_long_is_refused_with_its_length_and_kept_on_the_form(world):
+    work = improvement_of(world)
+    typed = "Suppression up " + "x" * 5000
+    response = world.client_for("kim").post(_team(work) + "aim/", {"aim": typed})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Keep the aim to 5000 characters (it has 5015)." in page and typed in page
+    work.team.refresh_from_db()
+    assert work.team.aim == "Suppression from 80 % to 95 % by next year."
 
 
 # --- the driver diagram --------------------------------------------------------------------------------

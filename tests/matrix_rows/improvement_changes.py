@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from improvement_world import improvement_of
 from matrix_rows.common import expect, members_only, post_only
+from matrix_rows.knowledge_cases import _case
 
 IDEAS = "/n/vln/change-ideas/"
 API = "/api/v1/networks/vln"
@@ -41,6 +42,16 @@ ROWS: dict = {
     "improvement:change_idea_edit": (lambda w: _idea(w) + "edit/", editors_of_the_idea()),
     "improvement:change_idea_retire": (lambda w: _idea(w) + "retire/", post_only()),
     "improvement:change_idea_delete": (lambda w: _idea(w) + "delete/", post_only()),
+    # Kim's published case study: its author and the coordinator (who edits published text) cite ideas;
+    # the focal point edits drafts only (see the draft row); everyone else who reads it may not (403).
+    "improvement:case_change_ideas": (
+        lambda w: f"/n/vln/case-studies/{_case(w)}/change-ideas/",
+        expect(403, carla=200, kim=200, oscar=404, anonymous=302),
+    ),
+    "improvement:case_change_ideas (draft)": (
+        lambda w: f"/n/vln/case-studies/{_case(w, 'draft')}/change-ideas/",
+        expect(404, carla=200, faith=200, kim=200, anonymous=302),
+    ),
     "api:list_collaboratives": (lambda w: API + "/collaboratives", expect(200, oscar=404, anonymous=401)),
     "api:get_collaborative": (_kenya, kenya_only()),
     "api:list_teams": (lambda w: _kenya(w) + "/teams", kenya_only()),

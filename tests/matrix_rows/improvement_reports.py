@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improvement_world import improvement_of
-from matrix_rows.common import expect
+from matrix_rows.common import expect, post_only
 
 
 def _reports(w) -> str:
@@ -35,4 +35,6 @@ ROWS: dict = {
     "improvement:report_edit": (lambda w: _next(w) + "edit/", workspace()),
     # The coach (Dan) or whoever runs the collaborative confirms; the team (Kim) may not.
     "improvement:report_confirm": (lambda w: _filed(w) + "confirm/", workspace() | {"kim": 403}),
+    # Comments are posted to the report's page (which shows them); a GET is not an action.
+    "improvement:report_comment": (lambda w: _filed(w) + "comments/", post_only()),
 }

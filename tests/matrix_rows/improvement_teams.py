@@ -2,7 +2,7 @@
 
 Kenya's collaborative is not shared: Henri (Haiti) and Olga (observer) get 404 as if it did not exist;
 those who run it (Carla, Faith) add and edit teams; everyone on Kenya's side reads the team's workspace,
-and Kim (on the team) and Dan (its coach) edit its driver diagram.
+and Kim (on the team) and Dan (its coach) edit its aim and driver diagram.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ ROWS: dict = {
     "improvement:team_create": (lambda w: _teams(w) + "new/", RUNNERS),
     "improvement:team_detail": (_team, KENYA_READERS),
     "improvement:team_edit": (lambda w: _team(w) + "edit/", RUNNERS),
+    "improvement:team_aim_edit": (lambda w: _team(w) + "aim/", KENYA_READERS),
     "improvement:driver_diagram_edit": (lambda w: _team(w) + "driver-diagram/", KENYA_READERS),
     "improvement:driver_diagram_svg": (lambda w: _team(w) + "driver-diagram.svg", KENYA_READERS),
     "improvement:driver_diagram_png": (lambda w: _team(w) + "driver-diagram.png", KENYA_READERS),

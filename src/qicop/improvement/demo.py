@@ -29,6 +29,7 @@ from qicop.accounts.backends import DEMO_PASSWORD
 from qicop.accounts.models import User
 from qicop.dashboards.models import ChartSettings
 from qicop.improvement import demo_texts as texts
+from qicop.improvement import scoring
 from qicop.improvement.models import (
     ChangeIdea,
     Collaborative,
@@ -40,6 +41,8 @@ from qicop.improvement.models import (
     TeamMember,
     TeamReport,
 )
+from qicop.improvement.reports import selectors as report_selectors
+from qicop.improvement.reports import services as report_services
 from qicop.indicators.models import DataValue, IndicatorMapping, NetworkIndicator, OrgUnit
 from qicop.knowledge.models import CaseStudy
 from qicop.meetings import times
@@ -219,6 +222,7 @@ class _Story:
             ],
             ignore_conflicts=True,
         )
+        _suggest(nodes, cycles, reports)
 
     def _first_year(self, points, chosen, months) -> int:
         numerator = sum(points[u.pk][p][0] for u in chosen for p in months[:FIRST_YEAR] if p in points[u.pk])
@@ -586,9 +590,16 @@ class _Story:
         adopted = next((c for c in cycles if c.decision == PdsaCycle.Decision.ADOPT), None)
         running = end >= self.today
         reports = []
+        counted = Decimal("1.0")  # the score the team's last report counts at (the coach's once confirmed)
         for index, month in enumerate(months):
+            from_end = len(months) - 1 - index
             coach = _coach_score(index, month, step, number, cycles)
             own = _self_score(rng, coach, month, step)
+            if from_end < 2:
+                # Not confirmed yet, the team's own score counts: a team that improves does not rate itself
+                # below the score its coach confirmed last month (the picture's distribution would fall).
+                own = max(own, counted)
+            counted = coach if from_end >= 2 else own
             tested = [c.title for c in cycles if c.start.replace(day=1) == month]
             decided = [c.learned for c in cycles if c.decided_on.replace(day=1) == month]
             if tested:
@@ -607,7 +618,6 @@ class _Story:
                 help_needed=rng.choice(words["help"]),
                 self_score=own,
             )
-            from_end = len(months) - 1 - index
             if from_end == 0 and running:
                 report.status = TeamReport.Status.DRAFT
             else:
@@ -662,6 +672,30 @@ def _self_score(rng, coach: Decimal, month: date, step: date) -> Decimal:
     # Nobody rates a team "outstanding sustainable results" (5.0) before its coach would.
     own = min(max(own, Decimal("1.0")), max(coach, Decimal("4.5")))
     return min(own, Decimal("2.5")) if month < step else max(own, Decimal("3.0"))
+
+
+def _suggest(teams: list[Team], cycles: list[PdsaCycle], reports: list[TeamReport]) -> None:
+    """Store beside each submitted report the score qicop suggested from the evidence, as submitting it
+    does (``reports.services.submit_report``): the team lead's view of its cycles and charts up to the
+    month. Drafts have none yet."""
+    by_team: dict[int, list[PdsaCycle]] = {}
+    for cycle in cycles:
+        by_team.setdefault(cycle.team_id, []).append(cycle)
+    teams_by_pk = {team.pk: team for team in teams}
+    changed = []
+    for report in reports:
+        if report.status == TeamReport.Status.DRAFT:
+            continue
+        team = teams_by_pk[report.team_id]
+        team_cycles = by_team.get(team.pk, [])
+        user = team.lead.user
+        charts = report_selectors.measure_charts(user, team, report.month, cycles=team_cycles)
+        evidence = report_services.gather_evidence(
+            user=user, team=team, month=report.month, charts=charts, cycles=team_cycles
+        )
+        report.suggested_score = scoring.suggest(evidence).score
+        changed.append(report)
+    TeamReport.objects.bulk_update(changed, ["suggested_score"], batch_size=500)
 
 
 def _save_cycles(cycles: list[PdsaCycle]) -> None:

@@ -441,6 +441,25 @@ class TeamReport(TimeStampedModel):
         return self.coach_score if self.coach_score is not None else self.self_score
 
 
+class ReportComment(TimeStampedModel):
+    """A comment on a monthly report: the coach's feedback, the team's answer, faculty's advice. Read and
+    written by the team, its coach and those who run the collaborative (never by observers)."""
+
+    report = models.ForeignKey(TeamReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        "network.Member", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("comment on a report")
+        verbose_name_plural = _("comments on reports")
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.body[:40]}"
+
+
 class PresentationEvidence(TimeStampedModel):
     """What a case presentation in a meeting shows of a team's work: the team's chart of one measure and its
     PDSA ramp on one change idea. At the next session of the series the presentation shows what happened

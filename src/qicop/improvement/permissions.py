@@ -11,7 +11,11 @@ prefetch them on list pages (selectors do).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from qicop.improvement.models import ChangeIdea, Collaborative, PdsaCycle, Team, TeamReport
+from qicop.knowledge.cases import permissions as case_rules
+from qicop.knowledge.models import CaseStudy
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, can_view_network, is_participant
 
@@ -92,12 +96,27 @@ def can_confirm_score(viewer: Viewer, report: TeamReport) -> bool:
     return viewer.member_id is not None and team.coach_id == viewer.member_id
 
 
+def can_discuss_reports(viewer: Viewer, team: Team) -> bool:
+    """Read and write the comments on the team's monthly reports: the team, its coach (who comments on the
+    teams they coach), faculty, the focal point and the coordinators; not the rest of the country, not
+    other countries, never observers."""
+    return can_edit_team(viewer, team)
+
+
 def can_see_change_ideas(viewer: Viewer, network: Network) -> bool:
     return can_view_network(viewer, network)
 
 
 def can_propose_change_idea(viewer: Viewer, network: Network) -> bool:
     return is_participant(viewer, network)
+
+
+def can_cite_change_ideas(viewer: Viewer, case: CaseStudy, author_ids: Collection[int]) -> bool:
+    """Choose the change ideas a case study tells the story of: whoever may edit the case study, and its
+    authors even once it is published (the citations are not its text)."""
+    if case_rules.can_edit_case_study(viewer, case, author_ids):
+        return True
+    return is_participant(viewer, case.network_id) and case_rules.is_author(viewer, case, author_ids)
 
 
 def can_edit_change_idea(viewer: Viewer, idea: ChangeIdea) -> bool:

@@ -1,4 +1,5 @@
-"""Forms of the change-idea library: the library's filters, and an idea's text, target and case studies."""
+"""Forms of the change-idea library: the library's filters, an idea's text, target and case studies, and the
+ideas a case study cites."""
 
 from __future__ import annotations
 
@@ -116,3 +117,30 @@ class ChangeIdeaForm(forms.Form):
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
+
+
+#: The most change ideas the case study's form offers (a network's library holds a few dozen).
+CITABLE_LIMIT = 300
+
+
+class CitedIdeasForm(forms.Form):
+    """The change ideas a case study tells the story of, ticked in a plain list (no JavaScript)."""
+
+    ideas = forms.ModelMultipleChoiceField(
+        label=_("Change ideas this case study tells the story of"),
+        queryset=ChangeIdea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose change ideas of this network's library.")},
+    )
+
+    def __init__(self, data=None, *, case_study: CaseStudy, **kwargs):
+        kwargs.setdefault("initial", {"ideas": [idea.pk for idea in case_study.change_ideas.all()]})
+        super().__init__(data, **kwargs)
+        # A retired idea stays choosable when the case study already cites it, so that saving keeps it.
+        shown = Q(retired=False) | Q(case_studies=case_study)
+        ideas = ChangeIdea.objects.filter(network_id=case_study.network_id).filter(shown).distinct()
+        self.fields["ideas"].queryset = ideas
+        self.fields["ideas"].widget.choices = [
+            (idea.pk, idea.title) for idea in ideas.order_by("title", "pk")[:CITABLE_LIMIT]
+        ]

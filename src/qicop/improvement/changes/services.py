@@ -1,4 +1,5 @@
-"""Writes of the change-idea library: propose, edit, retire (and bring back), delete an unused idea. Each is
+"""Writes of the change-idea library: propose, edit, retire (and bring back), delete an unused idea, and the
+ideas a case study cites. Each is
 atomic and audited. Two ideas of a network never share a title (letter case aside); an idea that PDSA cycles
 or driver diagrams use is never deleted — it is retired, and its ramps stay readable."""
 
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from qicop.core.audit import audit
 from qicop.improvement.changes.selectors import title_taken
 from qicop.improvement.models import ChangeIdea
+from qicop.knowledge.models import CaseStudy
 from qicop.network.models import Network
 
 
@@ -111,6 +113,27 @@ def update_change_idea(
     if changed:
         audit(actor=actor, verb="change_idea.update", target=idea, **changed)
     return idea
+
+
+@transaction.atomic
+def set_cited_change_ideas(*, actor, case_study: CaseStudy, ideas) -> list[ChangeIdea]:
+    """The change ideas ``case_study`` tells the story of (the same link the idea's own form sets, seen from
+    the case study). Ideas of another network are refused (on "ideas")."""
+    ideas = list(ideas)
+    if any(idea.network_id != case_study.network_id for idea in ideas):
+        raise ValidationError({"ideas": _("Choose change ideas of this network's library.")})
+    before = set(case_study.change_ideas.values_list("pk", flat=True))
+    after = {idea.pk for idea in ideas}
+    if before != after:
+        case_study.change_ideas.set(ideas)
+        audit(
+            actor=actor,
+            verb="case_study.cite_change_ideas",
+            target=case_study,
+            added=sorted(after - before),
+            removed=sorted(before - after),
+        )
+    return ideas
 
 
 @transaction.atomic

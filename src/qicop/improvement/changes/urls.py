@@ -16,4 +16,10 @@ urlpatterns: list = [
     path(IDEA + "edit/", views.change_idea_edit, name="change_idea_edit"),
     path(IDEA + "retire/", views.change_idea_retire, name="change_idea_retire"),
     path(IDEA + "delete/", views.change_idea_delete, name="change_idea_delete"),
+    # Reached from a case study's page (the knowledge app's), which cannot import this app.
+    path(
+        "n/<slug:slug>/case-studies/<int:case_id>/change-ideas/",
+        views.case_change_ideas,
+        name="case_change_ideas",
+    ),
 ]

@@ -1,6 +1,6 @@
 """Pages of the network's change-idea library: the list with its filters, an idea's page (its ramps by
-country, the charts after adoption, the case studies that tell its story), and proposing, editing, retiring
-and deleting an idea."""
+country, the charts after adoption, the case studies that tell its story), proposing, editing, retiring
+and deleting an idea, and choosing from a case study the ideas it tells the story of."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from qicop.dashboards.pipeline import ChartOptions
 from qicop.improvement import permissions, selectors
 from qicop.improvement.changes import selectors as library
 from qicop.improvement.changes import services
-from qicop.improvement.changes.forms import ChangeIdeaForm, LibraryFilters
+from qicop.improvement.changes.forms import ChangeIdeaForm, CitedIdeasForm, LibraryFilters
 from qicop.improvement.charts import team_chart
+from qicop.knowledge.cases import selectors as case_selectors
 from qicop.network import selectors as network_selectors
 from qicop.network.permissions import is_participant
 
@@ -208,3 +209,33 @@ def change_idea_delete(request, slug, idea_id):
         return redirect("improvement:change_idea_detail", slug=network.slug, idea_id=idea.pk)
     messages.success(request, _("The change idea “%(title)s” is deleted.") % {"title": idea.title})
     return redirect("improvement:change_idea_list", slug=network.slug)
+
+
+@login_required
+def case_change_ideas(request, slug, case_id):
+    """The change ideas a case study tells the story of, chosen from the case study's side (its page links
+    here through improvement/changes/_cited_by_case.html)."""
+    viewer, network = _library_page(request, slug)
+    case = case_selectors.case_study_for_viewer(viewer, network, case_id)
+    if not permissions.can_cite_change_ideas(viewer, case, case_selectors.author_ids(case)):
+        raise PermissionDenied
+    # Unticking every idea posts nothing: a POST is bound even when empty.
+    form = CitedIdeasForm(request.POST if request.method == "POST" else None, case_study=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_cited_change_ideas(
+                actor=request.user, case_study=case, ideas=form.cleaned_data["ideas"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved: the case study lists the change ideas it tells the story of.")
+            )
+            return redirect("knowledge:case_detail", slug=network.slug, case_id=case.pk)
+    return render(
+        request,
+        "improvement/changes/case_change_ideas.html",
+        {"network": network, "case": case, "form": form},
+        status=400 if form.errors else 200,
+    )

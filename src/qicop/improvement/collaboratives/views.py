@@ -178,7 +178,9 @@ def collaborative_detail(request, slug, collaborative_id):
 
 def _report(request, slug, collaborative_id, *, for_print: bool) -> tuple[object, str]:
     viewer, network, collaborative = _collaborative(request, slug, collaborative_id)
-    context = _picture_context(request, viewer, network, collaborative, with_reports=True)
+    # The teams' reports belong to their workspaces: an observer's report is the picture alone.
+    with_reports = permissions.can_view_workspaces(viewer, collaborative)
+    context = _picture_context(request, viewer, network, collaborative, with_reports=with_reports)
     context |= {"for_print": for_print, "base_url": settings.BASE_URL, "today": timezone.localdate()}
     return collaborative, render_to_string("improvement/collaboratives/report.html", context, request=request)
 

@@ -63,3 +63,12 @@ class ConfirmForm(forms.Form):
     )
 
     levels = LEVELS
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The team, its coach and faculty read it; the team lead and the coach get it by e-mail."),
+    )

@@ -1,4 +1,5 @@
-"""Monthly team reports: a team's months, one report per month, its form, and the coach's confirmation."""
+"""Monthly team reports: a team's months, one report per month, its form, the coach's confirmation and the
+report's comments."""
 
 from __future__ import annotations
 
@@ -33,4 +34,5 @@ urlpatterns = [
     path(TEAM + "<month:month>/", views.report_detail, name="report_detail"),
     path(TEAM + "<month:month>/edit/", views.report_edit, name="report_edit"),
     path(TEAM + "<month:month>/confirm/", views.report_confirm, name="report_confirm"),
+    path(TEAM + "<month:month>/comments/", views.report_comment, name="report_comment"),
 ]

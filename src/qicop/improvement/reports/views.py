@@ -1,5 +1,6 @@
 """Pages of monthly team reports: the team's months, one month's report with its measures read from the
-data and the score the evidence suggests, the team's form, and the coach's confirmation."""
+data and the score the evidence suggests, the team's form, the coach's confirmation, and the comments the
+team, its coach and faculty write on a report."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qicop.core.forms import add_service_errors
 from qicop.improvement import permissions
 from qicop.improvement.models import PdsaCycle, TeamReport
-from qicop.improvement.reports import forms, services
+from qicop.improvement.reports import comments, forms, services
 from qicop.improvement.reports import permissions as rules
 from qicop.improvement.reports import selectors as reports
 from qicop.improvement.reports.reasons import reasons_text
@@ -59,10 +62,8 @@ def report_list(request, slug, collaborative_id, team_id):
     )
 
 
-@login_required
-def report_detail(request, slug, collaborative_id, team_id, month):
-    viewer, network, team = _team(request, slug, collaborative_id, team_id)
-    report = report_for(team, month.year, month.month)
+def _detail(request, viewer, network, team, month, report, comment_form=None):
+    discuss = report is not None and permissions.can_discuss_reports(viewer, team)
     context = {
         "network": network,
         "collaborative": team.collaborative,
@@ -72,10 +73,42 @@ def report_detail(request, slug, collaborative_id, team_id, month):
         "can_edit": rules.can_edit_report(viewer, team, report),
         "can_confirm": rules.can_confirm(viewer, report),
         "levels": _levels(report),
+        "comments": comments.comments_of(report) if discuss else None,
+        "comment_form": (comment_form or forms.CommentForm()) if discuss else None,
     }
     if report is not None or context["can_edit"]:
         context.update(_evidence(request, team, month))
-    return render(request, "improvement/reports/report_detail.html", context)
+    status = 400 if comment_form is not None and comment_form.errors else 200
+    return render(request, "improvement/reports/report_detail.html", context, status=status)
+
+
+@login_required
+def report_detail(request, slug, collaborative_id, team_id, month):
+    viewer, network, team = _team(request, slug, collaborative_id, team_id)
+    return _detail(request, viewer, network, team, month, report_for(team, month.year, month.month))
+
+
+@login_required
+@require_POST
+def report_comment(request, slug, collaborative_id, team_id, month):
+    viewer, network, team = _team(request, slug, collaborative_id, team_id)
+    report = report_for(team, month.year, month.month)
+    if report is None:
+        raise Http404("No such report")
+    if not permissions.can_discuss_reports(viewer, team):
+        raise PermissionDenied
+    report.team = team
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.comment_on_report(actor=request.user, report=report, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Comment sent: the team lead and the coach get it by e-mail."))
+            url = reverse("improvement:report_detail", args=[slug, collaborative_id, team_id, month])
+            return redirect(url + "#comments")
+    return _detail(request, viewer, network, team, month, report, comment_form=form)
 
 
 def _levels(report: TeamReport | None) -> dict:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from qicop.improvement.models import Collaborative, Team, TeamMember
 from qicop.improvement.teams.outline import parse_outline
 from qicop.improvement.teams.selectors import org_unit_choices, people_choices
-from qicop.improvement.teams.services import Seat
+from qicop.improvement.teams.services import AIM_MAX, Seat
 from qicop.indicators.models import OrgUnit
 from qicop.network.models import Member
 
@@ -81,6 +81,23 @@ class TeamForm(forms.Form):
                 memberships__network_id=collaborative.network_id
             ).distinct()
             self.fields[name].widget.choices = [("", _("None yet")), *people]
+
+
+class TeamAimForm(forms.Form):
+    """The team's own aim, which its members edit in the workspace (the rest of the team is the runners')."""
+
+    aim = forms.CharField(
+        label=_("The team's aim"),
+        required=False,
+        max_length=AIM_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What the team will improve, how much, by when: e.g. suppression from 80 % to 95 % by June."
+        ),
+        error_messages={
+            "max_length": _("Keep the aim to %(limit_value)d characters (it has %(show_value)d).")
+        },
+    )
 
 
 class SeatForm(forms.Form):

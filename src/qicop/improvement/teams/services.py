@@ -147,6 +147,29 @@ def update_team(
     return team
 
 
+#: The longest team aim kept (the forms say so before the service does).
+AIM_MAX = 5000
+
+
+@transaction.atomic
+def set_team_aim(*, actor, team: Team, aim: str) -> Team:
+    """Change the team's own aim (its members write it in their workspace; the collaborative's aim is those
+    who run it). Raises ValidationError (on "aim") for an aim longer than ``AIM_MAX``."""
+    aim = aim.strip()
+    if len(aim) > AIM_MAX:
+        raise ValidationError(
+            {
+                "aim": _("Keep the aim to %(limit)d characters (it has %(count)d).")
+                % {"limit": AIM_MAX, "count": len(aim)}
+            }
+        )
+    if aim != team.aim:
+        team.aim = aim
+        team.save(update_fields=["aim", "updated_at"])
+        audit(actor=actor, verb="team.aim", target=team)
+    return team
+
+
 @transaction.atomic
 def set_team_members(*, actor, team: Team, members: list[Seat]) -> list[TeamMember]:
     """Replace the team's members with ``members``. Each is a member of the collaborative's countries or a

@@ -22,7 +22,7 @@ from qicop.improvement.charts import month_id, team_chart
 from qicop.improvement.models import Measure, PdsaCycle
 from qicop.improvement.teams import selectors as team_selectors
 from qicop.improvement.teams import services
-from qicop.improvement.teams.forms import OutlineForm, TeamForm, seat_formset
+from qicop.improvement.teams.forms import OutlineForm, TeamAimForm, TeamForm, seat_formset
 from qicop.improvement.teams.outline import outline_text
 from qicop.network.selectors import network_page
 
@@ -142,6 +142,31 @@ def team_detail(request, slug, collaborative_id, team_id):
             "can_edit": permissions.can_edit_team(viewer, team),
             "can_run": permissions.can_run(viewer, team.collaborative),
         },
+    )
+
+
+@login_required
+def team_aim_edit(request, slug, collaborative_id, team_id):
+    _viewer, network, team = _editor(request, slug, collaborative_id, team_id)
+    form = TeamAimForm(request.POST or None, initial={"aim": team.aim})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_team_aim(actor=request.user, team=team, aim=form.cleaned_data["aim"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The team's aim is saved."))
+            return redirect(
+                "improvement:team_detail",
+                slug=network.slug,
+                collaborative_id=team.collaborative_id,
+                team_id=team.pk,
+            )
+    return render(
+        request,
+        "improvement/teams/team_aim_form.html",
+        {"network": network, "collaborative": team.collaborative, "team": team, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
