@@ -43,6 +43,16 @@ class TestDemoSignals:
             better = signal.size > 0 if signal.indicator.improvement == "up" else signal.size < 0
             assert better, signal
 
+    def test_each_signal_is_dated_when_its_revealing_month_was_reported_not_when_the_demo_loaded(self):
+        now = timezone.now()
+        signals = list(ImprovementSignal.objects.filter(network__slug="virtual"))
+        assert all(s.first_seen <= now for s in signals)
+        new_this_month = [s for s in signals if s.first_seen > now - timezone.timedelta(days=30)]
+        assert 0 < len(new_this_month) < len(signals) / 4  # the recent ones only: the rest came in long ago
+        for s in signals:
+            # seen no sooner than the month after its first point, no later than its latest point's report
+            assert s.first_seen.date() > s.since_start, s
+
     def test_a_country_with_unpublished_months_has_its_signals_twice_and_one_with_none_once(self):
         papua = ImprovementSignal.objects.filter(country__iso2="PG")  # lags a quarter behind
         assert set(papua.values_list("audience", flat=True)) == {Audience.FULL, Audience.PUBLISHED}

@@ -1,6 +1,7 @@
 """The demo network, assembled from each app's demo data. Loading is idempotent."""
 
 from qicop.accounts.models import User
+from qicop.deviance import demo as deviance_demo
 from qicop.deviance.receivers import refreshed_once
 from qicop.improvement import demo as improvement_demo
 from qicop.indicators.demo import load_indicators_demo
@@ -35,7 +36,10 @@ def load_demo(seed: int = 2026, *, with_data: bool = True) -> bool:
     # The data's hidden improvement shifts become the positive-deviance feed's signals: refreshed once, at
     # the end, rather than after each import, publication and chart note of the steps below.
     with batched(), refreshed_once():
-        return _load(seed, with_data)
+        created = _load(seed, with_data)
+    if created:
+        deviance_demo.date_first_sightings()  # as a network that ran all along would have seen them
+    return created
 
 
 def _load(seed: int, with_data: bool) -> bool:
