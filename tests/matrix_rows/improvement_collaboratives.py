@@ -36,6 +36,7 @@ ROWS: dict = {
     "improvement:collaborative_detail": (_kenya, kenya_only()),
     "improvement:collaborative_edit": (lambda w: _kenya(w) + "edit/", runners_only()),
     "improvement:collaborative_meetings": (lambda w: _kenya(w) + "meetings/", runners_only()),
+    "improvement:collaborative_measure_add": (lambda w: _kenya(w) + "measures/new/", runners_only()),
     "improvement:collaborative_share": (lambda w: _kenya(w) + "share/", post_only()),
     "improvement:collaborative_report": (lambda w: _kenya(w) + "report/", kenya_only()),
     "improvement:collaborative_report_pdf": (lambda w: _kenya(w) + "report.pdf", kenya_only()),

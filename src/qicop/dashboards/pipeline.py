@@ -320,22 +320,31 @@ def indicator_chart(
     today: date | None = None,
     settings=UNREAD,
     extra_notes: tuple[tuple[str, str], ...] = (),
+    mapping=None,
 ) -> ChartResult:
     """The chart of ``indicator`` at ``unit`` as ``user`` may see it, with ``options``: the one computation
     behind every drawing of an indicator's chart. ``today`` (the reader's date) decides the last complete
     period; ``settings`` (a ChartSettings or None), where the caller already read them, saves their query;
     ``extra_notes`` ((period id, text) pairs) are drawn with the chart's own notes.
+    ``mapping`` (an ``arithmetic.Mapping``) charts those expressions instead of the country's mapping of
+    ``indicator``, which then only needs what a chart reads of an indicator (code, name, factor, improvement,
+    target, chart_kind): a collaborative's measure on its country's data elements. Such a chart has no saved
+    settings or notes of its own (they belong to network indicators).
     Six or seven queries."""
     periods = options.periods(today or timezone.localdate())
     if settings is UNREAD:
-        settings = ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+        settings = (
+            None
+            if mapping is not None
+            else ChartSettings.objects.filter(indicator=indicator, org_unit=unit).first()
+        )
     series = indicator_series(
-        user=user, indicator=indicator, org_unit=unit, periods=periods, combo=options.combo
+        user=user, indicator=indicator, org_unit=unit, periods=periods, combo=options.combo, mapping=mapping
     )
     plausible, bits = series.checked(indicator)
     kind = chart_kind(indicator, plausible, options.kind)
     spc = spc_for(indicator, plausible, rules=options.rules, kind=kind, settings=settings)
-    annotations = selectors.annotations_for(indicator, unit, user)
+    annotations = [] if mapping is not None else selectors.annotations_for(indicator, unit, user)
     return ChartResult(
         indicator,
         unit,

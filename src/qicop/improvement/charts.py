@@ -1,15 +1,23 @@
-"""A team's measure as an SPC chart: the network indicator at the team's org unit, from the shared data (the
-dashboards' chart pipeline, with its publication rules), with the collaborative's start and the team's PDSA
-cycles drawn on it as notes. Every page that shows a team's chart calls ``team_chart``."""
+"""A team's measure as an SPC chart: the network indicator (or the country's data elements) at the team's org
+unit, from the shared data (the dashboards' chart pipeline, with its publication rules), with the
+collaborative's start and the team's PDSA cycles drawn on it as notes. Every page that shows a team's chart
+calls ``measure_chart`` (or ``team_chart`` with a network indicator).
+
+A measure on the country's data elements is charted by the same arithmetic as an indicator: it is turned into
+a mapping (``#{numerator}`` over ``#{denominator}``, or over "1") and a subject that answers what a chart
+reads of an indicator (``ElementMeasure``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
 
 from qicop.dashboards.pipeline import ChartOptions, ChartResult, indicator_chart
-from qicop.improvement.models import PdsaCycle, Team
+from qicop.improvement.models import Measure, PdsaCycle, Team
+from qicop.indicators.arithmetic import Mapping
+from qicop.indicators.models import IndicatorMapping
 from qicop.integrations.dhis2.periods import period_of
 
 
@@ -53,4 +61,62 @@ def team_chart(
         options or ChartOptions(),
         today=today,
         extra_notes=tuple(team_notes(team, indicator, cycles)),
+    )
+
+
+@dataclass(frozen=True)
+class ElementMeasure:
+    """What a chart reads of an indicator, for a measure on the country's data elements. ``pk`` is None: no
+    PDSA cycle watches it by indicator, and it has no saved chart settings or notes."""
+
+    code: str
+    name: str
+    factor: int
+    improvement: str
+    chart_kind: str
+    target: None = None
+    pk: None = None
+
+
+def subject_of(measure: Measure):
+    """What ``measure``'s chart is of: its network indicator, or an ElementMeasure."""
+    if not measure.on_elements:
+        return measure.indicator
+    # A count or an amount alone: an individuals chart; over a denominator, a proportion (x 100) or a rate.
+    kind = "i" if measure.denominator_id is None else ("p" if measure.factor == 100 else "u")
+    return ElementMeasure(measure.code, measure.name, measure.factor or 1, measure.improvement, kind)
+
+
+def element_mapping(measure: Measure, country_id: int) -> Mapping:
+    """A measure on data elements as the arithmetic's mapping (unsaved: nothing is stored twice)."""
+    denominator = f"#{{{measure.denominator.uid}}}" if measure.denominator_id else "1"
+    row = IndicatorMapping(
+        country_id=country_id, numerator=f"#{{{measure.numerator.uid}}}", denominator=denominator
+    )
+    return Mapping.of(row)
+
+
+def measure_chart(
+    user,
+    team: Team,
+    measure: Measure,
+    *,
+    options: ChartOptions | None = None,
+    today: date | None = None,
+    cycles=None,
+) -> ChartResult:
+    """The chart of ``measure`` at ``team``'s org unit as ``user`` may see it, with the team's notes; a
+    measure on data elements reads its elements (select_related numerator and denominator) and the
+    country's data, as an indicator would."""
+    if not measure.on_elements:
+        return team_chart(user, team, measure.indicator, options=options, today=today, cycles=cycles)
+    subject = subject_of(measure)
+    return indicator_chart(
+        user,
+        subject,
+        team.org_unit,
+        options or ChartOptions(),
+        today=today,
+        extra_notes=tuple(team_notes(team, subject, cycles)),
+        mapping=element_mapping(measure, team.org_unit.country_id),
     )

@@ -1,9 +1,9 @@
 """Improvement work: national QI collaboratives (IHI Breakthrough Series), their teams, driver diagrams, PDSA
 cycles, monthly team reports with the IHI assessment scale, and the network's library of change ideas.
 
-The data a team's charts show is never stored here: measures are network indicators, computed for the
-team's org unit from the shared data (dashboards.pipeline). What is stored is the work: aims, changes,
-tests, reports.
+The data a team's charts show is never stored here: measures are network indicators or the country's data
+elements, computed for the team's org unit from the shared data (dashboards.pipeline). What is stored is
+the work: aims, changes, tests, reports.
 """
 
 from __future__ import annotations
@@ -107,7 +107,9 @@ class Collaborative(TimeStampedModel):
 
 
 class Measure(models.Model):
-    """A measure of the collaborative: a network indicator, computed for each team's org unit."""
+    """A measure of the collaborative, computed for each team's org unit from the shared data: either a
+    network indicator (through each country's mapping of it), or the owning country's own data elements (a
+    numerator element, an optional denominator, a factor and a direction), never both. Never typed twice."""
 
     class Kind(models.TextChoices):
         # "Outcome" alone is also a case study's result: the kinds of measure carry their own context.
@@ -115,23 +117,80 @@ class Measure(models.Model):
         PROCESS = "process", pgettext_lazy("kind of measure", "Process")
         BALANCING = "balancing", pgettext_lazy("kind of measure", "Balancing")
 
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+
     collaborative = models.ForeignKey(Collaborative, on_delete=models.CASCADE, related_name="measures")
     indicator = models.ForeignKey(
-        "indicators.NetworkIndicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+        "indicators.NetworkIndicator",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("indicator"),
     )
     kind = models.CharField(_("kind of measure"), max_length=12, choices=Kind.choices, default=Kind.OUTCOME)
     order = models.PositiveSmallIntegerField(default=0)
+    # A measure on the country's data elements (no indicator): what it is called, and how it is computed.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    numerator = models.ForeignKey(
+        "indicators.DataElement",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("numerator data element"),
+    )
+    denominator = models.ForeignKey(
+        "indicators.DataElement",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("denominator data element"),
+    )
+    factor = models.PositiveIntegerField(_("factor"), default=1)
+    improvement = models.CharField(
+        _("improvement"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
 
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["collaborative", "indicator"], name="improvement_measure_unique")
+            models.UniqueConstraint(fields=["collaborative", "indicator"], name="improvement_measure_unique"),
+            models.UniqueConstraint(
+                fields=["collaborative", "name"],
+                condition=models.Q(indicator__isnull=True),
+                name="improvement_measure_name_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(indicator__isnull=False, numerator__isnull=True, denominator__isnull=True)
+                )
+                | models.Q(indicator__isnull=True, numerator__isnull=False),
+                name="improvement_measure_one_source",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.collaborative_id}: {self.indicator_id}"
+        return f"{self.collaborative_id}: {self.indicator_id or self.name}"
+
+    @property
+    def on_elements(self) -> bool:
+        """Whether the measure is computed from the country's data elements, not a network indicator."""
+        return self.indicator_id is None
+
+    @property
+    def title(self) -> str:
+        return self.name if self.on_elements else self.indicator.name
+
+    @property
+    def code(self) -> str:
+        """What names the measure in its chart's address: the indicator's code, or "measure-<id>"."""
+        return f"measure-{self.pk}" if self.on_elements else self.indicator.code
 
 
 class CollaborativeMeeting(models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qicop.core.forms import countries_by_name
 from qicop.core.when import when
 from qicop.improvement.models import Collaborative, CollaborativeMeeting, Measure
-from qicop.indicators.models import NetworkIndicator
+from qicop.indicators.models import DataElement, NetworkIndicator
 from qicop.meetings.models import Meeting
 from qicop.network.models import Country, Member, Network
 from qicop.network.permissions import PARTICIPANT_ROLES, Viewer
@@ -222,3 +222,78 @@ class MeetingsForm(forms.Form):
 
     def roles(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data.get(f"meeting_{m.pk}", "") for m in self.meetings}
+
+
+class MeasureForm(forms.Form):
+    """A new measure: a network indicator, or the owning country's data elements (named by UID, code or
+    name). The service refuses neither, both, and another country's elements; what was typed stays."""
+
+    indicator = forms.ChoiceField(label=_("A network indicator"), required=False)
+    name = forms.CharField(
+        label=_("Name of the measure"), max_length=Measure._meta.get_field("name").max_length, required=False
+    )
+    numerator = forms.CharField(
+        label=_("Numerator: your country's data element"),
+        max_length=230,
+        required=False,
+        help_text=_("Its UID, code or name, as your country's data holds it."),
+    )
+    denominator = forms.CharField(
+        label=_("Denominator: your country's data element (optional)"),
+        max_length=230,
+        required=False,
+        help_text=_("Leave empty to chart the numerator's values themselves."),
+    )
+    factor = forms.IntegerField(
+        label=_("Factor"),
+        min_value=1,
+        initial=1,
+        required=False,
+        help_text=_("100 for a percentage, 1000 for a rate per thousand; 1 otherwise."),
+    )
+    improvement = forms.ChoiceField(
+        label=_("Direction"), choices=Measure.Direction.choices, initial=Measure.Direction.UP
+    )
+    kind = forms.ChoiceField(label=_("Kind of measure"), choices=Measure.Kind.choices)
+
+    def __init__(self, data=None, *, collaborative: Collaborative, **kwargs):
+        super().__init__(data, **kwargs)
+        self.collaborative = collaborative
+        self.indicators = {
+            str(i.pk): i
+            for i in NetworkIndicator.objects.filter(network_id=collaborative.network_id).order_by(
+                "order", "name"
+            )[:INDICATOR_LIMIT]
+        }
+        self.fields["indicator"].choices = [("", _("None: the measure is on data elements"))] + [
+            (pk, i.name) for pk, i in self.indicators.items()
+        ]
+
+    def _element(self, field: str) -> DataElement | None:
+        """The data element typed in ``field``: the country's own (or the network's shared) first, else
+        another country's, which the service refuses by name."""
+        text = (self.cleaned_data.get(field) or "").strip()
+        if not text:
+            return None
+        found = list(
+            DataElement.objects.filter(Q(uid=text) | Q(code=text) | Q(name__iexact=text))
+            .select_related("country")
+            .order_by("id")[:20]
+        )
+        own = [e for e in found if e.country_id in (None, self.collaborative.country_id)]
+        if own or found:
+            return (own or found)[0]
+        self.add_error(field, _("No data element %(text)s: give its UID, code or name.") % {"text": text})
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["indicator"] = self.indicators.get(cleaned.get("indicator") or "")
+        cleaned["numerator"] = self._element("numerator")
+        cleaned["denominator"] = self._element("denominator")
+        cleaned["factor"] = cleaned.get("factor") or 1
+        return cleaned
+
+    def values(self) -> dict:
+        keys = ("indicator", "name", "numerator", "denominator", "factor", "improvement", "kind")
+        return {key: self.cleaned_data[key] for key in keys}

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.core.when import when
 from qicop.improvement.models import Collaborative, CollaborativeMeeting, Measure
-from qicop.indicators.models import ChartKind, NetworkIndicator
+from qicop.indicators.models import ChartKind, DataElement, NetworkIndicator
 from qicop.network.models import Country, Member, Network
 
 #: How long after its end a collaborative's aim may still be dated: results are often sustained later.
@@ -116,7 +116,7 @@ def _set_measures(collaborative: Collaborative, measures: list[tuple[NetworkIndi
     outside = [i.name for i, _kind in measures if i.network_id != collaborative.network_id]
     if outside:
         raise ValidationError({"measures": _("Choose the network's indicators.")})
-    collaborative.measures.all().delete()
+    collaborative.measures.filter(indicator__isnull=False).delete()  # measures on data elements stay
     Measure.objects.bulk_create(
         Measure(collaborative=collaborative, indicator=indicator, kind=kind, order=order)
         for order, (indicator, kind) in enumerate(measures)
@@ -297,3 +297,75 @@ def set_meetings(*, actor, collaborative: Collaborative, roles: dict[int, str], 
             changes[str(meeting_id)] = role
     if changes:
         audit(actor=actor, verb="collaborative.meetings", target=collaborative, meetings=changes)
+
+
+def _element_problems(collaborative: Collaborative, elements: list[DataElement]) -> list[str]:
+    """Why these data elements cannot be the collaborative's: one kept by another country, each by name."""
+    return [
+        _("%(element)s is kept by %(other)s, not %(country)s: choose your country's data elements.")
+        % {"element": e.name, "other": e.country.display_name, "country": collaborative.country.display_name}
+        for e in elements
+        if e.country_id not in (None, collaborative.country_id)
+    ]
+
+
+@transaction.atomic
+def add_measure(
+    *,
+    actor,
+    collaborative: Collaborative,
+    kind: str,
+    indicator: NetworkIndicator | None = None,
+    name: str = "",
+    numerator: DataElement | None = None,
+    denominator: DataElement | None = None,
+    factor: int = 1,
+    improvement: str = Measure.Direction.UP,
+) -> Measure:
+    """Add a measure: a network indicator, or the owning country's data elements (a numerator, an optional
+    denominator, a factor, a direction and a name), never both nor neither. The country's own or the
+    network's shared elements only; a name or an indicator the collaborative already measures is refused."""
+    on_elements = numerator is not None or denominator is not None or bool(name.strip())
+    errors: dict[str, list[str]] = {}
+    if indicator is None and not on_elements:
+        errors["__all__"] = [_("Choose a network indicator, or your country's data elements.")]
+    elif indicator is not None and on_elements:
+        errors["__all__"] = [
+            _("A measure is either a network indicator or your country's data elements, not both.")
+        ]
+    elif indicator is not None:
+        if indicator.network_id != collaborative.network_id:
+            errors["indicator"] = [_("Choose one of the network's indicators.")]
+        elif collaborative.measures.filter(indicator=indicator).exists():
+            errors["indicator"] = [
+                _("%(indicator)s is already a measure of this collaborative.") % {"indicator": indicator.name}
+            ]
+    else:
+        name = name.strip()
+        if not name:
+            errors["name"] = [_("Name the measure.")]
+        elif collaborative.measures.filter(indicator__isnull=True, name__iexact=name).exists():
+            errors["name"] = [_("The collaborative already has a measure called %(name)s.") % {"name": name}]
+        if numerator is None:
+            errors["numerator"] = [_("Choose the data element the measure counts (its numerator).")]
+        for field, element in (("numerator", numerator), ("denominator", denominator)):
+            if element is not None and (problems := _element_problems(collaborative, [element])):
+                errors[field] = problems
+        if factor < 1:
+            errors["factor"] = [_("The factor is a whole number, 1 or more (100 for a percentage).")]
+    if errors:
+        raise ValidationError(errors)
+    order = (collaborative.measures.aggregate(top=models.Max("order"))["top"] or 0) + 1
+    measure = Measure.objects.create(
+        collaborative=collaborative,
+        kind=kind,
+        order=order,
+        indicator=indicator,
+        name="" if indicator else name,
+        numerator=None if indicator else numerator,
+        denominator=None if indicator else denominator,
+        factor=1 if indicator else factor,
+        improvement=improvement,
+    )
+    audit(actor=actor, verb="collaborative.measure_add", target=collaborative, measure=measure.code)
+    return measure

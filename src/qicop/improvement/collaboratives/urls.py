@@ -17,6 +17,7 @@ urlpatterns: list = [
     path(ONE, views.collaborative_detail, name="collaborative_detail"),
     path(ONE + "edit/", views.collaborative_edit, name="collaborative_edit"),
     path(ONE + "meetings/", views.collaborative_meetings, name="collaborative_meetings"),
+    path(ONE + "measures/new/", views.collaborative_measure_add, name="collaborative_measure_add"),
     path(ONE + "share/", views.collaborative_share, name="collaborative_share"),
     path(ONE + "report/", views.collaborative_report, name="collaborative_report"),
     path(ONE + "report.pdf", views.collaborative_report_pdf, name="collaborative_report_pdf"),

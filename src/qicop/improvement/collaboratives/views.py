@@ -23,7 +23,12 @@ from qicop.core.pagination import paginate
 from qicop.core.pdf import html_to_pdf
 from qicop.improvement import permissions, selectors
 from qicop.improvement.collaboratives import exports, services
-from qicop.improvement.collaboratives.forms import CollaborativeForm, MeetingsForm, meeting_choices
+from qicop.improvement.collaboratives.forms import (
+    CollaborativeForm,
+    MeasureForm,
+    MeetingsForm,
+    meeting_choices,
+)
 from qicop.improvement.collaboratives.picture import picture
 from qicop.integrations import spreadsheet
 from qicop.network.selectors import network_page
@@ -137,6 +142,33 @@ def collaborative_meetings(request, slug, collaborative_id):
     return render(
         request,
         "improvement/collaboratives/meetings_form.html",
+        {"network": network, "form": form, "collaborative": collaborative},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def collaborative_measure_add(request, slug, collaborative_id):
+    """Add a measure: a network indicator, or the country's data elements computed for each team."""
+    _viewer, network, collaborative = _runner(request, slug, collaborative_id)
+    form = MeasureForm(request.POST or None, collaborative=collaborative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.add_measure(actor=request.user, collaborative=collaborative, **form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Added: %(measure)s is charted for each team from the shared data.")
+                % {"measure": measure.title},
+            )
+            return redirect(
+                "improvement:collaborative_detail", slug=network.slug, collaborative_id=collaborative.pk
+            )
+    return render(
+        request,
+        "improvement/collaboratives/measure_form.html",
         {"network": network, "form": form, "collaborative": collaborative},
         status=400 if form.errors else 200,
     )

@@ -29,7 +29,7 @@ def measures_of(team: Team) -> list:
     collaborative = team.collaborative
     indicators = [collaborative.key_measure]
     for measure in collaborative.measures.select_related("indicator"):
-        if measure.indicator_id != collaborative.key_measure_id:
+        if measure.indicator_id not in (None, collaborative.key_measure_id):
             indicators.append(measure.indicator)
     return indicators
 

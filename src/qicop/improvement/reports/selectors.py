@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.dashboards import plain_words
-from qicop.improvement.charts import month_id, team_chart
+from qicop.improvement.charts import measure_chart, month_id
 from qicop.improvement.models import Measure, PdsaCycle, Team, TeamReport
 from qicop.improvement.reports import calendar
 from qicop.indicators.models import Publication
@@ -75,13 +75,13 @@ def measure_charts(user, team: Team, month: date, cycles=None) -> list[tuple[obj
     """(measure, chart up to ``month``) for each of the collaborative's measures (the key measure first
     when it is not among them): what a report's measures and its suggested score are read from."""
     collaborative = team.collaborative
-    measures = list(collaborative.measures.select_related("indicator"))
+    measures = list(collaborative.measures.select_related("indicator", "numerator", "denominator"))
     if not any(m.indicator_id == collaborative.key_measure_id for m in measures):
         measures.insert(0, Measure(collaborative=collaborative, indicator=collaborative.key_measure))
     if cycles is None:
         cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea"))
     until = calendar.next_month(month)  # the chart's last complete month is the month reported on
-    return [(m, team_chart(user, team, m.indicator, today=until, cycles=cycles)) for m in measures]
+    return [(m, measure_chart(user, team, m, today=until, cycles=cycles)) for m in measures]
 
 
 def value_at(chart, month: date) -> float | None:
@@ -102,12 +102,12 @@ def month_measures(team: Team, month: date, charts) -> list[MeasureReading]:
     readings = []
     for measure, chart in charts:
         value = value_at(chart, month)
-        percent = (measure.indicator.factor or 1) == 100
+        percent = (chart.indicator.factor or 1) == 100
         if value is not None:
             text, missing = plain_words.amount(value, percent), ""
         else:
             text, missing = "", (_("no data yet") if published else _("not published"))
-        readings.append(MeasureReading(measure.indicator, measure.get_kind_display(), text, missing, chart))
+        readings.append(MeasureReading(chart.indicator, measure.get_kind_display(), text, missing, chart))
     return readings
 
 

@@ -46,10 +46,10 @@ def gather_evidence(*, user, team: Team, month: date, charts=None, cycles=None) 
     for measure, chart in charts:
         # The key measure's goal is the aim's target; another measure's, its indicator's target.
         key = measure.indicator_id == collaborative.key_measure_id
-        target = collaborative.aim_target if key else measure.indicator.target
+        target = collaborative.aim_target if key else chart.indicator.target
         if target is None:
             continue
-        months = _months_at(chart, target, measure.indicator.improvement)
+        months = _months_at(chart, target, chart.indicator.improvement)
         goal_runs.append(months)
         if key:
             at_aim = months

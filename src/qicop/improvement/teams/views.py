@@ -18,7 +18,7 @@ from qicop.core.forms import add_service_errors
 from qicop.dashboards.permissions import can_edit_chart
 from qicop.dashboards.pipeline import drawing_download
 from qicop.improvement import permissions, selectors
-from qicop.improvement.charts import month_id, team_chart
+from qicop.improvement.charts import measure_chart, month_id, subject_of
 from qicop.improvement.models import Measure, PdsaCycle
 from qicop.improvement.teams import selectors as team_selectors
 from qicop.improvement.teams import services
@@ -101,7 +101,11 @@ def _cycles(team):
 
 
 def _measures(team):
-    return list(Measure.objects.filter(collaborative_id=team.collaborative_id).select_related("indicator"))
+    return list(
+        Measure.objects.filter(collaborative_id=team.collaborative_id).select_related(
+            "indicator", "numerator", "denominator"
+        )
+    )
 
 
 def _diagram(team, tree):
@@ -117,7 +121,7 @@ def team_detail(request, slug, collaborative_id, team_id):
     today = timezone.localdate()
     charts = []
     for measure in _measures(team):
-        result = team_chart(request.user, team, measure.indicator, today=today, cycles=cycles)
+        result = measure_chart(request.user, team, measure, today=today, cycles=cycles)
         charts.append(
             {
                 "measure": measure,
@@ -221,22 +225,25 @@ def driver_diagram_png(request, slug, collaborative_id, team_id):
 @login_required
 def team_chart_page(request, slug, collaborative_id, team_id, indicator_code):
     viewer, network, team = _team(request, slug, collaborative_id, team_id)
-    measure = next((m for m in _measures(team) if m.indicator.code == indicator_code), None)
+    measure = next((m for m in _measures(team) if m.code == indicator_code), None)
     if measure is None:
         raise Http404("No such measure of this collaborative")
-    indicator = measure.indicator
+    indicator = subject_of(measure)
     cycles = _cycles(team)
     can_edit = permissions.can_edit_team(viewer, team)
     adopted = sorted(
         {
             c.decided_on.replace(day=1)
             for c in cycles
-            if c.decision == PdsaCycle.Decision.ADOPT and c.decided_on and c.measure_id == indicator.pk
+            if c.decision == PdsaCycle.Decision.ADOPT
+            and c.decided_on
+            and c.measure_id is not None
+            and c.measure_id == indicator.pk
         }
     )
-    if request.method == "POST":
+    if request.method == "POST" and not measure.on_elements:  # phases are saved per network indicator
         return _start_phase(request, network, team, indicator, adopted, can_edit)
-    result = team_chart(request.user, team, indicator, today=timezone.localdate(), cycles=cycles)
+    result = measure_chart(request.user, team, measure, today=timezone.localdate(), cycles=cycles)
     fmt = request.GET.get("format")
     if fmt in {"svg", "png"}:
         if not result.has_data:
@@ -260,7 +267,7 @@ def team_chart_page(request, slug, collaborative_id, team_id, indicator_code):
             "phase_months": [(month_id(m), m) for m in adopted if month_id(m) not in phases]
             if can_edit
             else [],
-            "may_set_phases": can_edit_chart(request.user, team.org_unit),
+            "may_set_phases": not measure.on_elements and can_edit_chart(request.user, team.org_unit),
         },
     )
 
