@@ -26,7 +26,7 @@ from qicop.indicators.models import DataValue, IndicatorMapping
 
 pytestmark = pytest.mark.django_db
 
-STORY = {"KE": ("third-95", 8, True), "HT": ("retention-12m", 8, True), "TH": ("same-day-art", 6, False)}
+STORY = {"KE": ("third-95", 12, True), "HT": ("retention-12m", 8, True), "TH": ("same-day-art", 6, False)}
 
 
 def collaboratives():

@@ -1,8 +1,8 @@
 """The improvement demo: three national collaboratives whose work agrees with the demo's facility data.
 
-Kenya raises viral-load suppression (``third-95``) with a team at each of its facilities over two years
-(still running, so that its teams report in the demo's today); Haiti raises retention at 12 months
-(``retention-12m``) with its eight largest facilities; Thailand raises
+Kenya raises viral-load suppression (``third-95``) with twelve facility teams over 18 months, still under
+way in the demo's today (its teams report on last month, their lead on this one); Haiti raises retention at
+12 months (``retention-12m``) with its eight largest facilities over 18 months, ended; Thailand raises
 same-day ART (``same-day-art``) with its six hospitals over two years and has not shared its work yet. The
 demo's data (indicators/demo.py) steps up at each facility in its country's "change month": this module
 reads that month from the data (``step_month``), starts each collaborative four months before its
@@ -49,7 +49,7 @@ from qicop.network.demo import COUNTRIES
 from qicop.network.models import Country, Member, Membership, Network, Role, Topic
 
 LEAD_MONTHS = 4  # a collaborative starts this many months before its country's earliest step
-TEAMS = {"KE": None, "HT": 8, "TH": 6}  # None: every facility of the country
+TEAMS = {"KE": 12, "HT": 8, "TH": 6}  # the country's largest facilities (Kenya's twelve: all of them)
 SESSION_MONTHS = (0, 5, 10)  # learning sessions, in months after the start
 FIRST_YEAR = 12
 
@@ -173,9 +173,7 @@ class _Story:
         points = monthly_points(self.key, self.country, facilities)
         months = sorted({p for series in points.values() for p in series if len(p) == 6})
         size = {u.pk: sum(d for _n, d in points.get(u.pk, {}).values()) for u in facilities}
-        wanted = TEAMS[self.country.iso2] or len(facilities)
-        # Kenya's demo data has eight facilities, not the twelve of the issue's story: a team at each.
-        chosen = sorted(facilities, key=lambda u: -size[u.pk])[:wanted]
+        chosen = sorted(facilities, key=lambda u: -size[u.pk])[: TEAMS[self.country.iso2]]
         chosen.sort(key=lambda u: u.code)
         steps = {}
         for unit in chosen:
@@ -470,7 +468,7 @@ class _Story:
         adopt_end = adopt_start + timedelta(days=rng.randint(12, 18))
         slots = [(adopt_start, adopt_end, adopt_end + timedelta(days=rng.randint(1, 3)))]
         cursor = step - timedelta(days=rng.randint(2, 4))
-        for _earlier in range(rng.choice([2, 3])):
+        for _earlier in range(rng.choice([1, 2])):
             length = timedelta(days=rng.randint(13, 21))
             if cursor - length < first_day:
                 break
@@ -680,9 +678,9 @@ def _save_cycles(cycles: list[PdsaCycle]) -> None:
 
 
 class _People:
-    """A collaborative's people: the country's focal point, two coaches (members of the country, QI coaches
-    and mentors first), a lead per team (the country's other members, then a few facility staff added for
-    the demo), and for Kenya the data manager on the first team."""
+    """A collaborative's people: the country's focal point, a coach for about four teams and at least two
+    (members of the country, QI coaches and mentors first), a lead per team (the country's other members,
+    then a few facility staff added for the demo), and for Kenya the data manager on the first team."""
 
     TITLES = ("QI Coach", "Clinical Mentor", "Nurse Mentor", "Quality Improvement Officer")
 
@@ -701,7 +699,7 @@ class _People:
             (m for m in members if m not in fixed),
             key=lambda m: (m.title not in self.TITLES, m.pk),
         )
-        self.coaches = coaches[:2]
+        self.coaches = coaches[: max(2, round(teams / 4))]
         others = [m for m in members if m not in self.coaches]
         self.leads = others[:teams] + _new_leads(rng, network, country, teams - len(others[:teams]), start)
         if country.iso2 == "KE":
