@@ -195,7 +195,7 @@ COUNTIES = {
 }
 # Kenya's change is its collaborative's, which is still under way in the demo's today: its teams adopted their
 # main changes about ten months before it (so that the charts have as many months after the step as a shift
-# signal needs), and the collaborative began four months before the first of them. Elsewhere the change month
+# signal needs), and the collaborative began three months before the first of them. Elsewhere the change month
 # is drawn in the second year.
 CHANGE_MONTHS = {"KE": MONTHS - 10}
 
