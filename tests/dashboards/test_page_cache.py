@@ -155,7 +155,7 @@ class TestKeptPages:
         from qicop.indicators.models import OrgUnit
 
         client = signed_in(DATA_MANAGER_KE)
-        region = OrgUnit.objects.get(code="KE_NORTH")  # KE_N01's region: a chart of few facilities
+        region = OrgUnit.objects.get(code="KE_NAIROBI")  # KE_N01's county: a chart of few facilities
         url = f"/n/virtual/charts/third-95/{region.uid}/"
         before, _queries = queries_of(client, url)
         tested = latest_kenyan_value()

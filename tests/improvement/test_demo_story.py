@@ -3,7 +3,7 @@ their main change in the month their facility's data steps up, whose scores rise
 whose learning sessions sit at sensible local hours, and which a second load leaves as they are."""
 
 from collections import defaultdict
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from qicop.indicators.models import DataValue, IndicatorMapping
 
 pytestmark = pytest.mark.django_db
 
-STORY = {"KE": ("third-95", 8, True), "HT": ("retention-12m", 8, True), "TH": ("same-day-art", 6, False)}
+STORY = {"KE": ("third-95", 12, True), "HT": ("retention-12m", 8, True), "TH": ("same-day-art", 6, False)}
 
 
 def collaboratives():
@@ -86,6 +86,16 @@ def test_three_national_collaboratives_with_their_teams_measures_and_sharing(dem
     assert len(found["KE"].teams.values_list("org_unit__parent", flat=True).distinct()) >= 2
 
 
+def test_kenyas_collaborative_runs_18_months_and_is_under_way_in_the_demos_today(demo):
+    kenya = collaboratives()["KE"]
+    today = timezone.localdate()
+    assert kenya.end == improvement_demo.add_months(kenya.start, 18) - timedelta(days=1)
+    assert 12 <= months_between(kenya.start, today) <= 15 and kenya.end > today
+    drafts = TeamReport.objects.filter(team__collaborative=kenya, status="draft")
+    assert drafts.count() == 12  # last month's, one a team, still to be filed
+    assert {d.month for d in drafts} == {improvement_demo.add_months(today.replace(day=1), -1)}
+
+
 def test_the_change_idea_library_holds_ideas_tested_in_two_countries(demo):
     countries = defaultdict(set)
     for idea_id, iso2 in PdsaCycle.objects.values_list("change_idea", "team__collaborative__country__iso2"):
@@ -107,6 +117,13 @@ def test_each_collaborative_has_three_learning_sessions_at_sensible_hours_in_its
             assert start.weekday() < 4  # two weekdays
             assert collaborative.start <= start.date() <= collaborative.end
             assert meeting.end < timezone.now() or meeting.status != "held"
+
+
+def test_no_two_collaboratives_hold_learning_sessions_in_the_same_month(demo):
+    """The network's coordinator opens each of them."""
+    sessions = CollaborativeMeeting.objects.filter(role="learning_session").select_related("meeting")
+    months = [(s.meeting.start.year, s.meeting.start.month) for s in sessions]
+    assert len(months) == 9 and len(set(months)) == len(months)
 
 
 def test_about_150_cycles_all_dated_within_their_collaborative_and_not_after_today(demo):

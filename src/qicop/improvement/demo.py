@@ -1,11 +1,11 @@
 """The improvement demo: three national collaboratives whose work agrees with the demo's facility data.
 
-Kenya raises viral-load suppression (``third-95``) with a team at each of its facilities over two years
-(still running, so that its teams report in the demo's today); Haiti raises retention at 12 months
-(``retention-12m``) with its eight largest facilities; Thailand raises
+Kenya raises viral-load suppression (``third-95``) with twelve facility teams over 18 months, still under
+way in the demo's today (each team's report on last month still a draft); Haiti raises retention at
+12 months (``retention-12m``) with its eight largest facilities over 18 months, ended; Thailand raises
 same-day ART (``same-day-art``) with its six hospitals over two years and has not shared its work yet. The
 demo's data (indicators/demo.py) steps up at each facility in its country's "change month": this module
-reads that month from the data (``step_month``), starts each collaborative four months before its
+reads that month from the data (``step_month``), starts each collaborative a few months before its
 country's earliest step, and dates each team's adopted main change in its facility's step month, so the
 PDSA notes sit where the chart moves and the scores rise with the data, never before it. Each collaborative
 has three two-day learning sessions in its capital (meetings of the virtual network), a driver diagram per
@@ -51,8 +51,11 @@ from qicop.meetings.models import ActionItem, AgendaItem, Attendance, Decision, 
 from qicop.network.demo import COUNTRIES
 from qicop.network.models import Country, Member, Membership, Network, Role, Topic
 
-LEAD_MONTHS = 4  # a collaborative starts this many months before its country's earliest step
-TEAMS = {"KE": None, "HT": 8, "TH": 6}  # None: every facility of the country
+# A collaborative starts this many months before its country's earliest step. Kenya's teams tested for
+# three months, so that its learning sessions fall in months of their own (Haiti's and Thailand's are a
+# month apart): the network's coordinator opens each of them.
+LEAD_MONTHS = {"KE": 3, "HT": 4, "TH": 4}
+TEAMS = {"KE": 12, "HT": 8, "TH": 6}  # the country's largest facilities (Kenya's twelve: all of them)
 SESSION_MONTHS = (0, 5, 10)  # learning sessions, in months after the start
 FIRST_YEAR = 12
 
@@ -176,16 +179,14 @@ class _Story:
         points = monthly_points(self.key, self.country, facilities)
         months = sorted({p for series in points.values() for p in series if len(p) == 6})
         size = {u.pk: sum(d for _n, d in points.get(u.pk, {}).values()) for u in facilities}
-        wanted = TEAMS[self.country.iso2] or len(facilities)
-        # Kenya's demo data has eight facilities, not the twelve of the issue's story: a team at each.
-        chosen = sorted(facilities, key=lambda u: -size[u.pk])[:wanted]
+        chosen = sorted(facilities, key=lambda u: -size[u.pk])[: TEAMS[self.country.iso2]]
         chosen.sort(key=lambda u: u.code)
         steps = {}
         for unit in chosen:
             series = points[unit.pk]
             steps[unit.pk] = step_month([series[p][0] / series[p][1] if p in series else 0 for p in months])
         self.months = [first_of(p) for p in months]
-        start_index = max(0, min(steps.values()) - LEAD_MONTHS)
+        start_index = max(0, min(steps.values()) - LEAD_MONTHS[self.country.iso2])
         start = self.months[start_index]
         end = add_months(start, self.plan["months"]) - timedelta(days=1)
         baseline = self._first_year(points, chosen, months)
@@ -459,7 +460,7 @@ class _Story:
 
     def _cycles(self, team, number, first_day, step, end) -> list[PdsaCycle]:
         """The team's ramps: its main change adopted in its step month, an idea tried early and dropped
-        for about half the teams, and a second change tested after the first was adopted."""
+        for a third of the teams, and a second change tested after the first was adopted."""
         rng = self.rng
         main_codes, next_codes, early_codes = texts.RAMPS[self.country.iso2]
         main = main_codes[number % len(main_codes)]
@@ -474,7 +475,7 @@ class _Story:
         adopt_end = adopt_start + timedelta(days=rng.randint(12, 18))
         slots = [(adopt_start, adopt_end, adopt_end + timedelta(days=rng.randint(1, 3)))]
         cursor = step - timedelta(days=rng.randint(2, 4))
-        for _earlier in range(rng.choice([2, 3])):
+        for _earlier in range(rng.choice([1, 2])):
             length = timedelta(days=rng.randint(13, 21))
             if cursor - length < first_day:
                 break
@@ -483,7 +484,7 @@ class _Story:
         if slots[-1][2] <= limit:
             ramps.append((main, slots, PdsaCycle.Decision.ADOPT))
         # An idea tried early, alongside the main ramp.
-        if number % 2 == 0 and (step - first_day).days > 50:
+        if number % 3 == 0 and (step - first_day).days > 50:
             begin = first_day + timedelta(days=rng.randint(0, 10))
             one = (begin, begin + timedelta(days=14), begin + timedelta(days=15))
             two_start = one[2] + timedelta(days=rng.randint(3, 7))
@@ -714,9 +715,9 @@ def _save_cycles(cycles: list[PdsaCycle]) -> None:
 
 
 class _People:
-    """A collaborative's people: the country's focal point, two coaches (members of the country, QI coaches
-    and mentors first), a lead per team (the country's other members, then a few facility staff added for
-    the demo), and for Kenya the data manager on the first team."""
+    """A collaborative's people: the country's focal point, a coach for about four teams and at least two
+    (members of the country, QI coaches and mentors first), a lead per team (the country's other members,
+    then a few facility staff added for the demo), and for Kenya the data manager on the first team."""
 
     TITLES = ("QI Coach", "Clinical Mentor", "Nurse Mentor", "Quality Improvement Officer")
 
@@ -735,7 +736,7 @@ class _People:
             (m for m in members if m not in fixed),
             key=lambda m: (m.title not in self.TITLES, m.pk),
         )
-        self.coaches = coaches[:2]
+        self.coaches = coaches[: max(2, round(teams / 4))]
         others = [m for m in members if m not in self.coaches]
         self.leads = others[:teams] + _new_leads(rng, network, country, teams - len(others[:teams]), start)
         if country.iso2 == "KE":

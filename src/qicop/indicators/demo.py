@@ -6,8 +6,9 @@ second year, and its data step up on the measure and at the facilities its story
 studies (knowledge/cases/demo.py) and collaboratives (improvement/demo.py) tell what changed. A few countries
 have no published story yet: their shift is smaller, and the positive-deviance feed offers to ask them how.
 Kenya's retention, its collaborative's balancing measure, has fallen in the last months: a deterioration for
-its focal point to take to the countries that improved retention. They are loaded through the same importer
-as any DHIS2 file.
+its focal point to take to the countries that improved retention. Kenya's facilities are its collaborative's
+twelve, with Kenyan names, and its change came later than the others', in the collaborative still under way
+today. They are loaded through the same importer as any DHIS2 file.
 """
 
 from __future__ import annotations
@@ -158,6 +159,46 @@ SHIFTS = {
 }
 FACILITY_KINDS = ["District Hospital", "Health Centre", "Clinic", "Health Post"]
 
+# Kenya's facilities are its collaborative's twelve teams (improvement/demo.py), so they carry Kenyan names in
+# three counties, from the county hospital to the dispensary (the kinds 1–4 of every country's facilities);
+# the other countries' facilities are named by their region and kind ("North District Hospital 1").
+COUNTIES = {
+    "KE": (
+        (
+            "Nairobi",
+            (
+                "Mbagathi County Hospital",
+                "Kayole Sub-County Hospital",
+                "Riruta Health Centre",
+                "Kangemi Dispensary",
+            ),
+        ),
+        (
+            "Kisumu",
+            (
+                "Kisumu County Hospital",
+                "Ahero Sub-County Hospital",
+                "Kombewa Health Centre",
+                "Nyalenda Dispensary",
+            ),
+        ),
+        (
+            "Homa Bay",
+            (
+                "Homa Bay County Hospital",
+                "Kendu Bay Sub-County Hospital",
+                "Rangwe Health Centre",
+                "Ogongo Dispensary",
+            ),
+        ),
+    ),
+}
+# Kenya's change is its collaborative's, which is still under way in the demo's today: its teams adopted their
+# main changes about ten months before it (so that the charts have as many months after the step as a shift
+# signal needs), and the collaborative began three months before the first of them. Elsewhere the change month
+# is drawn in the second year.
+CHANGE_MONTHS = {"KE": MONTHS - 10}
+
 
 def load_indicators_demo(*, actor, seed: int = 2026, today: date | None = None) -> bool:
     """Create the demo indicators and load their data, unless already there. Returns whether it did."""
@@ -167,7 +208,7 @@ def load_indicators_demo(*, actor, seed: int = 2026, today: date | None = None) 
     rng = random.Random(seed)
     with transaction.atomic():
         elements = _metadata(network)
-        facilities = _org_units(rng)
+        facilities = _org_units(rng, seed)
     months = _months(today)
     rows = list(_values(rng, elements, facilities, months))
     summary = import_data_values(actor=actor, rows=rows, options=ImportOptions(atomic=True))
@@ -219,8 +260,17 @@ def _metadata(network: Network) -> dict[str, DataElement]:
     return elements
 
 
-def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
-    """Per country: its facilities, each with a size (people on ART) and the month its change began."""
+@dataclass(frozen=True)
+class _Facility:
+    unit: OrgUnit
+    size: int  # people on ART
+    change: int  # the index of the month its change began
+    draw: random.Random  # the generator of its data
+
+
+def _org_units(rng: random.Random, seed: int) -> dict[str, tuple[OrgUnit, list[_Facility]]]:
+    """Per country: its root and its facilities, each with a size (people on ART), the month its change
+    began and the generator its data are drawn from."""
     facilities = {}
     for country in Country.objects.order_by("iso2"):
         root = OrgUnit.objects.create(
@@ -229,12 +279,18 @@ def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
         root.path = f"/{root.uid}"
         root.save(update_fields=["path"])
         change_month = rng.randint(12, 24)  # every country improved something in its second year
+        change_month = CHANGE_MONTHS.get(country.iso2, change_month)
+        drawn = rng.choice([2, 3])
+        # A country with more regions than were drawn for it (Kenya's three counties) draws the others' data
+        # from a generator of its own, so that adding them leaves every other country's data as it was.
+        own = random.Random(f"{seed}-{country.iso2}")
         rows = []
-        for region_name in REGIONS[: rng.choice([2, 3])]:
+        for index, (region_name, suffix, names) in enumerate(_regions(country, drawn)):
+            draw = rng if index < drawn else own
             region = OrgUnit.objects.create(
                 uid=generate_uid(),
-                code=f"{country.iso2}_{region_name.upper()}",
-                name=f"{country.name} {region_name}",
+                code=f"{country.iso2}_{suffix}",
+                name=region_name,
                 country=country,
                 level=2,
                 parent=root,
@@ -242,21 +298,38 @@ def _org_units(rng: random.Random) -> dict[str, list[tuple[OrgUnit, int, int]]]:
             )
             region.path = f"{root.path}/{region.uid}"
             region.save(update_fields=["path"])
-            for number in range(1, 5):
+            for number, name in enumerate(names, start=1):
                 uid = generate_uid()
                 facility = OrgUnit.objects.create(
                     uid=uid,
-                    code=f"{country.iso2}_{region_name[:1]}{number:02d}",
-                    name=f"{region_name} {FACILITY_KINDS[number - 1]} {number}",
+                    code=f"{country.iso2}_{suffix[:1]}{number:02d}",
+                    name=name,
                     country=country,
                     level=3,
                     parent=region,
                     path=f"{region.path}/{uid}",
                 )
-                size = rng.choice([2500, 1200, 600, 250][number - 1 : number]) * rng.uniform(0.7, 1.3)
-                rows.append((facility, int(size), change_month + rng.randint(-1, 1)))
+                size = draw.choice([2500, 1200, 600, 250][number - 1 : number]) * draw.uniform(0.7, 1.3)
+                rows.append(_Facility(facility, int(size), change_month + draw.randint(-1, 1), draw))
         facilities[country.iso2] = (root, rows)
     return facilities
+
+
+def _regions(country: Country, drawn: int) -> list[tuple[str, str, list[str]]]:
+    """The country's regions: (name, code after the country's, its four facilities' names, kinds 1–4)."""
+    if country.iso2 in COUNTIES:
+        return [
+            (f"{county} County", county.upper().replace(" ", "_"), list(names))
+            for county, names in COUNTIES[country.iso2]
+        ]
+    return [
+        (
+            f"{country.name} {region}",
+            region.upper(),
+            [f"{region} {kind} {number}" for number, kind in enumerate(FACILITY_KINDS, start=1)],
+        )
+        for region in REGIONS[:drawn]
+    ]
 
 
 def _months(today: date | None) -> list[str]:
@@ -285,13 +358,13 @@ def _values(rng, elements, facilities, months):
     index = 0
     for iso2, (root, rows) in facilities.items():
         national_diagnosed = 0
-        for facility, size, change in rows:
-            shifts = [shift for shift in SHIFTS.get(iso2, ()) if shift.applies(facility)]
+        for row in rows:
+            shifts = [shift for shift in SHIFTS.get(iso2, ()) if shift.applies(row.unit)]
             for m, month in enumerate(months):
-                rates = _rates(iso2, shifts, m, change, len(months))
-                values = _facility_month(rng, size, m, rates)
+                rates = _rates(iso2, shifts, m, row.change, len(months))
+                values = _facility_month(row.draw, row.size, m, rates)
                 national_diagnosed += values["HIV_DIAGNOSED"] if m == len(months) - 1 else 0
-                slip = SLIPS.get((facility.code, len(months) - 1 - m))
+                slip = SLIPS.get((row.unit.code, len(months) - 1 - m))
                 if slip == "not_reported":
                     continue
                 if slip == "suppressed_from_wrong_row":
@@ -299,7 +372,7 @@ def _values(rng, elements, facilities, months):
                 elif slip == "extra_zero":
                     values["TX_CURR"] *= 10
                 for code, value in values.items():
-                    yield DataValueRow(elements[code].uid, month, facility.uid, value=str(value), index=index)
+                    yield DataValueRow(elements[code].uid, month, row.unit.uid, value=str(value), index=index)
                     index += 1
         # Spectrum estimates are national and yearly; a country's first 95 sits between 75 % and 97 %, and
         # stays there: a new estimate each year that moved it by ten points would be a shift with no story.
