@@ -72,9 +72,10 @@ def test_a_new_discussion_in_a_followed_topic_notifies_each_follower_once_and_ne
     assert kinds_for(world.faith) == ["mention"]  # the mention, not the mention and the new discussion
     assert kinds_for(world.kim) == []  # she started it
     [message] = mails_to("henri@example.org")
-    assert message.subject == "New discussion in “Viral load”: Courier delays"
-    assert "started the discussion “Courier delays” in the topic “Viral load”" in message.body
-    assert "because you follow the topic “Viral load”" in message.body
+    # in Henri's language, French
+    assert message.subject == "Nouvelle discussion dans « Viral load » : Courier delays"
+    assert "a lancé la discussion « Courier delays » dans le thème « Viral load »" in message.body
+    assert "parce que vous suivez le thème « Viral load »" in message.body
     assert message.reply_to  # answered by replying, as any discussion's notification
     assert len(mails_to("faith@example.org")) == 1 and mails_to("kim@example.org") == []
     # A reply notifies the thread's followers as before, not the topic's (outside mailing-list mode).
@@ -106,7 +107,7 @@ def test_the_followers_own_email_choice_holds_daily_waits_for_the_digest_never_s
     assert notifications.send_digests() == 1
     [digest] = mail.outbox
     assert digest.to == ["henri@example.org"]
-    assert "Kim Member started “Courier delays” in the topic “Viral load”" in digest.body
+    assert "Kim Member a lancé « Courier delays » dans le thème « Viral load »" in digest.body
 
 
 def test_after_unfollowing_a_new_discussion_notifies_no_more(world):
@@ -193,7 +194,7 @@ def test_mailing_list_mode_mails_every_post_of_the_followed_topics_discussions(w
     reply(world, thread, "faith", "We use motorbikes.")
     reply(world, elsewhere, "faith", "Not about viral load.")
     [message] = mails_to("henri@example.org")  # at once, though he chose a daily digest
-    assert message.subject == "New post in “Viral load”: Courier delays"
+    assert message.subject == "Nouveau message dans « Viral load » : Courier delays"  # Henri reads French
     assert "We use motorbikes." in message.body and message.reply_to
     assert mails_to("dan@example.org") == []  # a topic follower hears of new discussions only
     # It is listed among his notifications, not counted as new: it reached him by mail.
