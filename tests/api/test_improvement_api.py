@@ -240,7 +240,7 @@ def _busier(work, world, count):
         month = date(work.start.year + (work.start.month + n) // 12, (work.start.month + n) % 12 + 1, 1)
         TeamReport.objects.create(team=work.team, month=month, status="submitted", self_score=Decimal("3.0"))
         unit = OrgUnit.objects.create(
-            uid=f"BusyUnit{n:04}", name=f"Clinic {n}", country=world.kenya, path=f"/BusyUnit{n:04}", level=4
+            uid=f"BusyUnit{n:03}", name=f"Clinic {n}", country=world.kenya, path=f"/BusyUnit{n:03}", level=4
         )
         team = Team.objects.create(collaborative=work.kenya, org_unit=unit, lead=world.kim)
         PdsaCycle.objects.create(

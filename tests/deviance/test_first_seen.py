@@ -46,7 +46,7 @@ def data(world):
 
 
 def test_a_signal_found_again_keeps_when_it_was_first_seen(data):
-    today = timezone.localdate()
+    today = data.today
     refresh_signals(today=today)
     [first] = hospital_signals()
     assert first.since == data.periods[STEP]
@@ -60,7 +60,7 @@ def test_a_signal_found_again_keeps_when_it_was_first_seen(data):
 
 
 def test_a_new_level_starting_another_month_is_a_new_signal(data):
-    today = timezone.localdate()
+    today = data.today
     refresh_signals(today=today)
     [first] = hospital_signals()
     rise(data, STEP - 4)  # the rise began four months earlier than the data first said
@@ -73,7 +73,7 @@ def test_a_new_level_starting_another_month_is_a_new_signal(data):
 
 
 def test_a_country_that_gains_unpublished_months_keeps_the_sighting_for_both_audiences(data):
-    today = timezone.localdate()
+    today = data.today
     refresh_signals(today=today)
     [first] = hospital_signals()
     assert first.audience == ImprovementSignal.Audience.ALL
@@ -97,7 +97,7 @@ def changed_part(text: str) -> str:
 def test_the_home_and_the_feed_tell_what_was_first_seen_since_the_last_visit(data):
     world = data.world
     faith, henri = world.client_for("faith"), world.client_for("henri")
-    today = timezone.localdate()
+    today = data.today
     with time_machine.travel(timezone.now(), tick=False) as clock:
         faith.get("/n/vln/")  # her last visit, before the rise was found
         henri.get("/n/vln/")

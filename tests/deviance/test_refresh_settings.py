@@ -70,7 +70,7 @@ def test_a_saved_baseline_makes_the_refresh_read_the_chart_against_it(data):
     """From month 12 the hospital holds 92 %, 84 % one month in four: over the whole window its centre
     line (their mean, 87 %) runs through them, no signal; against a baseline of the first twelve months
     (81 %), a shift up, from month 11 (82 %, above it)."""
-    today = timezone.localdate()
+    today = data.today
     level(data, 12, 92, wiggle=lambda m: -8 if m % 4 == 0 else 0)
     refresh_signals(today=today)
     assert signal_of(data) is None
@@ -84,7 +84,7 @@ def test_a_saved_baseline_makes_the_refresh_read_the_chart_against_it(data):
 
 
 def test_a_saved_new_phase_is_the_improvement_the_chart_tells(data):
-    today = timezone.localdate()
+    today = data.today
     level(data, 24, 95)
     save(data, phase_starts=[data.periods[24]])
     refresh_signals(today=today)
@@ -99,7 +99,7 @@ def test_a_saved_new_phase_is_the_improvement_the_chart_tells(data):
 
 
 def test_a_saved_phase_outside_the_window_changes_nothing(data):
-    today = timezone.localdate()
+    today = data.today
     level(data, 24, 95)
     refresh_signals(today=today)
     plain = signal_of(data)

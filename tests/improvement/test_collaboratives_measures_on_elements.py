@@ -54,7 +54,7 @@ def test_a_measure_on_data_elements_charts_the_teams_values_as_the_indicator_ove
 def test_a_measure_without_a_denominator_charts_the_numerators_counts(world):
     work = improvement_of(world)
     measure = _add(work, name="Clients suppressed", numerator=work.data.vl_suppressed, factor=1)
-    chart = measure_chart(world.kim.user, work.team, measure)
+    chart = measure_chart(world.kim.user, work.team, measure, today=work.data.today)  # Kim's day, in Nairobi
     months = [work.data.periods.index(p) for p in chart.series.ids]
     assert list(chart.values) == [80 + m % 3 for m in months]
     assert chart.spc.kind == "i"
