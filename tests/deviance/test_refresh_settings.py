@@ -8,7 +8,6 @@ Kenya's hospital at Nakuru (viral_load_world: 36 months near 81 %, every month p
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.pipeline import ChartOptions, indicator_chart
