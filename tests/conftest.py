@@ -3,12 +3,15 @@
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 import qicop
 from personas import World
 from qicop.core.i18n import compile_catalogs
 
 SHARED_DEMO = "shared_demo"
+#: Django's own, before any test replaces it (``_run_on_commit_at_once``).
+REAL_ON_COMMIT = transaction.on_commit
 
 pytest_plugins = ["clock"]
 
@@ -43,7 +46,6 @@ def shared_demo(clock, django_db_setup, django_db_blocker, tmp_path_factory):
 
     The clock stands still at the pinned moment while the demo loads, so the demo's months and dates are
     those the tests compute, and nothing in it is later than the moment each test starts at."""
-    from django.db import transaction
     from django.test import override_settings
 
     from qicop.demo import load_demo
@@ -106,9 +108,19 @@ def world(db) -> World:
 def _run_on_commit_at_once(monkeypatch):
     """Tests run inside a transaction that is rolled back, so "after commit" never comes: run such
     follow-up work (e-mails, background tasks) at once instead, as the demo's immediate task backend does."""
-    from django.db import transaction
-
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def after_commit_for_real(monkeypatch):
+    """Call it to undo ``_run_on_commit_at_once`` from then on in the test: what waits for the commit waits,
+    as in production. A rolled-back block drops it, and ``django_capture_on_commit_callbacks(execute=True)``
+    runs what a block committed. (Call it after the set-up whose e-mails the test reads.)"""
+
+    def wait_for_commits() -> None:
+        monkeypatch.setattr(transaction, "on_commit", REAL_ON_COMMIT)
+
+    return wait_for_commits
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,10 @@
 """``qicop backup`` and ``qicop restore``, run as an operator runs them, on SQLite and on PostgreSQL.
 
 The site backed up is the demo, loaded by ``qicop demo --no-serve`` into a database and a folder of its own,
-plus what the demo lacks: a photo (the media folder) and a country's DHIS2 connection (a stored, encrypted
-token). Each restore goes into a new folder and a new, empty database, and is compared with the site table
-by table (row counts, and a checksum of every row of a few tables) and file by file (SHA-256).
+plus what the demo lacks: a photo (the media folder), a file on a discussion's post (written to storage once
+its reply commits) and a country's DHIS2 connection (a stored, encrypted token). Each restore goes into a
+new folder and a new, empty database, and is compared with the site table by table (row counts, and a
+checksum of every row of a few tables) and file by file (SHA-256).
 
 PostgreSQL is the suite's server in CI's PostgreSQL run, or one started for this module; without PostgreSQL
 binaries those tests skip, saying so. qicop runs as its own processes, on the real clock (``live_qicop``).
@@ -44,13 +45,26 @@ PNG = (
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
 )
-# What the demo lacks: a photo, and a DHIS2 connection whose token is stored encrypted with SECRET_KEY.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+# What the demo lacks: a photo, a post's file, and a DHIS2 connection whose token is stored encrypted with
+# SECRET_KEY.
 ADD_PHOTO_AND_CONNECTION = f"""
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from qicop.exchange.services import save_connection
+from qicop.knowledge.discussions.services import post_reply
+from qicop.knowledge.models import Thread
 from qicop.network.models import Country, Member, Network
 focal = Member.objects.get(user__email="focal.ke@example.org")
 focal.photo.save("face.png", ContentFile(bytes.fromhex("{PNG}")))
+thread = Thread.objects.filter(network__slug="virtual", hidden=False, locked=False).order_by("pk").first()
+post_reply(
+    actor=focal.user, author=focal, thread=thread, body="The minutes.",
+    files=[SimpleUploadedFile("minutes.pdf", {PDF!r})],
+)
 save_connection(
     actor=focal.user, network=Network.objects.get(slug="virtual"), country=Country.objects.get(iso2="KE"),
     owner=Member.objects.get(user__email="data.ke@example.org").user, base_url="https://dhis2.example.org",
@@ -231,17 +245,19 @@ def test_a_backup_restored_into_an_empty_folder_and_database_has_every_row_and_e
     assert "cannot be opened" not in done.stdout
 
 
-def test_every_material_and_resource_restored_has_its_file(site, backup, new_site):
+def test_every_material_resource_and_posts_file_restored_has_its_file(site, backup, new_site):
     restored = new_site()
     restored.qicop("restore", str(backup))
 
     named = [
         f"private/{name}"
-        for table in ("meetings_material", "knowledge_resource", "knowledge_attachment")
+        for table in ("meetings_material", "knowledge_resource", "knowledge_attachment", "knowledge_postfile")
         for (name,) in restored._query(f"SELECT file FROM {table} WHERE file <> ''")
     ]
     assert len(named) >= 20
     assert set(named) <= set(restored.files())
+    [(post_file,)] = restored._query("SELECT file FROM knowledge_postfile")
+    assert f"private/{post_file}" in restored.files()
 
 
 def test_the_manifest_names_the_version_migrations_vendor_rows_and_every_file_with_its_checksum(site, backup):

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
+import pytest
 from django.core import mail
+from django.db import OperationalError
 from mailing import QUOTE, reply, thread_with_reply_to_kim
 
 from qicop.core.models import AuditEntry
@@ -30,6 +33,11 @@ def last_post(thread) -> Post:
 
 def to_kim() -> list:
     return [m for m in mail.outbox if m.to == ["kim@example.org"]]
+
+
+def stored_files(settings) -> list[Path]:
+    folder = Path(settings.PRIVATE_ROOT) / "discussions"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 def test_a_reply_with_a_good_attachment_is_posted_with_the_file_and_nothing_comes_back(world):
@@ -134,3 +142,21 @@ def test_images_that_only_decorate_an_html_reply_are_not_posted_as_files(world):
     assert receive.handle(message.as_bytes()).status == "posted"
     assert last_post(thread).body == "Motorbikes it is." and not PostFile.objects.exists()
     assert to_kim() == []
+
+
+def test_a_reply_whose_recording_fails_is_not_posted_and_leaves_no_file_in_storage(
+    world, settings, monkeypatch, after_commit_for_real, django_capture_on_commit_callbacks
+):
+    thread, address = thread_with_reply_to_kim(world)
+    after_commit_for_real()  # the files wait for the commit, as in production
+
+    def database_locked(**entry):
+        raise OperationalError("database is locked")
+
+    # The received message's audit entry is written in the reply's transaction, after the post and its files.
+    monkeypatch.setattr(receive, "audit", database_locked)
+    raw = reply(address, "See the routes." + QUOTE, attachments=[pdf("routes.pdf")])
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OperationalError):
+        receive.handle(raw)
+    assert Post.objects.filter(thread=thread).count() == 2  # Kim's start and Henri's reply only
+    assert not PostFile.objects.exists() and stored_files(settings) == []

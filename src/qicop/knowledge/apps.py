@@ -10,8 +10,14 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         # local: the search modules load models, which wait for ready()
+        from django.db.models.signals import post_delete
+
         from qicop.knowledge.cases.search import register_case_studies
+        from qicop.knowledge.discussions.files import forget_stored_file  # local: as above
         from qicop.knowledge.discussions.search import register_discussions  # local: as above
+        from qicop.knowledge.models import PostFile  # local: as above
 
         register_case_studies()
         register_discussions()
+        # Every deletion of a post's file row, by any cascade, takes its stored file (discussions/files.py).
+        post_delete.connect(forget_stored_file, sender=PostFile, dispatch_uid="knowledge-post-file-storage")
