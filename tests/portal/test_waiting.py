@@ -194,7 +194,9 @@ def test_the_network_home_asks_the_same_number_of_queries_whatever_is_owed(world
     assert len(many) == len(few)
 
 
-@pytest.mark.parametrize(("persona", "most"), [("kim", 27), ("faith", 33), ("carla", 31), ("olga", 18)])
+# Each participant's count holds one query for the new discussions of the topics they follow (portal.changes);
+# observers, who take no part in discussions, skip it.
+@pytest.mark.parametrize(("persona", "most"), [("kim", 28), ("faith", 34), ("carla", 32), ("olga", 18)])
 def test_the_network_home_query_count_is_pinned(world, persona, most, django_assert_max_num_queries):
     client = world.client_for(persona)
     client.get(HOME)

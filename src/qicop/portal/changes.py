@@ -1,7 +1,8 @@
 """What changed in a network since the reader's last visit, for its home page: new case studies and
-resources, replies in the discussions they follow (knowledge's "what's new", read as it is), the decisions
-and open actions of the last meeting held since, the signals in the reader's country's data, and the
-improvements in it first seen since (the positive-deviance signals).
+resources, replies in the discussions they follow (knowledge's "what's new", read as it is), the new
+discussions in the topics they follow (a few of each, and how many more), the decisions and open actions of
+the last meeting held since, the signals in the reader's country's data, and the improvements in it first
+seen since (the positive-deviance signals).
 
 A fixed number of queries whatever the data; every list bounded.
 """
@@ -17,6 +18,7 @@ from qicop.dashboards import plain_words
 from qicop.dashboards.dashboard import country_panel
 from qicop.dashboards.indicator_series import last_periods
 from qicop.deviance import selectors as signal_selectors
+from qicop.knowledge.discussions.selectors import new_in_followed_topics
 from qicop.knowledge.whats_new import whats_new
 from qicop.meetings.models import ActionItem, Meeting
 from qicop.meetings.permissions import can_see_meetings
@@ -44,6 +46,7 @@ def changes_since(
         "case_studies": news["case_studies"],
         "resources": news["resources"],
         "replies": news["replies"],
+        "followed_topics": new_in_followed_topics(viewer, network, since=since),
         "last_meeting": _last_meeting(viewer, network, since),
         "signals": _country_signals(user, viewer, network, countries),
         "new_improvements": _new_improvements(user, viewer, network, since),

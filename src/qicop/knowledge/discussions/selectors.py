@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Length, RowNumber
 from django.http import Http404
 from django.urls import reverse
 
@@ -179,6 +179,59 @@ def followed_topic(member_id: int, subscription_id: int) -> TopicSubscription:
     if found is None:
         raise Http404("No such followed topic")
     return found
+
+
+#: On the network's home: the new discussions shown of each followed topic (the rest are counted, and the
+#: topic's page lists them), and the followed topics shown.
+NEW_IN_TOPIC_SHOWN = 3
+FOLLOWED_TOPICS_SHOWN = 5
+
+
+@dataclass
+class NewInTopic:
+    """A followed topic's discussions started since a moment: the newest few, and how many more."""
+
+    topic: object
+    threads: list[Thread]
+    more: int
+
+
+def new_in_followed_topics(viewer: Viewer, network: Network, *, since) -> list[NewInTopic]:
+    """The discussions started since ``since`` in the topics of ``network`` that the viewer follows, that
+    they may read (hidden ones never: they are no news) and did not start themselves: the newest
+    NEW_IN_TOPIC_SHOWN of each topic with the count of the others, for at most FOLLOWED_TOPICS_SHOWN
+    topics, the topic with the newest discussion first. One query; none for those who do not take part."""
+    if viewer.member_id is None or not rules.can_take_part(viewer, network):
+        return []
+    by_topic = [F("topic_id")]
+    newest_first = [F("created_at").desc(), F("pk").desc()]
+    rows = (
+        Thread.objects.filter(
+            network=network,
+            topic__subscriptions__member_id=viewer.member_id,
+            created_at__gte=since,
+            hidden=False,
+        )
+        .filter(rules.readable_threads(viewer, network))
+        .exclude(created_by_id=viewer.member_id)
+        .annotate(
+            place=Window(RowNumber(), partition_by=by_topic, order_by=newest_first),
+            in_topic=Window(Count("pk"), partition_by=by_topic),
+        )
+        .filter(place__lte=NEW_IN_TOPIC_SHOWN)
+        .select_related("topic", "created_by")
+        .order_by("-created_at", "-pk")[: NEW_IN_TOPIC_SHOWN * FOLLOWED_TOPICS_SHOWN]
+    )
+    found: dict[int, NewInTopic] = {}
+    for thread in rows:
+        group = found.get(thread.topic_id)
+        if group is None:
+            if len(found) == FOLLOWED_TOPICS_SHOWN:
+                continue
+            group = found[thread.topic_id] = NewInTopic(thread.topic, [], thread.in_topic)
+        group.threads.append(thread)
+        group.more -= 1
+    return list(found.values())
 
 
 def topic_of_discussions(network: Network, topic_slug: str):
