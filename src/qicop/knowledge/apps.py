@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,6 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         # local: the search modules load models, which wait for ready()
-        from django.db.models.signals import post_delete
-
         from qicop.knowledge.cases.search import register_case_studies
         from qicop.knowledge.discussions.files import forget_stored_file  # local: as above
         from qicop.knowledge.discussions.search import register_discussions  # local: as above
