@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from django.conf import settings
 from django.utils import translation
 
@@ -27,6 +28,27 @@ def time_zone_names() -> tuple[str, ...]:
             if "/" in z and not z.startswith(("Etc/", "US/", "SystemV/"))
         )
     )
+
+
+@lru_cache(maxsize=1)
+def _zone_aliases() -> dict[str, str]:
+    """Older names of zones (CLDR's: "Asia/Calcutta" → "Asia/Kolkata") that name a zone of this machine."""
+    names = set(time_zone_names())
+    return {old: new for old, new in get_global("zone_aliases").items() if new in names and old != new}
+
+
+@lru_cache(maxsize=1)
+def picker_time_zones() -> tuple[str, ...]:
+    """The zones a person picks from: ``time_zone_names`` less the older names of a zone, so that each
+    place is offered once under the name CLDR (and so Babel's city names) knows it by."""
+    aliases = _zone_aliases()
+    return tuple(sorted({aliases.get(name, name) for name in time_zone_names()}))
+
+
+def canonical_time_zone(name: str) -> str:
+    """The zone ``name`` stands for: itself, or the current name of an older one (anything else unchanged,
+    for the caller to refuse)."""
+    return _zone_aliases().get(name, name)
 
 
 def is_valid_time_zone(name: str) -> bool:

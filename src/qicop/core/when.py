@@ -157,6 +157,9 @@ def zone_label(
     if key == "UTC":
         return "UTC"
     city = get_timezone_location(tz, locale=locale, return_city=True)
+    if "/" in city:  # a zone CLDR names no city of ("America/Argentina/Salta"): "Salta, Argentina"
+        *_area, region, place = key.split("/")
+        city = f"{place}, {region}".replace("_", " ")
     offset = (at or timezone.now()).astimezone(tz).utcoffset() or dt.timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
