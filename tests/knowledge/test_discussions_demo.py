@@ -4,7 +4,7 @@ and followers; loading twice changes nothing."""
 from __future__ import annotations
 
 from qicop.knowledge.discussions import demo as demo_discussions
-from qicop.knowledge.models import Notification, Post, Subscription, Thread
+from qicop.knowledge.models import Notification, Post, Subscription, Thread, TopicSubscription
 from qicop.network.models import Member
 
 
@@ -23,6 +23,8 @@ def test_the_demo_has_active_threads_in_three_languages_and_loads_once(demo):
     assert Notification.objects.filter(member=focal, kind="mention").exists()
     assert Subscription.objects.filter(thread=courier).count() >= 3
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no e-mail storm
+    followed = TopicSubscription.objects.filter(member=focal).values_list("topic__name", flat=True)
+    assert list(followed) == ["Retention in care"]  # where Haiti's question is, for her home to name
 
 
 def test_the_demo_threads_are_readable_and_searchable(demo, client):

@@ -135,3 +135,8 @@ def test_in_the_demo_kenyas_focal_point_sees_what_kenya_owes_and_kenyas_signals_
     assert "/n/virtual/charts/" in part
     for other in ("Haiti", "Uganda", "Thailand"):
         assert f"Signals in the data of {other}" not in part
+    # She follows the topic of retention in care, where Haiti asked, four days ago, how to find the
+    # clients a hurricane scattered: a discussion started since her last visit, in a topic she follows.
+    assert "New discussions in topics you follow" in part
+    assert "In “Retention in care”:" in part
+    assert "Comment retrouver les patients perdus de vue après un ouragan ?" in part

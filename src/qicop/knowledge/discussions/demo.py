@@ -15,10 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from qicop.knowledge.discussions.services import mentioned_members
-from qicop.knowledge.models import Notification, Post, Subscription, Thread
+from qicop.knowledge.models import Notification, Post, Subscription, Thread, TopicSubscription
 from qicop.network.models import Member, Network, Topic
 
 FIRST_TITLE = "How do you keep viral-load samples moving when the courier fails?"
+
+#: Who follows a whole topic (e-mail → topic slugs): Kenya's focal point follows retention, where Haiti
+#: asks how to find clients lost to follow-up, so her home names that discussion as new.
+TOPIC_FOLLOWERS = {"focal.ke@example.org": ["retention"], "member.ht@example.org": ["viral-load"]}
 
 # (title, topic (slug, name), starter e-mail, [(author e-mail, hours after the start, body, quoted index)],
 #  index of the accepted answer or None, other followers)
@@ -153,10 +157,11 @@ def load_demo() -> None:
     network = Network.objects.filter(slug="virtual").first()
     if network is None or Thread.objects.filter(network=network, title=FIRST_TITLE).exists():
         return
-    emails = {email for t in THREADS for email in (t[2], *(p[0] for p in t[3]), *t[5])}
+    emails = {email for t in THREADS for email in (t[2], *(p[0] for p in t[3]), *t[5])} | set(TOPIC_FOLLOWERS)
     members = {m.user.email: m for m in Member.objects.filter(user__email__in=emails).select_related("user")}
     now = timezone.now()
-    for days_ago, (title, (slug, name), starter, posts, accepted, followers) in zip(
+    topics = {slug: _topic(network, slug, name) for _title, (slug, name), *_rest in THREADS}
+    for days_ago, (title, (slug, _name), starter, posts, accepted, followers) in zip(
         (9, 4, 2), THREADS, strict=True
     ):
         if starter not in members:
@@ -164,7 +169,7 @@ def load_demo() -> None:
         _thread(
             network,
             title,
-            _topic(network, slug, name),
+            topics[slug],
             members,
             starter,
             posts,
@@ -172,6 +177,12 @@ def load_demo() -> None:
             followers,
             start=now - timedelta(days=days_ago),
         )
+    TopicSubscription.objects.bulk_create(
+        TopicSubscription(member=members[email], topic=topics[slug])
+        for email, slugs in TOPIC_FOLLOWERS.items()
+        for slug in slugs
+        if email in members and slug in topics
+    )
 
 
 def _thread(network, title, topic, members, starter, posts, accepted, followers, *, start) -> None:
