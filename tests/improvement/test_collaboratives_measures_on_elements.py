@@ -155,6 +155,20 @@ def test_a_monthly_report_reads_the_measure_on_data_elements_from_the_data(world
     work = improvement_of(world)
     _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
     charts = reports.measure_charts(world.kim.user, work.team, work.start)
-    readings = {r.indicator.name: r for r in reports.month_measures(work.team, work.start, charts)}
+    readings = {r.name: r for r in reports.month_measures(work.team, work.start, charts)}
     assert readings["Suppressed among tested"].value
     assert readings["Suppressed among tested"].value == readings["Viral suppression"].value
+
+
+def test_a_pdsa_cycle_is_drawn_on_the_chart_of_the_measure_it_watches_and_not_on_the_others(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure = measure
+    work.cycle.save()
+    team = f"/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/charts/"
+    client = world.client_for("kim")
+    assert (
+        "PDSA: Review results daily for one week"
+        in client.get(team + f"measure-{measure.pk}/").content.decode()
+    )
+    assert "PDSA: Review results daily" not in client.get(team + "vl-suppression/").content.decode()

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from improvement_world import improvement_of
-from qicop.improvement.models import PdsaCycle, PresentationEvidence
+from qicop.improvement.models import Measure, PdsaCycle, PresentationEvidence
 from qicop.indicators.models import NetworkIndicator
 from qicop.meetings.models import CasePresentation
 
@@ -76,7 +76,7 @@ def test_the_case_page_shows_the_team_the_chart_the_ramp_in_order_and_the_questi
         created_by=world.kim.user,
     )
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
 
     page = render_partial(world, case, "kim")
@@ -94,7 +94,8 @@ def test_the_case_page_shows_the_team_the_chart_the_ramp_in_order_and_the_questi
 def test_a_measure_without_data_says_why(world, work):
     case = kenya_case(world)
     unmapped = NetworkIndicator.objects.create(network=world.network, code="retention", name="Retention")
-    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=unmapped)
+    measure = Measure.objects.create(collaborative=work.kenya, indicator=unmapped)
+    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=measure)
 
     page = render_partial(world, case, "kim")
 
@@ -105,7 +106,7 @@ def test_a_measure_without_data_says_why(world, work):
 def test_another_countrys_member_sees_the_evidence_without_links_into_the_team_workspace(world, work):
     case = kenya_case(world)
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     page = render_partial(world, case, "henri")
     assert work.cycle.title in page and work.team.display_name in page
@@ -114,7 +115,7 @@ def test_another_countrys_member_sees_the_evidence_without_links_into_the_team_w
 def test_the_meeting_page_names_each_cases_evidence_in_the_same_number_of_queries(world, work):
     case = kenya_case(world)
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     client = world.client_for("kim")
     url = f"/n/vln/meetings/{world.meeting.pk}/"
@@ -128,7 +129,7 @@ def test_the_meeting_page_names_each_cases_evidence_in_the_same_number_of_querie
             meeting=world.meeting, country=country, deadline=world.meeting.start - timedelta(days=7)
         )
         PresentationEvidence.objects.create(
-            case_presentation=other, team=work.jacmel, measure=work.data.indicator
+            case_presentation=other, team=work.jacmel, measure=work.haiti_measure
         )
     with CaptureQueriesContext(connection) as three:
         assert client.get(url).content.decode().count("Evidence:") == 3

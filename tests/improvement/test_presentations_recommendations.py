@@ -38,7 +38,7 @@ def case(world, work, held):
         deadline=held.start - timedelta(days=7),
     )
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     return case
 

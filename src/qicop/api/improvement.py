@@ -271,7 +271,9 @@ def list_cycles(request, slug: Slug, collaborative_id: int, team_id: int):
     """A team's PDSA cycles, oldest first."""
     _viewer, team = _team(request, slug, collaborative_id, team_id)
     cycles = (
-        PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure").order_by("start", "id")
+        PdsaCycle.objects.filter(team=team)
+        .select_related("change_idea", "measure__indicator")
+        .order_by("start", "id")
     )
     return ShapedPage(cycles, lambda rows: [_cycle_out(c) for c in rows])
 

@@ -17,7 +17,7 @@ from qicop.charts.axes import axis_labels
 from qicop.charts.score_distribution import score_distribution
 from qicop.core.when import when
 from qicop.improvement import selectors
-from qicop.improvement.charts import team_chart
+from qicop.improvement.charts import measure_chart
 from qicop.improvement.collaboratives.services import add_months
 from qicop.improvement.models import SCORES, Collaborative, CollaborativeMeeting, PdsaCycle, TeamReport
 from qicop.indicators.models import DataValue
@@ -164,14 +164,14 @@ def _reached(value: float | None, collaborative: Collaborative) -> bool:
 def team_lines(user, collaborative: Collaborative, teams: list, *, today: date) -> list[TeamLine]:
     """Each team's chart of the key measure (through ``team_chart``) and its latest value against the aim.
     About seven queries a team (the chart pipeline's), plus one for all the teams' PDSA cycles."""
-    indicator = collaborative.key_measure
+    key = selectors.measures_of(collaborative)[0]
     cycles = defaultdict(list)
-    for cycle in PdsaCycle.objects.filter(team__in=teams).select_related("change_idea"):
+    for cycle in PdsaCycle.objects.filter(team__in=teams).select_related("change_idea", "measure"):
         cycles[cycle.team_id].append(cycle)
     lines = []
     for team in teams:
         team.collaborative = collaborative
-        result = team_chart(user, team, indicator, today=today, cycles=cycles[team.pk])
+        result = measure_chart(user, team, key, today=today, cycles=cycles[team.pk])
         line = TeamLine(team, result)
         if result.has_data:
             i, line.latest = _latest(result.values)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qicop.core.audit import audit
 from qicop.core.when import when
@@ -110,18 +111,55 @@ def _check_people(network: Network, country_ids: set[int], faculty) -> None:
 
 
 def _set_measures(collaborative: Collaborative, measures: list[tuple[NetworkIndicator, str]]) -> list[str]:
-    """Replace the measures; the key measure is always one (an outcome measure unless said otherwise)."""
+    """Set the network indicators the collaborative measures; the key measure is always one (an outcome
+    measure unless said otherwise). Rows that stay are updated, not replaced, so the PDSA cycles and case
+    presentations that name them keep them; one that cycles watch is not removed (a cycle's measure is part
+    of its plan, kept as recorded). Measures on data elements are left as they are."""
     if not any(indicator.pk == collaborative.key_measure_id for indicator, _kind in measures):
         measures = [(collaborative.key_measure, Measure.Kind.OUTCOME), *measures]
     outside = [i.name for i, _kind in measures if i.network_id != collaborative.network_id]
     if outside:
         raise ValidationError({"measures": _("Choose the network's indicators.")})
-    collaborative.measures.filter(indicator__isnull=False).delete()  # measures on data elements stay
-    Measure.objects.bulk_create(
-        Measure(collaborative=collaborative, indicator=indicator, kind=kind, order=order)
-        for order, (indicator, kind) in enumerate(measures)
+    existing = {m.indicator_id: m for m in collaborative.measures.filter(indicator__isnull=False)}
+    wanted = {indicator.pk for indicator, _kind in measures}
+    dropped = [m for indicator_id, m in existing.items() if indicator_id not in wanted]
+    watched = (
+        Measure.objects.filter(pk__in=[m.pk for m in dropped], cycles__isnull=False)
+        .select_related("indicator")
+        .annotate(watching=models.Count("cycles"))
+        .order_by("indicator__name")
     )
+    # Each under the indicator's own choice on the collaborative's form.
+    if problems := {f"measure_{m.indicator_id}": [_watched_message(m, m.watching)] for m in watched}:
+        raise ValidationError(problems)
+    Measure.objects.filter(pk__in=[m.pk for m in dropped]).delete()
+    changed, created = [], []
+    for order, (indicator, kind) in enumerate(measures):
+        row = existing.get(indicator.pk)
+        if row is None:
+            created.append(Measure(collaborative=collaborative, indicator=indicator, kind=kind, order=order))
+        elif (row.kind, row.order) != (kind, order):
+            row.kind, row.order = kind, order
+            changed.append(row)
+    # Measures on data elements keep their order, after the indicators.
+    elements = collaborative.measures.filter(indicator__isnull=True).order_by("order", "id")
+    for order, row in enumerate(elements, start=len(measures)):
+        if row.order != order:
+            row.order = order
+            changed.append(row)
+    Measure.objects.bulk_update(changed, ["kind", "order"])
+    Measure.objects.bulk_create(created)
     return [indicator.code for indicator, _kind in measures]
+
+
+def _watched_message(measure: Measure, count: int) -> str:
+    return ngettext(
+        "%(measure)s is the measure %(count)d PDSA cycle watches: it stays among the collaborative's "
+        "measures, since a cycle's plan is kept as it was recorded.",
+        "%(measure)s is the measure %(count)d PDSA cycles watch: it stays among the collaborative's "
+        "measures, since a cycle's plan is kept as it was recorded.",
+        count,
+    ) % {"measure": measure.title, "count": count}
 
 
 @transaction.atomic
