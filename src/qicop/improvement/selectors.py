@@ -63,6 +63,18 @@ def measures_of(collaborative: Collaborative) -> list[Measure]:
     return [key, *measures]
 
 
+def element_measure_for(collaborative: Collaborative, measure_id: int) -> Measure:
+    """A measure of ``collaborative`` on the country's data elements (404 otherwise: a network indicator's
+    is chosen on the collaborative's own form)."""
+    measure = (
+        measure_rows().filter(collaborative=collaborative, pk=measure_id, indicator__isnull=True).first()
+    )
+    if measure is None:
+        raise Http404("No such measure on data elements")
+    measure.collaborative = collaborative
+    return measure
+
+
 def collaborative_for(viewer: Viewer, network: Network, collaborative_id: int) -> Collaborative:
     collaborative = with_people(Collaborative.objects.filter(network=network, pk=collaborative_id)).first()
     if collaborative is None or not permissions.can_view_collaborative(viewer, collaborative):

@@ -347,6 +347,34 @@ def _element_problems(collaborative: Collaborative, elements: list[DataElement])
     ]
 
 
+def _element_errors(
+    collaborative: Collaborative,
+    *,
+    name: str,
+    numerator: DataElement | None,
+    denominator: DataElement | None,
+    factor: int,
+    exclude: Measure | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with a measure on data elements (adding one, or changing ``exclude``), by field."""
+    errors: dict[str, list[str]] = {}
+    taken = collaborative.measures.filter(indicator__isnull=True, name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if not name:
+        errors["name"] = [_("Name the measure.")]
+    elif taken.exists():
+        errors["name"] = [_("The collaborative already has a measure called %(name)s.") % {"name": name}]
+    if numerator is None:
+        errors["numerator"] = [_("Choose the data element the measure counts (its numerator).")]
+    for field, element in (("numerator", numerator), ("denominator", denominator)):
+        if element is not None and (problems := _element_problems(collaborative, [element])):
+            errors[field] = problems
+    if factor < 1:
+        errors["factor"] = [_("The factor is a whole number, 1 or more (100 for a percentage).")]
+    return errors
+
+
 @transaction.atomic
 def add_measure(
     *,
@@ -380,17 +408,9 @@ def add_measure(
             ]
     else:
         name = name.strip()
-        if not name:
-            errors["name"] = [_("Name the measure.")]
-        elif collaborative.measures.filter(indicator__isnull=True, name__iexact=name).exists():
-            errors["name"] = [_("The collaborative already has a measure called %(name)s.") % {"name": name}]
-        if numerator is None:
-            errors["numerator"] = [_("Choose the data element the measure counts (its numerator).")]
-        for field, element in (("numerator", numerator), ("denominator", denominator)):
-            if element is not None and (problems := _element_problems(collaborative, [element])):
-                errors[field] = problems
-        if factor < 1:
-            errors["factor"] = [_("The factor is a whole number, 1 or more (100 for a percentage).")]
+        errors = _element_errors(
+            collaborative, name=name, numerator=numerator, denominator=denominator, factor=factor
+        )
     if errors:
         raise ValidationError(errors)
     order = (collaborative.measures.aggregate(top=models.Max("order"))["top"] or 0) + 1
@@ -407,3 +427,77 @@ def add_measure(
     )
     audit(actor=actor, verb="collaborative.measure_add", target=collaborative, measure=measure.code)
     return measure
+
+
+@transaction.atomic
+def update_measure(
+    *,
+    actor,
+    measure: Measure,
+    kind: str,
+    name: str,
+    numerator: DataElement | None,
+    denominator: DataElement | None = None,
+    factor: int = 1,
+    improvement: str = Measure.Direction.UP,
+) -> Measure:
+    """Change a measure on the country's data elements, with ``add_measure``'s checks: its name (unique in
+    the collaborative), its elements (the country's own or the network's shared), its factor. The PDSA cycles
+    that watch it keep watching it: it is the same measure, computed afresh from the data. A network
+    indicator's measure is changed on the collaborative's form instead."""
+    if not measure.on_elements:
+        raise ValidationError(_("A network indicator's measure is chosen on the collaborative's own form."))
+    collaborative = measure.collaborative
+    name = name.strip()
+    errors = _element_errors(
+        collaborative, name=name, numerator=numerator, denominator=denominator, factor=factor, exclude=measure
+    )
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "kind": kind,
+        "name": name,
+        "numerator_id": numerator.pk,
+        "denominator_id": denominator.pk if denominator else None,
+        "factor": factor,
+        "improvement": improvement,
+    }
+    changed = sorted(
+        field.removesuffix("_id") for field, value in values.items() if getattr(measure, field) != value
+    )
+    measure.kind, measure.name, measure.numerator, measure.denominator = kind, name, numerator, denominator
+    measure.factor, measure.improvement = factor, improvement
+    measure.save()
+    if changed:
+        audit(
+            actor=actor,
+            verb="collaborative.measure_update",
+            target=collaborative,
+            measure=measure.code,
+            changed=changed,
+        )
+    return measure
+
+
+@transaction.atomic
+def remove_measure(*, actor, measure: Measure) -> None:
+    """Remove a measure on the country's data elements. Refused while PDSA cycles watch it, naming how many:
+    a cycle's measure is part of its plan, kept as recorded once the result is studied (the cycles are not
+    moved to another measure behind their teams' backs). Case presentations that showed it show no chart
+    then, and say why."""
+    if not measure.on_elements:
+        raise ValidationError(_("A network indicator's measure is chosen on the collaborative's own form."))
+    collaborative = measure.collaborative
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)  # no cycle starts watching meanwhile
+    watching = measure.cycles.count()
+    if watching:
+        raise ValidationError(_watched_message(measure, watching))
+    code, name = measure.code, measure.name
+    measure.delete()
+    audit(
+        actor=actor,
+        verb="collaborative.measure_remove",
+        target=collaborative,
+        measure=code,
+        name=name,
+    )

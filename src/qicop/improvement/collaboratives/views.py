@@ -175,6 +175,52 @@ def collaborative_measure_add(request, slug, collaborative_id):
 
 
 @login_required
+def collaborative_measure_edit(request, slug, collaborative_id, measure_id):
+    """Change a measure on the country's data elements: its name, elements, factor, direction, kind."""
+    _viewer, network, collaborative = _runner(request, slug, collaborative_id)
+    measure = selectors.element_measure_for(collaborative, measure_id)
+    form = MeasureForm(request.POST or None, collaborative=collaborative, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_measure(actor=request.user, measure=measure, **form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved: %(measure)s is charted afresh from the data.") % {"measure": measure.title}
+            )
+            return redirect(
+                "improvement:collaborative_detail", slug=network.slug, collaborative_id=collaborative.pk
+            )
+    return render(
+        request,
+        "improvement/collaboratives/measure_form.html",
+        {"network": network, "form": form, "collaborative": collaborative, "measure": measure},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def collaborative_measure_remove(request, slug, collaborative_id, measure_id):
+    _viewer, network, collaborative = _runner(request, slug, collaborative_id)
+    measure = selectors.element_measure_for(collaborative, measure_id)
+    try:
+        services.remove_measure(actor=request.user, measure=measure)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(
+            "improvement:collaborative_measure_edit",
+            slug=network.slug,
+            collaborative_id=collaborative.pk,
+            measure_id=measure.pk,
+        )
+    messages.success(request, _("The measure %(measure)s is removed.") % {"measure": measure.name})
+    return redirect("improvement:collaborative_detail", slug=network.slug, collaborative_id=collaborative.pk)
+
+
+@login_required
 @require_POST
 def collaborative_share(request, slug, collaborative_id):
     _viewer, network, collaborative = _runner(request, slug, collaborative_id)
@@ -204,7 +250,9 @@ def _picture_context(request, viewer, network, collaborative, *, with_reports=Fa
 def collaborative_detail(request, slug, collaborative_id):
     viewer, network, collaborative = _collaborative(request, slug, collaborative_id)
     context = _picture_context(request, viewer, network, collaborative)
-    context["measures"] = list(collaborative.measures.select_related("indicator"))
+    context["measures"] = list(
+        selectors.measure_rows().filter(collaborative=collaborative)[: selectors.MEASURE_LIMIT]
+    )
     return render(request, "improvement/collaboratives/detail.html", context)
 
 
