@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 
 from improvement_world import improvement_of
 from qicop.improvement.collaboratives.exports import COLUMNS
-from qicop.improvement.models import Collaborative, CollaborativeMeeting
+from qicop.improvement.models import Collaborative, CollaborativeMeeting, PdsaCycle
 from qicop.meetings.models import Meeting
 
 LIST = "/n/vln/improvement/"
@@ -88,8 +89,91 @@ def test_the_picture_reads_a_pinned_number_of_queries(world, django_assert_max_n
     work = improvement_of(world)
     client = world.client_for("faith")
     client.get(f"{LIST}{work.kenya.pk}/")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(24):
         assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
+
+
+def _on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.carla.user,
+        collaborative=collaborative,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )
+
+
+def test_the_picture_and_its_report_show_each_teams_other_measures_data_elements_too(world):
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    client = world.client_for("faith")
+    for path in (f"{LIST}{work.kenya.pk}/", f"{LIST}{work.kenya.pk}/report/"):
+        page = client.get(path).content.decode()
+        section = page.split("The other measures, team by team")[1].split("</table>")[0]
+        assert "Suppressed among tested" in section and "QI score" in section, path
+        assert re.search(r"<td>8[0-2]\.0&nbsp;% <span class=\"muted\">\w+ \d{4}</span></td>", section), (
+            section
+        )
+        assert '<span class="muted">no data yet</span>' in section
+
+
+def test_each_other_measure_costs_the_picture_a_pinned_number_of_queries_a_team(
+    world, django_assert_max_num_queries
+):
+    """A measure on data elements is charted for each team (three queries: the chart pipeline's without an
+    indicator's mapping, saved settings and notes), plus at most one to say why it has no value."""
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    client = world.client_for("faith")
+    client.get(f"{LIST}{work.kenya.pk}/")
+    with django_assert_max_num_queries(24 + 3 + 1):
+        assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
+
+
+def _links(page: str) -> set[str]:
+    return {href for href in re.findall(r'href="(/[^"#?]*)', page) if not href.startswith("/static/")}
+
+
+def test_an_observer_is_never_linked_from_a_shared_picture_to_a_page_they_cannot_open(world):
+    work = improvement_of(world)
+    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    session = Meeting.objects.create(
+        network=world.network,
+        title="Session d'apprentissage 1",
+        start=datetime(2031, 1, 10, 9, tzinfo=UTC),
+        end=datetime(2031, 1, 10, 12, tzinfo=UTC),
+    )
+    CollaborativeMeeting.objects.create(collaborative=work.haiti, meeting=session, role="learning_session")
+    PdsaCycle.objects.create(
+        team=work.jacmel,
+        change_idea=work.idea,
+        title="Revue quotidienne",
+        objective="?",
+        start=work.start,
+        end=work.start,
+        decision="adopt",
+        decided_on=work.start,
+        created_by=world.henri.user,
+    )
+    olga, henri = world.client_for("olga"), world.client_for("henri")
+    workspace = f"{LIST}{work.haiti.pk}/teams/{work.jacmel.pk}/"
+    for path in (f"{LIST}{work.haiti.pk}/", f"{LIST}{work.haiti.pk}/report/"):
+        page = olga.get(path).content.decode()
+        assert "Jacmel" in page and "Session d&#x27;apprentissage 1" in page and "Supprimés" in page
+        assert workspace not in page and f"/meetings/{session.pk}/" not in page, path
+        for link in _links(page):
+            assert olga.get(link).status_code not in (403, 404), (path, link)
+        linked = henri.get(path).content.decode()  # a participant of the network opens them all
+        assert workspace in linked and f"/meetings/{session.pk}/" in linked
 
 
 def test_an_observer_reads_why_a_shared_collaboratives_teams_have_no_chart(world):

@@ -31,6 +31,7 @@ from qicop.improvement.collaboratives.forms import (
 )
 from qicop.improvement.collaboratives.picture import picture
 from qicop.integrations import spreadsheet
+from qicop.meetings.permissions import can_see_meetings
 from qicop.network.selectors import network_page
 
 
@@ -242,7 +243,9 @@ def _picture_context(request, viewer, network, collaborative, *, with_reports=Fa
         "picture": picture(request.user, collaborative, with_reports=with_reports),
         "change_package": render_markdown(collaborative.change_package),
         "can_run": permissions.can_run(viewer, collaborative),
+        # Observers see the picture, not the teams' workspaces nor the meetings' pages: no links to them.
         "can_see_workspaces": permissions.can_view_workspaces(viewer, collaborative),
+        "may_see_meetings": can_see_meetings(viewer, network),
     }
 
 
@@ -250,9 +253,7 @@ def _picture_context(request, viewer, network, collaborative, *, with_reports=Fa
 def collaborative_detail(request, slug, collaborative_id):
     viewer, network, collaborative = _collaborative(request, slug, collaborative_id)
     context = _picture_context(request, viewer, network, collaborative)
-    context["measures"] = list(
-        selectors.measure_rows().filter(collaborative=collaborative)[: selectors.MEASURE_LIMIT]
-    )
+    context["measures"] = context["picture"].measures
     return render(request, "improvement/collaboratives/detail.html", context)
 
 
