@@ -238,23 +238,20 @@ def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):
     work = improvement_of(world)
     response = world.client_for("kim").get(f"{LIST}{work.kenya.pk}/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert (
-        rows[0]
-        == COLUMNS
-        == [
-            "team",
-            "org_unit",
-            "month",
-            "status",
-            "self_score",
-            "coach_score",
-            "suggested_score",
-            "tested",
-            "learned",
-            "barriers",
-            "help_needed",
-        ]
-    )
+    assert rows[0] == [*COLUMNS, "Viral suppression"]  # then a column a measure
+    assert COLUMNS == [
+        "team",
+        "org_unit",
+        "month",
+        "status",
+        "self_score",
+        "coach_score",
+        "suggested_score",
+        "tested",
+        "learned",
+        "barriers",
+        "help_needed",
+    ]
     (row,) = rows[1:]
     assert row[:5] == [
         "Nakuru Level 5 Hospital",
@@ -264,6 +261,7 @@ def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):
         "2.0",
     ]
     assert row[7] == "Daily review of results."
+    assert row[11] == "80.00"  # Nakuru's first month: 80 suppressed of 100 tested, from the data
 
 
 def test_the_xlsx_export_has_the_same_columns(world):
@@ -271,7 +269,30 @@ def test_the_xlsx_export_has_the_same_columns(world):
     response = world.client_for("carla").get(f"{LIST}{work.kenya.pk}/export.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert list(rows[0]) == COLUMNS and rows[1][2] == f"{work.start:%Y-%m}"
+    assert list(rows[0]) == [*COLUMNS, "Viral suppression"] and rows[1][2] == f"{work.start:%Y-%m}"
+    assert rows[1][11] == Decimal("80.00")  # a number, not text
+
+
+def _csv(client, path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(client.get(path).content.decode("utf-8-sig"))))
+
+
+def test_the_export_reads_every_measure_in_each_report_month_or_says_why_it_has_no_value(world):
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    (row,) = _csv(world.client_for("kim"), f"{LIST}{work.kenya.pk}/export.csv")
+    assert row["Viral suppression"] == row["Suppressed among tested"] == "80.00"
+    assert row["QI score"] == "no data yet"
+    # Haiti has not published Jacmel's months: a Kenyan's export says so, the coordinator's has the values.
+    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    _jacmel_reported(work)
+    (row,) = _csv(world.client_for("kim"), f"{LIST}{work.haiti.pk}/export.csv")
+    assert row["Viral suppression"] == row["Supprimés"] == "not published"
+    (row,) = _csv(world.client_for("carla"), f"{LIST}{work.haiti.pk}/export.csv")
+    assert (row["Viral suppression"], row["Supprimés"]) == ("80.00", "48.00")
 
 
 def test_observers_may_not_export_a_shared_collaboratives_workspaces(world):

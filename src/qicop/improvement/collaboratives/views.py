@@ -290,19 +290,21 @@ def _exporter(request, slug, collaborative_id):
 @login_required
 def collaborative_export_csv(request, slug, collaborative_id):
     collaborative = _exporter(request, slug, collaborative_id)
+    columns, measures = exports.columns(collaborative)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="collaborative-{collaborative.pk}-reports.csv"'
-    spreadsheet.write_people_csv(exports.report_rows(collaborative), response, columns=exports.COLUMNS)
+    rows = exports.report_rows(request.user, collaborative, measures)
+    spreadsheet.write_people_csv(rows, response, columns=columns)
     return response
 
 
 @login_required
 def collaborative_export_xlsx(request, slug, collaborative_id):
     collaborative = _exporter(request, slug, collaborative_id)
+    columns, measures = exports.columns(collaborative)
     spooled = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - streamed back
-    spreadsheet.write_people_xlsx(
-        exports.report_rows(collaborative), spooled, columns=exports.COLUMNS, title="reports"
-    )
+    rows = exports.report_rows(request.user, collaborative, measures)
+    spreadsheet.write_people_xlsx(rows, spooled, columns=columns, title="reports")
     spooled.seek(0)
     return FileResponse(
         spooled,

@@ -78,11 +78,12 @@ class MeasureReading:
         return self.measure.title
 
 
-def measure_charts(user, team: Team, month: date, cycles=None) -> list[tuple[Measure, object]]:
+def measure_charts(user, team: Team, month: date, cycles=None, measures=None) -> list[tuple[Measure, object]]:
     """(measure, chart up to ``month``) for each of the collaborative's measures, network indicators and the
-    country's data elements alike (the key measure first): what a report's measures and its suggested score
-    are read from."""
-    measures = selectors.measures_of(team.collaborative)
+    country's data elements alike (the key measure first; ``measures`` where the caller has them): what a
+    report's measures and its suggested score are read from."""
+    if measures is None:
+        measures = selectors.measures_of(team.collaborative)
     if cycles is None:
         cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure"))
     until = calendar.next_month(month)  # the chart's last complete month is the month reported on
