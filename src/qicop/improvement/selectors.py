@@ -54,7 +54,12 @@ def measure_rows() -> QuerySet[Measure]:
 def measures_of(collaborative: Collaborative) -> list[Measure]:
     """The collaborative's measures, network indicators and the country's data elements alike, the key
     measure first (unsaved when no row holds it: a collaborative made outside the services). One query."""
-    measures = list(measure_rows().filter(collaborative=collaborative)[:MEASURE_LIMIT])
+    return key_first(collaborative, list(measure_rows().filter(collaborative=collaborative)[:MEASURE_LIMIT]))
+
+
+def key_first(collaborative: Collaborative, measures: list[Measure]) -> list[Measure]:
+    """``measures`` (the collaborative's, in their order) with the key measure first."""
+    measures = list(measures)
     key = next((m for m in measures if m.indicator_id == collaborative.key_measure_id), None)
     if key is None:
         key = Measure(collaborative=collaborative, indicator=collaborative.key_measure)
