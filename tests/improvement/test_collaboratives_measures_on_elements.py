@@ -175,6 +175,19 @@ def test_a_pdsa_cycle_is_drawn_on_the_chart_of_the_measure_it_watches_and_not_on
     assert "PDSA: Review results daily" not in client.get(team + "vl-suppression/").content.decode()
 
 
+def test_an_adopted_change_on_a_measure_on_data_elements_is_marked_but_proposes_no_phase(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure, work.cycle.decision, work.cycle.decided_on = measure, "adopt", work.cycle.end
+    work.cycle.save()
+    page = world.client_for("faith").get(
+        f"/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/charts/measure-{measure.pk}/"
+    )
+    text = page.content.decode()
+    assert f"Adopted: {work.idea.title}" in text  # drawn on the chart
+    assert "A new phase after an adopted change" not in text  # phases are saved per network indicator
+
+
 # --- changing and removing one -------------------------------------------------------------------------
 
 

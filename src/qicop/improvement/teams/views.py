@@ -260,8 +260,9 @@ def team_chart_page(request, slug, collaborative_id, team_id, indicator_code):
             "svg_narrow": result.drawing(width=360, height=280).to_svg() if result.has_data else "",
             "rows": list(zip(result.periods, result.rows(), strict=True)) if result.has_data else [],
             "why": "" if result.has_data else team_selectors.why_no_data(request.user, team, result),
+            # Phases are saved per network indicator: a measure on data elements has none to propose.
             "phase_months": [(month_id(m), m) for m in adopted if month_id(m) not in phases]
-            if can_edit
+            if can_edit and not measure.on_elements
             else [],
             "may_set_phases": not measure.on_elements and can_edit_chart(request.user, team.org_unit),
         },
