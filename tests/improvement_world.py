@@ -2,8 +2,9 @@
 
 Kenya runs a viral-load collaborative (not shared with the network) with one team at Nakuru Level 5
 Hospital: Kim is on the team, Dan coaches it, Faith (Kenya's focal point) runs the collaborative. The team
-tests one change idea in one PDSA cycle and has filed one monthly report. Haiti runs a shared collaborative
-with a team at Jacmel. The data behind the charts is viral_load_world's (36 months, Kenya published).
+tests one change idea in one PDSA cycle (watching the key measure, ``measure``) and has filed one monthly
+report. Haiti runs a shared collaborative with a team at Jacmel (its key measure: ``haiti_measure``). The
+data behind the charts is viral_load_world's (36 months, Kenya published).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class ImprovementWorld:
             created_by=world.faith.user,
         )
         self.kenya.faculty.set([world.faith])
-        Measure.objects.create(collaborative=self.kenya, indicator=data.indicator)
+        # The key measure, as a measure of the collaborative (the services always make it one).
+        self.measure = Measure.objects.create(collaborative=self.kenya, indicator=data.indicator)
         from qicop.indicators.models import OrgUnit
 
         self.nakuru_unit = OrgUnit.objects.get(uid="NakuruHosp1")
@@ -74,7 +76,7 @@ class ImprovementWorld:
             title="Review results daily for one week",
             objective="Can one clinician review every result the day it arrives?",
             prediction="All results reviewed within a day; five clients recalled.",
-            measure=data.indicator,
+            measure=self.measure,
             start=first,
             end=date(first.year, first.month, 8),
             created_by=world.kim.user,
@@ -100,6 +102,7 @@ class ImprovementWorld:
             shared=True,
             created_by=world.carla.user,
         )
+        self.haiti_measure = Measure.objects.create(collaborative=self.haiti, indicator=data.indicator)
         self.jacmel = Team.objects.create(
             collaborative=self.haiti, org_unit=OrgUnit.objects.get(uid="JacmelHosp1"), lead=world.henri
         )

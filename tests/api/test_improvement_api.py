@@ -79,8 +79,70 @@ def test_a_teams_cycles_and_reports_carry_their_content(world):
     cycles = get(world, "kim", base + "/cycles").json()["items"]
     assert cycles[0]["title"] == "Review results daily for one week"
     assert cycles[0]["change_idea_title"] == work.idea.title and cycles[0]["measure"] == "vl-suppression"
+    assert cycles[0]["measure_name"] == "Viral suppression"
     reports = get(world, "kim", base + "/reports").json()["items"]
     assert reports[0]["month"] == work.start.isoformat() and Decimal(reports[0]["score"]) == Decimal("2.0")
+
+
+def _on_elements(work, name, numerator, denominator=None, factor=1, improvement="up"):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+        improvement=improvement,
+    )
+
+
+def test_collaborative_and_team_endpoints_list_their_measures_of_both_kinds(world):
+    work = improvement_of(world)
+    counted = _on_elements(work, "Clients not suppressed", work.data.vl_suppressed, improvement="down")
+    share = _on_elements(work, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100)
+    key = {
+        "id": work.measure.pk,
+        "name": "Viral suppression",
+        "code": "vl-suppression",
+        "kind": "outcome",
+        "source": "indicator",
+        "key": True,
+        "indicator": "vl-suppression",
+        "numerator": None,
+        "denominator": None,
+        "factor": 100,
+        "direction": "up",
+    }
+    on_elements = {"source": "data_elements", "key": False, "indicator": None, "kind": "process"}
+    expected = [
+        key,
+        on_elements
+        | {"id": counted.pk, "name": "Clients not suppressed", "code": f"measure-{counted.pk}"}
+        | {"numerator": "VlSupp0001a", "denominator": None, "factor": 1, "direction": "down"},
+        on_elements
+        | {"id": share.pk, "name": "Suppressed among tested", "code": f"measure-{share.pk}"}
+        | {"numerator": "VlSupp0001a", "denominator": "VlTested01a", "factor": 100, "direction": "up"},
+    ]
+    k, t = work.kenya.pk, work.team.pk
+    assert get(world, "kim", f"/collaboratives/{k}").json()["measures"] == expected
+    assert get(world, "kim", f"/collaboratives/{k}/teams/{t}").json()["measures"] == expected
+    listed = {c["id"]: c["measures"] for c in get(world, "kim", "/collaboratives").json()["items"]}
+    assert listed[k] == expected
+    assert [m["name"] for m in listed[work.haiti.pk]] == ["Viral suppression"]
+
+
+def test_a_cycle_names_the_measure_it_watches_on_data_elements_too(world):
+    work = improvement_of(world)
+    counted = _on_elements(work, "Clients suppressed", work.data.vl_suppressed)
+    work.cycle.measure = counted
+    work.cycle.save()
+    (cycle,) = get(world, "kim", f"/collaboratives/{work.kenya.pk}/teams/{work.team.pk}/cycles").json()[
+        "items"
+    ]
+    assert (cycle["measure"], cycle["measure_name"]) == (f"measure-{counted.pk}", "Clients suppressed")
 
 
 def test_draft_reports_are_for_the_team_and_scores_only_for_submitted_reports(world):
@@ -231,11 +293,12 @@ def test_a_teams_cycles_take_a_fixed_number_of_queries(world, django_assert_max_
 
 def _busier(work, world, count):
     """``count`` more of everything the one-object endpoints read: faculty, team members, reports of the
-    team, and teams whose cycles test the Kenyan idea."""
+    team, teams whose cycles test the Kenyan idea, and measures on data elements."""
     from qicop.indicators.models import OrgUnit
 
     work.kenya.faculty.add(world.dan, world.kim)
     for n in range(count):
+        _on_elements(work, f"Measure {n}", work.data.vl_suppressed, work.data.vl_tested if n % 2 else None)
         TeamMember.objects.create(team=work.team, name=f"Person {n}", role="Nurse")
         month = date(work.start.year + (work.start.month + n) // 12, (work.start.month + n) % 12 + 1, 1)
         TeamReport.objects.create(team=work.team, month=month, status="submitted", self_score=Decimal("3.0"))
@@ -256,11 +319,12 @@ def _busier(work, world, count):
 
 
 #: The one-object endpoints and the reports list, with the most queries each may take (whatever the
-#: number of faculty, members, reports or teams that tested the idea). Six of them are the request's own
-#: (session, user, member, viewer's member and roles, network).
+#: number of faculty, members, reports, measures or teams that tested the idea). Six of them are the
+#: request's own (session, user, member, viewer's member and roles, network); a collaborative's and a team's
+#: measures are one more.
 PINNED = {
-    "/collaboratives/{k}": 9,
-    "/collaboratives/{k}/teams/{t}": 12,
+    "/collaboratives/{k}": 10,
+    "/collaboratives/{k}/teams/{t}": 13,
     "/collaboratives/{k}/teams/{t}/reports?page_size=25": 13,
     "/change-ideas/{i}": 10,
 }

@@ -211,7 +211,7 @@ def test_a_peers_story_is_the_feeds_its_pdsa_cycles_and_change_ideas(coaches):
         team=improvement.jacmel,
         change_idea=idea,
         title="Reminders for one clinic day",
-        measure=improvement.data.indicator,
+        measure=improvement.haiti_measure,
         start=start,
         end=start + timedelta(days=14),
         created_by=world.henri.user,

@@ -66,6 +66,28 @@ def test_the_ramps_are_grouped_by_country_with_each_decision_in_words(world):
     assert "No data you may see for this team" not in page
 
 
+def test_for_an_idea_without_an_indicator_the_chart_after_adoption_is_of_the_measure_the_cycle_watched(world):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    work = improvement_of(world)
+    work.idea.indicator = None
+    work.idea.save()
+    work.cycle.measure = add_measure(
+        actor=world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name="Suppressed among tested",
+        numerator=work.data.vl_suppressed,
+        denominator=work.data.vl_tested,
+        factor=100,
+    )
+    work.cycle.decision, work.cycle.decided_on, work.cycle.stage = "adopt", work.start, "done"
+    work.cycle.save()
+    page = page_of(world, "kim", work.idea).content.decode()
+    after = page.split("After adoption")[1]
+    assert "— Suppressed among tested ·" in after and "<svg" in after
+
+
 def test_charts_after_adoption_are_bounded_to_six(world):
     from qicop.improvement.changes.selectors import MAX_CHARTS, adoptions, ramps_of
     from qicop.network.permissions import viewer_for

@@ -123,3 +123,41 @@ def test_sharing_is_one_click_for_those_who_run_it_and_refused_to_others(world):
     work.kenya.refresh_from_db()
     assert work.kenya.shared
     assert world.client_for("henri").get(f"/n/vln/improvement/{work.kenya.pk}/").status_code == 200
+
+
+def _edited(work) -> dict:
+    typed = _typed(work, name=work.kenya.name, start=f"{work.kenya.start:%Y-%m-%d}")
+    return typed | {"end": f"{work.kenya.end:%Y-%m-%d}", "aim_date": f"{work.kenya.end:%Y-%m-%d}"}
+
+
+def test_editing_the_collaborative_keeps_the_measures_its_pdsa_cycles_watch(world):
+    work = improvement_of(world)
+    path = f"/n/vln/improvement/{work.kenya.pk}/edit/"
+    assert world.client_for("faith").post(path, _edited(work) | {"topic": "VL"}).status_code == 302
+    work.cycle.refresh_from_db()
+    assert work.cycle.measure_id == work.measure.pk  # the same row, not a new one
+
+
+def test_an_indicator_that_pdsa_cycles_watch_stays_a_measure_of_the_collaborative(world):
+    from qicop.indicators.models import NetworkIndicator
+
+    work = improvement_of(world)
+    ltfu = NetworkIndicator.objects.create(network=world.network, code="ltfu", name="Lost to follow-up")
+    watched = Measure.objects.create(collaborative=work.kenya, indicator=ltfu, kind="balancing", order=1)
+    work.cycle.measure = watched
+    work.cycle.save()
+    path = f"/n/vln/improvement/{work.kenya.pk}/edit/"
+    response = world.client_for("faith").post(path, _edited(work) | {"name": "Renamed"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Lost to follow-up is the measure 1 PDSA cycle watches: it stays among the collaborative&#x27;s "
+        "measures, since a cycle&#x27;s plan is kept as it was recorded." in page
+    )
+    assert 'value="Renamed"' in page
+    work.kenya.refresh_from_db()
+    assert work.kenya.name != "Renamed" and Measure.objects.filter(pk=watched.pk).exists()
+    kept = _edited(work) | {"name": "Renamed", f"measure_{ltfu.pk}": "process"}
+    assert world.client_for("faith").post(path, kept).status_code == 302
+    watched.refresh_from_db()
+    assert watched.kind == "process"

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from improvement_world import improvement_of
+from qicop.core.models import AuditEntry
 from qicop.improvement.charts import measure_chart, team_chart
 from qicop.improvement.collaboratives import services
 from qicop.improvement.models import Measure
@@ -155,6 +156,179 @@ def test_a_monthly_report_reads_the_measure_on_data_elements_from_the_data(world
     work = improvement_of(world)
     _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
     charts = reports.measure_charts(world.kim.user, work.team, work.start)
-    readings = {r.indicator.name: r for r in reports.month_measures(work.team, work.start, charts)}
+    readings = {r.name: r for r in reports.month_measures(work.team, work.start, charts)}
     assert readings["Suppressed among tested"].value
     assert readings["Suppressed among tested"].value == readings["Viral suppression"].value
+
+
+def test_a_pdsa_cycle_is_drawn_on_the_chart_of_the_measure_it_watches_and_not_on_the_others(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure = measure
+    work.cycle.save()
+    team = f"/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/charts/"
+    client = world.client_for("kim")
+    assert (
+        "PDSA: Review results daily for one week"
+        in client.get(team + f"measure-{measure.pk}/").content.decode()
+    )
+    assert "PDSA: Review results daily" not in client.get(team + "vl-suppression/").content.decode()
+
+
+def test_an_adopted_change_on_a_measure_on_data_elements_is_marked_but_proposes_no_phase(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure, work.cycle.decision, work.cycle.decided_on = measure, "adopt", work.cycle.end
+    work.cycle.save()
+    page = world.client_for("faith").get(
+        f"/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/charts/measure-{measure.pk}/"
+    )
+    text = page.content.decode()
+    assert f"Adopted: {work.idea.title}" in text  # drawn on the chart
+    assert "A new phase after an adopted change" not in text  # phases are saved per network indicator
+
+
+# --- changing and removing one -------------------------------------------------------------------------
+
+
+def _edit_url(work, measure) -> str:
+    return f"/n/vln/improvement/{work.kenya.pk}/measures/{measure.pk}/edit/"
+
+
+def _remove_url(work, measure) -> str:
+    return f"/n/vln/improvement/{work.kenya.pk}/measures/{measure.pk}/remove/"
+
+
+def _edit(world, work, measure, persona="faith", **fields):
+    data = {"name": "Suppressed among tested", "numerator": "VlSupp0001a", "denominator": "VlTested01a"}
+    data |= {"factor": "100", "improvement": "up", "kind": "process"} | fields
+    return world.client_for(persona).post(_edit_url(work, measure), data)
+
+
+def test_the_collaboratives_page_lists_each_measure_in_words_with_a_link_to_change_it(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    page = world.client_for("faith").get(f"/n/vln/improvement/{work.kenya.pk}/").content.decode()
+    assert "network indicator vl-suppression" in page
+    assert "data elements: Viral load suppressed divided by Viral load tested, times 100" in page
+    assert f'href="{_edit_url(work, measure)}"' in page
+    assert (
+        _edit_url(work, measure)
+        not in world.client_for("kim").get(f"/n/vln/improvement/{work.kenya.pk}/").content.decode()
+    )
+
+
+def test_the_change_form_shows_the_measure_as_stored(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    page = world.client_for("faith").get(_edit_url(work, measure)).content.decode()
+    assert 'value="Suppressed among tested"' in page
+    assert 'value="VlSupp0001a"' in page and 'value="VlTested01a"' in page and 'value="100"' in page
+    assert 'name="indicator"' not in page  # an indicator's measure is chosen on the collaborative's form
+    assert f'action="{_remove_url(work, measure)}"' in page
+
+
+def test_the_focal_point_changes_a_measure_and_the_cycles_that_watch_it_keep_it(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure = measure
+    work.cycle.save()
+    response = _edit(
+        world, work, measure, name="Suppressed (count)", denominator="", factor="1", improvement="down"
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.name, measure.denominator, measure.factor, measure.improvement) == (
+        "Suppressed (count)",
+        None,
+        1,
+        "down",
+    )
+    work.cycle.refresh_from_db()
+    assert work.cycle.measure == measure
+    entry = AuditEntry.objects.get(verb="collaborative.measure_update")
+    assert entry.data["changed"] == ["denominator", "factor", "improvement", "name"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"numerator": "HT_VL_SUPP"}, "Charge virale supprimée is kept by Haiti, not Kenya"),
+        ({"numerator": "VL_SUPRESSED"}, "No data element VL_SUPRESSED"),
+        ({"numerator": ""}, "Choose the data element the measure counts (its numerator)."),
+        ({"name": "  "}, "Name the measure."),
+        (
+            {"name": "clients suppressed"},
+            "The collaborative already has a measure called clients suppressed.",
+        ),
+        ({"factor": "0"}, "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_the_change_form_refuses_what_the_add_form_refuses_and_keeps_what_was_typed(world, fields, message):
+    work = improvement_of(world)
+    _haitian_element(world)
+    _add(work, name="Clients suppressed", numerator=work.data.vl_suppressed)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    response = _edit(world, work, measure, **{"denominator": "viral load tested"} | fields)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400
+    assert message in page
+    assert 'value="viral load tested"' in page  # what was typed, not what is stored
+    measure.refresh_from_db()
+    assert (measure.name, measure.numerator, measure.factor) == (
+        "Suppressed among tested",
+        work.data.vl_suppressed,
+        100,
+    )
+
+
+def test_removing_a_measure_leaves_the_presentations_that_showed_it_without_a_chart(world):
+    from qicop.improvement.models import PresentationEvidence
+    from qicop.meetings.models import CasePresentation
+
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed)
+    case = CasePresentation.objects.create(
+        meeting=world.meeting, country=world.kenya, deadline=world.meeting.start
+    )
+    evidence = PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=measure)
+    response = world.client_for("faith").post(_remove_url(work, measure))
+    assert response.status_code == 302 and response["Location"] == f"/n/vln/improvement/{work.kenya.pk}/"
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    evidence.refresh_from_db()
+    assert evidence.measure is None
+    assert AuditEntry.objects.filter(verb="collaborative.measure_remove").exists()
+
+
+def test_a_measure_that_pdsa_cycles_watch_is_not_removed_and_the_page_says_why(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed, denominator=work.data.vl_tested)
+    work.cycle.measure = measure
+    work.cycle.save()
+    client = world.client_for("faith")
+    response = client.post(_remove_url(work, measure))
+    assert response.status_code == 302 and response["Location"] == _edit_url(work, measure)
+    page = client.get(response["Location"]).content.decode().replace("&#x27;", "'")
+    assert (
+        "Suppressed among tested is the measure 1 PDSA cycle watches: it stays among the collaborative's "
+        "measures, since a cycle's plan is kept as it was recorded." in page
+    )
+    assert Measure.objects.filter(pk=measure.pk).exists()
+
+
+def test_only_those_who_run_the_collaborative_change_or_remove_a_measure(world):
+    work = improvement_of(world)
+    measure = _add(work, numerator=work.data.vl_suppressed)
+    kim = world.client_for("kim")
+    assert kim.get(_edit_url(work, measure)).status_code == 403
+    assert _edit(world, work, measure, "kim", name="Mine").status_code == 403
+    assert kim.post(_remove_url(work, measure)).status_code == 403
+    assert world.client_for("henri").post(_remove_url(work, measure)).status_code == 404
+    assert world.client_for("carla").get(_edit_url(work, measure)).status_code == 200
+    assert Measure.objects.get(pk=measure.pk).name == "Suppressed among tested"
+
+
+def test_a_network_indicators_measure_has_no_change_page(world):
+    work = improvement_of(world)
+    assert world.client_for("faith").get(_edit_url(work, work.measure)).status_code == 404
+    assert world.client_for("faith").post(_remove_url(work, work.measure)).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 
 from improvement_world import improvement_of
 from qicop.improvement.collaboratives.exports import COLUMNS
-from qicop.improvement.models import Collaborative, CollaborativeMeeting
+from qicop.improvement.models import Collaborative, CollaborativeMeeting, PdsaCycle
 from qicop.meetings.models import Meeting
 
 LIST = "/n/vln/improvement/"
@@ -83,13 +84,96 @@ def test_the_picture_shows_the_aim_each_teams_chart_on_one_scale_the_scores_and_
 
 
 def test_the_picture_reads_a_pinned_number_of_queries(world, django_assert_max_num_queries):
-    """One team: the page's own reads, the team list's (a fixed four, teams/_team_list.html), and the chart
-    pipeline's (about seven a team, see picture.py)."""
+    """One team: the page's own reads (the collaborative's measures among them), the team list's (a fixed
+    four, teams/_team_list.html), and the chart pipeline's (about seven a team, see picture.py)."""
     work = improvement_of(world)
     client = world.client_for("faith")
     client.get(f"{LIST}{work.kenya.pk}/")
     with django_assert_max_num_queries(24):
         assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
+
+
+def _on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.carla.user,
+        collaborative=collaborative,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )
+
+
+def test_the_picture_and_its_report_show_each_teams_other_measures_data_elements_too(world):
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    client = world.client_for("faith")
+    for path in (f"{LIST}{work.kenya.pk}/", f"{LIST}{work.kenya.pk}/report/"):
+        page = client.get(path).content.decode()
+        section = page.split("The other measures, team by team")[1].split("</table>")[0]
+        assert "Suppressed among tested" in section and "QI score" in section, path
+        assert re.search(r"<td>8[0-2]\.0&nbsp;% <span class=\"muted\">\w+ \d{4}</span></td>", section), (
+            section
+        )
+        assert '<span class="muted">no data yet</span>' in section
+
+
+def test_each_other_measure_costs_the_picture_a_pinned_number_of_queries_a_team(
+    world, django_assert_max_num_queries
+):
+    """A measure on data elements is charted for each team (three queries: the chart pipeline's without an
+    indicator's mapping, saved settings and notes), plus at most one to say why it has no value."""
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    client = world.client_for("faith")
+    client.get(f"{LIST}{work.kenya.pk}/")
+    with django_assert_max_num_queries(24 + 3 + 1):
+        assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
+
+
+def _links(page: str) -> set[str]:
+    return {href for href in re.findall(r'href="(/[^"#?]*)', page) if not href.startswith("/static/")}
+
+
+def test_an_observer_is_never_linked_from_a_shared_picture_to_a_page_they_cannot_open(world):
+    work = improvement_of(world)
+    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    session = Meeting.objects.create(
+        network=world.network,
+        title="Session d'apprentissage 1",
+        start=datetime(2031, 1, 10, 9, tzinfo=UTC),
+        end=datetime(2031, 1, 10, 12, tzinfo=UTC),
+    )
+    CollaborativeMeeting.objects.create(collaborative=work.haiti, meeting=session, role="learning_session")
+    PdsaCycle.objects.create(
+        team=work.jacmel,
+        change_idea=work.idea,
+        title="Revue quotidienne",
+        objective="?",
+        start=work.start,
+        end=work.start,
+        decision="adopt",
+        decided_on=work.start,
+        created_by=world.henri.user,
+    )
+    olga, henri = world.client_for("olga"), world.client_for("henri")
+    workspace = f"{LIST}{work.haiti.pk}/teams/{work.jacmel.pk}/"
+    for path in (f"{LIST}{work.haiti.pk}/", f"{LIST}{work.haiti.pk}/report/"):
+        page = olga.get(path).content.decode()
+        assert "Jacmel" in page and "Session d&#x27;apprentissage 1" in page and "Supprimés" in page
+        assert workspace not in page and f"/meetings/{session.pk}/" not in page, path
+        for link in _links(page):
+            assert olga.get(link).status_code not in (403, 404), (path, link)
+        linked = henri.get(path).content.decode()  # a participant of the network opens them all
+        assert workspace in linked and f"/meetings/{session.pk}/" in linked
 
 
 def test_an_observer_reads_why_a_shared_collaboratives_teams_have_no_chart(world):
@@ -154,23 +238,20 @@ def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):
     work = improvement_of(world)
     response = world.client_for("kim").get(f"{LIST}{work.kenya.pk}/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert (
-        rows[0]
-        == COLUMNS
-        == [
-            "team",
-            "org_unit",
-            "month",
-            "status",
-            "self_score",
-            "coach_score",
-            "suggested_score",
-            "tested",
-            "learned",
-            "barriers",
-            "help_needed",
-        ]
-    )
+    assert rows[0] == [*COLUMNS, "Viral suppression"]  # then a column a measure
+    assert COLUMNS == [
+        "team",
+        "org_unit",
+        "month",
+        "status",
+        "self_score",
+        "coach_score",
+        "suggested_score",
+        "tested",
+        "learned",
+        "barriers",
+        "help_needed",
+    ]
     (row,) = rows[1:]
     assert row[:5] == [
         "Nakuru Level 5 Hospital",
@@ -180,6 +261,7 @@ def test_the_csv_export_has_one_row_per_team_and_month_with_the_scores(world):
         "2.0",
     ]
     assert row[7] == "Daily review of results."
+    assert row[11] == "80.00"  # Nakuru's first month: 80 suppressed of 100 tested, from the data
 
 
 def test_the_xlsx_export_has_the_same_columns(world):
@@ -187,7 +269,30 @@ def test_the_xlsx_export_has_the_same_columns(world):
     response = world.client_for("carla").get(f"{LIST}{work.kenya.pk}/export.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert list(rows[0]) == COLUMNS and rows[1][2] == f"{work.start:%Y-%m}"
+    assert list(rows[0]) == [*COLUMNS, "Viral suppression"] and rows[1][2] == f"{work.start:%Y-%m}"
+    assert rows[1][11] == Decimal("80.00")  # a number, not text
+
+
+def _csv(client, path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(client.get(path).content.decode("utf-8-sig"))))
+
+
+def test_the_export_reads_every_measure_in_each_report_month_or_says_why_it_has_no_value(world):
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    (row,) = _csv(world.client_for("kim"), f"{LIST}{work.kenya.pk}/export.csv")
+    assert row["Viral suppression"] == row["Suppressed among tested"] == "80.00"
+    assert row["QI score"] == "no data yet"
+    # Haiti has not published Jacmel's months: a Kenyan's export says so, the coordinator's has the values.
+    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    _jacmel_reported(work)
+    (row,) = _csv(world.client_for("kim"), f"{LIST}{work.haiti.pk}/export.csv")
+    assert row["Viral suppression"] == row["Supprimés"] == "not published"
+    (row,) = _csv(world.client_for("carla"), f"{LIST}{work.haiti.pk}/export.csv")
+    assert (row["Viral suppression"], row["Supprimés"]) == ("80.00", "48.00")
 
 
 def test_observers_may_not_export_a_shared_collaboratives_workspaces(world):

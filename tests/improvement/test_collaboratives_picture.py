@@ -96,6 +96,45 @@ def test_a_team_whose_data_the_viewer_may_not_see_says_it_is_not_published(world
     assert line.latest is None and line.why_empty == "unpublished" and not line.svg
 
 
+def _on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.carla.user,
+        collaborative=collaborative,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )
+
+
+def test_each_teams_latest_value_of_the_other_measures_is_read_whatever_they_are_computed_from(world):
+    work = improvement_of(world)
+    _on_elements(
+        work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
+    )
+    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    shown = picture(world.faith.user, work.kenya)
+    assert [m.title for m in shown.other_measures] == ["Suppressed among tested", "QI score"]
+    (line,) = shown.lines
+    suppressed, score = line.others
+    # The same elements as the key measure's mapping: the same latest value, month and percent sign.
+    assert (suppressed.value, suppressed.month, suppressed.percent) == (line.latest, line.latest_month, True)
+    assert (score.value, score.why_empty) == (None, "none")
+
+
+def test_a_measure_on_data_elements_the_viewer_may_not_see_reads_not_published(world):
+    work = improvement_of(world)
+    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    (line,) = picture(world.olga.user, work.haiti).lines
+    ((reading),) = line.others
+    assert reading.value is None and reading.why_empty == "unpublished"
+    (line,) = picture(world.carla.user, work.haiti).lines  # the coordinator reads Haiti's own data
+    assert line.others[0].value == 48.0 + work.data.periods.index(line.others[0].month.strftime("%Y%m")) % 3
+
+
 def test_learning_sessions_and_action_periods_alternate_with_calls_inside_their_action_period(world):
     work = improvement_of(world)
     base = datetime(2031, 1, 10, 9, tzinfo=UTC)

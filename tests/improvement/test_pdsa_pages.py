@@ -46,7 +46,7 @@ def _plan_data(work, **overrides) -> dict:
         "objective": "Pouvons-nous joindre chaque patient en une semaine ?",
         "prediction": "Huit patients sur dix joints.",
         "plan": "Grace appelle le lundi et le jeudi.",
-        "measure": str(work.data.indicator.pk),
+        "measure": str(work.measure.pk),
         "start": start.isoformat(),
         "end": (start + timedelta(days=20)).isoformat(),
     } | overrides
@@ -136,7 +136,7 @@ def test_the_next_cycle_of_an_adapted_one_starts_from_its_plan(work):
         "title": "Review results twice a day",
         "objective": cycle.objective,
         "prediction": cycle.prediction,
-        "measure": str(work.data.indicator.pk),
+        "measure": str(work.measure.pk),
         "start": next_start,
         "end": (cycle.end + timedelta(days=14)).isoformat(),
     }
@@ -168,9 +168,11 @@ def test_a_measure_without_data_says_why_on_the_study_page(work):
     unmapped = NetworkIndicator.objects.create(
         network=work.world.network, code="ltfu", name="Lost to follow-up"
     )
-    Measure.objects.create(collaborative=work.kenya, indicator=unmapped, kind=Measure.Kind.BALANCING)
+    measure = Measure.objects.create(
+        collaborative=work.kenya, indicator=unmapped, kind=Measure.Kind.BALANCING
+    )
     cycle = work.cycle
-    cycle.measure = unmapped
+    cycle.measure = measure
     cycle.save()
     services.record_do(actor=work.world.kim.user, cycle=cycle, observations="Done.")
     page = _text(work.world.client_for("kim").get(_cycle_url(work, cycle) + "study/"))
@@ -178,6 +180,53 @@ def test_a_measure_without_data_says_why_on_the_study_page(work):
         "This country has not mapped its data to “Lost to follow-up” yet, so there is nothing to chart."
         in page
     )
+    assert "<svg" not in page
+
+
+def _on_elements(work, **values) -> Measure:
+    from qicop.improvement.collaboratives.services import add_measure
+
+    defaults = {"name": "Suppressed among tested", "numerator": work.data.vl_suppressed, "factor": 100}
+    defaults |= {"denominator": work.data.vl_tested}
+    return add_measure(
+        actor=work.world.faith.user, collaborative=work.kenya, kind="process", **defaults | values
+    )
+
+
+def test_a_cycle_watches_a_measure_on_the_countrys_data_elements_chosen_on_its_plan(work):
+    measure = _on_elements(work)
+    client = work.world.client_for("kim")
+    page = _text(client.get(_team_url(work) + "new/"))
+    assert f'<option value="{work.measure.pk}" selected>Viral suppression</option>' in page  # the key one
+    assert f'<option value="{measure.pk}">Suppressed among tested</option>' in page
+
+    response = client.post(_team_url(work) + "new/", _plan_data(work, measure=str(measure.pk)))
+    assert response.status_code == 302, _text(response)
+    cycle = PdsaCycle.objects.get(title="Appeler les patients en une semaine")
+    assert cycle.measure == measure
+    assert "<dd>Suppressed among tested</dd>" in _text(client.get(_cycle_url(work, cycle)))
+
+
+def test_the_study_page_charts_a_measure_on_data_elements_over_the_cycles_months(work):
+    cycle = work.cycle
+    cycle.measure = _on_elements(work)
+    cycle.save()
+    services.record_do(actor=work.world.kim.user, cycle=cycle, observations="Done.")
+    page = _text(work.world.client_for("kim").get(_cycle_url(work, cycle) + "study/"))
+    assert "Suppressed among tested in the cycle" in page and "<svg" in page
+    month = when(cycle.start, "month")
+    # Suppressed over tested at Nakuru, from the imported elements (80 of 100 in the first month).
+    assert re.search(rf"<th scope=\"row\">{re.escape(month)}</th><td>80.0</td>", page), page
+    assert "PDSA: Review results daily for one week" in page  # the cycle is drawn on the chart
+
+
+def test_a_measure_on_data_elements_without_data_says_so_on_the_study_page(work):
+    cycle = work.cycle
+    cycle.measure = _on_elements(work, name="QI score", numerator=work.data.score, denominator=None)
+    cycle.save()
+    services.record_do(actor=work.world.kim.user, cycle=cycle, observations="Done.")
+    page = _text(work.world.client_for("kim").get(_cycle_url(work, cycle) + "study/"))
+    assert "No data yet: the facility&#x27;s months appear here as soon as they are imported." in page
     assert "<svg" not in page
 
 
@@ -197,7 +246,7 @@ def test_a_member_who_reads_a_shared_team_may_not_write_its_cycles(work):
         title="Rappels par SMS",
         objective="Les rappels réduisent-ils les rendez-vous manqués ?",
         prediction="Moitié moins de rendez-vous manqués.",
-        measure=work.data.indicator,
+        measure=work.haiti_measure,
         start=work.start,
         end=work.start + timedelta(days=10),
         new_idea_title="Rappels par SMS la veille",
@@ -230,7 +279,7 @@ def test_the_ramps_show_each_change_ideas_cycles_in_order_in_words(work):
         team=work.team,
         title="Call clients within a week",
         objective="Can we reach them?",
-        measure=work.data.indicator,
+        measure=work.measure,
         start=work.start + timedelta(days=30),
         end=work.start + timedelta(days=40),
         new_idea_title="Phone follow-up of high results",
@@ -258,7 +307,7 @@ def test_the_ramps_partial_reads_the_cycles_in_one_query(work, django_assert_max
             team=work.team,
             title=f"Test {number}",
             objective="Does it work?",
-            measure=work.data.indicator,
+            measure=work.measure,
             start=work.start + timedelta(days=number),
             end=work.start + timedelta(days=number + 5),
             new_idea_title=f"Idea {number % 3}",
@@ -284,7 +333,7 @@ def test_the_cycle_page_makes_a_fixed_number_of_queries(work, django_assert_max_
             title=f"Round {number + 2}",
             objective="Again?",
             prediction="Better.",
-            measure=work.data.indicator,
+            measure=work.measure,
             start=previous.end + timedelta(days=1),
             end=previous.end + timedelta(days=3),
             change_idea=work.idea,

@@ -28,7 +28,7 @@ def _plan(work, **overrides) -> PdsaCycle:
         "objective": "Can the peer educator reach every client with a high result within a week?",
         "prediction": "Eight in ten clients reached.",
         "plan": "Grace calls each client on Monday and Thursday.",
-        "measure": work.data.indicator,
+        "measure": work.measure,
         "start": work.start + timedelta(days=40),
         "end": work.start + timedelta(days=70),
         "change_idea": work.idea,
@@ -168,12 +168,25 @@ def test_a_cycle_that_ends_before_it_starts_is_refused(work):
 
 
 def test_a_measure_outside_the_collaborative_is_refused(work):
-    from qicop.indicators.models import NetworkIndicator
-
-    other = NetworkIndicator.objects.create(network=work.world.network, code="ltfu", name="Lost to follow-up")
     with pytest.raises(ValidationError) as raised:
-        _plan(work, measure=other)
+        _plan(work, measure=work.haiti_measure)  # Haiti's collaborative's, on the same indicator
     assert raised.value.message_dict["measure"] == ["Choose one of the collaborative's measures."]
+
+
+def test_a_cycle_may_watch_a_measure_on_the_countrys_data_elements(work):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    counted = add_measure(
+        actor=work.world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name="Clients suppressed",
+        numerator=work.data.vl_suppressed,
+    )
+    assert [m.title for m in services.measures_of(work.team)] == ["Viral suppression", "Clients suppressed"]
+    cycle = _plan(work, measure=counted)
+    cycle.refresh_from_db()
+    assert cycle.measure == counted and cycle.measure.on_elements
 
 
 def test_a_typed_title_adds_a_change_idea_to_the_networks_library(work):

@@ -8,7 +8,7 @@ import pytest
 
 from improvement_world import improvement_of
 from qicop.core.models import AuditEntry
-from qicop.improvement.models import ChangeIdea, PresentationEvidence
+from qicop.improvement.models import ChangeIdea, Measure, PresentationEvidence
 from qicop.indicators.models import NetworkIndicator
 from qicop.meetings.models import CasePresentation
 
@@ -38,7 +38,7 @@ def attach(world, case, persona="faith", **overrides):
     data = {
         "form": "attach",
         "team": work.team.pk,
-        "measure": work.data.indicator.pk,
+        "measure": work.measure.pk,
         "change_idea": work.idea.pk,
     }
     data.update(overrides)
@@ -55,11 +55,7 @@ def test_the_focal_point_binds_the_case_to_a_team_a_measure_and_a_ramp(world, wo
     assert response.status_code == 302
     assert response["Location"] == f"/n/vln/meetings/{world.meeting.pk}/cases/{case.pk}/"
     evidence = PresentationEvidence.objects.get(case_presentation=case)
-    assert (evidence.team, evidence.measure, evidence.change_idea) == (
-        work.team,
-        work.data.indicator,
-        work.idea,
-    )
+    assert (evidence.team, evidence.measure, evidence.change_idea) == (work.team, work.measure, work.idea)
     assert AuditEntry.objects.filter(verb="case.evidence", target_id=str(case.pk)).exists()
 
 
@@ -84,16 +80,19 @@ def test_a_team_of_another_country_is_refused_and_stays_chosen_on_the_form(world
 
 
 def test_a_measure_that_is_not_the_collaboratives_is_refused(world, work, case):
-    other = NetworkIndicator.objects.create(
+    retention = NetworkIndicator.objects.create(
         network=world.network, code="retention", name="Retention at 12 months"
     )
+    other = Measure.objects.create(collaborative=work.haiti, indicator=retention)  # shared: Faith sees it
 
     response = attach(world, case, measure=other.pk)
 
     assert response.status_code == 400
     page = response.content.decode()
     assert "Retention at 12 months is not a measure of Kenya viral-load suppression collaborative" in page
-    assert f'<option value="{other.pk}" selected>' in page
+    assert (
+        f'<option value="{other.pk}" selected>Retention at 12 months — Rétention à 12 mois</option>' in page
+    )
     assert not PresentationEvidence.objects.exists()
 
 

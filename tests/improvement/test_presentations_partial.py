@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from improvement_world import improvement_of
-from qicop.improvement.models import PdsaCycle, PresentationEvidence
+from qicop.improvement.models import Measure, PdsaCycle, PresentationEvidence
 from qicop.indicators.models import NetworkIndicator
 from qicop.meetings.models import CasePresentation
 
@@ -76,7 +76,7 @@ def test_the_case_page_shows_the_team_the_chart_the_ramp_in_order_and_the_questi
         created_by=world.kim.user,
     )
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
 
     page = render_partial(world, case, "kim")
@@ -94,7 +94,8 @@ def test_the_case_page_shows_the_team_the_chart_the_ramp_in_order_and_the_questi
 def test_a_measure_without_data_says_why(world, work):
     case = kenya_case(world)
     unmapped = NetworkIndicator.objects.create(network=world.network, code="retention", name="Retention")
-    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=unmapped)
+    measure = Measure.objects.create(collaborative=work.kenya, indicator=unmapped)
+    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=measure)
 
     page = render_partial(world, case, "kim")
 
@@ -102,10 +103,58 @@ def test_a_measure_without_data_says_why(world, work):
     assert "has not mapped its data to this indicator yet" in page
 
 
+def _on_elements(world, work, name, numerator, denominator=None, factor=1):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )
+
+
+def test_a_case_shows_the_chart_of_a_measure_on_the_countrys_data_elements(world, work):
+    case = kenya_case(world)
+    measure = _on_elements(
+        world, work, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, factor=100
+    )
+    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=measure)
+
+    page = render_partial(world, case, "kim")
+
+    assert "Suppressed among tested, up to the session of" in page and "<svg" in page
+
+
+def test_a_measure_on_data_elements_without_data_says_why(world, work):
+    case = kenya_case(world)
+    measure = _on_elements(world, work, "QI score", work.data.score)  # never reported at Nakuru
+    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=measure)
+
+    page = render_partial(world, case, "kim")
+
+    assert "<svg" not in page
+    assert "No data yet: the facility&#x27;s months appear here as soon as they are imported." in page
+
+
+def test_the_evidence_form_offers_the_collaboratives_measures_on_data_elements(world, work):
+    measure = _on_elements(world, work, "Clients suppressed", work.data.vl_suppressed)
+    case = kenya_case(world)
+    url = f"/n/vln/improvement/presentations/{case.pk}/evidence/"
+    page = world.client_for("faith").get(url).content.decode()
+    assert f'<option value="{measure.pk}">Clients suppressed</option>' in page
+    data = {"form": "attach", "team": work.team.pk, "measure": measure.pk, "change_idea": ""}
+    assert world.client_for("faith").post(url, data).status_code == 302
+    assert PresentationEvidence.objects.get(case_presentation=case).measure == measure
+
+
 def test_another_countrys_member_sees_the_evidence_without_links_into_the_team_workspace(world, work):
     case = kenya_case(world)
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     page = render_partial(world, case, "henri")
     assert work.cycle.title in page and work.team.display_name in page
@@ -114,7 +163,7 @@ def test_another_countrys_member_sees_the_evidence_without_links_into_the_team_w
 def test_the_meeting_page_names_each_cases_evidence_in_the_same_number_of_queries(world, work):
     case = kenya_case(world)
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     client = world.client_for("kim")
     url = f"/n/vln/meetings/{world.meeting.pk}/"
@@ -128,7 +177,7 @@ def test_the_meeting_page_names_each_cases_evidence_in_the_same_number_of_querie
             meeting=world.meeting, country=country, deadline=world.meeting.start - timedelta(days=7)
         )
         PresentationEvidence.objects.create(
-            case_presentation=other, team=work.jacmel, measure=work.data.indicator
+            case_presentation=other, team=work.jacmel, measure=work.haiti_measure
         )
     with CaptureQueriesContext(connection) as three:
         assert client.get(url).content.decode().count("Evidence:") == 3

@@ -38,7 +38,7 @@ def case(world, work, held):
         deadline=held.start - timedelta(days=7),
     )
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     return case
 
@@ -105,6 +105,25 @@ def test_a_recommendation_becomes_a_change_idea_proposed_at_the_presentation(wor
         "Same-day call to clients with a high result"
         in world.client_for("faith").get(url(case)).content.decode()
     )
+
+
+def test_a_change_idea_from_a_case_that_showed_a_measure_on_data_elements_aims_at_no_indicator(
+    world, work, case
+):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    evidence = case.evidence
+    evidence.measure = add_measure(
+        actor=world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name="Clients suppressed",
+        numerator=work.data.vl_suppressed,
+    )
+    evidence.save()
+    assert turn(world, case, kind="idea", recommendation="Call back the same day").status_code == 302
+    idea = ChangeIdea.objects.get(title="Call back the same day")
+    assert idea.indicator is None and idea.source_presentation == case  # the country's elements are its own
 
 
 def test_a_change_idea_whose_title_is_in_the_library_is_refused_naming_it(world, work, case):

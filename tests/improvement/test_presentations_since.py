@@ -34,7 +34,7 @@ def case(world, work, held):
         meeting=held, country=world.kenya, title="Results that wait", deadline=held.start - timedelta(days=7)
     )
     PresentationEvidence.objects.create(
-        case_presentation=case, team=work.team, measure=work.data.indicator, change_idea=work.idea
+        case_presentation=case, team=work.team, measure=work.measure, change_idea=work.idea
     )
     return case
 
@@ -99,7 +99,7 @@ def test_a_session_still_to_come_shows_nothing_since(world, work):
     case = CasePresentation.objects.create(
         meeting=world.meeting, country=world.kenya, deadline=world.meeting.start - timedelta(days=7)
     )
-    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=work.data.indicator)
+    PresentationEvidence.objects.create(case_presentation=case, team=work.team, measure=work.measure)
     page = (
         world.client_for("kim").get(f"/n/vln/meetings/{world.meeting.pk}/cases/{case.pk}/").content.decode()
     )

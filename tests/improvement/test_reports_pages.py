@@ -83,6 +83,58 @@ def test_a_missing_measure_says_whether_it_is_not_published_or_has_no_data_yet(w
     assert "not published" in page
 
 
+def _on_elements(work, name, numerator, denominator=None, factor=1) -> Measure:
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.faith.user,
+        collaborative=work.kenya,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )
+
+
+def _measure_rows(page: str) -> str:
+    return page.split("The team's measures")[1].split("</table>")[0]
+
+
+def test_measures_on_the_countrys_data_elements_are_read_by_their_names_from_the_data(world):
+    work = improvement_of(world)
+    _on_elements(work, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100)
+    _on_elements(work, "Clients suppressed", work.data.vl_suppressed)
+    rows = _measure_rows(world.client_for("kim").get(url(work, work.start)).content.decode())
+    # Nakuru's month: 80 suppressed of 100 tested, from the imported elements.
+    assert '<th scope="row">Suppressed among tested</th><td>Process</td>\n      <td>80.0%</td>' in rows
+    assert '<th scope="row">Clients suppressed</th><td>Process</td>\n      <td>80.0</td>' in rows
+    assert rows.index("Viral suppression") < rows.index("Suppressed among tested")  # the key measure first
+
+
+def test_a_missing_measure_on_data_elements_says_whether_it_is_not_published_or_has_no_data_yet(world):
+    from qicop.improvement.collaboratives.services import add_measure
+
+    work = improvement_of(world)
+    _on_elements(work, "QI score", work.data.score)  # an element Nakuru never reported
+    rows = _measure_rows(world.client_for("kim").get(url(work, work.start)).content.decode())
+    assert "QI score" in rows and rows.count("no data yet") == 1
+    # Haiti has not published Jacmel's months: a Kenyan reads neither its indicator nor its elements.
+    add_measure(
+        actor=world.carla.user,
+        collaborative=work.haiti,
+        kind="process",
+        name="Supprimés",
+        numerator=work.data.vl_suppressed,
+    )
+    TeamReport.objects.create(team=work.jacmel, month=work.start, status=TeamReport.Status.SUBMITTED)
+    jacmel = f"/n/vln/improvement/{work.haiti.pk}/teams/{work.jacmel.pk}/reports/{work.start:%Y-%m}/"
+    rows = _measure_rows(world.client_for("kim").get(jacmel).content.decode())
+    assert "Supprimés" in rows and rows.count("not published") == 2
+    rows = _measure_rows(world.client_for("carla").get(jacmel).content.decode())  # the coordinator reads all
+    assert "not published" not in rows and "<td>48.0</td>" in rows  # 80 % of Jacmel's 60 tests
+
+
 def test_a_month_outside_the_collaborative_is_refused_with_the_typed_text_kept(world):
     work = improvement_of(world)
     before = date(work.start.year - (work.start.month == 1), (work.start.month - 2) % 12 + 1, 1)

@@ -11,10 +11,15 @@ from qicop.improvement.teams import services
 from qicop.indicators.models import OrgUnit
 
 
-def _render(work, can_run=True):
+def _render(work, can_run=True, linked=True):
     return render_to_string(
         "improvement/teams/_team_list.html",
-        {"collaborative": work.kenya, "teams": selectors.teams_of(work.kenya), "can_run": can_run},
+        {
+            "collaborative": work.kenya,
+            "teams": selectors.teams_of(work.kenya),
+            "can_run": can_run,
+            "linked": linked,
+        },
     )
 
 
@@ -24,6 +29,12 @@ def test_each_team_shows_its_lead_coach_latest_score_and_cycles(world):
     assert f'/n/vln/improvement/{work.kenya.pk}/teams/{work.team.pk}/"' in html
     assert "Nakuru Level 5 Hospital" in html and "Kim Member" in html and "Dan Data" in html
     assert "2.0" in html and "Add a team" in html
+
+
+def test_for_those_who_may_not_open_workspaces_the_teams_are_named_not_linked(world):
+    work = improvement_of(world)
+    html = _render(work, can_run=False, linked=False)
+    assert "Nakuru Level 5 Hospital" in html and f"/teams/{work.team.pk}/" not in html
 
 
 def test_the_list_takes_the_same_queries_for_one_team_or_three(world, django_assert_max_num_queries):

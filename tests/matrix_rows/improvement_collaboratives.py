@@ -17,6 +17,18 @@ def _kenya(w) -> str:
     return LIST + f"{improvement_of(w).kenya.pk}/"
 
 
+def _counted(w) -> str:
+    """Kenya's collaborative's measure on its data elements (made on first use), by its address."""
+    from qicop.improvement.models import Measure
+
+    work = improvement_of(w)
+    if not hasattr(work, "counted"):
+        work.counted = Measure.objects.create(
+            collaborative=work.kenya, name="Clients suppressed", numerator=work.data.vl_suppressed, order=1
+        )
+    return _kenya(w) + f"measures/{work.counted.pk}/"
+
+
 def kenya_only(status: int = 200) -> dict[str, int]:
     """A page of Kenya's (unshared) collaborative: Kenya and the coordinator; others 404."""
     return expect(status, henri=404, olga=404, oscar=404, anonymous=302)
@@ -37,6 +49,8 @@ ROWS: dict = {
     "improvement:collaborative_edit": (lambda w: _kenya(w) + "edit/", runners_only()),
     "improvement:collaborative_meetings": (lambda w: _kenya(w) + "meetings/", runners_only()),
     "improvement:collaborative_measure_add": (lambda w: _kenya(w) + "measures/new/", runners_only()),
+    "improvement:collaborative_measure_edit": (lambda w: _counted(w) + "edit/", runners_only()),
+    "improvement:collaborative_measure_remove": (lambda w: _counted(w) + "remove/", post_only()),
     "improvement:collaborative_share": (lambda w: _kenya(w) + "share/", post_only()),
     "improvement:collaborative_report": (lambda w: _kenya(w) + "report/", kenya_only()),
     "improvement:collaborative_report_pdf": (lambda w: _kenya(w) + "report.pdf", kenya_only()),

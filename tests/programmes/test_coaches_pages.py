@@ -263,7 +263,7 @@ def test_the_portfolio_asks_a_fixed_number_of_queries(world, django_assert_max_n
         PdsaCycle.objects.create(
             team=team,
             change_idea=coaches.improvement.idea,
-            measure=coaches.improvement.data.indicator,
+            measure=coaches.improvement.measure,
             title=f"Cycle {n}",
             start=coaches.today,
             end=coaches.today,

@@ -6,16 +6,61 @@ missing, and so are its teams, cycles, reports and scores, and its cycles in the
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from qicop.api.network import ERRORS, NO_NUL, Pages, ShapedPage, Slug
 from qicop.improvement import permissions, selectors
 from qicop.improvement.changes import selectors as library
-from qicop.improvement.models import Collaborative, PdsaCycle, Team, TeamReport
+from qicop.improvement.models import Collaborative, Measure, PdsaCycle, Team, TeamReport
 from qicop.network import selectors as network_selectors
 
 router = Router(tags=["improvement"])
+
+
+class MeasureOut(Schema):
+    id: int | None = Field(None, description="None for a key measure that no row holds yet.")
+    name: str
+    code: str = Field(
+        ...,
+        description="Names the measure in its chart's address: the indicator's code, or \"measure-<id>\".",
+    )
+    kind: str = Field(..., description='"outcome", "process" or "balancing".')
+    source: str = Field(
+        ..., description='"indicator" (a network indicator) or "data_elements" (the country\'s own).'
+    )
+    key: bool = Field(..., description="Whether it is the key measure, which the aim is checked against.")
+    indicator: str | None = Field(None, description="The network indicator's code (source indicator).")
+    numerator: str | None = Field(
+        None, description="The numerator data element's DHIS2 uid (source data_elements)."
+    )
+    denominator: str | None = Field(
+        None, description="The denominator data element's uid, if any (source data_elements)."
+    )
+    factor: int = Field(..., description="What a value is multiplied by: 100 for a percentage.")
+    direction: str = Field(..., description='"up" (higher is better) or "down".')
+
+
+def _measures_out(measures: list[Measure]) -> list[dict]:
+    """``measures`` as the API gives them, the first the key measure (as ``selectors.key_first`` orders)."""
+    return [_measure_out(m, key=i == 0) for i, m in enumerate(measures)]
+
+
+def _measure_out(m: Measure, *, key: bool) -> dict:
+    return {
+        "id": m.pk,
+        "name": m.title,
+        "code": m.code,
+        "kind": m.kind,
+        "source": "data_elements" if m.on_elements else "indicator",
+        "key": key,
+        "indicator": None if m.on_elements else m.indicator.code,
+        "numerator": m.numerator.uid if m.on_elements else None,
+        "denominator": m.denominator.uid if m.denominator_id else None,
+        "factor": m.scale,
+        "direction": m.direction,
+    }
 
 
 class CollaborativeOut(Schema):
@@ -31,9 +76,12 @@ class CollaborativeOut(Schema):
     country: str = Field(..., description="ISO code of the country that runs it.")
     other_countries: list[str]
     shared: bool
+    measures: list[MeasureOut] = Field(
+        ..., description="Its measures, network indicators and the country's data elements alike, key first."
+    )
 
 
-def _collaborative_out(c: Collaborative) -> dict:
+def _collaborative_out(c: Collaborative, measures: list[Measure]) -> dict:
     return {
         "id": c.pk,
         "name": c.name,
@@ -47,6 +95,7 @@ def _collaborative_out(c: Collaborative) -> dict:
         "country": c.country.iso2,
         "other_countries": sorted(o.iso2 for o in c.other_countries.all()),
         "shared": c.shared,
+        "measures": _measures_out(measures),
     }
 
 
@@ -70,6 +119,9 @@ class TeamMemberOut(Schema):
 class TeamDetailOut(TeamOut):
     aim: str
     members: list[TeamMemberOut]
+    measures: list[MeasureOut] = Field(
+        ..., description="The measures charted for the team's facility: its collaborative's, key first."
+    )
 
 
 def _team_out(team: Team) -> dict:
@@ -94,7 +146,10 @@ class CycleOut(Schema):
     objective: str
     prediction: str
     plan: str
-    measure: str | None = Field(None, description="The network indicator's code.")
+    measure: str | None = Field(
+        None, description='The code of the measure it watches: an indicator\'s, or "measure-<id>".'
+    )
+    measure_name: str | None = None
     start: date
     end: date
     observations: str
@@ -184,16 +239,22 @@ def _collaborative(request, slug, collaborative_id):
 def list_collaboratives(request, slug: Slug):
     """The collaboratives the caller may see: their country's, the shared ones (all for a coordinator)."""
     viewer, network = network_selectors.network_page(request.user, slug)
-    collaboratives = selectors.with_people(selectors.visible_collaboratives(viewer, network)).order_by(
-        "-start", "name", "id"
+    collaboratives = (
+        selectors.with_people(selectors.visible_collaboratives(viewer, network))
+        .prefetch_related(Prefetch("measures", queryset=selectors.measure_rows()))
+        .order_by("-start", "name", "id")
     )
-    return ShapedPage(collaboratives, lambda rows: [_collaborative_out(c) for c in rows])
+
+    def shape(rows):
+        return [_collaborative_out(c, selectors.key_first(c, c.measures.all())) for c in rows]
+
+    return ShapedPage(collaboratives, shape)
 
 
 @router.get("/networks/{slug}/collaboratives/{collaborative_id}", response={200: CollaborativeOut, **ERRORS})
 def get_collaborative(request, slug: Slug, collaborative_id: int):
     _viewer, _network, collaborative = _collaborative(request, slug, collaborative_id)
-    return _collaborative_out(collaborative)
+    return _collaborative_out(collaborative, selectors.measures_of(collaborative))
 
 
 @router.get(
@@ -259,6 +320,7 @@ def get_team(request, slug: Slug, collaborative_id: int, team_id: int):
             {"name": s.display_name, "role": s.role, "member_id": s.member_id, "consumer": s.is_consumer}
             for s in team.members.all()
         ],
+        "measures": _measures_out(selectors.measures_of(team.collaborative)),
     }
 
 
@@ -271,7 +333,9 @@ def list_cycles(request, slug: Slug, collaborative_id: int, team_id: int):
     """A team's PDSA cycles, oldest first."""
     _viewer, team = _team(request, slug, collaborative_id, team_id)
     cycles = (
-        PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure").order_by("start", "id")
+        PdsaCycle.objects.filter(team=team)
+        .select_related("change_idea", "measure__indicator", "measure__numerator", "measure__denominator")
+        .order_by("start", "id")
     )
     return ShapedPage(cycles, lambda rows: [_cycle_out(c) for c in rows])
 
@@ -302,6 +366,7 @@ def _cycle_out(c: PdsaCycle) -> dict:
         "change_idea_title": c.change_idea.title,
         "previous": c.previous_id,
         "measure": c.measure.code if c.measure else None,
+        "measure_name": c.measure.title if c.measure else None,
     }
 
 

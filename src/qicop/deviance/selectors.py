@@ -182,30 +182,33 @@ def _explain(viewer, network, items: list[FeedItem], *, ask: bool) -> None:
     for case_id, idea_id, title in told:
         url = reverse("improvement:change_idea_detail", args=[network.slug, idea_id])
         ideas_of.setdefault(case_id, []).append((title, url))
+    # A signal is on a network indicator: the cycles and presentations of a measure on that indicator.
     cycles = (
         PdsaCycle.objects.filter(
-            team__collaborative__network=network, team__org_unit_id__in=units, measure_id__in=measures
+            team__collaborative__network=network,
+            team__org_unit_id__in=units,
+            measure__indicator_id__in=measures,
         )
-        .select_related("team__collaborative", "change_idea")
+        .select_related("team__collaborative", "change_idea", "measure")
         .prefetch_related("team__collaborative__other_countries")
         .order_by("start", "pk")[:200]
     )
     work: dict = {}
     for cycle in cycles:
         if rules.can_see_team_work(viewer, cycle.team.collaborative):
-            work.setdefault((cycle.measure_id, cycle.team.org_unit_id), []).append(cycle)
+            work.setdefault((cycle.measure.indicator_id, cycle.team.org_unit_id), []).append(cycle)
     shown = (
         PresentationEvidence.objects.filter(
             team__org_unit_id__in=units,
-            measure_id__in=measures,
+            measure__indicator_id__in=measures,
             case_presentation__meeting__in=meetings_of_network(network),
         )
-        .select_related("case_presentation__meeting", "team")
+        .select_related("case_presentation__meeting", "team", "measure")
         .order_by("case_presentation__meeting__start", "pk")[:200]
     )
     presented: dict = {}
     for evidence in shown:
-        presented.setdefault((evidence.measure_id, evidence.team.org_unit_id), []).append(evidence)
+        presented.setdefault((evidence.measure.indicator_id, evidence.team.org_unit_id), []).append(evidence)
     for item in items:
         signal = item.signal
         key = (signal.indicator_id, signal.org_unit_id)

@@ -255,12 +255,13 @@ class _Story:
             created_by=people.focal.user,
         )
         collaborative.faculty.set([people.focal, *people.coaches])
+        # The teams' PDSA cycles watch the key measure.
+        self.key_measure = Measure.objects.create(
+            collaborative=collaborative, indicator=self.key, kind=Measure.Kind.OUTCOME, order=0
+        )
         Measure.objects.bulk_create(
-            [Measure(collaborative=collaborative, indicator=self.key, kind=Measure.Kind.OUTCOME, order=0)]
-            + [
-                Measure(collaborative=collaborative, indicator=self.indicators[code], kind=kind, order=order)
-                for order, (code, kind) in enumerate(plan["measures"], start=1)
-            ]
+            Measure(collaborative=collaborative, indicator=self.indicators[code], kind=kind, order=order)
+            for order, (code, kind) in enumerate(plan["measures"], start=1)
         )
         return collaborative
 
@@ -556,7 +557,7 @@ class _Story:
                         else f"Who: {words.who}. What: {words.act}. When and where: {scale}. Measure: "
                         f"{words.unit}, counted daily on a tally sheet."
                     ),
-                    measure=self.key,
+                    measure=self.key_measure,
                     start=start,
                     end=end,
                     observations=(

@@ -192,6 +192,16 @@ class Measure(models.Model):
         """What names the measure in its chart's address: the indicator's code, or "measure-<id>"."""
         return f"measure-{self.pk}" if self.on_elements else self.indicator.code
 
+    @property
+    def scale(self) -> int:
+        """What a value is multiplied by (100: a percentage): the indicator's factor, or the measure's."""
+        return (self.factor if self.on_elements else self.indicator.factor) or 1
+
+    @property
+    def direction(self) -> str:
+        """Which way is better ("up" or "down"): the indicator's, or the measure's own."""
+        return self.improvement if self.on_elements else self.indicator.improvement
+
 
 class CollaborativeMeeting(models.Model):
     """A meeting of the meetings app that belongs to a collaborative: a learning session (action periods run
@@ -411,12 +421,15 @@ class PdsaCycle(TimeStampedModel):
         _("prediction"), blank=True, help_text=_("What you expect to happen, and why.")
     )
     plan = models.TextField(_("plan: who, what, when, where"), blank=True)
+    # One of the collaborative's measures (a network indicator or the country's data elements). Part of the
+    # plan, which is kept as recorded once the cycle is studied: a measure that cycles watch is not removed
+    # (RESTRICT: deleting the whole collaborative still takes its cycles with it).
     measure = models.ForeignKey(
-        "indicators.NetworkIndicator",
+        Measure,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        on_delete=models.RESTRICT,
+        related_name="cycles",
         verbose_name=_("measure to watch"),
     )
     start = models.DateField(_("start of the test"))
@@ -528,12 +541,14 @@ class PresentationEvidence(TimeStampedModel):
         "meetings.CasePresentation", on_delete=models.CASCADE, related_name="evidence"
     )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="presentations")
+    # One of the team's collaborative's measures. Unlike a cycle's, it is a choice of what to show, changed at
+    # will: a measure removed from the collaborative leaves the presentation without a chart, saying why.
     measure = models.ForeignKey(
-        "indicators.NetworkIndicator",
+        Measure,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="presentations",
         verbose_name=_("measure shown"),
     )
     change_idea = models.ForeignKey(

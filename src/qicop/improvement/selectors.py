@@ -7,12 +7,22 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from qicop.improvement import permissions
-from qicop.improvement.models import ChangeIdea, Collaborative, PdsaCycle, Team, TeamMember, TeamReport
+from qicop.improvement.models import (
+    ChangeIdea,
+    Collaborative,
+    Measure,
+    PdsaCycle,
+    Team,
+    TeamMember,
+    TeamReport,
+)
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, can_view_network, is_participant
 
 #: The most collaboratives a list shows (a network has a handful a year).
 LIST_LIMIT = 200
+#: The most measures a collaborative charts (IHI advises a handful: outcome, process, balancing).
+MEASURE_LIMIT = 20
 
 
 def visible_collaboratives(viewer: Viewer, network: Network) -> QuerySet[Collaborative]:
@@ -34,6 +44,40 @@ def with_people(collaboratives: QuerySet[Collaborative]) -> QuerySet[Collaborati
     return collaboratives.select_related("network", "country", "key_measure").prefetch_related(
         "other_countries", "faculty"
     )
+
+
+def measure_rows() -> QuerySet[Measure]:
+    """Measures with what their names, definitions and charts read: the indicator or the data elements."""
+    return Measure.objects.select_related("indicator", "numerator", "denominator")
+
+
+def measures_of(collaborative: Collaborative) -> list[Measure]:
+    """The collaborative's measures, network indicators and the country's data elements alike, the key
+    measure first (unsaved when no row holds it: a collaborative made outside the services). One query."""
+    return key_first(collaborative, list(measure_rows().filter(collaborative=collaborative)[:MEASURE_LIMIT]))
+
+
+def key_first(collaborative: Collaborative, measures: list[Measure]) -> list[Measure]:
+    """``measures`` (the collaborative's, in their order) with the key measure first."""
+    measures = list(measures)
+    key = next((m for m in measures if m.indicator_id == collaborative.key_measure_id), None)
+    if key is None:
+        key = Measure(collaborative=collaborative, indicator=collaborative.key_measure)
+    else:
+        measures.remove(key)
+    return [key, *measures]
+
+
+def element_measure_for(collaborative: Collaborative, measure_id: int) -> Measure:
+    """A measure of ``collaborative`` on the country's data elements (404 otherwise: a network indicator's
+    is chosen on the collaborative's own form)."""
+    measure = (
+        measure_rows().filter(collaborative=collaborative, pk=measure_id, indicator__isnull=True).first()
+    )
+    if measure is None:
+        raise Http404("No such measure on data elements")
+    measure.collaborative = collaborative
+    return measure
 
 
 def collaborative_for(viewer: Viewer, network: Network, collaborative_id: int) -> Collaborative:
@@ -66,7 +110,7 @@ def team_for(viewer: Viewer, network: Network, collaborative_id: int, team_id: i
 def cycle_for(viewer: Viewer, team: Team, cycle_id: int) -> PdsaCycle:
     cycle = (
         PdsaCycle.objects.filter(team=team, pk=cycle_id)
-        .select_related("change_idea", "measure", "previous", "created_by")
+        .select_related("change_idea", "measure__indicator", "previous", "created_by")
         .first()
     )
     if cycle is None:

@@ -124,7 +124,13 @@ def ramps_of(viewer: Viewer, network: Network, idea: ChangeIdea) -> list[tuple[o
     cycles = list(
         counted_cycles(viewer, network)
         .filter(change_idea=idea)
-        .select_related("team__org_unit__country", "team__collaborative__key_measure", "measure")
+        .select_related(
+            "team__org_unit__country",
+            "team__collaborative__key_measure",
+            "measure__indicator",
+            "measure__numerator",
+            "measure__denominator",
+        )
         .order_by("start", "id")[:MAX_CYCLES]
     )
     ramps: dict[int, Ramp] = {}

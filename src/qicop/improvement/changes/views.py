@@ -21,7 +21,7 @@ from qicop.improvement import permissions, selectors
 from qicop.improvement.changes import selectors as library
 from qicop.improvement.changes import services
 from qicop.improvement.changes.forms import ChangeIdeaForm, CitedIdeasForm, LibraryFilters
-from qicop.improvement.charts import team_chart
+from qicop.improvement.charts import measure_chart, team_chart
 from qicop.knowledge.cases import selectors as case_selectors
 from qicop.network import selectors as network_selectors
 from qicop.network.permissions import is_participant
@@ -82,21 +82,27 @@ def change_idea_list(request, slug):
 
 
 def _charts(request, idea, ramps):
-    """The teams' charts of the idea's indicator after adoption: at most MAX_CHARTS, newest first."""
+    """The teams' charts after adoption, at most MAX_CHARTS, newest first: of the idea's indicator, else of
+    the measure the adopting cycle watched (a network indicator or the country's data elements), else of the
+    collaborative's key measure."""
     charts = []
     today = timezone.localdate()
     for cycle in library.adoptions(ramps):
         team = cycle.team
-        indicator = idea.indicator or cycle.measure or team.collaborative.key_measure
         team_cycles = [c for _country, rs in ramps for r in rs if r.team.pk == team.pk for c in r.cycles]
-        result = team_chart(
-            request.user, team, indicator, options=ChartOptions(), today=today, cycles=team_cycles
-        )
+        common = {"options": ChartOptions(), "today": today, "cycles": team_cycles}
+        if idea.indicator is None and cycle.measure is not None:
+            name = cycle.measure.title
+            result = measure_chart(request.user, team, cycle.measure, **common)
+        else:
+            indicator = idea.indicator or team.collaborative.key_measure
+            name = indicator.name
+            result = team_chart(request.user, team, indicator, **common)
         charts.append(
             {
                 "cycle": cycle,
                 "team": team,
-                "indicator": indicator,
+                "name": name,
                 "has_data": result.has_data,
                 "svg": result.drawing(width=480, height=220).to_svg() if result.has_data else "",
                 "story": result.story if result.has_data else [],

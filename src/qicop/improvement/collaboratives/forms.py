@@ -226,7 +226,9 @@ class MeetingsForm(forms.Form):
 
 class MeasureForm(forms.Form):
     """A new measure: a network indicator, or the owning country's data elements (named by UID, code or
-    name). The service refuses neither, both, and another country's elements; what was typed stays."""
+    name). The service refuses neither, both, and another country's elements; what was typed stays. With
+    ``measure`` (one on data elements), that measure changed: the same fields but the indicator, the same
+    refusals."""
 
     indicator = forms.ChoiceField(label=_("A network indicator"), required=False)
     name = forms.CharField(
@@ -256,9 +258,15 @@ class MeasureForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind of measure"), choices=Measure.Kind.choices)
 
-    def __init__(self, data=None, *, collaborative: Collaborative, **kwargs):
+    def __init__(self, data=None, *, collaborative: Collaborative, measure: Measure | None = None, **kwargs):
+        if measure is not None:
+            kwargs.setdefault("initial", self._initial(measure))
         super().__init__(data, **kwargs)
-        self.collaborative = collaborative
+        self.collaborative, self.measure = collaborative, measure
+        if measure is not None:
+            del self.fields["indicator"]
+            self.indicators = {}
+            return
         self.indicators = {
             str(i.pk): i
             for i in NetworkIndicator.objects.filter(network_id=collaborative.network_id).order_by(
@@ -268,6 +276,18 @@ class MeasureForm(forms.Form):
         self.fields["indicator"].choices = [("", _("None: the measure is on data elements"))] + [
             (pk, i.name) for pk, i in self.indicators.items()
         ]
+
+    @staticmethod
+    def _initial(measure: Measure) -> dict:
+        """The measure as stored; its elements by UID, which names one element only."""
+        return {
+            "name": measure.name,
+            "numerator": measure.numerator.uid if measure.numerator_id else "",
+            "denominator": measure.denominator.uid if measure.denominator_id else "",
+            "factor": measure.factor,
+            "improvement": measure.improvement,
+            "kind": measure.kind,
+        }
 
     def _element(self, field: str) -> DataElement | None:
         """The data element typed in ``field``: the country's own (or the network's shared) first, else
@@ -288,12 +308,15 @@ class MeasureForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["indicator"] = self.indicators.get(cleaned.get("indicator") or "")
+        if self.measure is None:
+            cleaned["indicator"] = self.indicators.get(cleaned.get("indicator") or "")
         cleaned["numerator"] = self._element("numerator")
         cleaned["denominator"] = self._element("denominator")
         cleaned["factor"] = cleaned.get("factor") or 1
         return cleaned
 
     def values(self) -> dict:
-        keys = ("indicator", "name", "numerator", "denominator", "factor", "improvement", "kind")
+        keys = ("name", "numerator", "denominator", "factor", "improvement", "kind")
+        if self.measure is None:
+            keys = ("indicator", *keys)
         return {key: self.cleaned_data[key] for key in keys}

@@ -1,4 +1,5 @@
-"""A collaborative's picture: its aim against the data, every team's key measure on one scale, the
+"""A collaborative's picture: its aim against the data, every team's key measure on one scale, each team's
+latest value of the other measures (network indicators and the country's data elements alike), the
 distribution of teams' scores over time, the change ideas most adopted, and its phases. The page and the
 learning-session report (HTML and PDF) both show ``picture(...)``."""
 
@@ -17,11 +18,19 @@ from qicop.charts.axes import axis_labels
 from qicop.charts.score_distribution import score_distribution
 from qicop.core.when import when
 from qicop.improvement import selectors
-from qicop.improvement.charts import team_chart
+from qicop.improvement.charts import measure_chart
 from qicop.improvement.collaboratives.services import add_months
-from qicop.improvement.models import SCORES, Collaborative, CollaborativeMeeting, PdsaCycle, TeamReport
-from qicop.indicators.models import DataValue
+from qicop.improvement.models import (
+    SCORES,
+    Collaborative,
+    CollaborativeMeeting,
+    Measure,
+    PdsaCycle,
+    TeamReport,
+)
+from qicop.improvement.teams.selectors import why_missing
 from qicop.indicators.models import Improvement as Direction
+from qicop.indicators.permissions import ReadScope
 
 #: The most teams a picture draws (a national collaborative has a dozen or two).
 TEAM_LIMIT = 60
@@ -30,11 +39,25 @@ IDEA_LIMIT = 10
 DECISION_LIMIT = 2000
 #: The most meetings a collaborative lists as its phases.
 MEETING_LIMIT = 60
+#: The most measures besides the key one whose latest values the picture shows, team by team (IHI advises
+#: a handful of measures; each costs a chart a team).
+OTHER_MEASURES = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One team's latest value of one of the collaborative's other measures, or why there is none."""
+
+    value: float | None
+    month: date | None
+    percent: bool
+    why_empty: str = ""  # as TeamLine's
 
 
 @dataclass
 class TeamLine:
-    """One team in the picture: its chart of the key measure and where it stands against the aim."""
+    """One team in the picture: its chart of the key measure and where it stands against the aim, and its
+    latest value of each other measure (``others``, in the order of ``Picture.other_measures``)."""
 
     team: object
     chart: object = None
@@ -44,6 +67,7 @@ class TeamLine:
     why_empty: str = ""  # "unmapped", "problem", "unpublished" or "none": why there is no chart
     svg: str = ""
     report: TeamReport | None = None
+    others: list[Reading] = field(default_factory=list)
 
 
 @dataclass
@@ -141,17 +165,6 @@ def _latest(values) -> tuple[int | None, float | None]:
     return i, float(values[i])
 
 
-def _why_empty(result, team) -> str:
-    series = result.series
-    if series.mapping is None:
-        return "unmapped"
-    if series.problem:
-        return "problem"
-    if DataValue.objects.filter(org_unit=team.org_unit).exists():
-        return "unpublished"
-    return "none"
-
-
 def _reached(value: float | None, collaborative: Collaborative) -> bool:
     if value is None:
         return False
@@ -161,27 +174,43 @@ def _reached(value: float | None, collaborative: Collaborative) -> bool:
     return value >= target
 
 
-def team_lines(user, collaborative: Collaborative, teams: list, *, today: date) -> list[TeamLine]:
-    """Each team's chart of the key measure (through ``team_chart``) and its latest value against the aim.
-    About seven queries a team (the chart pipeline's), plus one for all the teams' PDSA cycles."""
-    indicator = collaborative.key_measure
+def team_lines(
+    user, collaborative: Collaborative, teams: list, measures: list[Measure], *, today: date
+) -> list[TeamLine]:
+    """Each team's chart of the key measure (``measures[0]``) and its latest value against the aim, and its
+    latest value of each other measure, network indicators and the country's data elements alike (all
+    through ``measure_chart``). About seven queries a team and measure (the chart pipeline's), plus one for
+    all the teams' PDSA cycles."""
+    key, others = measures[0], measures[1:]
+    scope = ReadScope(user)
     cycles = defaultdict(list)
-    for cycle in PdsaCycle.objects.filter(team__in=teams).select_related("change_idea"):
+    for cycle in PdsaCycle.objects.filter(team__in=teams).select_related("change_idea", "measure"):
         cycles[cycle.team_id].append(cycle)
     lines = []
     for team in teams:
         team.collaborative = collaborative
-        result = team_chart(user, team, indicator, today=today, cycles=cycles[team.pk])
+        result = measure_chart(user, team, key, today=today, cycles=cycles[team.pk])
         line = TeamLine(team, result)
         if result.has_data:
             i, line.latest = _latest(result.values)
             line.latest_month = result.periods[i].start if i is not None else None
             line.reached = _reached(line.latest, collaborative)
         else:
-            line.why_empty = _why_empty(result, team)
+            line.why_empty = why_missing(user, team, result, scope)
+        for measure in others:
+            other = measure_chart(user, team, measure, today=today, cycles=cycles[team.pk])
+            line.others.append(_reading(user, team, other, measure, scope))
         lines.append(line)
     _draw_multiples(lines, collaborative)
     return lines
+
+
+def _reading(user, team, result, measure: Measure, scope) -> Reading:
+    percent = measure.scale == 100
+    if not result.has_data:
+        return Reading(None, None, percent, why_missing(user, team, result, scope))
+    i, value = _latest(result.values)
+    return Reading(value, result.periods[i].start if i is not None else None, percent)
 
 
 def _draw_multiples(lines: list[TeamLine], collaborative: Collaborative) -> None:
@@ -216,6 +245,7 @@ def _draw_multiples(lines: list[TeamLine], collaborative: Collaborative) -> None
 class Picture:
     collaborative: Collaborative
     teams: list
+    measures: list[Measure]  # all of the collaborative's, the key measure first
     lines: list[TeamLine]
     reached: int
     with_data: int
@@ -224,6 +254,11 @@ class Picture:
     distribution_svg: str
     adopted: list[dict]
     phases: list[Phase]
+
+    @property
+    def other_measures(self) -> list[Measure]:
+        """The measures besides the key one, at most OTHER_MEASURES (the picture's table of them)."""
+        return self.measures[1 : OTHER_MEASURES + 1]
 
     @property
     def score_labels(self) -> list[str]:
@@ -269,7 +304,8 @@ def picture(
     """Everything the collaborative's page and its learning-session report show, as ``user`` may see it."""
     today = today or timezone.localdate()
     teams = list(selectors.teams_of(collaborative)[:TEAM_LIMIT])
-    lines = team_lines(user, collaborative, teams, today=today)
+    measures = selectors.measures_of(collaborative)
+    lines = team_lines(user, collaborative, teams, measures[: OTHER_MEASURES + 1], today=today)
     if with_reports:
         reports = latest_reports(teams)
         for line in lines:
@@ -282,6 +318,7 @@ def picture(
     return Picture(
         collaborative=collaborative,
         teams=teams,
+        measures=measures,
         lines=lines,
         reached=sum(1 for line in lines if line.reached),
         with_data=sum(1 for line in lines if line.latest is not None),

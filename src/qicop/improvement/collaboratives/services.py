@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qicop.core.audit import audit
 from qicop.core.when import when
@@ -110,18 +111,55 @@ def _check_people(network: Network, country_ids: set[int], faculty) -> None:
 
 
 def _set_measures(collaborative: Collaborative, measures: list[tuple[NetworkIndicator, str]]) -> list[str]:
-    """Replace the measures; the key measure is always one (an outcome measure unless said otherwise)."""
+    """Set the network indicators the collaborative measures; the key measure is always one (an outcome
+    measure unless said otherwise). Rows that stay are updated, not replaced, so the PDSA cycles and case
+    presentations that name them keep them; one that cycles watch is not removed (a cycle's measure is part
+    of its plan, kept as recorded). Measures on data elements are left as they are."""
     if not any(indicator.pk == collaborative.key_measure_id for indicator, _kind in measures):
         measures = [(collaborative.key_measure, Measure.Kind.OUTCOME), *measures]
     outside = [i.name for i, _kind in measures if i.network_id != collaborative.network_id]
     if outside:
         raise ValidationError({"measures": _("Choose the network's indicators.")})
-    collaborative.measures.filter(indicator__isnull=False).delete()  # measures on data elements stay
-    Measure.objects.bulk_create(
-        Measure(collaborative=collaborative, indicator=indicator, kind=kind, order=order)
-        for order, (indicator, kind) in enumerate(measures)
+    existing = {m.indicator_id: m for m in collaborative.measures.filter(indicator__isnull=False)}
+    wanted = {indicator.pk for indicator, _kind in measures}
+    dropped = [m for indicator_id, m in existing.items() if indicator_id not in wanted]
+    watched = (
+        Measure.objects.filter(pk__in=[m.pk for m in dropped], cycles__isnull=False)
+        .select_related("indicator")
+        .annotate(watching=models.Count("cycles"))
+        .order_by("indicator__name")
     )
+    # Each under the indicator's own choice on the collaborative's form.
+    if problems := {f"measure_{m.indicator_id}": [_watched_message(m, m.watching)] for m in watched}:
+        raise ValidationError(problems)
+    Measure.objects.filter(pk__in=[m.pk for m in dropped]).delete()
+    changed, created = [], []
+    for order, (indicator, kind) in enumerate(measures):
+        row = existing.get(indicator.pk)
+        if row is None:
+            created.append(Measure(collaborative=collaborative, indicator=indicator, kind=kind, order=order))
+        elif (row.kind, row.order) != (kind, order):
+            row.kind, row.order = kind, order
+            changed.append(row)
+    # Measures on data elements keep their order, after the indicators.
+    elements = collaborative.measures.filter(indicator__isnull=True).order_by("order", "id")
+    for order, row in enumerate(elements, start=len(measures)):
+        if row.order != order:
+            row.order = order
+            changed.append(row)
+    Measure.objects.bulk_update(changed, ["kind", "order"])
+    Measure.objects.bulk_create(created)
     return [indicator.code for indicator, _kind in measures]
+
+
+def _watched_message(measure: Measure, count: int) -> str:
+    return ngettext(
+        "%(measure)s is the measure %(count)d PDSA cycle watches: it stays among the collaborative's "
+        "measures, since a cycle's plan is kept as it was recorded.",
+        "%(measure)s is the measure %(count)d PDSA cycles watch: it stays among the collaborative's "
+        "measures, since a cycle's plan is kept as it was recorded.",
+        count,
+    ) % {"measure": measure.title, "count": count}
 
 
 @transaction.atomic
@@ -309,6 +347,34 @@ def _element_problems(collaborative: Collaborative, elements: list[DataElement])
     ]
 
 
+def _element_errors(
+    collaborative: Collaborative,
+    *,
+    name: str,
+    numerator: DataElement | None,
+    denominator: DataElement | None,
+    factor: int,
+    exclude: Measure | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with a measure on data elements (adding one, or changing ``exclude``), by field."""
+    errors: dict[str, list[str]] = {}
+    taken = collaborative.measures.filter(indicator__isnull=True, name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if not name:
+        errors["name"] = [_("Name the measure.")]
+    elif taken.exists():
+        errors["name"] = [_("The collaborative already has a measure called %(name)s.") % {"name": name}]
+    if numerator is None:
+        errors["numerator"] = [_("Choose the data element the measure counts (its numerator).")]
+    for field, element in (("numerator", numerator), ("denominator", denominator)):
+        if element is not None and (problems := _element_problems(collaborative, [element])):
+            errors[field] = problems
+    if factor < 1:
+        errors["factor"] = [_("The factor is a whole number, 1 or more (100 for a percentage).")]
+    return errors
+
+
 @transaction.atomic
 def add_measure(
     *,
@@ -342,17 +408,9 @@ def add_measure(
             ]
     else:
         name = name.strip()
-        if not name:
-            errors["name"] = [_("Name the measure.")]
-        elif collaborative.measures.filter(indicator__isnull=True, name__iexact=name).exists():
-            errors["name"] = [_("The collaborative already has a measure called %(name)s.") % {"name": name}]
-        if numerator is None:
-            errors["numerator"] = [_("Choose the data element the measure counts (its numerator).")]
-        for field, element in (("numerator", numerator), ("denominator", denominator)):
-            if element is not None and (problems := _element_problems(collaborative, [element])):
-                errors[field] = problems
-        if factor < 1:
-            errors["factor"] = [_("The factor is a whole number, 1 or more (100 for a percentage).")]
+        errors = _element_errors(
+            collaborative, name=name, numerator=numerator, denominator=denominator, factor=factor
+        )
     if errors:
         raise ValidationError(errors)
     order = (collaborative.measures.aggregate(top=models.Max("order"))["top"] or 0) + 1
@@ -369,3 +427,77 @@ def add_measure(
     )
     audit(actor=actor, verb="collaborative.measure_add", target=collaborative, measure=measure.code)
     return measure
+
+
+@transaction.atomic
+def update_measure(
+    *,
+    actor,
+    measure: Measure,
+    kind: str,
+    name: str,
+    numerator: DataElement | None,
+    denominator: DataElement | None = None,
+    factor: int = 1,
+    improvement: str = Measure.Direction.UP,
+) -> Measure:
+    """Change a measure on the country's data elements, with ``add_measure``'s checks: its name (unique in
+    the collaborative), its elements (the country's own or the network's shared), its factor. The PDSA cycles
+    that watch it keep watching it: it is the same measure, computed afresh from the data. A network
+    indicator's measure is changed on the collaborative's form instead."""
+    if not measure.on_elements:
+        raise ValidationError(_("A network indicator's measure is chosen on the collaborative's own form."))
+    collaborative = measure.collaborative
+    name = name.strip()
+    errors = _element_errors(
+        collaborative, name=name, numerator=numerator, denominator=denominator, factor=factor, exclude=measure
+    )
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "kind": kind,
+        "name": name,
+        "numerator_id": numerator.pk,
+        "denominator_id": denominator.pk if denominator else None,
+        "factor": factor,
+        "improvement": improvement,
+    }
+    changed = sorted(
+        field.removesuffix("_id") for field, value in values.items() if getattr(measure, field) != value
+    )
+    measure.kind, measure.name, measure.numerator, measure.denominator = kind, name, numerator, denominator
+    measure.factor, measure.improvement = factor, improvement
+    measure.save()
+    if changed:
+        audit(
+            actor=actor,
+            verb="collaborative.measure_update",
+            target=collaborative,
+            measure=measure.code,
+            changed=changed,
+        )
+    return measure
+
+
+@transaction.atomic
+def remove_measure(*, actor, measure: Measure) -> None:
+    """Remove a measure on the country's data elements. Refused while PDSA cycles watch it, naming how many:
+    a cycle's measure is part of its plan, kept as recorded once the result is studied (the cycles are not
+    moved to another measure behind their teams' backs). Case presentations that showed it show no chart
+    then, and say why."""
+    if not measure.on_elements:
+        raise ValidationError(_("A network indicator's measure is chosen on the collaborative's own form."))
+    collaborative = measure.collaborative
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)  # no cycle starts watching meanwhile
+    watching = measure.cycles.count()
+    if watching:
+        raise ValidationError(_watched_message(measure, watching))
+    code, name = measure.code, measure.name
+    measure.delete()
+    audit(
+        actor=actor,
+        verb="collaborative.measure_remove",
+        target=collaborative,
+        measure=code,
+        name=name,
+    )

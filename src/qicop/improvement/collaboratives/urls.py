@@ -18,6 +18,16 @@ urlpatterns: list = [
     path(ONE + "edit/", views.collaborative_edit, name="collaborative_edit"),
     path(ONE + "meetings/", views.collaborative_meetings, name="collaborative_meetings"),
     path(ONE + "measures/new/", views.collaborative_measure_add, name="collaborative_measure_add"),
+    path(
+        ONE + "measures/<int:measure_id>/edit/",
+        views.collaborative_measure_edit,
+        name="collaborative_measure_edit",
+    ),
+    path(
+        ONE + "measures/<int:measure_id>/remove/",
+        views.collaborative_measure_remove,
+        name="collaborative_measure_remove",
+    ),
     path(ONE + "share/", views.collaborative_share, name="collaborative_share"),
     path(ONE + "report/", views.collaborative_report, name="collaborative_report"),
     path(ONE + "report.pdf", views.collaborative_report_pdf, name="collaborative_report_pdf"),

@@ -31,6 +31,7 @@ from qicop.improvement.collaboratives.forms import (
 )
 from qicop.improvement.collaboratives.picture import picture
 from qicop.integrations import spreadsheet
+from qicop.meetings.permissions import can_see_meetings
 from qicop.network.selectors import network_page
 
 
@@ -175,6 +176,52 @@ def collaborative_measure_add(request, slug, collaborative_id):
 
 
 @login_required
+def collaborative_measure_edit(request, slug, collaborative_id, measure_id):
+    """Change a measure on the country's data elements: its name, elements, factor, direction, kind."""
+    _viewer, network, collaborative = _runner(request, slug, collaborative_id)
+    measure = selectors.element_measure_for(collaborative, measure_id)
+    form = MeasureForm(request.POST or None, collaborative=collaborative, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_measure(actor=request.user, measure=measure, **form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved: %(measure)s is charted afresh from the data.") % {"measure": measure.title}
+            )
+            return redirect(
+                "improvement:collaborative_detail", slug=network.slug, collaborative_id=collaborative.pk
+            )
+    return render(
+        request,
+        "improvement/collaboratives/measure_form.html",
+        {"network": network, "form": form, "collaborative": collaborative, "measure": measure},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def collaborative_measure_remove(request, slug, collaborative_id, measure_id):
+    _viewer, network, collaborative = _runner(request, slug, collaborative_id)
+    measure = selectors.element_measure_for(collaborative, measure_id)
+    try:
+        services.remove_measure(actor=request.user, measure=measure)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(
+            "improvement:collaborative_measure_edit",
+            slug=network.slug,
+            collaborative_id=collaborative.pk,
+            measure_id=measure.pk,
+        )
+    messages.success(request, _("The measure %(measure)s is removed.") % {"measure": measure.name})
+    return redirect("improvement:collaborative_detail", slug=network.slug, collaborative_id=collaborative.pk)
+
+
+@login_required
 @require_POST
 def collaborative_share(request, slug, collaborative_id):
     _viewer, network, collaborative = _runner(request, slug, collaborative_id)
@@ -196,7 +243,9 @@ def _picture_context(request, viewer, network, collaborative, *, with_reports=Fa
         "picture": picture(request.user, collaborative, with_reports=with_reports),
         "change_package": render_markdown(collaborative.change_package),
         "can_run": permissions.can_run(viewer, collaborative),
+        # Observers see the picture, not the teams' workspaces nor the meetings' pages: no links to them.
         "can_see_workspaces": permissions.can_view_workspaces(viewer, collaborative),
+        "may_see_meetings": can_see_meetings(viewer, network),
     }
 
 
@@ -204,7 +253,7 @@ def _picture_context(request, viewer, network, collaborative, *, with_reports=Fa
 def collaborative_detail(request, slug, collaborative_id):
     viewer, network, collaborative = _collaborative(request, slug, collaborative_id)
     context = _picture_context(request, viewer, network, collaborative)
-    context["measures"] = list(collaborative.measures.select_related("indicator"))
+    context["measures"] = context["picture"].measures
     return render(request, "improvement/collaboratives/detail.html", context)
 
 
@@ -241,19 +290,21 @@ def _exporter(request, slug, collaborative_id):
 @login_required
 def collaborative_export_csv(request, slug, collaborative_id):
     collaborative = _exporter(request, slug, collaborative_id)
+    columns, measures = exports.columns(collaborative)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="collaborative-{collaborative.pk}-reports.csv"'
-    spreadsheet.write_people_csv(exports.report_rows(collaborative), response, columns=exports.COLUMNS)
+    rows = exports.report_rows(request.user, collaborative, measures)
+    spreadsheet.write_people_csv(rows, response, columns=columns)
     return response
 
 
 @login_required
 def collaborative_export_xlsx(request, slug, collaborative_id):
     collaborative = _exporter(request, slug, collaborative_id)
+    columns, measures = exports.columns(collaborative)
     spooled = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - streamed back
-    spreadsheet.write_people_xlsx(
-        exports.report_rows(collaborative), spooled, columns=exports.COLUMNS, title="reports"
-    )
+    rows = exports.report_rows(request.user, collaborative, measures)
+    spreadsheet.write_people_xlsx(rows, spooled, columns=columns, title="reports")
     spooled.seek(0)
     return FileResponse(
         spooled,

@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qicop.improvement.models import ChangeIdea, PdsaCycle
-from qicop.indicators.models import NetworkIndicator
+from qicop.improvement.models import ChangeIdea, Measure, PdsaCycle
 
 TEXT_MAX = 5000
 
@@ -80,7 +79,7 @@ class PlanForm(forms.Form):
     plan = _text(_("Plan: who, what, when, where"), _("Who does what, when and where, and what is measured."))
     measure = forms.ModelChoiceField(
         label=_("Measure to watch"),
-        queryset=NetworkIndicator.objects.none(),
+        queryset=Measure.objects.none(),
         empty_label=None,
         error_messages={
             "required": _("Choose the measure to watch."),
@@ -98,8 +97,11 @@ class PlanForm(forms.Form):
         self.fields["change_idea"].queryset = ChangeIdea.objects.filter(
             ideas, network_id=team.collaborative.network_id
         ).order_by("title")
-        self.fields["measure"].queryset = NetworkIndicator.objects.filter(pk__in=[m.pk for m in measures])
-        self.fields["measure"].label_from_instance = lambda indicator: indicator.name
+        # Any measure of the collaborative, a network indicator's or the country's data elements', in the
+        # order given (the key measure first).
+        field = self.fields["measure"]
+        field.queryset = Measure.objects.filter(pk__in=[m.pk for m in measures]).select_related("indicator")
+        field.choices = [(m.pk, m.title) for m in measures]
         self.fields["change_idea"].label_from_instance = lambda idea: idea.title
 
     @staticmethod

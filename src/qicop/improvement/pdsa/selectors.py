@@ -10,8 +10,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qicop.core.models import AuditEntry
-from qicop.improvement.charts import month_id, team_chart
+from qicop.improvement.charts import measure_chart, month_id
 from qicop.improvement.models import ChangeIdea, PdsaCycle, Team
+from qicop.improvement.teams.selectors import why_no_data
 
 #: The most cycles a team's ramps show (a team runs a few dozen over a collaborative).
 RAMPS_LIMIT = 300
@@ -109,30 +110,28 @@ class StudyChart:
 
 
 def study_chart(user, cycle: PdsaCycle) -> StudyChart:
-    if cycle.measure is None:
+    """The chart of the cycle's measure (a network indicator or the country's data elements), or why there
+    is none: no measure named, the indicator not mapped or not computable, or no data (yet, or published)."""
+    measure = cycle.measure
+    if measure is None:
         return StudyChart(
             why=_("This cycle names no measure to watch: choose one in its plan to see its chart.")
         )
-    result = team_chart(user, cycle.team, cycle.measure, today=chart_today(cycle))
+    result = measure_chart(user, cycle.team, measure, today=chart_today(cycle))
     if result.series.mapping is None:
         return StudyChart(
             why=_("This country has not mapped its data to “%(measure)s” yet, so there is nothing to chart.")
-            % {"measure": cycle.measure.name}
+            % {"measure": measure.title}
         )
     if result.series.problem:
         return StudyChart(
             why=_(
                 "This country's definition of “%(measure)s” cannot be computed, so there is nothing to chart."
             )
-            % {"measure": cycle.measure.name}
+            % {"measure": measure.title}
         )
     if not result.has_data:
-        return StudyChart(
-            why=_(
-                "No data you may see for the months of this cycle: the facility may not have reported them "
-                "yet, or the country not published them."
-            )
-        )
+        return StudyChart(why=why_no_data(user, cycle.team, result))
     values = dict(zip(result.series.ids, result.values, strict=True))
     months = []
     for month in months_of(cycle):

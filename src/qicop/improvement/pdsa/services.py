@@ -18,20 +18,17 @@ from django.utils.translation import gettext as _
 
 from qicop.core.audit import audit
 from qicop.core.when import when
-from qicop.improvement.models import ChangeIdea, PdsaCycle, Team
+from qicop.improvement import selectors
+from qicop.improvement.models import ChangeIdea, Measure, PdsaCycle, Team
 
 Stage = PdsaCycle.Stage
 Decision = PdsaCycle.Decision
 
 
-def measures_of(team: Team) -> list:
-    """The indicators a cycle of ``team`` may watch: its collaborative's measures (its key measure first)."""
-    collaborative = team.collaborative
-    indicators = [collaborative.key_measure]
-    for measure in collaborative.measures.select_related("indicator"):
-        if measure.indicator_id not in (None, collaborative.key_measure_id):
-            indicators.append(measure.indicator)
-    return indicators
+def measures_of(team: Team) -> list[Measure]:
+    """The measures a cycle of ``team`` may watch: its collaborative's, network indicators and the country's
+    data elements alike (its key measure first)."""
+    return [m for m in selectors.measures_of(team.collaborative) if m.pk is not None]
 
 
 def _check_plan(
@@ -47,7 +44,7 @@ def _check_plan(
         errors.setdefault("objective", []).append(_("Write the question this test should answer."))
     if measure is None:
         errors.setdefault("measure", []).append(_("Choose the measure to watch."))
-    elif measure.pk not in {m.pk for m in measures_of(team)}:
+    elif measure.collaborative_id != collaborative.pk or measure.pk is None:
         errors.setdefault("measure", []).append(_("Choose one of the collaborative's measures."))
     if start is None:
         errors.setdefault("start", []).append(_("Give the day the test starts."))

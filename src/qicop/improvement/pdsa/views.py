@@ -48,14 +48,14 @@ def _page(request, template, context, form):
     return render(request, template, context, status=400 if form.errors else 200)
 
 
-def _plan_initial(team, previous, idea) -> dict:
+def _plan_initial(team, previous, idea, measures) -> dict:
     if previous is not None:
         initial = PlanForm.initial_from(previous)
         initial.pop("end")
         following = previous.end + timedelta(days=1)
         initial["start"] = following if following <= team.collaborative.end else None
         return initial
-    return {"change_idea": idea.pk if idea else None, "measure": team.collaborative.key_measure_id}
+    return {"change_idea": idea.pk if idea else None, "measure": measures[0].pk if measures else None}
 
 
 @login_required
@@ -65,7 +65,10 @@ def cycle_create(request, slug, collaborative_id, team_id):
     idea = pdsa_selectors.idea_for_plan(team, request.GET.get("idea"))
     measures = services.measures_of(team)
     form = PlanForm(
-        request.POST or None, team=team, measures=measures, initial=_plan_initial(team, previous, idea)
+        request.POST or None,
+        team=team,
+        measures=measures,
+        initial=_plan_initial(team, previous, idea, measures),
     )
     if request.method == "POST" and form.is_valid():
         try:

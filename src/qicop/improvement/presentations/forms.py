@@ -1,7 +1,7 @@
 """Forms of a case presentation's evidence and of its recommendations.
 
 The evidence form proposes the country's own teams, their collaboratives' measures and the ideas they
-tested, but accepts any team, indicator or idea the viewer may see: the service then says precisely why a
+tested, but accepts any team, measure or idea the viewer may see: the service then says precisely why a
 choice does not fit (a team of another country, a measure of another collaborative, an idea never tested)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from qicop.improvement.models import ChangeIdea
 from qicop.improvement.presentations import selectors
-from qicop.indicators.models import NetworkIndicator
 
 
 class EvidenceForm(forms.Form):
@@ -24,7 +23,9 @@ class EvidenceForm(forms.Form):
         label=_("Measure to show"),
         queryset=None,
         help_text=_("Its chart at the team's facility is drawn up to the session's date."),
-        error_messages={"invalid_choice": _("That measure is not in the network: choose one from the list.")},
+        error_messages={
+            "invalid_choice": _("That measure is not one you may see: choose one from the list.")
+        },
     )
     change_idea = forms.ModelChoiceField(
         label=_("Change idea whose PDSA ramp to show"),
@@ -40,22 +41,31 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.teams = teams = selectors.teams_of_country(viewer, network, case.country_id)
         self.fields["team"].queryset = selectors.teams_in_reach(viewer, network)
-        self.fields["measure"].queryset = NetworkIndicator.objects.filter(network=network)
+        self.fields["measure"].queryset = selectors.measures_in_reach(viewer, network).select_related(
+            "collaborative"
+        )
         self.fields["change_idea"].queryset = ChangeIdea.objects.filter(network=network)
         self._propose("team", "---------", [(t, f"{t.display_name} — {t.collaborative.name}") for t in teams])
-        self._propose("measure", "---------", [(m, m.name) for m in selectors.measures_of(teams)])
+        measures = selectors.measures_of(teams)
+        several = len({m.collaborative_id for m in measures}) > 1
+        self._propose(
+            "measure",
+            "---------",
+            [(m, f"{m.title} — {m.collaborative.name}" if several else m.title) for m in measures],
+            label=lambda m: f"{m.title} — {m.collaborative.name}",
+        )
         self._propose("change_idea", _("No ramp"), [(i, i.title) for i in selectors.ideas_tested_by(teams)])
 
-    def _propose(self, name: str, blank: str, proposed: list) -> None:
+    def _propose(self, name: str, blank: str, proposed: list, label=str) -> None:
         """Offer ``proposed`` (object, label) pairs; a choice typed outside them (which the service will
-        refuse, saying why) stays selected so that the form shows what was sent."""
+        refuse, saying why) stays selected, named by ``label``, so that the form shows what was sent."""
         field = self.fields[name]
-        choices = [("", blank)] + [(obj.pk, label) for obj, label in proposed]
+        choices = [("", blank)] + [(obj.pk, text) for obj, text in proposed]
         sent = self.data.get(self.add_prefix(name)) if self.is_bound else None
-        if sent and str(sent).isdigit() and int(sent) not in {obj.pk for obj, _label in proposed}:
+        if sent and str(sent).isdigit() and int(sent) not in {obj.pk for obj, _text in proposed}:
             other = field.queryset.filter(pk=int(sent)).first()
             if other is not None:
-                choices.append((other.pk, str(other)))
+                choices.append((other.pk, label(other)))
         field.choices = choices
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.improvement import permissions, selectors
-from qicop.improvement.charts import team_chart
+from qicop.improvement.charts import measure_chart
 from qicop.improvement.models import ChangeIdea, Measure, PdsaCycle, PresentationEvidence, Team
-from qicop.indicators.models import NetworkIndicator
+from qicop.improvement.teams.selectors import why_no_data
 from qicop.meetings.models import ActionItem, CasePresentation, Meeting
 from qicop.network.models import Network
 from qicop.network.permissions import Viewer, viewer_for
@@ -73,11 +73,21 @@ def teams_of_country(viewer: Viewer, network: Network, country_id: int) -> list[
     return list(teams.order_by("collaborative__name", "name", "org_unit__name", "id")[:CHOICE_LIMIT])
 
 
-def measures_of(teams: list[Team]) -> list[NetworkIndicator]:
-    """The measures of these teams' collaboratives (each indicator once)."""
+def measures_in_reach(viewer: Viewer, network: Network) -> QuerySet[Measure]:
+    """The measures of the collaboratives the viewer may see, network indicators and the country's data
+    elements alike: what a form accepts before the service says whether it is the team's collaborative's."""
+    return selectors.measure_rows().filter(
+        collaborative__in=selectors.visible_collaboratives(viewer, network).values("pk")
+    )
+
+
+def measures_of(teams: list[Team]) -> list[Measure]:
+    """The measures of these teams' collaboratives, collaborative by collaborative."""
     collaboratives = {t.collaborative_id for t in teams}
-    ids = Measure.objects.filter(collaborative__in=collaboratives).values("indicator_id")
-    return list(NetworkIndicator.objects.filter(pk__in=ids).order_by("name")[:CHOICE_LIMIT])
+    measures = (
+        selectors.measure_rows().select_related("collaborative").filter(collaborative__in=collaboratives)
+    )
+    return list(measures.order_by("collaborative__name", "collaborative_id", "order", "id")[:CHOICE_LIMIT])
 
 
 def ideas_tested_by(teams: list[Team]) -> list[ChangeIdea]:
@@ -86,12 +96,8 @@ def ideas_tested_by(teams: list[Team]) -> list[ChangeIdea]:
     return list(ChangeIdea.objects.filter(pk__in=ids).order_by("title")[:CHOICE_LIMIT])
 
 
-def is_measure_of(indicator: NetworkIndicator, team: Team) -> bool:
-    collaborative = team.collaborative
-    return (
-        collaborative.key_measure_id == indicator.pk
-        or Measure.objects.filter(collaborative=collaborative, indicator=indicator).exists()
-    )
+def is_measure_of(measure: Measure, team: Team) -> bool:
+    return measure.collaborative_id == team.collaborative_id
 
 
 # --- the evidence as a page shows it ---------------------------------------------------------------------
@@ -141,7 +147,9 @@ def evidence_of_meeting(meeting_id: int) -> dict[int, PresentationEvidence]:
             "team__org_unit__country",
             "team__collaborative",
             "team__collaborative__network",
-            "measure",
+            "measure__indicator",
+            "measure__numerator",
+            "measure__denominator",
             "change_idea",
         )
         .prefetch_related("team__collaborative__other_countries")
@@ -159,12 +167,19 @@ def actions_for_case(case: CasePresentation) -> QuerySet[ActionItem]:
     )
 
 
-def chart_view(user, team: Team, indicator, *, today: date | None, cycles, key: str) -> ChartView:
-    """The chart of ``indicator`` at the team's facility up to ``today`` (None: up to date), drawn once at a
-    size that stays readable on a phone (a page may hold two); ``key`` keeps its SVG ids apart."""
-    if indicator is None:
-        return ChartView(why_empty=_("The measure chosen for this presentation is no longer in the network."))
-    result = team_chart(user, team, indicator, today=today, cycles=cycles)
+def chart_view(
+    user, team: Team, measure: Measure | None, *, today: date | None, cycles, key: str
+) -> ChartView:
+    """The chart of ``measure`` (a network indicator's or the country's data elements') at the team's
+    facility up to ``today`` (None: up to date), drawn once at a size that stays readable on a phone (a page
+    may hold two); ``key`` keeps its SVG ids apart."""
+    if measure is None:
+        return ChartView(
+            why_empty=_(
+                "The measure this presentation showed is no longer one of the collaborative's measures."
+            )
+        )
+    result = measure_chart(user, team, measure, today=today, cycles=cycles)
     if result.series.mapping is None:
         return ChartView(
             why_empty=_(
@@ -179,18 +194,13 @@ def chart_view(user, team: Team, indicator, *, today: date | None, cycles, key: 
             )
         )
     if not result.has_data:
-        return ChartView(
-            why_empty=_(
-                "No data you may see for these periods: the country may not have reported or published "
-                "them yet."
-            )
-        )
+        return ChartView(why_empty=why_no_data(user, team, result))
     return ChartView(svg=result.drawing(width=480, height=300).to_svg(id_prefix=key), story=result.story)
 
 
 def team_cycles(team: Team) -> list[PdsaCycle]:
     """The team's cycles, oldest first, with what the ramp and the chart's notes read."""
-    cycles = PdsaCycle.objects.filter(team=team).select_related("change_idea", "team")
+    cycles = PdsaCycle.objects.filter(team=team).select_related("change_idea", "team", "measure")
     return list(cycles.order_by("start", "id")[:500])
 
 

@@ -48,7 +48,7 @@ def attach_evidence(
     elif measure is not None and not is_measure_of(measure, team):
         errors["measure"] = _(
             "%(measure)s is not a measure of %(collaborative)s: choose one of its measures."
-        ) % {"measure": measure.name, "collaborative": team.collaborative.name}
+        ) % {"measure": measure.title, "collaborative": team.collaborative.name}
     tested = change_idea is None or PdsaCycle.objects.filter(team=team, change_idea=change_idea).exists()
     if not errors and not tested:
         errors["change_idea"] = _(
@@ -91,7 +91,7 @@ def _evidence_for_work(actor, case: CasePresentation) -> PresentationEvidence:
         raise ValidationError(_("Recommendations become work once the session has taken place."))
     evidence = (
         PresentationEvidence.objects.filter(case_presentation=case)
-        .select_related("team", "team__lead", "team__org_unit", "measure")
+        .select_related("team", "team__lead", "team__org_unit", "measure__indicator")
         .first()
     )
     if evidence is None:
@@ -132,8 +132,9 @@ def recommendation_to_action(*, actor, case: CasePresentation, text: str, due: d
 def recommendation_to_change_idea(
     *, actor, case: CasePresentation, title: str, description: str = ""
 ) -> ChangeIdea:
-    """A new change idea in the network's library, proposed at ``case`` (its source), aiming at the measure
-    the case showed, first proposed by the team's country. A title already in the library is refused."""
+    """A new change idea in the network's library, proposed at ``case`` (its source), aiming at the network
+    indicator the case showed (none for a measure on data elements), first proposed by the team's country. A
+    title already in the library is refused."""
     evidence = _evidence_for_work(actor, case)
     title = title.strip()
     if not title:
@@ -164,7 +165,8 @@ def recommendation_to_change_idea(
         network=network,
         title=title,
         description=description.strip(),
-        indicator=evidence.measure,
+        # The indicator the case showed; a measure on the country's data elements is not the network's.
+        indicator=evidence.measure.indicator if evidence.measure else None,
         country=evidence.team.org_unit.country,
         source_presentation=case,
         created_by=actor,

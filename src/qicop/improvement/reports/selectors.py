@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qicop.dashboards import plain_words
+from qicop.improvement import selectors
 from qicop.improvement.charts import measure_chart, month_id
 from qicop.improvement.models import Measure, PdsaCycle, Team, TeamReport
 from qicop.improvement.reports import calendar
@@ -64,22 +65,27 @@ def team_zone(team: Team):
 class MeasureReading:
     """A collaborative measure at the team's org unit for one month, as read from the shared data."""
 
-    indicator: object
+    measure: Measure  # a network indicator's or the country's data elements'
     kind: str
     value: str  # in the reader's numbers, "" when missing
     missing: str  # why there is no value: "no data yet", "not published" (in words), or ""
     chart: object  # the ChartResult up to the month
+    number: float | None = None  # the value itself, for a spreadsheet
+
+    @property
+    def name(self) -> str:
+        """The measure's name: its indicator's, or the one given to a measure on data elements."""
+        return self.measure.title
 
 
-def measure_charts(user, team: Team, month: date, cycles=None) -> list[tuple[object, object]]:
-    """(measure, chart up to ``month``) for each of the collaborative's measures (the key measure first
-    when it is not among them): what a report's measures and its suggested score are read from."""
-    collaborative = team.collaborative
-    measures = list(collaborative.measures.select_related("indicator", "numerator", "denominator"))
-    if not any(m.indicator_id == collaborative.key_measure_id for m in measures):
-        measures.insert(0, Measure(collaborative=collaborative, indicator=collaborative.key_measure))
+def measure_charts(user, team: Team, month: date, cycles=None, measures=None) -> list[tuple[Measure, object]]:
+    """(measure, chart up to ``month``) for each of the collaborative's measures, network indicators and the
+    country's data elements alike (the key measure first; ``measures`` where the caller has them): what a
+    report's measures and its suggested score are read from."""
+    if measures is None:
+        measures = selectors.measures_of(team.collaborative)
     if cycles is None:
-        cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea"))
+        cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure"))
     until = calendar.next_month(month)  # the chart's last complete month is the month reported on
     return [(m, measure_chart(user, team, m, today=until, cycles=cycles)) for m in measures]
 
@@ -99,16 +105,18 @@ def month_measures(team: Team, month: date, charts) -> list[MeasureReading]:
     published = Publication.objects.filter(
         country_id=team.org_unit.country_id, period__dhis2_id=month_id(month)
     ).exists()
-    readings = []
-    for measure, chart in charts:
-        value = value_at(chart, month)
-        percent = (chart.indicator.factor or 1) == 100
-        if value is not None:
-            text, missing = plain_words.amount(value, percent), ""
-        else:
-            text, missing = "", (_("no data yet") if published else _("not published"))
-        readings.append(MeasureReading(chart.indicator, measure.get_kind_display(), text, missing, chart))
-    return readings
+    return [reading(measure, chart, month, published=published) for measure, chart in charts]
+
+
+def reading(measure: Measure, chart, month: date, *, published: bool) -> MeasureReading:
+    """``measure``'s value in ``month`` from its ``chart``, in words, or why it is missing: the month is not
+    published (for the chart's reader) or has no data yet."""
+    value = value_at(chart, month)
+    if value is not None:
+        text, missing = plain_words.amount(value, measure.scale == 100), ""
+    else:
+        text, missing = "", (_("no data yet") if published else _("not published"))
+    return MeasureReading(measure, measure.get_kind_display(), text, missing, chart, value)
 
 
 # ------------------------------------------------------------------------------------------ owed reports

@@ -30,7 +30,7 @@ def gather_evidence(*, user, team: Team, month: date, charts=None, cycles=None) 
     """What the team had done and shown by the end of ``month``: its PDSA cycles (one query unless given),
     and its measures' charts up to the month (``selectors.measure_charts``, computed unless given)."""
     if cycles is None:
-        cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea"))
+        cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure"))
     if charts is None:
         charts = selectors.measure_charts(user, team, month, cycles=cycles)
     last_day = calendar.next_month(month)
@@ -44,12 +44,13 @@ def gather_evidence(*, user, team: Team, month: date, charts=None, cycles=None) 
     collaborative = team.collaborative
     at_aim, goal_runs = 0, []
     for measure, chart in charts:
-        # The key measure's goal is the aim's target; another measure's, its indicator's target.
+        # The key measure's goal is the aim's target; another measure's, its indicator's target (a measure on
+        # data elements has none).
         key = measure.indicator_id == collaborative.key_measure_id
         target = collaborative.aim_target if key else chart.indicator.target
         if target is None:
             continue
-        months = _months_at(chart, target, chart.indicator.improvement)
+        months = _months_at(chart, target, measure.direction)
         goal_runs.append(months)
         if key:
             at_aim = months

@@ -34,7 +34,7 @@ def _team(request, slug, collaborative_id, team_id):
 
 def _evidence(request, team, month):
     """The month's measures from the data and the score the evidence suggests, from one set of charts."""
-    cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea"))
+    cycles = list(PdsaCycle.objects.filter(team=team).select_related("change_idea", "measure"))
     charts = reports.measure_charts(request.user, team, month, cycles=cycles)
     suggestion = services.suggestion_for(user=request.user, team=team, month=month, charts=charts)
     return {

@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from qicop.improvement.models import Collaborative, DriverNode, Team, TeamReport
+from qicop.indicators.arithmetic import Mapping
 from qicop.indicators.models import DataValue, OrgUnit
 from qicop.indicators.permissions import ReadScope
 from qicop.network.models import Member
@@ -106,20 +107,41 @@ def team_rows(teams: Iterable[Team]) -> list[TeamRow]:
     ]
 
 
+def why_missing(user, team: Team, result, scope: ReadScope | None = None) -> str:
+    """Why a team's measure has nothing to chart (``result``: its ChartResult, without data), as a code:
+    "unmapped" (the country has not mapped the indicator), "problem" (its definition cannot be computed),
+    "unpublished" (the facility has values of the measure's data elements that the viewer may not read
+    yet) or "none" (no data yet). At most one query; ``scope`` (the viewer's ReadScope) where the caller
+    asks for many."""
+    series = result.series
+    if series.mapping is None:
+        return "unmapped"
+    if series.problem:
+        return "problem"
+    # Someone who reads the country's unpublished values too has seen all there is: nothing is held back.
+    scope = scope or ReadScope(user)
+    if scope.everything or team.org_unit.country_id in scope.countries:
+        return "none"
+    held = DataValue.objects.filter(
+        org_unit__path__startswith=team.org_unit.path,
+        data_element__uid__in=Mapping.of(series.mapping).elements,
+        deleted=False,
+    )
+    return "unpublished" if held.exists() else "none"
+
+
 def why_no_data(user, team: Team, result) -> str:
     """Why a team's measure has nothing to chart, in words (``result``: its ChartResult, without data)."""
-    if result.series.mapping is None:
+    why = why_missing(user, team, result)
+    if why == "unmapped":
         return _("%(country)s has not mapped its data to this measure yet, so there is nothing to chart.") % {
             "country": team.org_unit.country.display_name
         }
-    if result.series.problem:
+    if why == "problem":
         return _(
             "This country's definition of the measure cannot be computed. Ask a coordinator to correct it."
         )
-    # Someone who reads the country's unpublished values too has seen all there is: nothing is held back.
-    scope = ReadScope(user)
-    reads_all = scope.everything or team.org_unit.country_id in scope.countries
-    if not reads_all and DataValue.objects.filter(org_unit__path__startswith=team.org_unit.path).exists():
+    if why == "unpublished":
         return _(
             "%(country)s has data for this team that is not published yet: it shows here once the country "
             "publishes those months."

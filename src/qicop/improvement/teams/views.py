@@ -19,7 +19,7 @@ from qicop.dashboards.permissions import can_edit_chart
 from qicop.dashboards.pipeline import drawing_download
 from qicop.improvement import permissions, selectors
 from qicop.improvement.charts import measure_chart, month_id, subject_of
-from qicop.improvement.models import Measure, PdsaCycle
+from qicop.improvement.models import PdsaCycle
 from qicop.improvement.teams import selectors as team_selectors
 from qicop.improvement.teams import services
 from qicop.improvement.teams.forms import OutlineForm, TeamAimForm, TeamForm, seat_formset
@@ -95,17 +95,13 @@ def team_edit(request, slug, collaborative_id, team_id):
 def _cycles(team):
     return list(
         PdsaCycle.objects.filter(team=team)
-        .select_related("change_idea")
+        .select_related("change_idea", "measure")
         .order_by("change_idea__title", "start", "pk")
     )
 
 
 def _measures(team):
-    return list(
-        Measure.objects.filter(collaborative_id=team.collaborative_id).select_related(
-            "indicator", "numerator", "denominator"
-        )
-    )
+    return selectors.measures_of(team.collaborative)
 
 
 def _diagram(team, tree):
@@ -238,7 +234,7 @@ def team_chart_page(request, slug, collaborative_id, team_id, indicator_code):
             if c.decision == PdsaCycle.Decision.ADOPT
             and c.decided_on
             and c.measure_id is not None
-            and c.measure_id == indicator.pk
+            and c.measure_id == measure.pk
         }
     )
     if request.method == "POST" and not measure.on_elements:  # phases are saved per network indicator
@@ -264,8 +260,9 @@ def team_chart_page(request, slug, collaborative_id, team_id, indicator_code):
             "svg_narrow": result.drawing(width=360, height=280).to_svg() if result.has_data else "",
             "rows": list(zip(result.periods, result.rows(), strict=True)) if result.has_data else [],
             "why": "" if result.has_data else team_selectors.why_no_data(request.user, team, result),
+            # Phases are saved per network indicator: a measure on data elements has none to propose.
             "phase_months": [(month_id(m), m) for m in adopted if month_id(m) not in phases]
-            if can_edit
+            if can_edit and not measure.on_elements
             else [],
             "may_set_phases": not measure.on_elements and can_edit_chart(request.user, team.org_unit),
         },
