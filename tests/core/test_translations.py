@@ -12,7 +12,8 @@ import qicop
 from improvement_pages import improvement_data, improvement_pages
 from qicop.improvement.models import ChangeIdea, Collaborative
 from qicop.indicators.models import NetworkIndicator
-from qicop.network.models import Country, Member, Network, Organisation
+from qicop.knowledge.models import Thread
+from qicop.network.models import Country, Member, Network, Organisation, Topic
 from qicop.programmes.models import WorkPlanAction, WorkPlanObjective
 
 LOCALE_DIR = Path(qicop.__file__).parent / "locale"
@@ -113,6 +114,10 @@ def test_translated_pages_contain_no_english_from_the_catalog(demo_client, langu
         # The steps of a work plan, on their owner's home page: written by the country, in its language.
         *WorkPlanAction.objects.values_list("description", flat=True),
         *WorkPlanObjective.objects.values_list("text", flat=True),
+        # Discussions are titled by whoever starts them, in their language ("Comment retrouver les patients
+        # perdus de vue…", Haiti's question, on the home of a focal point who follows its topic).
+        *Thread.objects.values_list("title", flat=True),
+        *Topic.objects.values_list("name", flat=True),
         "English",
         "qicop",
     ]
