@@ -262,7 +262,7 @@ def test_an_adopted_change_is_marked_on_the_teams_charts(work):
     services.record_do(actor=kim, cycle=cycle, observations="Done.")
     services.record_study(actor=kim, cycle=cycle, result="As predicted.")
     services.decide(actor=kim, cycle=cycle, decision="adopt", decided_on=cycle.end)
-    notes = team_notes(work.team, work.data.indicator)
+    notes = team_notes(work.team, work.measure)  # the Measure the cycle watches
     assert (month_id(cycle.start), f"PDSA: {cycle.title}") in notes
     assert (month_id(cycle.end), "Adopted: Same-day viral load result review") in notes
 
