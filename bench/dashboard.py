@@ -90,7 +90,7 @@ def phase_build(facilities: int) -> dict:
     total = 0
     for country in Country.objects.order_by("iso2"):
         units = _hierarchy(country, facilities, generate_uid)
-        rows = _rows(rng, elements, units, months, DataValueRow, demo._facility_month)
+        rows = _rows(rng, elements, units, months, DataValueRow, demo._facility_month, demo.LEVELS)
         summary = import_data_values(actor=actor, rows=rows, options=ImportOptions(atomic=False))
         total += summary["importCount"]["imported"]
     for country in Country.objects.all():
@@ -155,13 +155,18 @@ def _hierarchy(country, facilities: int, generate_uid) -> list:
     return leaves
 
 
-def _rows(rng, elements, units, months, row_type, facility_month):
+#: Every facility of the benchmark improves once, in a month of its own: its rates from then on.
+IMPROVED = {"coverage": 0.84, "suppression": 0.92, "retention": 0.86, "same_day": 0.75}
+
+
+def _rows(rng, elements, units, months, row_type, facility_month, levels):
+    """Each facility's values month by month, at the demo's ``levels`` and at ``IMPROVED`` from its change."""
     index = 0
     for unit in units:
         size = rng.choice([2500, 1200, 600, 250]) * rng.uniform(0.7, 1.3)
         change = rng.randint(24, 48)
         for m, month in enumerate(months):
-            values = facility_month(rng, int(size), m, m >= change)
+            values = facility_month(rng, int(size), m, IMPROVED if m >= change else levels)
             values["QI_SCORE"] = round(rng.uniform(40, 90), 1)
             values["TB_SCREENED"] = int(values["TX_CURR"] * rng.uniform(0.6, 0.95))
             for code, value in values.items():
