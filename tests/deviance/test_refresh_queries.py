@@ -2,6 +2,7 @@
 country as for all of them whatever their org units, and finds the same signals however it reads them."""
 
 import pytest
+from django.db import connection
 
 from qicop.deviance import services
 from qicop.deviance.models import ImprovementSignal
@@ -10,8 +11,9 @@ from qicop.network.models import Country, Network
 
 #: network, its countries, indicators, mappings, data elements, org units, periods, publications, the
 #: highest combo id, the analytics table, the values, the charts' saved settings; then the signals replaced
-#: (a savepoint, their first sightings, a delete, the inserts, the release)
-QUERIES = 17
+#: (a savepoint, their first sightings, a delete, the inserts, the release). PostgreSQL takes the inserts as
+#: one COPY, which goes past Django's log of queries: one fewer counted there.
+QUERIES = 17 if connection.vendor == "sqlite" else 16
 COLUMNS = ("indicator_id", "org_unit_id", "country_id", "audience", "rule", "since", "latest", "size")
 
 
