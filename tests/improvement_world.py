@@ -113,3 +113,18 @@ def improvement_of(world) -> ImprovementWorld:
     if not hasattr(world, "_improvement"):
         world._improvement = ImprovementWorld(world)
     return world._improvement
+
+
+def measure_on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
+    """A process measure of ``collaborative`` on data elements, added by the coordinator as the form does."""
+    from qicop.improvement.collaboratives.services import add_measure
+
+    return add_measure(
+        actor=work.world.carla.user,
+        collaborative=collaborative,
+        kind="process",
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+    )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from improvement_world import improvement_of
+from improvement_world import improvement_of, measure_on_elements
 from qicop.improvement.collaboratives.exports import COLUMNS
 from qicop.improvement.models import Collaborative, CollaborativeMeeting, PdsaCycle
 from qicop.meetings.models import Meeting
@@ -93,26 +93,12 @@ def test_the_picture_reads_a_pinned_number_of_queries(world, django_assert_max_n
         assert client.get(f"{LIST}{work.kenya.pk}/").status_code == 200
 
 
-def _on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
-    from qicop.improvement.collaboratives.services import add_measure
-
-    return add_measure(
-        actor=work.world.carla.user,
-        collaborative=collaborative,
-        kind="process",
-        name=name,
-        numerator=numerator,
-        denominator=denominator,
-        factor=factor,
-    )
-
-
 def test_the_picture_and_its_report_show_each_teams_other_measures_data_elements_too(world):
     work = improvement_of(world)
-    _on_elements(
+    measure_on_elements(
         work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
     )
-    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    measure_on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
     client = world.client_for("faith")
     for path in (f"{LIST}{work.kenya.pk}/", f"{LIST}{work.kenya.pk}/report/"):
         page = client.get(path).content.decode()
@@ -130,7 +116,7 @@ def test_each_other_measure_costs_the_picture_a_pinned_number_of_queries_a_team(
     """A measure on data elements is charted for each team (three queries: the chart pipeline's without an
     indicator's mapping, saved settings and notes), plus at most one to say why it has no value."""
     work = improvement_of(world)
-    _on_elements(
+    measure_on_elements(
         work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
     )
     client = world.client_for("faith")
@@ -145,7 +131,7 @@ def _links(page: str) -> set[str]:
 
 def test_an_observer_is_never_linked_from_a_shared_picture_to_a_page_they_cannot_open(world):
     work = improvement_of(world)
-    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    measure_on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
     session = Meeting.objects.create(
         network=world.network,
         title="Session d'apprentissage 1",
@@ -279,15 +265,15 @@ def _csv(client, path) -> list[dict]:
 
 def test_the_export_reads_every_measure_in_each_report_month_or_says_why_it_has_no_value(world):
     work = improvement_of(world)
-    _on_elements(
+    measure_on_elements(
         work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
     )
-    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    measure_on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
     (row,) = _csv(world.client_for("kim"), f"{LIST}{work.kenya.pk}/export.csv")
     assert row["Viral suppression"] == row["Suppressed among tested"] == "80.00"
     assert row["QI score"] == "no data yet"
     # Haiti has not published Jacmel's months: a Kenyan's export says so, the coordinator's has the values.
-    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    measure_on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
     _jacmel_reported(work)
     (row,) = _csv(world.client_for("kim"), f"{LIST}{work.haiti.pk}/export.csv")
     assert row["Viral suppression"] == row["Supprimés"] == "not published"

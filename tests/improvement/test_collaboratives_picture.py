@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from improvement_world import improvement_of
+from improvement_world import improvement_of, measure_on_elements
 from qicop.improvement.collaboratives.picture import months_of, most_adopted, phases, picture, score_counts
 from qicop.improvement.collaboratives.services import add_months
 from qicop.improvement.models import SCORES, ChangeIdea, CollaborativeMeeting, PdsaCycle, Team, TeamReport
@@ -96,26 +96,12 @@ def test_a_team_whose_data_the_viewer_may_not_see_says_it_is_not_published(world
     assert line.latest is None and line.why_empty == "unpublished" and not line.svg
 
 
-def _on_elements(work, collaborative, name, numerator, denominator=None, factor=1):
-    from qicop.improvement.collaboratives.services import add_measure
-
-    return add_measure(
-        actor=work.world.carla.user,
-        collaborative=collaborative,
-        kind="process",
-        name=name,
-        numerator=numerator,
-        denominator=denominator,
-        factor=factor,
-    )
-
-
 def test_each_teams_latest_value_of_the_other_measures_is_read_whatever_they_are_computed_from(world):
     work = improvement_of(world)
-    _on_elements(
+    measure_on_elements(
         work, work.kenya, "Suppressed among tested", work.data.vl_suppressed, work.data.vl_tested, 100
     )
-    _on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
+    measure_on_elements(work, work.kenya, "QI score", work.data.score)  # never reported at Nakuru
     shown = picture(world.faith.user, work.kenya)
     assert [m.title for m in shown.other_measures] == ["Suppressed among tested", "QI score"]
     (line,) = shown.lines
@@ -127,7 +113,7 @@ def test_each_teams_latest_value_of_the_other_measures_is_read_whatever_they_are
 
 def test_a_measure_on_data_elements_the_viewer_may_not_see_reads_not_published(world):
     work = improvement_of(world)
-    _on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
+    measure_on_elements(work, work.haiti, "Supprimés", work.data.vl_suppressed)
     (line,) = picture(world.olga.user, work.haiti).lines
     ((reading),) = line.others
     assert reading.value is None and reading.why_empty == "unpublished"
