@@ -139,6 +139,9 @@ def _private_files_of_its_own(request, tmp_path, settings):
     each other's files. (Tests of the shared demo read the demo's folder instead.)"""
     if SHARED_DEMO not in request.fixturenames:
         settings.PRIVATE_ROOT = tmp_path / "private"
+    # and nothing kept by an earlier refresh of the signals (deviance/kept.py): the shared demo's countries
+    # have the same versions in every test, whatever a test wrote around the services
+    settings.SIGNAL_INPUTS_DIR = tmp_path / "signal-inputs"
 
 
 @pytest.fixture(autouse=True)

@@ -206,6 +206,10 @@ CACHES = {
     }
 }
 
+# What the refresh of the signals of improvement keeps of what it read (deviance/kept.py): a cache, safe to
+# delete, not backed up. Each server keeps its own.
+SIGNAL_INPUTS_DIR = VAR_DIR / "signal-inputs"
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

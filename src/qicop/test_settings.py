@@ -18,6 +18,7 @@ STATIC_ROOT = None
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 PRIVATE_ROOT = VAR_DIR / "test-private"  # noqa: F405
+SIGNAL_INPUTS_DIR = VAR_DIR / "test-signal-inputs"  # noqa: F405
 # No console handler of our own (pytest captures the log), but the same one-line 403s as production.
 LOGGING = {
     "version": 1,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from qicop.dashboards.models import ChartSettings
 from qicop.dashboards.pipeline import ChartOptions, indicator_chart
+from qicop.dashboards.services import save_chart_settings
 from qicop.deviance.engine import PHASE
 from qicop.deviance.models import ImprovementSignal
 from qicop.deviance.services import refresh_signals
@@ -33,11 +33,14 @@ def level(data, start: int, to, *, wiggle=lambda m: m % 3) -> None:
     assert summary["status"] == "SUCCESS", summary
 
 
-def save(data, **settings) -> None:
-    ChartSettings.objects.update_or_create(
+def save(data, *, freeze=None, phase_starts=()) -> None:
+    """Saved as the chart page saves them: the country's data version changes with them."""
+    save_chart_settings(
+        actor=data.world.dan.user,
         indicator=data.indicator,
         org_unit=OrgUnit.objects.get(uid=FACILITY),
-        defaults={**settings, "updated_by": data.world.dan.user},
+        freeze=freeze,
+        phase_starts=list(phase_starts),
     )
 
 

@@ -69,3 +69,27 @@ class ImprovementSignal(models.Model):
 
     def values(self) -> list[float | None]:
         return [None if v != v else float(v) for v in np.frombuffer(bytes(self.window), dtype="<f4")]
+
+
+class ComputedFrom(models.Model):
+    """What a network's signals of one country were last computed from: the country's data version
+    (``indicators.DataVersion``), the window's first month and the refresh's own version
+    (``services.REFRESH_VERSION``). A refresh that finds all three unchanged has nothing to do for the
+    country: its signals are what they would compute again (``services.refresh_signals``)."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey("network.Country", on_delete=models.CASCADE, related_name="+")
+    data_version = models.BigIntegerField(null=True)  # None: no write has given the country a version yet
+    window_start = models.CharField(max_length=16)  # the window's first period (a DHIS2 id)
+    refresh_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("signals computed from")
+        verbose_name_plural = _("signals computed from")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "country"], name="deviance_computed_from_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id}/{self.country_id}: {self.data_version} from {self.window_start}"
