@@ -18,7 +18,7 @@ from test_spc_single import assert_bits
 
 from qicop.analytics import _sums
 from qicop.analytics._runs import sign_runs
-from qicop.analytics.spc import chart, charts
+from qicop.analytics.spc import chart, charts, stacked, stacked_flags
 
 SERIES = 170
 LONGEST = 21  # 170 series >= 8 x 21 columns: a tall batch
@@ -200,3 +200,36 @@ def test_a_result_of_a_batch_is_pickled_and_copied_with_its_columns_only():
         assert "_batch" not in twin.__dict__
         assert_bits(twin, alone)
     assert len(pickle.dumps(result)) < len(pickle.dumps(alone)) * 2  # not the whole batch
+
+
+# --- many results' columns at once ------------------------------------------------------------------
+
+
+def test_stacked_gives_the_columns_of_a_whole_batch_as_each_result_gives_them():
+    rng = np.random.default_rng(17)
+    series = {k: (rng.binomial(50, 0.8, 24).astype(float), np.full(24, 50.0)) for k in range(30)}
+    results = list(charts(series, kind="p", part=[12], rules="ihi").values())
+    for name in ("y", "cl", "ucl", "phase"):
+        expected = np.stack(
+            [getattr(charts(series, kind="p", part=[12], rules="ihi")[k], name) for k in series]
+        )
+        np.testing.assert_array_equal(stacked(results, name), expected)
+    for rule in results[0].rule_flags:
+        expected = np.stack(
+            [r.rule_flags[rule] for r in list(charts(series, kind="p", part=[12], rules="ihi").values())]
+        )
+        np.testing.assert_array_equal(stacked_flags(results, rule), expected)
+    assert stacked_flags(results, "no such rule") is None
+
+
+def test_stacked_stacks_results_that_are_not_a_whole_batch_in_its_order():
+    rng = np.random.default_rng(18)
+    series = {k: rng.normal(10, 2, 20) for k in range(12)}
+    results = list(charts(series, kind="i").values())
+    some = results[5:] + results[:2]  # part of the batch, out of its order
+    np.testing.assert_array_equal(stacked(some, "y"), np.stack([r.y for r in some]))
+    np.testing.assert_array_equal(stacked(some, "lcl"), np.stack([r.lcl for r in some]))
+    np.testing.assert_array_equal(
+        stacked_flags(some, "shift"), np.stack([r.rule_flags["shift"] for r in some])
+    )
+    assert stacked_flags(some, "no such rule") is None and stacked_flags([], "shift") is None

@@ -14,7 +14,7 @@ from qicop.deviance.models import ComputedFrom, ImprovementSignal
 from qicop.deviance.services import refresh_signals
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.importer import ImportOptions, import_data_values
-from qicop.indicators.models import DataVersion
+from qicop.indicators.models import DataValue, DataVersion, OrgUnit
 from qicop.integrations.dhis2.rows import DataValueRow
 from viral_load_world import FACILITY, viral_load_world
 
@@ -124,3 +124,17 @@ def test_everything_computes_every_country_and_the_command_says_how_many_were_un
     assert f"nothing changed for {ComputedFrom.objects.exclude(data_version=None).count()} " in again
     call_command("refresh_signals", "--all")
     assert "nothing changed" not in capsys.readouterr().out
+
+
+def test_a_deleted_org_unit_or_measure_takes_its_signals_with_it(data):
+    """The table has no foreign keys in the database (decision 0031): Django's cascade deletes them."""
+    refresh(data)
+    hospital = OrgUnit.objects.get(uid=FACILITY)
+    assert ImprovementSignal.objects.filter(org_unit=hospital).exists()
+    others = ImprovementSignal.objects.exclude(org_unit=hospital).count()
+    assert others  # its county's and Kenya's
+    DataValue.objects.filter(org_unit=hospital).delete()  # its values protect it
+    hospital.delete()
+    assert ImprovementSignal.objects.count() == others
+    data.indicator.delete()
+    assert not ImprovementSignal.objects.exists()

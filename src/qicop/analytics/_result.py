@@ -347,6 +347,45 @@ class ChartResult:
         return values
 
 
+def _one_batch(results) -> BatchColumns | None:
+    """The batch these results are, row by row in its order, when they are every result of one ``charts()``
+    call and its series are of one length; else None."""
+    if not results:
+        return None
+    batch = results[0].__dict__.get("_batch")
+    if batch is None or len(batch.lengths) != len(results) or len(set(batch.lengths)) != 1:
+        return None
+    for row, result in enumerate(results):
+        state = result.__dict__
+        if state.get("_batch") is not batch or state.get("_row") != row:
+            return None
+    return batch
+
+
+def stacked(results, name: str) -> np.ndarray:
+    """A column of many results as one (results, subgroups) array, e.g. ``stacked(results, "y")``: every
+    result of one ``charts()`` call, in its order, gives the batch's own array, with nothing cut per series;
+    other results (of one length) are stacked."""
+    batch = _one_batch(results)
+    column = None if batch is None else batch.columns.get(name)
+    if column is None:
+        return np.stack([getattr(result, name) for result in results])
+    if column.ndim == 1 or column.shape[1] == 1:
+        return np.repeat(column.reshape(-1, 1), batch.lengths[0], axis=1)
+    return column
+
+
+def stacked_flags(results, rule: str) -> np.ndarray | None:
+    """The flags of one rule of many results as one (results, subgroups) array, as ``stacked``; None when
+    their rule set has no such rule."""
+    batch = _one_batch(results)
+    if batch is not None:
+        return batch.flags.get(rule)
+    if not results or rule not in results[0].rule_flags:
+        return None
+    return np.stack([result.rule_flags[rule] for result in results])
+
+
 class _BatchColumn:
     """A column of a result of ``charts()``, cut from its batch on first read.
 

@@ -52,7 +52,15 @@ from qicop.analytics._inputs import (
     split_series,
 )
 from qicop.analytics._limits import CHARTS, Lines, Segments
-from qicop.analytics._result import BatchColumns, ChartResult, Finding, PhaseStory, Signal
+from qicop.analytics._result import (
+    BatchColumns,
+    ChartResult,
+    Finding,
+    PhaseStory,
+    Signal,
+    stacked,
+    stacked_flags,
+)
 from qicop.analytics._runs import anhoej
 from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
 from qicop.analytics._single import KINDS as SINGLE_KINDS
@@ -68,6 +76,8 @@ __all__ = [
     "chart",
     "charts",
     "gettext_noop",
+    "stacked",
+    "stacked_flags",
 ]
 
 _LIMIT_NAMES = ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_1", "ucl_1")

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from qicop.analytics.spc import charts
+from qicop.analytics.spc import charts, stacked, stacked_flags
 
 MIN_POINTS = 12  # as analytics' MDC_MIN_POINTS: fewer, and the limits are trial limits
 #: the rules read, strongest first (names as analytics' rule sets give them)
@@ -175,8 +175,8 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
     before is read within the phase of ``since``."""
     if not results:
         return []
-    y = np.stack([r.y for r in results])
-    cl = np.stack([r.cl for r in results])
+    y = stacked(results, "y")  # the batch's own arrays: nothing cut per series
+    cl = stacked(results, "cl")
     width = y.shape[1]
     cols = np.arange(width)
     has = ~np.isnan(y)
@@ -186,9 +186,10 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
     since = np.zeros(len(results), int)
     end = np.zeros(len(results), int)
     for number, rule in enumerate(RULES):
-        if rule not in results[0].rule_flags:
+        flags = stacked_flags(results, rule)
+        if flags is None:
             continue
-        hit = np.stack([r.rule_flags[rule] for r in results]) == code
+        hit = flags == code
         fired = hit.any(axis=1) & (chosen < 0)
         if not fired.any():
             continue
@@ -208,7 +209,7 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
         # the level before: the mean of the points before ``since`` (the centre line where there are none)
         before = (cols[None, :] < since[picked, None]) & has[picked]
         if phased:  # within the phase of ``since``: the chart judged it against that phase's own level
-            phase = np.stack([results[i].phase for i in picked.tolist()])
+            phase = stacked(results, "phase")[picked]
             before &= phase == phase[np.arange(len(picked)), since[picked]][:, None]
         counted = before.sum(axis=1)
         mean_before = np.where(before, y[picked], 0.0).sum(axis=1) / np.maximum(counted, 1)

@@ -28,14 +28,30 @@ class ImprovementSignal(models.Model):
         FULL = "full", _("readers of the country's unpublished data")
         PUBLISHED = "published", _("readers of published data")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    # Rewritten by every refresh, tens of thousands at a time: no foreign keys in the database, and no index
+    # of its own on each (decision 0031); Django's CASCADE still deletes a signal with what it points at.
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     indicator = models.ForeignKey(
-        "indicators.NetworkIndicator", on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
+        "indicators.NetworkIndicator",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("measure"),
+        db_constraint=False,
+        db_index=False,
     )
     org_unit = models.ForeignKey(
-        "indicators.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("where")
+        "indicators.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("where"),
+        db_constraint=False,
+        db_index=False,
     )
-    country = models.ForeignKey("network.Country", on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     level = models.PositiveSmallIntegerField()  # the org unit's: 1 national, higher further down
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.ALL)
     rule = models.CharField(_("rule"), max_length=32)  # the SPC rule that fired (analytics' names)
