@@ -18,7 +18,7 @@ from test_spc_single import assert_bits
 
 from qicop.analytics import _sums
 from qicop.analytics._runs import sign_runs
-from qicop.analytics.spc import chart, charts, stacked, stacked_flags
+from qicop.analytics.spc import Stacked, chart, charts
 
 SERIES = 170
 LONGEST = 21  # 170 series >= 8 x 21 columns: a tall batch
@@ -213,13 +213,13 @@ def test_stacked_gives_the_columns_of_a_whole_batch_as_each_result_gives_them():
         expected = np.stack(
             [getattr(charts(series, kind="p", part=[12], rules="ihi")[k], name) for k in series]
         )
-        np.testing.assert_array_equal(stacked(results, name), expected)
+        np.testing.assert_array_equal(Stacked(results).column(name), expected)
     for rule in results[0].rule_flags:
         expected = np.stack(
             [r.rule_flags[rule] for r in list(charts(series, kind="p", part=[12], rules="ihi").values())]
         )
-        np.testing.assert_array_equal(stacked_flags(results, rule), expected)
-    assert stacked_flags(results, "no such rule") is None
+        np.testing.assert_array_equal(Stacked(results).flags(rule), expected)
+    assert Stacked(results).flags("no such rule") is None
 
 
 def test_stacked_stacks_results_that_are_not_a_whole_batch_in_its_order():
@@ -227,9 +227,9 @@ def test_stacked_stacks_results_that_are_not_a_whole_batch_in_its_order():
     series = {k: rng.normal(10, 2, 20) for k in range(12)}
     results = list(charts(series, kind="i").values())
     some = results[5:] + results[:2]  # part of the batch, out of its order
-    np.testing.assert_array_equal(stacked(some, "y"), np.stack([r.y for r in some]))
-    np.testing.assert_array_equal(stacked(some, "lcl"), np.stack([r.lcl for r in some]))
+    np.testing.assert_array_equal(Stacked(some).column("y"), np.stack([r.y for r in some]))
+    np.testing.assert_array_equal(Stacked(some).column("lcl"), np.stack([r.lcl for r in some]))
     np.testing.assert_array_equal(
-        stacked_flags(some, "shift"), np.stack([r.rule_flags["shift"] for r in some])
+        Stacked(some).flags("shift"), np.stack([r.rule_flags["shift"] for r in some])
     )
-    assert stacked_flags(some, "no such rule") is None and stacked_flags([], "shift") is None
+    assert Stacked(some).flags("no such rule") is None and Stacked([]).flags("shift") is None

@@ -362,28 +362,32 @@ def _one_batch(results) -> BatchColumns | None:
     return batch
 
 
-def stacked(results, name: str) -> np.ndarray:
-    """A column of many results as one (results, subgroups) array, e.g. ``stacked(results, "y")``: every
-    result of one ``charts()`` call, in its order, gives the batch's own array, with nothing cut per series;
-    other results (of one length) are stacked."""
-    batch = _one_batch(results)
-    column = None if batch is None else batch.columns.get(name)
-    if column is None:
-        return np.stack([getattr(result, name) for result in results])
-    if column.ndim == 1 or column.shape[1] == 1:
-        return np.repeat(column.reshape(-1, 1), batch.lengths[0], axis=1)
-    return column
+class Stacked:
+    """Columns of many results as (results, subgroups) arrays, e.g. ``Stacked(results).column("y")``: every
+    result of one ``charts()`` call, in its order, gives the batch's own arrays, with nothing cut per
+    series; other results (of one length) are stacked."""
 
+    __slots__ = ("_batch", "results")
 
-def stacked_flags(results, rule: str) -> np.ndarray | None:
-    """The flags of one rule of many results as one (results, subgroups) array, as ``stacked``; None when
-    their rule set has no such rule."""
-    batch = _one_batch(results)
-    if batch is not None:
-        return batch.flags.get(rule)
-    if not results or rule not in results[0].rule_flags:
-        return None
-    return np.stack([result.rule_flags[rule] for result in results])
+    def __init__(self, results) -> None:
+        self.results = results
+        self._batch = _one_batch(results)
+
+    def column(self, name: str) -> np.ndarray:
+        column = None if self._batch is None else self._batch.columns.get(name)
+        if column is None:
+            return np.stack([getattr(result, name) for result in self.results])
+        if column.ndim == 1 or column.shape[1] == 1:
+            return np.repeat(column.reshape(-1, 1), self._batch.lengths[0], axis=1)
+        return column
+
+    def flags(self, rule: str) -> np.ndarray | None:
+        """The flags of one rule; None when the results' rule set has no such rule."""
+        if self._batch is not None:
+            return self._batch.flags.get(rule)
+        if not self.results or rule not in self.results[0].rule_flags:
+            return None
+        return np.stack([result.rule_flags[rule] for result in self.results])
 
 
 class _BatchColumn:

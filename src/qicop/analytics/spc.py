@@ -58,8 +58,7 @@ from qicop.analytics._result import (
     Finding,
     PhaseStory,
     Signal,
-    stacked,
-    stacked_flags,
+    Stacked,
 )
 from qicop.analytics._runs import anhoej
 from qicop.analytics._signal_rules import SIGNAL_RULE_SETS, signal_flags
@@ -73,11 +72,10 @@ __all__ = [
     "Finding",
     "PhaseStory",
     "Signal",
+    "Stacked",
     "chart",
     "charts",
     "gettext_noop",
-    "stacked",
-    "stacked_flags",
 ]
 
 _LIMIT_NAMES = ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_1", "ucl_1")

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from qicop.analytics.spc import charts, stacked, stacked_flags
+from qicop.analytics.spc import Stacked, charts
 
 MIN_POINTS = 12  # as analytics' MDC_MIN_POINTS: fewer, and the limits are trial limits
 #: the rules read, strongest first (names as analytics' rule sets give them)
@@ -175,8 +175,9 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
     before is read within the phase of ``since``."""
     if not results:
         return []
-    y = stacked(results, "y")  # the batch's own arrays: nothing cut per series
-    cl = stacked(results, "cl")
+    columns = Stacked(results)  # the batch's own arrays: nothing cut per series
+    y = columns.column("y")
+    cl = columns.column("cl")
     width = y.shape[1]
     cols = np.arange(width)
     has = ~np.isnan(y)
@@ -186,7 +187,7 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
     since = np.zeros(len(results), int)
     end = np.zeros(len(results), int)
     for number, rule in enumerate(RULES):
-        flags = stacked_flags(results, rule)
+        flags = columns.flags(rule)
         if flags is None:
             continue
         hit = flags == code
@@ -209,7 +210,7 @@ def _found(rows: np.ndarray, results: list, improvement: str, *, phased: bool = 
         # the level before: the mean of the points before ``since`` (the centre line where there are none)
         before = (cols[None, :] < since[picked, None]) & has[picked]
         if phased:  # within the phase of ``since``: the chart judged it against that phase's own level
-            phase = stacked(results, "phase")[picked]
+            phase = columns.column("phase")[picked]
             before &= phase == phase[np.arange(len(picked)), since[picked]][:, None]
         counted = before.sum(axis=1)
         mean_before = np.where(before, y[picked], 0.0).sum(axis=1) / np.maximum(counted, 1)

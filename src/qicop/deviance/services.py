@@ -559,10 +559,10 @@ PACKED = 62  # bits: several ids in one integer column make reading much cheaper
 
 def _stored_rows(country_ids, element_ids, period_ids, units) -> tuple[dict, dict]:
     """The stored rows of these countries (country id → an array of ``ROW``; ``units``: their org units),
-    from the analytics table and
-    from the values, in two queries (and one for the highest combo id). Hundreds of thousands of rows a
-    country: they are read as a few integer columns, each packing several ids (``_packing``), straight from
-    the driver's cursor into numpy (no list of rows, no Django wrapper per row)."""
+    from the analytics table and from the values, in two queries (and one for the highest combo id).
+    Hundreds of thousands of rows a country: they are read as a few integer columns, each packing several
+    ids (``_packing``), straight from the driver into numpy (no list of rows, no Django wrapper per row;
+    on PostgreSQL not even a row: ``_postgresql_rows``)."""
     top = CategoryOptionCombo.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     groups = _packing(
         [
@@ -589,18 +589,20 @@ def _stored_rows(country_ids, element_ids, period_ids, units) -> tuple[dict, dic
     plus = "+" if connection.vendor == "sqlite" else ""
     where += f" AND {plus}data_element_id IN ({elements}) AND period_id IN ({periods})"
     params += [*element_ids, *period_ids]
+    tables = (
+        (AggregateValue._meta.db_table, "total", "", []),
+        (DataValue._meta.db_table, "numeric", " AND deleted = %s AND numeric IS NOT NULL", [False]),
+    )
     out = []
     with connection.cursor() as cursor:
-        for sql, extra in (
-            (f"SELECT {columns}, total FROM {AggregateValue._meta.db_table} WHERE {where}", []),
-            (
-                f"SELECT {columns}, numeric FROM {DataValue._meta.db_table} WHERE {where} "
-                "AND deleted = %s AND numeric IS NOT NULL",
-                [False],
-            ),
-        ):
-            cursor.execute(sql, [*params, *extra])
-            packed = np.fromiter(cursor.cursor, dtype=dtype)  # the driver's: no Python per row
+        for table, value, more, extra in tables:
+            if connection.vendor == "postgresql":
+                packed = _postgresql_rows(cursor, groups, table, value, where + more, [*params, *extra])
+            else:
+                cursor.execute(
+                    f"SELECT {columns}, {value} FROM {table} WHERE {where}{more}", [*params, *extra]
+                )
+                packed = np.fromiter(cursor.cursor, dtype=dtype)  # the driver's: no Python per row
             rows = np.empty(len(packed), dtype=ROW)
             rows["total"] = packed["total"]
             for i, group in enumerate(groups):
@@ -610,6 +612,26 @@ def _stored_rows(country_ids, element_ids, period_ids, units) -> tuple[dict, dic
                     rest = rest >> bits
             out.append(_by_country(rows, units))
     return out[0], out[1]
+
+
+#: org units per part of a PostgreSQL read (``_postgresql_rows``): a part stays far below bytea's 1 GB
+UNITS_PER_PART = 4096
+
+
+def _postgresql_rows(cursor, groups, table, value, where, params) -> np.ndarray:
+    """The rows as ``_stored_rows`` reads them (packed ids, then the value), from PostgreSQL: each row as
+    bytes, its integers and its float in the database's binary form, concatenated by the server into a few
+    values (one per ``UNITS_PER_PART`` org unit ids), which numpy reads as they are. The driver makes no
+    Python object per row: in the benchmark's network, 2.9 million rows take 2.5 s instead of 5.5."""
+    row = " || ".join(f"int8send({_packed_sql(group)})" for group in groups)
+    row += f" || float8send(CAST({value} AS double precision))"
+    cursor.execute(
+        f"SELECT string_agg({row}, ''::bytea) FROM {table} WHERE {where} GROUP BY org_unit_id / %s",
+        [*params, UNITS_PER_PART],
+    )
+    raw = b"".join(bytes(part) for (part,) in cursor.fetchall())
+    wire = np.dtype([(f"k{i}", ">i8") for i in range(len(groups))] + [("total", ">f8")])
+    return np.frombuffer(raw, dtype=wire).astype(wire.newbyteorder("="))
 
 
 def _bits(highest: int) -> int:
@@ -638,18 +660,19 @@ def _packed_sql(group) -> str:
 
 def _by_country(rows: np.ndarray, units: np.ndarray) -> dict[int, np.ndarray]:
     """The rows split by their org unit's country (``units``: id, level, parent id, country id, by id),
-    each country's in the order read."""
+    each country's in the order read. A mask per country: a sort of millions of rows by country cost ten
+    times more (they come in org unit order, countries interleaved)."""
     if not len(rows):
         return {}
     country_of = np.zeros(int(units[:, 0].max()) + 1, dtype=np.int64)
     country_of[units[:, 0].astype(np.int64)] = units[:, 3]
     country = country_of[rows["unit"]]
-    if np.any(np.diff(country) < 0):  # read in org unit order: usually already a country after another
-        order = np.argsort(country, kind="stable")
-        country, rows = country[order], rows[order]
-    cuts = np.flatnonzero(np.diff(country)) + 1
-    parts = zip(np.split(country, cuts), np.split(rows, cuts), strict=True)
-    return {int(ids[0]): chunk for ids, chunk in parts}
+    out = {}
+    for pk in np.unique(units[:, 3]).astype(np.int64).tolist():
+        mine = country == pk
+        if mine.any():
+            out[pk] = rows[mine]
+    return out
 
 
 def _dense(totals, slab, unit, month, stock, shape, period_ids, period_dates, periods) -> np.ndarray:
