@@ -53,10 +53,15 @@ def test_a_signal_found_again_keeps_when_it_was_first_seen(data):
     assert first.first_seen == first.computed_at
     with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
         refresh_signals(today=today, everything=True)  # nothing changed: computed again only when asked
+    [same] = hospital_signals()
+    assert (same.pk, same.computed_at) == (first.pk, first.computed_at)  # found as it was: its row stays
+    rise(data, STEP, to=97)  # higher still from the same month: the same signal, larger
+    with time_machine.travel(timezone.now() + dt.timedelta(days=5), tick=False):
+        refresh_signals(today=today)
     [again] = hospital_signals()
-    assert again.pk != first.pk  # the rows are rewritten...
-    assert again.computed_at >= first.computed_at + dt.timedelta(days=3)
-    assert again.first_seen == first.first_seen  # ...the sighting is kept
+    assert again.pk != first.pk and again.size > first.size  # the row is written again...
+    assert again.computed_at >= first.computed_at + dt.timedelta(days=5)
+    assert again.first_seen == first.first_seen  # ...and the sighting is kept
 
 
 def test_a_new_level_starting_another_month_is_a_new_signal(data):

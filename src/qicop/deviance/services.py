@@ -7,7 +7,8 @@ half), in a fixed number of queries however many countries and org units. After 
 The series are those the chart pages draw (``dashboards.indicator_series``: the indicator arithmetic over
 the last 36 complete months, org units with children from the analytics table, facilities from their
 values, implausible points left out), computed here for a whole country at once: what is stored is read in
-two queries for all the network's countries (the analytics table, the values), split into each country's
+two queries for all the network's countries (the analytics table, the values; two more when some countries
+need other months than the rest, below), split into each country's
 (element x disaggregation) x org unit x month arrays, each mapping's
 expressions are evaluated on those arrays for every org unit together (``Expression.evaluate_arrays``), and
 the engine (``engine.improvements``) charts them in batches. A stored period that is not a calendar month
@@ -30,7 +31,8 @@ Only what changed: each network's signals of a country record what they were com
 leaves a country alone when all three are still the same, since it would compute the same signals again: the
 nightly run costs what changed since the last one (a new month moves every window; an import changes its
 countries' versions, and has refreshed them already). ``everything=True`` (``qicop refresh_signals --all``)
-computes every country again.
+computes every country again. And what the refresh reads of a country is kept (``kept``) under its data
+version: while that stays the same, a new month reads only the new month's rows, not the 36 months again.
 """
 
 from __future__ import annotations
@@ -156,33 +158,52 @@ def _replace(network, countries, rows: list[tuple], versions: dict, source: tupl
     """The network's signals of these countries replaced by ``rows``, in one transaction, with what they
     were computed from (``versions``: country id → data version; ``source``: the window's first month, the
     refresh's version); each signal keeps the first sighting of the one it replaces (``IDENTITY``), one not
-    seen before is first seen now. Written as plain rows: tens of thousands of model objects would cost more
-    than the statistics."""
+    seen before is first seen now. Only what changed is written: a signal found again just as it was stored
+    (``SAME``) keeps its row; the others' rows are deleted and inserted. Written as plain rows: tens of
+    thousands of model objects would cost more than the statistics."""
     table = connection.ops.quote_name(ImprovementSignal._meta.db_table)
     ids = [c.pk for c in countries]
+    same = [COLUMNS.index(c) for c in SAME]
+    mine = f"network_id = %s AND country_id IN ({', '.join(['%s'] * len(ids))})"
     with connection.cursor() as cursor:
-        # as the driver gives them, no model around them: the moments are written back as they were read
+        # the first sightings as text, written back as read: no model, no datetime made of each (PostgreSQL
+        # parsing 37,500 of them took 0.3 s)
         cursor.execute(
-            f"SELECT {', '.join(IDENTITY)}, first_seen FROM {table} "
-            f"WHERE network_id = %s AND country_id IN ({', '.join(['%s'] * len(ids))})",
+            f"SELECT id, CAST(first_seen AS TEXT), {', '.join(connection.ops.quote_name(c) for c in SAME)} "
+            f"FROM {table} WHERE {mine}",
             [network.pk, *ids],
         )
-        seen = {row[:4]: row[4] for row in cursor.fetchall()}
-    ImprovementSignal.objects.filter(network=network, country__in=countries).delete()
-    if rows:
+        stored = {_comparable(row[2:]): (row[0], row[1]) for row in cursor.fetchall()}
+        seen = {key[:4]: first for key, (_pk, first) in stored.items()}
+        kept = set()
+        new = []
+        for row in rows:
+            found = stored.get(_comparable([row[i] for i in same]))
+            if found is None:
+                new.append(row)
+            else:
+                kept.add(found[0])
+        gone = [pk for pk, _first in stored.values() if pk not in kept]
+        if len(gone) == len(stored) and stored:
+            cursor.execute(f"DELETE FROM {table} WHERE {mine}", [network.pk, *ids])
+        else:
+            for start in range(0, len(gone), CHUNK):
+                part = gone[start : start + CHUNK]
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))})", part)
+    if new:
         # most signals are found again under their own audience: one lookup, the rest by _first_seen
-        rows = [(*row, seen.get(row[:4]) or _first_seen(seen, row)) for row in rows]
+        new = [(*row, seen.get(row[:4]) or _first_seen(seen, row)) for row in new]
         names = ", ".join(connection.ops.quote_name(c) for c in (*COLUMNS, "first_seen"))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # COPY: one stream for tens of thousands of rows, where INSERTs cost a round of the
                 # protocol each (8.6 s of an 18 s refresh of the benchmark's network, bench/signals.py)
                 with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
+                    for row in new:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", new)
     window_start, version = source
     now = timezone.now()
     ComputedFrom.objects.bulk_create(
@@ -202,6 +223,37 @@ def _replace(network, countries, rows: list[tuple], versions: dict, source: tupl
         update_fields=["data_version", "window_start", "refresh_version", "computed_at"],
     )
     return len(rows)
+
+
+#: what makes a stored signal the same as one found again, so that its row is kept as it is: its identity
+#: and everything computed (not ``since_start``, which ``since`` tells, nor the moments)
+SAME = (
+    "indicator_id",
+    "org_unit_id",
+    "audience",
+    "since",
+    "level",
+    "rule",
+    "latest",
+    "points",
+    "baseline",
+    "level_now",
+    "size",
+    "relative",
+    "sustained",
+    "window",
+    "window_start",
+)
+CHUNK = 500  # ids per DELETE: far below SQLite's limit of bound parameters
+
+
+def _comparable(values) -> tuple:
+    """``SAME``'s values as the refresh computes them and as either database gives them back alike (SQLite
+    reads a boolean as 0 or 1, PostgreSQL a bytea as memoryview or bytes)."""
+    out = list(values)
+    out[12] = bool(out[12])
+    out[13] = bytes(out[13])
+    return tuple(out)
 
 
 def _first_seen(seen: dict, row: tuple):
