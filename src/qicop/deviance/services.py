@@ -225,25 +225,6 @@ def _replace(network, countries, rows: list[tuple], versions: dict, source: tupl
     return len(rows)
 
 
-#: what makes a stored signal the same as one found again, so that its row is kept as it is: its identity
-#: and everything computed (not ``since_start``, which ``since`` tells, nor the moments)
-SAME = (
-    "indicator_id",
-    "org_unit_id",
-    "audience",
-    "since",
-    "level",
-    "rule",
-    "latest",
-    "points",
-    "baseline",
-    "level_now",
-    "size",
-    "relative",
-    "sustained",
-    "window",
-    "window_start",
-)
 CHUNK = 500  # ids per DELETE: far below SQLite's limit of bound parameters
 
 
@@ -251,8 +232,8 @@ def _comparable(values) -> tuple:
     """``SAME``'s values as the refresh computes them and as either database gives them back alike (SQLite
     reads a boolean as 0 or 1, PostgreSQL a bytea as memoryview or bytes)."""
     out = list(values)
-    out[12] = bool(out[12])
-    out[13] = bytes(out[13])
+    out[_SUSTAINED] = bool(out[_SUSTAINED])
+    out[_WINDOW] = bytes(out[_WINDOW])
     return tuple(out)
 
 
@@ -396,6 +377,11 @@ COLUMNS = (
 #: What makes a signal the same one from one refresh to the next (models' docstring): its first sighting is
 #: kept while these stay the same.
 IDENTITY = COLUMNS[:4]
+#: what makes a stored signal the same as one found again, so that its row is kept as it is: its identity
+#: and everything computed (``COLUMNS`` but the network and country, which the rows compared share,
+#: ``since_start``, which ``since`` tells, and the moment it was computed)
+SAME = tuple(c for c in COLUMNS if c not in ("network_id", "country_id", "since_start", "computed_at"))
+_SUSTAINED, _WINDOW = SAME.index("sustained"), SAME.index("window")
 _COMPUTED = COLUMNS.index("computed_at")
 #: Where a signal's first sighting is looked for, in order, when its country gained or lost unpublished
 #: months (models' docstring): ``all`` takes over that of ``published`` (what its wider readers saw), the
