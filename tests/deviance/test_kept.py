@@ -18,6 +18,7 @@ from qicop.deviance.models import ImprovementSignal
 from qicop.indicators.data_versions import bump_data_versions
 from qicop.indicators.importer import ImportOptions, import_data_values
 from qicop.indicators.models import DataVersion, OrgUnit, Period
+from qicop.indicators.signals import data_changed
 from qicop.integrations.dhis2.rows import DataValueRow
 from qicop.network.models import Country
 from viral_load_world import FACILITY, viral_load_world
@@ -131,3 +132,34 @@ def test_kept_rows_load_only_under_their_version_and_elements(settings, tmp_path
 
 def np_rows(rows):
     return np.array(rows, dtype=services.ROW)
+
+
+def test_an_import_reads_again_only_the_periods_it_changed(data, reads, settings, tmp_path):
+    """The import tells the refresh it sets off which periods it changed (``data_changed``'s ``changes``):
+    the rows kept at the version before serve for every other period. Refreshed on the server's day, as
+    the import's refresh is."""
+    world, kenya = data.world, data.world.kenya
+    services.refresh_signals(network_ids=[world.network.pk])
+    before = DataVersion.objects.get(country=kenya).token
+    told = []
+    data_changed.connect(lambda sender, changes, **kw: told.append(changes), weak=False, dispatch_uid="told")
+    settings.QICOP_REFRESH_SIGNALS_AFTER_IMPORT = True
+    reads.clear()
+    try:
+        row = DataValueRow("VlSupp0001a", data.periods[30], FACILITY, value="99", index=0)
+        assert (
+            import_data_values(actor=world.carla.user, rows=[row], options=ImportOptions())["status"]
+            == "SUCCESS"
+        )
+    finally:
+        data_changed.disconnect(dispatch_uid="told")
+    after = DataVersion.objects.get(country=kenya).token
+    period = Period.objects.get(dhis2_id=data.periods[30]).pk
+    assert told == [{kenya.pk: (before, after, [period])}]
+    assert reads == [(("KE",), [data.periods[30]])]  # Kenya's refresh, after the import committed
+    found = signals(data)
+    assert found
+
+    settings.SIGNAL_INPUTS_DIR = tmp_path / "nothing-kept"
+    services.refresh_signals(network_ids=[world.network.pk], everything=True)
+    assert found == signals(data)

@@ -9,9 +9,12 @@ they were read (indicators/data_versions.py), the data elements asked and the st
 
 A file is used only while the country's data version is the one it names and the elements are the same:
 every write that changes what the country's charts show gives it a new version, so a file never stands for
-data other than its own. The version is random, not a counter, so a restored backup or a rolled-back
-transaction cannot meet a file of other data under its version. A missing, unreadable or foreign file costs
-a read, never a wrong signal. The files are a cache: not backed up, safe to delete.
+data other than its own. One exception makes an import cheap: the importer tells its refresh which periods
+it changed between which two versions (``data_versions.bump_data_versions``), so the file of the version
+before still stands for every other period, and only those are read again. The version is random, not a
+counter, so a restored backup or a rolled-back transaction cannot meet a file of other data under its
+version. A missing, unreadable or foreign file costs a read, never a wrong signal. The files are a cache:
+not backed up, safe to delete.
 """
 
 from __future__ import annotations

@@ -21,13 +21,19 @@ from qicop.indicators.signals import data_changed
 _state = threading.local()
 
 
-def _refresh_after_commit(sender, country_ids, **kwargs) -> None:
+def _refresh_after_commit(sender, country_ids, changes=None, **kwargs) -> None:
+    """``changes`` (country id → version before, after, periods changed) lets the refresh read only those
+    periods again; a loader's collected refresh reads its countries whole."""
     ids = sorted(set(country_ids))
     pending = getattr(_state, "pending", None)
     if pending is not None:
         pending.update(ids)
     elif ids and settings.QICOP_REFRESH_SIGNALS_AFTER_IMPORT:
-        transaction.on_commit(lambda: tasks.refresh_signals.enqueue(ids))
+        told = {
+            str(pk): [before, after, list(periods)]
+            for pk, (before, after, periods) in (changes or {}).items()
+        }
+        transaction.on_commit(lambda: tasks.refresh_signals.enqueue(ids, told))
 
 
 @contextmanager

@@ -89,11 +89,19 @@ class _Country:
 
 
 def refresh_signals(
-    *, country_ids=None, network_ids=None, today: date | None = None, everything: bool = False
+    *,
+    country_ids=None,
+    network_ids=None,
+    today: date | None = None,
+    everything: bool = False,
+    changes: dict | None = None,
 ) -> dict:
     """Recompute the signals of these countries (None: every country) in these networks (None: every
     network holding them) whose data, window or refresh changed since their signals were computed
-    (``everything``: all of them). Returns counts and seconds, for the command and the benchmark.
+    (``everything``: all of them). ``changes``: what an import said of the countries it changed (country id
+    → data version before, after, the stored periods it changed; ``data_versions.bump_data_versions``),
+    so that only those periods are read again. Returns counts and seconds, for the command and the
+    benchmark.
 
     A fixed number of queries per network, however many countries and org units: what is stored is read for
     all the network's countries at once (``_read_countries``), and their signals replaced in one
@@ -120,7 +128,7 @@ def refresh_signals(
         indicators = list(NetworkIndicator.objects.filter(network=network).order_by("order", "pk"))
         mappings = arithmetic.mappings_of(indicators, [c.pk for c in countries])
         usable = {c.pk: _usable({i.pk: mappings.get((i.pk, c.pk)) for i in indicators}) for c in countries}
-        data = _read_countries(countries, usable, periods, versions)
+        data = _read_countries(countries, usable, periods, versions, changes or {})
         saved = _saved_settings(indicators, countries, periods)
         rows = []
         for country in countries:
@@ -425,7 +433,7 @@ def _evaluate(mapping, keys, dense):
     return np.array(num, dtype=float), np.array(den, dtype=float)
 
 
-def _read_countries(countries, usable, periods, versions) -> dict[int, _Country]:
+def _read_countries(countries, usable, periods, versions, changes) -> dict[int, _Country]:
     """What is stored of these countries over the window (country id → arrays; a country with nothing
     stored is left out; ``usable``: country id → its mappings; ``versions``: country id → data version). A
     fixed number of queries, however many countries: the keys, the org units, the periods and the
@@ -467,7 +475,8 @@ def _read_countries(countries, usable, periods, versions) -> dict[int, _Country]
         "country_id", "period__start_date", "period__end_date"
     ):
         publications[country_id].append((s, e))
-    summed, stored = _rows([c.pk for c in countries], versions, sorted(elements), sorted(period_dates), units)
+    ids = [c.pk for c in countries]
+    summed, stored = _rows(ids, versions, changes, sorted(elements), sorted(period_dates), units)
     out = {}
     for country in countries:
         mine = {element_of[e] for m in usable[country.pk].values() for e in m.elements if e in element_of}
@@ -551,17 +560,25 @@ def _country_arrays(
     return _Country(unit_ids, units[:, 1].astype(int), keys, dense, published)
 
 
-def _rows(country_ids, versions, element_ids, period_ids, units) -> tuple[dict, dict]:
+def _rows(country_ids, versions, changes, element_ids, period_ids, units) -> tuple[dict, dict]:
     """The stored rows of these countries (as ``_stored_rows``) over these stored periods: what the last
     refresh kept of each country at its data version now (``kept``), and the rest read. A country whose
-    version changed is read whole; the others only for the periods not kept (a new month). Countries that
-    need the same periods are read together: at most two reads of the two tables, one for the countries
-    that changed and one for the others."""
-    have = {pk: kept.load(pk, versions.get(pk), element_ids) for pk in country_ids}
+    version changed is read whole, unless an import said which periods it changed from the version kept
+    (``changes``): then those are read again. The others are read only for the periods not kept (a new
+    month). Countries that need the same periods are read together: in the common cases at most two reads
+    of the two tables, one for the countries that changed and one for the others."""
+    have, stale = {}, {}
+    for pk in country_ids:
+        have[pk] = kept.load(pk, versions.get(pk), element_ids)
+        change = changes.get(pk)
+        if have[pk] is None and change is not None and change[1] == versions.get(pk):
+            # kept at the version before the import, which changed only these periods
+            have[pk] = kept.load(pk, change[0], element_ids)
+            stale[pk] = frozenset(change[2])
     wanted = frozenset(period_ids)
     todo: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for pk in country_ids:
-        known = have[pk].periods if have[pk] is not None else frozenset()
+        known = have[pk].periods - stale.get(pk, frozenset()) if have[pk] is not None else frozenset()
         missing = tuple(p for p in period_ids if p not in known)
         if missing:
             todo[missing].append(pk)
@@ -576,8 +593,9 @@ def _rows(country_ids, versions, element_ids, period_ids, units) -> tuple[dict, 
     for pk in country_ids:
         before = have[pk]
         if before is not None:
+            keep = np.array(sorted(wanted - stale.get(pk, frozenset())), dtype=np.int64)
             for out, rows in ((summed, before.summed), (stored, before.stored)):
-                rows = rows[np.isin(rows["period"], period_ids)]  # a month gone out of the window
+                rows = rows[np.isin(rows["period"], keep)]  # not a month gone out of the window, nor changed
                 if pk in out:
                     rows = np.concatenate([rows, out[pk]])
                 if len(rows):

@@ -31,21 +31,33 @@ def _token() -> int:
     return secrets.randbits(63)  # a positive BigIntegerField
 
 
-def bump_data_versions(country_ids: Iterable[int | None]) -> None:
+def bump_data_versions(country_ids: Iterable[int | None], *, periods: dict | None = None) -> None:
     """Give these countries new data versions, in the caller's transaction (which, on PostgreSQL, holds
     their rows until it commits: call it at the end of a long write; ids are taken in order, so that two
-    writers never wait for each other in a circle)."""
+    writers never wait for each other in a circle).
+
+    ``periods``: country id → the ids of every stored period whose values (and so analytics rows) the write
+    changed, when the writer knows them (the importer). Receivers of ``data_changed`` then get
+    ``changes``: country id → (version before, version after, those period ids), which lets the signals'
+    refresh read again only those periods of what it kept (deviance/kept.py)."""
     ids = sorted({pk for pk in country_ids if pk is not None})
     if not ids:
         return
+    before = {}
+    if periods is not None:
+        before = dict(DataVersion.objects.filter(country_id__in=ids).values_list("country_id", "token"))
     now = timezone.now()
+    tokens = {pk: _token() for pk in ids}
     DataVersion.objects.bulk_create(
-        [DataVersion(country_id=pk, token=_token(), changed_at=now) for pk in ids],
+        [DataVersion(country_id=pk, token=tokens[pk], changed_at=now) for pk in ids],
         update_conflicts=True,
         unique_fields=["country"],
         update_fields=["token", "changed_at"],
     )
-    data_changed.send(sender=DataVersion, country_ids=ids)
+    changes = {
+        pk: (before[pk], tokens[pk], sorted(periods.get(pk, ()))) for pk in ids if before.get(pk) is not None
+    }
+    data_changed.send(sender=DataVersion, country_ids=ids, changes=changes)
 
 
 def bump_every_data_version() -> None:

@@ -188,7 +188,7 @@ def import_data_values(
                 raise _Rollback
 
             apply_deltas(deltas)
-            bump_data_versions(changed_countries.ids)
+            bump_data_versions(changed_countries.ids, periods=changed_countries.periods)
     except _Rollback:
         pass
     except FormatError as format_error:
@@ -241,11 +241,14 @@ def _keep_conflicts(data_import: DataImport, conflicts: ConflictLog, sink) -> No
 
 
 class _ChangedCountries:
-    """The countries whose values an import changed: their data versions change with it (data_versions.py)."""
+    """The countries whose values an import changed: their data versions change with it (data_versions.py),
+    with the periods of those values. Both are counted by chunk: every country and period of a chunk that
+    wrote anything (more than changed, never less)."""
 
     def __init__(self, resolver: Resolver):
         self._resolver = resolver
         self.ids: set[int] = set()
+        self.periods: dict[int, set[int]] = {}
 
     @cached_property
     def _country_of(self) -> dict[int, int]:
@@ -253,7 +256,11 @@ class _ChangedCountries:
 
     def add(self, plain: list, prepared: list) -> None:
         units = {row[2] for row in plain} | {row.key[2] for row in prepared}
-        self.ids |= {self._country_of[unit] for unit in units if unit in self._country_of}
+        periods = {row[1] for row in plain} | {row.key[1] for row in prepared}
+        countries = {self._country_of[unit] for unit in units if unit in self._country_of}
+        self.ids |= countries
+        for country in countries:
+            self.periods.setdefault(country, set()).update(periods)
 
 
 def _warn_of_unknown_keys(chunk: list[DataValueRow], conflicts: ConflictLog) -> None:

@@ -8,6 +8,7 @@ from django.dispatch import Signal
 import_orphaned = Signal()
 
 #: Values of these countries changed (an import, a deletion, a publication…): sent with ``country_ids``
-#: inside the write's transaction, by ``data_versions.bump_data_versions``. Receivers that do work act on
-#: commit (the positive-deviance signals are refreshed then).
+#: and ``changes`` (what an import knows of them, ``data_versions.bump_data_versions``) inside the write's
+#: transaction, by ``data_versions.bump_data_versions``. Receivers that do work act on commit (the
+#: positive-deviance signals are refreshed then).
 data_changed = Signal()
